@@ -1,0 +1,343 @@
+/* upstream_cache: fetch → verify → commit → wake waiters. The commit step
+ * runs on the fetcher thread right after the transfer ends, so a flight lands
+ * only once its result is durable and every waiter can serve from the store. */
+#include "cache/upstream_cache.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache/blob.h"
+#include "cache/fetcher.h"
+#include "cache/store.h"
+#include "common/timeutil.h"
+
+static upstream_cache_config_t g_cfg;
+static atomic_uint_fast64_t g_hits, g_misses;
+
+void upstream_cache_init(const upstream_cache_config_t *cfg) { g_cfg = *cfg; }
+const upstream_cache_config_t *upstream_cache_config(void) { return &g_cfg; }
+uint64_t upstream_cache_hits(void) { return atomic_load(&g_hits); }
+uint64_t upstream_cache_misses(void) { return atomic_load(&g_misses); }
+void upstream_cache_count_hit(void) { atomic_fetch_add(&g_hits, 1); }
+
+typedef struct job_ctx {
+    int artifact;
+    metadata_ingest_fn ingest;
+    integrity_t want;
+    meta_rec_t prev; /* the copy being revalidated, if any */
+    int has_prev;
+} job_ctx_t;
+
+int metadata_lookup(const char *key, meta_rec_t *out)
+{
+    void *v;
+    size_t n;
+    if (store_get_copy(DB_META, key, strlen(key), &v, &n) != STORE_OK)
+        return -1;
+    int rc = meta_rec_decode(v, n, out);
+    free(v);
+    if (rc == 0 && !blob_exists(out->blob)) {
+        meta_rec_free(out);
+        return -1;
+    }
+    return rc;
+}
+
+int metadata_is_fresh(const meta_rec_t *m, int64_t now_ms) { return now_ms - m->fetched_at < g_cfg.metadata_ttl_ms; }
+
+int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms)
+{
+    return now_ms - m->fetched_at <= g_cfg.metadata_ttl_ms + g_cfg.stale_if_error_ms;
+}
+
+int artifact_lookup(const char *key, blob_rec_t *out)
+{
+    void *v;
+    size_t n;
+    if (store_get_copy(DB_BLOBS, key, strlen(key), &v, &n) != STORE_OK)
+        return -1;
+    int rc = blob_rec_decode(v, n, out);
+    free(v);
+    if (rc == 0 && !blob_exists(out->blob)) {
+        blob_rec_free(out);
+        return -1;
+    }
+    return rc;
+}
+
+/* ---- outcome of a transfer ---- */
+
+static void transfer_outcome(const fetch_job_t *j, flight_outcome_t *o)
+{
+    memset(o, 0, sizeof(*o));
+    if (j->too_large) {
+        o->status = 502;
+        snprintf(o->error, sizeof(o->error), "upstream body for %s is larger than the configured limit", j->url);
+    } else if (j->timed_out) {
+        o->status = 504;
+        snprintf(o->error, sizeof(o->error), "upstream timed out fetching %s: %s", j->url, j->error);
+    } else if (j->failed) {
+        if (j->blob.error == ENOSPC) {
+            o->status = 503;
+            snprintf(o->error, sizeof(o->error), "cordon's disk is full; cannot store %s", j->url);
+        } else {
+            o->status = 502;
+            snprintf(o->error, sizeof(o->error), "upstream unreachable fetching %s: %s", j->url, j->error);
+        }
+    } else if (j->status == 404 || j->status == 410) {
+        o->status = 404;
+        snprintf(o->error, sizeof(o->error), "not found upstream (%ld from %s)", j->status, j->url);
+    } else if (j->status != 200 && j->status != 304) {
+        o->status = 502;
+        snprintf(o->error, sizeof(o->error), "upstream answered %ld for %s", j->status, j->url);
+    }
+}
+
+typedef struct meta_put {
+    const char *key;
+    meta_rec_t *rec;
+} meta_put_t;
+
+static int put_meta(MDB_txn *txn, void *arg)
+{
+    meta_put_t *p = arg;
+    buf_t b;
+    buf_init(&b);
+    meta_rec_encode(p->rec, &b);
+    MDB_val k = {strlen(p->key), (void *)p->key}, v = {b.len, b.data};
+    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_META), &k, &v, 0);
+    buf_free(&b);
+    return rc;
+}
+
+static void store_failure(flight_outcome_t *o, store_rc_t rc, const char *err)
+{
+    o->status = 503;
+    snprintf(o->reason, sizeof(o->reason), "%s", rc == STORE_FULL ? "store_full" : "store_error");
+    snprintf(o->error, sizeof(o->error), "cordon cannot record this: %s", err);
+    fprintf(stderr, "{\"level\":\"error\",\"msg\":\"store write failed\",\"error\":\"%s\"}\n", err);
+}
+
+static void metadata_done(fetch_job_t *j)
+{
+    job_ctx_t *c = j->arg;
+    flight_outcome_t o;
+    transfer_outcome(j, &o);
+    const char *key = j->key + 5; /* "meta:" */
+    char err[400] = "";
+    if (o.status == 0 && j->status == 304 && c->has_prev) {
+        c->prev.fetched_at = time_now_ms();
+        meta_put_t p = {key, &c->prev};
+        store_rc_t rc = store_write(put_meta, &p, err, sizeof(err));
+        if (rc != STORE_OK)
+            store_failure(&o, rc, err);
+    } else if (o.status == 0 && j->status == 304) {
+        o.status = 502;
+        snprintf(o.error, sizeof(o.error), "upstream answered 304 to an unconditional request for %s", j->url);
+    } else if (o.status == 0) {
+        char hex[65];
+        if (j->blob.fd < 0 && blob_writer_open(&j->blob, 0) != 0) { /* empty body */
+            o.status = 503;
+            snprintf(o.error, sizeof(o.error), "cannot write to the blob store");
+        } else if (blob_writer_commit(&j->blob, hex) != 0) {
+            o.status = 503;
+            snprintf(o.error, sizeof(o.error), "cannot store %s: %s", j->url, strerror(j->blob.error));
+        } else {
+            char path[4200];
+            blob_path(hex, path, sizeof(path));
+            if (c->ingest && c->ingest(key, path, (int64_t)j->blob.size, err, sizeof(err)) != 0) {
+                o.status = 502;
+                snprintf(o.error, sizeof(o.error), "upstream sent a malformed document for %s: %s", j->url, err);
+                /* the bad body never enters service; the last good copy stays */
+                if (!c->has_prev || strcmp(c->prev.blob, hex) != 0)
+                    unlink(path);
+            } else {
+                meta_rec_t m = {.fetched_at = time_now_ms(),
+                                .size = (int64_t)j->blob.size,
+                                .blob = hex,
+                                .etag = j->etag,
+                                .last_modified = j->last_modified,
+                                .content_type = j->content_type};
+                meta_put_t p = {key, &m};
+                store_rc_t rc = store_write(put_meta, &p, err, sizeof(err));
+                if (rc != STORE_OK)
+                    store_failure(&o, rc, err);
+            }
+        }
+    }
+    flight_land(j->key, &o);
+    if (c->has_prev)
+        meta_rec_free(&c->prev);
+    free(c);
+    fetch_job_free(j);
+}
+
+void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
+                    h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
+{
+    char fkey[1200];
+    snprintf(fkey, sizeof(fkey), "meta:%s", key);
+    if (!flight_join(fkey, req, receiver, fn, arg))
+        return;
+    atomic_fetch_add(&g_misses, 1);
+    fetch_job_t *j = fetch_job_new(url);
+    job_ctx_t *c = calloc(1, sizeof(*c));
+    if (j == NULL || c == NULL) {
+        flight_outcome_t o = {.status = 503, .error = "out of memory"};
+        free(c);
+        fetch_job_free(j);
+        flight_land(fkey, &o);
+        return;
+    }
+    c->ingest = ingest;
+    if (metadata_lookup(key, &c->prev) == 0) {
+        c->has_prev = 1;
+        if (c->prev.etag && *c->prev.etag)
+            j->if_none_match = strdup(c->prev.etag);
+        if (c->prev.last_modified && *c->prev.last_modified)
+            j->if_modified_since = strdup(c->prev.last_modified);
+    }
+    j->key = strdup(fkey); /* the store key is this without its "meta:" prefix */
+    j->accept = accept ? strdup(accept) : NULL;
+    j->to_blob = 1;
+    j->max_bytes = g_cfg.max_metadata;
+    j->done = metadata_done;
+    j->arg = c;
+    fetcher_submit(j);
+}
+
+typedef struct blob_put {
+    const char *key;
+    blob_rec_t *rec;
+} blob_put_t;
+
+static int put_blob(MDB_txn *txn, void *arg)
+{
+    blob_put_t *p = arg;
+    buf_t b;
+    buf_init(&b);
+    blob_rec_encode(p->rec, &b);
+    MDB_val k = {strlen(p->key), (void *)p->key}, v = {b.len, b.data};
+    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_BLOBS), &k, &v, 0);
+    buf_free(&b);
+    return rc;
+}
+
+static void artifact_done(fetch_job_t *j)
+{
+    job_ctx_t *c = j->arg;
+    flight_outcome_t o;
+    transfer_outcome(j, &o);
+    const char *key = j->key + 4; /* "art:" */
+    if (o.status == 0 && j->status != 200) {
+        o.status = 502;
+        snprintf(o.error, sizeof(o.error), "upstream answered %ld for %s", j->status, j->url);
+    }
+    if (o.status == 0) {
+        if (j->blob.fd < 0 && blob_writer_open(&j->blob, 1u << c->want.alg) != 0) {
+            o.status = 503;
+            snprintf(o.error, sizeof(o.error), "cannot write to the blob store");
+        }
+    }
+    if (o.status == 0) {
+        blob_writer_finish(&j->blob);
+        if (!integrity_check(&c->want, &j->blob.digests)) {
+            o.status = 502;
+            snprintf(o.reason, sizeof(o.reason), "integrity_mismatch");
+            snprintf(o.error, sizeof(o.error),
+                     "the bytes upstream served for %s do not match the %s the registry advertised; not served, "
+                     "not cached",
+                     j->url, digest_alg_name(c->want.alg));
+            blob_writer_abort(&j->blob);
+        } else {
+            char hex[65], err[400];
+            if (blob_writer_commit(&j->blob, hex) != 0) {
+                o.status = 503;
+                snprintf(o.error, sizeof(o.error), "cannot store %s: %s", j->url, strerror(j->blob.error));
+            } else {
+                blob_rec_t b = {.size = (int64_t)j->blob.size, .stored_at = time_now_ms(), .blob = hex};
+                blob_put_t p = {key, &b};
+                store_rc_t rc = store_write(put_blob, &p, err, sizeof(err));
+                if (rc != STORE_OK)
+                    store_failure(&o, rc, err);
+            }
+        }
+    }
+    flight_land(j->key, &o);
+    free(c);
+    fetch_job_free(j);
+}
+
+void artifact_fetch(const char *key, const char *url, const integrity_t *want, h2o_req_t *req,
+                    h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
+{
+    char fkey[1200];
+    snprintf(fkey, sizeof(fkey), "art:%s", key);
+    if (!flight_join(fkey, req, receiver, fn, arg))
+        return;
+    atomic_fetch_add(&g_misses, 1);
+    fetch_job_t *j = fetch_job_new(url);
+    job_ctx_t *c = calloc(1, sizeof(*c));
+    if (j == NULL || c == NULL) {
+        flight_outcome_t o = {.status = 503, .error = "out of memory"};
+        free(c);
+        fetch_job_free(j);
+        flight_land(fkey, &o);
+        return;
+    }
+    c->artifact = 1;
+    c->want = *want;
+    j->key = strdup(fkey);
+    j->to_blob = 1;
+    j->digest_mask = 1u << want->alg;
+    j->max_bytes = g_cfg.max_artifact;
+    j->done = artifact_done;
+    j->arg = c;
+    fetcher_submit(j);
+}
+
+static void relay_done(fetch_job_t *j)
+{
+    flight_outcome_t o;
+    transfer_outcome(j, &o);
+    if (o.status == 404)
+        o.status = 0; /* relay upstream's own answer */
+    if (!j->failed && j->status >= 200 && j->status < 600) {
+        o.status = 0;
+        o.upstream_status = (int)j->status;
+        snprintf(o.content_type, sizeof(o.content_type), "%s", j->content_type[0] ? j->content_type : "application/json");
+        o.body = j->mem.data;
+        o.body_len = j->mem.len;
+    }
+    flight_land(j->key, &o);
+    fetch_job_free(j);
+}
+
+void upstream_relay_post(const char *url, const char *body, size_t len, const char *content_type, h2o_req_t *req,
+                         h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
+{
+    static atomic_uint_fast64_t seq;
+    char fkey[64];
+    snprintf(fkey, sizeof(fkey), "relay:%llu", (unsigned long long)atomic_fetch_add(&seq, 1));
+    flight_join(fkey, req, receiver, fn, arg);
+    fetch_job_t *j = fetch_job_new(url);
+    if (j == NULL || (len && (j->body = malloc(len)) == NULL)) {
+        flight_outcome_t o = {.status = 503, .error = "out of memory"};
+        fetch_job_free(j);
+        flight_land(fkey, &o);
+        return;
+    }
+    if (len)
+        memcpy(j->body, body, len);
+    j->body_len = len;
+    j->method = "POST";
+    j->body_type = strdup(content_type && *content_type ? content_type : "application/json");
+    j->key = strdup(fkey);
+    j->max_bytes = 16 << 20;
+    j->done = relay_done;
+    fetcher_submit(j);
+}

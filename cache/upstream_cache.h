@@ -1,0 +1,58 @@
+/* upstream_cache: the pull-through cache shared by every ecosystem. It owns
+ * the two kinds of cached upstream bytes:
+ *   - metadata (packuments, index pages, maven-metadata.xml): kept with the
+ *     upstream validators, revalidated after metadata_ttl, served stale for
+ *     up to stale_if_error when upstream fails;
+ *   - artifacts (tarballs, wheels, jars): fetched once, verified against the
+ *     integrity the metadata advertised, then immutable.
+ * Bytes live in the blob store; the index lives in LMDB (DB_META, DB_BLOBS).
+ * Fetches go through the fetcher thread and single-flight (flight.h). */
+#ifndef CORDON_UPSTREAM_CACHE_H
+#define CORDON_UPSTREAM_CACHE_H
+
+#include "cache/flight.h"
+#include "cache/record.h"
+#include "common/digest.h"
+
+/* Validates and indexes a freshly fetched metadata body (runs on the fetcher
+ * thread). Returns 0, or -1 with a message when the document is malformed:
+ * then the previous good copy stays in service. */
+typedef int (*metadata_ingest_fn)(const char *key, const char *path, int64_t size, char *err, size_t errlen);
+
+typedef struct upstream_cache_config {
+    int64_t metadata_ttl_ms;
+    int64_t stale_if_error_ms;
+    int64_t max_metadata;
+    int64_t max_artifact;
+} upstream_cache_config_t;
+
+void upstream_cache_init(const upstream_cache_config_t *cfg);
+const upstream_cache_config_t *upstream_cache_config(void);
+
+/* 0 and *out filled when a copy exists (fresh or not); the caller frees it */
+int metadata_lookup(const char *key, meta_rec_t *out);
+int metadata_is_fresh(const meta_rec_t *m, int64_t now_ms);
+/* a stale copy may stand in when upstream fails */
+int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms);
+/* fetches (or revalidates) url for key, then resumes req */
+void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
+                    h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
+
+/* 0 and *out filled when the artifact's verified bytes are stored */
+int artifact_lookup(const char *key, blob_rec_t *out);
+/* fetches url, verifies it against want (never stored or served otherwise),
+ * then resumes req */
+void artifact_fetch(const char *key, const char *url, const integrity_t *want, h2o_req_t *req,
+                    h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
+
+/* forwards a read-only POST (npm audit) upstream and resumes req with the
+ * answer in out->body; never cached, never single-flighted */
+void upstream_relay_post(const char *url, const char *body, size_t len, const char *content_type, h2o_req_t *req,
+                         h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
+
+/* counters for metrics */
+uint64_t upstream_cache_hits(void);
+uint64_t upstream_cache_misses(void);
+void upstream_cache_count_hit(void);
+
+#endif

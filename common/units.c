@@ -1,0 +1,99 @@
+/* units: strict parsing of configuration durations and sizes. Anything that
+ * is not exactly <number><unit> is an error the config loader reports. */
+#include "common/units.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static int parse_number(const char **s, int64_t *out)
+{
+    const char *p = *s;
+    int64_t v = 0;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    while (isdigit((unsigned char)*p)) {
+        if (v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*p - '0');
+        p++;
+    }
+    *s = p;
+    *out = v;
+    return 0;
+}
+
+int64_t units_parse_duration_ms(const char *s)
+{
+    int64_t total = 0;
+    if (s == NULL || *s == '\0')
+        return -1;
+    if (strcmp(s, "0") == 0)
+        return 0;
+    /* one or more <n><unit> groups: "1d12h" */
+    while (*s) {
+        int64_t n, mult;
+        if (parse_number(&s, &n) != 0)
+            return -1;
+        if (s[0] == 'm' && s[1] == 's') {
+            mult = 1;
+            s += 2;
+        } else {
+            switch (*s) {
+            case 's': mult = 1000; break;
+            case 'm': mult = 60 * 1000; break;
+            case 'h': mult = 3600 * 1000; break;
+            case 'd': mult = 86400LL * 1000; break;
+            case 'w': mult = 7 * 86400LL * 1000; break;
+            default: return -1;
+            }
+            s++;
+        }
+        if (n > INT64_MAX / mult || total > INT64_MAX - n * mult)
+            return -1;
+        total += n * mult;
+    }
+    return total;
+}
+
+int64_t units_parse_size(const char *s)
+{
+    int64_t n;
+    if (s == NULL || parse_number(&s, &n) != 0)
+        return -1;
+    int64_t mult = 1;
+    if (*s == '\0' || strcmp(s, "B") == 0)
+        mult = 1;
+    else if (strcmp(s, "KB") == 0 || strcmp(s, "K") == 0 || strcmp(s, "KiB") == 0 || strcmp(s, "k") == 0)
+        mult = 1024;
+    else if (strcmp(s, "MB") == 0 || strcmp(s, "M") == 0 || strcmp(s, "MiB") == 0)
+        mult = 1024 * 1024;
+    else if (strcmp(s, "GB") == 0 || strcmp(s, "G") == 0 || strcmp(s, "GiB") == 0)
+        mult = 1024LL * 1024 * 1024;
+    else if (strcmp(s, "TB") == 0 || strcmp(s, "T") == 0 || strcmp(s, "TiB") == 0)
+        mult = 1024LL * 1024 * 1024 * 1024;
+    else
+        return -1;
+    if (n > INT64_MAX / mult)
+        return -1;
+    return n * mult;
+}
+
+void units_format_duration(int64_t ms, char *out, unsigned outlen)
+{
+    static const struct {
+        int64_t ms;
+        char unit;
+    } U[] = {{7 * 86400000LL, 'w'}, {86400000LL, 'd'}, {3600000LL, 'h'}, {60000LL, 'm'}, {1000LL, 's'}};
+    if (ms == 0) {
+        snprintf(out, outlen, "0");
+        return;
+    }
+    for (unsigned i = 0; i < sizeof(U) / sizeof(U[0]); i++) {
+        if (ms % U[i].ms == 0) {
+            snprintf(out, outlen, "%lld%c", (long long)(ms / U[i].ms), U[i].unit);
+            return;
+        }
+    }
+    snprintf(out, outlen, "%lldms", (long long)ms);
+}

@@ -1,0 +1,32 @@
+/* ecosystem: the one interface each package ecosystem fills in, like curl's
+ * Curl_handler table per protocol. The router owns everything shared (path
+ * checks, request ids, refusal of write verbs, access log); an ecosystem
+ * owns its URL layout, its metadata format and its artifact route. */
+#ifndef CORDON_ECOSYSTEM_H
+#define CORDON_ECOSYSTEM_H
+
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+
+#include "server/config.h"
+
+typedef struct ecosystem {
+    eco_id_t id;
+    const char *name;   /* "npm" */
+    const char *prefix; /* "/npm/" : every route of the ecosystem is below it */
+
+    /* Requests with a write verb that only read (npm audit POSTs): these are
+     * handled; every other write verb is refused as a publish. */
+    int (*is_read_only_write)(const char *method, size_t mlen, const char *path, size_t plen);
+
+    /* Handles a request below prefix; path is the raw path after the prefix
+     * (still percent-encoded, query removed). */
+    void (*handle)(h2o_req_t *req, const char *path, size_t plen);
+} ecosystem_t;
+
+extern const ecosystem_t npm_ecosystem;
+
+/* the table, indexed by eco_id_t; NULL where an ecosystem is not built yet */
+extern const ecosystem_t *const ecosystems[ECO_COUNT];
+
+#endif

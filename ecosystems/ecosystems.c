@@ -1,0 +1,8 @@
+/* ecosystems: the table of ecosystem implementations. */
+#include "ecosystems/ecosystem.h"
+
+const ecosystem_t *const ecosystems[ECO_COUNT] = {
+    [ECO_NPM] = &npm_ecosystem,
+    [ECO_PYPI] = NULL,
+    [ECO_MAVEN] = NULL,
+};

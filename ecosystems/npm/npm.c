@@ -1,0 +1,505 @@
+/* npm: the npm registry API as cordon serves it.
+ *   GET  /npm/<name>                packument (full, or abbreviated by Accept)
+ *   GET  /npm/<name>/-/<file>.tgz   tarball, verified against dist.integrity
+ *   GET  /npm/-/ping                answered locally
+ *   POST /npm/-/npm/v1/security/…   npm audit, relayed upstream (read-only)
+ * Everything else with a write verb is refused by the router. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache/blob.h"
+#include "cache/store.h"
+#include "cache/upstream_cache.h"
+#include "common/digest.h"
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "ecosystems/ecosystem.h"
+#include "ecosystems/npm/npm_packument.h"
+#include "ecosystems/npm/npm_path.h"
+#include "server/http.h"
+#include "server/loop.h"
+#include "server/runtime.h"
+
+#define ABBREV_ACCEPT "application/vnd.npm.install-v1+json"
+#define RENDER_VERSION "1" /* bump when rendering changes: old derived files are ignored */
+
+typedef struct npm_req {
+    npm_route_t route;
+    int abbreviated;
+    int refreshed; /* metadata was fetched for this request already */
+} npm_req_t;
+
+/* ---- a mapped file (upstream bytes are parsed in place) ---- */
+
+typedef struct mapped {
+    void *p;
+    size_t len;
+} mapped_t;
+
+static int map_file(const char *path, mapped_t *m)
+{
+    m->p = NULL;
+    m->len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return -1;
+    }
+    m->len = (size_t)st.st_size;
+    if (m->len == 0) {
+        close(fd);
+        return 0;
+    }
+    m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m->p == MAP_FAILED) {
+        m->p = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void unmap_file(mapped_t *m)
+{
+    if (m->p)
+        munmap(m->p, m->len);
+}
+
+/* ---- ingest: runs on the fetcher thread for every new upstream packument ---- */
+
+typedef struct ingest_ctx {
+    npm_packument_t *p;
+    int64_t now;
+} ingest_ctx_t;
+
+static int record_versions(MDB_txn *txn, void *arg)
+{
+    ingest_ctx_t *c = arg;
+    npm_packument_t *p = c->p;
+    buf_t b;
+    buf_init(&b);
+    int rc = 0;
+    for (size_t i = 0; i < p->nversions && rc == 0; i++) {
+        npm_version_t *v = &p->versions[i];
+        char key[1024];
+        size_t klen = version_key(key, sizeof(key), "npm", p->name, v->version);
+        if (klen == 0)
+            continue;
+        char integrity[200] = "";
+        if (v->integrity)
+            snprintf(integrity, sizeof(integrity), "%s", v->integrity);
+        else if (v->shasum)
+            snprintf(integrity, sizeof(integrity), "sha1:%s", v->shasum);
+        version_rec_t old, rec = {.first_seen = c->now,
+                                  .published_at = v->published_at,
+                                  .flags = v->has_install_script ? VERSION_HAS_INSTALL_SCRIPT : 0,
+                                  .integrity = integrity,
+                                  .artifact_url = v->tarball_url ? v->tarball_url : ""};
+        int have = version_rec_get(txn, key, klen, &old) == 0;
+        if (have) {
+            int same = old.published_at == rec.published_at && old.flags == rec.flags &&
+                       strcmp(old.integrity, rec.integrity) == 0 && strcmp(old.artifact_url, rec.artifact_url) == 0;
+            rec.first_seen = old.first_seen; /* first seen never moves */
+            version_rec_free(&old);
+            if (same)
+                continue;
+        }
+        buf_reset(&b);
+        version_rec_encode(&rec, &b);
+        if (b.oom) {
+            rc = ENOMEM;
+            break;
+        }
+        MDB_val k = {klen, key}, val = {b.len, b.data};
+        rc = mdb_put(txn, store_dbi(DB_VERSIONS), &k, &val, 0);
+    }
+    buf_free(&b);
+    return rc;
+}
+
+static int npm_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
+{
+    mapped_t m;
+    if (map_file(path, &m) != 0) {
+        snprintf(err, errlen, "cannot read the fetched document: %s", strerror(errno));
+        return -1;
+    }
+    npm_packument_t p;
+    int rc = npm_packument_parse(&p, m.p ? m.p : "", m.len, err, errlen);
+    if (rc == 0 && (p.name == NULL || strcmp(p.name, key + 4) != 0)) {
+        /* "npm:<name>": a packument for another package is not this one */
+        snprintf(err, errlen, "the document names package '%s', not '%s'", p.name ? p.name : "(none)", key + 4);
+        rc = -1;
+        npm_packument_free(&p);
+    }
+    if (rc == 0) {
+        ingest_ctx_t c = {.p = &p, .now = time_now_ms()};
+        char serr[300];
+        if (store_write(record_versions, &c, serr, sizeof(serr)) != STORE_OK) {
+            snprintf(err, errlen, "cannot record versions: %s", serr);
+            rc = -1;
+        }
+        npm_packument_free(&p);
+    }
+    unmap_file(&m);
+    return rc;
+}
+
+/* ---- packuments ---- */
+
+static void resume_packument(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+
+static void start_metadata_fetch(h2o_req_t *req, npm_req_t *nr, flight_resume_fn fn)
+{
+    const config_t *cfg = runtime_config();
+    char enc[2 * NPM_NAME_MAX + 8], url[2048], key[NPM_NAME_MAX + 8];
+    npm_name_encode(nr->route.name, enc, sizeof(enc));
+    snprintf(url, sizeof(url), "%s/%s", cfg->upstream[ECO_NPM], enc);
+    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+    nr->refreshed = 1;
+    metadata_fetch(key, url, "application/json", npm_ingest, req, &loop_of(req)->flight_receiver, fn, nr);
+}
+
+/* renders (once per upstream copy and representation) and serves */
+static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, int stale)
+{
+    const config_t *cfg = runtime_config();
+    char seed[600], hash[65], name[80], path[4200], etag[48];
+    snprintf(seed, sizeof(seed), "%s|%s|%s|%s", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url,
+             RENDER_VERSION);
+    sha256_hex(seed, strlen(seed), hash);
+    snprintf(name, sizeof(name), "npm-%.40s.json", hash);
+    snprintf(etag, sizeof(etag), "\"%.32s\"", hash);
+    blob_derived_path(name, path, sizeof(path));
+
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("max-age=0, must-revalidate"));
+    if (stale) {
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-cordon-stale"), 0, NULL, H2O_STRLIT("1"));
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("warning"), 0, NULL,
+                       H2O_STRLIT("110 cordon \"Response is Stale: upstream unavailable\""));
+    }
+    http_note_decision(req, "metadata");
+    if (http_not_modified(req, etag))
+        return;
+
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        char src[4200], err[300];
+        blob_path(m->blob, src, sizeof(src));
+        mapped_t mm;
+        if (map_file(src, &mm) != 0) {
+            http_send_error(req, 503, NULL, "cordon cannot read its cached copy of %s", nr->route.name);
+            return;
+        }
+        npm_packument_t p;
+        if (npm_packument_parse(&p, mm.p ? mm.p : "", mm.len, err, sizeof(err)) != 0) {
+            unmap_file(&mm);
+            http_send_error(req, 502, NULL, "the cached upstream packument for %s is malformed: %s", nr->route.name, err);
+            return;
+        }
+        char base[2048];
+        snprintf(base, sizeof(base), "%s/npm/%s/-/", cfg->public_url, nr->route.name);
+        npm_render_opts_t o = {.abbreviated = nr->abbreviated, .tarball_base = base, .modified = TIME_NONE};
+        buf_t out;
+        buf_init(&out);
+        npm_packument_render(&p, &o, &out);
+        npm_packument_free(&p);
+        unmap_file(&mm);
+        int wrc = out.oom ? -1 : blob_write_derived(name, out.data, out.len);
+        int werr = errno;
+        buf_free(&out);
+        if (wrc != 0) {
+            http_send_error(req, 503, NULL, "cordon cannot write the rendered packument for %s: %s", nr->route.name,
+                            out.oom ? "out of memory" : strerror(werr));
+            return;
+        }
+    }
+    http_send_file(req, path, nr->abbreviated ? ABBREV_ACCEPT : "application/json", etag);
+}
+
+static void packument_error(h2o_req_t *req, npm_req_t *nr, const flight_outcome_t *out)
+{
+    if (out->status == 404)
+        http_send_error(req, 404, NULL, "package %s not found upstream", nr->route.name);
+    else
+        http_send_error(req, out->status, out->reason, "%s", out->error);
+}
+
+static void handle_packument(h2o_req_t *req, npm_req_t *nr)
+{
+    meta_rec_t m;
+    char key[NPM_NAME_MAX + 8];
+    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+    if (metadata_lookup(key, &m) == 0) {
+        if (metadata_is_fresh(&m, time_now_ms())) {
+            upstream_cache_count_hit();
+            serve_packument(req, nr, &m, 0);
+            meta_rec_free(&m);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    start_metadata_fetch(req, nr, resume_packument);
+}
+
+static void resume_packument(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    npm_req_t *nr = arg;
+    meta_rec_t m;
+    char key[NPM_NAME_MAX + 8];
+    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+    if (metadata_lookup(key, &m) != 0) {
+        packument_error(req, nr, out->status ? out : &(flight_outcome_t){.status = 502, .error = "no copy after fetch"});
+        return;
+    }
+    if (out->status == 0) {
+        serve_packument(req, nr, &m, 0);
+    } else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms())) {
+        serve_packument(req, nr, &m, 1);
+    } else {
+        packument_error(req, nr, out);
+    }
+    meta_rec_free(&m);
+}
+
+/* ---- tarballs ---- */
+
+static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void resume_tarball_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+
+static void record(h2o_req_t *req, npm_req_t *nr, const char *version, const char *decision, const char *reason,
+                   const char *rule)
+{
+    decision_t d;
+    http_decision_init(req, &d, "npm");
+    DECISION_SET(&d, package, nr->route.name);
+    DECISION_SET(&d, version, version);
+    DECISION_SET(&d, decision, decision);
+    DECISION_SET(&d, reason, reason);
+    DECISION_SET(&d, rule, rule);
+    snprintf(d.detail, sizeof(d.detail), "GET %s", nr->route.file);
+    decision_log_append(&d);
+    char note[64];
+    snprintf(note, sizeof(note), "%s%s%s", decision, reason && *reason ? ":" : "", reason ? reason : "");
+    http_note_decision(req, h2o_strdup(&req->pool, note, SIZE_MAX).base);
+}
+
+static void artifact_key(const npm_req_t *nr, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "npm:%s/%s", nr->route.name, nr->route.file);
+}
+
+static void serve_tarball_blob(h2o_req_t *req, npm_req_t *nr, const char *version, const blob_rec_t *b)
+{
+    char path[4200], etag[80];
+    blob_path(b->blob, path, sizeof(path));
+    snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
+    record(req, nr, version, "allow", "", "");
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("public, max-age=31536000, immutable"));
+    if (http_not_modified(req, etag))
+        return;
+    http_send_file(req, path, "application/octet-stream", etag);
+}
+
+static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
+{
+    char version[256];
+    if (npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(version)) != 0) {
+        http_send_error(req, 404, NULL, "%s is not a tarball of %s", nr->route.file, nr->route.name);
+        return;
+    }
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), "npm", nr->route.name, version);
+    version_rec_t v;
+    MDB_txn *txn;
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, &v) == 0;
+        store_read_end(txn);
+    }
+    if (!found) {
+        if (!nr->refreshed) {
+            /* a version cordon has not seen yet: learn it from the packument */
+            start_metadata_fetch(req, nr, resume_tarball_meta);
+            return;
+        }
+        http_send_error(req, 404, NULL, "%s@%s does not exist upstream", nr->route.name, version);
+        return;
+    }
+    char akey[600];
+    artifact_key(nr, akey, sizeof(akey));
+    blob_rec_t b;
+    if (artifact_lookup(akey, &b) == 0) {
+        upstream_cache_count_hit();
+        serve_tarball_blob(req, nr, version, &b);
+        blob_rec_free(&b);
+        version_rec_free(&v);
+        return;
+    }
+    integrity_t want;
+    int ok;
+    if (strncmp(v.integrity, "sha1:", 5) == 0)
+        ok = integrity_parse_hex(DIGEST_SHA1, v.integrity + 5, strlen(v.integrity + 5), &want) == 0;
+    else
+        ok = integrity_parse_sri(v.integrity, strlen(v.integrity), &want) == 0;
+    if (!ok) {
+        record(req, nr, version, "deny", "integrity_mismatch", "no usable integrity upstream");
+        http_send_error(req, 502, "integrity_mismatch",
+                        "%s@%s: the registry advertises no usable integrity (%s), so cordon cannot verify it and "
+                        "will not serve it",
+                        nr->route.name, version, v.integrity[0] ? v.integrity : "none");
+        version_rec_free(&v);
+        return;
+    }
+    if (v.artifact_url[0] == '\0') {
+        http_send_error(req, 502, NULL, "%s@%s has no tarball URL upstream", nr->route.name, version);
+        version_rec_free(&v);
+        return;
+    }
+    artifact_fetch(akey, v.artifact_url, &want, req, &loop_of(req)->flight_receiver, resume_tarball_fetch, nr);
+    version_rec_free(&v);
+}
+
+static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    npm_req_t *nr = arg;
+    if (out->status != 0 && out->status != 404) {
+        /* upstream down: the version may still be known from an older copy */
+        char key[NPM_NAME_MAX + 8];
+        meta_rec_t m;
+        snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+        if (metadata_lookup(key, &m) != 0) {
+            http_send_error(req, out->status, out->reason, "%s", out->error);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    handle_tarball(req, nr);
+}
+
+static void resume_tarball_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    npm_req_t *nr = arg;
+    char version[256] = "";
+    npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(version));
+    if (out->status != 0) {
+        if (strcmp(out->reason, "integrity_mismatch") == 0)
+            record(req, nr, version, "deny", "integrity_mismatch", "dist.integrity");
+        else
+            record(req, nr, version, "error", "upstream_error", "");
+        http_send_error(req, out->status, out->reason, "%s@%s: %s", nr->route.name, version, out->error);
+        return;
+    }
+    char akey[600];
+    artifact_key(nr, akey, sizeof(akey));
+    blob_rec_t b;
+    if (artifact_lookup(akey, &b) != 0) {
+        http_send_error(req, 503, NULL, "%s@%s was fetched but cordon cannot read it back", nr->route.name, version);
+        return;
+    }
+    serve_tarball_blob(req, nr, version, &b);
+    blob_rec_free(&b);
+}
+
+/* ---- audit relay ---- */
+
+static void resume_audit(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    if (out->status != 0) {
+        http_send_error(req, out->status, out->reason, "npm audit: %s", out->error);
+        return;
+    }
+    req->res.status = out->upstream_status;
+    req->res.reason = http_status_phrase(out->upstream_status);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+                   h2o_strdup(&req->pool, out->content_type, SIZE_MAX).base, strlen(out->content_type), 1);
+    http_note_decision(req, "relay");
+    h2o_send_inline(req, out->body ? out->body : "", out->body_len);
+}
+
+static void handle_audit(h2o_req_t *req, const char *path, size_t plen)
+{
+    const config_t *cfg = runtime_config();
+    char url[2048];
+    snprintf(url, sizeof(url), "%s/%.*s", cfg->upstream[ECO_NPM], (int)plen, path);
+    h2o_iovec_t ct = http_header(req, H2O_TOKEN_CONTENT_TYPE);
+    char ctype[128] = "application/json";
+    if (ct.base && ct.len < sizeof(ctype))
+        snprintf(ctype, sizeof(ctype), "%.*s", (int)ct.len, ct.base);
+    upstream_relay_post(url, req->entity.base ? req->entity.base : "", req->entity.len, ctype, req,
+                        &loop_of(req)->flight_receiver, resume_audit, NULL);
+}
+
+/* ---- the table entry ---- */
+
+static int npm_is_read_only_write(const char *method, size_t mlen, const char *path, size_t plen)
+{
+    npm_route_t r;
+    if (mlen != 4 || memcmp(method, "POST", 4) != 0)
+        return 0;
+    npm_route_parse(path, plen, &r);
+    return r.kind == NPM_ROUTE_AUDIT;
+}
+
+static int accepts_abbreviated(h2o_req_t *req)
+{
+    h2o_iovec_t a = http_header(req, H2O_TOKEN_ACCEPT);
+    return a.base && h2o_strstr(a.base, a.len, H2O_STRLIT(ABBREV_ACCEPT)) != SIZE_MAX;
+}
+
+static void npm_handle(h2o_req_t *req, const char *path, size_t plen)
+{
+    npm_req_t *nr = h2o_mem_alloc_pool(&req->pool, sizeof(*nr));
+    memset(nr, 0, sizeof(*nr));
+    npm_route_parse(path, plen, &nr->route);
+    switch (nr->route.kind) {
+    case NPM_ROUTE_PING: {
+        buf_t b;
+        buf_init(&b);
+        buf_puts(&b, "{}");
+        http_send_json(req, 200, NULL, &b);
+        return;
+    }
+    case NPM_ROUTE_AUDIT:
+        if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST"))) {
+            handle_audit(req, path, plen);
+            return;
+        }
+        http_send_error(req, 404, NULL, "npm audit endpoints take POST");
+        return;
+    case NPM_ROUTE_SPECIAL:
+        http_send_error(req, 404, NULL, "cordon does not serve /npm/%.*s (it is a read-only proxy)", (int)plen, path);
+        return;
+    case NPM_ROUTE_PACKUMENT:
+        nr->abbreviated = accepts_abbreviated(req);
+        handle_packument(req, nr);
+        return;
+    case NPM_ROUTE_TARBALL:
+        handle_tarball(req, nr);
+        return;
+    case NPM_ROUTE_INVALID:
+    default:
+        http_send_error(req, 400, NULL, "not a valid npm package name or tarball path: /npm/%.*s",
+                        (int)(plen > 200 ? 200 : plen), path);
+        return;
+    }
+}
+
+const ecosystem_t npm_ecosystem = {
+    .id = ECO_NPM,
+    .name = "npm",
+    .prefix = "/npm/",
+    .is_read_only_write = npm_is_read_only_write,
+    .handle = npm_handle,
+};

@@ -1,0 +1,68 @@
+/* config: cordon's configuration as loaded from YAML (conf/cordon.yaml), the
+ * defaults DESIGN.md documents, and the command-line overrides. The loader
+ * reports the first problem as "FILE:LINE: message". */
+#ifndef CORDON_CONFIG_H
+#define CORDON_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { ECO_NPM = 0, ECO_PYPI = 1, ECO_MAVEN = 2, ECO_COUNT = 3 } eco_id_t;
+
+const char *eco_name(eco_id_t id);
+/* -1 when unknown */
+int eco_from_name(const char *s, size_t n);
+
+typedef enum { MISSING_TS_FIRST_SEEN = 0, MISSING_TS_DENY = 1 } missing_ts_t;
+
+typedef struct quarantine_rule {
+    eco_id_t eco;
+    char *pattern;   /* package name or glob (@acme/ + star), canonical form */
+    char *version;   /* exact version, or NULL */
+    int64_t min_age; /* -1 when the rule does not set one */
+    int allow;       /* admit (exact version) */
+    int deny;        /* block */
+    int line;        /* where it was written, for "rule at cordon.yaml:12" */
+    char *text;      /* the match string as written */
+} quarantine_rule_t;
+
+typedef struct config {
+    char *path; /* file it was loaded from */
+    char **listen;
+    size_t nlisten;
+    char *public_url; /* no trailing slash */
+    char *data_dir;
+    int threads;
+    char *upstream[ECO_COUNT]; /* no trailing slash; NULL = ecosystem disabled */
+
+    int64_t metadata_ttl_ms;
+    int64_t timeout_ms;
+    int64_t connect_timeout_ms;
+    int64_t stale_if_error_ms;
+
+    int64_t max_body;     /* request bodies */
+    int64_t max_artifact; /* upstream bodies */
+    int64_t map_size;     /* initial LMDB map size */
+
+    char *tls_listen, *tls_cert, *tls_key;
+    char *access_log; /* "stderr", "off" or a file path */
+
+    int64_t min_age_default;
+    int64_t min_age_eco[ECO_COUNT]; /* -1 = inherit the default */
+    missing_ts_t missing_timestamp;
+    quarantine_rule_t *rules;
+    size_t nrules;
+} config_t;
+
+/* Loads path into *cfg (defaults first). On error returns -1 and writes
+ * "FILE:LINE: message" to err. A missing file is an error. */
+int config_load(config_t *cfg, const char *path, char *err, size_t errlen);
+/* Same, from a string (tests); name is used in messages. */
+int config_load_string(config_t *cfg, const char *name, const char *yaml, size_t len, char *err, size_t errlen);
+void config_defaults(config_t *cfg);
+void config_free(config_t *cfg);
+/* replaces a string field (command-line overrides) */
+void config_set_str(char **field, const char *value);
+int config_set_listen(config_t *cfg, const char *addr);
+
+#endif

@@ -1,0 +1,322 @@
+/* decision_log: group-committed, hash-chained decision records.
+ *
+ * Record layout: key = 8-byte big-endian sequence number (so a cursor walks
+ * them in order), value = one JSON object whose "prev" is the SHA-256 of the
+ * previous record's bytes. The single writer thread owns the chain head. */
+#include "server/decision_log.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache/store.h"
+#include "common/buf.h"
+#include "common/digest.h"
+#include "common/json.h"
+#include "common/timeutil.h"
+
+#define BATCH_MAX 1024
+#define QUEUE_MAX 200000
+#define COMMIT_INTERVAL_MS 20
+
+typedef struct qitem {
+    decision_t d;
+    struct qitem *next;
+} qitem_t;
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t g_flushed = PTHREAD_COND_INITIALIZER;
+static qitem_t *g_head, *g_tail;
+static size_t g_queued;
+static uint64_t g_enqueued_total, g_committed_total, g_dropped;
+static int g_stop, g_running;
+static pthread_t g_thread;
+
+/* chain head, owned by the writer thread */
+static uint64_t g_seq;
+static char g_prev[65];
+
+void decision_set(char *field, size_t size, const char *value)
+{
+    snprintf(field, size, "%s", value ? value : "");
+}
+
+static void encode(const decision_t *d, uint64_t seq, const char *prev, buf_t *b)
+{
+    char when[40];
+    time_format_iso8601(d->time_ms, when, sizeof(when), 1);
+    int first = 1;
+    buf_putc(b, '{');
+    json_kv_int(b, &first, "seq", (int64_t)seq);
+    json_kv_str(b, &first, "time", when);
+    json_kv_str(b, &first, "client", d->client);
+    json_kv_str(b, &first, "user_agent", d->user_agent);
+    json_kv_str(b, &first, "ecosystem", d->ecosystem);
+    json_kv_str(b, &first, "package", d->package);
+    json_kv_str(b, &first, "version", d->version);
+    json_kv_str(b, &first, "decision", d->decision);
+    json_kv_str(b, &first, "reason", d->reason);
+    json_kv_str(b, &first, "rule", d->rule);
+    json_kv_str(b, &first, "request_id", d->request_id);
+    json_kv_str(b, &first, "detail", d->detail);
+    json_kv_str(b, &first, "prev", prev);
+    buf_putc(b, '}');
+}
+
+static int load_head(MDB_txn *txn)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    if (rc == 0 && k.mv_size == 8) {
+        const unsigned char *p = k.mv_data;
+        g_seq = 0;
+        for (int i = 0; i < 8; i++)
+            g_seq = g_seq << 8 | p[i];
+        sha256_hex(v.mv_data, v.mv_size, g_prev);
+    } else {
+        g_seq = 0;
+        memset(g_prev, '0', 64);
+        g_prev[64] = '\0';
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+typedef struct batch {
+    qitem_t *items;
+    uint64_t seq;
+    char prev[65];
+} batch_t;
+
+static int write_batch(MDB_txn *txn, void *arg)
+{
+    batch_t *b = arg;
+    /* start from the committed head each attempt (a retry after growing the map) */
+    b->seq = g_seq;
+    memcpy(b->prev, g_prev, sizeof(g_prev));
+    buf_t rec;
+    buf_init(&rec);
+    int rc = 0;
+    for (qitem_t *q = b->items; q && rc == 0; q = q->next) {
+        uint64_t seq = b->seq + 1;
+        buf_reset(&rec);
+        encode(&q->d, seq, b->prev, &rec);
+        if (rec.oom) {
+            rc = ENOMEM;
+            break;
+        }
+        unsigned char key[8];
+        for (int i = 0; i < 8; i++)
+            key[i] = (unsigned char)(seq >> (56 - 8 * i));
+        MDB_val k = {8, key}, v = {rec.len, rec.data};
+        rc = mdb_put(txn, store_dbi(DB_DECISIONS), &k, &v, MDB_APPEND);
+        if (rc == 0) {
+            b->seq = seq;
+            sha256_hex(rec.data, rec.len, b->prev);
+        }
+    }
+    buf_free(&rec);
+    return rc;
+}
+
+static void *writer_main(void *arg)
+{
+    pthread_mutex_lock(&g_lock);
+    for (;;) {
+        while (g_head == NULL && !g_stop)
+            pthread_cond_wait(&g_wake, &g_lock);
+        if (g_head == NULL && g_stop)
+            break;
+        /* let a batch accumulate: one fsync for many decisions */
+        if (!g_stop && g_queued < BATCH_MAX) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += COMMIT_INTERVAL_MS * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&g_wake, &g_lock, &ts);
+        }
+        qitem_t *items = g_head;
+        size_t n = g_queued;
+        g_head = g_tail = NULL;
+        g_queued = 0;
+        pthread_mutex_unlock(&g_lock);
+
+        batch_t b = {.items = items};
+        char err[300];
+        store_rc_t rc = store_write(write_batch, &b, err, sizeof(err));
+        if (rc == STORE_OK) {
+            g_seq = b.seq;
+            memcpy(g_prev, b.prev, sizeof(g_prev));
+        } else {
+            fprintf(stderr, "{\"level\":\"error\",\"msg\":\"decision log write failed, %zu records lost\",\"error\":\"%s\"}\n",
+                    n, err);
+        }
+        while (items) {
+            qitem_t *next = items->next;
+            free(items);
+            items = next;
+        }
+        pthread_mutex_lock(&g_lock);
+        g_committed_total += n;
+        pthread_cond_broadcast(&g_flushed);
+    }
+    pthread_mutex_unlock(&g_lock);
+    return NULL;
+}
+
+int decision_log_start(void)
+{
+    MDB_txn *txn;
+    if (store_read_begin(&txn) != 0)
+        return -1;
+    int rc = load_head(txn);
+    store_read_end(txn);
+    if (rc != 0)
+        return -1;
+    g_stop = 0;
+    if (pthread_create(&g_thread, NULL, writer_main, NULL) != 0)
+        return -1;
+    g_running = 1;
+    return 0;
+}
+
+void decision_log_append(const decision_t *d)
+{
+    qitem_t *q = malloc(sizeof(*q));
+    if (q == NULL)
+        return;
+    q->d = *d;
+    if (q->d.time_ms == 0)
+        q->d.time_ms = time_now_ms();
+    q->next = NULL;
+    pthread_mutex_lock(&g_lock);
+    if (!g_running || g_queued >= QUEUE_MAX) {
+        g_dropped++;
+        pthread_mutex_unlock(&g_lock);
+        free(q);
+        return;
+    }
+    if (g_tail)
+        g_tail->next = q;
+    else
+        g_head = q;
+    g_tail = q;
+    g_queued++;
+    g_enqueued_total++;
+    if (g_queued == 1 || g_queued >= BATCH_MAX)
+        pthread_cond_signal(&g_wake);
+    pthread_mutex_unlock(&g_lock);
+}
+
+void decision_log_flush(void)
+{
+    pthread_mutex_lock(&g_lock);
+    uint64_t target = g_enqueued_total;
+    pthread_cond_signal(&g_wake);
+    while (g_running && g_committed_total < target)
+        pthread_cond_wait(&g_flushed, &g_lock);
+    pthread_mutex_unlock(&g_lock);
+}
+
+void decision_log_stop(void)
+{
+    pthread_mutex_lock(&g_lock);
+    if (!g_running) {
+        pthread_mutex_unlock(&g_lock);
+        return;
+    }
+    g_stop = 1;
+    pthread_cond_signal(&g_wake);
+    pthread_mutex_unlock(&g_lock);
+    pthread_join(g_thread, NULL);
+    pthread_mutex_lock(&g_lock);
+    g_running = 0;
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* ---- reading, for `cordon log` ---- */
+
+/* pulls "key":"value" out of one of our own records (flat, escaped by json_str) */
+static void field(const char *rec, size_t n, const char *key, char *out, size_t outlen)
+{
+    char pat[64];
+    snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+    out[0] = '\0';
+    const char *p = memmem(rec, n, pat, strlen(pat));
+    if (p == NULL)
+        return;
+    p += strlen(pat);
+    size_t o = 0;
+    for (; p < rec + n && *p != '"' && o + 1 < outlen; p++) {
+        if (*p == '\\' && p + 1 < rec + n) {
+            p++;
+            if (*p == 'u') {
+                out[o++] = '?';
+                p += 4;
+                continue;
+            }
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
+int decision_log_print(size_t limit, int json)
+{
+    MDB_txn *txn;
+    if (store_read_begin(&txn) != 0)
+        return -1;
+    MDB_cursor *c;
+    if (mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c) != 0) {
+        store_read_end(txn);
+        return -1;
+    }
+    MDB_val k, v;
+    size_t n = 0;
+    int rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    while (rc == 0 && n + 1 < limit) {
+        rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+        if (rc == 0)
+            n++;
+    }
+    if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    if (!json && rc == 0)
+        printf("%-24s %-6s %-40s %-5s %-18s %-15s %s\n", "TIME", "ECO", "PACKAGE@VERSION", "DEC", "REASON", "CLIENT",
+               "REQUEST");
+    for (size_t printed = 0; rc == 0 && printed < limit; printed++) {
+        const char *rec = v.mv_data;
+        if (json) {
+            fwrite(rec, 1, v.mv_size, stdout);
+            putchar('\n');
+        } else {
+            char t[40], eco[16], pkg[256], ver[128], dec[8], reason[32], client[64], rid[40], pv[400];
+            field(rec, v.mv_size, "time", t, sizeof(t));
+            field(rec, v.mv_size, "ecosystem", eco, sizeof(eco));
+            field(rec, v.mv_size, "package", pkg, sizeof(pkg));
+            field(rec, v.mv_size, "version", ver, sizeof(ver));
+            field(rec, v.mv_size, "decision", dec, sizeof(dec));
+            field(rec, v.mv_size, "reason", reason, sizeof(reason));
+            field(rec, v.mv_size, "client", client, sizeof(client));
+            field(rec, v.mv_size, "request_id", rid, sizeof(rid));
+            snprintf(pv, sizeof(pv), "%s%s%s", pkg, ver[0] ? "@" : "", ver);
+            printf("%-24s %-6s %-40s %-5s %-18s %-15s %s\n", t, eco, pv, dec, reason[0] ? reason : "-", client, rid);
+        }
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(c);
+    store_read_end(txn);
+    return 0;
+}

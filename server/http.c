@@ -1,0 +1,179 @@
+/* http: response helpers and per-request bookkeeping. Per-request values
+ * (request id, noted decision) live in h2o's request env so that the access
+ * logger, which only sees the h2o_req_t, can read them. */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "server/loop.h"
+
+#define ENV_RID "cordon.rid"
+#define ENV_DECISION "cordon.decision"
+
+static h2o_iovec_t *env(h2o_req_t *req, const char *name, int create)
+{
+    return h2o_req_getenv(req, name, strlen(name), create);
+}
+
+const char *http_request_id(h2o_req_t *req)
+{
+    h2o_iovec_t *v = env(req, ENV_RID, 0);
+    if (v != NULL)
+        return v->base;
+    cordon_loop_t *loop = loop_of(req);
+    /* thread index, start-up time and a counter: unique without coordination */
+    static int64_t boot;
+    if (boot == 0)
+        boot = time_now_ms();
+    char *id = h2o_mem_alloc_pool(&req->pool, 40);
+    int n = snprintf(id, 40, "%08" PRIx64 "-%02x-%08" PRIx64, (uint64_t)(boot / 1000) & 0xffffffff, loop->index & 0xff,
+                     ++loop->next_request);
+    v = env(req, ENV_RID, 1);
+    *v = h2o_iovec_init(id, (size_t)n);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL, id, (size_t)n);
+    return id;
+}
+
+void http_client_addr(h2o_req_t *req, char *out, size_t outlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    out[0] = '\0';
+    if (len == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)outlen);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)outlen);
+}
+
+h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token)
+{
+    ssize_t i = h2o_find_header(&req->headers, token, -1);
+    if (i < 0)
+        return h2o_iovec_init(NULL, 0);
+    return req->headers.entries[i].value;
+}
+
+void http_user_agent(h2o_req_t *req, char *out, size_t outlen)
+{
+    h2o_iovec_t v = http_header(req, H2O_TOKEN_USER_AGENT);
+    size_t n = v.len < outlen - 1 ? v.len : outlen - 1;
+    memcpy(out, v.base ? v.base : "", n);
+    out[n] = '\0';
+}
+
+void http_note_decision(h2o_req_t *req, const char *decision)
+{
+    h2o_iovec_t *v = env(req, ENV_DECISION, 1);
+    *v = h2o_iovec_init(decision, strlen(decision));
+}
+
+const char *http_noted_decision(h2o_req_t *req)
+{
+    h2o_iovec_t *v = env(req, ENV_DECISION, 0);
+    return v ? v->base : NULL;
+}
+
+void http_decision_init(h2o_req_t *req, decision_t *d, const char *eco)
+{
+    memset(d, 0, sizeof(*d));
+    d->time_ms = time_now_ms();
+    http_client_addr(req, d->client, sizeof(d->client));
+    http_user_agent(req, d->user_agent, sizeof(d->user_agent));
+    DECISION_SET(d, ecosystem, eco);
+    DECISION_SET(d, request_id, http_request_id(req));
+}
+
+const char *http_status_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 301: return "Moved Permanently";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Error";
+    }
+}
+
+void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t *body)
+{
+    http_request_id(req);
+    buf_putc(body, '\n');
+    char *copy = h2o_mem_alloc_pool(&req->pool, body->len ? body->len : 1);
+    memcpy(copy, body->data, body->len);
+    size_t len = body->len;
+    buf_free(body);
+    req->res.status = status;
+    req->res.reason = reason_phrase ? h2o_strdup(&req->pool, reason_phrase, SIZE_MAX).base : http_status_phrase(status);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, H2O_STRLIT("application/json"), 1);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"), 1);
+    h2o_send_inline(req, copy, len);
+}
+
+void http_send_error(h2o_req_t *req, int status, const char *reason, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    buf_putc(&b, '{');
+    json_kv_str(&b, &first, "error", msg);
+    if (reason && *reason)
+        json_kv_str(&b, &first, "reason", reason);
+    json_kv_str(&b, &first, "request_id", http_request_id(req));
+    buf_putc(&b, '}');
+    http_send_json(req, status, NULL, &b);
+}
+
+int http_not_modified(h2o_req_t *req, const char *etag)
+{
+    h2o_iovec_t inm = http_header(req, H2O_TOKEN_IF_NONE_MATCH);
+    if (inm.base == NULL || etag == NULL)
+        return 0;
+    size_t elen = strlen(etag);
+    /* a list of tags, possibly weak: match any */
+    for (size_t i = 0; i + elen <= inm.len; i++) {
+        if (memcmp(inm.base + i, etag, elen) == 0) {
+            req->res.status = 304;
+            req->res.reason = "Not Modified";
+            h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, etag, elen, 1);
+            h2o_send_inline(req, "", 0);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void http_send_file(h2o_req_t *req, const char *path, const char *content_type, const char *etag)
+{
+    http_request_id(req);
+    if (etag)
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, h2o_strdup(&req->pool, etag, SIZE_MAX).base,
+                       strlen(etag), 1);
+    if (h2o_file_send(req, 200, "OK", path, h2o_iovec_init(content_type, strlen(content_type)), H2O_FILE_FLAG_NO_ETAG) !=
+        0)
+        http_send_error(req, 503, NULL, "cordon cannot read its cached copy (%s)", path);
+}

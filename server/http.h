@@ -1,0 +1,38 @@
+/* http: what every handler needs to answer a request: the request id, the
+ * client's address and agent, the decision noted for the access log, and
+ * the standard response shapes (JSON error, denial, file). */
+#ifndef CORDON_HTTP_H
+#define CORDON_HTTP_H
+
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+#include <stdarg.h>
+
+#include "common/buf.h"
+#include "server/decision_log.h"
+
+/* assigns the request id (X-Request-Id) once; returns it */
+const char *http_request_id(h2o_req_t *req);
+void http_client_addr(h2o_req_t *req, char *out, size_t outlen);
+void http_user_agent(h2o_req_t *req, char *out, size_t outlen);
+/* remembers the decision for the access log line ("allow", "deny", …) */
+void http_note_decision(h2o_req_t *req, const char *decision);
+const char *http_noted_decision(h2o_req_t *req);
+/* fills the request fields of a decision (time, client, agent, request id) */
+void http_decision_init(h2o_req_t *req, decision_t *d, const char *eco);
+
+/* a header value by token, or NULL/0 */
+h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token);
+
+/* sends body (JSON) with status; reason_phrase may be NULL */
+void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t *body);
+/* {"error": msg, "reason": reason?, "request_id": …} */
+void http_send_error(h2o_req_t *req, int status, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* serves a file from disk with bounded memory (ranges, HEAD handled by h2o) */
+void http_send_file(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
+/* 304 when the client's If-None-Match matches etag; returns 1 if sent */
+int http_not_modified(h2o_req_t *req, const char *etag);
+const char *http_status_phrase(int status);
+
+#endif

@@ -1,0 +1,16 @@
+/* listener: sockets, event-loop threads, TLS, signals. listener_run blocks
+ * until SIGTERM/SIGINT, then drains in-flight requests and returns. */
+#ifndef CORDON_LISTENER_H
+#define CORDON_LISTENER_H
+
+#include <stddef.h>
+
+#include "server/config.h"
+
+/* binds every address first (so a taken port fails at start, exit 2) */
+int listener_bind(const config_t *cfg, char *err, size_t errlen);
+int listener_run(const config_t *cfg);
+/* asks the server to stop (signal handlers, tests) */
+void listener_request_stop(void);
+
+#endif

@@ -1,0 +1,183 @@
+/* main: the command line (DESIGN.md "Command line"). Exit codes: 0 ok,
+ * 1 a check failed, 2 usage or configuration error. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache/blob.h"
+#include "cache/fetcher.h"
+#include "cache/store.h"
+#include "cache/upstream_cache.h"
+#include "server/access_log.h"
+#include "server/config.h"
+#include "server/decision_log.h"
+#include "server/listener.h"
+#include "server/runtime.h"
+
+#define CORDON_VERSION "0.1.0"
+#define DEFAULT_CONFIG "conf/cordon.yaml"
+
+static int usage(FILE *out)
+{
+    fprintf(out, "usage:\n"
+                 "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n"
+                 "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n"
+                 "  cordon version\n");
+    return out == stderr ? 2 : 0;
+}
+
+typedef struct cli {
+    const char *config;
+    const char *listen;
+    const char *data_dir;
+    long limit;
+    int json;
+} cli_t;
+
+static int parse_cli(int argc, char **argv, cli_t *cli)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"listen", required_argument, NULL, 'l'},
+                                         {"data-dir", required_argument, NULL, 'd'},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    memset(cli, 0, sizeof(*cli));
+    cli->limit = 50;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:l:d:n:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': cli->config = optarg; break;
+        case 'l': cli->listen = optarg; break;
+        case 'd': cli->data_dir = optarg; break;
+        case 'n': {
+            char *end;
+            cli->limit = strtol(optarg, &end, 10);
+            if (*end || cli->limit <= 0) {
+                fprintf(stderr, "cordon: --limit needs a positive number\n");
+                return -1;
+            }
+            break;
+        }
+        case 'j': cli->json = 1; break;
+        case 'h': usage(stdout); exit(0);
+        default: return -1;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "cordon: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* loads the configuration and applies the overrides; exit code on failure */
+static int load_config(const cli_t *cli, config_t *cfg, int required)
+{
+    char err[1024];
+    const char *path = cli->config ? cli->config : DEFAULT_CONFIG;
+    if (!required && cli->config == NULL && access(path, R_OK) != 0) {
+        config_defaults(cfg);
+    } else if (config_load(cfg, path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (cli->listen) {
+        const char *colon = strrchr(cli->listen, ':');
+        if (colon == NULL || colon == cli->listen || colon[1] == '\0') {
+            fprintf(stderr, "cordon: --listen must be ADDR:PORT\n");
+            return 2;
+        }
+        config_set_listen(cfg, cli->listen);
+    }
+    if (cli->data_dir)
+        config_set_str(&cfg->data_dir, cli->data_dir);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    cli_t cli;
+    config_t cfg;
+    char err[1024];
+    if (parse_cli(argc, argv, &cli) != 0)
+        return usage(stderr);
+    int rc = load_config(&cli, &cfg, 1);
+    if (rc)
+        return rc;
+    runtime_set_config(&cfg);
+    if (access_log_open(cfg.access_log) != 0) {
+        fprintf(stderr, "%s: cannot open access_log %s: %s\n", cfg.path, cfg.access_log, strerror(errno));
+        return 2;
+    }
+    if (listener_bind(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        return 2;
+    }
+    if (blob_init(cfg.data_dir, err, sizeof(err)) != 0 || store_open(cfg.data_dir, cfg.map_size, 0, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        return 2;
+    }
+    upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
+                                    .stale_if_error_ms = cfg.stale_if_error_ms,
+                                    .max_metadata = 512LL << 20,
+                                    .max_artifact = cfg.max_artifact};
+    upstream_cache_init(&ucfg);
+    fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
+    if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0) {
+        fprintf(stderr, "cordon: cannot start the fetcher or the decision log\n");
+        return 2;
+    }
+    listener_run(&cfg);
+    decision_log_stop();
+    fetcher_stop();
+    store_close();
+    access_log_close();
+    config_free(&cfg);
+    return 0;
+}
+
+static int cmd_log(int argc, char **argv)
+{
+    cli_t cli;
+    config_t cfg;
+    char err[1024];
+    if (parse_cli(argc, argv, &cli) != 0)
+        return usage(stderr);
+    int rc = load_config(&cli, &cfg, 0);
+    if (rc)
+        return rc;
+    if (store_open(cfg.data_dir, cfg.map_size, 1, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    rc = decision_log_print((size_t)cli.limit, cli.json) == 0 ? 0 : 2;
+    store_close();
+    config_free(&cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "log") == 0)
+        return cmd_log(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("cordon %s\n", CORDON_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return usage(stdout);
+    fprintf(stderr, "cordon: unknown command '%s'\n", cmd);
+    return usage(stderr);
+}
