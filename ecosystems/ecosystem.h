@@ -19,6 +19,9 @@ typedef struct ecosystem {
      * handled; every other write verb is refused as a publish. */
     int (*is_read_only_write)(const char *method, size_t mlen, const char *path, size_t plen);
 
+    /* The package a (refused) write names, for the decision log; "" if none. */
+    void (*package_of)(const char *path, size_t plen, char *out, size_t outlen);
+
     /* Handles a request below prefix; path is the raw path after the prefix
      * (still percent-encoded, query removed). */
     void (*handle)(h2o_req_t *req, const char *path, size_t plen);

@@ -26,10 +26,8 @@ const char *http_request_id(h2o_req_t *req)
     if (v != NULL)
         return v->base;
     cordon_loop_t *loop = loop_of(req);
-    /* thread index, start-up time and a counter: unique without coordination */
-    static int64_t boot;
-    if (boot == 0)
-        boot = time_now_ms();
+    /* start-up time, thread index and a per-thread counter: unique without coordination */
+    int64_t boot = loop->started_ms;
     char *id = h2o_mem_alloc_pool(&req->pool, 40);
     int n = snprintf(id, 40, "%08" PRIx64 "-%02x-%08" PRIx64, (uint64_t)(boot / 1000) & 0xffffffff, loop->index & 0xff,
                      ++loop->next_request);

@@ -191,6 +191,7 @@ int listener_run(const config_t *cfg)
     for (int i = 0; i < n; i++) {
         loop_thread_t *t = &threads[i];
         t->loop.index = i;
+        t->loop.started_ms = time_now_ms();
         h2o_context_init(&t->loop.ctx, h2o_evloop_create(), &g_globalconf);
         t->loop.queue = h2o_multithread_create_queue(t->loop.ctx.loop);
         h2o_multithread_register_receiver(t->loop.queue, &t->loop.flight_receiver, flight_on_messages);

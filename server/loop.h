@@ -13,6 +13,7 @@ typedef struct cordon_loop {
     h2o_multithread_receiver_t flight_receiver;
     int index;
     uint64_t next_request; /* request-id counter */
+    int64_t started_ms;
 } cordon_loop_t;
 
 static inline cordon_loop_t *loop_of(h2o_req_t *req) { return (cordon_loop_t *)req->conn->ctx; }

@@ -74,6 +74,8 @@ static void refuse_publish(h2o_req_t *req, const ecosystem_t *eco, const char *p
     DECISION_SET(&d, decision, "deny");
     DECISION_SET(&d, reason, "publish_forbidden");
     DECISION_SET(&d, rule, "publishing is never allowed through cordon");
+    if (eco->package_of && plen > strlen(eco->prefix))
+        eco->package_of(path + strlen(eco->prefix), plen - strlen(eco->prefix), d.package, sizeof(d.package));
     snprintf(d.detail, sizeof(d.detail), "%.*s %.*s", (int)req->method.len, req->method.base, (int)plen, path);
     decision_log_append(&d);
     http_note_decision(req, "deny:publish_forbidden");
@@ -142,7 +144,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
                 return 0;
             }
             static const ecosystem_t placeholder[ECO_COUNT] = {
-                {.id = ECO_NPM, .name = "npm"}, {.id = ECO_PYPI, .name = "pypi"}, {.id = ECO_MAVEN, .name = "maven"}};
+                {.id = ECO_NPM, .name = "npm", .prefix = "/npm/"},
+                {.id = ECO_PYPI, .name = "pypi", .prefix = "/pypi/"},
+                {.id = ECO_MAVEN, .name = "maven", .prefix = "/maven/"}};
             refuse_publish(req, eco ? eco : &placeholder[i], path, plen);
             return 0;
         }

@@ -452,6 +452,38 @@ static int npm_is_read_only_write(const char *method, size_t mlen, const char *p
     return r.kind == NPM_ROUTE_AUDIT;
 }
 
+static void npm_package_of(const char *path, size_t plen, char *out, size_t outlen)
+{
+    npm_route_t r;
+    npm_route_parse(path, plen, &r);
+    /* "npm publish" PUTs the packument URL; dist-tag and unpublish use
+     * "-/package/<name>/…" and "<name>/-rev/…" */
+    if (r.kind == NPM_ROUTE_PACKUMENT || r.kind == NPM_ROUTE_TARBALL) {
+        snprintf(out, outlen, "%s", r.name);
+        return;
+    }
+    const char *pkg = "-/package/";
+    size_t pl = strlen(pkg);
+    if (plen > pl && memcmp(path, pkg, pl) == 0) {
+        const char *rest = path + pl;
+        size_t rl = plen - pl;
+        const char *end = rest;
+        /* the name, possibly scoped ("@s/n" or "@s%2fn"), ends at "/dist-tags" or the end */
+        const char *dt = memmem(rest, rl, "/dist-tags", 10);
+        end = dt ? dt : rest + rl;
+        npm_route_parse(rest, (size_t)(end - rest), &r);
+        if (r.kind == NPM_ROUTE_PACKUMENT)
+            snprintf(out, outlen, "%s", r.name);
+        return;
+    }
+    const char *rev = memmem(path, plen, "/-rev/", 6);
+    if (rev) {
+        npm_route_parse(path, (size_t)(rev - path), &r);
+        if (r.kind == NPM_ROUTE_PACKUMENT)
+            snprintf(out, outlen, "%s", r.name);
+    }
+}
+
 static int accepts_abbreviated(h2o_req_t *req)
 {
     h2o_iovec_t a = http_header(req, H2O_TOKEN_ACCEPT);
@@ -501,5 +533,6 @@ const ecosystem_t npm_ecosystem = {
     .name = "npm",
     .prefix = "/npm/",
     .is_read_only_write = npm_is_read_only_write,
+    .package_of = npm_package_of,
     .handle = npm_handle,
 };

@@ -278,6 +278,13 @@ int npm_packument_parse(npm_packument_t *p, const char *doc, size_t len, char *e
             unsigned char *msg = yajl_get_error(ps.h, 0, (const unsigned char *)doc, len);
             snprintf(err, errlen, "invalid JSON at byte %zu: %s", yajl_get_bytes_consumed(ps.h),
                      msg ? (char *)msg : "parse error");
+            /* yajl's message ends with a newline: keep errors on one line */
+            for (char *c = err; *c; c++)
+                if (*c == '\n' || *c == '\r')
+                    *c = ' ';
+            size_t el = strlen(err);
+            while (el > 0 && err[el - 1] == ' ')
+                err[--el] = '\0';
             if (msg)
                 yajl_free_error(ps.h, msg);
         }

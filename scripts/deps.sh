@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# scripts/deps.sh [--test]
+#
+# Makes sure the Debian packages cordon needs are installed. Quiet and fast
+# (one dpkg-query call) when nothing is missing.
+#   (no argument)  what the build needs
+#   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang)
+# When something is missing: as root it runs `apt-get update` once and installs
+# it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
+# CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
+set -euo pipefail
+
+usage() { echo "usage: $0 [--test]" >&2; }
+
+with_test=0
+case $# in
+  0) ;;
+  1) case $1 in
+       --test) with_test=1 ;;
+       -h|--help) usage; exit 0 ;;
+       *) usage; exit 2 ;;
+     esac ;;
+  *) usage; exit 2 ;;
+esac
+
+[[ ${CORDON_SKIP_DEPS:-0} == 1 ]] && exit 0
+
+build_pkgs=(build-essential cmake pkg-config libh2o-evloop-dev libcurl4-openssl-dev
+            libssl-dev liblmdb-dev libyajl-dev libarchive-dev libyaml-dev)
+# pkg-config modules the build uses (checked instead of packages where dpkg is absent)
+pc_modules=(libh2o-evloop libcurl openssl lmdb yajl libarchive yaml-0.1)
+
+pkgs=("${build_pkgs[@]}")
+if (( with_test )); then
+  # package:command — the package is needed only when the command is not
+  # already on PATH (node, python3 or a JDK may come from somewhere else).
+  for pair in nodejs:node npm:npm python3:python3 maven:mvn \
+              default-jdk-headless:java curl:curl clang:clang; do
+    command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
+  done
+  # Debian's own python3 ships without pip and venv; the pip tests need both.
+  # A python3 from elsewhere (pyenv, a venv, …) is taken as it is.
+  py=$(command -v python3 2>/dev/null || true)
+  if [[ -z $py || $py == /usr/bin/python3 ]]; then
+    pkgs+=(python3-pip python3-venv)
+  fi
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  # Not Debian: check what the build itself can see, and say what is missing.
+  missing=()
+  for m in "${pc_modules[@]}"; do
+    pkg-config --exists "$m" 2>/dev/null || missing+=("pkg-config module $m")
+  done
+  for c in cc make cmake pkg-config; do
+    command -v "$c" >/dev/null 2>&1 || missing+=("command $c")
+  done
+  (( ${#missing[@]} == 0 )) && exit 0
+  echo "cordon: this is not a Debian system (no dpkg-query); install the equivalents of:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  echo "Debian package names: ${pkgs[*]}" >&2
+  exit 1
+fi
+
+# One dpkg-query call for every package; names it does not know are missing.
+declare -A installed=()
+# shellcheck disable=SC2016  # ${Package} is dpkg-query's format, not a shell variable
+while read -r name _ _ status; do
+  [[ $status == installed ]] && installed[$name]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  [[ -n ${installed[$p]:-} ]] || missing+=("$p")
+done
+(( ${#missing[@]} == 0 )) && exit 0
+
+if (( EUID != 0 )); then
+  {
+    echo "cordon: missing Debian packages: ${missing[*]}"
+    echo "install them with:"
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    echo "(run 'sudo apt-get update' first if apt cannot find them)"
+  } >&2
+  exit 1
+fi
+
+echo "cordon: installing missing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
