@@ -139,7 +139,12 @@ static void start_job(fetch_job_t *j)
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    /* Waiting to multiplex only pays over TLS, where ALPN settles HTTP/2 during
+     * the handshake. Over plain http it would queue every transfer to a host
+     * behind one whose response has not started, so a hung upstream request
+     * would stall all others. */
+    if (strncmp(j->url, "https:", 6) == 0)
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* gzip/deflate/br, decoded before hashing */
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)g_cfg.timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)g_cfg.connect_timeout_ms);

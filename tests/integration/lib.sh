@@ -1,0 +1,473 @@
+# shellcheck shell=bash
+# Shared helpers for cordon's integration tests.  Source it, do not run it.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   it_setup                                  # temp dir, npm isolation, trap
+#   start_fixture "$IT_ROOT/tests/fixtures/npm_spec.json"   # sets UPORT, UPSTREAM_URL
+#   start_cordon "$UPSTREAM_URL"              # sets CPORT, CORDON_URL, NPM_REGISTRY
+#   run_test "name" test_function             # prints ok - name / not ok - name
+#   finish                                    # prints "N passed, N failed", exits
+#
+# Environment:
+#   CORDON_BIN    cordon binary (default: build/cordon in the repository)
+#   KEEP_TMP=1    keep the temporary directory (its path is printed)
+#   IT_VERBOSE=1  print every test's own output, not only on failure
+#
+# Everything listens on 127.0.0.1 only.  Every wait is bounded: curl calls
+# carry --max-time, npm runs under timeout(1), polls have a deadline.
+
+set -uo pipefail
+
+IT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+if [[ -z ${CORDON_BIN:-} ]]; then
+    CORDON_BIN=$IT_ROOT/build/cordon
+elif [[ $CORDON_BIN != /* ]]; then
+    CORDON_BIN=$PWD/$CORDON_BIN   # tests cd around: make it absolute now
+fi
+FIXTURE_PY=$IT_ROOT/tests/fixtures/upstream.py
+# Resolve the interpreter once: version-manager shims cost ~0.3 s per call.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PYTHON=python3
+
+IT_TMP=""
+FIXTURE_PID=""
+CORDON_PID=""
+IT_BG_PIDS=()     # other background jobs a test file starts; killed at the end
+UPORT=""
+CPORT=""
+IT_PASSED=0
+IT_FAILED=0
+IT_SKIPPED=0
+IT_FINISHED=0
+IT_LOGS_SHOWN=0
+
+# Defaults for the generated cordon configuration; a test file may change
+# them before start_cordon.
+CORDON_THREADS=${CORDON_THREADS:-2}
+CORDON_FETCH_YAML=${CORDON_FETCH_YAML:-"{ metadata_ttl: 5m, timeout: 10s, stale_if_error: 24h }"}
+CORDON_QUARANTINE_YAML=${CORDON_QUARANTINE_YAML:-"{ min_age: 0 }"}
+CORDON_EXTRA_YAML=${CORDON_EXTRA_YAML:-}
+
+# ------------------------------------------------------------------ basics
+
+note() { printf '# %s\n' "$*"; }
+
+# fail MESSAGE: end the current test (tests run in a subshell) as failed.
+fail() {
+    printf 'FAIL: %s\n' "$*" >&2
+    exit 1
+}
+
+# assert_contains HAYSTACK NEEDLE [WHAT]  (fixed string, case-sensitive)
+assert_contains() {
+    local haystack=$1 needle=$2 what=${3:-output}
+    if [[ $haystack != *"$needle"* ]]; then
+        printf '%s does not contain %q; it was:\n%s\n' "$what" "$needle" "$(printf '%s' "$haystack" | tail -n 40)" >&2
+        fail "expected $what to contain '$needle'"
+    fi
+}
+
+# assert_contains_i HAYSTACK NEEDLE [WHAT]  (case-insensitive)
+assert_contains_i() {
+    local haystack=${1,,} needle=${2,,} what=${3:-output}
+    if [[ $haystack != *"$needle"* ]]; then
+        printf '%s does not contain %q (any case); it was:\n%s\n' "$what" "$2" "$(printf '%s' "$1" | tail -n 40)" >&2
+        fail "expected $what to contain '$2'"
+    fi
+}
+
+assert_not_contains() {
+    local haystack=$1 needle=$2 what=${3:-output}
+    if [[ $haystack == *"$needle"* ]]; then
+        printf '%s contains %q; it was:\n%s\n' "$what" "$needle" "$(printf '%s' "$haystack" | tail -n 40)" >&2
+        fail "expected $what not to contain '$needle'"
+    fi
+}
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+    [[ $1 == "$2" ]] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+# free_port: print a port that was free a moment ago.
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_http URL SECONDS: succeed once URL answers 200 (polls every 0.1 s).
+wait_http() {
+    local url=$1 secs=${2:-10} deadline code
+    deadline=$(( $(date +%s) + secs ))
+    while (( $(date +%s) < deadline )); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null) || true
+        [[ $code == 200 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# http METHOD URL [curl args...]: one request.  Sets HTTP_STATUS, HTTP_BODY
+# (file), HTTP_HEADERS (file, lower-cased names).  Never takes more than 30 s.
+HTTP_N=0
+http() {
+    local method=$1 url=$2
+    shift 2
+    HTTP_N=$((HTTP_N + 1))
+    HTTP_BODY=$IT_TMP/http/$BASHPID.$HTTP_N.body
+    HTTP_HEADERS=$IT_TMP/http/$BASHPID.$HTTP_N.headers
+    mkdir -p "$IT_TMP/http"
+    HTTP_STATUS=$(curl -s -X "$method" -o "$HTTP_BODY" -D "$HTTP_HEADERS.raw" \
+        -w '%{http_code}' --max-time "${HTTP_MAX_TIME:-30}" "$@" "$url" 2>/dev/null) || true
+    tr -d '\r' <"$HTTP_HEADERS.raw" 2>/dev/null | sed -E 's/^([^:]+):/\L\1:/' >"$HTTP_HEADERS" || : >"$HTTP_HEADERS"
+    [[ -n $HTTP_STATUS ]] || HTTP_STATUS=000
+}
+
+# header NAME: value of a header of the last http() answer (empty if absent).
+header() {
+    local name=${1,,}
+    grep -i "^$name:" "$HTTP_HEADERS" | tail -n 1 | cut -d: -f2- | sed -E 's/^ +//'
+}
+
+body() { cat "$HTTP_BODY"; }
+
+# expect_status CODE [WHAT]: the last http() answer had this status.
+expect_status() {
+    if [[ $HTTP_STATUS != "$1" ]]; then
+        printf 'body: %s\n' "$(head -c 2000 "$HTTP_BODY" 2>/dev/null)" >&2
+        fail "${2:-request}: expected HTTP $1, got $HTTP_STATUS"
+    fi
+}
+
+# json_eval FILE PYEXPR: print the value of a Python expression over the
+# JSON document d in FILE (strings raw, other values as JSON).  Non-zero exit
+# when the file is not JSON or the expression fails.
+json_eval() {
+    "$PYTHON" - "$1" "$2" <<'PY'
+import json, sys
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        d = json.load(f)
+    v = eval(sys.argv[2], {"d": d})
+except Exception as e:
+    print("json_eval: %s: %r" % (sys.argv[2], e), file=sys.stderr)
+    sys.exit(1)
+print(v if isinstance(v, str) else json.dumps(v))
+PY
+}
+
+# ------------------------------------------------------------------ setup
+
+it_setup() {
+    IT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cordon-it.XXXXXX") || { echo "mktemp failed" >&2; exit 2; }
+    mkdir -p "$IT_TMP/http"
+    # npm must see none of this machine's configuration.
+    : >"$IT_TMP/npmrc-user"
+    : >"$IT_TMP/npmrc-global"
+    local v
+    for v in $(env | sed -n 's/^\([Nn][Pp][Mm]_[Cc][Oo][Nn][Ff][Ii][Gg]_[^=]*\)=.*/\1/p'); do
+        unset "$v"
+    done
+    unset NODE_OPTIONS
+    trap it_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# stop_pid PID NAME: SIGTERM, wait up to 10 s, then SIGKILL.
+stop_pid() {
+    local pid=$1 i
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    note "$2 (pid $pid) ignored SIGTERM for 10 s; killing it"
+    kill -KILL "$pid" 2>/dev/null
+}
+
+show_logs() {
+    (( IT_LOGS_SHOWN )) && return 0
+    IT_LOGS_SHOWN=1
+    local f
+    for f in "$IT_TMP/cordon.stderr" "$IT_TMP/cordon.stdout" "$IT_TMP/upstream/upstream.log" "$IT_TMP/fixture.out"; do
+        [[ -s $f ]] || continue
+        note "---- last 150 lines of $f"
+        tail -n 150 "$f" | sed 's/^/#   /'
+    done
+    if [[ -x $CORDON_BIN && -d $IT_TMP/data ]]; then
+        note "---- cordon log --json (last 50)"
+        timeout 10 "$CORDON_BIN" log --data-dir "$IT_TMP/data" --json --limit 50 2>&1 | sed 's/^/#   /'
+    fi
+}
+
+# stop_all: stop cordon and the fixture (before any closing line is printed).
+stop_all() {
+    local p
+    for p in "${IT_BG_PIDS[@]}"; do
+        kill "$p" 2>/dev/null
+    done
+    IT_BG_PIDS=()
+    stop_pid "$CORDON_PID" cordon
+    CORDON_PID=""
+    stop_pid "$FIXTURE_PID" fixture
+    FIXTURE_PID=""
+}
+
+IT_TMP_DONE=0
+remove_tmp() {
+    (( IT_TMP_DONE )) && return 0
+    IT_TMP_DONE=1
+    [[ -n $IT_TMP && -d $IT_TMP ]] || return 0
+    if [[ ${KEEP_TMP:-0} == 1 ]]; then
+        note "kept $IT_TMP"
+    else
+        rm -rf "$IT_TMP"
+    fi
+}
+
+it_cleanup() {
+    local rc=$?
+    trap - EXIT
+    if (( IT_FINISHED )); then
+        stop_all
+        remove_tmp
+        exit "$rc"
+    fi
+    # Ended early: setup failure, a signal, or a bug in a test file.
+    show_logs
+    stop_all
+    remove_tmp
+    (( rc == 0 )) && rc=1
+    IT_FAILED=$((IT_FAILED + 1))
+    printf '%d passed, %d failed\n' "$IT_PASSED" "$IT_FAILED"
+    exit "$rc"
+}
+
+# setup_failed MESSAGE: report and stop the whole script.
+setup_failed() {
+    printf 'not ok - setup: %s\n' "$*"
+    exit 1
+}
+
+# start_fixture SPEC.json: start the fixture upstream.  Sets UPORT,
+# UPSTREAM_URL (with the trailing slash) and FIXTURE_URL.
+start_fixture() {
+    local spec=$1 i
+    mkdir -p "$IT_TMP/upstream"
+    "$PYTHON" "$FIXTURE_PY" --spec "$spec" --state-dir "$IT_TMP/upstream" --port 0 \
+        >"$IT_TMP/fixture.out" 2>&1 &
+    FIXTURE_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        [[ -s $IT_TMP/upstream/port ]] && break
+        kill -0 "$FIXTURE_PID" 2>/dev/null || setup_failed "fixture upstream exited: $(tail -n 5 "$IT_TMP/fixture.out")"
+        sleep 0.1
+    done
+    UPORT=$(cat "$IT_TMP/upstream/port" 2>/dev/null) || setup_failed "fixture wrote no port within 10 s"
+    UPSTREAM_URL=http://127.0.0.1:$UPORT/
+    FIXTURE_URL=http://127.0.0.1:$UPORT
+    wait_http "$FIXTURE_URL/_fixture/health" 10 || setup_failed "fixture not healthy on port $UPORT"
+    note "fixture upstream on $UPSTREAM_URL (pid $FIXTURE_PID)"
+}
+
+# fixture_hits PATH [METHOD]: how many requests the fixture saw for PATH
+# (percent-decoded comparison, so /@s%2fn and /@s/n are the same).
+fixture_hits() {
+    local q
+    q="path=$("$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1")"
+    [[ -n ${2:-} ]] && q="$q&method=$2"
+    curl -s --max-time 5 "$FIXTURE_URL/_fixture/hits?$q" |
+        "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["count"])'
+}
+
+# fixture_method_hits METHOD: requests of that method on any path.
+fixture_method_hits() {
+    curl -s --max-time 5 "$FIXTURE_URL/_fixture/hits?method=$1" |
+        "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["count"])'
+}
+
+fixture_mutate() {
+    curl -s --max-time 5 -X POST -H 'Content-Type: application/json' --data "$1" "$FIXTURE_URL/_fixture/mutate" >/dev/null
+}
+
+# write_cordon_config NPM_UPSTREAM_URL: $IT_TMP/cordon.yaml for port $CPORT.
+write_cordon_config() {
+    cat >"$IT_TMP/cordon.yaml" <<EOF
+listen: 127.0.0.1:$CPORT
+public_url: http://127.0.0.1:$CPORT
+data_dir: $IT_TMP/data
+threads: $CORDON_THREADS
+upstreams:
+  npm: $1
+fetch: $CORDON_FETCH_YAML
+quarantine: $CORDON_QUARANTINE_YAML
+$CORDON_EXTRA_YAML
+EOF
+}
+
+# start_cordon NPM_UPSTREAM_URL: start cordon and wait (<= 10 s) for
+# /-/health.  Sets CPORT, CORDON_URL, NPM_REGISTRY.  Retries with another
+# port if the first one was taken in the meantime.
+start_cordon() {
+    local upstream=$1 attempt i
+    [[ -f $CORDON_BIN && -x $CORDON_BIN ]] || setup_failed "cordon binary not found or not executable: $CORDON_BIN (build it, or set CORDON_BIN)"
+    for attempt in 1 2 3; do
+        CPORT=$(free_port)
+        write_cordon_config "$upstream"
+        "$CORDON_BIN" serve --config "$IT_TMP/cordon.yaml" >>"$IT_TMP/cordon.stdout" 2>>"$IT_TMP/cordon.stderr" &
+        CORDON_PID=$!
+        CORDON_URL=http://127.0.0.1:$CPORT
+        NPM_REGISTRY=$CORDON_URL/npm/
+        for ((i = 0; i < 100; i++)); do
+            if ! kill -0 "$CORDON_PID" 2>/dev/null; then
+                break
+            fi
+            if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$CORDON_URL/-/health" 2>/dev/null) == 200 ]]; then
+                note "cordon on $CORDON_URL (pid $CORDON_PID), data in $IT_TMP/data"
+                return 0
+            fi
+            sleep 0.1
+        done
+        if kill -0 "$CORDON_PID" 2>/dev/null; then
+            setup_failed "cordon did not answer 200 on /-/health within 10 s"
+        fi
+        wait "$CORDON_PID" 2>/dev/null
+        note "cordon exited at start (attempt $attempt, exit $?): $(tail -n 3 "$IT_TMP/cordon.stderr" 2>/dev/null)"
+        CORDON_PID=""
+        grep -qiE 'address (already )?in use|EADDRINUSE' "$IT_TMP/cordon.stderr" 2>/dev/null || break
+    done
+    setup_failed "cordon could not be started"
+}
+
+# cordon_log: the decision log as JSON lines.
+cordon_log() {
+    timeout 15 "$CORDON_BIN" log --data-dir "$IT_TMP/data" --json --limit "${CORDON_LOG_LIMIT:-1000}"
+}
+
+# wait_for_decision PYEXPR [SECONDS]: succeed once `cordon log --json` has
+# a record r (a dict) for which PYEXPR is true, e.g.
+#   wait_for_decision 'r["package"] == "left-pad" and r["version"] == "1.3.0"'
+# The log may be written in batches, so this polls (default 5 s).  On
+# success the matching record is printed.
+wait_for_decision() {
+    local expr=$1 secs=${2:-5} deadline out
+    deadline=$(( $(date +%s) + secs ))
+    while :; do
+        out=$(cordon_log 2>"$IT_TMP/cordon-log.err" | "$PYTHON" -c '
+import json, sys
+expr = sys.argv[1]
+for line in sys.stdin:
+    line = line.strip()
+    if not line:
+        continue
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    try:
+        if isinstance(r, dict) and eval(expr, {"r": r}):
+            print(line)
+            sys.exit(0)
+    except Exception:
+        pass
+sys.exit(1)
+' "$expr") && { printf '%s\n' "$out"; return 0; }
+        (( $(date +%s) >= deadline )) && break
+        sleep 0.3
+    done
+    printf 'no decision matching: %s\ncordon log --json printed (last 20):\n' "$expr" >&2
+    cordon_log 2>&1 | tail -n 20 >&2
+    return 1
+}
+
+# ------------------------------------------------------------------ npm
+
+# npm_in DIR ARGS...: run npm in DIR against cordon, isolated from this
+# machine's npm configuration.  NPM_CACHE (default $IT_TMP/npm-cache) and
+# NPM_USERCONFIG (default an empty file) may be set per call.
+npm_in() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    (
+        cd "$dir" || exit 2
+        timeout -k 5 "${NPM_TIMEOUT:-90}" npm \
+            --registry="$NPM_REGISTRY" \
+            --cache="${NPM_CACHE:-$IT_TMP/npm-cache}" \
+            --userconfig="${NPM_USERCONFIG:-$IT_TMP/npmrc-user}" \
+            --globalconfig="$IT_TMP/npmrc-global" \
+            --no-audit --no-fund --no-update-notifier \
+            --fetch-retries=0 --fetch-timeout=30000 \
+            --loglevel="${NPM_LOGLEVEL:-notice}" \
+            "$@"
+    )
+}
+
+# new_project DIR [DEPENDENCIES_JSON]: a fresh private package.json.
+new_project() {
+    local deps=${2:-}
+    [[ -n $deps ]] || deps='{}'
+    mkdir -p "$1"
+    printf '{"name": "it-project", "version": "1.0.0", "private": true, "dependencies": %s}\n' \
+        "$deps" >"$1/package.json"
+}
+
+# installed_version DIR NAME: version of node_modules/NAME in DIR (empty if absent).
+installed_version() {
+    local pj=$1/node_modules/$2/package.json
+    [[ -f $pj ]] || return 0
+    "$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$pj"
+}
+
+# assert_installed DIR NAME VERSION
+assert_installed() {
+    local got
+    got=$(installed_version "$1" "$2")
+    [[ -n $got ]] || fail "$2 is not installed in $1/node_modules"
+    assert_eq "$3" "$got" "installed version of $2"
+}
+
+# ------------------------------------------------------------------ runner
+
+# run_test NAME FUNCTION: run FUNCTION in a subshell; `fail` or any non-zero
+# exit marks it failed.  Its output is shown (as # comments) on failure.
+run_test() {
+    local name=$1 fn=$2 out rc started
+    out=$IT_TMP/test.$((IT_PASSED + IT_FAILED + IT_SKIPPED + 1)).log
+    started=$(date +%s.%N)
+    ( "$fn" ) >"$out" 2>&1
+    rc=$?
+    local took
+    took=$("$PYTHON" -c 'import sys, time; print("%.1f" % (time.time() - float(sys.argv[1])))' "$started")
+    if (( rc == 0 )); then
+        IT_PASSED=$((IT_PASSED + 1))
+        printf 'ok - %s (%ss)\n' "$name" "$took"
+        [[ ${IT_VERBOSE:-0} == 1 ]] && sed 's/^/#   /' "$out"
+    else
+        IT_FAILED=$((IT_FAILED + 1))
+        printf 'not ok - %s (%ss)\n' "$name" "$took"
+        sed 's/^/#   /' "$out"
+    fi
+    return 0
+}
+
+# skip_test NAME REASON
+skip_test() {
+    IT_SKIPPED=$((IT_SKIPPED + 1))
+    printf 'ok - %s # SKIP %s\n' "$1" "$2"
+}
+
+# finish: logs on failure, stop everything, then the closing line; exit
+# status non-zero on any failure.
+finish() {
+    (( IT_FAILED > 0 )) && show_logs
+    stop_all
+    remove_tmp
+    IT_FINISHED=1
+    if (( IT_SKIPPED > 0 )); then
+        printf '%d passed, %d failed, %d skipped\n' "$IT_PASSED" "$IT_FAILED" "$IT_SKIPPED"
+    else
+        printf '%d passed, %d failed\n' "$IT_PASSED" "$IT_FAILED"
+    fi
+    (( IT_FAILED == 0 ))
+    exit $?
+}
