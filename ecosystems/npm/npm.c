@@ -20,14 +20,17 @@
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "ecosystems/ecosystem.h"
+#include "ecosystems/npm/npm_filter.h"
 #include "ecosystems/npm/npm_packument.h"
 #include "ecosystems/npm/npm_path.h"
 #include "server/http.h"
 #include "server/loop.h"
+#include "server/denial.h"
+#include "server/policy.h"
 #include "server/runtime.h"
 
 #define ABBREV_ACCEPT "application/vnd.npm.install-v1+json"
-#define RENDER_VERSION "1" /* bump when rendering changes: old derived files are ignored */
+#define RENDER_VERSION "2" /* bump when rendering changes: old derived files are ignored */
 
 typedef struct npm_req {
     npm_route_t route;
@@ -169,61 +172,181 @@ static void start_metadata_fetch(h2o_req_t *req, npm_req_t *nr, flight_resume_fn
     metadata_fetch(key, url, "application/json", npm_ingest, req, &loop_of(req)->flight_receiver, fn, nr);
 }
 
-/* renders (once per upstream copy and representation) and serves */
+/* first-seen times of the versions upstream gives no time for */
+static int64_t *first_seen_times(const npm_packument_t *p)
+{
+    int64_t *fs = malloc((p->nversions ? p->nversions : 1) * sizeof(int64_t));
+    if (fs == NULL)
+        return NULL;
+    MDB_txn *txn = NULL;
+    for (size_t i = 0; i < p->nversions; i++) {
+        fs[i] = TIME_NONE;
+        if (p->versions[i].published_at != TIME_NONE)
+            continue;
+        if (txn == NULL && store_read_begin(&txn) != 0)
+            break;
+        char key[1024];
+        size_t klen = version_key(key, sizeof(key), "npm", p->name, p->versions[i].version);
+        version_rec_t v;
+        if (klen && version_rec_get(txn, key, klen, &v) == 0) {
+            fs[i] = v.first_seen;
+            version_rec_free(&v);
+        }
+    }
+    store_read_end(txn);
+    return fs;
+}
+
+/* Parses a cached upstream packument and applies the policy to it. */
+typedef struct filtered {
+    mapped_t map;
+    npm_packument_t p;
+    npm_filter_t f;
+} filtered_t;
+
+static int filtered_load(const meta_rec_t *m, int64_t now, filtered_t *fd, char *err, size_t errlen)
+{
+    char src[4200];
+    memset(fd, 0, sizeof(*fd));
+    blob_path(m->blob, src, sizeof(src));
+    if (map_file(src, &fd->map) != 0) {
+        snprintf(err, errlen, "cannot read the cached copy: %s", strerror(errno));
+        return -1;
+    }
+    if (npm_packument_parse(&fd->p, fd->map.p ? fd->map.p : "", fd->map.len, err, errlen) != 0) {
+        unmap_file(&fd->map);
+        return -1;
+    }
+    int64_t *fs = first_seen_times(&fd->p);
+    int rc = npm_filter_apply(runtime_config(), &fd->p, fs, now, &fd->f);
+    free(fs);
+    if (rc != 0) {
+        snprintf(err, errlen, "out of memory");
+        npm_packument_free(&fd->p);
+        unmap_file(&fd->map);
+        return -1;
+    }
+    return 0;
+}
+
+static void filtered_free(filtered_t *fd)
+{
+    npm_filter_free(&fd->f);
+    npm_packument_free(&fd->p);
+    unmap_file(&fd->map);
+}
+
+/* A rendered document is remembered per (upstream copy, representation,
+ * public URL, policy) in DB_STATE as "valid_until<TAB>file": it is served
+ * until the next held version becomes eligible, then rendered again. */
+typedef struct doc_put {
+    const char *key;
+    const char *value;
+} doc_put_t;
+
+static int put_doc(MDB_txn *txn, void *arg)
+{
+    doc_put_t *d = arg;
+    MDB_val k = {strlen(d->key), (void *)d->key}, v = {strlen(d->value), (void *)d->value};
+    return mdb_put(txn, store_dbi(DB_STATE), &k, &v, 0);
+}
+
+static int cached_doc(const char *key, int64_t now, char *file, size_t filelen)
+{
+    void *v;
+    size_t n;
+    if (store_get_copy(DB_STATE, key, strlen(key), &v, &n) != STORE_OK)
+        return -1;
+    long long until;
+    char name[128];
+    int ok = sscanf(v, "%lld\t%127s", &until, name) == 2;
+    free(v);
+    if (!ok || (until != (long long)TIME_NONE && now >= until))
+        return -1;
+    char path[4200];
+    struct stat st;
+    blob_derived_path(name, path, sizeof(path));
+    if (stat(path, &st) != 0)
+        return -1;
+    snprintf(file, filelen, "%s", name);
+    return 0;
+}
+
+/* renders the filtered document, stores it, fills file (derived name) */
+static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const char *key, int64_t now, char *file,
+                      size_t filelen)
+{
+    const config_t *cfg = runtime_config();
+    char err[300];
+    filtered_t fd;
+    if (filtered_load(m, now, &fd, err, sizeof(err)) != 0) {
+        http_send_error(req, 502, NULL, "the cached upstream packument for %s is unusable: %s", nr->route.name, err);
+        return -1;
+    }
+    char base[2048];
+    snprintf(base, sizeof(base), "%s/npm/%s/-/", cfg->public_url, nr->route.name);
+    npm_render_opts_t o = {.abbreviated = nr->abbreviated,
+                           .tarball_base = base,
+                           .keep = fd.f.keep,
+                           .tags = fd.f.tags,
+                           .ntags = fd.f.ntags,
+                           .modified = fd.f.nheld ? fd.f.modified : TIME_NONE,
+                           .restricted_message = fd.f.message};
+    buf_t out;
+    buf_init(&out);
+    npm_packument_render(&fd.p, &o, &out);
+    int64_t until = fd.f.valid_until;
+    filtered_free(&fd);
+    if (out.oom) {
+        buf_free(&out);
+        http_send_error(req, 503, NULL, "out of memory rendering %s", nr->route.name);
+        return -1;
+    }
+    /* named by the hash of the filtered bytes: the ETag follows them */
+    char hex[65];
+    sha256_hex(out.data, out.len, hex);
+    snprintf(file, filelen, "npm-%.40s-%s.json", hex, nr->abbreviated ? "a" : "f");
+    int wrc = blob_write_derived(file, out.data, out.len);
+    int werr = errno;
+    buf_free(&out);
+    if (wrc != 0) {
+        http_send_error(req, 503, NULL, "cordon cannot write the rendered packument for %s: %s", nr->route.name,
+                        strerror(werr));
+        return -1;
+    }
+    char value[200];
+    snprintf(value, sizeof(value), "%lld\t%s", (long long)until, file);
+    doc_put_t d = {key, value};
+    store_write(put_doc, &d, err, sizeof(err)); /* a lost record only costs a re-render */
+    return 0;
+}
+
+/* serves the filtered packument, rendering it when needed */
 static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, int stale)
 {
     const config_t *cfg = runtime_config();
-    char seed[600], hash[65], name[80], path[4200], etag[48];
-    snprintf(seed, sizeof(seed), "%s|%s|%s|%s", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url,
-             RENDER_VERSION);
+    int64_t now = time_now_ms();
+    char fp[17], seed[700], hash[65], key[80], file[128], path[4200], etag[48];
+    policy_fingerprint(cfg, fp);
+    snprintf(seed, sizeof(seed), "%s|%s|%s|%s|%s", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url,
+             fp, RENDER_VERSION);
     sha256_hex(seed, strlen(seed), hash);
-    snprintf(name, sizeof(name), "npm-%.40s.json", hash);
-    snprintf(etag, sizeof(etag), "\"%.32s\"", hash);
-    blob_derived_path(name, path, sizeof(path));
+    snprintf(key, sizeof(key), "npmdoc:%.40s", hash);
 
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("max-age=0, must-revalidate"));
     if (stale) {
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-cordon-stale"), 0, NULL, H2O_STRLIT("1"));
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("warning"), 0, NULL,
-                       H2O_STRLIT("110 cordon \"Response is Stale: upstream unavailable\""));
+                              H2O_STRLIT("110 cordon \"Response is Stale: upstream unavailable\""));
     }
     http_note_decision(req, "metadata");
+    if (cached_doc(key, now, file, sizeof(file)) != 0 && render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
+        return;
+    snprintf(etag, sizeof(etag), "\"%.32s\"", file + 4);
     if (http_not_modified(req, etag))
         return;
-
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        char src[4200], err[300];
-        blob_path(m->blob, src, sizeof(src));
-        mapped_t mm;
-        if (map_file(src, &mm) != 0) {
-            http_send_error(req, 503, NULL, "cordon cannot read its cached copy of %s", nr->route.name);
-            return;
-        }
-        npm_packument_t p;
-        if (npm_packument_parse(&p, mm.p ? mm.p : "", mm.len, err, sizeof(err)) != 0) {
-            unmap_file(&mm);
-            http_send_error(req, 502, NULL, "the cached upstream packument for %s is malformed: %s", nr->route.name, err);
-            return;
-        }
-        char base[2048];
-        snprintf(base, sizeof(base), "%s/npm/%s/-/", cfg->public_url, nr->route.name);
-        npm_render_opts_t o = {.abbreviated = nr->abbreviated, .tarball_base = base, .modified = TIME_NONE};
-        buf_t out;
-        buf_init(&out);
-        npm_packument_render(&p, &o, &out);
-        npm_packument_free(&p);
-        unmap_file(&mm);
-        int wrc = out.oom ? -1 : blob_write_derived(name, out.data, out.len);
-        int werr = errno;
-        buf_free(&out);
-        if (wrc != 0) {
-            http_send_error(req, 503, NULL, "cordon cannot write the rendered packument for %s: %s", nr->route.name,
-                            out.oom ? "out of memory" : strerror(werr));
-            return;
-        }
-    }
+    blob_derived_path(file, path, sizeof(path));
     http_send_file(req, path, nr->abbreviated ? ABBREV_ACCEPT : "application/json", etag);
 }
 
@@ -276,6 +399,7 @@ static void resume_packument(h2o_req_t *req, void *arg, const flight_outcome_t *
 
 static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void resume_tarball_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void handle_tarball(h2o_req_t *req, npm_req_t *nr);
 
 static void record(h2o_req_t *req, npm_req_t *nr, const char *version, const char *decision, const char *reason,
                    const char *rule)
@@ -312,6 +436,28 @@ static void serve_tarball_blob(h2o_req_t *req, npm_req_t *nr, const char *versio
     http_send_file(req, path, "application/octet-stream", etag);
 }
 
+/* refuses a held version's tarball with the denial object; the alternative
+ * comes from the same filtered view of the packument clients get */
+static void deny_tarball(h2o_req_t *req, npm_req_t *nr, const char *version, const verdict_t *vd, int64_t now)
+{
+    char key[NPM_NAME_MAX + 8], err[300];
+    const char *alt = NULL;
+    meta_rec_t m;
+    filtered_t fd;
+    int have = 0;
+    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+    if (metadata_lookup(key, &m) == 0) {
+        have = filtered_load(&m, now, &fd, err, sizeof(err)) == 0;
+        meta_rec_free(&m);
+        if (have)
+            alt = npm_filter_alternative(&fd.p, &fd.f, version);
+    }
+    record(req, nr, version, "deny", vd->reason, vd->rule);
+    denial_send(req, "npm", nr->route.name, version, vd, alt);
+    if (have)
+        filtered_free(&fd);
+}
+
 static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
 {
     char version[256];
@@ -335,6 +481,16 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
             return;
         }
         http_send_error(req, 404, NULL, "%s@%s does not exist upstream", nr->route.name, version);
+        return;
+    }
+    /* the decision, from the same facts metadata filtering uses */
+    verdict_t vd;
+    version_facts_t facts = {.published_at = v.published_at, .first_seen = v.first_seen};
+    int64_t now = time_now_ms();
+    policy_decide(runtime_config(), ECO_NPM, nr->route.name, version, &facts, now, &vd);
+    if (!vd.allow) {
+        deny_tarball(req, nr, version, &vd, now);
+        version_rec_free(&v);
         return;
     }
     char akey[600];

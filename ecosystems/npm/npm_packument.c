@@ -452,13 +452,14 @@ static void render_time(const npm_packument_t *p, const npm_render_opts_t *o, bu
     buf_putc(out, '}');
 }
 
-static void render_versions(const npm_packument_t *p, const npm_render_opts_t *o, buf_t *out)
+/* the kept versions (want_kept) or the held ones, as a versions object */
+static void render_versions(const npm_packument_t *p, const npm_render_opts_t *o, buf_t *out, int want_kept)
 {
     int first = 1;
     buf_putc(out, '{');
     for (size_t i = 0; i < p->nversions; i++) {
         const npm_version_t *v = &p->versions[i];
-        if (!kept(o, i))
+        if (kept(o, i) != want_kept)
             continue;
         if (!first)
             buf_putc(out, ',');
@@ -488,6 +489,22 @@ static void render_versions(const npm_packument_t *p, const npm_render_opts_t *o
     buf_putc(out, '}');
 }
 
+static void render_restrictions(const npm_packument_t *p, const npm_render_opts_t *o, buf_t *out)
+{
+    if (o->restricted_message == NULL || o->keep == NULL)
+        return;
+    size_t held = 0;
+    for (size_t i = 0; i < p->nversions; i++)
+        held += !o->keep[i];
+    if (held == 0)
+        return;
+    buf_puts(out, ",\"policyRestrictions\":{\"message\":");
+    json_cstr(out, o->restricted_message);
+    buf_puts(out, ",\"versions\":");
+    render_versions(p, o, out, 0);
+    buf_putc(out, '}');
+}
+
 void npm_packument_render(const npm_packument_t *p, const npm_render_opts_t *o, buf_t *out)
 {
     buf_reserve(out, o->abbreviated ? p->len / 3 : p->len + p->len / 16);
@@ -504,21 +521,27 @@ void npm_packument_render(const npm_packument_t *p, const npm_render_opts_t *o, 
         buf_puts(out, ",\"dist-tags\":");
         render_tags(p, o, out);
         buf_puts(out, ",\"versions\":");
-        render_versions(p, o, out);
+        render_versions(p, o, out, 1);
+        render_restrictions(p, o, out);
         buf_puts(out, ",\"time\":");
         render_time(p, o, out);
         buf_putc(out, '}');
         return;
     }
     buf_putc(out, '{');
+    int first = 1;
     for (size_t i = 0; i < p->nmembers; i++) {
         const npm_member_t *m = &p->members[i];
-        if (i)
+        /* upstream's own restrictions are not ours to pass on */
+        if (strcmp(m->key, "policyRestrictions") == 0)
+            continue;
+        if (!first)
             buf_putc(out, ',');
+        first = 0;
         json_cstr(out, m->key);
         buf_putc(out, ':');
         if (strcmp(m->key, "versions") == 0)
-            render_versions(p, o, out);
+            render_versions(p, o, out, 1);
         else if (strcmp(m->key, "dist-tags") == 0)
             render_tags(p, o, out);
         else if (strcmp(m->key, "time") == 0)
@@ -526,5 +549,6 @@ void npm_packument_render(const npm_packument_t *p, const npm_render_opts_t *o, 
         else
             emit(out, p, m->value);
     }
+    render_restrictions(p, o, out);
     buf_putc(out, '}');
 }

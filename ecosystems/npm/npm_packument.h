@@ -92,6 +92,10 @@ typedef struct npm_render_opts {
     const npm_tag_t *tags;     /* dist-tags to write; NULL writes upstream's */
     size_t ntags;
     int64_t modified; /* written as time.modified/modified; TIME_NONE keeps upstream's */
+    /* when set, versions not kept are listed under policyRestrictions with
+     * this message, so npm's manifest picker answers an exact pin with E403
+     * and the message instead of a bare ETARGET */
+    const char *restricted_message;
 } npm_render_opts_t;
 
 /* appends the rendered document to out */

@@ -1,0 +1,157 @@
+/* npm_filter: per-version verdicts and dist-tag rewriting.
+ *
+ * dist-tags.latest moves to the highest kept *stable* version that is not
+ * above upstream's latest (by semver, not by publish time: a 1.9.9 backport
+ * published after 2.0.0 must not become latest). Any other tag pointing at a
+ * held version moves to the highest kept version of the same release line
+ * not above it, or is dropped. */
+#include "ecosystems/npm/npm_filter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/timeutil.h"
+#include "ecosystems/npm/npm_semver.h"
+
+static long best_kept(const npm_packument_t *p, const npm_filter_t *f, const char *target, int latest)
+{
+    semver_t t;
+    int t_ok = semver_parse(target, &t) == 0;
+    long best = -1;
+    semver_t bv;
+    for (size_t i = 0; i < p->nversions; i++) {
+        semver_t v;
+        if (!f->keep[i] || semver_parse(p->versions[i].version, &v) != 0)
+            continue;
+        if (latest) {
+            if (semver_is_prerelease(&v))
+                continue;
+        } else if (!t_ok || !semver_same_line(&v, &t)) {
+            continue;
+        }
+        if (t_ok && semver_compare(&v, &t) > 0)
+            continue;
+        if (best < 0 || semver_compare(&v, &bv) > 0) {
+            best = (long)i;
+            bv = v;
+        }
+    }
+    return best;
+}
+
+static void append_held(buf_t *m, const npm_packument_t *p, size_t i, const verdict_t *v, size_t *listed)
+{
+    if (*listed == 8) {
+        buf_puts(m, "; …");
+        (*listed)++;
+        return;
+    }
+    if (*listed > 8)
+        return;
+    char when[40];
+    buf_puts(m, *listed ? "; " : "");
+    buf_printf(m, "%s@%s is held (%s", p->name ? p->name : "?", p->versions[i].version, v->reason);
+    if (v->eligible_at != TIME_NONE) {
+        time_format_iso8601(v->eligible_at, when, sizeof(when), 0);
+        buf_printf(m, " until %s", when);
+    }
+    buf_printf(m, ", policy %s)", v->rule);
+    (*listed)++;
+}
+
+int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen, int64_t now,
+                     npm_filter_t *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->valid_until = TIME_NONE;
+    f->modified = TIME_NONE;
+    size_t n = p->nversions;
+    f->keep = calloc(n ? n : 1, 1);
+    f->verdicts = calloc(n ? n : 1, sizeof(verdict_t));
+    f->tags = calloc(p->ntags ? p->ntags : 1, sizeof(npm_tag_t));
+    if (!f->keep || !f->verdicts || !f->tags) {
+        npm_filter_free(f);
+        return -1;
+    }
+    buf_t msg;
+    buf_init(&msg);
+    size_t listed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const npm_version_t *v = &p->versions[i];
+        version_facts_t facts = {.published_at = v->published_at,
+                                 .first_seen = first_seen ? first_seen[i] : TIME_NONE};
+        verdict_t *vd = &f->verdicts[i];
+        policy_decide(cfg, ECO_NPM, p->name ? p->name : "", v->version, &facts, now, vd);
+        f->keep[i] = (unsigned char)vd->allow;
+        if (vd->allow) {
+            if (v->published_at != TIME_NONE && (f->modified == TIME_NONE || v->published_at > f->modified))
+                f->modified = v->published_at;
+            continue;
+        }
+        f->nheld++;
+        append_held(&msg, p, i, vd, &listed);
+        if (vd->eligible_at != TIME_NONE && (f->valid_until == TIME_NONE || vd->eligible_at < f->valid_until))
+            f->valid_until = vd->eligible_at;
+    }
+    if (f->nheld) {
+        buf_puts(&msg, ". cordon holds versions younger than the quarantine window; pick an allowed version or ask "
+                       "for a review");
+        f->message = buf_steal(&msg, NULL);
+    } else {
+        buf_free(&msg);
+    }
+    for (size_t t = 0; t < p->ntags; t++) {
+        const npm_tag_t *tag = &p->tags[t];
+        long idx = npm_packument_find(p, tag->version);
+        int is_latest = strcmp(tag->tag, "latest") == 0;
+        if (idx >= 0 && f->keep[idx]) {
+            f->tags[f->ntags++] = *tag;
+            continue;
+        }
+        long best = best_kept(p, f, tag->version, is_latest);
+        if (best >= 0) {
+            f->tags[f->ntags].tag = tag->tag;
+            f->tags[f->ntags].version = p->versions[best].version;
+            f->ntags++;
+        }
+    }
+    return 0;
+}
+
+void npm_filter_free(npm_filter_t *f)
+{
+    free(f->keep);
+    free(f->verdicts);
+    free(f->tags);
+    free(f->message);
+    memset(f, 0, sizeof(*f));
+}
+
+const char *npm_filter_alternative(const npm_packument_t *p, const npm_filter_t *f, const char *version)
+{
+    semver_t want;
+    int want_ok = semver_parse(version, &want) == 0;
+    long best = -1, best_any = -1;
+    semver_t bv, bav;
+    for (size_t i = 0; i < p->nversions; i++) {
+        semver_t v;
+        if (!f->keep[i] || semver_parse(p->versions[i].version, &v) != 0 || semver_is_prerelease(&v))
+            continue;
+        if (best_any < 0 || semver_compare(&v, &bav) > 0) {
+            best_any = (long)i;
+            bav = v;
+        }
+        if (want_ok && v.major == want.major && (best < 0 || semver_compare(&v, &bv) > 0)) {
+            best = (long)i;
+            bv = v;
+        }
+    }
+    if (best >= 0)
+        return p->versions[best].version;
+    /* nothing in the same major: the package's current latest */
+    for (size_t t = 0; t < f->ntags; t++)
+        if (strcmp(f->tags[t].tag, "latest") == 0)
+            return f->tags[t].version;
+    return best_any >= 0 ? p->versions[best_any].version : NULL;
+}

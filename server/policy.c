@@ -1,0 +1,146 @@
+/* policy: rule matching and the age window.
+ *
+ * Precedence, most specific first: a rule for the exact version, a rule for
+ * the package, a glob/scope rule (the longest pattern wins among several),
+ * the ecosystem's min_age, the default min_age. A missing upstream time is
+ * never "old" and never "now for everyone": the first time cordon saw the
+ * version stands in (missing_timestamp: first_seen), or the version is
+ * refused (missing_timestamp: deny). */
+#include "server/policy.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/digest.h"
+#include "common/timeutil.h"
+#include "common/units.h"
+
+enum { MATCH_NONE = 0, MATCH_GLOB = 1, MATCH_PACKAGE = 2, MATCH_VERSION = 3 };
+
+static int rule_match(const quarantine_rule_t *r, eco_id_t eco, const char *package, const char *version)
+{
+    if (r->eco != eco)
+        return MATCH_NONE;
+    int glob = strpbrk(r->pattern, "*?[") != NULL;
+    int name_ok = glob ? fnmatch(r->pattern, package, 0) == 0 : strcmp(r->pattern, package) == 0;
+    if (!name_ok)
+        return MATCH_NONE;
+    if (r->version)
+        return version && strcmp(r->version, version) == 0 ? MATCH_VERSION : MATCH_NONE;
+    return glob ? MATCH_GLOB : MATCH_PACKAGE;
+}
+
+static const quarantine_rule_t *best_rule(const config_t *cfg, eco_id_t eco, const char *package,
+                                          const char *version)
+{
+    const quarantine_rule_t *best = NULL;
+    int best_level = MATCH_NONE;
+    size_t best_len = 0;
+    for (size_t i = 0; i < cfg->nrules; i++) {
+        const quarantine_rule_t *r = &cfg->rules[i];
+        int level = rule_match(r, eco, package, version);
+        size_t len = strlen(r->pattern);
+        if (level > best_level || (level == best_level && level != MATCH_NONE && len > best_len)) {
+            best = r;
+            best_level = level;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+static void rule_text(const config_t *cfg, const quarantine_rule_t *r, char *out, size_t outlen)
+{
+    const char *file = cfg->path ? strrchr(cfg->path, '/') : NULL;
+    file = file ? file + 1 : (cfg->path ? cfg->path : "config");
+    char dur[32];
+    if (r->deny)
+        snprintf(out, outlen, "rule %s deny (%s:%d)", r->text, file, r->line);
+    else if (r->allow)
+        snprintf(out, outlen, "rule %s allow (%s:%d)", r->text, file, r->line);
+    else {
+        units_format_duration(r->min_age, dur, sizeof(dur));
+        snprintf(out, outlen, "rule %s min_age %s (%s:%d)", r->text, dur, file, r->line);
+    }
+}
+
+void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                   const version_facts_t *facts, int64_t now, verdict_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->reason = "";
+    out->published_at = facts->published_at;
+    out->eligible_at = TIME_NONE;
+
+    int64_t window;
+    const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
+    char dur[32];
+    if (r != NULL) {
+        rule_text(cfg, r, out->rule, sizeof(out->rule));
+        if (r->deny) {
+            out->allow = 0;
+            out->reason = "blocked";
+            return;
+        }
+        if (r->allow) {
+            out->allow = 1;
+            out->eligible_at = facts->published_at;
+            return;
+        }
+        window = r->min_age;
+    } else if (cfg->min_age_eco[eco] >= 0) {
+        window = cfg->min_age_eco[eco];
+        units_format_duration(window, dur, sizeof(dur));
+        snprintf(out->rule, sizeof(out->rule), "%s min_age %s", eco_name(eco), dur);
+    } else {
+        window = cfg->min_age_default;
+        units_format_duration(window, dur, sizeof(dur));
+        snprintf(out->rule, sizeof(out->rule), "default min_age %s", dur);
+    }
+
+    int64_t since = facts->published_at;
+    if (since == TIME_NONE) {
+        if (window == 0) { /* no window: the time does not matter */
+            out->allow = 1;
+            out->eligible_at = now;
+            return;
+        }
+        if (cfg->missing_timestamp == MISSING_TS_DENY) {
+            out->allow = 0;
+            out->reason = "missing_timestamp";
+            size_t n = strlen(out->rule);
+            snprintf(out->rule + n, sizeof(out->rule) - n, ", missing_timestamp deny");
+            return;
+        }
+        /* first seen stands in; a version never recorded is seen right now */
+        since = facts->first_seen != TIME_NONE ? facts->first_seen : now;
+        out->published_at = TIME_NONE;
+        size_t n = strlen(out->rule);
+        snprintf(out->rule + n, sizeof(out->rule) - n, ", no upstream time: counted from first seen");
+    }
+    out->eligible_at = since + window;
+    out->allow = now >= out->eligible_at;
+    if (!out->allow)
+        out->reason = "quarantine";
+}
+
+void policy_fingerprint(const config_t *cfg, char out[17])
+{
+    buf_t b;
+    buf_init(&b);
+    buf_printf(&b, "%lld|%d|", (long long)cfg->min_age_default, (int)cfg->missing_timestamp);
+    for (int i = 0; i < ECO_COUNT; i++)
+        buf_printf(&b, "%lld|", (long long)cfg->min_age_eco[i]);
+    for (size_t i = 0; i < cfg->nrules; i++) {
+        const quarantine_rule_t *r = &cfg->rules[i];
+        buf_printf(&b, "%d:%s@%s:%lld:%d:%d|", (int)r->eco, r->pattern, r->version ? r->version : "",
+                   (long long)r->min_age, r->allow, r->deny);
+    }
+    char hex[65];
+    sha256_hex(b.data ? b.data : "", b.len, hex);
+    buf_free(&b);
+    memcpy(out, hex, 16);
+    out[16] = '\0';
+}

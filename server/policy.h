@@ -1,0 +1,34 @@
+/* policy: THE decision. Every place that asks "may this version be served?"
+ * (metadata filtering, the artifact route, later lockfile checks and the
+ * reviewers' queue) calls policy_decide and nothing else. Verdicts are pure
+ * functions of (configuration, ecosystem, package, version, facts, now), so
+ * they are evaluated at request time and never cached as verdicts. */
+#ifndef CORDON_POLICY_H
+#define CORDON_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/config.h"
+
+typedef struct version_facts {
+    int64_t published_at; /* upstream's publish time; TIME_NONE when it gave none */
+    int64_t first_seen;   /* when cordon first saw the version; TIME_NONE if never */
+} version_facts_t;
+
+typedef struct verdict {
+    int allow;
+    const char *reason;   /* "" when allowed; else quarantine | blocked | missing_timestamp */
+    char rule[200];       /* the rule that decided, for people: "npm min_age 3d" */
+    int64_t published_at; /* the time the window counts from (TIME_NONE if none) */
+    int64_t eligible_at;  /* when age alone admits it; TIME_NONE = never (blocked) */
+} verdict_t;
+
+void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                   const version_facts_t *facts, int64_t now, verdict_t *out);
+
+/* A short fingerprint of everything policy_decide reads from cfg: documents
+ * rendered under one policy are never served under another. */
+void policy_fingerprint(const config_t *cfg, char out[17]);
+
+#endif
