@@ -20,13 +20,14 @@ static void iso(int64_t t, char *out, size_t n)
 void denial_error_line(const char *package, const char *version, const verdict_t *v, const char *alternative,
                        buf_t *out)
 {
-    char pub[40], elig[40];
-    iso(v->published_at, pub, sizeof(pub));
+    char since[40], elig[40];
+    iso(v->since, since, sizeof(since));
     iso(v->eligible_at, elig, sizeof(elig));
     if (strcmp(v->reason, "quarantine") == 0) {
         buf_printf(out, "%s@%s is quarantined until %s (%s%s, policy %s)", package, version, elig,
-                   v->published_at == TIME_NONE ? "no upstream publish time; first seen " : "published ",
-                   v->published_at == TIME_NONE ? "recently" : pub, v->rule);
+                   v->published_at == TIME_NONE ? "upstream gives no publish time; first seen by cordon "
+                                                : "published ",
+                   since, v->rule);
     } else if (strcmp(v->reason, "blocked") == 0) {
         buf_printf(out, "%s@%s is blocked by policy %s", package, version, v->rule);
     } else if (strcmp(v->reason, "missing_timestamp") == 0) {

@@ -42,10 +42,19 @@ static SSL_CTX *g_ssl;
 static h2o_globalconf_t g_globalconf;
 static h2o_hostconf_t *g_hostconf;
 static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_reload;
+static void (*g_reload_fn)(void);
 
 void listener_request_stop(void) { g_stop = 1; }
+void listener_on_reload(void (*fn)(void)) { g_reload_fn = fn; }
 
-static void on_signal(int sig) { g_stop = 1; }
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        g_reload = 1;
+    else
+        g_stop = 1;
+}
 
 static int bind_one(const char *addr, int tls, char *err, size_t errlen)
 {
@@ -153,8 +162,14 @@ static void *loop_main(void *arg)
         t->socks[i]->data = g_socks[i].tls ? &t->accept_tls : &t->accept_plain;
         h2o_socket_read_start(t->socks[i], on_accept);
     }
-    while (!g_stop)
+    while (!g_stop) {
         h2o_evloop_run(evloop, 200);
+        if (g_reload && t->loop.index == 0) {
+            g_reload = 0;
+            if (g_reload_fn)
+                g_reload_fn();
+        }
+    }
     /* stop accepting, close idle connections, let in-flight requests finish */
     for (size_t i = 0; i < g_nsocks; i++)
         h2o_socket_read_stop(t->socks[i]);
@@ -168,11 +183,11 @@ static void *loop_main(void *arg)
 int listener_run(const config_t *cfg)
 {
     signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 
     h2o_config_init(&g_globalconf);
     g_globalconf.max_request_entity_size = (size_t)cfg->max_body;

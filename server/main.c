@@ -100,6 +100,41 @@ static int load_config(const cli_t *cli, config_t *cfg, int required)
     return 0;
 }
 
+/* SIGHUP: re-read the configuration. A bad file keeps the running one. The
+ * quarantine rules, windows and upstream URLs of the new file take effect
+ * at once (documents rendered under the old policy are not served under the
+ * new one: the policy fingerprint changes); listen addresses, TLS, data_dir,
+ * fetch and limits settings need a restart. Replaced configurations are kept
+ * until exit: a request may still be reading one. */
+static config_t *g_configs[64];
+static int g_nconfigs;
+
+static void reload_config(void)
+{
+    const config_t *cur = runtime_config();
+    char err[1024];
+    config_t *next = calloc(1, sizeof(*next));
+    if (next == NULL)
+        return;
+    if (config_load(next, cur->path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
+        config_free(next);
+        free(next);
+        return;
+    }
+    if (g_nconfigs == (int)(sizeof(g_configs) / sizeof(g_configs[0]))) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"too many reloads; restart cordon\"}\n");
+        config_free(next);
+        free(next);
+        return;
+    }
+    /* what needs a restart keeps its running value */
+    config_set_str(&next->data_dir, cur->data_dir);
+    g_configs[g_nconfigs++] = next;
+    runtime_set_config(next);
+    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     cli_t cli;
@@ -133,11 +168,16 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: cannot start the fetcher or the decision log\n");
         return 2;
     }
+    listener_on_reload(reload_config);
     listener_run(&cfg);
     decision_log_stop();
     fetcher_stop();
     store_close();
     access_log_close();
+    for (int i = 0; i < g_nconfigs; i++) {
+        config_free(g_configs[i]);
+        free(g_configs[i]);
+    }
     config_free(&cfg);
     return 0;
 }

@@ -73,6 +73,7 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->reason = "";
     out->published_at = facts->published_at;
     out->eligible_at = TIME_NONE;
+    out->since = facts->published_at;
 
     int64_t window;
     const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
@@ -117,9 +118,8 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
         /* first seen stands in; a version never recorded is seen right now */
         since = facts->first_seen != TIME_NONE ? facts->first_seen : now;
         out->published_at = TIME_NONE;
-        size_t n = strlen(out->rule);
-        snprintf(out->rule + n, sizeof(out->rule) - n, ", no upstream time: counted from first seen");
     }
+    out->since = since;
     out->eligible_at = since + window;
     out->allow = now >= out->eligible_at;
     if (!out->allow)

@@ -22,6 +22,7 @@ typedef struct verdict {
     char rule[200];       /* the rule that decided, for people: "npm min_age 3d" */
     int64_t published_at; /* the time the window counts from (TIME_NONE if none) */
     int64_t eligible_at;  /* when age alone admits it; TIME_NONE = never (blocked) */
+    int64_t since;        /* what the window counts from: published_at, or first seen */
 } verdict_t;
 
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
