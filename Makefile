@@ -1,9 +1,15 @@
 # Thin wrapper around CMake: the two README commands and the bench.
+#   make run    deps, build, first config, serve on 127.0.0.1:7878
+#   make test   deps, build, every test; then the same suite under ASan/UBSan,
+#               and each fuzzer for a bounded time when clang is present
 BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
 CONFIG ?= conf/cordon.yaml
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 15
 
-.PHONY: all deps test-deps build run test bench asan fuzz clean
+.PHONY: all deps test-deps build run test test-asan fuzz bench clean
 
 all: build
 
@@ -12,9 +18,13 @@ deps:
 
 test-deps:
 	@scripts/deps.sh --test
+	@scripts/test-tools.sh
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCORDON_SANITIZE=ON >/dev/null
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
@@ -26,9 +36,24 @@ run: build
 test: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure
+	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory fuzz
+
+# the whole suite again with AddressSanitizer, UBSan and LeakSanitizer
+test-asan: $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure
+
+# each libFuzzer target for FUZZ_SECONDS (skipped without clang)
+fuzz:
+	@if command -v clang >/dev/null 2>&1; then \
+	  cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCORDON_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null && \
+	  cmake --build $(FUZZ_BUILD) -j $(JOBS) && \
+	  scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS); \
+	else echo "fuzz: clang not found, fuzzers skipped"; fi
 
 bench: build
 	bench/run.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -200,7 +200,9 @@ int listener_run(const config_t *cfg)
     int n = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;
-    loop_thread_t *threads = calloc((size_t)n, sizeof(*threads));
+    /* kept reachable until exit: the loops are not disposed (see below) */
+    static loop_thread_t *threads;
+    threads = calloc((size_t)n, sizeof(*threads));
     if (threads == NULL)
         return -1;
     for (int i = 0; i < n; i++) {
@@ -227,8 +229,16 @@ int listener_run(const config_t *cfg)
         pthread_join(threads[i].tid, NULL);
     /* loops and contexts are not torn down one by one: the process exits next,
      * and h2o 2.2 has no safe way to dispose a loop with live sockets */
-    for (size_t i = 0; i < g_nsocks; i++)
-        close(g_socks[i].fd);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"cordon stopped\"}\n");
     return 0;
+}
+
+void listener_close(void)
+{
+    for (size_t i = 0; i < g_nsocks; i++)
+        close(g_socks[i].fd);
+    g_nsocks = 0;
+    if (g_ssl)
+        SSL_CTX_free(g_ssl);
+    g_ssl = NULL;
 }

@@ -12,6 +12,8 @@ int listener_bind(const config_t *cfg, char *err, size_t errlen);
 int listener_run(const config_t *cfg);
 /* asks the server to stop (signal handlers, tests) */
 void listener_request_stop(void);
+/* closes the listening sockets and the TLS context */
+void listener_close(void);
 /* called on the first loop's thread after SIGHUP */
 void listener_on_reload(void (*fn)(void));
 

@@ -85,12 +85,14 @@ static int load_config(const cli_t *cli, config_t *cfg, int required)
         config_defaults(cfg);
     } else if (config_load(cfg, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
+        config_free(cfg);
         return 2;
     }
     if (cli->listen) {
         const char *colon = strrchr(cli->listen, ':');
         if (colon == NULL || colon == cli->listen || colon[1] == '\0') {
             fprintf(stderr, "cordon: --listen must be ADDR:PORT\n");
+            config_free(cfg);
             return 2;
         }
         config_set_listen(cfg, cli->listen);
@@ -146,17 +148,18 @@ static int cmd_serve(int argc, char **argv)
     if (rc)
         return rc;
     runtime_set_config(&cfg);
+    rc = 2;
     if (access_log_open(cfg.access_log) != 0) {
         fprintf(stderr, "%s: cannot open access_log %s: %s\n", cfg.path, cfg.access_log, strerror(errno));
-        return 2;
+        goto out;
     }
     if (listener_bind(&cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "cordon: %s\n", err);
-        return 2;
+        goto out;
     }
     if (blob_init(cfg.data_dir, err, sizeof(err)) != 0 || store_open(cfg.data_dir, cfg.map_size, 0, err, sizeof(err)) != 0) {
         fprintf(stderr, "cordon: %s\n", err);
-        return 2;
+        goto out;
     }
     upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
                                     .stale_if_error_ms = cfg.stale_if_error_ms,
@@ -166,12 +169,15 @@ static int cmd_serve(int argc, char **argv)
     fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0) {
         fprintf(stderr, "cordon: cannot start the fetcher or the decision log\n");
-        return 2;
+        goto out;
     }
     listener_on_reload(reload_config);
     listener_run(&cfg);
+    rc = 0;
+out:
     decision_log_stop();
     fetcher_stop();
+    listener_close();
     store_close();
     access_log_close();
     for (int i = 0; i < g_nconfigs; i++) {
@@ -179,7 +185,7 @@ static int cmd_serve(int argc, char **argv)
         free(g_configs[i]);
     }
     config_free(&cfg);
-    return 0;
+    return rc;
 }
 
 static int cmd_log(int argc, char **argv)

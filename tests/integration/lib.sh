@@ -352,7 +352,11 @@ wait_for_decision() {
     local expr=$1 secs=${2:-5} deadline out
     deadline=$(( $(date +%s) + secs ))
     while :; do
-        out=$(cordon_log 2>"$IT_TMP/cordon-log.err" | "$PYTHON" -c '
+        # the log goes to a file first: a reader that stops at the first match
+        # would otherwise SIGPIPE a still-writing `cordon log` (and pipefail
+        # turns that into a miss)
+        cordon_log >"$IT_TMP/cordon-log.out" 2>"$IT_TMP/cordon-log.err"
+        out=$("$PYTHON" -c '
 import json, sys
 expr = sys.argv[1]
 for line in sys.stdin:
@@ -370,7 +374,7 @@ for line in sys.stdin:
     except Exception:
         pass
 sys.exit(1)
-' "$expr") && { printf '%s\n' "$out"; return 0; }
+' "$expr" <"$IT_TMP/cordon-log.out") && { printf '%s\n' "$out"; return 0; }
         (( $(date +%s) >= deadline )) && break
         sleep 0.3
     done
