@@ -11,11 +11,13 @@ static int parse_num(const char **p, uint64_t *out)
         return -1;
     if (s[0] == '0' && isdigit((unsigned char)s[1]))
         return -1; /* no leading zeros */
+    /* npm refuses numbers above JavaScript's Number.MAX_SAFE_INTEGER */
+    const uint64_t max_safe = 9007199254740991ULL;
     uint64_t v = 0;
     while (isdigit((unsigned char)*s)) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return -1;
         v = v * 10 + (uint64_t)(*s - '0');
+        if (v > max_safe)
+            return -1;
         s++;
     }
     *p = s;
