@@ -17,8 +17,7 @@ if [[ $(id -u) != 0 ]] || ! mount -t tmpfs -o size=3m tmpfs "$MNT" 2>/dev/null; 
     skip_test "full disk answered 503" "needs root to mount a small tmpfs"
     finish
 fi
-cleanup_mount() { umount -l "$MNT" 2>/dev/null; }
-trap 'stop_all; cleanup_mount; it_cleanup' EXIT
+IT_BEFORE_REMOVE+=("umount '$MNT' 2>/dev/null || umount -l '$MNT' 2>/dev/null")
 
 # a 4 MB incompressible file inside the tarball
 "$PYTHON" - "$IT_TMP/spec.json" <<'PY'

@@ -236,6 +236,8 @@ it_cleanup() {
     # Ended early: setup failure, a signal, or a bug in a test file.
     show_logs
     stop_all
+    local c
+    for c in "${IT_BEFORE_REMOVE[@]}"; do eval "$c"; done
     remove_tmp
     (( rc == 0 )) && rc=1
     IT_FAILED=$((IT_FAILED + 1))
@@ -462,9 +464,12 @@ skip_test() {
 
 # finish: logs on failure, stop everything, then the closing line; exit
 # status non-zero on any failure.
+IT_BEFORE_REMOVE=()   # commands run after stopping everything, before the temp dir goes
 finish() {
     (( IT_FAILED > 0 )) && show_logs
     stop_all
+    local c
+    for c in "${IT_BEFORE_REMOVE[@]}"; do eval "$c"; done
     remove_tmp
     IT_FINISHED=1
     if (( IT_SKIPPED > 0 )); then
