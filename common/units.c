@@ -84,7 +84,7 @@ void units_format_duration(int64_t ms, char *out, unsigned outlen)
     static const struct {
         int64_t ms;
         char unit;
-    } U[] = {{7 * 86400000LL, 'w'}, {86400000LL, 'd'}, {3600000LL, 'h'}, {60000LL, 'm'}, {1000LL, 's'}};
+    } U[] = {{86400000LL, 'd'}, {3600000LL, 'h'}, {60000LL, 'm'}, {1000LL, 's'}}; /* 14d reads better than 2w */
     if (ms == 0) {
         snprintf(out, outlen, "0");
         return;

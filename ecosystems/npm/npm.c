@@ -34,6 +34,7 @@
 
 typedef struct npm_req {
     npm_route_t route;
+    char rule[200]; /* the policy rule that admitted the artifact */
     int abbreviated;
     int refreshed; /* metadata was fetched for this request already */
 } npm_req_t;
@@ -428,7 +429,7 @@ static void serve_tarball_blob(h2o_req_t *req, npm_req_t *nr, const char *versio
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
-    record(req, nr, version, "allow", "", "");
+    record(req, nr, version, "allow", "", nr->rule);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                    H2O_STRLIT("public, max-age=31536000, immutable"));
     if (http_not_modified(req, etag))
@@ -493,6 +494,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         version_rec_free(&v);
         return;
     }
+    snprintf(nr->rule, sizeof(nr->rule), "%s", vd.rule);
     char akey[600];
     artifact_key(nr, akey, sizeof(akey));
     blob_rec_t b;

@@ -546,6 +546,8 @@ void npm_packument_render(const npm_packument_t *p, const npm_render_opts_t *o, 
             render_tags(p, o, out);
         else if (strcmp(m->key, "time") == 0)
             render_time(p, o, out);
+        else if (strcmp(m->key, "modified") == 0 && o->modified != TIME_NONE)
+            put_time(out, o->modified);
         else
             emit(out, p, m->value);
     }

@@ -52,7 +52,7 @@ TEST(default_and_ecosystem_windows)
     CHECK(v.allow); /* exactly at the boundary: eligible */
     v = decide(&cfg, ECO_PYPI, "requests", "2.0", NOW - 5 * DAY, TIME_NONE);
     CHECK(!v.allow);
-    CHECK_STR_EQ(v.rule, "default min_age 1w");
+    CHECK_STR_EQ(v.rule, "default min_age 7d");
     config_free(&cfg);
 }
 
@@ -82,7 +82,7 @@ TEST(precedence_most_specific_wins)
     CHECK(v.allow && strstr(v.rule, "left-*") != NULL);
     /* rules are per ecosystem; pypi names are normalised in the rule */
     v = decide(&cfg, ECO_PYPI, "django-rest-framework", "3.0", NOW - 10 * DAY, TIME_NONE);
-    CHECK(!v.allow && strstr(v.rule, "min_age 2w") != NULL);
+    CHECK(!v.allow && strstr(v.rule, "min_age 14d") != NULL);
     v = decide(&cfg, ECO_MAVEN, "org.example:lib", "1.0", NOW - 400 * DAY, TIME_NONE);
     CHECK(!v.allow && strcmp(v.reason, "blocked") == 0);
     v = decide(&cfg, ECO_NPM, "org.example:lib", "1.0", NOW - 400 * DAY, TIME_NONE);

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# scripts/test-tools.sh [BUILD_DIR]
+#
+# Installs the pinned npm clients the integration tests drive besides npm
+# itself — pnpm and yarn berry — into BUILD_DIR/tools (default: build/tools):
+#
+#   BUILD_DIR/tools/node_modules/.bin/pnpm
+#   node BUILD_DIR/tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js
+#
+# This is an install step like apt-get: it uses this machine's npm with the
+# registry npm is configured for.  The tests themselves talk only to loopback.
+# Idempotent: when the pinned versions are already there it exits at once
+# without touching the network.
+#   CORDON_SKIP_TOOLS=1   skip (tests needing the tools then report a skip)
+set -euo pipefail
+
+PNPM_VERSION=9.15.9
+YARN_VERSION=4.9.1
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-$root/build}
+[[ $build == /* ]] || build=$PWD/$build
+tools=$build/tools
+
+[[ ${CORDON_SKIP_TOOLS:-0} == 1 ]] && exit 0
+
+# installed_version PACKAGE: its version under $tools, or nothing.
+installed_version() {
+    local pj=$tools/node_modules/$1/package.json
+    [[ -f $pj ]] || return 0
+    sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$pj" | head -n 1
+}
+
+have_all() {
+    [[ $(installed_version pnpm) == "$PNPM_VERSION" ]] &&
+        [[ $(installed_version @yarnpkg/cli-dist) == "$YARN_VERSION" ]] &&
+        [[ -x $tools/node_modules/.bin/pnpm ]] &&
+        [[ -f $tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js ]]
+}
+
+have_all && exit 0
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "test-tools: npm not found; install node and npm first (scripts/deps.sh --test)" >&2
+    exit 1
+fi
+
+mkdir -p "$tools"
+# A package.json of our own so npm does not walk up into the repository.
+if [[ ! -f $tools/package.json ]]; then
+    printf '{"name": "cordon-test-tools", "version": "0.0.0", "private": true}\n' >"$tools/package.json"
+fi
+
+echo "test-tools: installing pnpm@$PNPM_VERSION and @yarnpkg/cli-dist@$YARN_VERSION into $tools" >&2
+timeout -k 10 600 npm install --prefix "$tools" --no-audit --no-fund --no-update-notifier \
+    --save-exact --loglevel=error \
+    "pnpm@$PNPM_VERSION" "@yarnpkg/cli-dist@$YARN_VERSION" >&2
+
+if ! have_all; then
+    echo "test-tools: installation finished but the pinned versions are not in $tools/node_modules" >&2
+    exit 1
+fi
+echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version)" >&2
