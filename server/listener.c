@@ -144,13 +144,12 @@ static void on_accept(h2o_socket_t *listener, const char *err)
     if (err != NULL)
         return;
     h2o_accept_ctx_t *actx = listener->data;
-    /* accept a few per wake-up; other loops share the listener */
-    for (int i = 0; i < 16; i++) {
-        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-        if (sock == NULL)
-            return;
+    /* one connection per wake-up: every loop is woken for a new connection,
+     * so taking one each spreads a burst of clients across the loops instead
+     * of piling it onto whichever woke first (a long tail on big bodies) */
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock != NULL)
         h2o_accept(actx, sock);
-    }
 }
 
 static void *loop_main(void *arg)
