@@ -159,7 +159,7 @@ int integrity_parse_hex(digest_alg_t alg, const char *s, size_t n, integrity_t *
     out->alg = alg;
     out->len = want;
     for (unsigned i = 0; i < want; i++) {
-        int hi = s[2 * i], lo = s[2 * i + 1];
+        int hi = (unsigned char)s[2 * i], lo = (unsigned char)s[2 * i + 1];
         if (!isxdigit(hi) || !isxdigit(lo))
             return -1;
         hi = isdigit(hi) ? hi - '0' : (tolower(hi) - 'a' + 10);

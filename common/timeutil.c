@@ -39,6 +39,13 @@ static int digits(const char *s, size_t n, size_t at, size_t count, int *out)
     return 0;
 }
 
+static int days_in_month(int y, int m)
+{
+    static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : D[m - 1];
+}
+
 int64_t time_parse_iso8601(const char *s, size_t n)
 {
     int y, mo, d, h, mi, sec;
@@ -46,7 +53,7 @@ int64_t time_parse_iso8601(const char *s, size_t n)
         digits(s, n, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || digits(s, n, 11, 2, &h) ||
         s[13] != ':' || digits(s, n, 14, 2, &mi) || s[16] != ':' || digits(s, n, 17, 2, &sec))
         return TIME_NONE;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60)
         return TIME_NONE;
     size_t i = 19;
     int64_t ms = 0;
@@ -94,12 +101,17 @@ static const char *const WDAYS[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "S
 int64_t time_parse_http(const char *s)
 {
     /* IMF-fixdate only: "Sun, 06 Nov 1994 08:49:37 GMT" (what every modern server sends) */
-    char mon[4] = {0};
-    int d, y, h, mi, sec;
-    if (s == NULL || sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &d, mon, &y, &h, &mi, &sec) != 6)
+    char mon[4] = {0}, zone[4] = {0};
+    int d, y, h, mi, sec, end = 0;
+    if (s == NULL || sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d %3s%n", &d, mon, &y, &h, &mi, &sec, zone, &end) != 7 ||
+        strcmp(zone, "GMT") != 0 || s[end] != '\0')
+        return TIME_NONE;
+    if (h > 23 || mi > 59 || sec > 60 || d < 1)
         return TIME_NONE;
     for (unsigned m = 0; m < 12; m++) {
         if (strcmp(mon, MONTHS[m]) == 0) {
+            if (d > days_in_month(y, (int)m + 1))
+                return TIME_NONE;
             int64_t days = days_from_civil(y, m + 1, (unsigned)d);
             return (days * 86400 + h * 3600 + mi * 60 + sec) * 1000;
         }

@@ -204,6 +204,13 @@ static int each_pair(loader_t *L, yaml_node_t *map, const char *what, section_fn
         const char *key = scalar(k);
         if (key == NULL)
             return fail(L, k, "keys in '%s' must be plain names", what);
+        /* YAML lets a key repeat; a second value would silently win (or, for
+         * lists, pile up), so it is an error */
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+            const char *prev = scalar(yaml_document_get_node(L->doc, q->key));
+            if (prev && strcmp(prev, key) == 0)
+                return fail(L, k, "key '%s' appears twice in %s", key, what);
+        }
         int r = fn(L, key, v);
         if (r < 0)
             return -1;
@@ -301,6 +308,9 @@ static int parse_match(loader_t *L, yaml_node_t *n, const char *s, quarantine_ru
         return fail(L, n, "rule match '%s' names no package", s);
     if (at && at[1] == '\0')
         return fail(L, n, "rule match '%s' has an empty version", s);
+    free(r->pattern);
+    free(r->version);
+    free(r->text);
     r->eco = (eco_id_t)eco;
     r->pattern = strndup(name, nlen);
     r->version = at ? strdup(at + 1) : NULL;
@@ -408,6 +418,7 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         if (v->type != YAML_SEQUENCE_NODE)
             return fail(L, v, "'listen' must be ADDR:PORT or a list of them");
         free_list(c->listen, c->nlisten);
+        c->listen = NULL;
         c->nlisten = 0;
         size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
         if (n == 0)

@@ -28,6 +28,7 @@ typedef struct frame {
     char key[KEY_MAX];
     size_t keylen;
     int key_too_long;
+    char *long_key; /* the whole key when it does not fit (kept for top-level members) */
     size_t value_start; /* where the current key's value begins */
 } frame_t;
 
@@ -47,6 +48,7 @@ typedef struct parser {
     size_t ntimes;
     int oom;
     int root_seen;
+    int bad_versions;
 } parser_t;
 
 static size_t consumed(parser_t *ps) { return yajl_get_bytes_consumed(ps->h); }
@@ -90,7 +92,7 @@ static int value_done(parser_t *ps, int parent, npm_span_t span, const char *str
         if (m == NULL)
             return 0;
         p->members = m;
-        p->members[p->nmembers].key = strndup(f0->key, f0->keylen);
+        p->members[p->nmembers].key = f0->long_key ? strdup(f0->long_key) : strndup(f0->key, f0->keylen);
         p->members[p->nmembers].value = span;
         p->nmembers++;
         if (key_is(f0, "name") && is_str) {
@@ -175,6 +177,10 @@ static int scalar(parser_t *ps, const char *s, size_t n, int is_str)
     frame_t *parent = &ps->stack[ps->depth - 1];
     if (!parent->is_map)
         return 1;
+    if ((ps->depth == 1 || ps->depth == 2) && key_is(&ps->stack[0], "versions")) {
+        ps->bad_versions = 1; /* "versions": "1.0.0", or a manifest that is not an object */
+        return 0;
+    }
     npm_span_t span = {parent->value_start, consumed(ps)};
     return value_done(ps, ps->depth - 1, span, s, n, is_str);
 }
@@ -190,6 +196,14 @@ static int open_container(parser_t *ps, int is_map)
         if (!is_map || ps->root_seen)
             return 0;
         ps->root_seen = 1;
+    }
+    if (ps->depth == 1 && key_is(&ps->stack[0], "versions") && !is_map) {
+        ps->bad_versions = 1;
+        return 0;
+    }
+    if (ps->depth == 2 && key_is(&ps->stack[0], "versions") && !is_map) {
+        ps->bad_versions = 1; /* a manifest must be an object */
+        return 0;
     }
     if (ps->depth >= MAX_DEPTH)
         return 0;
@@ -211,12 +225,15 @@ static int open_container(parser_t *ps, int is_map)
     f->start = consumed(ps) - 1;
     f->keylen = 0;
     f->key_too_long = 0;
+    f->long_key = NULL;
     return 1;
 }
 
 static int close_container(parser_t *ps)
 {
     frame_t *f = &ps->stack[--ps->depth];
+    free(f->long_key);
+    f->long_key = NULL;
     if (ps->depth == 0)
         return 1;
     frame_t *parent = &ps->stack[ps->depth - 1];
@@ -235,6 +252,15 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
 {
     parser_t *ps = ctx;
     frame_t *f = &ps->stack[ps->depth - 1];
+    free(f->long_key);
+    f->long_key = NULL;
+    if (n >= KEY_MAX && ps->depth == 1) {
+        f->long_key = strndup((const char *)k, n);
+        if (f->long_key == NULL) {
+            ps->oom = 1;
+            return 0;
+        }
+    }
     f->key_too_long = n >= KEY_MAX;
     f->keylen = n < KEY_MAX ? n : 0;
     memcpy(f->key, k, f->keylen);
@@ -264,12 +290,24 @@ int npm_packument_parse(npm_packument_t *p, const char *doc, size_t len, char *e
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* yajl takes form feed and vertical tab as white space; JSON (and
+     * JSON.parse in every npm client) does not, and spans are copied
+     * verbatim, so such a document is refused rather than passed on */
+    if (memchr(doc, '\f', len) || memchr(doc, '\v', len)) {
+        yajl_free(ps.h);
+        snprintf(err, errlen, "invalid JSON: form feed or vertical tab outside a string");
+        npm_packument_free(p);
+        return -1;
+    }
     yajl_status st = yajl_parse(ps.h, (const unsigned char *)doc, len);
     if (st == yajl_status_ok)
         st = yajl_complete_parse(ps.h);
     int rc = 0;
     if (ps.oom) {
         snprintf(err, errlen, "out of memory");
+        rc = -1;
+    } else if (ps.bad_versions) {
+        snprintf(err, errlen, "\"versions\" must be an object of version manifests");
         rc = -1;
     } else if (st != yajl_status_ok) {
         if (!ps.root_seen || (ps.depth == 0 && ps.root_seen && st == yajl_status_client_canceled)) {
@@ -294,12 +332,16 @@ int npm_packument_parse(npm_packument_t *p, const char *doc, size_t len, char *e
         rc = -1;
     }
     yajl_free(ps.h);
+    for (int d = 0; d < MAX_DEPTH; d++)
+        free(ps.stack[d].long_key);
     if (rc == 0) {
         /* attach time[version] to each version */
-        qsort(ps.times, ps.ntimes, sizeof(time_entry_t), cmp_time);
+        if (ps.ntimes)
+            qsort(ps.times, ps.ntimes, sizeof(time_entry_t), cmp_time);
         for (size_t i = 0; i < p->nversions; i++) {
             time_entry_t k = {.key = p->versions[i].version};
-            time_entry_t *hit = bsearch(&k, ps.times, ps.ntimes, sizeof(time_entry_t), cmp_time);
+            time_entry_t *hit =
+                ps.ntimes ? bsearch(&k, ps.times, ps.ntimes, sizeof(time_entry_t), cmp_time) : NULL;
             if (hit)
                 p->versions[i].published_at = hit->t;
             if (p->versions[i].value.end == 0) {

@@ -72,6 +72,8 @@ static int decode_name(const char *s, size_t n, char *out, size_t outlen)
 void npm_route_parse(const char *path, size_t len, npm_route_t *r)
 {
     memset(r, 0, sizeof(*r));
+    if (memchr(path, '\0', len))
+        return; /* INVALID: nothing after a NUL may be ignored */
     if (len >= 2 && path[0] == '-' && path[1] == '/') {
         if (len == 6 && memcmp(path, "-/ping", 6) == 0)
             r->kind = NPM_ROUTE_PING;

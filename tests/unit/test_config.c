@@ -1,0 +1,516 @@
+/* unit tests: server/config.h: the DESIGN.md example, defaults, and errors
+ * that must name FILE:LINE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server/config.h"
+#include "tests/unit/test.h"
+
+#define SEC 1000LL
+#define MIN (60 * SEC)
+#define HOUR (60 * MIN)
+#define DAY (24 * HOUR)
+
+/* the configuration example of DESIGN.md, verbatim (line numbers matter) */
+static const char DESIGN_EXAMPLE[] =
+    "listen: 127.0.0.1:7878            # one address or a list\n"                            /* 1 */
+    "public_url: http://127.0.0.1:7878 # base for rewritten tarball / file URLs\n"           /* 2 */
+    "data_dir: var/cordon              # LMDB environment + blob store\n"                    /* 3 */
+    "threads: 0                        # 0 = one event loop per core\n"                      /* 4 */
+    "\n"                                                                                     /* 5 */
+    "upstreams:                        # an ecosystem without an upstream is disabled\n"     /* 6 */
+    "  npm:   https://npm-upstream.example/         # no registry host is hard-coded\n"    /* 7 */
+    "  pypi:  https://pypi-upstream.example/        # serves /simple/ and the files\n"     /* 8 */
+    "  maven: https://maven-upstream.example/maven2\n"                                       /* 9 */
+    "\n"                                                                                     /* 10 */
+    "fetch:\n"                                                                               /* 11 */
+    "  metadata_ttl: 5m                # revalidate metadata after this (ETag)\n"            /* 12 */
+    "  timeout: 30s\n"                                                                       /* 13 */
+    "  stale_if_error: 24h             # serve last good metadata when upstream fails\n"     /* 14 */
+    "\n"                                                                                     /* 15 */
+    "limits:\n"                                                                              /* 16 */
+    "  max_body: 64MB                  # larger request bodies get 413 before being buffered\n" /* 17 */
+    "\n"                                                                                     /* 18 */
+    "quarantine:\n"                                                                          /* 19 */
+    "  min_age: 7d                     # default for every ecosystem\n"                      /* 20 */
+    "  npm:   { min_age: 3d }          # per ecosystem\n"                                    /* 21 */
+    "  missing_timestamp: first_seen   # first_seen (hold until first seen + window) | deny\n" /* 22 */
+    "  rules:                          # most specific match wins:\n"                        /* 23 */
+    "    - { match: \"npm:@acme/*\",      min_age: 0 }          # scope / glob\n"            /* 24 */
+    "    - { match: \"pypi:requests\",    min_age: 14d }        # package\n"                 /* 25 */
+    "    - { match: \"npm:lodash@4.17.21\", allow: true }       # exact version\n"           /* 26 */
+    "    - { match: \"maven:org.example:*\", deny: true }       # block outright\n";         /* 27 */
+
+static char err[1024];
+
+static int load(config_t *c, const char *yaml)
+{
+    err[0] = '\0';
+    return config_load_string(c, "cordon.yaml", yaml, strlen(yaml), err, sizeof(err));
+}
+
+/* loading fails and the message starts with want_prefix ("cordon.yaml:12: ") and contains want_sub */
+static void expect_error(const char *yaml, const char *want_prefix, const char *want_sub, int line)
+{
+    config_t c;
+    int rc = load(&c, yaml);
+    int ok = rc == -1 && strncmp(err, want_prefix, strlen(want_prefix)) == 0 && strstr(err, want_sub) != NULL;
+    if (!test_note(ok, __FILE__, line))
+        fprintf(stderr, "rc=%d err=\"%s\"\n    want prefix \"%s\" containing \"%s\"\n", rc, err, want_prefix,
+                want_sub);
+    config_free(&c);
+}
+#define EXPECT_ERROR(yaml, prefix, sub) expect_error(yaml, prefix, sub, __LINE__)
+
+TEST(design_example)
+{
+    config_t c;
+    CHECK_INT_EQ(load(&c, DESIGN_EXAMPLE), 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_STR_EQ(c.path, "cordon.yaml");
+    CHECK_INT_EQ(c.nlisten, 1);
+    if (c.nlisten == 1)
+        CHECK_STR_EQ(c.listen[0], "127.0.0.1:7878");
+    CHECK_STR_EQ(c.public_url, "http://127.0.0.1:7878");
+    CHECK_STR_EQ(c.data_dir, "var/cordon");
+    CHECK_INT_EQ(c.threads, 0);
+    /* trailing slashes are dropped */
+    CHECK_STR_EQ(c.upstream[ECO_NPM], "https://npm-upstream.example");
+    CHECK_STR_EQ(c.upstream[ECO_PYPI], "https://pypi-upstream.example");
+    CHECK_STR_EQ(c.upstream[ECO_MAVEN], "https://maven-upstream.example/maven2");
+    CHECK_INT_EQ(c.metadata_ttl_ms, 5 * MIN);
+    CHECK_INT_EQ(c.timeout_ms, 30 * SEC);
+    CHECK_INT_EQ(c.stale_if_error_ms, 24 * HOUR);
+    CHECK_INT_EQ(c.connect_timeout_ms, 10 * SEC); /* not in the example: default */
+    CHECK_INT_EQ(c.max_body, 64LL << 20);
+    CHECK_INT_EQ(c.min_age_default, 7 * DAY);
+    CHECK_INT_EQ(c.min_age_eco[ECO_NPM], 3 * DAY);
+    CHECK_INT_EQ(c.min_age_eco[ECO_PYPI], -1);
+    CHECK_INT_EQ(c.min_age_eco[ECO_MAVEN], -1);
+    CHECK_INT_EQ(c.missing_timestamp, MISSING_TS_FIRST_SEEN);
+    CHECK_INT_EQ(c.nrules, 4);
+    if (c.nrules == 4) {
+        quarantine_rule_t *r = c.rules;
+        CHECK_INT_EQ(r[0].eco, ECO_NPM);
+        CHECK_STR_EQ(r[0].pattern, "@acme/*");
+        CHECK_STR_EQ(r[0].version, NULL);
+        CHECK_INT_EQ(r[0].min_age, 0);
+        CHECK_INT_EQ(r[0].allow, 0);
+        CHECK_INT_EQ(r[0].deny, 0);
+        CHECK_INT_EQ(r[0].line, 24);
+        CHECK_STR_EQ(r[0].text, "npm:@acme/*");
+
+        CHECK_INT_EQ(r[1].eco, ECO_PYPI);
+        CHECK_STR_EQ(r[1].pattern, "requests");
+        CHECK_STR_EQ(r[1].version, NULL);
+        CHECK_INT_EQ(r[1].min_age, 14 * DAY);
+        CHECK_INT_EQ(r[1].allow + r[1].deny, 0);
+        CHECK_INT_EQ(r[1].line, 25);
+
+        CHECK_INT_EQ(r[2].eco, ECO_NPM);
+        CHECK_STR_EQ(r[2].pattern, "lodash");
+        CHECK_STR_EQ(r[2].version, "4.17.21");
+        CHECK_INT_EQ(r[2].min_age, -1);
+        CHECK_INT_EQ(r[2].allow, 1);
+        CHECK_INT_EQ(r[2].deny, 0);
+        CHECK_INT_EQ(r[2].line, 26);
+        CHECK_STR_EQ(r[2].text, "npm:lodash@4.17.21");
+
+        CHECK_INT_EQ(r[3].eco, ECO_MAVEN);
+        CHECK_STR_EQ(r[3].pattern, "org.example:*");
+        CHECK_STR_EQ(r[3].version, NULL);
+        CHECK_INT_EQ(r[3].min_age, -1);
+        CHECK_INT_EQ(r[3].allow, 0);
+        CHECK_INT_EQ(r[3].deny, 1);
+        CHECK_INT_EQ(r[3].line, 27);
+    }
+    config_free(&c);
+    CHECK(c.rules == NULL && c.listen == NULL && c.path == NULL); /* config_free clears */
+}
+
+TEST(defaults)
+{
+    config_t c;
+    /* empty document, a comment-only document, and a document with one key */
+    static const char *const docs[] = {"", "# nothing here\n", "\n\n", "threads: 4\n"};
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        CHECK_INT_EQ(load(&c, docs[i]), 0);
+        CHECK_INT_EQ(c.nlisten, 1);
+        if (c.nlisten == 1)
+            CHECK_STR_EQ(c.listen[0], "127.0.0.1:7878");
+        CHECK_STR_EQ(c.public_url, "http://127.0.0.1:7878");
+        CHECK_STR_EQ(c.data_dir, "var/cordon");
+        CHECK_STR_EQ(c.access_log, "stderr");
+        CHECK_INT_EQ(c.threads, i == 3 ? 4 : 0);
+        for (int e = 0; e < ECO_COUNT; e++) {
+            CHECK(c.upstream[e] == NULL); /* no upstream: ecosystem disabled */
+            CHECK_INT_EQ(c.min_age_eco[e], -1);
+        }
+        CHECK_INT_EQ(c.metadata_ttl_ms, 5 * MIN);
+        CHECK_INT_EQ(c.timeout_ms, 30 * SEC);
+        CHECK_INT_EQ(c.connect_timeout_ms, 10 * SEC);
+        CHECK_INT_EQ(c.stale_if_error_ms, 24 * HOUR);
+        CHECK_INT_EQ(c.max_body, 64LL << 20);
+        CHECK_INT_EQ(c.min_age_default, 7 * DAY);
+        CHECK_INT_EQ(c.missing_timestamp, MISSING_TS_FIRST_SEEN);
+        CHECK_INT_EQ(c.nrules, 0);
+        CHECK(c.tls_listen == NULL && c.tls_cert == NULL && c.tls_key == NULL);
+        config_free(&c);
+    }
+}
+
+TEST(other_keys)
+{
+    config_t c;
+    const char *yaml = "listen: [127.0.0.1:7878, \"[::1]:7879\", 0.0.0.0:80]\n"
+                       "threads: 256\n"
+                       "access_log: off\n"
+                       "store: { map_size: 64KB }\n"
+                       "fetch: { connect_timeout: 1500ms, max_artifact: 2GB }\n"
+                       "upstreams:\n"
+                       "  npm: http://127.0.0.1:4873///\n"
+                       "  pypi: ~\n"
+                       "  maven:\n"
+                       "tls:\n"
+                       "  listen: 0.0.0.0:7443\n"
+                       "  cert: /etc/cordon/cert.pem\n"
+                       "  key: /etc/cordon/key.pem\n"
+                       "quarantine:\n"
+                       "  min_age: 0\n"
+                       "  pypi: { min_age: 2w }\n"
+                       "  maven:\n"
+                       "    min_age: 36h\n"
+                       "  missing_timestamp: deny\n"
+                       "  rules: []\n";
+    CHECK_INT_EQ(load(&c, yaml), 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_INT_EQ(c.nlisten, 3);
+    if (c.nlisten == 3) {
+        CHECK_STR_EQ(c.listen[0], "127.0.0.1:7878");
+        CHECK_STR_EQ(c.listen[1], "[::1]:7879");
+        CHECK_STR_EQ(c.listen[2], "0.0.0.0:80");
+    }
+    CHECK_INT_EQ(c.threads, 256);
+    CHECK_STR_EQ(c.access_log, "off");
+    CHECK_INT_EQ(c.map_size, 64 * 1024);
+    CHECK_INT_EQ(c.connect_timeout_ms, 1500);
+    CHECK_INT_EQ(c.max_artifact, 2LL << 30);
+    CHECK_STR_EQ(c.upstream[ECO_NPM], "http://127.0.0.1:4873");
+    CHECK(c.upstream[ECO_PYPI] == NULL);
+    CHECK(c.upstream[ECO_MAVEN] == NULL);
+    CHECK_STR_EQ(c.tls_listen, "0.0.0.0:7443");
+    CHECK_STR_EQ(c.tls_cert, "/etc/cordon/cert.pem");
+    CHECK_STR_EQ(c.tls_key, "/etc/cordon/key.pem");
+    CHECK_INT_EQ(c.min_age_default, 0);
+    CHECK_INT_EQ(c.min_age_eco[ECO_NPM], -1);
+    CHECK_INT_EQ(c.min_age_eco[ECO_PYPI], 14 * DAY);
+    CHECK_INT_EQ(c.min_age_eco[ECO_MAVEN], 36 * HOUR);
+    CHECK_INT_EQ(c.missing_timestamp, MISSING_TS_DENY);
+    CHECK_INT_EQ(c.nrules, 0);
+    config_free(&c);
+}
+
+TEST(rules_parsing)
+{
+    config_t c;
+    const char *yaml = "quarantine:\n"
+                       "  rules:\n"
+                       "    - match: \"pypi:Django_REST.framework\"\n" /* 3 */
+                       "      min_age: 1d\n"
+                       "    - { match: \"pypi:Foo__Bar@1.0.0\", allow: yes }\n" /* 5 */
+                       "    - { match: \"npm:@acme/widget@2.0.0-rc.1\", allow: true }\n"
+                       "    - { match: \"npm:@acme/widget\", deny: true }\n"
+                       "    - { match: \"maven:org.example:lib@1.2\", allow: true }\n"
+                       "    - { match: \"npm:left-pad\", min_age: 2w, allow: false }\n"
+                       "    - { match: \"npm:Legacy_Name\", min_age: 1h }\n"
+                       "    - { match: \"pypi:-._weird-._\", deny: on }\n";
+    CHECK_INT_EQ(load(&c, yaml), 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_INT_EQ(c.nrules, 8);
+    if (c.nrules == 8) {
+        quarantine_rule_t *r = c.rules;
+        CHECK_INT_EQ(r[0].eco, ECO_PYPI);
+        CHECK_STR_EQ(r[0].pattern, "django-rest-framework"); /* PEP 503 */
+        CHECK_STR_EQ(r[0].text, "pypi:Django_REST.framework");
+        CHECK_INT_EQ(r[0].min_age, DAY);
+        CHECK_INT_EQ(r[0].line, 3);
+        CHECK_STR_EQ(r[1].pattern, "foo-bar");
+        CHECK_STR_EQ(r[1].version, "1.0.0");
+        CHECK_INT_EQ(r[1].allow, 1);
+        CHECK_INT_EQ(r[1].line, 5);
+        CHECK_STR_EQ(r[2].pattern, "@acme/widget");
+        CHECK_STR_EQ(r[2].version, "2.0.0-rc.1");
+        CHECK_INT_EQ(r[2].allow, 1);
+        CHECK_STR_EQ(r[3].pattern, "@acme/widget");
+        CHECK_STR_EQ(r[3].version, NULL);
+        CHECK_INT_EQ(r[3].deny, 1);
+        CHECK_INT_EQ(r[4].eco, ECO_MAVEN);
+        CHECK_STR_EQ(r[4].pattern, "org.example:lib");
+        CHECK_STR_EQ(r[4].version, "1.2");
+        CHECK_STR_EQ(r[5].pattern, "left-pad");
+        CHECK_INT_EQ(r[5].min_age, 14 * DAY);
+        CHECK_INT_EQ(r[5].allow, 0);
+        CHECK_STR_EQ(r[6].pattern, "Legacy_Name"); /* npm names are kept as written */
+        CHECK_STR_EQ(r[7].pattern, "-weird-");      /* runs of -._ collapse to one '-' */
+        CHECK_INT_EQ(r[7].deny, 1);
+    }
+    config_free(&c);
+}
+
+TEST(errors_name_file_and_line)
+{
+    EXPECT_ERROR("listen: 127.0.0.1:7878\nlistn: 1.2.3.4:5\n", "cordon.yaml:2: ", "unknown key 'listn'");
+    EXPECT_ERROR("fetch:\n  metadata_ttl: 5m\n  timeout: 7x\n", "cordon.yaml:3: ", "'7x' is not a duration");
+    EXPECT_ERROR("fetch:\n  timeout: \"\"\n", "cordon.yaml:2: ", "not a duration");
+    EXPECT_ERROR("fetch:\n  timeout: -1s\n", "cordon.yaml:2: ", "not a duration");
+    EXPECT_ERROR("fetch:\n  timeot: 1s\n", "cordon.yaml:2: ", "unknown key 'timeot' in fetch");
+    EXPECT_ERROR("fetch:\n  timeout: [1s]\n", "cordon.yaml:2: ", "must be a single value");
+    EXPECT_ERROR("fetch: 30s\n", "cordon.yaml:1: ", "'fetch' must be a mapping");
+    EXPECT_ERROR("\n\npublic_url: ftp://example.com/\n", "cordon.yaml:3: ", "not an http:// or https:// URL");
+    EXPECT_ERROR("public_url: \"http://exa mple.com\"\n", "cordon.yaml:1: ", "not a valid URL");
+    EXPECT_ERROR("upstreams:\n  npm: registry.example\n", "cordon.yaml:2: ", "not an http");
+    EXPECT_ERROR("upstreams:\n  npm: https://a.example\n  rubygems: https://b.example\n", "cordon.yaml:3: ",
+                 "unknown ecosystem 'rubygems'");
+    EXPECT_ERROR("limits:\n  max_body: 64XB\n", "cordon.yaml:2: ", "not a size");
+    EXPECT_ERROR("limits:\n  max_body: 0\n", "cordon.yaml:2: ", "not a size");
+    EXPECT_ERROR("store:\n  map_size: lots\n", "cordon.yaml:2: ", "not a size");
+    EXPECT_ERROR("data_dir: \"\"\n", "cordon.yaml:1: ", "'data_dir' is empty");
+}
+
+TEST(errors_threads_and_listen)
+{
+    EXPECT_ERROR("threads: -1\n", "cordon.yaml:1: ", "'threads' must be a number");
+    EXPECT_ERROR("threads: 257\n", "cordon.yaml:1: ", "'threads' must be a number");
+    EXPECT_ERROR("# c\nthreads: four\n", "cordon.yaml:2: ", "'threads' must be a number");
+    EXPECT_ERROR("threads: 4x\n", "cordon.yaml:1: ", "'threads' must be a number");
+    EXPECT_ERROR("threads: \"\"\n", "cordon.yaml:1: ", "'threads' must be a number");
+    EXPECT_ERROR("listen: 127.0.0.1\n", "cordon.yaml:1: ", "must be ADDR:PORT");
+    EXPECT_ERROR("listen: \"127.0.0.1:\"\n", "cordon.yaml:1: ", "must be ADDR:PORT");
+    EXPECT_ERROR("listen: \":7878\"\n", "cordon.yaml:1: ", "must be ADDR:PORT");
+    EXPECT_ERROR("listen: 127.0.0.1:99999\n", "cordon.yaml:1: ", "bad port");
+    EXPECT_ERROR("listen: 127.0.0.1:80a\n", "cordon.yaml:1: ", "bad port");
+    EXPECT_ERROR("listen:\n  - 127.0.0.1:1\n  - nonsense\n", "cordon.yaml:3: ", "must be ADDR:PORT");
+    EXPECT_ERROR("listen:\n  - 127.0.0.1:1\n  - [a, b]\n", "cordon.yaml:3: ", "single value");
+    EXPECT_ERROR("listen: { a: b }\n", "cordon.yaml:1: ", "'listen' must be ADDR:PORT or a list");
+    EXPECT_ERROR("tls:\n  listen: 0.0.0.0:7443\n", "cordon.yaml:1: ", "tls needs listen, cert and key");
+    EXPECT_ERROR("tls:\n  listen: 0.0.0.0\n  cert: a\n  key: b\n", "cordon.yaml:2: ", "must be ADDR:PORT");
+    EXPECT_ERROR("tls:\n  cert: a\n  key: b\n  ca: c\n", "cordon.yaml:4: ", "unknown key 'ca' in tls");
+}
+
+/* an empty listen list is an error; the failed load must still be safe to
+ * config_free (kept separate: a double free here aborts the process) */
+TEST(errors_listen_empty_list)
+{
+    EXPECT_ERROR("threads: 1\nlisten: []\n", "cordon.yaml:2: ", "'listen' is empty");
+}
+
+/* YAML does not forbid a key given twice: either the loader rejects it
+ * naming the line, or it ends up with a consistent rule list. Run in a child:
+ * a second "rules" list is written past the end of a fresh allocation. */
+TEST(duplicate_keys)
+{
+    config_t c;
+    const char *yaml = "quarantine:\n"
+                       "  rules:\n"
+                       "    - { match: \"npm:a\", deny: true }\n"
+                       "  rules:\n"
+                       "    - { match: \"npm:b\", deny: true }\n";
+    int rc = load(&c, yaml);
+    if (rc == 0) {
+        CHECK(c.nrules == 1 || c.nrules == 2);
+        for (size_t i = 0; i < c.nrules && i < 2; i++) {
+            if (c.rules[i].pattern == NULL)
+                fprintf(stderr, "  rule %zu of %zu has no pattern\n", i, c.nrules);
+            CHECK(c.rules[i].pattern != NULL);
+        }
+    } else {
+        CHECK(strncmp(err, "cordon.yaml:4: ", 15) == 0);
+    }
+    config_free(&c);
+
+    /* match given twice in one rule: last wins or an error, and nothing leaks (LeakSanitizer) */
+    rc = load(&c, "quarantine:\n  rules:\n    - { match: \"npm:a@1\", match: \"npm:b@2\", allow: true }\n");
+    if (rc == 0)
+        CHECK(c.nrules == 1 && strcmp(c.rules[0].pattern, "b") == 0 && strcmp(c.rules[0].version, "2") == 0);
+    else
+        CHECK(strncmp(err, "cordon.yaml:3: ", 15) == 0);
+    config_free(&c);
+}
+
+TEST(errors_rules)
+{
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { min_age: 1d }\n", "cordon.yaml:3: ", "a rule needs 'match'");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a@1.0.0\", allow: true, deny: true }\n",
+                 "cordon.yaml:3: ", "exactly one of");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", min_age: 1d, deny: true }\n", "cordon.yaml:3: ",
+                 "exactly one of");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\" }\n", "cordon.yaml:3: ", "exactly one of");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:lodash\", allow: true }\n", "cordon.yaml:3: ",
+                 "allow admits one exact version");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:@acme/*@1.0.0\", allow: true }\n", "cordon.yaml:3: ",
+                 "allow admits one exact version");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"lodash\", deny: true }\n", "cordon.yaml:3: ",
+                 "must start with npm:, pypi: or maven:");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"cargo:serde\", deny: true }\n", "cordon.yaml:3: ",
+                 "must start with");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:\", deny: true }\n", "cordon.yaml:3: ",
+                 "names no package");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:lodash@\", allow: true }\n", "cordon.yaml:3: ",
+                 "empty version");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", deny: maybe }\n", "cordon.yaml:3: ",
+                 "must be true or false");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", min_age: 3days }\n", "cordon.yaml:3: ",
+                 "not a duration");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", mni_age: 3d }\n", "cordon.yaml:3: ",
+                 "unknown key 'mni_age' in a rule");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", deny: true }\n"
+                 "    - { match: \"npm:b\", deny: true }\n"
+                 "    - { match: \"npm:c\" }\n",
+                 "cordon.yaml:5: ", "exactly one of");
+    EXPECT_ERROR("quarantine:\n  rules:\n    - \"npm:a\"\n", "cordon.yaml:3: ", "must be a mapping");
+    EXPECT_ERROR("quarantine:\n  rules: { match: \"npm:a\" }\n", "cordon.yaml:2: ", "'rules' must be a list");
+    EXPECT_ERROR("quarantine:\n  npm: 3d\n", "cordon.yaml:2: ", "must be a mapping");
+    EXPECT_ERROR("quarantine:\n  npm: { min_age: 3d, max_age: 1d }\n", "cordon.yaml:2: ", "unknown key 'max_age'");
+    EXPECT_ERROR("quarantine:\n  missing_timestamp: now\n", "cordon.yaml:2: ", "first_seen or deny");
+    EXPECT_ERROR("quarantine:\n  min_age: forever\n", "cordon.yaml:2: ", "not a duration");
+}
+
+TEST(errors_malformed_yaml)
+{
+    config_t c;
+    /* unclosed flow sequence */
+    CHECK_INT_EQ(load(&c, "threads: 1\nlisten: [127.0.0.1:1, \n"), -1);
+    CHECK(strncmp(err, "cordon.yaml:", 12) == 0);
+    CHECK(atoi(err + 12) >= 2);
+    config_free(&c);
+    /* tab indentation */
+    CHECK_INT_EQ(load(&c, "fetch:\n\ttimeout: 1s\n"), -1);
+    CHECK_STR_EQ(strncmp(err, "cordon.yaml:2: ", 15) == 0 ? "ok" : err, "ok");
+    config_free(&c);
+    /* bad indentation in a mapping */
+    CHECK_INT_EQ(load(&c, "fetch:\n  timeout: 1s\n   metadata_ttl: 5m\n"), -1);
+    CHECK_STR_EQ(strncmp(err, "cordon.yaml:3: ", 15) == 0 ? "ok" : err, "ok");
+    config_free(&c);
+    /* unterminated quoted string */
+    CHECK_INT_EQ(load(&c, "data_dir: \"var/cordon\n"), -1);
+    CHECK(strncmp(err, "cordon.yaml:", 12) == 0 && atoi(err + 12) >= 1);
+    config_free(&c);
+    /* the root is not a mapping */
+    CHECK_INT_EQ(load(&c, "- a\n- b\n"), -1);
+    CHECK_STR_EQ(strncmp(err, "cordon.yaml:1: ", 15) == 0 ? "ok" : err, "ok");
+    config_free(&c);
+    CHECK_INT_EQ(load(&c, "just a scalar\n"), -1);
+    CHECK(strncmp(err, "cordon.yaml:1: ", 15) == 0);
+    config_free(&c);
+    /* a non-scalar key */
+    CHECK_INT_EQ(load(&c, "? [a, b]\n: c\n"), -1);
+    CHECK(strncmp(err, "cordon.yaml:1: ", 15) == 0 && strstr(err, "plain names") != NULL);
+    config_free(&c);
+    /* NUL byte inside the document */
+    static const char nul[] = "threads: 1\n\0listen: x\n";
+    CHECK_INT_EQ(config_load_string(&c, "cordon.yaml", nul, sizeof(nul) - 1, err, sizeof(err)), -1);
+    CHECK(strncmp(err, "cordon.yaml:", 12) == 0);
+    config_free(&c);
+    /* two documents: only one configuration is allowed, the second is ignored or an error, never a crash */
+    int rc = load(&c, "threads: 1\n---\nthreads: 2\n");
+    CHECK(rc == -1 || c.threads == 1);
+    config_free(&c);
+}
+
+TEST(config_load_files)
+{
+    config_t c;
+    err[0] = '\0';
+    CHECK_INT_EQ(config_load(&c, "/nonexistent/dir/cordon.yaml", err, sizeof(err)), -1);
+    CHECK(strncmp(err, "/nonexistent/dir/cordon.yaml:", 29) == 0);
+    CHECK(strstr(err, "No such file") != NULL);
+    config_free(&c);
+
+    char path[] = "/tmp/cordon-test-config-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK_INT_EQ(write(fd, DESIGN_EXAMPLE, strlen(DESIGN_EXAMPLE)), (long long)strlen(DESIGN_EXAMPLE));
+        close(fd);
+        CHECK_INT_EQ(config_load(&c, path, err, sizeof(err)), 0);
+        CHECK_STR_EQ(c.path, path);
+        CHECK_INT_EQ(c.nrules, 4);
+        CHECK_INT_EQ(c.min_age_eco[ECO_NPM], 3 * DAY);
+        config_free(&c);
+        /* an error in a file names that file */
+        FILE *f = fopen(path, "w");
+        fputs("threads: 1\n\nfetch:\n  timeout: soon\n", f);
+        fclose(f);
+        CHECK_INT_EQ(config_load(&c, path, err, sizeof(err)), -1);
+        char want[128];
+        snprintf(want, sizeof(want), "%s:4: ", path);
+        CHECK_STR_EQ(strncmp(err, want, strlen(want)) == 0 ? "ok" : err, "ok");
+        config_free(&c);
+        /* an empty file is the defaults */
+        f = fopen(path, "w");
+        fclose(f);
+        CHECK_INT_EQ(config_load(&c, path, err, sizeof(err)), 0);
+        CHECK_STR_EQ(c.data_dir, "var/cordon");
+        config_free(&c);
+        unlink(path);
+    }
+
+    /* the example configuration shipped in conf/ loads */
+    const char *src = getenv("CORDON_SRC");
+    if (src != NULL) {
+        char p[4096];
+        snprintf(p, sizeof(p), "%s/conf/cordon.example.yaml", src);
+        if (access(p, R_OK) == 0) {
+            int rc = config_load(&c, p, err, sizeof(err));
+            if (rc != 0)
+                fprintf(stderr, "  %s\n", err);
+            CHECK_INT_EQ(rc, 0);
+            config_free(&c);
+        }
+    }
+}
+
+TEST(helpers)
+{
+    CHECK_STR_EQ(eco_name(ECO_NPM), "npm");
+    CHECK_STR_EQ(eco_name(ECO_PYPI), "pypi");
+    CHECK_STR_EQ(eco_name(ECO_MAVEN), "maven");
+    CHECK_STR_EQ(eco_name(ECO_COUNT), "?");
+    CHECK_INT_EQ(eco_from_name("npm", 3), ECO_NPM);
+    CHECK_INT_EQ(eco_from_name("maven", 5), ECO_MAVEN);
+    CHECK_INT_EQ(eco_from_name("npmx", 3), ECO_NPM);
+    CHECK_INT_EQ(eco_from_name("np", 2), -1);
+    CHECK_INT_EQ(eco_from_name("NPM", 3), -1);
+    CHECK_INT_EQ(eco_from_name("", 0), -1);
+
+    config_t c;
+    config_defaults(&c);
+    CHECK_INT_EQ(config_set_listen(&c, "0.0.0.0:1"), 0);
+    CHECK_INT_EQ(c.nlisten, 1);
+    CHECK_STR_EQ(c.listen[0], "0.0.0.0:1");
+    config_set_str(&c.data_dir, "/srv/cordon");
+    CHECK_STR_EQ(c.data_dir, "/srv/cordon");
+    config_set_str(&c.tls_cert, NULL);
+    CHECK(c.tls_cert == NULL);
+    config_free(&c);
+}
+
+int main(void)
+{
+    RUN(design_example);
+    RUN(defaults);
+    RUN(other_keys);
+    RUN(rules_parsing);
+    RUN(errors_name_file_and_line);
+    RUN(errors_threads_and_listen);
+    RUN(errors_rules);
+    RUN(errors_malformed_yaml);
+    RUN(config_load_files);
+    RUN(helpers);
+    /* in a child process: memory errors here abort */
+    RUN_ISOLATED(errors_listen_empty_list);
+    RUN_ISOLATED(duplicate_keys);
+    return test_report();
+}
