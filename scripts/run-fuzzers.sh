@@ -14,8 +14,14 @@ for bin in "$build"/fuzz_*; do
     name=$(basename "$bin")
     corpus=$build/fuzz-corpus/$name
     mkdir -p "$corpus"
-    [[ -d $root/fuzz/corpus/$name ]] && cp -n "$root/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null || true
-    if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+    seeds=$root/fuzz/corpus/${name#fuzz_}
+    [[ -d $seeds ]] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+    dict=()
+    case $name in
+        fuzz_npm_packument) dict=(-dict="$root/fuzz/json.dict") ;;
+        fuzz_config) dict=(-dict="$root/fuzz/config.dict") ;;
+    esac
+    if "$bin" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
         -artifact_prefix="$build/fuzz-artifacts/$name-" "$corpus" >"$build/fuzz-artifacts/$name.log" 2>&1; then
         echo "ok - fuzz $name (${secs}s)"
     else
