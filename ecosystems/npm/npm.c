@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cache/blob.h"
+#include "cache/derived.h"
 #include "cache/store.h"
 #include "cache/upstream_cache.h"
 #include "common/digest.h"
@@ -38,45 +39,6 @@ typedef struct npm_req {
     int abbreviated;
     int refreshed; /* metadata was fetched for this request already */
 } npm_req_t;
-
-/* ---- a mapped file (upstream bytes are parsed in place) ---- */
-
-typedef struct mapped {
-    void *p;
-    size_t len;
-} mapped_t;
-
-static int map_file(const char *path, mapped_t *m)
-{
-    m->p = NULL;
-    m->len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
-        return -1;
-    }
-    m->len = (size_t)st.st_size;
-    if (m->len == 0) {
-        close(fd);
-        return 0;
-    }
-    m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m->p == MAP_FAILED) {
-        m->p = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-static void unmap_file(mapped_t *m)
-{
-    if (m->p)
-        munmap(m->p, m->len);
-}
 
 /* ---- ingest: runs on the fetcher thread for every new upstream packument ---- */
 
@@ -237,42 +199,6 @@ static void filtered_free(filtered_t *fd)
     unmap_file(&fd->map);
 }
 
-/* A rendered document is remembered per (upstream copy, representation,
- * public URL, policy) in DB_STATE as "valid_until<TAB>file": it is served
- * until the next held version becomes eligible, then rendered again. */
-typedef struct doc_put {
-    const char *key;
-    const char *value;
-} doc_put_t;
-
-static int put_doc(MDB_txn *txn, void *arg)
-{
-    doc_put_t *d = arg;
-    MDB_val k = {strlen(d->key), (void *)d->key}, v = {strlen(d->value), (void *)d->value};
-    return mdb_put(txn, store_dbi(DB_STATE), &k, &v, 0);
-}
-
-static int cached_doc(const char *key, int64_t now, char *file, size_t filelen)
-{
-    void *v;
-    size_t n;
-    if (store_get_copy(DB_STATE, key, strlen(key), &v, &n) != STORE_OK)
-        return -1;
-    long long until;
-    char name[128];
-    int ok = sscanf(v, "%lld\t%127s", &until, name) == 2;
-    free(v);
-    if (!ok || (until != (long long)TIME_NONE && now >= until))
-        return -1;
-    char path[4200];
-    struct stat st;
-    blob_derived_path(name, path, sizeof(path));
-    if (stat(path, &st) != 0)
-        return -1;
-    snprintf(file, filelen, "%s", name);
-    return 0;
-}
-
 /* renders the filtered document, stores it, fills file (derived name) */
 static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const char *key, int64_t now, char *file,
                       size_t filelen)
@@ -303,11 +229,7 @@ static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const 
         http_send_error(req, 503, NULL, "out of memory rendering %s", nr->route.name);
         return -1;
     }
-    /* named by the hash of the filtered bytes: the ETag follows them */
-    char hex[65];
-    sha256_hex(out.data, out.len, hex);
-    snprintf(file, filelen, "npm-%.40s-%s.json", hex, nr->abbreviated ? "a" : "f");
-    int wrc = blob_write_derived(file, out.data, out.len);
+    int wrc = derived_store(key, "npm", nr->abbreviated ? "a.json" : "f.json", out.data, out.len, until, file, filelen);
     int werr = errno;
     buf_free(&out);
     if (wrc != 0) {
@@ -315,10 +237,6 @@ static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const 
                         strerror(werr));
         return -1;
     }
-    char value[200];
-    snprintf(value, sizeof(value), "%lld\t%s", (long long)until, file);
-    doc_put_t d = {key, value};
-    store_write(put_doc, &d, err, sizeof(err)); /* a lost record only costs a re-render */
     return 0;
 }
 
@@ -327,12 +245,10 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
 {
     const config_t *cfg = runtime_config();
     int64_t now = time_now_ms();
-    char fp[17], seed[700], hash[65], key[80], file[128], path[4200], etag[48];
+    char fp[17], key[80], file[128], path[4200], etag[48];
     policy_fingerprint(cfg, fp);
-    snprintf(seed, sizeof(seed), "%s|%s|%s|%s|%s", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url,
-             fp, RENDER_VERSION);
-    sha256_hex(seed, strlen(seed), hash);
-    snprintf(key, sizeof(key), "npmdoc:%.40s", hash);
+    derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, fp,
+                RENDER_VERSION);
 
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("max-age=0, must-revalidate"));
@@ -342,9 +258,9 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
                               H2O_STRLIT("110 cordon \"Response is Stale: upstream unavailable\""));
     }
     http_note_decision(req, "metadata");
-    if (cached_doc(key, now, file, sizeof(file)) != 0 && render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
+    if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
         return;
-    snprintf(etag, sizeof(etag), "\"%.32s\"", file + 4);
+    derived_etag(file, etag, sizeof(etag));
     if (http_not_modified(req, etag))
         return;
     blob_derived_path(file, path, sizeof(path));

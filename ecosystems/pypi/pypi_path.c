@@ -1,0 +1,139 @@
+/* pypi_path: names, routes and distribution file names. */
+#include "ecosystems/pypi/pypi_path.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+int pypi_normalize(const char *name, size_t len, char *out, size_t outlen)
+{
+    size_t o = 0;
+    if (len == 0 || len > PYPI_NAME_MAX)
+        return -1;
+    /* PEP 508 names start and end with a letter or digit */
+    if (!isalnum((unsigned char)name[0]) || !isalnum((unsigned char)name[len - 1]))
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (c == '-' || c == '_' || c == '.') {
+            if (o > 0 && out[o - 1] == '-')
+                continue;
+            c = '-';
+        } else if (isalnum((unsigned char)c)) {
+            c = (char)tolower((unsigned char)c);
+        } else {
+            return -1;
+        }
+        if (o + 1 >= outlen)
+            return -1;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+int pypi_filename_safe(const char *s, size_t n)
+{
+    if (n == 0 || n > PYPI_FILE_MAX || s[0] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!(isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_' || c == '+' || c == '!'))
+            return 0;
+    }
+    return 1;
+}
+
+void pypi_route_parse(const char *path, size_t len, pypi_route_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (memchr(path, '\0', len) || memchr(path, '%', len))
+        return; /* names and file names never need percent-encoding */
+    if (len == 7 && memcmp(path, "simple/", 7) == 0) {
+        r->kind = PYPI_ROUTE_ROOT;
+        return;
+    }
+    if (len == 6 && memcmp(path, "simple", 6) == 0) {
+        r->kind = PYPI_ROUTE_ROOT;
+        r->needs_redirect = 1;
+        return;
+    }
+    if (len > 7 && memcmp(path, "simple/", 7) == 0) {
+        const char *name = path + 7;
+        size_t nlen = len - 7;
+        int slash = name[nlen - 1] == '/';
+        if (slash)
+            nlen--;
+        if (memchr(name, '/', nlen) || pypi_normalize(name, nlen, r->project, sizeof(r->project)) != 0)
+            return;
+        r->kind = PYPI_ROUTE_PROJECT;
+        r->needs_redirect = !slash || strlen(r->project) != nlen || memcmp(r->project, name, nlen) != 0;
+        return;
+    }
+    if (len > 6 && memcmp(path, "files/", 6) == 0) {
+        const char *rest = path + 6;
+        size_t rlen = len - 6;
+        const char *slash = memchr(rest, '/', rlen);
+        if (slash == NULL)
+            return;
+        size_t plen = (size_t)(slash - rest);
+        const char *file = slash + 1;
+        size_t flen = rlen - plen - 1;
+        if (pypi_normalize(rest, plen, r->project, sizeof(r->project)) != 0 || strlen(r->project) != plen ||
+            memcmp(r->project, rest, plen) != 0)
+            return;
+        if (!pypi_filename_safe(file, flen))
+            return;
+        if (flen > 9 && memcmp(file + flen - 9, ".metadata", 9) == 0) {
+            r->metadata = 1;
+            flen -= 9;
+        }
+        memcpy(r->file, file, flen);
+        r->file[flen] = '\0';
+        r->kind = PYPI_ROUTE_FILE;
+    }
+}
+
+static const char *const SDIST_EXT[] = {".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar", ".tar.Z"};
+
+int pypi_file_version(const char *project, const char *filename, char *version, size_t vlen)
+{
+    size_t flen = strlen(filename);
+    char norm[PYPI_NAME_MAX + 1];
+    if (flen > 4 && strcmp(filename + flen - 4, ".whl") == 0) {
+        /* {distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl */
+        const char *dash = strchr(filename, '-');
+        if (dash == NULL)
+            return -1;
+        if (pypi_normalize(filename, (size_t)(dash - filename), norm, sizeof(norm)) != 0 || strcmp(norm, project) != 0)
+            return -1;
+        const char *v = dash + 1;
+        const char *end = strchr(v, '-');
+        if (end == NULL || end == v || (size_t)(end - v) >= vlen)
+            return -1;
+        memcpy(version, v, (size_t)(end - v));
+        version[end - v] = '\0';
+        return 0;
+    }
+    for (size_t e = 0; e < sizeof(SDIST_EXT) / sizeof(SDIST_EXT[0]); e++) {
+        size_t elen = strlen(SDIST_EXT[e]);
+        if (flen <= elen || strcmp(filename + flen - elen, SDIST_EXT[e]) != 0)
+            continue;
+        size_t stem = flen - elen;
+        /* the name may contain '-': find the split whose prefix normalises to project */
+        for (size_t i = 1; i < stem; i++) {
+            if (filename[i] != '-')
+                continue;
+            if (pypi_normalize(filename, i, norm, sizeof(norm)) != 0 || strcmp(norm, project) != 0)
+                continue;
+            size_t n = stem - i - 1;
+            if (n == 0 || n >= vlen)
+                return -1;
+            memcpy(version, filename + i + 1, n);
+            version[n] = '\0';
+            return 0;
+        }
+        return -1;
+    }
+    return -1;
+}
