@@ -169,6 +169,20 @@ int integrity_parse_hex(digest_alg_t alg, const char *s, size_t n, integrity_t *
     return 0;
 }
 
+int integrity_parse_any(const char *s, integrity_t *out)
+{
+    static const struct {
+        const char *prefix;
+        digest_alg_t alg;
+    } HEX[] = {{"sha1:", DIGEST_SHA1}, {"sha256:", DIGEST_SHA256}, {"sha512:", DIGEST_SHA512}};
+    for (size_t i = 0; i < sizeof(HEX) / sizeof(HEX[0]); i++) {
+        size_t pl = strlen(HEX[i].prefix);
+        if (strncmp(s, HEX[i].prefix, pl) == 0)
+            return integrity_parse_hex(HEX[i].alg, s + pl, strlen(s + pl), out);
+    }
+    return integrity_parse_sri(s, strlen(s), out);
+}
+
 int integrity_check(const integrity_t *want, const digest_set_t *got)
 {
     if (!got->finished || got->ctx[want->alg] == NULL || got->outlen[want->alg] != want->len)

@@ -34,6 +34,8 @@ typedef struct integrity {
 int integrity_parse_sri(const char *s, size_t n, integrity_t *out);
 /* a hex digest of a given algorithm (npm shasum, PyPI sha256, Maven .sha1) */
 int integrity_parse_hex(digest_alg_t alg, const char *s, size_t n, integrity_t *out);
+/* what cordon stores: "sha1:<hex>", "sha256:<hex>", "sha512:<hex>" or an SRI string */
+int integrity_parse_any(const char *s, integrity_t *out);
 /* 1 when the finished digests match */
 int integrity_check(const integrity_t *want, const digest_set_t *got);
 const char *digest_alg_name(digest_alg_t alg);

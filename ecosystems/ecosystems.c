@@ -3,6 +3,6 @@
 
 const ecosystem_t *const ecosystems[ECO_COUNT] = {
     [ECO_NPM] = &npm_ecosystem,
-    [ECO_PYPI] = NULL,
+    [ECO_PYPI] = &pypi_ecosystem,
     [ECO_MAVEN] = NULL,
 };

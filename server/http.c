@@ -175,3 +175,33 @@ void http_send_file(h2o_req_t *req, const char *path, const char *content_type, 
         0)
         http_send_error(req, 503, NULL, "cordon cannot read its cached copy (%s)", path);
 }
+
+void http_record_decision(h2o_req_t *req, const char *eco, const char *package, const char *version,
+                          const char *decision, const char *reason, const char *rule, const char *detail)
+{
+    decision_t d;
+    http_decision_init(req, &d, eco);
+    DECISION_SET(&d, package, package);
+    DECISION_SET(&d, version, version);
+    DECISION_SET(&d, decision, decision);
+    DECISION_SET(&d, reason, reason);
+    DECISION_SET(&d, rule, rule);
+    DECISION_SET(&d, detail, detail);
+    decision_log_append(&d);
+    char note[64];
+    snprintf(note, sizeof(note), "%s%s%s", decision, reason && *reason ? ":" : "", reason ? reason : "");
+    http_note_decision(req, h2o_strdup(&req->pool, note, SIZE_MAX).base);
+}
+
+void http_metadata_headers(h2o_req_t *req, int stale)
+{
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("max-age=0, must-revalidate"));
+    if (stale) {
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-cordon-stale"), 0, NULL, H2O_STRLIT("1"));
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("warning"), 0, NULL,
+                              H2O_STRLIT("110 cordon \"Response is Stale: upstream unavailable\""));
+    }
+    http_note_decision(req, "metadata");
+}

@@ -21,6 +21,14 @@ const char *http_noted_decision(h2o_req_t *req);
 /* fills the request fields of a decision (time, client, agent, request id) */
 void http_decision_init(h2o_req_t *req, decision_t *d, const char *eco);
 
+/* appends one decision for this request to the decision log and notes it
+ * for the access log ("allow", "deny:quarantine", …) */
+void http_record_decision(h2o_req_t *req, const char *eco, const char *package, const char *version,
+                          const char *decision, const char *reason, const char *rule, const char *detail);
+/* headers of a metadata answer: Vary: Accept, revalidation, and the stale
+ * markers when upstream was unreachable */
+void http_metadata_headers(h2o_req_t *req, int stale);
+
 /* a header value by token, or NULL/0 */
 h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token);
 

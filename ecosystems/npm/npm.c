@@ -250,14 +250,7 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
     derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, fp,
                 RENDER_VERSION);
 
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept"));
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("max-age=0, must-revalidate"));
-    if (stale) {
-        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-cordon-stale"), 0, NULL, H2O_STRLIT("1"));
-        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("warning"), 0, NULL,
-                              H2O_STRLIT("110 cordon \"Response is Stale: upstream unavailable\""));
-    }
-    http_note_decision(req, "metadata");
+    http_metadata_headers(req, stale);
     if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
         return;
     derived_etag(file, etag, sizeof(etag));
@@ -321,18 +314,9 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr);
 static void record(h2o_req_t *req, npm_req_t *nr, const char *version, const char *decision, const char *reason,
                    const char *rule)
 {
-    decision_t d;
-    http_decision_init(req, &d, "npm");
-    DECISION_SET(&d, package, nr->route.name);
-    DECISION_SET(&d, version, version);
-    DECISION_SET(&d, decision, decision);
-    DECISION_SET(&d, reason, reason);
-    DECISION_SET(&d, rule, rule);
-    snprintf(d.detail, sizeof(d.detail), "GET %s", nr->route.file);
-    decision_log_append(&d);
-    char note[64];
-    snprintf(note, sizeof(note), "%s%s%s", decision, reason && *reason ? ":" : "", reason ? reason : "");
-    http_note_decision(req, h2o_strdup(&req->pool, note, SIZE_MAX).base);
+    char detail[300];
+    snprintf(detail, sizeof(detail), "GET %s", nr->route.file);
+    http_record_decision(req, "npm", nr->route.name, version, decision, reason, rule, detail);
 }
 
 static void artifact_key(const npm_req_t *nr, char *out, size_t outlen)
@@ -422,12 +406,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         return;
     }
     integrity_t want;
-    int ok;
-    if (strncmp(v.integrity, "sha1:", 5) == 0)
-        ok = integrity_parse_hex(DIGEST_SHA1, v.integrity + 5, strlen(v.integrity + 5), &want) == 0;
-    else
-        ok = integrity_parse_sri(v.integrity, strlen(v.integrity), &want) == 0;
-    if (!ok) {
+    if (integrity_parse_any(v.integrity, &want) != 0) {
         record(req, nr, version, "deny", "integrity_mismatch", "no usable integrity upstream");
         http_send_error(req, 502, "integrity_mismatch",
                         "%s@%s: the registry advertises no usable integrity (%s), so cordon cannot verify it and "

@@ -3,7 +3,9 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int pypi_normalize(const char *name, size_t len, char *out, size_t outlen)
 {
@@ -136,4 +138,73 @@ int pypi_file_version(const char *project, const char *filename, char *version, 
         return -1;
     }
     return -1;
+}
+
+const char *pypi_format_type(pypi_format_t f)
+{
+    switch (f) {
+    case PYPI_FORMAT_JSON: return "application/vnd.pypi.simple.v1+json";
+    case PYPI_FORMAT_HTML_V1: return "application/vnd.pypi.simple.v1+html";
+    case PYPI_FORMAT_HTML: return "text/html; charset=utf-8";
+    default: return "";
+    }
+}
+
+static double parse_q(const char *params, size_t n)
+{
+    /* ";q=0.5" among the parameters */
+    for (size_t i = 0; i + 2 < n; i++) {
+        if ((params[i] == 'q' || params[i] == 'Q') && params[i + 1] == '=' && (i == 0 || params[i - 1] == ';' ||
+                                                                                params[i - 1] == ' ')) {
+            char tmp[16];
+            size_t m = 0;
+            for (size_t j = i + 2; j < n && m + 1 < sizeof(tmp) && params[j] != ';' && params[j] != ' '; j++)
+                tmp[m++] = params[j];
+            tmp[m] = '\0';
+            char *end;
+            double q = strtod(tmp, &end);
+            return (end == tmp || q < 0) ? 0 : (q > 1 ? 1 : q);
+        }
+    }
+    return 1.0;
+}
+
+pypi_format_t pypi_negotiate(const char *accept, size_t len)
+{
+    if (accept == NULL || len == 0)
+        return PYPI_FORMAT_HTML;
+    double best_q = 0;
+    pypi_format_t best = PYPI_FORMAT_NONE;
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && accept[i] != ',')
+            i++;
+        const char *item = accept + start;
+        size_t ilen = i - start;
+        i++; /* the comma */
+        while (ilen && (*item == ' ' || *item == '\t'))
+            item++, ilen--;
+        const char *semi = memchr(item, ';', ilen);
+        size_t tlen = semi ? (size_t)(semi - item) : ilen;
+        while (tlen && item[tlen - 1] == ' ')
+            tlen--;
+        double q = semi ? parse_q(semi + 1, ilen - (size_t)(semi + 1 - item)) : 1.0;
+        pypi_format_t f = PYPI_FORMAT_NONE;
+#define IS(lit) (tlen == sizeof(lit) - 1 && strncasecmp(item, lit, tlen) == 0)
+        if (IS("application/vnd.pypi.simple.v1+json") || IS("application/vnd.pypi.simple.latest+json"))
+            f = PYPI_FORMAT_JSON;
+        else if (IS("application/vnd.pypi.simple.v1+html") || IS("application/vnd.pypi.simple.latest+html"))
+            f = PYPI_FORMAT_HTML_V1;
+        else if (IS("text/html") || IS("text/*") || IS("*/*"))
+            f = PYPI_FORMAT_HTML;
+#undef IS
+        if (f == PYPI_FORMAT_NONE || q <= 0)
+            continue;
+        if (q > best_q || (q == best_q && f == PYPI_FORMAT_JSON)) {
+            best_q = q;
+            best = f;
+        }
+    }
+    return best;
 }

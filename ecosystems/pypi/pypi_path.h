@@ -38,4 +38,16 @@ int pypi_filename_safe(const char *s, size_t n);
  * 0 ok, -1 when the file is not a distribution of that project */
 int pypi_file_version(const char *project, const char *filename, char *version, size_t vlen);
 
+typedef enum {
+    PYPI_FORMAT_NONE = 0, /* nothing acceptable: 406 */
+    PYPI_FORMAT_JSON,     /* application/vnd.pypi.simple.v1+json */
+    PYPI_FORMAT_HTML_V1,  /* application/vnd.pypi.simple.v1+html */
+    PYPI_FORMAT_HTML,     /* text/html */
+} pypi_format_t;
+
+/* PEP 691 content negotiation over an Accept header (q-values; on a tie the
+ * JSON form wins; no header means HTML, as PEP 503 clients expect) */
+pypi_format_t pypi_negotiate(const char *accept, size_t len);
+const char *pypi_format_type(pypi_format_t f);
+
 #endif

@@ -1,0 +1,652 @@
+/* pypi: the PyPI simple repository API as cordon serves it.
+ *   GET /pypi/simple/                       project list (upstream's, as JSON or HTML)
+ *   GET /pypi/simple/<project>/             project page, filtered per file (PEP 503 / 691)
+ *   GET /pypi/files/<project>/<file>        a distribution, verified against its sha256
+ *   GET /pypi/files/<project>/<file>.metadata   its PEP 658 core metadata
+ * Uploads (twine's POST to /pypi/ or /pypi/legacy/) are refused by the router. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/blob.h"
+#include "cache/derived.h"
+#include "cache/store.h"
+#include "cache/upstream_cache.h"
+#include "common/digest.h"
+#include "common/timeutil.h"
+#include "ecosystems/ecosystem.h"
+#include "ecosystems/pypi/pep440.h"
+#include "ecosystems/pypi/pypi_index.h"
+#include "ecosystems/pypi/pypi_path.h"
+#include "server/denial.h"
+#include "server/http.h"
+#include "server/loop.h"
+#include "server/policy.h"
+#include "server/runtime.h"
+
+#define RENDER_VERSION "1"
+#define JSON_ACCEPT "application/vnd.pypi.simple.v1+json"
+
+typedef struct pypi_req {
+    pypi_route_t route;
+    pypi_format_t format;
+    int refreshed;
+    char rule[200];
+    char version[128];
+} pypi_req_t;
+
+/* ---- URLs ---- */
+
+/* resolves a file URL from a project page against the page's own URL */
+static void resolve_url(const char *page, const char *ref, char *out, size_t outlen)
+{
+    if (strncmp(ref, "http://", 7) == 0 || strncmp(ref, "https://", 8) == 0) {
+        snprintf(out, outlen, "%s", ref);
+        return;
+    }
+    const char *scheme_end = strstr(page, "://");
+    const char *host_end = scheme_end ? strchr(scheme_end + 3, '/') : NULL;
+    size_t origin = host_end ? (size_t)(host_end - page) : strlen(page);
+    if (ref[0] == '/' && ref[1] == '/') { /* scheme-relative */
+        snprintf(out, outlen, "%.*s%s", (int)(scheme_end ? scheme_end - page + 1 : 0), page, ref);
+        return;
+    }
+    if (ref[0] == '/') {
+        snprintf(out, outlen, "%.*s%s", (int)origin, page, ref);
+        return;
+    }
+    /* relative: against the page's directory, with "../" and "./" resolved */
+    char path[4096];
+    const char *slash = strrchr(page + origin, '/');
+    size_t dir = slash ? (size_t)(slash - page) + 1 : strlen(page);
+    snprintf(path, sizeof(path), "%.*s", (int)(dir - origin), page + origin);
+    while (*ref) {
+        if (strncmp(ref, "../", 3) == 0) {
+            size_t n = strlen(path);
+            if (n > 1) {
+                path[n - 1] = '\0';
+                char *up = strrchr(path, '/');
+                if (up)
+                    up[1] = '\0';
+                else
+                    snprintf(path, sizeof(path), "/");
+            }
+            ref += 3;
+        } else if (strncmp(ref, "./", 2) == 0) {
+            ref += 2;
+        } else {
+            break;
+        }
+    }
+    snprintf(out, outlen, "%.*s%s%s", (int)origin, page, path, ref);
+}
+
+static void page_url(const char *project, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s/simple/%s/", runtime_config()->upstream[ECO_PYPI], project);
+}
+
+/* ---- ingest: every new upstream project page (fetcher thread) ---- */
+
+typedef struct ingest_ctx {
+    pypi_project_t *p;
+    const char *project;
+    const char *page;
+    int64_t now;
+} ingest_ctx_t;
+
+static int put_file_record(MDB_txn *txn, const char *project, const char *file, const char *integrity,
+                           const char *url, int64_t published, int64_t now, buf_t *b)
+{
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), "pypi", project, file);
+    if (klen == 0)
+        return 0;
+    version_rec_t old, rec = {.first_seen = now, .published_at = published, .integrity = (char *)integrity,
+                              .artifact_url = (char *)url};
+    if (version_rec_get(txn, key, klen, &old) == 0) {
+        int same = old.published_at == published && strcmp(old.integrity, integrity) == 0 &&
+                   strcmp(old.artifact_url, url) == 0;
+        rec.first_seen = old.first_seen;
+        version_rec_free(&old);
+        if (same)
+            return 0;
+    }
+    buf_reset(b);
+    version_rec_encode(&rec, b);
+    if (b->oom)
+        return ENOMEM;
+    MDB_val k = {klen, key}, v = {b->len, b->data};
+    return mdb_put(txn, store_dbi(DB_VERSIONS), &k, &v, 0);
+}
+
+static int record_files(MDB_txn *txn, void *arg)
+{
+    ingest_ctx_t *c = arg;
+    buf_t b;
+    buf_init(&b);
+    int rc = 0;
+    for (size_t i = 0; i < c->p->nfiles && rc == 0; i++) {
+        pypi_file_t *f = &c->p->files[i];
+        if (f->version == NULL)
+            continue;
+        char url[4096], integrity[200] = "", mdfile[PYPI_FILE_MAX + 16], mdurl[4200], mdint[100] = "";
+        resolve_url(c->page, f->url, url, sizeof(url));
+        url[strcspn(url, "#")] = '\0';
+        const pypi_hash_t *h = pypi_file_hash(f);
+        if (h)
+            snprintf(integrity, sizeof(integrity), "%s:%s", h->alg, h->hex);
+        rc = put_file_record(txn, c->project, f->filename, integrity, url, f->upload_time_ms, c->now, &b);
+        if (rc == 0 && f->core_metadata) {
+            snprintf(mdfile, sizeof(mdfile), "%s.metadata", f->filename);
+            snprintf(mdurl, sizeof(mdurl), "%s.metadata", url);
+            if (f->core_metadata_sha256)
+                snprintf(mdint, sizeof(mdint), "sha256:%s", f->core_metadata_sha256);
+            rc = put_file_record(txn, c->project, mdfile, mdint, mdurl, f->upload_time_ms, c->now, &b);
+        }
+    }
+    buf_free(&b);
+    return rc;
+}
+
+static int pypi_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
+{
+    const char *project = key + strlen("pypi:");
+    mapped_t m;
+    if (map_file(path, &m) != 0) {
+        snprintf(err, errlen, "cannot read the fetched page: %s", strerror(errno));
+        return -1;
+    }
+    pypi_project_t p;
+    int rc = pypi_index_parse(&p, project, m.p ? m.p : "", m.len, err, errlen);
+    if (rc == 0) {
+        char page[2048];
+        page_url(project, page, sizeof(page));
+        ingest_ctx_t c = {.p = &p, .project = project, .page = page, .now = time_now_ms()};
+        char serr[300];
+        if (store_write(record_files, &c, serr, sizeof(serr)) != STORE_OK) {
+            snprintf(err, errlen, "cannot record files: %s", serr);
+            rc = -1;
+        }
+        pypi_index_free(&p);
+    }
+    unmap_file(&m);
+    return rc;
+}
+
+/* ---- the policy over a page ---- */
+
+typedef struct filtered {
+    mapped_t map;
+    pypi_project_t p;
+    unsigned char *keep;
+    verdict_t *verdicts;
+    int64_t valid_until;
+} filtered_t;
+
+static int64_t first_seen_of(MDB_txn *txn, const char *project, const char *file)
+{
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), "pypi", project, file);
+    version_rec_t v;
+    int64_t t = TIME_NONE;
+    if (txn && klen && version_rec_get(txn, key, klen, &v) == 0) {
+        t = v.first_seen;
+        version_rec_free(&v);
+    }
+    return t;
+}
+
+static int filtered_load(const char *project, const meta_rec_t *m, int64_t now, filtered_t *fd, char *err,
+                         size_t errlen)
+{
+    char src[4200];
+    memset(fd, 0, sizeof(*fd));
+    fd->valid_until = TIME_NONE;
+    blob_path(m->blob, src, sizeof(src));
+    if (map_file(src, &fd->map) != 0) {
+        snprintf(err, errlen, "cannot read the cached copy: %s", strerror(errno));
+        return -1;
+    }
+    if (pypi_index_parse(&fd->p, project, fd->map.p ? fd->map.p : "", fd->map.len, err, errlen) != 0) {
+        unmap_file(&fd->map);
+        return -1;
+    }
+    size_t n = fd->p.nfiles ? fd->p.nfiles : 1;
+    fd->keep = calloc(n, 1);
+    fd->verdicts = calloc(n, sizeof(verdict_t));
+    if (!fd->keep || !fd->verdicts) {
+        snprintf(err, errlen, "out of memory");
+        free(fd->keep);
+        free(fd->verdicts);
+        pypi_index_free(&fd->p);
+        unmap_file(&fd->map);
+        return -1;
+    }
+    MDB_txn *txn = NULL;
+    const config_t *cfg = runtime_config();
+    for (size_t i = 0; i < fd->p.nfiles; i++) {
+        pypi_file_t *f = &fd->p.files[i];
+        if (f->version == NULL)
+            continue;
+        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE};
+        if (facts.published_at == TIME_NONE) {
+            if (txn == NULL && store_read_begin(&txn) != 0)
+                txn = NULL;
+            facts.first_seen = first_seen_of(txn, project, f->filename);
+        }
+        verdict_t *vd = &fd->verdicts[i];
+        policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, vd);
+        fd->keep[i] = (unsigned char)vd->allow;
+        if (!vd->allow && vd->eligible_at != TIME_NONE &&
+            (fd->valid_until == TIME_NONE || vd->eligible_at < fd->valid_until))
+            fd->valid_until = vd->eligible_at;
+    }
+    store_read_end(txn);
+    return 0;
+}
+
+static void filtered_free(filtered_t *fd)
+{
+    free(fd->keep);
+    free(fd->verdicts);
+    pypi_index_free(&fd->p);
+    unmap_file(&fd->map);
+}
+
+/* the newest release with an allowed file (final releases first) */
+static const char *alternative(const filtered_t *fd)
+{
+    const char *best = NULL, *best_pre = NULL;
+    for (size_t i = 0; i < fd->p.nfiles; i++) {
+        const char *v = fd->p.files[i].version;
+        pep440_t pv;
+        if (!fd->keep[i] || v == NULL || pep440_parse(v, &pv) != 0)
+            continue;
+        const char **slot = pep440_is_prerelease(&pv) ? &best_pre : &best;
+        if (*slot == NULL || pep440_compare_str(v, *slot) > 0)
+            *slot = v;
+    }
+    return best ? best : best_pre;
+}
+
+/* ---- project pages ---- */
+
+static void resume_page(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+
+static void fetch_page(h2o_req_t *req, pypi_req_t *pr, flight_resume_fn fn)
+{
+    char key[PYPI_NAME_MAX + 8], url[2048];
+    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
+    page_url(pr->route.project, url, sizeof(url));
+    pr->refreshed = 1;
+    metadata_fetch(key, url, JSON_ACCEPT, pypi_ingest, req, &loop_of(req)->flight_receiver, fn, pr);
+}
+
+static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, const char *key, int64_t now, char *file,
+                       size_t filelen)
+{
+    const config_t *cfg = runtime_config();
+    char err[300], base[2048];
+    filtered_t fd;
+    if (filtered_load(pr->route.project, m, now, &fd, err, sizeof(err)) != 0) {
+        http_send_error(req, 502, NULL, "the cached upstream page for %s is unusable: %s", pr->route.project, err);
+        return -1;
+    }
+    snprintf(base, sizeof(base), "%s/pypi/files/%s/", cfg->public_url, pr->route.project);
+    int html = pr->format != PYPI_FORMAT_JSON;
+    pypi_render_opts_t o = {.html = html, .files_base = base, .keep = fd.keep};
+    buf_t out;
+    buf_init(&out);
+    pypi_index_render(&fd.p, &o, &out);
+    int64_t until = fd.valid_until;
+    filtered_free(&fd);
+    int rc = out.oom ? -1 : derived_store(key, "pypi", html ? "html" : "json", out.data, out.len, until, file, filelen);
+    int e = out.oom ? ENOMEM : errno;
+    buf_free(&out);
+    if (rc != 0) {
+        http_send_error(req, 503, NULL, "cordon cannot write the page for %s: %s", pr->route.project, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int stale)
+{
+    const config_t *cfg = runtime_config();
+    char fp[17], key[80], file[128], etag[48], path[4200];
+    int64_t now = time_now_ms();
+    int html = pr->format != PYPI_FORMAT_JSON;
+    policy_fingerprint(cfg, fp);
+    derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, fp, RENDER_VERSION);
+    http_metadata_headers(req, stale);
+    if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_page(req, pr, m, key, now, file, sizeof(file)) != 0)
+        return;
+    derived_etag(file, etag, sizeof(etag));
+    if (http_not_modified(req, etag))
+        return;
+    blob_derived_path(file, path, sizeof(path));
+    http_send_file(req, path, pypi_format_type(pr->format), etag);
+}
+
+static void page_error(h2o_req_t *req, pypi_req_t *pr, const flight_outcome_t *out)
+{
+    if (out->status == 404)
+        http_send_error(req, 404, NULL, "project %s not found upstream", pr->route.project);
+    else
+        http_send_error(req, out->status, out->reason, "%s", out->error);
+}
+
+static void handle_page(h2o_req_t *req, pypi_req_t *pr)
+{
+    meta_rec_t m;
+    char key[PYPI_NAME_MAX + 8];
+    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
+    if (metadata_lookup(key, &m) == 0) {
+        if (metadata_is_fresh(&m, time_now_ms())) {
+            upstream_cache_count_hit();
+            serve_page(req, pr, &m, 0);
+            meta_rec_free(&m);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    fetch_page(req, pr, resume_page);
+}
+
+static void resume_page(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    pypi_req_t *pr = arg;
+    meta_rec_t m;
+    char key[PYPI_NAME_MAX + 8];
+    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
+    if (metadata_lookup(key, &m) != 0) {
+        page_error(req, pr, out->status ? out : &(flight_outcome_t){.status = 502, .error = "no copy after fetch"});
+        return;
+    }
+    if (out->status == 0)
+        serve_page(req, pr, &m, 0);
+    else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms()))
+        serve_page(req, pr, &m, 1);
+    else
+        page_error(req, pr, out);
+    meta_rec_free(&m);
+}
+
+/* ---- the project list: upstream's, passed through as it is ---- */
+
+static void resume_root(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+
+static void serve_root(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int stale)
+{
+    char path[4200], etag[48];
+    http_metadata_headers(req, stale);
+    snprintf(etag, sizeof(etag), "\"%.32s\"", m->blob);
+    if (http_not_modified(req, etag))
+        return;
+    blob_path(m->blob, path, sizeof(path));
+    const char *type = m->content_type && *m->content_type ? m->content_type : pypi_format_type(pr->format);
+    http_send_file(req, path, type, etag);
+}
+
+static void root_key(const pypi_req_t *pr, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "pypi-root:%s", pr->format == PYPI_FORMAT_JSON ? "json" : "html");
+}
+
+static void handle_root(h2o_req_t *req, pypi_req_t *pr)
+{
+    char key[64], url[2048];
+    meta_rec_t m;
+    root_key(pr, key, sizeof(key));
+    if (metadata_lookup(key, &m) == 0) {
+        if (metadata_is_fresh(&m, time_now_ms())) {
+            serve_root(req, pr, &m, 0);
+            meta_rec_free(&m);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    snprintf(url, sizeof(url), "%s/simple/", runtime_config()->upstream[ECO_PYPI]);
+    metadata_fetch(key, url, pr->format == PYPI_FORMAT_JSON ? JSON_ACCEPT : "text/html", NULL, req,
+                   &loop_of(req)->flight_receiver, resume_root, pr);
+}
+
+static void resume_root(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    pypi_req_t *pr = arg;
+    char key[64];
+    meta_rec_t m;
+    root_key(pr, key, sizeof(key));
+    if (metadata_lookup(key, &m) != 0) {
+        http_send_error(req, out->status ? out->status : 502, NULL, "%s", out->status ? out->error : "no copy");
+        return;
+    }
+    if (out->status == 0 || metadata_may_serve_stale(&m, time_now_ms()))
+        serve_root(req, pr, &m, out->status != 0);
+    else
+        http_send_error(req, out->status, NULL, "%s", out->error);
+    meta_rec_free(&m);
+}
+
+/* ---- files ---- */
+
+static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void handle_file(h2o_req_t *req, pypi_req_t *pr);
+
+static const char *file_name(const pypi_req_t *pr, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s", pr->route.file, pr->route.metadata ? ".metadata" : "");
+    return buf;
+}
+
+static void record(h2o_req_t *req, pypi_req_t *pr, const char *decision, const char *reason, const char *rule)
+{
+    char f[PYPI_FILE_MAX + 16], detail[300];
+    snprintf(detail, sizeof(detail), "GET %s", file_name(pr, f, sizeof(f)));
+    http_record_decision(req, "pypi", pr->route.project, pr->version, decision, reason, rule, detail);
+}
+
+static void deny_file(h2o_req_t *req, pypi_req_t *pr, const verdict_t *vd, int64_t now)
+{
+    char key[PYPI_NAME_MAX + 8], err[300];
+    const char *alt = NULL;
+    meta_rec_t m;
+    filtered_t fd;
+    int have = 0;
+    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
+    if (metadata_lookup(key, &m) == 0) {
+        have = filtered_load(pr->route.project, &m, now, &fd, err, sizeof(err)) == 0;
+        meta_rec_free(&m);
+        if (have)
+            alt = alternative(&fd);
+    }
+    record(req, pr, "deny", vd->reason, vd->rule);
+    denial_send(req, "pypi", pr->route.project, pr->version, vd, alt);
+    if (have)
+        filtered_free(&fd);
+}
+
+static void artifact_key(const pypi_req_t *pr, char *out, size_t outlen)
+{
+    char f[PYPI_FILE_MAX + 16];
+    snprintf(out, outlen, "pypi:%s/%s", pr->route.project, file_name(pr, f, sizeof(f)));
+}
+
+static void serve_file_blob(h2o_req_t *req, pypi_req_t *pr, const blob_rec_t *b)
+{
+    char path[4200], etag[80];
+    blob_path(b->blob, path, sizeof(path));
+    snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
+    record(req, pr, "allow", "", pr->rule);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("public, max-age=31536000, immutable"));
+    if (http_not_modified(req, etag))
+        return;
+    http_send_file(req, path, pr->route.metadata ? "text/plain; charset=utf-8" : "application/octet-stream", etag);
+}
+
+static void handle_file(h2o_req_t *req, pypi_req_t *pr)
+{
+    char fname[PYPI_FILE_MAX + 16], key[1024];
+    if (pypi_file_version(pr->route.project, pr->route.file, pr->version, sizeof(pr->version)) != 0) {
+        http_send_error(req, 404, NULL, "%s is not a distribution of %s", pr->route.file, pr->route.project);
+        return;
+    }
+    size_t klen = version_key(key, sizeof(key), "pypi", pr->route.project, file_name(pr, fname, sizeof(fname)));
+    version_rec_t v;
+    MDB_txn *txn;
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, &v) == 0;
+        store_read_end(txn);
+    }
+    if (!found) {
+        if (!pr->refreshed) {
+            fetch_page(req, pr, resume_file_meta);
+            return;
+        }
+        http_send_error(req, 404, NULL, "%s is not listed for %s upstream", fname, pr->route.project);
+        return;
+    }
+    verdict_t vd;
+    version_facts_t facts = {.published_at = v.published_at, .first_seen = v.first_seen};
+    int64_t now = time_now_ms();
+    policy_decide(runtime_config(), ECO_PYPI, pr->route.project, pr->version, &facts, now, &vd);
+    if (!vd.allow) {
+        deny_file(req, pr, &vd, now);
+        version_rec_free(&v);
+        return;
+    }
+    snprintf(pr->rule, sizeof(pr->rule), "%s", vd.rule);
+    char akey[600];
+    artifact_key(pr, akey, sizeof(akey));
+    blob_rec_t b;
+    if (artifact_lookup(akey, &b) == 0) {
+        upstream_cache_count_hit();
+        serve_file_blob(req, pr, &b);
+        blob_rec_free(&b);
+        version_rec_free(&v);
+        return;
+    }
+    integrity_t want;
+    if (v.integrity[0] == '\0' || integrity_parse_any(v.integrity, &want) != 0) {
+        record(req, pr, "deny", "integrity_mismatch", "no sha256 or sha512 upstream");
+        http_send_error(req, 502, "integrity_mismatch",
+                        "%s: the index gives no sha256 (or sha512) hash cordon can verify (%s), so it is not served",
+                        fname, v.integrity[0] ? v.integrity : "none");
+        version_rec_free(&v);
+        return;
+    }
+    artifact_fetch(akey, v.artifact_url, &want, req, &loop_of(req)->flight_receiver, resume_file_fetch, pr);
+    version_rec_free(&v);
+}
+
+static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    pypi_req_t *pr = arg;
+    if (out->status != 0 && out->status != 404) {
+        char key[PYPI_NAME_MAX + 8];
+        meta_rec_t m;
+        snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
+        if (metadata_lookup(key, &m) != 0) {
+            http_send_error(req, out->status, out->reason, "%s", out->error);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    handle_file(req, pr);
+}
+
+static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    pypi_req_t *pr = arg;
+    char fname[PYPI_FILE_MAX + 16];
+    if (out->status != 0) {
+        if (strcmp(out->reason, "integrity_mismatch") == 0)
+            record(req, pr, "deny", "integrity_mismatch", "index sha256");
+        else
+            record(req, pr, "error", "upstream_error", "");
+        http_send_error(req, out->status, out->reason, "%s: %s", file_name(pr, fname, sizeof(fname)), out->error);
+        return;
+    }
+    char akey[600];
+    artifact_key(pr, akey, sizeof(akey));
+    blob_rec_t b;
+    if (artifact_lookup(akey, &b) != 0) {
+        http_send_error(req, 503, NULL, "%s was fetched but cordon cannot read it back",
+                        file_name(pr, fname, sizeof(fname)));
+        return;
+    }
+    serve_file_blob(req, pr, &b);
+    blob_rec_free(&b);
+}
+
+/* ---- the table entry ---- */
+
+static void redirect(h2o_req_t *req, const char *location)
+{
+    http_request_id(req);
+    h2o_send_redirect(req, 301, "Moved Permanently", location, strlen(location));
+}
+
+static void pypi_package_of(const char *path, size_t plen, char *out, size_t outlen)
+{
+    /* twine posts to the repository root; the project is in the form body */
+    pypi_route_t r;
+    pypi_route_parse(path, plen, &r);
+    if (r.kind == PYPI_ROUTE_PROJECT || r.kind == PYPI_ROUTE_FILE)
+        snprintf(out, outlen, "%s", r.project);
+}
+
+static void pypi_handle(h2o_req_t *req, const char *path, size_t plen)
+{
+    pypi_req_t *pr = h2o_mem_alloc_pool(&req->pool, sizeof(*pr));
+    memset(pr, 0, sizeof(*pr));
+    pypi_route_parse(path, plen, &pr->route);
+    if (pr->route.kind == PYPI_ROUTE_ROOT || pr->route.kind == PYPI_ROUTE_PROJECT) {
+        h2o_iovec_t accept = http_header(req, H2O_TOKEN_ACCEPT);
+        pr->format = pypi_negotiate(accept.base, accept.len);
+        if (pr->format == PYPI_FORMAT_NONE) {
+            http_send_error(req, 406, NULL,
+                            "cordon serves the simple index as application/vnd.pypi.simple.v1+json, "
+                            "application/vnd.pypi.simple.v1+html or text/html");
+            return;
+        }
+    }
+    switch (pr->route.kind) {
+    case PYPI_ROUTE_ROOT:
+        if (pr->route.needs_redirect) {
+            redirect(req, "/pypi/simple/");
+            return;
+        }
+        handle_root(req, pr);
+        return;
+    case PYPI_ROUTE_PROJECT:
+        if (pr->route.needs_redirect) {
+            char loc[PYPI_NAME_MAX + 32];
+            snprintf(loc, sizeof(loc), "/pypi/simple/%s/", pr->route.project);
+            redirect(req, h2o_strdup(&req->pool, loc, SIZE_MAX).base);
+            return;
+        }
+        handle_page(req, pr);
+        return;
+    case PYPI_ROUTE_FILE:
+        handle_file(req, pr);
+        return;
+    default:
+        http_send_error(req, 404, NULL, "not a PyPI simple-index route: /pypi/%.*s (see /pypi/simple/)",
+                        (int)(plen > 200 ? 200 : plen), path);
+    }
+}
+
+const ecosystem_t pypi_ecosystem = {
+    .id = ECO_PYPI,
+    .name = "pypi",
+    .prefix = "/pypi/",
+    .is_read_only_write = NULL,
+    .package_of = pypi_package_of,
+    .handle = pypi_handle,
+};
