@@ -38,6 +38,8 @@ static int on_value(pstate_t *st, int type, const char *s, size_t n)
     /* type: 's' string, 'b' bool (s = "true"/"false"), 'n' number, 'z' null */
     int d = st->depth;
     pypi_project_t *p = st->p;
+    if (d == 0 || (d == 1 && k_is(st, 1, "files")) || (d == 2 && k_is(st, 1, "files")))
+        return st->bad = 1, 0; /* a bare value, "files": 1, or "files": [1] */
     if (d == 1 && k_is(st, 1, "name") && type == 's') {
         free(p->name);
         p->name = dup(s, n, st);
