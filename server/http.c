@@ -146,6 +146,28 @@ void http_send_error(h2o_req_t *req, int status, const char *reason, const char 
     http_send_json(req, status, NULL, &b);
 }
 
+void http_send_refusal(h2o_req_t *req, int status, const char *eco, const char *package, const char *version,
+                       const char *reason, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    buf_putc(&b, '{');
+    json_kv_str(&b, &first, "error", msg);
+    json_kv_str(&b, &first, "reason", reason);
+    json_kv_str(&b, &first, "ecosystem", eco);
+    json_kv_str(&b, &first, "package", package);
+    json_kv_str(&b, &first, "version", version);
+    json_kv_str(&b, &first, "request_id", http_request_id(req));
+    buf_putc(&b, '}');
+    http_send_json(req, status, NULL, &b);
+}
+
 int http_not_modified(h2o_req_t *req, const char *etag)
 {
     h2o_iovec_t inm = http_header(req, H2O_TOKEN_IF_NONE_MATCH);

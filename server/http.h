@@ -37,6 +37,10 @@ void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t
 /* {"error": msg, "reason": reason?, "request_id": …} */
 void http_send_error(h2o_req_t *req, int status, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* a refusal about one version that is not a policy verdict (integrity
+ * mismatch): {"error", "reason", "ecosystem", "package", "version", "request_id"} */
+void http_send_refusal(h2o_req_t *req, int status, const char *eco, const char *package, const char *version,
+                       const char *reason, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* serves a file from disk with bounded memory (ranges, HEAD handled by h2o) */
 void http_send_file(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
 /* 304 when the client's If-None-Match matches etag; returns 1 if sent */

@@ -408,10 +408,10 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
     integrity_t want;
     if (integrity_parse_any(v.integrity, &want) != 0) {
         record(req, nr, version, "deny", "integrity_mismatch", "no usable integrity upstream");
-        http_send_error(req, 502, "integrity_mismatch",
-                        "%s@%s: the registry advertises no usable integrity (%s), so cordon cannot verify it and "
-                        "will not serve it",
-                        nr->route.name, version, v.integrity[0] ? v.integrity : "none");
+        http_send_refusal(req, 502, "npm", nr->route.name, version, "integrity_mismatch",
+                          "%s@%s: the registry advertises no usable integrity (%s), so cordon cannot verify it and "
+                          "will not serve it",
+                          nr->route.name, version, v.integrity[0] ? v.integrity : "none");
         version_rec_free(&v);
         return;
     }
@@ -447,10 +447,13 @@ static void resume_tarball_fetch(h2o_req_t *req, void *arg, const flight_outcome
     char version[256] = "";
     npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(version));
     if (out->status != 0) {
-        if (strcmp(out->reason, "integrity_mismatch") == 0)
+        if (strcmp(out->reason, "integrity_mismatch") == 0) {
             record(req, nr, version, "deny", "integrity_mismatch", "dist.integrity");
-        else
-            record(req, nr, version, "error", "upstream_error", "");
+            http_send_refusal(req, out->status, "npm", nr->route.name, version, "integrity_mismatch", "%s@%s: %s",
+                              nr->route.name, version, out->error);
+            return;
+        }
+        record(req, nr, version, "error", "upstream_error", "");
         http_send_error(req, out->status, out->reason, "%s@%s: %s", nr->route.name, version, out->error);
         return;
     }

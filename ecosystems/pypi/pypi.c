@@ -534,9 +534,9 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
     integrity_t want;
     if (v.integrity[0] == '\0' || integrity_parse_any(v.integrity, &want) != 0) {
         record(req, pr, "deny", "integrity_mismatch", "no sha256 or sha512 upstream");
-        http_send_error(req, 502, "integrity_mismatch",
-                        "%s: the index gives no sha256 (or sha512) hash cordon can verify (%s), so it is not served",
-                        fname, v.integrity[0] ? v.integrity : "none");
+        http_send_refusal(req, 502, "pypi", pr->route.project, pr->version, "integrity_mismatch",
+                          "%s: the index gives no sha256 (or sha512) hash cordon can verify (%s), so it is not served",
+                          fname, v.integrity[0] ? v.integrity : "none");
         version_rec_free(&v);
         return;
     }
@@ -565,11 +565,15 @@ static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t 
     pypi_req_t *pr = arg;
     char fname[PYPI_FILE_MAX + 16];
     if (out->status != 0) {
-        if (strcmp(out->reason, "integrity_mismatch") == 0)
+        file_name(pr, fname, sizeof(fname));
+        if (strcmp(out->reason, "integrity_mismatch") == 0) {
             record(req, pr, "deny", "integrity_mismatch", "index sha256");
-        else
-            record(req, pr, "error", "upstream_error", "");
-        http_send_error(req, out->status, out->reason, "%s: %s", file_name(pr, fname, sizeof(fname)), out->error);
+            http_send_refusal(req, out->status, "pypi", pr->route.project, pr->version, "integrity_mismatch", "%s: %s",
+                              fname, out->error);
+            return;
+        }
+        record(req, pr, "error", "upstream_error", "");
+        http_send_error(req, out->status, out->reason, "%s: %s", fname, out->error);
         return;
     }
     char akey[600];

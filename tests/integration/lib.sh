@@ -5,6 +5,7 @@
 #   it_setup                                  # temp dir, npm isolation, trap
 #   start_fixture "$IT_ROOT/tests/fixtures/npm_spec.json"   # sets UPORT, UPSTREAM_URL
 #   start_cordon "$UPSTREAM_URL"              # sets CPORT, CORDON_URL, NPM_REGISTRY
+#   start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi"   # ... with a pypi upstream too
 #   run_test "name" test_function             # prints ok - name / not ok - name
 #   finish                                    # prints "N passed, N failed", exits
 #
@@ -291,8 +292,11 @@ fixture_mutate() {
     curl -s --max-time 5 -X POST -H 'Content-Type: application/json' --data "$1" "$FIXTURE_URL/_fixture/mutate" >/dev/null
 }
 
-# write_cordon_config NPM_UPSTREAM_URL: $IT_TMP/cordon.yaml for port $CPORT.
+# write_cordon_config NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL]: $IT_TMP/cordon.yaml
+# for port $CPORT (the pypi upstream only when given).
 write_cordon_config() {
+    local pypi_line=""
+    [[ -n ${2:-} ]] && pypi_line="  pypi: $2"
     cat >"$IT_TMP/cordon.yaml" <<EOF
 listen: 127.0.0.1:$CPORT
 public_url: http://127.0.0.1:$CPORT
@@ -300,25 +304,29 @@ data_dir: $IT_TMP/data
 threads: $CORDON_THREADS
 upstreams:
   npm: $1
+$pypi_line
 fetch: $CORDON_FETCH_YAML
 quarantine: $CORDON_QUARANTINE_YAML
 $CORDON_EXTRA_YAML
 EOF
 }
 
-# start_cordon NPM_UPSTREAM_URL: start cordon and wait (<= 10 s) for
-# /-/health.  Sets CPORT, CORDON_URL, NPM_REGISTRY.  Retries with another
-# port if the first one was taken in the meantime.
+# start_cordon NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL]: start cordon and wait
+# (<= 10 s) for /-/health.  Sets CPORT, CORDON_URL, NPM_REGISTRY and
+# PYPI_INDEX (cordon's /pypi/simple/).  Retries with another port if the
+# first one was taken in the meantime.  The pypi upstream is the fixture's
+# "$FIXTURE_URL/pypi" (no trailing slash needed).
 start_cordon() {
-    local upstream=$1 attempt i
+    local upstream=$1 pypi_upstream=${2:-} attempt i
     [[ -f $CORDON_BIN && -x $CORDON_BIN ]] || setup_failed "cordon binary not found or not executable: $CORDON_BIN (build it, or set CORDON_BIN)"
     for attempt in 1 2 3; do
         CPORT=$(free_port)
-        write_cordon_config "$upstream"
+        write_cordon_config "$upstream" "$pypi_upstream"
         "$CORDON_BIN" serve --config "$IT_TMP/cordon.yaml" >>"$IT_TMP/cordon.stdout" 2>>"$IT_TMP/cordon.stderr" &
         CORDON_PID=$!
         CORDON_URL=http://127.0.0.1:$CPORT
         NPM_REGISTRY=$CORDON_URL/npm/
+        PYPI_INDEX=$CORDON_URL/pypi/simple/
         for ((i = 0; i < 100; i++)); do
             if ! kill -0 "$CORDON_PID" 2>/dev/null; then
                 break
@@ -430,6 +438,86 @@ assert_installed() {
     got=$(installed_version "$1" "$2")
     [[ -n $got ]] || fail "$2 is not installed in $1/node_modules"
     assert_eq "$3" "$got" "installed version of $2"
+}
+
+# ------------------------------------------------------------------ pip
+
+# pip_in SUBCOMMAND ARGS...: the real pip ($PYTHON -m pip) against an index
+# (IT_PIP_INDEX, default cordon's $PYPI_INDEX), isolated from this machine's
+# pip configuration: no config files, no PIP_* variables, no cache, no
+# keyring, no retries (a 5xx fails at once), under timeout(1) (IT_PIP_TIMEOUT,
+# default 90 s).  Keep installs in the temp dir: --target DIR or download -d DIR.
+#   pip_in install --target "$IT_TMP/t" fx-lib
+pip_in() {
+    local sub=$1
+    shift
+    (
+        local v
+        for v in $(env | sed -n 's/^\(PIP_[A-Za-z0-9_]*\)=.*/\1/p'); do
+            unset "$v"
+        done
+        export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
+            PIP_ROOT_USER_ACTION=ignore PIP_KEYRING_PROVIDER=disabled PIP_NO_COLOR=1 \
+            PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1
+        cd "$IT_TMP" || exit 2
+        timeout -k 5 "${IT_PIP_TIMEOUT:-90}" "$PYTHON" -m pip "$sub" \
+            --index-url "${IT_PIP_INDEX:-$PYPI_INDEX}" --no-cache-dir --retries 0 --timeout 30 \
+            --progress-bar off "$@"
+    )
+}
+
+# pip_installed_version DIR PROJECT: version of PROJECT installed into the
+# --target DIR (from its .dist-info/METADATA; names compared PEP 503
+# normalised); empty when absent.
+pip_installed_version() {
+    "$PYTHON" - "$1" "$2" <<'PY'
+import os, re, sys
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+d, want = sys.argv[1], norm(sys.argv[2])
+for e in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+    meta = os.path.join(d, e, "METADATA")
+    if not e.endswith(".dist-info") or not os.path.isfile(meta):
+        continue
+    fields = {}
+    for line in open(meta, encoding="utf-8"):
+        if not line.strip():
+            break
+        k, _, v = line.partition(":")
+        fields.setdefault(k.strip().lower(), v.strip())
+    if norm(fields.get("name", "")) == want:
+        print(fields.get("version", ""))
+        break
+PY
+}
+
+# assert_pip_installed DIR PROJECT VERSION
+assert_pip_installed() {
+    local got
+    got=$(pip_installed_version "$1" "$2")
+    [[ -n $got ]] || fail "$2 is not installed in $1 (contents: $(cd "$1" 2>/dev/null && printf '%s ' *))"
+    assert_eq "$3" "$got" "installed version of $2"
+}
+
+# fixture_pypi_file PROJECT FILENAME [KEY]: from the fixture's own PEP 691
+# page, the file's upstream URL path (KEY=path, default), or another key of
+# its JSON entry (e.g. "url", "size", "upload-time"); KEY=sha256 gives
+# hashes.sha256.  Fails when the fixture does not list the file.
+fixture_pypi_file() {
+    curl -s --max-time 5 -H 'Accept: application/vnd.pypi.simple.v1+json' "$FIXTURE_URL/pypi/simple/$1/" |
+        "$PYTHON" -c '
+import json, sys, urllib.parse
+fname, key = sys.argv[1], sys.argv[2]
+for f in json.load(sys.stdin)["files"]:
+    if f["filename"] == fname:
+        if key == "path":
+            v = urllib.parse.urlsplit(f["url"]).path
+        elif key == "sha256":
+            v = f["hashes"]["sha256"]
+        else:
+            v = f[key]
+        print(v if isinstance(v, str) else json.dumps(v))
+        sys.exit(0)
+sys.exit("fixture lists no file %s" % fname)' "$2" "${3:-path}"
 }
 
 # ------------------------------------------------------------------ runner
