@@ -5,11 +5,19 @@ usage: gen.py OUT_DIR TARBALL_BASE_URL
 
 Writes
   OUT_DIR/small-pkg                    ~5 versions, a few KB
-  OUT_DIR/big-pkg                      ~3,000 versions, ~10 MB, `time` for every version
+  OUT_DIR/big-pkg                      ~3,000 versions, ~10 MB, `time` for every version;
+                                       the newest YOUNG_VERSIONS were published within the
+                                       last day (relative to now), all others years ago
   OUT_DIR/tarballs/big-pkg-1.0.0.tgz   5 MiB gzip tar of package/ (incompressible data)
 and prints one line of facts about them. Every dist.tarball is
 TARBALL_BASE_URL/<file>; only big-pkg-1.0.0.tgz exists, and its sha512
 integrity and sha1 shasum are the real ones.
+
+Any quarantine window longer than a day holds all the young versions back.
+With run.sh's window (3 days, cordon and Verdaccio alike) none of them
+becomes eligible for 2 days after generation, so a filtered copy cached by
+cordon stays valid for the whole run. Everything but those timestamps is the
+same on every run.
 """
 import base64
 import datetime
@@ -24,6 +32,7 @@ import tarfile
 
 TARBALL_BYTES = 5 * 1024 * 1024  # incompressible payload inside the tarball
 BIG_VERSIONS = 3000
+YOUNG_VERSIONS = 30  # of big-pkg's, published 24 h to ~2 h before generation
 
 WORDS = ("fast small robust stream parser buffer async promise tree graph cache "
          "config loader module plugin router schema token lexer render format "
@@ -133,13 +142,16 @@ def manifest(rng, name, version, dist, big):
     return m
 
 
-def packument(rng, name, versions, base, real, big):
+def packument(rng, name, versions, base, real, big, young=0, now=None):
     t0 = datetime.datetime(2016, 1, 4, 9, 30, 0, 123000)
     out_versions, times = {}, {}
     for i, v in enumerate(versions):
         dist = real[v] if v in real else fake_dist(rng, base, name, v)
         out_versions[v] = manifest(rng, name, v, dist, big)
         times[v] = iso(t0 + datetime.timedelta(hours=19 * i, seconds=rng.randint(0, 3000)))
+    # the last `young` versions: published within the last day, 45 minutes apart
+    for k, v in enumerate(versions[len(versions) - young:]):
+        times[v] = iso(now - datetime.timedelta(hours=24) + datetime.timedelta(minutes=45 * k))
     created = iso(t0 - datetime.timedelta(days=3))
     doc = {
         "_id": name,
@@ -184,12 +196,13 @@ def main():
     small = packument(rng, "small-pkg", ["0.1.0", "0.2.0", "1.0.0", "1.0.1", "1.1.0"], base, {}, False)
     # 3,000 versions in semver order: 0.0.0 .. 9.29.9 (1.0.0 among them)
     versions = ["%d.%d.%d" % (a, b, c) for a in range(10) for b in range(30) for c in range(10)][:BIG_VERSIONS]
-    big = packument(rng, "big-pkg", versions, base, real, True)
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    big = packument(rng, "big-pkg", versions, base, real, True, YOUNG_VERSIONS, now)
     for name, data in (("small-pkg", small), ("big-pkg", big)):
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
-    print("generated: small-pkg %d B, big-pkg %d B (%d versions), big-pkg-1.0.0.tgz %d B"
-          % (len(small), len(big), len(versions), len(tgz)))
+    print("generated: small-pkg %d B, big-pkg %d B (%d versions, the newest %d published in the last day),"
+          " big-pkg-1.0.0.tgz %d B" % (len(small), len(big), len(versions), YOUNG_VERSIONS, len(tgz)))
 
 
 if __name__ == "__main__":

