@@ -29,6 +29,7 @@ typedef struct ecosystem {
 
 extern const ecosystem_t npm_ecosystem;
 extern const ecosystem_t pypi_ecosystem;
+extern const ecosystem_t maven_ecosystem;
 
 /* the table, indexed by eco_id_t; NULL where an ecosystem is not built yet */
 extern const ecosystem_t *const ecosystems[ECO_COUNT];

@@ -4,5 +4,5 @@
 const ecosystem_t *const ecosystems[ECO_COUNT] = {
     [ECO_NPM] = &npm_ecosystem,
     [ECO_PYPI] = &pypi_ecosystem,
-    [ECO_MAVEN] = NULL,
+    [ECO_MAVEN] = &maven_ecosystem,
 };

@@ -126,6 +126,12 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
         out->reason = "quarantine";
 }
 
+int policy_rule_admits(const config_t *cfg, eco_id_t eco, const char *package, const char *version)
+{
+    const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
+    return r != NULL && !r->deny;
+}
+
 void policy_fingerprint(const config_t *cfg, char out[17])
 {
     buf_t b;

@@ -1,0 +1,695 @@
+/* maven: the Maven 2 repository layout as cordon serves it.
+ *   GET /maven/<g>/<a>/maven-metadata.xml[.sha1…]   versions filtered, latest/release rewritten
+ *   GET /maven/<g>/<a>/<v>/<file>[.sha1…]           verified against upstream's checksum
+ * A version's publish time is the Last-Modified of its POM upstream, learned
+ * once and kept in LMDB. Deploys (PUT/POST/DELETE) are refused by the router. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/blob.h"
+#include "cache/derived.h"
+#include "cache/store.h"
+#include "cache/upstream_cache.h"
+#include "common/digest.h"
+#include "common/timeutil.h"
+#include "ecosystems/ecosystem.h"
+#include "ecosystems/maven/maven_metadata.h"
+#include "ecosystems/maven/maven_path.h"
+#include "ecosystems/maven/maven_version.h"
+#include "server/denial.h"
+#include "server/http.h"
+#include "server/loop.h"
+#include "server/policy.h"
+#include "server/runtime.h"
+
+#define RENDER_VERSION "1"
+#define MAX_TIME_LOOKUPS 8 /* POM time look-ups one metadata request may start */
+
+typedef struct maven_req {
+    maven_route_t route;
+    char package[800]; /* "g:a" */
+    int refreshed;     /* metadata fetched for this request already */
+    int sum_stage;     /* which upstream checksum is being tried */
+    integrity_t want;
+    int lookups;       /* POM time look-ups made for this request */
+    char lookup_version[128];
+    char rule[200];
+} maven_req_t;
+
+static const maven_sum_t SUM_ORDER[] = {SUM_SHA256, SUM_SHA1}; /* strongest first */
+
+static void upstream_url(const char *path, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s/%s", runtime_config()->upstream[ECO_MAVEN], path);
+}
+
+static void gpath(const char *group, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", group);
+    for (char *c = out; *c; c++)
+        if (*c == '.')
+            *c = '/';
+}
+
+/* ---- versions and their publish times ---- */
+
+static int version_facts(const char *package, const char *version, version_facts_t *f)
+{
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), "maven", package, version);
+    MDB_txn *txn;
+    version_rec_t v;
+    int found = 0;
+    f->published_at = f->first_seen = TIME_NONE;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, &v) == 0;
+        store_read_end(txn);
+    }
+    if (found) {
+        f->published_at = v.published_at;
+        f->first_seen = v.first_seen;
+        version_rec_free(&v);
+    }
+    return found ? 0 : -1;
+}
+
+typedef struct time_put {
+    const char *key;
+    size_t klen;
+    int64_t published;
+} time_put_t;
+
+static int put_time(MDB_txn *txn, void *arg)
+{
+    time_put_t *t = arg;
+    version_rec_t old, rec = {.first_seen = time_now_ms(), .published_at = t->published, .integrity = "",
+                              .artifact_url = ""};
+    if (version_rec_get(txn, t->key, t->klen, &old) == 0) {
+        version_rec_free(&old);
+        return 0; /* first seen never moves */
+    }
+    buf_t b;
+    buf_init(&b);
+    version_rec_encode(&rec, &b);
+    MDB_val k = {t->klen, (void *)t->key}, v = {b.len, b.data};
+    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_VERSIONS), &k, &v, 0);
+    buf_free(&b);
+    return rc;
+}
+
+static void pom_key(const maven_req_t *mr, const char *version, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "maven-pom:%s:%s", mr->package, version);
+}
+
+/* starts learning a version's publish time from its POM's Last-Modified */
+static void fetch_pom_time(h2o_req_t *req, maven_req_t *mr, const char *version, flight_resume_fn fn)
+{
+    char key[1024], gp[512], path[1400], url[2048];
+    pom_key(mr, version, key, sizeof(key));
+    gpath(mr->route.group, gp, sizeof(gp));
+    snprintf(path, sizeof(path), "%s/%s/%s/%s-%s.pom", gp, mr->route.artifact, version, mr->route.artifact, version);
+    upstream_url(path, url, sizeof(url));
+    snprintf(mr->lookup_version, sizeof(mr->lookup_version), "%s", version);
+    mr->lookups++;
+    metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, fn, mr);
+}
+
+/* after a POM fetch: record the version's time; 0 when it exists upstream */
+static int record_pom_time(maven_req_t *mr, const char *version, const flight_outcome_t *out)
+{
+    char key[1024];
+    meta_rec_t m;
+    pom_key(mr, version, key, sizeof(key));
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    int64_t published = m.last_modified && *m.last_modified ? time_parse_http(m.last_modified) : TIME_NONE;
+    meta_rec_free(&m);
+    char vkey[1024], err[300];
+    size_t klen = version_key(vkey, sizeof(vkey), "maven", mr->package, version);
+    if (klen == 0)
+        return -1;
+    time_put_t t = {vkey, klen, published};
+    store_write(put_time, &t, err, sizeof(err));
+    return 0;
+}
+
+static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
+{
+    const config_t *cfg = runtime_config();
+    if (maven_version_is_snapshot(version) && !policy_rule_admits(cfg, ECO_MAVEN, mr->package, version)) {
+        memset(vd, 0, sizeof(*vd));
+        vd->allow = 0;
+        vd->reason = "blocked";
+        vd->published_at = f->published_at;
+        vd->since = f->published_at;
+        vd->eligible_at = TIME_NONE;
+        snprintf(vd->rule, sizeof(vd->rule), "maven SNAPSHOT versions are not served (allow them with a rule)");
+        return;
+    }
+    policy_decide(cfg, ECO_MAVEN, mr->package, version, f, now, vd);
+}
+
+/* ---- metadata ---- */
+
+static void resume_metadata(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m, int stale);
+
+static int metadata_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
+{
+    mapped_t mm;
+    if (map_file(path, &mm) != 0) {
+        snprintf(err, errlen, "cannot read the fetched document: %s", strerror(errno));
+        return -1;
+    }
+    maven_metadata_t md;
+    int rc = maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, err, errlen);
+    if (rc == 0)
+        maven_metadata_free(&md);
+    unmap_file(&mm);
+    return rc;
+}
+
+static void meta_key(const maven_req_t *mr, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "maven-meta:%s", mr->route.dir);
+}
+
+static void fetch_metadata(h2o_req_t *req, maven_req_t *mr)
+{
+    char key[1200], path[1200], url[2048];
+    meta_key(mr, key, sizeof(key));
+    snprintf(path, sizeof(path), "%s/maven-metadata.xml", mr->route.dir);
+    upstream_url(path, url, sizeof(url));
+    mr->refreshed = 1;
+    metadata_fetch(key, url, NULL, metadata_ingest, req, &loop_of(req)->flight_receiver, resume_metadata, mr);
+}
+
+static void send_text_sum(h2o_req_t *req, const void *bytes, size_t len, maven_sum_t sum)
+{
+    digest_set_t d;
+    char hex[129];
+    digest_set_init(&d, 1u << maven_sum_alg(sum));
+    digest_set_update(&d, bytes, len);
+    digest_set_final(&d);
+    hex_encode(d.out[maven_sum_alg(sum)], d.outlen[maven_sum_alg(sum)], hex);
+    digest_set_free(&d);
+    http_request_id(req);
+    req->res.status = 200;
+    req->res.reason = "OK";
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, H2O_STRLIT("text/plain"), 1);
+    size_t n = strlen(hex);
+    char *body = h2o_mem_alloc_pool(&req->pool, n);
+    memcpy(body, hex, n);
+    h2o_send_inline(req, body, n);
+}
+
+/* sends the file at path, or its checksum when the route asks for one */
+static void send_file_or_sum(h2o_req_t *req, maven_req_t *mr, const char *path, const char *type, const char *etag)
+{
+    if (mr->route.sum == SUM_NONE) {
+        if (http_not_modified(req, etag))
+            return;
+        http_send_file(req, path, type, etag);
+        return;
+    }
+    mapped_t mm;
+    if (map_file(path, &mm) != 0) {
+        http_send_error(req, 503, NULL, "cordon cannot read its copy of %s", mr->route.file);
+        return;
+    }
+    send_text_sum(req, mm.p ? mm.p : "", mm.len, mr->route.sum);
+    unmap_file(&mm);
+}
+
+typedef struct order_item {
+    size_t index;
+    const char *version;
+} order_item_t;
+
+static int cmp_desc(const void *a, const void *b)
+{
+    return maven_version_compare(((const order_item_t *)b)->version, ((const order_item_t *)a)->version);
+}
+
+/* Decides every listed version. Times come from LMDB; a version cordon has
+ * not timed yet is timed from its POM, newest first, at most
+ * MAX_TIME_LOOKUPS per request. Walking newest first stops at the first
+ * mature version: versions ordered below it are taken as mature (their own
+ * artifact requests are still decided exactly). Returns 1 when a look-up
+ * was started (the request resumes later), 0 when decided, -1 on error. */
+static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata_t *md, int64_t now,
+                           unsigned char *keep, int64_t *valid_until, int64_t *newest_kept)
+{
+    const config_t *cfg = runtime_config();
+    *valid_until = TIME_NONE;
+    *newest_kept = TIME_NONE;
+    order_item_t *order = malloc((md->nversions ? md->nversions : 1) * sizeof(*order));
+    if (order == NULL)
+        return -1;
+    for (size_t i = 0; i < md->nversions; i++)
+        order[i] = (order_item_t){i, md->versions[i].version};
+    qsort(order, md->nversions, sizeof(*order), cmp_desc);
+    /* lastUpdated says when the newest version arrived at the latest: if a
+     * version published then would be admitted, nothing needs timing */
+    int all_mature = 0;
+    if (md->last_updated != TIME_NONE && md->nversions) {
+        verdict_t probe;
+        version_facts_t f = {.published_at = md->last_updated, .first_seen = TIME_NONE};
+        policy_decide(cfg, ECO_MAVEN, mr->package, order[0].version, &f, now, &probe);
+        all_mature = probe.allow && cfg->nrules == 0;
+    }
+    int mature_seen = all_mature;
+    for (size_t k = 0; k < md->nversions; k++) {
+        const char *v = order[k].version;
+        version_facts_t f;
+        int known = version_facts(mr->package, v, &f) == 0;
+        if (!known && !mature_seen && !maven_version_is_snapshot(v)) {
+            if (mr->lookups < MAX_TIME_LOOKUPS) {
+                free(order);
+                fetch_pom_time(req, mr, v, resume_metadata_time);
+                return 1;
+            }
+            /* out of look-ups: unknown and possibly new, so held (first seen now) */
+        }
+        verdict_t vd;
+        if (!known && mature_seen) {
+            keep[order[k].index] = !maven_version_is_snapshot(v) ||
+                                   policy_rule_admits(cfg, ECO_MAVEN, mr->package, v);
+            continue;
+        }
+        decide(mr, v, &f, now, &vd);
+        keep[order[k].index] = (unsigned char)vd.allow;
+        if (vd.allow) {
+            if (!maven_version_is_snapshot(v))
+                mature_seen = 1;
+            if (f.published_at != TIME_NONE && (*newest_kept == TIME_NONE || f.published_at > *newest_kept))
+                *newest_kept = f.published_at;
+        } else if (vd.eligible_at != TIME_NONE && (*valid_until == TIME_NONE || vd.eligible_at < *valid_until)) {
+            *valid_until = vd.eligible_at;
+        }
+    }
+    free(order);
+    return 0;
+}
+
+static const char *highest_kept(const maven_metadata_t *md, const unsigned char *keep, int release_only)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < md->nversions; i++) {
+        const char *v = md->versions[i].version;
+        if (!keep[i] || (release_only && maven_version_is_snapshot(v)))
+            continue;
+        if (best == NULL || maven_version_compare(v, best) > 0)
+            best = v;
+    }
+    return best;
+}
+
+static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m, int stale)
+{
+    const config_t *cfg = runtime_config();
+    char src[4200], fp[17], key[80], file[128], path[4200], etag[48], err[300];
+    int64_t now = time_now_ms();
+    blob_path(m->blob, src, sizeof(src));
+    policy_fingerprint(cfg, fp);
+    derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, fp, RENDER_VERSION);
+    if (derived_lookup(key, now, file, sizeof(file)) == 0) {
+        http_metadata_headers(req, stale);
+        derived_etag(file, etag, sizeof(etag));
+        blob_derived_path(file, path, sizeof(path));
+        send_file_or_sum(req, mr, path, "text/xml", etag);
+        return;
+    }
+    mapped_t mm;
+    if (map_file(src, &mm) != 0) {
+        http_send_error(req, 503, NULL, "cordon cannot read its cached copy of %s/maven-metadata.xml", mr->route.dir);
+        return;
+    }
+    maven_metadata_t md;
+    if (maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, err, sizeof(err)) != 0) {
+        unmap_file(&mm);
+        http_send_error(req, 502, NULL, "the cached maven-metadata.xml of %s is malformed: %s", mr->route.dir, err);
+        return;
+    }
+    if (!md.has_versions) {
+        /* group metadata (plugin prefixes): passed through */
+        maven_metadata_free(&md);
+        unmap_file(&mm);
+        http_metadata_headers(req, stale);
+        snprintf(etag, sizeof(etag), "\"%.32s\"", m->blob);
+        send_file_or_sum(req, mr, src, "text/xml", etag);
+        return;
+    }
+    unsigned char *keep = calloc(md.nversions ? md.nversions : 1, 1);
+    int64_t until, newest;
+    int rc = keep ? decide_versions(req, mr, &md, now, keep, &until, &newest) : -1;
+    if (rc != 0) {
+        free(keep);
+        maven_metadata_free(&md);
+        unmap_file(&mm);
+        if (rc < 0)
+            http_send_error(req, 503, NULL, "out of memory");
+        return; /* rc 1: resumes after a POM time look-up */
+    }
+    size_t held = 0;
+    for (size_t i = 0; i < md.nversions; i++)
+        held += !keep[i];
+    buf_t out;
+    buf_init(&out);
+    maven_metadata_render(&md, keep, highest_kept(&md, keep, 0), highest_kept(&md, keep, 1),
+                          held && newest != TIME_NONE ? newest : TIME_NONE, &out);
+    if (!held) {
+        /* nothing held: upstream's document as it is */
+        buf_reset(&out);
+        buf_append(&out, md.doc, md.len);
+    }
+    free(keep);
+    maven_metadata_free(&md);
+    unmap_file(&mm);
+    int wrc = out.oom ? -1 : derived_store(key, "maven", "xml", out.data, out.len, until, file, sizeof(file));
+    int e = out.oom ? ENOMEM : errno;
+    buf_free(&out);
+    if (wrc != 0) {
+        http_send_error(req, 503, NULL, "cordon cannot store the filtered metadata: %s", strerror(e));
+        return;
+    }
+    http_metadata_headers(req, stale);
+    derived_etag(file, etag, sizeof(etag));
+    blob_derived_path(file, path, sizeof(path));
+    send_file_or_sum(req, mr, path, "text/xml", etag);
+}
+
+static void handle_metadata(h2o_req_t *req, maven_req_t *mr)
+{
+    char key[1200];
+    meta_rec_t m;
+    meta_key(mr, key, sizeof(key));
+    if (metadata_lookup(key, &m) == 0) {
+        if (metadata_is_fresh(&m, time_now_ms())) {
+            upstream_cache_count_hit();
+            serve_metadata(req, mr, &m, 0);
+            meta_rec_free(&m);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    fetch_metadata(req, mr);
+}
+
+static void resume_metadata(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    maven_req_t *mr = arg;
+    char key[1200];
+    meta_rec_t m;
+    meta_key(mr, key, sizeof(key));
+    if (metadata_lookup(key, &m) != 0) {
+        if (out->status == 404 || out->status == 0)
+            http_send_error(req, 404, NULL, "%s/maven-metadata.xml not found upstream", mr->route.dir);
+        else
+            http_send_error(req, out->status, out->reason, "%s", out->error);
+        return;
+    }
+    if (out->status == 0)
+        serve_metadata(req, mr, &m, 0);
+    else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms()))
+        serve_metadata(req, mr, &m, 1);
+    else
+        http_send_error(req, out->status, out->reason, "%s", out->error);
+    meta_rec_free(&m);
+}
+
+static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    maven_req_t *mr = arg;
+    if (record_pom_time(mr, mr->lookup_version, out) != 0) {
+        /* no POM upstream for a listed version: record it as seen now */
+        char vkey[1024], err[300];
+        size_t klen = version_key(vkey, sizeof(vkey), "maven", mr->package, mr->lookup_version);
+        time_put_t t = {vkey, klen, TIME_NONE};
+        if (klen)
+            store_write(put_time, &t, err, sizeof(err));
+    }
+    char key[1200];
+    meta_rec_t m;
+    meta_key(mr, key, sizeof(key));
+    if (metadata_lookup(key, &m) != 0) {
+        http_send_error(req, 502, NULL, "the metadata of %s went away", mr->route.dir);
+        return;
+    }
+    serve_metadata(req, mr, &m, 0);
+    meta_rec_free(&m);
+}
+
+/* ---- files ---- */
+
+static void resume_file_time(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void handle_file(h2o_req_t *req, maven_req_t *mr);
+
+static void record(h2o_req_t *req, maven_req_t *mr, const char *decision, const char *reason, const char *rule)
+{
+    char detail[300];
+    snprintf(detail, sizeof(detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
+    http_record_decision(req, "maven", mr->package, mr->route.version, decision, reason, rule, detail);
+}
+
+static void artifact_key(const maven_req_t *mr, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "maven:%s/%s", mr->route.dir, mr->route.file);
+}
+
+static const char *content_type(const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    if (dot && (!strcmp(dot, ".pom") || !strcmp(dot, ".xml")))
+        return "text/xml";
+    if (dot && !strcmp(dot, ".jar"))
+        return "application/java-archive";
+    if (dot && !strcmp(dot, ".module"))
+        return "application/json";
+    if (dot && !strcmp(dot, ".asc"))
+        return "text/plain";
+    return "application/octet-stream";
+}
+
+static void serve_blob(h2o_req_t *req, maven_req_t *mr, const blob_rec_t *b)
+{
+    char path[4200], etag[80];
+    blob_path(b->blob, path, sizeof(path));
+    snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
+    record(req, mr, "allow", "", mr->rule);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   H2O_STRLIT("public, max-age=31536000, immutable"));
+    send_file_or_sum(req, mr, path, content_type(mr->route.file), etag);
+}
+
+/* the highest version of this artifact that cordon knows and admits */
+static const char *alternative(h2o_req_t *req, maven_req_t *mr, int64_t now)
+{
+    char key[1200], src[4200], err[300];
+    meta_rec_t m;
+    const char *best = NULL;
+    snprintf(key, sizeof(key), "maven-meta:%.*s", (int)(strrchr(mr->route.dir, '/') - mr->route.dir),
+             mr->route.dir);
+    if (metadata_lookup(key, &m) != 0)
+        return NULL;
+    blob_path(m.blob, src, sizeof(src));
+    meta_rec_free(&m);
+    mapped_t mm;
+    maven_metadata_t md;
+    if (map_file(src, &mm) != 0)
+        return NULL;
+    if (maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, err, sizeof(err)) == 0) {
+        for (size_t i = 0; i < md.nversions; i++) {
+            const char *v = md.versions[i].version;
+            version_facts_t f;
+            verdict_t vd;
+            if (maven_version_is_snapshot(v) || version_facts(mr->package, v, &f) != 0)
+                continue;
+            decide(mr, v, &f, now, &vd);
+            if (vd.allow && (best == NULL || maven_version_compare(v, best) > 0))
+                best = v;
+        }
+        if (best)
+            best = h2o_strdup(&req->pool, best, SIZE_MAX).base;
+        maven_metadata_free(&md);
+    }
+    unmap_file(&mm);
+    return best;
+}
+
+static void fetch_sum(h2o_req_t *req, maven_req_t *mr)
+{
+    char key[1400], path[1400], url[2048];
+    maven_sum_t s = SUM_ORDER[mr->sum_stage];
+    snprintf(key, sizeof(key), "maven-sum:%s/%s%s", mr->route.dir, mr->route.file, maven_sum_ext(s));
+    snprintf(path, sizeof(path), "%s/%s%s", mr->route.dir, mr->route.file, maven_sum_ext(s));
+    upstream_url(path, url, sizeof(url));
+    metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, resume_file_sum, mr);
+}
+
+static void handle_file(h2o_req_t *req, maven_req_t *mr)
+{
+    version_facts_t f;
+    int64_t now = time_now_ms();
+    if (version_facts(mr->package, mr->route.version, &f) != 0) {
+        if (maven_version_is_snapshot(mr->route.version)) {
+            f.published_at = f.first_seen = TIME_NONE; /* refused below without asking upstream */
+        } else if (!mr->refreshed) {
+            mr->refreshed = 1;
+            fetch_pom_time(req, mr, mr->route.version, resume_file_time);
+            return;
+        } else {
+            http_send_error(req, 404, NULL, "%s:%s has no POM upstream", mr->package, mr->route.version);
+            return;
+        }
+    }
+    verdict_t vd;
+    decide(mr, mr->route.version, &f, now, &vd);
+    if (!vd.allow) {
+        const char *alt = alternative(req, mr, now);
+        record(req, mr, "deny", vd.reason, vd.rule);
+        denial_send(req, "maven", mr->package, mr->route.version, &vd, alt);
+        return;
+    }
+    snprintf(mr->rule, sizeof(mr->rule), "%s", vd.rule);
+    char akey[1400];
+    blob_rec_t b;
+    artifact_key(mr, akey, sizeof(akey));
+    if (artifact_lookup(akey, &b) == 0) {
+        upstream_cache_count_hit();
+        serve_blob(req, mr, &b);
+        blob_rec_free(&b);
+        return;
+    }
+    mr->sum_stage = 0;
+    fetch_sum(req, mr);
+}
+
+static void resume_file_time(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    maven_req_t *mr = arg;
+    if (record_pom_time(mr, mr->route.version, out) != 0) {
+        if (out->status == 404)
+            http_send_error(req, 404, NULL, "%s:%s does not exist upstream (no POM)", mr->package, mr->route.version);
+        else
+            http_send_error(req, out->status ? out->status : 502, out->reason, "%s",
+                            out->status ? out->error : "no POM after fetch");
+        return;
+    }
+    handle_file(req, mr);
+}
+
+static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    maven_req_t *mr = arg;
+    maven_sum_t s = SUM_ORDER[mr->sum_stage];
+    char key[1400], path[4200];
+    meta_rec_t m;
+    snprintf(key, sizeof(key), "maven-sum:%s/%s%s", mr->route.dir, mr->route.file, maven_sum_ext(s));
+    if (out->status != 0 || metadata_lookup(key, &m) != 0) {
+        if (out->status == 404 && mr->sum_stage + 1 < (int)(sizeof(SUM_ORDER) / sizeof(SUM_ORDER[0]))) {
+            mr->sum_stage++;
+            fetch_sum(req, mr);
+            return;
+        }
+        if (out->status == 404) {
+            record(req, mr, "deny", "integrity_mismatch", "no checksum upstream");
+            http_send_refusal(req, 502, "maven", mr->package, mr->route.version, "integrity_mismatch",
+                              "%s: upstream publishes no .sha1 or .sha256 for it, so cordon cannot verify it and "
+                              "will not serve it",
+                              mr->route.file);
+            return;
+        }
+        http_send_error(req, out->status ? out->status : 502, out->reason, "%s",
+                        out->status ? out->error : "checksum fetch failed");
+        return;
+    }
+    blob_path(m.blob, path, sizeof(path));
+    meta_rec_free(&m);
+    mapped_t mm;
+    int ok = map_file(path, &mm) == 0 && maven_checksum_parse(mm.p ? mm.p : "", mm.len, s, &mr->want) == 0;
+    unmap_file(&mm);
+    if (!ok) {
+        record(req, mr, "deny", "integrity_mismatch", "unreadable checksum upstream");
+        http_send_refusal(req, 502, "maven", mr->package, mr->route.version, "integrity_mismatch",
+                          "%s: the upstream %s file holds no %s digest", mr->route.file, maven_sum_ext(s),
+                          digest_alg_name(maven_sum_alg(s)));
+        return;
+    }
+    char akey[1400], fpath[1400], url[2048];
+    artifact_key(mr, akey, sizeof(akey));
+    snprintf(fpath, sizeof(fpath), "%s/%s", mr->route.dir, mr->route.file);
+    upstream_url(fpath, url, sizeof(url));
+    artifact_fetch(akey, url, &mr->want, req, &loop_of(req)->flight_receiver, resume_file_fetch, mr);
+}
+
+static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    maven_req_t *mr = arg;
+    if (out->status != 0) {
+        if (strcmp(out->reason, "integrity_mismatch") == 0) {
+            record(req, mr, "deny", "integrity_mismatch", "upstream checksum");
+            http_send_refusal(req, out->status, "maven", mr->package, mr->route.version, "integrity_mismatch",
+                              "%s: %s", mr->route.file, out->error);
+            return;
+        }
+        record(req, mr, "error", "upstream_error", "");
+        http_send_error(req, out->status, out->reason, "%s: %s", mr->route.file, out->error);
+        return;
+    }
+    char akey[1400];
+    blob_rec_t b;
+    artifact_key(mr, akey, sizeof(akey));
+    if (artifact_lookup(akey, &b) != 0) {
+        http_send_error(req, 503, NULL, "%s was fetched but cordon cannot read it back", mr->route.file);
+        return;
+    }
+    serve_blob(req, mr, &b);
+    blob_rec_free(&b);
+}
+
+/* ---- the table entry ---- */
+
+static void maven_package_of(const char *path, size_t plen, char *out, size_t outlen)
+{
+    maven_route_t r;
+    maven_route_parse(path, plen, &r);
+    if (r.kind != MAVEN_ROUTE_INVALID)
+        snprintf(out, outlen, "%s:%s", r.group, r.artifact);
+}
+
+static void maven_handle(h2o_req_t *req, const char *path, size_t plen)
+{
+    maven_req_t *mr = h2o_mem_alloc_pool(&req->pool, sizeof(*mr));
+    memset(mr, 0, sizeof(*mr));
+    maven_route_parse(path, plen, &mr->route);
+    snprintf(mr->package, sizeof(mr->package), "%s:%s", mr->route.group, mr->route.artifact);
+    switch (mr->route.kind) {
+    case MAVEN_ROUTE_METADATA:
+        handle_metadata(req, mr);
+        return;
+    case MAVEN_ROUTE_FILE:
+        handle_file(req, mr);
+        return;
+    default:
+        http_send_error(req, 404, NULL,
+                        "not a Maven 2 repository path: /maven/%.*s (expected group/path/artifact/version/file or "
+                        "group/path/artifact/maven-metadata.xml)",
+                        (int)(plen > 200 ? 200 : plen), path);
+    }
+}
+
+const ecosystem_t maven_ecosystem = {
+    .id = ECO_MAVEN,
+    .name = "maven",
+    .prefix = "/maven/",
+    .is_read_only_write = NULL,
+    .package_of = maven_package_of,
+    .handle = maven_handle,
+};
