@@ -39,6 +39,20 @@ static const char *find(const char *from, const char *end, const char *needle)
 }
 
 /* inner text of <tag>…</tag> between from and end; 0 found, 1 absent, -1 broken */
+static int element(const char *doc, const char *from, const char *end, const char *tag, size_t *s, size_t *e);
+
+/* the same, for an element that may appear once: a second one is an error
+ * (which of two <release> a client believes is anyone's guess) */
+static int single_element(const char *doc, const char *from, const char *end, const char *tag, size_t *s, size_t *e)
+{
+    int rc = element(doc, from, end, tag, s, e);
+    if (rc != 0)
+        return rc;
+    char open[64];
+    snprintf(open, sizeof(open), "<%s>", tag);
+    return find(doc + *e, end, open) ? -1 : 0;
+}
+
 static int element(const char *doc, const char *from, const char *end, const char *tag, size_t *s, size_t *e)
 {
     char open[64], close[64];
@@ -88,10 +102,11 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
         snprintf(err, errlen, "<versioning> is not closed");
         return -1;
     }
-    if (element(doc, vs, ve, "latest", &m->latest_start, &m->latest_end) < 0 ||
-        element(doc, vs, ve, "release", &m->release_start, &m->release_end) < 0 ||
-        element(doc, vs, ve, "lastUpdated", &m->updated_start, &m->updated_end) < 0) {
-        snprintf(err, errlen, "malformed <latest>, <release> or <lastUpdated>");
+    if (single_element(doc, vs, ve, "latest", &m->latest_start, &m->latest_end) < 0 ||
+        single_element(doc, vs, ve, "release", &m->release_start, &m->release_end) < 0 ||
+        single_element(doc, vs, ve, "lastUpdated", &m->updated_start, &m->updated_end) < 0 ||
+        (find(ve + 1, tail, "<versioning>") != NULL)) {
+        snprintf(err, errlen, "malformed or repeated <latest>, <release>, <lastUpdated> or <versioning>");
         return -1;
     }
     if (m->updated_end)
@@ -100,8 +115,15 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
     if (list == NULL)
         return 0;
     const char *list_end = find(list, ve, "</versions>");
-    if (list_end == NULL) {
-        snprintf(err, errlen, "<versions> is not closed");
+    if (list_end == NULL || find(list_end, ve, "<versions>") != NULL) {
+        snprintf(err, errlen, "<versions> is not closed, or repeated");
+        return -1;
+    }
+    /* latest/release/lastUpdated belong beside <versions>, not inside it */
+    if ((m->latest_end && m->latest_start > (size_t)(list - doc) && m->latest_start < (size_t)(list_end - doc)) ||
+        (m->release_end && m->release_start > (size_t)(list - doc) && m->release_start < (size_t)(list_end - doc)) ||
+        (m->updated_end && m->updated_start > (size_t)(list - doc) && m->updated_start < (size_t)(list_end - doc))) {
+        snprintf(err, errlen, "<latest>, <release> or <lastUpdated> inside <versions>");
         return -1;
     }
     m->has_versions = 1;
@@ -110,6 +132,16 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
     for (;;) {
         size_t s, e;
         int rc = element(doc, p, list_end, "version", &s, &e);
+        /* <versions> holds <version> elements and white space, nothing else:
+         * anything more would make splicing ambiguous */
+        const char *next = rc == 0 ? doc + s - strlen("<version>") : list_end;
+        for (const char *q = p; q < next; q++) {
+            if (!isspace((unsigned char)*q)) {
+                snprintf(err, errlen, "unexpected content in <versions>");
+                maven_metadata_free(m);
+                return -1;
+            }
+        }
         if (rc == 1)
             break;
         if (rc < 0) {
