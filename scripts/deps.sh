@@ -4,7 +4,8 @@
 # Makes sure the Debian packages cordon needs are installed. Quiet and fast
 # (one dpkg-query call) when nothing is missing.
 #   (no argument)  what the build needs
-#   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang)
+#   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang,
+#                  Debian's Maven plugin packages)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
@@ -38,6 +39,12 @@ if (( with_test )); then
               default-jdk-headless:java curl:curl clang:clang; do
     command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
   done
+  # Debian's packaged Maven plugins: their /usr/share/maven-repo is the fixture
+  # upstream's plugin content, so the mvn tests build without the internet
+  # (the default lifecycle of a jar project, plus install and deploy).
+  pkgs+=(libmaven-resources-plugin-java libmaven-compiler-plugin-java
+         libmaven-jar-plugin-java libsurefire-java libmaven-install-plugin-java
+         libmaven-deploy-plugin-java)
   # Debian's own python3 ships without pip and venv; the pip tests need both.
   # A python3 from elsewhere (pyenv, a venv, …) is taken as it is.
   py=$(command -v python3 2>/dev/null || true)

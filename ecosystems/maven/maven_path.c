@@ -80,6 +80,22 @@ void maven_route_parse(const char *path, size_t len, maven_route_t *r)
     snprintf(r->file, sizeof(r->file), "%s", file);
     size_t dirlen = (size_t)(seg[n - 1] - path);
     snprintf(r->dir, sizeof(r->dir), "%.*s", (int)(dirlen ? dirlen - 1 : 0), path);
+    size_t last = seglen[n - 2];
+    if (strcmp(file, "maven-metadata.xml") == 0 && n >= 4 && last > 9 &&
+        memcmp(seg[n - 2] + last - 9, "-SNAPSHOT", 9) == 0) {
+        /* <group>/<artifact>/<x-SNAPSHOT>/maven-metadata.xml: a snapshot
+         * version's own metadata is a file of that version */
+        snprintf(r->artifact, sizeof(r->artifact), "%.*s", (int)seglen[n - 3], seg[n - 3]);
+        snprintf(r->version, sizeof(r->version), "%.*s", (int)seglen[n - 2], seg[n - 2]);
+        size_t g = 0;
+        for (int k = 0; k < n - 3; k++) {
+            g += (size_t)snprintf(r->group + g, sizeof(r->group) - g, "%s%.*s", k ? "." : "", (int)seglen[k], seg[k]);
+            if (g >= sizeof(r->group))
+                return;
+        }
+        r->kind = MAVEN_ROUTE_FILE;
+        return;
+    }
     if (strcmp(file, "maven-metadata.xml") == 0) {
         /* <group...>/<artifact>/maven-metadata.xml; a group's own metadata has no artifact */
         r->kind = MAVEN_ROUTE_METADATA;

@@ -6,6 +6,7 @@
 #   start_fixture "$IT_ROOT/tests/fixtures/npm_spec.json"   # sets UPORT, UPSTREAM_URL
 #   start_cordon "$UPSTREAM_URL"              # sets CPORT, CORDON_URL, NPM_REGISTRY
 #   start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi"   # ... with a pypi upstream too
+#   start_cordon "$UPSTREAM_URL" "" "$FIXTURE_URL/maven2"   # ... with a maven one (MAVEN_REPO)
 #   run_test "name" test_function             # prints ok - name / not ok - name
 #   finish                                    # prints "N passed, N failed", exits
 #
@@ -292,11 +293,13 @@ fixture_mutate() {
     curl -s --max-time 5 -X POST -H 'Content-Type: application/json' --data "$1" "$FIXTURE_URL/_fixture/mutate" >/dev/null
 }
 
-# write_cordon_config NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL]: $IT_TMP/cordon.yaml
-# for port $CPORT (the pypi upstream only when given).
+# write_cordon_config NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL] [MAVEN_UPSTREAM_URL]:
+# $IT_TMP/cordon.yaml for port $CPORT (the pypi and maven upstreams only when
+# given; pass "" for pypi to give only maven).
 write_cordon_config() {
-    local pypi_line=""
+    local pypi_line="" maven_line=""
     [[ -n ${2:-} ]] && pypi_line="  pypi: $2"
+    [[ -n ${3:-} ]] && maven_line="  maven: $3"
     cat >"$IT_TMP/cordon.yaml" <<EOF
 listen: 127.0.0.1:$CPORT
 public_url: http://127.0.0.1:$CPORT
@@ -305,28 +308,31 @@ threads: $CORDON_THREADS
 upstreams:
   npm: $1
 $pypi_line
+$maven_line
 fetch: $CORDON_FETCH_YAML
 quarantine: $CORDON_QUARANTINE_YAML
 $CORDON_EXTRA_YAML
 EOF
 }
 
-# start_cordon NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL]: start cordon and wait
-# (<= 10 s) for /-/health.  Sets CPORT, CORDON_URL, NPM_REGISTRY and
-# PYPI_INDEX (cordon's /pypi/simple/).  Retries with another port if the
-# first one was taken in the meantime.  The pypi upstream is the fixture's
-# "$FIXTURE_URL/pypi" (no trailing slash needed).
+# start_cordon NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL] [MAVEN_UPSTREAM_URL]: start
+# cordon and wait (<= 10 s) for /-/health.  Sets CPORT, CORDON_URL,
+# NPM_REGISTRY, PYPI_INDEX (cordon's /pypi/simple/) and MAVEN_REPO (cordon's
+# /maven/).  Retries with another port if the first one was taken in the
+# meantime.  The pypi upstream is the fixture's "$FIXTURE_URL/pypi" (no
+# trailing slash needed), the maven one "$FIXTURE_URL/maven2".
 start_cordon() {
-    local upstream=$1 pypi_upstream=${2:-} attempt i
+    local upstream=$1 pypi_upstream=${2:-} maven_upstream=${3:-} attempt i
     [[ -f $CORDON_BIN && -x $CORDON_BIN ]] || setup_failed "cordon binary not found or not executable: $CORDON_BIN (build it, or set CORDON_BIN)"
     for attempt in 1 2 3; do
         CPORT=$(free_port)
-        write_cordon_config "$upstream" "$pypi_upstream"
+        write_cordon_config "$upstream" "$pypi_upstream" "$maven_upstream"
         "$CORDON_BIN" serve --config "$IT_TMP/cordon.yaml" >>"$IT_TMP/cordon.stdout" 2>>"$IT_TMP/cordon.stderr" &
         CORDON_PID=$!
         CORDON_URL=http://127.0.0.1:$CPORT
         NPM_REGISTRY=$CORDON_URL/npm/
         PYPI_INDEX=$CORDON_URL/pypi/simple/
+        MAVEN_REPO=$CORDON_URL/maven/
         for ((i = 0; i < 100; i++)); do
             if ! kill -0 "$CORDON_PID" 2>/dev/null; then
                 break
@@ -518,6 +524,110 @@ for f in json.load(sys.stdin)["files"]:
         print(v if isinstance(v, str) else json.dumps(v))
         sys.exit(0)
 sys.exit("fixture lists no file %s" % fname)' "$2" "${3:-path}"
+}
+
+# ------------------------------------------------------------------ mvn
+
+# mvn_settings FILE MIRROR_URL: a settings.xml whose only content is one
+# <mirror> of every repository (mirrorOf *) at MIRROR_URL.
+mvn_settings() {
+    mkdir -p "$(dirname "$1")"
+    cat >"$1" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<settings>
+  <mirrors>
+    <mirror>
+      <id>${IT_MVN_MIRROR_ID:-cordon}</id>
+      <mirrorOf>*</mirrorOf>
+      <url>$2</url>
+    </mirror>
+  </mirrors>
+</settings>
+EOF
+}
+
+# mvn_in DIR ARGS...: the real mvn in DIR, isolated from this machine's Maven
+# configuration: batch mode, user settings IT_MVN_SETTINGS (default
+# $IT_TMP/maven/settings.xml: a mirror of everything at $MAVEN_REPO, written
+# on first use), an empty global settings file (no http blocker, no machine
+# mirrors), local repository IT_MVN_REPO (default $IT_TMP/m2repo; give every
+# build its own empty one), no ~/.mavenrc, MAVEN_OPTS or JAVA_TOOL_OPTIONS,
+# no transport retries, bounded transport timeouts, the whole run under
+# timeout(1) (IT_MVN_TIMEOUT, default 150 s).  Prints Maven's output (also
+# kept in DIR/mvn.log); exits with Maven's status (124 on timeout).
+#   IT_MVN_REPO=$IT_TMP/m2-a mvn_in "$IT_TMP/proj-a" package
+mvn_in() {
+    local dir=$1 settings=${IT_MVN_SETTINGS:-$IT_TMP/maven/settings.xml}
+    shift
+    mkdir -p "$dir" "$IT_TMP/maven"
+    [[ -f $settings ]] || mvn_settings "$settings" "$MAVEN_REPO"
+    [[ -f $IT_TMP/maven/global-settings.xml ]] ||
+        printf '<?xml version="1.0" encoding="UTF-8"?>\n<settings/>\n' >"$IT_TMP/maven/global-settings.xml"
+    (
+        cd "$dir" || exit 2
+        unset MAVEN_OPTS MAVEN_ARGS MAVEN_CONFIG JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
+        export MAVEN_SKIP_RC=1
+        timeout -k 5 "${IT_MVN_TIMEOUT:-150}" mvn -B \
+            -s "$settings" -gs "$IT_TMP/maven/global-settings.xml" \
+            -Dmaven.repo.local="${IT_MVN_REPO:-$IT_TMP/m2repo}" \
+            -Dmaven.wagon.http.retryHandler.count=0 \
+            -Daether.connector.connectTimeout=10000 -Daether.connector.requestTimeout=60000 \
+            -Dstyle.color=never \
+            "$@" >"$dir/mvn.log" 2>&1
+        rc=$?
+        cat "$dir/mvn.log"
+        exit "$rc"
+    )
+}
+
+# new_maven_project DIR DEPENDENCIES_XML [EXTRA_XML]: a jar project
+# it.cordon:it-app:1.0 (Java 8 source/target) with these <dependency>
+# elements, and EXTRA_XML inside <project> (repositories,
+# distributionManagement, build).  Sources are the caller's.
+new_maven_project() {
+    mkdir -p "$1/src/main/java/it"
+    cat >"$1/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project>
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>it.cordon</groupId>
+  <artifactId>it-app</artifactId>
+  <version>1.0</version>
+  <packaging>jar</packaging>
+  <properties>
+    <maven.compiler.source>8</maven.compiler.source>
+    <maven.compiler.target>8</maven.compiler.target>
+    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+  </properties>
+  <dependencies>
+$2
+  </dependencies>
+${3:-}
+</project>
+EOF
+}
+
+# mvn_dep GROUP ARTIFACT VERSION: one <dependency> element.
+mvn_dep() {
+    printf '    <dependency><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version></dependency>\n' "$1" "$2" "$3"
+}
+
+# mvn_local_versions REPO GROUP ARTIFACT: the versions of GROUP:ARTIFACT
+# whose jar is in the local repository REPO, one a line, sorted.
+mvn_local_versions() {
+    local d=$1/${2//.//}/$3 v
+    [[ -d $d ]] || return 0
+    for v in "$d"/*/; do
+        [[ -d $v ]] || continue
+        v=$(basename "$v")
+        compgen -G "$d/$v/$3-*.jar" >/dev/null && printf '%s\n' "$v"
+    done | sort
+}
+
+# mvn_fail_expected RC WHAT: a Maven run that had to fail did, and not by timing out.
+mvn_fail_expected() {
+    (( $1 != 0 )) || fail "$2 succeeded"
+    (( $1 != 124 && $1 != 137 )) || fail "$2 timed out"
 }
 
 # ------------------------------------------------------------------ runner

@@ -57,6 +57,9 @@ TEST(paths)
     p = "org/example/lib/1.0-SNAPSHOT/lib-1.0-20260101.120000-3.jar";
     maven_route_parse(p, strlen(p), &r);
     CHECK(r.kind == MAVEN_ROUTE_FILE && strcmp(r.version, "1.0-SNAPSHOT") == 0);
+    p = "org/example/lib/1.0-SNAPSHOT/maven-metadata.xml";
+    maven_route_parse(p, strlen(p), &r);
+    CHECK(r.kind == MAVEN_ROUTE_FILE && strcmp(r.version, "1.0-SNAPSHOT") == 0 && strcmp(r.artifact, "lib") == 0);
     const char *bad[] = {"org/example/lib/1.2/other-1.2.jar", "org/../lib/1.2/lib-1.2.jar", "lib-1.2.jar",
                          "org/example/lib/1.2/", "org//lib/1.2/lib-1.2.jar", "org/ex%2fample/lib/1/lib-1.jar",
                          "a/b/c"};
