@@ -97,19 +97,29 @@ static void transfer_outcome(const fetch_job_t *j, flight_outcome_t *o)
     }
 }
 
-typedef struct meta_put {
+/* one encoded record under key in db (both meta and blob index records) */
+typedef struct rec_put {
+    store_db_t db;
     const char *key;
-    meta_rec_t *rec;
-} meta_put_t;
+    buf_t *value;
+} rec_put_t;
 
-static int put_meta(MDB_txn *txn, void *arg)
+static int put_rec(MDB_txn *txn, void *arg)
 {
-    meta_put_t *p = arg;
+    rec_put_t *p = arg;
+    if (p->value->oom)
+        return ENOMEM;
+    MDB_val k = {strlen(p->key), (void *)p->key}, v = {p->value->len, p->value->data};
+    return mdb_put(txn, store_dbi(p->db), &k, &v, 0);
+}
+
+static store_rc_t put_meta(const char *key, const meta_rec_t *m, char *err, size_t errlen)
+{
     buf_t b;
     buf_init(&b);
-    meta_rec_encode(p->rec, &b);
-    MDB_val k = {strlen(p->key), (void *)p->key}, v = {b.len, b.data};
-    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_META), &k, &v, 0);
+    meta_rec_encode(m, &b);
+    rec_put_t p = {DB_META, key, &b};
+    store_rc_t rc = store_write(put_rec, &p, err, errlen);
     buf_free(&b);
     return rc;
 }
@@ -131,8 +141,7 @@ static void metadata_done(fetch_job_t *j)
     char err[400] = "";
     if (o.status == 0 && j->status == 304 && c->has_prev) {
         c->prev.fetched_at = time_now_ms();
-        meta_put_t p = {key, &c->prev};
-        store_rc_t rc = store_write(put_meta, &p, err, sizeof(err));
+        store_rc_t rc = put_meta(key, &c->prev, err, sizeof(err));
         if (rc != STORE_OK)
             store_failure(&o, rc, err);
     } else if (o.status == 0 && j->status == 304) {
@@ -162,8 +171,7 @@ static void metadata_done(fetch_job_t *j)
                                 .etag = j->etag,
                                 .last_modified = j->last_modified,
                                 .content_type = j->content_type};
-                meta_put_t p = {key, &m};
-                store_rc_t rc = store_write(put_meta, &p, err, sizeof(err));
+                store_rc_t rc = put_meta(key, &m, err, sizeof(err));
                 if (rc != STORE_OK)
                     store_failure(&o, rc, err);
             }
@@ -210,23 +218,6 @@ void metadata_fetch(const char *key, const char *url, const char *accept, metada
     fetcher_submit(j);
 }
 
-typedef struct blob_put {
-    const char *key;
-    blob_rec_t *rec;
-} blob_put_t;
-
-static int put_blob(MDB_txn *txn, void *arg)
-{
-    blob_put_t *p = arg;
-    buf_t b;
-    buf_init(&b);
-    blob_rec_encode(p->rec, &b);
-    MDB_val k = {strlen(p->key), (void *)p->key}, v = {b.len, b.data};
-    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_BLOBS), &k, &v, 0);
-    buf_free(&b);
-    return rc;
-}
-
 static void artifact_done(fetch_job_t *j)
 {
     job_ctx_t *c = j->arg;
@@ -260,8 +251,12 @@ static void artifact_done(fetch_job_t *j)
                 snprintf(o.error, sizeof(o.error), "cannot store %s: %s", j->url, strerror(j->blob.error));
             } else {
                 blob_rec_t b = {.size = (int64_t)j->blob.size, .stored_at = time_now_ms(), .blob = hex};
-                blob_put_t p = {key, &b};
-                store_rc_t rc = store_write(put_blob, &p, err, sizeof(err));
+                buf_t enc;
+                buf_init(&enc);
+                blob_rec_encode(&b, &enc);
+                rec_put_t p = {DB_BLOBS, key, &enc};
+                store_rc_t rc = store_write(put_rec, &p, err, sizeof(err));
+                buf_free(&enc);
                 if (rc != STORE_OK)
                     store_failure(&o, rc, err);
             }
@@ -340,4 +335,51 @@ void upstream_relay_post(const char *url, const char *body, size_t len, const ch
     j->max_bytes = 16 << 20;
     j->done = relay_done;
     fetcher_submit(j);
+}
+
+/* ---- serving a metadata document ---- */
+
+typedef struct serve_state {
+    const metadata_source_t *src;
+    char *key;
+    void *arg;
+} serve_state_t;
+
+static void resume_serve(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    serve_state_t *st = arg;
+    meta_rec_t m;
+    if (metadata_lookup(st->key, &m) != 0) {
+        flight_outcome_t none = {.status = 502};
+        snprintf(none.error, sizeof(none.error), "upstream gave no copy of %s", st->key);
+        st->src->fail(req, st->arg, out->status ? out : &none);
+        return;
+    }
+    if (out->status == 0)
+        st->src->serve(req, st->arg, &m, 0);
+    else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms()))
+        st->src->serve(req, st->arg, &m, 1);
+    else
+        st->src->fail(req, st->arg, out);
+    meta_rec_free(&m);
+}
+
+void metadata_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const metadata_source_t *src,
+                    const char *key, const char *url, void *arg)
+{
+    meta_rec_t m;
+    if (metadata_lookup(key, &m) == 0) {
+        if (metadata_is_fresh(&m, time_now_ms())) {
+            upstream_cache_count_hit();
+            src->serve(req, arg, &m, 0);
+            meta_rec_free(&m);
+            return;
+        }
+        meta_rec_free(&m);
+    }
+    serve_state_t *st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+    st->src = src;
+    st->key = h2o_strdup(&req->pool, key, SIZE_MAX).base;
+    st->arg = arg;
+    metadata_fetch(key, url, src->accept, src->ingest, req, receiver, resume_serve, st);
 }

@@ -38,6 +38,24 @@ int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms);
 void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
+/* How an ecosystem answers with one metadata document: how to validate a
+ * fresh upstream copy, how to answer with a copy (stale: upstream failed
+ * and stale_if_error allows the last good one), how to answer a failure. */
+typedef void (*metadata_serve_fn)(h2o_req_t *req, void *arg, const meta_rec_t *m, int stale);
+typedef void (*metadata_fail_fn)(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+typedef struct metadata_source {
+    const char *accept;
+    metadata_ingest_fn ingest;
+    metadata_serve_fn serve;
+    metadata_fail_fn fail;
+} metadata_source_t;
+
+/* Serves key from the cache while fresh; otherwise fetches url (once for all
+ * concurrent requests) and serves the new copy, the stale one, or calls fail.
+ * src must be static; arg must live as long as req. */
+void metadata_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const metadata_source_t *src,
+                    const char *key, const char *url, void *arg);
+
 /* 0 and *out filled when the artifact's verified bytes are stored */
 int artifact_lookup(const char *key, blob_rec_t *out);
 /* fetches url, verifies it against want (never stored or served otherwise),

@@ -154,7 +154,6 @@ static void decide(const maven_req_t *mr, const char *version, const version_fac
 
 /* ---- metadata ---- */
 
-static void resume_metadata(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m, int stale);
 
@@ -176,16 +175,6 @@ static int metadata_ingest(const char *key, const char *path, int64_t size, char
 static void meta_key(const maven_req_t *mr, char *out, size_t outlen)
 {
     snprintf(out, outlen, "maven-meta:%s", mr->route.dir);
-}
-
-static void fetch_metadata(h2o_req_t *req, maven_req_t *mr)
-{
-    char key[1200], path[1200], url[2048];
-    meta_key(mr, key, sizeof(key));
-    snprintf(path, sizeof(path), "%s/maven-metadata.xml", mr->route.dir);
-    upstream_url(path, url, sizeof(url));
-    mr->refreshed = 1;
-    metadata_fetch(key, url, NULL, metadata_ingest, req, &loop_of(req)->flight_receiver, resume_metadata, mr);
 }
 
 static void send_text_sum(h2o_req_t *req, const void *bytes, size_t len, maven_sum_t sum)
@@ -383,43 +372,29 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
     send_file_or_sum(req, mr, path, "text/xml", etag);
 }
 
-static void handle_metadata(h2o_req_t *req, maven_req_t *mr)
-{
-    char key[1200];
-    meta_rec_t m;
-    meta_key(mr, key, sizeof(key));
-    if (metadata_lookup(key, &m) == 0) {
-        if (metadata_is_fresh(&m, time_now_ms())) {
-            upstream_cache_count_hit();
-            serve_metadata(req, mr, &m, 0);
-            meta_rec_free(&m);
-            return;
-        }
-        meta_rec_free(&m);
-    }
-    fetch_metadata(req, mr);
-}
-
-static void resume_metadata(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+static void metadata_error(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
     maven_req_t *mr = arg;
-    char key[1200];
-    meta_rec_t m;
-    meta_key(mr, key, sizeof(key));
-    if (metadata_lookup(key, &m) != 0) {
-        if (out->status == 404 || out->status == 0)
-            http_send_error(req, 404, NULL, "%s/maven-metadata.xml not found upstream", mr->route.dir);
-        else
-            http_send_error(req, out->status, out->reason, "%s", out->error);
-        return;
-    }
-    if (out->status == 0)
-        serve_metadata(req, mr, &m, 0);
-    else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms()))
-        serve_metadata(req, mr, &m, 1);
+    if (out->status == 404)
+        http_send_error(req, 404, NULL, "%s/maven-metadata.xml not found upstream", mr->route.dir);
     else
         http_send_error(req, out->status, out->reason, "%s", out->error);
-    meta_rec_free(&m);
+}
+
+static void serve_metadata_cb(h2o_req_t *req, void *arg, const meta_rec_t *m, int stale)
+{
+    serve_metadata(req, arg, m, stale);
+}
+
+static const metadata_source_t METADATA = {NULL, metadata_ingest, serve_metadata_cb, metadata_error};
+
+static void handle_metadata(h2o_req_t *req, maven_req_t *mr)
+{
+    char key[1200], path[1200], url[2048];
+    meta_key(mr, key, sizeof(key));
+    snprintf(path, sizeof(path), "%s/maven-metadata.xml", mr->route.dir);
+    upstream_url(path, url, sizeof(url));
+    metadata_serve(req, &loop_of(req)->flight_receiver, &METADATA, key, url, mr);
 }
 
 static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome_t *out)

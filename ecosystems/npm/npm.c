@@ -122,15 +122,13 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
 
 /* ---- packuments ---- */
 
-static void resume_packument(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+static void packument_source(const npm_req_t *nr, char *key, size_t keylen, char *url, size_t urllen);
 
+/* fetches the packument for a tarball request (a version not seen yet) */
 static void start_metadata_fetch(h2o_req_t *req, npm_req_t *nr, flight_resume_fn fn)
 {
-    const config_t *cfg = runtime_config();
-    char enc[2 * NPM_NAME_MAX + 8], url[2048], key[NPM_NAME_MAX + 8];
-    npm_name_encode(nr->route.name, enc, sizeof(enc));
-    snprintf(url, sizeof(url), "%s/%s", cfg->upstream[ECO_NPM], enc);
-    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+    char key[NPM_NAME_MAX + 8], url[2048];
+    packument_source(nr, key, sizeof(key), url, sizeof(url));
     nr->refreshed = 1;
     metadata_fetch(key, url, "application/json", npm_ingest, req, &loop_of(req)->flight_receiver, fn, nr);
 }
@@ -260,49 +258,35 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
     http_send_file(req, path, nr->abbreviated ? ABBREV_ACCEPT : "application/json", etag);
 }
 
-static void packument_error(h2o_req_t *req, npm_req_t *nr, const flight_outcome_t *out)
+static void packument_error(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
+    npm_req_t *nr = arg;
     if (out->status == 404)
         http_send_error(req, 404, NULL, "package %s not found upstream", nr->route.name);
     else
         http_send_error(req, out->status, out->reason, "%s", out->error);
 }
 
-static void handle_packument(h2o_req_t *req, npm_req_t *nr)
+static void serve_packument_cb(h2o_req_t *req, void *arg, const meta_rec_t *m, int stale)
 {
-    meta_rec_t m;
-    char key[NPM_NAME_MAX + 8];
-    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
-    if (metadata_lookup(key, &m) == 0) {
-        if (metadata_is_fresh(&m, time_now_ms())) {
-            upstream_cache_count_hit();
-            serve_packument(req, nr, &m, 0);
-            meta_rec_free(&m);
-            return;
-        }
-        meta_rec_free(&m);
-    }
-    start_metadata_fetch(req, nr, resume_packument);
+    serve_packument(req, arg, m, stale);
 }
 
-static void resume_packument(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+static const metadata_source_t PACKUMENT = {"application/json", npm_ingest, serve_packument_cb, packument_error};
+
+static void packument_source(const npm_req_t *nr, char *key, size_t keylen, char *url, size_t urllen)
 {
-    npm_req_t *nr = arg;
-    meta_rec_t m;
-    char key[NPM_NAME_MAX + 8];
-    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
-    if (metadata_lookup(key, &m) != 0) {
-        packument_error(req, nr, out->status ? out : &(flight_outcome_t){.status = 502, .error = "no copy after fetch"});
-        return;
-    }
-    if (out->status == 0) {
-        serve_packument(req, nr, &m, 0);
-    } else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms())) {
-        serve_packument(req, nr, &m, 1);
-    } else {
-        packument_error(req, nr, out);
-    }
-    meta_rec_free(&m);
+    char enc[2 * NPM_NAME_MAX + 8];
+    npm_name_encode(nr->route.name, enc, sizeof(enc));
+    snprintf(url, urllen, "%s/%s", runtime_config()->upstream[ECO_NPM], enc);
+    snprintf(key, keylen, "npm:%s", nr->route.name);
+}
+
+static void handle_packument(h2o_req_t *req, npm_req_t *nr)
+{
+    char key[NPM_NAME_MAX + 8], url[2048];
+    packument_source(nr, key, sizeof(key), url, sizeof(url));
+    metadata_serve(req, &loop_of(req)->flight_receiver, &PACKUMENT, key, url, nr);
 }
 
 /* ---- tarballs ---- */

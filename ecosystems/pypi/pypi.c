@@ -273,8 +273,6 @@ static const char *alternative(const filtered_t *fd)
 
 /* ---- project pages ---- */
 
-static void resume_page(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-
 static void fetch_page(h2o_req_t *req, pypi_req_t *pr, flight_resume_fn fn)
 {
     char key[PYPI_NAME_MAX + 8], url[2048];
@@ -330,56 +328,32 @@ static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     http_send_file(req, path, pypi_format_type(pr->format), etag);
 }
 
-static void page_error(h2o_req_t *req, pypi_req_t *pr, const flight_outcome_t *out)
+static void page_error(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
+    pypi_req_t *pr = arg;
     if (out->status == 404)
         http_send_error(req, 404, NULL, "project %s not found upstream", pr->route.project);
     else
         http_send_error(req, out->status, out->reason, "%s", out->error);
 }
 
+static void serve_page_cb(h2o_req_t *req, void *arg, const meta_rec_t *m, int stale) { serve_page(req, arg, m, stale); }
+
+static const metadata_source_t PAGE = {JSON_ACCEPT, pypi_ingest, serve_page_cb, page_error};
+
 static void handle_page(h2o_req_t *req, pypi_req_t *pr)
 {
-    meta_rec_t m;
-    char key[PYPI_NAME_MAX + 8];
+    char key[PYPI_NAME_MAX + 8], url[2048];
     snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
-    if (metadata_lookup(key, &m) == 0) {
-        if (metadata_is_fresh(&m, time_now_ms())) {
-            upstream_cache_count_hit();
-            serve_page(req, pr, &m, 0);
-            meta_rec_free(&m);
-            return;
-        }
-        meta_rec_free(&m);
-    }
-    fetch_page(req, pr, resume_page);
-}
-
-static void resume_page(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    pypi_req_t *pr = arg;
-    meta_rec_t m;
-    char key[PYPI_NAME_MAX + 8];
-    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
-    if (metadata_lookup(key, &m) != 0) {
-        page_error(req, pr, out->status ? out : &(flight_outcome_t){.status = 502, .error = "no copy after fetch"});
-        return;
-    }
-    if (out->status == 0)
-        serve_page(req, pr, &m, 0);
-    else if (out->status != 404 && metadata_may_serve_stale(&m, time_now_ms()))
-        serve_page(req, pr, &m, 1);
-    else
-        page_error(req, pr, out);
-    meta_rec_free(&m);
+    page_url(pr->route.project, url, sizeof(url));
+    metadata_serve(req, &loop_of(req)->flight_receiver, &PAGE, key, url, pr);
 }
 
 /* ---- the project list: upstream's, passed through as it is ---- */
 
-static void resume_root(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-
-static void serve_root(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int stale)
+static void serve_root(h2o_req_t *req, void *arg, const meta_rec_t *m, int stale)
 {
+    pypi_req_t *pr = arg;
     char path[4200], etag[48];
     http_metadata_headers(req, stale);
     snprintf(etag, sizeof(etag), "\"%.32s\"", m->blob);
@@ -390,44 +364,21 @@ static void serve_root(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     http_send_file(req, path, type, etag);
 }
 
-static void root_key(const pypi_req_t *pr, char *out, size_t outlen)
+static void root_error(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
-    snprintf(out, outlen, "pypi-root:%s", pr->format == PYPI_FORMAT_JSON ? "json" : "html");
+    http_send_error(req, out->status, out->reason, "the project list: %s", out->error);
 }
+
+static const metadata_source_t ROOT_JSON = {JSON_ACCEPT, NULL, serve_root, root_error};
+static const metadata_source_t ROOT_HTML = {"text/html", NULL, serve_root, root_error};
 
 static void handle_root(h2o_req_t *req, pypi_req_t *pr)
 {
-    char key[64], url[2048];
-    meta_rec_t m;
-    root_key(pr, key, sizeof(key));
-    if (metadata_lookup(key, &m) == 0) {
-        if (metadata_is_fresh(&m, time_now_ms())) {
-            serve_root(req, pr, &m, 0);
-            meta_rec_free(&m);
-            return;
-        }
-        meta_rec_free(&m);
-    }
+    char url[2048];
+    int json = pr->format == PYPI_FORMAT_JSON;
     snprintf(url, sizeof(url), "%s/simple/", runtime_config()->upstream[ECO_PYPI]);
-    metadata_fetch(key, url, pr->format == PYPI_FORMAT_JSON ? JSON_ACCEPT : "text/html", NULL, req,
-                   &loop_of(req)->flight_receiver, resume_root, pr);
-}
-
-static void resume_root(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    pypi_req_t *pr = arg;
-    char key[64];
-    meta_rec_t m;
-    root_key(pr, key, sizeof(key));
-    if (metadata_lookup(key, &m) != 0) {
-        http_send_error(req, out->status ? out->status : 502, NULL, "%s", out->status ? out->error : "no copy");
-        return;
-    }
-    if (out->status == 0 || metadata_may_serve_stale(&m, time_now_ms()))
-        serve_root(req, pr, &m, out->status != 0);
-    else
-        http_send_error(req, out->status, NULL, "%s", out->error);
-    meta_rec_free(&m);
+    metadata_serve(req, &loop_of(req)->flight_receiver, json ? &ROOT_JSON : &ROOT_HTML,
+                   json ? "pypi-root:json" : "pypi-root:html", url, pr);
 }
 
 /* ---- files ---- */
