@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the benchmark's upstream files (stdlib only, deterministic).
 
-usage: gen.py OUT_DIR TARBALL_BASE_URL
+usage: gen.py OUT_DIR TARBALL_BASE_URL PYPI_DIR PYPI_FILES_URL
 
 Writes
   OUT_DIR/small-pkg                    ~5 versions, a few KB
@@ -9,15 +9,21 @@ Writes
                                        the newest YOUNG_VERSIONS were published within the
                                        last day (relative to now), all others years ago
   OUT_DIR/tarballs/big-pkg-1.0.0.tgz   5 MiB gzip tar of package/ (incompressible data)
+  PYPI_DIR/simple/big-py/index.json    PEP 691 JSON project page of big-py: PY_FILES files
+                                       (sdists and wheels) of PY_RELEASES releases; the
+                                       newest PY_YOUNG_RELEASES releases and one late wheel
+                                       of an old release were uploaded within the last day
 and prints one line of facts about them. Every dist.tarball is
 TARBALL_BASE_URL/<file>; only big-pkg-1.0.0.tgz exists, and its sha512
-integrity and sha1 shasum are the real ones.
+integrity and sha1 shasum are the real ones. big-py's file URLs point under
+PYPI_FILES_URL/packages/ and its hashes are made up: none of its files exists
+(the benchmark measures the page, not downloads).
 
-Any quarantine window longer than a day holds all the young versions back.
-With run.sh's window (3 days, cordon and Verdaccio alike) none of them
-becomes eligible for 2 days after generation, so a filtered copy cached by
-cordon stays valid for the whole run. Everything but those timestamps is the
-same on every run.
+Any quarantine window longer than a day holds all the young versions and
+files back. With run.sh's window (3 days, cordon and Verdaccio alike) none of
+them becomes eligible for 2 days after generation, so a filtered copy cached
+by cordon stays valid for the whole run. Everything but those timestamps is
+the same on every run.
 """
 import base64
 import datetime
@@ -33,6 +39,10 @@ import tarfile
 TARBALL_BYTES = 5 * 1024 * 1024  # incompressible payload inside the tarball
 BIG_VERSIONS = 3000
 YOUNG_VERSIONS = 30  # of big-pkg's, published 24 h to ~2 h before generation
+PY_PROJECT = "big-py"
+PY_RELEASES = 1000
+PY_YOUNG_RELEASES = 10  # of big-py's, uploaded 24 h to ~3 h before generation
+PY_LATE_WHEEL = 501     # this old release also gets a wheel uploaded 3 h before generation
 
 WORDS = ("fast small robust stream parser buffer async promise tree graph cache "
          "config loader module plugin router schema token lexer render format "
@@ -175,10 +185,78 @@ def packument(rng, name, versions, base, real, big, young=0, now=None):
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
+def iso_us(t):
+    """PEP 700 upload-time as the big index writes it: microseconds, Z"""
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def pypi_page(rng, now, files_base):
+    """big-py's PEP 691 JSON page: PY_RELEASES releases, 2 files per release on
+    average (every release an sdist; in each group of 4 releases one universal
+    wheel, two CPython wheels, none, one universal wheel), keys sorted like the
+    big index's answers. Returns (bytes, files, held files, held releases)."""
+    dist = PY_PROJECT.replace("-", "_")
+    versions = ["%d.%d.%d" % (a, b, c) for a in range(10) for b in range(25) for c in range(4)][:PY_RELEASES]
+    manylinux = "manylinux_2_17_x86_64.manylinux2014_x86_64"
+    t0 = datetime.datetime(2017, 3, 1, 8, 0, 0)
+    files, held, held_rel = [], 0, 0
+    recent = now - datetime.timedelta(days=1, minutes=1)
+    for i, v in enumerate(versions):
+        young = i >= PY_RELEASES - PY_YOUNG_RELEASES
+        if young:
+            k = i - (PY_RELEASES - PY_YOUNG_RELEASES)
+            t = now - datetime.timedelta(hours=24) + datetime.timedelta(minutes=140 * k)
+        else:
+            t = t0 + datetime.timedelta(hours=47 * i, seconds=rng.randint(0, 3000))
+        if i < 100:
+            rp = None
+        elif i < 300:
+            rp = ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*"
+        elif i < 600:
+            rp = ">=3.6"
+        else:
+            rp = ">=3.8"
+        wheels = [["py3-none-any"], ["cp311-cp311-" + manylinux, "cp312-cp312-" + manylinux], [],
+                  ["py3-none-any"]][i % 4]
+        entries = [("%s-%s.tar.gz" % (dist, v), t, False)]
+        for j, tag in enumerate(wheels):
+            entries.append(("%s-%s-%s.whl" % (dist, v, tag), t + datetime.timedelta(seconds=20 + 15 * j), True))
+        if i == PY_LATE_WHEEL:  # a wheel for a new Python, uploaded long after its release
+            entries[-1] = ("%s-%s-cp313-cp313-%s.whl" % (dist, v, manylinux), now - datetime.timedelta(hours=3), True)
+        for name, when, wheel in entries:
+            path = rng.randbytes(32).hex()
+            meta = {"sha256": rng.randbytes(32).hex()} if wheel else False  # PEP 658 on wheels
+            files.append({
+                "core-metadata": meta,
+                "data-dist-info-metadata": meta,
+                "filename": name,
+                "hashes": {"sha256": rng.randbytes(32).hex()},
+                "provenance": None,
+                "requires-python": rp,
+                "size": rng.randint(20000, 160000) if wheel else rng.randint(40000, 300000),
+                "upload-time": iso_us(when.replace(microsecond=rng.randint(0, 999999))),
+                "url": "%s/packages/%s/%s/%s/%s" % (files_base, path[:2], path[2:4], path[4:60], name),
+                "yanked": False,
+            })
+        young_files = sum(1 for _, when, _ in entries if when > recent)
+        held += young_files
+        held_rel += young_files == len(entries)  # every file held: the release leaves `versions`
+    doc = {
+        "alternate-locations": [],
+        "files": files,
+        "meta": {"_last-serial": 24000000 + rng.randint(0, 999999), "api-version": "1.3"},
+        "name": PY_PROJECT,
+        "project-status": {"status": "active"},
+        "versions": versions,
+    }
+    return json.dumps(doc, separators=(",", ":")).encode(), len(files), held, held_rel
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: gen.py OUT_DIR TARBALL_BASE_URL")
+    if len(sys.argv) != 5:
+        sys.exit("usage: gen.py OUT_DIR TARBALL_BASE_URL PYPI_DIR PYPI_FILES_URL")
     out, base = sys.argv[1], sys.argv[2].rstrip("/")
+    pypi_dir, files_base = sys.argv[3], sys.argv[4].rstrip("/")
     os.makedirs(os.path.join(out, "tarballs"), exist_ok=True)
     rng = random.Random(7)
 
@@ -201,8 +279,14 @@ def main():
     for name, data in (("small-pkg", small), ("big-pkg", big)):
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
+    page, nfiles, held, held_rel = pypi_page(random.Random(11), now, files_base)
+    os.makedirs(os.path.join(pypi_dir, "simple", PY_PROJECT), exist_ok=True)
+    with open(os.path.join(pypi_dir, "simple", PY_PROJECT, "index.json"), "wb") as f:
+        f.write(page)
     print("generated: small-pkg %d B, big-pkg %d B (%d versions, the newest %d published in the last day),"
-          " big-pkg-1.0.0.tgz %d B" % (len(small), len(big), len(versions), YOUNG_VERSIONS, len(tgz)))
+          " big-pkg-1.0.0.tgz %d B, %s page %d B (%d files of %d releases, %d files uploaded in the last day,"
+          " %d releases all young)" % (len(small), len(big), len(versions), YOUNG_VERSIONS, len(tgz), PY_PROJECT,
+                                       len(page), nfiles, PY_RELEASES, held, held_rel))
 
 
 if __name__ == "__main__":

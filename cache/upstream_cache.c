@@ -184,23 +184,36 @@ static void metadata_done(fetch_job_t *j)
     fetch_job_free(j);
 }
 
-void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
-                    h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
+/* joins the flight prefix+key; the leader gets a new job (its key the
+ * flight key) and context, everyone else NULL */
+static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h2o_req_t *req,
+                         h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg, job_ctx_t **ctx)
 {
     char fkey[1200];
-    snprintf(fkey, sizeof(fkey), "meta:%s", key);
+    snprintf(fkey, sizeof(fkey), "%s%s", prefix, key);
     if (!flight_join(fkey, req, receiver, fn, arg))
-        return;
+        return NULL;
     atomic_fetch_add(&g_misses, 1);
     fetch_job_t *j = fetch_job_new(url);
     job_ctx_t *c = calloc(1, sizeof(*c));
-    if (j == NULL || c == NULL) {
+    if (j == NULL || c == NULL || (j->key = strdup(fkey)) == NULL) {
         flight_outcome_t o = {.status = 503, .error = "out of memory"};
         free(c);
         fetch_job_free(j);
         flight_land(fkey, &o);
-        return;
+        return NULL;
     }
+    *ctx = c;
+    return j;
+}
+
+void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
+                    h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
+{
+    job_ctx_t *c;
+    fetch_job_t *j = lead("meta:", key, url, req, receiver, fn, arg, &c);
+    if (j == NULL)
+        return;
     c->ingest = ingest;
     if (metadata_lookup(key, &c->prev) == 0) {
         c->has_prev = 1;
@@ -209,7 +222,7 @@ void metadata_fetch(const char *key, const char *url, const char *accept, metada
         if (c->prev.last_modified && *c->prev.last_modified)
             j->if_modified_since = strdup(c->prev.last_modified);
     }
-    j->key = strdup(fkey); /* the store key is this without its "meta:" prefix */
+    /* j->key is the flight key: the store key with its "meta:" prefix */
     j->accept = accept ? strdup(accept) : NULL;
     j->to_blob = 1;
     j->max_bytes = g_cfg.max_metadata;
@@ -270,23 +283,12 @@ static void artifact_done(fetch_job_t *j)
 void artifact_fetch(const char *key, const char *url, const integrity_t *want, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
 {
-    char fkey[1200];
-    snprintf(fkey, sizeof(fkey), "art:%s", key);
-    if (!flight_join(fkey, req, receiver, fn, arg))
+    job_ctx_t *c;
+    fetch_job_t *j = lead("art:", key, url, req, receiver, fn, arg, &c);
+    if (j == NULL)
         return;
-    atomic_fetch_add(&g_misses, 1);
-    fetch_job_t *j = fetch_job_new(url);
-    job_ctx_t *c = calloc(1, sizeof(*c));
-    if (j == NULL || c == NULL) {
-        flight_outcome_t o = {.status = 503, .error = "out of memory"};
-        free(c);
-        fetch_job_free(j);
-        flight_land(fkey, &o);
-        return;
-    }
     c->artifact = 1;
     c->want = *want;
-    j->key = strdup(fkey);
     j->to_blob = 1;
     j->digest_mask = 1u << want->alg;
     j->max_bytes = g_cfg.max_artifact;
@@ -341,6 +343,7 @@ void upstream_relay_post(const char *url, const char *body, size_t len, const ch
 
 typedef struct serve_state {
     const metadata_source_t *src;
+    const artifact_source_t *src_artifact;
     char *key;
     void *arg;
 } serve_state_t;
@@ -382,4 +385,47 @@ void metadata_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const 
     st->key = h2o_strdup(&req->pool, key, SIZE_MAX).base;
     st->arg = arg;
     metadata_fetch(key, url, src->accept, src->ingest, req, receiver, resume_serve, st);
+}
+
+/* ---- serving an artifact ---- */
+
+int artifact_serve_cached(h2o_req_t *req, const artifact_source_t *src, const char *key, void *arg)
+{
+    blob_rec_t b;
+    if (artifact_lookup(key, &b) != 0)
+        return 0;
+    upstream_cache_count_hit();
+    src->serve(req, arg, &b);
+    blob_rec_free(&b);
+    return 1;
+}
+
+static void resume_artifact(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    serve_state_t *st = arg;
+    const artifact_source_t *src = st->src_artifact;
+    blob_rec_t b;
+    if (out->status != 0) {
+        src->fail(req, st->arg, out);
+        return;
+    }
+    if (artifact_lookup(st->key, &b) != 0) {
+        flight_outcome_t gone = {.status = 503};
+        snprintf(gone.error, sizeof(gone.error), "fetched and verified, but cordon cannot read it back");
+        src->fail(req, st->arg, &gone);
+        return;
+    }
+    src->serve(req, st->arg, &b);
+    blob_rec_free(&b);
+}
+
+void artifact_fetch_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const artifact_source_t *src,
+                          const char *key, const char *url, const integrity_t *want, void *arg)
+{
+    serve_state_t *st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
+    memset(st, 0, sizeof(*st));
+    st->src_artifact = src;
+    st->key = h2o_strdup(&req->pool, key, SIZE_MAX).base;
+    st->arg = arg;
+    artifact_fetch(key, url, want, req, receiver, resume_artifact, st);
 }

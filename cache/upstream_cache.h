@@ -68,6 +68,22 @@ void artifact_fetch(const char *key, const char *url, const integrity_t *want, h
 void upstream_relay_post(const char *url, const char *body, size_t len, const char *content_type, h2o_req_t *req,
                          h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
+/* How an ecosystem answers with one artifact's verified bytes, or with the
+ * failure to get them (integrity_mismatch, upstream errors). */
+typedef void (*artifact_serve_fn)(h2o_req_t *req, void *arg, const blob_rec_t *b);
+typedef void (*artifact_fail_fn)(h2o_req_t *req, void *arg, const flight_outcome_t *out);
+typedef struct artifact_source {
+    artifact_serve_fn serve;
+    artifact_fail_fn fail;
+} artifact_source_t;
+
+/* serves key when its verified bytes are stored: 1 served, 0 not stored */
+int artifact_serve_cached(h2o_req_t *req, const artifact_source_t *src, const char *key, void *arg);
+/* fetches url (once for all concurrent requests), verifies it against want,
+ * then serves it, or calls fail. src must be static; arg lives as long as req. */
+void artifact_fetch_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const artifact_source_t *src,
+                          const char *key, const char *url, const integrity_t *want, void *arg);
+
 /* counters for metrics */
 uint64_t upstream_cache_hits(void);
 uint64_t upstream_cache_misses(void);

@@ -423,7 +423,6 @@ static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome
 
 static void resume_file_time(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void handle_file(h2o_req_t *req, maven_req_t *mr);
 
 static void record(h2o_req_t *req, maven_req_t *mr, const char *decision, const char *reason, const char *rule)
@@ -452,8 +451,9 @@ static const char *content_type(const char *file)
     return "application/octet-stream";
 }
 
-static void serve_blob(h2o_req_t *req, maven_req_t *mr, const blob_rec_t *b)
+static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
+    maven_req_t *mr = arg;
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
@@ -462,6 +462,21 @@ static void serve_blob(h2o_req_t *req, maven_req_t *mr, const blob_rec_t *b)
                    H2O_STRLIT("public, max-age=31536000, immutable"));
     send_file_or_sum(req, mr, path, content_type(mr->route.file), etag);
 }
+
+static void file_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    maven_req_t *mr = arg;
+    if (strcmp(out->reason, "integrity_mismatch") == 0) {
+        record(req, mr, "deny", "integrity_mismatch", "upstream checksum");
+        http_send_refusal(req, out->status, "maven", mr->package, mr->route.version, "integrity_mismatch", "%s: %s",
+                          mr->route.file, out->error);
+        return;
+    }
+    record(req, mr, "error", "upstream_error", "");
+    http_send_error(req, out->status, out->reason, "%s: %s", mr->route.file, out->error);
+}
+
+static const artifact_source_t MAVEN_FILE = {file_serve, file_fail};
 
 /* the highest version of this artifact that cordon knows and admits */
 static const char *alternative(h2o_req_t *req, maven_req_t *mr, int64_t now)
@@ -534,14 +549,9 @@ static void handle_file(h2o_req_t *req, maven_req_t *mr)
     }
     snprintf(mr->rule, sizeof(mr->rule), "%s", vd.rule);
     char akey[1400];
-    blob_rec_t b;
     artifact_key(mr, akey, sizeof(akey));
-    if (artifact_lookup(akey, &b) == 0) {
-        upstream_cache_count_hit();
-        serve_blob(req, mr, &b);
-        blob_rec_free(&b);
+    if (artifact_serve_cached(req, &MAVEN_FILE, akey, mr))
         return;
-    }
     mr->sum_stage = 0;
     fetch_sum(req, mr);
 }
@@ -601,32 +611,7 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
     artifact_key(mr, akey, sizeof(akey));
     snprintf(fpath, sizeof(fpath), "%s/%s", mr->route.dir, mr->route.file);
     upstream_url(fpath, url, sizeof(url));
-    artifact_fetch(akey, url, &mr->want, req, &loop_of(req)->flight_receiver, resume_file_fetch, mr);
-}
-
-static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    maven_req_t *mr = arg;
-    if (out->status != 0) {
-        if (strcmp(out->reason, "integrity_mismatch") == 0) {
-            record(req, mr, "deny", "integrity_mismatch", "upstream checksum");
-            http_send_refusal(req, out->status, "maven", mr->package, mr->route.version, "integrity_mismatch",
-                              "%s: %s", mr->route.file, out->error);
-            return;
-        }
-        record(req, mr, "error", "upstream_error", "");
-        http_send_error(req, out->status, out->reason, "%s: %s", mr->route.file, out->error);
-        return;
-    }
-    char akey[1400];
-    blob_rec_t b;
-    artifact_key(mr, akey, sizeof(akey));
-    if (artifact_lookup(akey, &b) != 0) {
-        http_send_error(req, 503, NULL, "%s was fetched but cordon cannot read it back", mr->route.file);
-        return;
-    }
-    serve_blob(req, mr, &b);
-    blob_rec_free(&b);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want, mr);
 }
 
 /* ---- the table entry ---- */

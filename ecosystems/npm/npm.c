@@ -35,7 +35,8 @@
 
 typedef struct npm_req {
     npm_route_t route;
-    char rule[200]; /* the policy rule that admitted the artifact */
+    char rule[200];    /* the policy rule that admitted the artifact */
+    char version[256]; /* the version a tarball request names */
     int abbreviated;
     int refreshed; /* metadata was fetched for this request already */
 } npm_req_t;
@@ -292,7 +293,6 @@ static void handle_packument(h2o_req_t *req, npm_req_t *nr)
 /* ---- tarballs ---- */
 
 static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-static void resume_tarball_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void handle_tarball(h2o_req_t *req, npm_req_t *nr);
 
 static void record(h2o_req_t *req, npm_req_t *nr, const char *version, const char *decision, const char *reason,
@@ -308,18 +308,34 @@ static void artifact_key(const npm_req_t *nr, char *out, size_t outlen)
     snprintf(out, outlen, "npm:%s/%s", nr->route.name, nr->route.file);
 }
 
-static void serve_tarball_blob(h2o_req_t *req, npm_req_t *nr, const char *version, const blob_rec_t *b)
+static void tarball_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
+    npm_req_t *nr = arg;
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
-    record(req, nr, version, "allow", "", nr->rule);
+    record(req, nr, nr->version, "allow", "", nr->rule);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                    H2O_STRLIT("public, max-age=31536000, immutable"));
     if (http_not_modified(req, etag))
         return;
     http_send_file(req, path, "application/octet-stream", etag);
 }
+
+static void tarball_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    npm_req_t *nr = arg;
+    if (strcmp(out->reason, "integrity_mismatch") == 0) {
+        record(req, nr, nr->version, "deny", "integrity_mismatch", "dist.integrity");
+        http_send_refusal(req, out->status, "npm", nr->route.name, nr->version, "integrity_mismatch", "%s@%s: %s",
+                          nr->route.name, nr->version, out->error);
+        return;
+    }
+    record(req, nr, nr->version, "error", "upstream_error", "");
+    http_send_error(req, out->status, out->reason, "%s@%s: %s", nr->route.name, nr->version, out->error);
+}
+
+static const artifact_source_t TARBALL = {tarball_serve, tarball_fail};
 
 /* refuses a held version's tarball with the denial object; the alternative
  * comes from the same filtered view of the packument clients get */
@@ -345,8 +361,8 @@ static void deny_tarball(h2o_req_t *req, npm_req_t *nr, const char *version, con
 
 static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
 {
-    char version[256];
-    if (npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(version)) != 0) {
+    char *version = nr->version;
+    if (npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(nr->version)) != 0) {
         http_send_error(req, 404, NULL, "%s is not a tarball of %s", nr->route.file, nr->route.name);
         return;
     }
@@ -381,11 +397,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
     snprintf(nr->rule, sizeof(nr->rule), "%s", vd.rule);
     char akey[600];
     artifact_key(nr, akey, sizeof(akey));
-    blob_rec_t b;
-    if (artifact_lookup(akey, &b) == 0) {
-        upstream_cache_count_hit();
-        serve_tarball_blob(req, nr, version, &b);
-        blob_rec_free(&b);
+    if (artifact_serve_cached(req, &TARBALL, akey, nr)) {
         version_rec_free(&v);
         return;
     }
@@ -404,7 +416,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         version_rec_free(&v);
         return;
     }
-    artifact_fetch(akey, v.artifact_url, &want, req, &loop_of(req)->flight_receiver, resume_tarball_fetch, nr);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want, nr);
     version_rec_free(&v);
 }
 
@@ -423,33 +435,6 @@ static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_
         meta_rec_free(&m);
     }
     handle_tarball(req, nr);
-}
-
-static void resume_tarball_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    npm_req_t *nr = arg;
-    char version[256] = "";
-    npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(version));
-    if (out->status != 0) {
-        if (strcmp(out->reason, "integrity_mismatch") == 0) {
-            record(req, nr, version, "deny", "integrity_mismatch", "dist.integrity");
-            http_send_refusal(req, out->status, "npm", nr->route.name, version, "integrity_mismatch", "%s@%s: %s",
-                              nr->route.name, version, out->error);
-            return;
-        }
-        record(req, nr, version, "error", "upstream_error", "");
-        http_send_error(req, out->status, out->reason, "%s@%s: %s", nr->route.name, version, out->error);
-        return;
-    }
-    char akey[600];
-    artifact_key(nr, akey, sizeof(akey));
-    blob_rec_t b;
-    if (artifact_lookup(akey, &b) != 0) {
-        http_send_error(req, 503, NULL, "%s@%s was fetched but cordon cannot read it back", nr->route.name, version);
-        return;
-    }
-    serve_tarball_blob(req, nr, version, &b);
-    blob_rec_free(&b);
 }
 
 /* ---- audit relay ---- */

@@ -384,7 +384,6 @@ static void handle_root(h2o_req_t *req, pypi_req_t *pr)
 /* ---- files ---- */
 
 static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void handle_file(h2o_req_t *req, pypi_req_t *pr);
 
 static const char *file_name(const pypi_req_t *pr, char *buf, size_t len)
@@ -426,8 +425,9 @@ static void artifact_key(const pypi_req_t *pr, char *out, size_t outlen)
     snprintf(out, outlen, "pypi:%s/%s", pr->route.project, file_name(pr, f, sizeof(f)));
 }
 
-static void serve_file_blob(h2o_req_t *req, pypi_req_t *pr, const blob_rec_t *b)
+static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
+    pypi_req_t *pr = arg;
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
@@ -438,6 +438,23 @@ static void serve_file_blob(h2o_req_t *req, pypi_req_t *pr, const blob_rec_t *b)
         return;
     http_send_file(req, path, pr->route.metadata ? "text/plain; charset=utf-8" : "application/octet-stream", etag);
 }
+
+static void file_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    pypi_req_t *pr = arg;
+    char fname[PYPI_FILE_MAX + 16];
+    file_name(pr, fname, sizeof(fname));
+    if (strcmp(out->reason, "integrity_mismatch") == 0) {
+        record(req, pr, "deny", "integrity_mismatch", "index sha256");
+        http_send_refusal(req, out->status, "pypi", pr->route.project, pr->version, "integrity_mismatch", "%s: %s",
+                          fname, out->error);
+        return;
+    }
+    record(req, pr, "error", "upstream_error", "");
+    http_send_error(req, out->status, out->reason, "%s: %s", fname, out->error);
+}
+
+static const artifact_source_t DIST_FILE = {file_serve, file_fail};
 
 static void handle_file(h2o_req_t *req, pypi_req_t *pr)
 {
@@ -474,11 +491,7 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
     snprintf(pr->rule, sizeof(pr->rule), "%s", vd.rule);
     char akey[600];
     artifact_key(pr, akey, sizeof(akey));
-    blob_rec_t b;
-    if (artifact_lookup(akey, &b) == 0) {
-        upstream_cache_count_hit();
-        serve_file_blob(req, pr, &b);
-        blob_rec_free(&b);
+    if (artifact_serve_cached(req, &DIST_FILE, akey, pr)) {
         version_rec_free(&v);
         return;
     }
@@ -491,7 +504,7 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
         version_rec_free(&v);
         return;
     }
-    artifact_fetch(akey, v.artifact_url, &want, req, &loop_of(req)->flight_receiver, resume_file_fetch, pr);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want, pr);
     version_rec_free(&v);
 }
 
@@ -509,34 +522,6 @@ static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *
         meta_rec_free(&m);
     }
     handle_file(req, pr);
-}
-
-static void resume_file_fetch(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    pypi_req_t *pr = arg;
-    char fname[PYPI_FILE_MAX + 16];
-    if (out->status != 0) {
-        file_name(pr, fname, sizeof(fname));
-        if (strcmp(out->reason, "integrity_mismatch") == 0) {
-            record(req, pr, "deny", "integrity_mismatch", "index sha256");
-            http_send_refusal(req, out->status, "pypi", pr->route.project, pr->version, "integrity_mismatch", "%s: %s",
-                              fname, out->error);
-            return;
-        }
-        record(req, pr, "error", "upstream_error", "");
-        http_send_error(req, out->status, out->reason, "%s: %s", fname, out->error);
-        return;
-    }
-    char akey[600];
-    artifact_key(pr, akey, sizeof(akey));
-    blob_rec_t b;
-    if (artifact_lookup(akey, &b) != 0) {
-        http_send_error(req, 503, NULL, "%s was fetched but cordon cannot read it back",
-                        file_name(pr, fname, sizeof(fname)));
-        return;
-    }
-    serve_file_blob(req, pr, &b);
-    blob_rec_free(&b);
 }
 
 /* ---- the table entry ---- */
