@@ -339,6 +339,18 @@ void upstream_relay_post(const char *url, const char *body, size_t len, const ch
     fetcher_submit(j);
 }
 
+int metadata_refresh_failed(const char *key, const flight_outcome_t *out)
+{
+    if (out->status == 0 || out->status == 404)
+        return 0; /* fresh copy, or gone upstream: the caller looks again and answers */
+    meta_rec_t m;
+    if (metadata_lookup(key, &m) == 0) {
+        meta_rec_free(&m); /* upstream down, but an older copy may know the version */
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- serving a metadata document ---- */
 
 typedef struct serve_state {

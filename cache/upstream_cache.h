@@ -56,6 +56,11 @@ typedef struct metadata_source {
 void metadata_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const metadata_source_t *src,
                     const char *key, const char *url, void *arg);
 
+/* After fetching metadata to learn about an artifact: 1 when the fetch
+ * failed and no older copy exists (answer with out's error); 0 when the
+ * artifact should be looked up again. */
+int metadata_refresh_failed(const char *key, const flight_outcome_t *out);
+
 /* 0 and *out filled when the artifact's verified bytes are stored */
 int artifact_lookup(const char *key, blob_rec_t *out);
 /* fetches url, verifies it against want (never stored or served otherwise),

@@ -423,16 +423,11 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
 static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
     npm_req_t *nr = arg;
-    if (out->status != 0 && out->status != 404) {
-        /* upstream down: the version may still be known from an older copy */
-        char key[NPM_NAME_MAX + 8];
-        meta_rec_t m;
-        snprintf(key, sizeof(key), "npm:%s", nr->route.name);
-        if (metadata_lookup(key, &m) != 0) {
-            http_send_error(req, out->status, out->reason, "%s", out->error);
-            return;
-        }
-        meta_rec_free(&m);
+    char key[NPM_NAME_MAX + 8];
+    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
+    if (metadata_refresh_failed(key, out)) {
+        http_send_error(req, out->status, out->reason, "%s", out->error);
+        return;
     }
     handle_tarball(req, nr);
 }

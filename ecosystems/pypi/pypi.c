@@ -511,15 +511,11 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
 static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
     pypi_req_t *pr = arg;
-    if (out->status != 0 && out->status != 404) {
-        char key[PYPI_NAME_MAX + 8];
-        meta_rec_t m;
-        snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
-        if (metadata_lookup(key, &m) != 0) {
-            http_send_error(req, out->status, out->reason, "%s", out->error);
-            return;
-        }
-        meta_rec_free(&m);
+    char key[PYPI_NAME_MAX + 8];
+    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
+    if (metadata_refresh_failed(key, out)) {
+        http_send_error(req, out->status, out->reason, "%s", out->error);
+        return;
     }
     handle_file(req, pr);
 }
