@@ -1,6 +1,8 @@
 /* blob: temp-file-then-rename writer and path helpers for the blob store. */
 #include "cache/blob.h"
 
+#include "common/fsutil.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +28,7 @@ int blob_init(const char *data_dir, char *err, size_t errlen)
     snprintf(g_root, sizeof(g_root), "%s/blobs", data_dir);
     snprintf(g_tmp, sizeof(g_tmp), "%s/tmp", data_dir);
     snprintf(g_derived, sizeof(g_derived), "%s/derived", data_dir);
-    if (ensure_dir(data_dir) || ensure_dir(g_root) || ensure_dir(g_tmp) || ensure_dir(g_derived)) {
+    if (mkdir_p(data_dir, 0755) || ensure_dir(g_root) || ensure_dir(g_tmp) || ensure_dir(g_derived)) {
         snprintf(err, errlen, "cannot create the blob store under %s: %s", data_dir, strerror(errno));
         return -1;
     }

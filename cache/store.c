@@ -3,6 +3,8 @@
  * only allows mdb_env_set_mapsize when this process has no transaction open. */
 #include "cache/store.h"
 
+#include "common/fsutil.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,28 +19,11 @@ static MDB_dbi g_dbi[DB_COUNT];
 static pthread_rwlock_t g_resize_lock = PTHREAD_RWLOCK_INITIALIZER;
 static const char *const DB_NAMES[DB_COUNT] = {"versions", "decisions", "blobs", "meta", "state"};
 
-static int mkdirs(const char *path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
-}
-
 int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/lmdb", data_dir);
-    if (!readonly && mkdirs(path) != 0) {
+    if (!readonly && mkdir_p(path, 0755) != 0) {
         snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
         return -1;
     }

@@ -123,7 +123,22 @@ t_sigterm_exit_code() {
     assert_contains "$("$CORDON_BIN" log --data-dir "$IT_TMP/data-term" --json)" '"reason":"publish_forbidden"'
 }
 
+# Regression: the blob store made only the last directory, so `make run`
+# (data_dir var/cordon in a fresh clone) stopped at start.
+t_nested_data_dir() {
+    local port pid
+    port=$(free_port)
+    printf 'listen: 127.0.0.1:%s\ndata_dir: %s/fresh/var/cordon\n' "$port" "$IT_TMP" >"$IT_TMP/nested.yaml"
+    "$CORDON_BIN" serve --config "$IT_TMP/nested.yaml" 2>"$IT_TMP/nested.stderr" &
+    pid=$!
+    wait_http "http://127.0.0.1:$port/-/health" 10 || { kill "$pid" 2>/dev/null; fail "no health: $(cat "$IT_TMP/nested.stderr")"; }
+    kill -TERM "$pid"
+    wait "$pid"
+    [[ -d $IT_TMP/fresh/var/cordon/blobs && -d $IT_TMP/fresh/var/cordon/lmdb ]] || fail "data directories not made"
+}
+
 run_test "configuration errors: FILE:LINE and exit 2" t_config_errors
+run_test "a data_dir whose parents do not exist yet is made" t_nested_data_dir
 run_test "HTTP/2 cleartext (prior knowledge)" t_http2_cleartext
 run_test "TLS listener negotiates HTTP/2 by ALPN" t_tls_alpn_h2
 run_test "request bodies over limits.max_body get 413" t_body_limit
