@@ -127,13 +127,10 @@ void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t
     h2o_send_inline(req, copy, len);
 }
 
-void http_send_error(h2o_req_t *req, int status, const char *reason, const char *fmt, ...)
+/* {"error", "reason"?, "ecosystem"?, "package"?, "version"?, "request_id"} */
+static void send_error_object(h2o_req_t *req, int status, const char *msg, const char *reason, const char *eco,
+                              const char *package, const char *version)
 {
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     buf_t b;
     buf_init(&b);
     int first = 1;
@@ -141,9 +138,24 @@ void http_send_error(h2o_req_t *req, int status, const char *reason, const char 
     json_kv_str(&b, &first, "error", msg);
     if (reason && *reason)
         json_kv_str(&b, &first, "reason", reason);
+    if (eco) {
+        json_kv_str(&b, &first, "ecosystem", eco);
+        json_kv_str(&b, &first, "package", package);
+        json_kv_str(&b, &first, "version", version);
+    }
     json_kv_str(&b, &first, "request_id", http_request_id(req));
     buf_putc(&b, '}');
     http_send_json(req, status, NULL, &b);
+}
+
+void http_send_error(h2o_req_t *req, int status, const char *reason, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    send_error_object(req, status, msg, reason, NULL, NULL, NULL);
 }
 
 void http_send_refusal(h2o_req_t *req, int status, const char *eco, const char *package, const char *version,
@@ -154,18 +166,7 @@ void http_send_refusal(h2o_req_t *req, int status, const char *eco, const char *
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    buf_t b;
-    buf_init(&b);
-    int first = 1;
-    buf_putc(&b, '{');
-    json_kv_str(&b, &first, "error", msg);
-    json_kv_str(&b, &first, "reason", reason);
-    json_kv_str(&b, &first, "ecosystem", eco);
-    json_kv_str(&b, &first, "package", package);
-    json_kv_str(&b, &first, "version", version);
-    json_kv_str(&b, &first, "request_id", http_request_id(req));
-    buf_putc(&b, '}');
-    http_send_json(req, status, NULL, &b);
+    send_error_object(req, status, msg, reason, eco, package, version);
 }
 
 int http_not_modified(h2o_req_t *req, const char *etag)

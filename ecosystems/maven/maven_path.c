@@ -40,6 +40,27 @@ digest_alg_t maven_sum_alg(maven_sum_t s)
     }
 }
 
+/* groupId from the first count directories ("org/example" → "org.example") */
+static int join_group(maven_route_t *r, const char *const *seg, const size_t *seglen, int count)
+{
+    size_t g = 0;
+    r->group[0] = '\0';
+    for (int k = 0; k < count; k++) {
+        g += (size_t)snprintf(r->group + g, sizeof(r->group) - g, "%s%.*s", k ? "." : "", (int)seglen[k], seg[k]);
+        if (g >= sizeof(r->group))
+            return -1;
+    }
+    return 0;
+}
+
+/* <group…>/<artifact>/<version>/<file>: the coordinates of a version's file */
+static int version_coordinates(maven_route_t *r, const char *const *seg, const size_t *seglen, int n)
+{
+    snprintf(r->artifact, sizeof(r->artifact), "%.*s", (int)seglen[n - 3], seg[n - 3]);
+    snprintf(r->version, sizeof(r->version), "%.*s", (int)seglen[n - 2], seg[n - 2]);
+    return join_group(r, seg, seglen, n - 3);
+}
+
 void maven_route_parse(const char *path, size_t len, maven_route_t *r)
 {
     memset(r, 0, sizeof(*r));
@@ -85,14 +106,8 @@ void maven_route_parse(const char *path, size_t len, maven_route_t *r)
         memcmp(seg[n - 2] + last - 9, "-SNAPSHOT", 9) == 0) {
         /* <group>/<artifact>/<x-SNAPSHOT>/maven-metadata.xml: a snapshot
          * version's own metadata is a file of that version */
-        snprintf(r->artifact, sizeof(r->artifact), "%.*s", (int)seglen[n - 3], seg[n - 3]);
-        snprintf(r->version, sizeof(r->version), "%.*s", (int)seglen[n - 2], seg[n - 2]);
-        size_t g = 0;
-        for (int k = 0; k < n - 3; k++) {
-            g += (size_t)snprintf(r->group + g, sizeof(r->group) - g, "%s%.*s", k ? "." : "", (int)seglen[k], seg[k]);
-            if (g >= sizeof(r->group))
-                return;
-        }
+        if (version_coordinates(r, seg, seglen, n) != 0)
+            return;
         r->kind = MAVEN_ROUTE_FILE;
         return;
     }
@@ -100,24 +115,14 @@ void maven_route_parse(const char *path, size_t len, maven_route_t *r)
         /* <group...>/<artifact>/maven-metadata.xml; a group's own metadata has no artifact */
         r->kind = MAVEN_ROUTE_METADATA;
         snprintf(r->artifact, sizeof(r->artifact), "%.*s", (int)seglen[n - 2], seg[n - 2]);
-        size_t g = 0;
-        for (int k = 0; k < n - 2; k++) {
-            g += (size_t)snprintf(r->group + g, sizeof(r->group) - g, "%s%.*s", k ? "." : "", (int)seglen[k], seg[k]);
-            if (g >= sizeof(r->group))
-                return;
-        }
+        if (join_group(r, seg, seglen, n - 2) != 0)
+            r->kind = MAVEN_ROUTE_INVALID;
         return;
     }
     if (n < 4)
         return;
-    snprintf(r->artifact, sizeof(r->artifact), "%.*s", (int)seglen[n - 3], seg[n - 3]);
-    snprintf(r->version, sizeof(r->version), "%.*s", (int)seglen[n - 2], seg[n - 2]);
-    size_t g = 0;
-    for (int k = 0; k < n - 3; k++) {
-        g += (size_t)snprintf(r->group + g, sizeof(r->group) - g, "%s%.*s", k ? "." : "", (int)seglen[k], seg[k]);
-        if (g >= sizeof(r->group))
-            return;
-    }
+    if (version_coordinates(r, seg, seglen, n) != 0)
+        return;
     /* "<artifact>-<version>": for snapshots the file carries a timestamp in
      * place of "SNAPSHOT", so only "<artifact>-<base version>" is checked */
     char prefix[400];
