@@ -52,6 +52,10 @@ typedef struct config {
     missing_ts_t missing_timestamp;
     quarantine_rule_t *rules;
     size_t nrules;
+
+    /* derived when the configuration goes live (runtime_set_config): the
+     * policy fingerprint rendered documents are keyed by */
+    char policy_fp[17];
 } config_t;
 
 /* Loads path into *cfg (defaults first). On error returns -1 and writes

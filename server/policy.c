@@ -11,6 +11,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/buf.h"
 #include "common/digest.h"
@@ -78,6 +79,14 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     int64_t window;
     const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
     char dur[32];
+    /* a release proxy has no business serving Maven SNAPSHOTs: refused
+     * unless a rule names them (and then decided by that rule) */
+    size_t vlen = version ? strlen(version) : 0;
+    if (eco == ECO_MAVEN && r == NULL && vlen >= 9 && strcasecmp(version + vlen - 9, "-SNAPSHOT") == 0) {
+        out->reason = "blocked";
+        snprintf(out->rule, sizeof(out->rule), "maven SNAPSHOT versions are not served (allow them with a rule)");
+        return;
+    }
     if (r != NULL) {
         rule_text(cfg, r, out->rule, sizeof(out->rule));
         if (r->deny) {
@@ -124,12 +133,6 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->allow = now >= out->eligible_at;
     if (!out->allow)
         out->reason = "quarantine";
-}
-
-int policy_rule_admits(const config_t *cfg, eco_id_t eco, const char *package, const char *version)
-{
-    const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
-    return r != NULL && !r->deny;
 }
 
 void policy_fingerprint(const config_t *cfg, char out[17])

@@ -28,10 +28,6 @@ typedef struct verdict {
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
                    const version_facts_t *facts, int64_t now, verdict_t *out);
 
-/* 1 when a configured rule admits this version (allow, or a min_age rule):
- * how an ecosystem lets a rule lift its own default refusal (Maven SNAPSHOTs) */
-int policy_rule_admits(const config_t *cfg, eco_id_t eco, const char *package, const char *version);
-
 /* A short fingerprint of everything policy_decide reads from cfg: documents
  * rendered under one policy are never served under another. */
 void policy_fingerprint(const config_t *cfg, char out[17]);

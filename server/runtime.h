@@ -6,6 +6,7 @@
 #include "server/config.h"
 
 const config_t *runtime_config(void);
-void runtime_set_config(const config_t *cfg);
+/* publishes cfg (after filling its derived fields) */
+void runtime_set_config(config_t *cfg);
 
 #endif

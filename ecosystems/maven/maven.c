@@ -138,18 +138,7 @@ static int record_pom_time(maven_req_t *mr, const char *version, const flight_ou
 
 static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
 {
-    const config_t *cfg = runtime_config();
-    if (maven_version_is_snapshot(version) && !policy_rule_admits(cfg, ECO_MAVEN, mr->package, version)) {
-        memset(vd, 0, sizeof(*vd));
-        vd->allow = 0;
-        vd->reason = "blocked";
-        vd->published_at = f->published_at;
-        vd->since = f->published_at;
-        vd->eligible_at = TIME_NONE;
-        snprintf(vd->rule, sizeof(vd->rule), "maven SNAPSHOT versions are not served (allow them with a rule)");
-        return;
-    }
-    policy_decide(cfg, ECO_MAVEN, mr->package, version, f, now, vd);
+    policy_decide(runtime_config(), ECO_MAVEN, mr->package, version, f, now, vd);
 }
 
 /* ---- metadata ---- */
@@ -265,17 +254,15 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
             /* out of look-ups: unknown and possibly new, so held (first seen now) */
         }
         verdict_t vd;
-        if (!known && mature_seen) {
-            keep[order[k].index] = !maven_version_is_snapshot(v) ||
-                                   policy_rule_admits(cfg, ECO_MAVEN, mr->package, v);
-            continue;
-        }
+        int assumed = !known && mature_seen;
+        if (assumed)
+            f.published_at = 0; /* ordered below a mature version: taken as old */
         decide(mr, v, &f, now, &vd);
         keep[order[k].index] = (unsigned char)vd.allow;
         if (vd.allow) {
             if (!maven_version_is_snapshot(v))
                 mature_seen = 1;
-            if (f.published_at != TIME_NONE && (*newest_kept == TIME_NONE || f.published_at > *newest_kept))
+            if (!assumed && f.published_at != TIME_NONE && (*newest_kept == TIME_NONE || f.published_at > *newest_kept))
                 *newest_kept = f.published_at;
         } else if (vd.eligible_at != TIME_NONE && (*valid_until == TIME_NONE || vd.eligible_at < *valid_until)) {
             *valid_until = vd.eligible_at;
@@ -301,11 +288,10 @@ static const char *highest_kept(const maven_metadata_t *md, const unsigned char 
 static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m, int stale)
 {
     const config_t *cfg = runtime_config();
-    char src[4200], fp[17], key[80], file[128], path[4200], etag[48], err[300];
+    char src[4200], key[80], file[128], path[4200], etag[48], err[300];
     int64_t now = time_now_ms();
     blob_path(m->blob, src, sizeof(src));
-    policy_fingerprint(cfg, fp);
-    derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, fp, RENDER_VERSION);
+    derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, cfg->policy_fp, RENDER_VERSION);
     if (derived_lookup(key, now, file, sizeof(file)) == 0) {
         http_metadata_headers(req, stale);
         derived_etag(file, etag, sizeof(etag));

@@ -244,9 +244,8 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
 {
     const config_t *cfg = runtime_config();
     int64_t now = time_now_ms();
-    char fp[17], key[80], file[128], path[4200], etag[48];
-    policy_fingerprint(cfg, fp);
-    derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, fp,
+    char key[80], file[128], path[4200], etag[48];
+    derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, cfg->policy_fp,
                 RENDER_VERSION);
 
     http_metadata_headers(req, stale);

@@ -313,11 +313,10 @@ static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, cons
 static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int stale)
 {
     const config_t *cfg = runtime_config();
-    char fp[17], key[80], file[128], etag[48], path[4200];
+    char key[80], file[128], etag[48], path[4200];
     int64_t now = time_now_ms();
     int html = pr->format != PYPI_FORMAT_JSON;
-    policy_fingerprint(cfg, fp);
-    derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, fp, RENDER_VERSION);
+    derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, cfg->policy_fp, RENDER_VERSION);
     http_metadata_headers(req, stale);
     if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_page(req, pr, m, key, now, file, sizeof(file)) != 0)
         return;

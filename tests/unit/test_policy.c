@@ -156,8 +156,28 @@ TEST(fingerprint_changes_with_policy)
     config_free(&c);
 }
 
+TEST(maven_snapshots_blocked_unless_a_rule_admits)
+{
+    config_t cfg;
+    load(&cfg, "quarantine:\n  min_age: 7d\n  rules:\n"
+               "    - { match: \"maven:org.example:dev-*\", min_age: 0 }\n");
+    verdict_t v = decide(&cfg, ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", NOW - 400 * DAY, TIME_NONE);
+    CHECK(!v.allow && strcmp(v.reason, "blocked") == 0 && v.eligible_at == TIME_NONE);
+    CHECK(strstr(v.rule, "SNAPSHOT") != NULL);
+    v = decide(&cfg, ECO_MAVEN, "org.example:lib", "1.0-snapshot", NOW - 400 * DAY, TIME_NONE);
+    CHECK(!v.allow);
+    /* a rule that matches admits it, by its own terms */
+    v = decide(&cfg, ECO_MAVEN, "org.example:dev-tools", "1.0-SNAPSHOT", NOW - 1000, TIME_NONE);
+    CHECK(v.allow);
+    /* only Maven has SNAPSHOTs */
+    v = decide(&cfg, ECO_NPM, "x", "1.0.0-SNAPSHOT", NOW - 400 * DAY, TIME_NONE);
+    CHECK(v.allow);
+    config_free(&cfg);
+}
+
 int main(void)
 {
+    RUN(maven_snapshots_blocked_unless_a_rule_admits);
     RUN(default_and_ecosystem_windows);
     RUN(precedence_most_specific_wins);
     RUN(missing_timestamp_first_seen);
