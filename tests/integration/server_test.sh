@@ -137,7 +137,35 @@ t_nested_data_dir() {
     [[ -d $IT_TMP/fresh/var/cordon/blobs && -d $IT_TMP/fresh/var/cordon/lmdb ]] || fail "data directories not made"
 }
 
+# `make run` writes its first configuration with scripts/first-config.sh from
+# the clients' own settings: npm's registry, pip's index-url, the first
+# Maven mirror. The result must be a configuration cordon accepts.
+t_first_config() {
+    local home=$IT_TMP/fc-home out port pid
+    mkdir -p "$home/.m2"
+    printf '<settings><mirrors><mirror><id>m</id><mirrorOf>*</mirrorOf><url>http://127.0.0.1:9/maven2</url></mirror></mirrors></settings>\n' \
+        >"$home/.m2/settings.xml"
+    out=$(HOME=$home NPM_CONFIG_USERCONFIG=$IT_TMP/npmrc-user NPM_CONFIG_REGISTRY=http://127.0.0.1:9/npm-up/ \
+        PIP_INDEX_URL=http://127.0.0.1:9/pypi-up/simple/ PIP_CONFIG_FILE=/dev/null \
+        bash "$IT_ROOT/scripts/first-config.sh" "$IT_TMP/first.yaml" 2>&1) || fail "first-config.sh failed: $out"
+    assert_contains "$(cat "$IT_TMP/first.yaml")" "http://127.0.0.1:9/npm-up/"
+    assert_contains "$(cat "$IT_TMP/first.yaml")" "http://127.0.0.1:9/pypi-up"
+    assert_contains "$(cat "$IT_TMP/first.yaml")" "http://127.0.0.1:9/maven2"
+    # an existing file is left alone
+    echo "# mine" >>"$IT_TMP/first.yaml"
+    HOME=$home bash "$IT_ROOT/scripts/first-config.sh" "$IT_TMP/first.yaml" >/dev/null 2>&1
+    assert_contains "$(tail -n 1 "$IT_TMP/first.yaml")" "# mine"
+    port=$(free_port)
+    "$CORDON_BIN" serve --config "$IT_TMP/first.yaml" --listen "127.0.0.1:$port" --data-dir "$IT_TMP/fc-data" \
+        2>"$IT_TMP/fc.stderr" &
+    pid=$!
+    wait_http "http://127.0.0.1:$port/-/health" 10 || { kill "$pid" 2>/dev/null; fail "cordon rejected the first config: $(cat "$IT_TMP/fc.stderr")"; }
+    kill -TERM "$pid"
+    wait "$pid"
+}
+
 run_test "configuration errors: FILE:LINE and exit 2" t_config_errors
+run_test "make run's first configuration (from the clients' settings) is accepted" t_first_config
 run_test "a data_dir whose parents do not exist yet is made" t_nested_data_dir
 run_test "HTTP/2 cleartext (prior knowledge)" t_http2_cleartext
 run_test "TLS listener negotiates HTTP/2 by ALPN" t_tls_alpn_h2
