@@ -1,5 +1,6 @@
 /* fetcher: the libcurl multi thread (see fetcher.h for why a thread). */
 #include "cache/fetcher.h"
+#include "server/metrics.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -198,6 +199,7 @@ static void finish_job(CURL *e, CURLcode code)
             snprintf(j->error, sizeof(j->error), "upstream body exceeds the %lld-byte limit", (long long)j->max_bytes);
         atomic_fetch_add(&g_failed, 1);
     }
+    metrics_observe_fetch(j->seconds, j->failed);
     if (j->to_blob && j->blob.fd >= 0)
         blob_writer_finish(&j->blob);
     curl_multi_remove_handle(g_multi, e);

@@ -14,7 +14,11 @@ typedef enum {
     DB_DECISIONS,    /* u64 sequence (big endian) → one JSON decision record, hash-chained */
     DB_BLOBS,        /* artifact key → blob sha256 + size (the blob index) */
     DB_META,         /* metadata cache key → upstream validators, fetch time, blob */
-    DB_STATE,        /* small named values (policy generation, …) */
+    DB_STATE,        /* small named values (audit chain head, id counters, derived documents) */
+    DB_REVIEWS,      /* u64 id (big endian) → one approval or block (server/approvals.c) */
+    DB_HELD,         /* eco\0package\0version → how often and by whom a held version was asked for */
+    DB_TOKENS,       /* token name → role, SHA-256 of the token, created */
+    DB_REQUESTS,     /* u64 id (big endian) → one review request */
     DB_COUNT
 } store_db_t;
 

@@ -16,13 +16,13 @@
 #include "common/timeutil.h"
 
 static upstream_cache_config_t g_cfg;
-static atomic_uint_fast64_t g_hits, g_misses;
+static atomic_uint_fast64_t g_hits[2], g_misses;
 
 void upstream_cache_init(const upstream_cache_config_t *cfg) { g_cfg = *cfg; }
 const upstream_cache_config_t *upstream_cache_config(void) { return &g_cfg; }
-uint64_t upstream_cache_hits(void) { return atomic_load(&g_hits); }
+uint64_t upstream_cache_hits(int artifact) { return atomic_load(&g_hits[artifact ? 1 : 0]); }
 uint64_t upstream_cache_misses(void) { return atomic_load(&g_misses); }
-void upstream_cache_count_hit(void) { atomic_fetch_add(&g_hits, 1); }
+void upstream_cache_count_hit(int artifact) { atomic_fetch_add(&g_hits[artifact ? 1 : 0], 1); }
 
 typedef struct job_ctx {
     int artifact;
@@ -385,7 +385,7 @@ void metadata_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const 
     meta_rec_t m;
     if (metadata_lookup(key, &m) == 0) {
         if (metadata_is_fresh(&m, time_now_ms())) {
-            upstream_cache_count_hit();
+            upstream_cache_count_hit(0);
             src->serve(req, arg, &m, 0);
             meta_rec_free(&m);
             return;
@@ -406,7 +406,7 @@ int artifact_serve_cached(h2o_req_t *req, const artifact_source_t *src, const ch
     blob_rec_t b;
     if (artifact_lookup(key, &b) != 0)
         return 0;
-    upstream_cache_count_hit();
+    upstream_cache_count_hit(1);
     src->serve(req, arg, &b);
     blob_rec_free(&b);
     return 1;

@@ -90,8 +90,8 @@ void artifact_fetch_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, 
                           const char *key, const char *url, const integrity_t *want, void *arg);
 
 /* counters for metrics */
-uint64_t upstream_cache_hits(void);
+uint64_t upstream_cache_hits(int artifact); /* 0: metadata served fresh from cache, 1: artifacts */
 uint64_t upstream_cache_misses(void);
-void upstream_cache_count_hit(void);
+void upstream_cache_count_hit(int artifact);
 
 #endif

@@ -9,6 +9,7 @@
 #include <h2o.h>
 
 #include "server/config.h"
+#include "server/policy.h"
 
 typedef struct ecosystem {
     eco_id_t id;
@@ -25,6 +26,15 @@ typedef struct ecosystem {
     /* Handles a request below prefix; path is the raw path after the prefix
      * (still percent-encoded, query removed). */
     void (*handle)(h2o_req_t *req, const char *path, size_t plen);
+
+    /* The canonical form of a package name as people type it (PyPI PEP 503
+     * normalised, Maven "groupId:artifactId"); -1 when it cannot be a name. */
+    int (*canonical_name)(const char *in, char *out, size_t outlen);
+
+    /* What cordon's cached copy of the package's metadata says about one
+     * version (for the reviewers' queue and approvals): 1 listed (facts
+     * filled), 0 not listed, -1 no cached metadata. Reads the store. */
+    int (*version_facts)(const char *package, const char *version, version_facts_t *facts);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

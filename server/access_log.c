@@ -1,6 +1,7 @@
 /* access_log: an h2o logger. Each line is built in a stack buffer and written
  * with one write(2), so lines from different loops never interleave. */
 #include "server/access_log.h"
+#include "server/metrics.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,7 @@ void access_log_close(void)
 
 static void log_access(h2o_logger_t *self, h2o_req_t *req)
 {
+    metrics_count_request(req->path.base ? req->path.base : "", req->path.len, req->res.status);
     if (g_fd < 0)
         return;
     char when[40], client[64];

@@ -42,6 +42,7 @@ void config_defaults(config_t *cfg)
     cfg->connect_timeout_ms = 10 * 1000;
     cfg->stale_if_error_ms = 24 * 3600 * 1000LL;
     cfg->max_body = 64LL << 20;
+    cfg->review_requests_per_hour = 20;
     cfg->max_artifact = 1LL << 30;
     cfg->map_size = 1LL << 30;
     cfg->min_age_default = 7 * 86400 * 1000LL;
@@ -240,6 +241,17 @@ static int on_limits(loader_t *L, const char *key, yaml_node_t *v)
 {
     if (!strcmp(key, "max_body"))
         return get_size(L, v, key, &L->cfg->max_body);
+    if (!strcmp(key, "review_requests_per_hour")) {
+        const char *s;
+        char *end;
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        long t = strtol(s, &end, 10);
+        if (*s == '\0' || *end != '\0' || t < 1 || t > 100000)
+            return fail(L, v, "'review_requests_per_hour' must be a number from 1 to 100000");
+        L->cfg->review_requests_per_hour = (int)t;
+        return 0;
+    }
     return 1;
 }
 

@@ -41,6 +41,7 @@ typedef struct config {
     int64_t stale_if_error_ms;
 
     int64_t max_body;     /* request bodies */
+    int review_requests_per_hour; /* per client address, POST /-/api/reviews */
     int64_t max_artifact; /* upstream bodies */
     int64_t map_size;     /* initial LMDB map size */
 

@@ -1,8 +1,8 @@
 /* decision_log: group-committed, hash-chained decision records.
  *
- * Record layout: key = 8-byte big-endian sequence number (so a cursor walks
- * them in order), value = one JSON object whose "prev" is the SHA-256 of the
- * previous record's bytes. The single writer thread owns the chain head. */
+ * Each decision becomes one record of the audit chain (server/audit.c); a
+ * refusal of a version also updates that version's entry in the reviewers'
+ * held queue (server/held.c), in the same transaction. */
 #include "server/decision_log.h"
 
 #include <errno.h>
@@ -18,6 +18,9 @@
 #include "common/digest.h"
 #include "common/json.h"
 #include "common/timeutil.h"
+#include "server/audit.h"
+#include "server/held.h"
+#include "server/metrics.h"
 
 #define BATCH_MAX 1024
 #define QUEUE_MAX 200000
@@ -37,23 +40,15 @@ static uint64_t g_enqueued_total, g_committed_total, g_dropped;
 static int g_stop, g_running;
 static pthread_t g_thread;
 
-/* chain head, owned by the writer thread */
-static uint64_t g_seq;
-static char g_prev[65];
-
 void decision_set(char *field, size_t size, const char *value)
 {
     snprintf(field, size, "%s", value ? value : "");
 }
 
-static void encode(const decision_t *d, uint64_t seq, const char *prev, buf_t *b)
+/* the members of a decision record (audit adds seq, type, time and prev) */
+static void encode_members(const decision_t *d, buf_t *b)
 {
-    char when[40];
-    time_format_iso8601(d->time_ms, when, sizeof(when), 1);
     int first = 1;
-    buf_putc(b, '{');
-    json_kv_int(b, &first, "seq", (int64_t)seq);
-    json_kv_str(b, &first, "time", when);
     json_kv_str(b, &first, "client", d->client);
     json_kv_str(b, &first, "user_agent", d->user_agent);
     json_kv_str(b, &first, "ecosystem", d->ecosystem);
@@ -64,67 +59,30 @@ static void encode(const decision_t *d, uint64_t seq, const char *prev, buf_t *b
     json_kv_str(b, &first, "rule", d->rule);
     json_kv_str(b, &first, "request_id", d->request_id);
     json_kv_str(b, &first, "detail", d->detail);
-    json_kv_str(b, &first, "prev", prev);
-    buf_putc(b, '}');
-}
-
-static int load_head(MDB_txn *txn)
-{
-    MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c);
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-    if (rc == 0 && k.mv_size == 8) {
-        const unsigned char *p = k.mv_data;
-        g_seq = 0;
-        for (int i = 0; i < 8; i++)
-            g_seq = g_seq << 8 | p[i];
-        sha256_hex(v.mv_data, v.mv_size, g_prev);
-    } else {
-        g_seq = 0;
-        memset(g_prev, '0', 64);
-        g_prev[64] = '\0';
-    }
-    mdb_cursor_close(c);
-    return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 typedef struct batch {
     qitem_t *items;
-    uint64_t seq;
-    char prev[65];
 } batch_t;
 
 static int write_batch(MDB_txn *txn, void *arg)
 {
     batch_t *b = arg;
-    /* start from the committed head each attempt (a retry after growing the map) */
-    b->seq = g_seq;
-    memcpy(b->prev, g_prev, sizeof(g_prev));
-    buf_t rec;
-    buf_init(&rec);
+    buf_t members;
+    buf_init(&members);
     int rc = 0;
     for (qitem_t *q = b->items; q && rc == 0; q = q->next) {
-        uint64_t seq = b->seq + 1;
-        buf_reset(&rec);
-        encode(&q->d, seq, b->prev, &rec);
-        if (rec.oom) {
+        buf_reset(&members);
+        encode_members(&q->d, &members);
+        if (members.oom) {
             rc = ENOMEM;
             break;
         }
-        unsigned char key[8];
-        for (int i = 0; i < 8; i++)
-            key[i] = (unsigned char)(seq >> (56 - 8 * i));
-        MDB_val k = {8, key}, v = {rec.len, rec.data};
-        rc = mdb_put(txn, store_dbi(DB_DECISIONS), &k, &v, MDB_APPEND);
-        if (rc == 0) {
-            b->seq = seq;
-            sha256_hex(rec.data, rec.len, b->prev);
-        }
+        rc = audit_append(txn, "decision", q->d.time_ms, members.data, members.len, NULL);
+        if (rc == 0 && strcmp(q->d.decision, "deny") == 0)
+            rc = held_note_denial(txn, &q->d);
     }
-    buf_free(&rec);
+    buf_free(&members);
     return rc;
 }
 
@@ -156,10 +114,7 @@ static void *writer_main(void *arg)
         batch_t b = {.items = items};
         char err[300];
         store_rc_t rc = store_write(write_batch, &b, err, sizeof(err));
-        if (rc == STORE_OK) {
-            g_seq = b.seq;
-            memcpy(g_prev, b.prev, sizeof(g_prev));
-        } else {
+        if (rc != STORE_OK) {
             fprintf(stderr, "{\"level\":\"error\",\"msg\":\"decision log write failed, %zu records lost\",\"error\":\"%s\"}\n",
                     n, err);
         }
@@ -178,12 +133,7 @@ static void *writer_main(void *arg)
 
 int decision_log_start(void)
 {
-    MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
-    int rc = load_head(txn);
-    store_read_end(txn);
-    if (rc != 0)
+    if (!store_is_open())
         return -1;
     g_stop = 0;
     if (pthread_create(&g_thread, NULL, writer_main, NULL) != 0)
@@ -198,6 +148,7 @@ void decision_log_append(const decision_t *d)
     if (q == NULL)
         return;
     q->d = *d;
+    metrics_count_decision(d->decision, d->reason);
     if (q->d.time_ms == 0)
         q->d.time_ms = time_now_ms();
     q->next = NULL;
@@ -302,17 +253,19 @@ int decision_log_print(size_t limit, int json)
             fwrite(rec, 1, v.mv_size, stdout);
             putchar('\n');
         } else {
-            char t[40], eco[16], pkg[256], ver[128], dec[8], reason[32], client[64], rid[40], pv[400];
+            char t[40], eco[16], pkg[256], ver[128], dec[24], reason[32], client[64], rid[40], pv[400];
             field(rec, v.mv_size, "time", t, sizeof(t));
             field(rec, v.mv_size, "ecosystem", eco, sizeof(eco));
             field(rec, v.mv_size, "package", pkg, sizeof(pkg));
             field(rec, v.mv_size, "version", ver, sizeof(ver));
             field(rec, v.mv_size, "decision", dec, sizeof(dec));
+            if (dec[0] == '\0') /* approvals, blocks, token changes: show what kind */
+                field(rec, v.mv_size, "type", dec, sizeof(dec));
             field(rec, v.mv_size, "reason", reason, sizeof(reason));
             field(rec, v.mv_size, "client", client, sizeof(client));
             field(rec, v.mv_size, "request_id", rid, sizeof(rid));
             snprintf(pv, sizeof(pv), "%s%s%s", pkg, ver[0] ? "@" : "", ver);
-            printf("%-24s %-6s %-40s %-5s %-18s %-15s %s\n", t, eco, pv, dec, reason[0] ? reason : "-", client, rid);
+            printf("%-24s %-6s %-40s %-5.14s %-18s %-15s %s\n", t, eco, pv, dec, reason[0] ? reason : "-", client, rid);
         }
         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
     }

@@ -1,7 +1,7 @@
 /* decision_log: the append-only record of every install decision (artifact
  * served or refused, publish refused). Request handlers append without
- * waiting; a writer thread commits batches to LMDB (group commit) and chains
- * each record to the one before by SHA-256, so the log is tamper-evident.
+ * waiting; a writer thread commits batches to LMDB (group commit) as records
+ * of the audit chain (server/audit.h), so the log is tamper-evident.
  * A clean shutdown flushes everything appended. */
 #ifndef CORDON_DECISION_LOG_H
 #define CORDON_DECISION_LOG_H
@@ -21,6 +21,9 @@ typedef struct decision {
     char rule[160];   /* the rule that decided */
     char request_id[40];
     char detail[200]; /* what was asked (method and path for refused writes) */
+    /* for a refused version: the facts its verdict came from, so the held
+     * queue can decide it again later (TIME_NONE when unknown) */
+    int64_t published_at, since;
 } decision_t;
 
 int decision_log_start(void);

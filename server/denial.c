@@ -28,6 +28,8 @@ void denial_error_line(const char *package, const char *version, const verdict_t
                    v->published_at == TIME_NONE ? "upstream gives no publish time; first seen by cordon "
                                                 : "published ",
                    since, v->rule);
+    } else if (strcmp(v->reason, "blocked") == 0 && v->review_id) {
+        buf_printf(out, "%s@%s is %s", package, version, v->rule);
     } else if (strcmp(v->reason, "blocked") == 0) {
         buf_printf(out, "%s@%s is blocked by policy %s", package, version, v->rule);
     } else if (strcmp(v->reason, "missing_timestamp") == 0) {
@@ -41,6 +43,31 @@ void denial_error_line(const char *package, const char *version, const verdict_t
     else
         buf_puts(out, "; no allowed version yet");
     buf_puts(out, " (or ask AppSec for a review)");
+}
+
+/* RFC 3986 unreserved bytes stay, everything else is %XX: a package name
+ * ("@scope/name", "group:artifact") stays one fragment segment */
+static void put_segment(buf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+            *p == '.' || *p == '_' || *p == '~') {
+            buf_putc(b, (char)*p);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[*p >> 4]);
+            buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
+void denial_review_url(const char *public_url, const char *eco, const char *package, const char *version, buf_t *out)
+{
+    buf_printf(out, "%s/-/admin/#%s/", public_url, eco);
+    put_segment(out, package);
+    buf_putc(out, '/');
+    put_segment(out, version);
 }
 
 void denial_json(const char *eco, const char *package, const char *version, const verdict_t *v,
@@ -79,7 +106,7 @@ void denial_json(const char *eco, const char *package, const char *version, cons
     json_kv_str(out, &first, "request_id", request_id);
     buf_t url;
     buf_init(&url);
-    buf_printf(&url, "%s/-/admin/#%s/%s/%s", public_url, eco, package, version);
+    denial_review_url(public_url, eco, package, version, &url);
     json_kv_str(out, &first, "review_url", buf_cstr(&url));
     buf_free(&url);
     buf_putc(out, '}');

@@ -15,6 +15,8 @@ void denial_error_line(const char *package, const char *version, const verdict_t
 /* the whole object; public_url for review_url */
 void denial_json(const char *eco, const char *package, const char *version, const verdict_t *v,
                  const char *alternative, const char *request_id, const char *public_url, buf_t *out);
+/* "<public_url>/-/admin/#eco/<package>/<version>", both percent-encoded */
+void denial_review_url(const char *public_url, const char *eco, const char *package, const char *version, buf_t *out);
 /* sends it with status 403 */
 void denial_send(h2o_req_t *req, const char *eco, const char *package, const char *version, const verdict_t *v,
                  const char *alternative);

@@ -86,6 +86,7 @@ void http_decision_init(h2o_req_t *req, decision_t *d, const char *eco)
     http_user_agent(req, d->user_agent, sizeof(d->user_agent));
     DECISION_SET(d, ecosystem, eco);
     DECISION_SET(d, request_id, http_request_id(req));
+    d->published_at = d->since = TIME_NONE;
 }
 
 const char *http_status_phrase(int status)
@@ -199,21 +200,37 @@ void http_send_file(h2o_req_t *req, const char *path, const char *content_type, 
         http_send_error(req, 503, NULL, "cordon cannot read its cached copy (%s)", path);
 }
 
+static void record(h2o_req_t *req, decision_t *d, const char *package, const char *version, const char *decision,
+                   const char *reason, const char *rule, const char *detail)
+{
+    DECISION_SET(d, package, package);
+    DECISION_SET(d, version, version);
+    DECISION_SET(d, decision, decision);
+    DECISION_SET(d, reason, reason);
+    DECISION_SET(d, rule, rule);
+    DECISION_SET(d, detail, detail);
+    decision_log_append(d);
+    char note[64];
+    snprintf(note, sizeof(note), "%s%s%s", decision, reason && *reason ? ":" : "", reason ? reason : "");
+    http_note_decision(req, h2o_strdup(&req->pool, note, SIZE_MAX).base);
+}
+
 void http_record_decision(h2o_req_t *req, const char *eco, const char *package, const char *version,
                           const char *decision, const char *reason, const char *rule, const char *detail)
 {
     decision_t d;
     http_decision_init(req, &d, eco);
-    DECISION_SET(&d, package, package);
-    DECISION_SET(&d, version, version);
-    DECISION_SET(&d, decision, decision);
-    DECISION_SET(&d, reason, reason);
-    DECISION_SET(&d, rule, rule);
-    DECISION_SET(&d, detail, detail);
-    decision_log_append(&d);
-    char note[64];
-    snprintf(note, sizeof(note), "%s%s%s", decision, reason && *reason ? ":" : "", reason ? reason : "");
-    http_note_decision(req, h2o_strdup(&req->pool, note, SIZE_MAX).base);
+    record(req, &d, package, version, decision, reason, rule, detail);
+}
+
+void http_record_denial(h2o_req_t *req, const char *eco, const char *package, const char *version,
+                        const verdict_t *vd, const char *detail)
+{
+    decision_t d;
+    http_decision_init(req, &d, eco);
+    d.published_at = vd->published_at;
+    d.since = vd->since;
+    record(req, &d, package, version, "deny", vd->reason, vd->rule, detail);
 }
 
 void http_metadata_headers(h2o_req_t *req, int stale)

@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "server/decision_log.h"
+#include "server/policy.h"
 
 /* assigns the request id (X-Request-Id) once; returns it */
 const char *http_request_id(h2o_req_t *req);
@@ -25,6 +26,10 @@ void http_decision_init(h2o_req_t *req, decision_t *d, const char *eco);
  * for the access log ("allow", "deny:quarantine", …) */
 void http_record_decision(h2o_req_t *req, const char *eco, const char *package, const char *version,
                           const char *decision, const char *reason, const char *rule, const char *detail);
+/* the same for a policy refusal of a version: keeps the verdict's facts so
+ * the reviewers' held queue can decide the version again later */
+void http_record_denial(h2o_req_t *req, const char *eco, const char *package, const char *version,
+                        const verdict_t *vd, const char *detail);
 /* headers of a metadata answer: Vary: Accept, revalidation, and the stale
  * markers when upstream was unreachable */
 void http_metadata_headers(h2o_req_t *req, int stale);

@@ -12,6 +12,8 @@
 #include "cache/store.h"
 #include "cache/upstream_cache.h"
 #include "server/access_log.h"
+#include "server/admin_cli.h"
+#include "server/approvals.h"
 #include "server/config.h"
 #include "server/decision_log.h"
 #include "server/listener.h"
@@ -26,6 +28,7 @@ static int usage(FILE *out)
                  "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n"
                  "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n"
                  "  cordon version\n");
+    admin_cli_usage(out);
     return out == stderr ? 2 : 0;
 }
 
@@ -161,6 +164,10 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: %s\n", err);
         goto out;
     }
+    if (approvals_load() != 0) {
+        fprintf(stderr, "cordon: cannot read the reviewers' approvals and blocks from the store\n");
+        goto out;
+    }
     upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
                                     .stale_if_error_ms = cfg.stale_if_error_ms,
                                     .max_metadata = 512LL << 20,
@@ -178,6 +185,7 @@ out:
     decision_log_stop();
     fetcher_stop();
     listener_close();
+    approvals_unload();
     store_close();
     access_log_close();
     for (int i = 0; i < g_nconfigs; i++) {
@@ -218,6 +226,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "log") == 0)
         return cmd_log(argc - 1, argv + 1);
+    if (admin_cli_owns(cmd))
+        return admin_cli_main(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("cordon %s\n", CORDON_VERSION);
         return 0;

@@ -17,6 +17,7 @@
 #include "common/digest.h"
 #include "common/timeutil.h"
 #include "common/units.h"
+#include "server/approvals.h"
 
 enum { MATCH_NONE = 0, MATCH_GLOB = 1, MATCH_PACKAGE = 2, MATCH_VERSION = 3 };
 
@@ -74,11 +75,35 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->reason = "";
     out->published_at = facts->published_at;
     out->eligible_at = TIME_NONE;
+    out->valid_until = TIME_NONE;
     out->since = facts->published_at;
 
     int64_t window;
     const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
     char dur[32];
+    if (r != NULL && r->deny) {
+        rule_text(cfg, r, out->rule, sizeof(out->rule));
+        out->reason = "blocked";
+        return;
+    }
+    review_match_t m;
+    approvals_match(eco, package, version ? version : "", now, &m);
+    if (m.kind == REVIEW_BLOCK) {
+        out->reason = "blocked";
+        out->review_id = m.id;
+        snprintf(out->rule, sizeof(out->rule), "blocked by reviewer %s (block %llu: %s)", m.by,
+                 (unsigned long long)m.id, m.comment);
+        return;
+    }
+    if (m.kind == REVIEW_APPROVAL) {
+        out->allow = 1;
+        out->review_id = m.id;
+        out->eligible_at = facts->published_at;
+        out->valid_until = m.expires_at;
+        snprintf(out->rule, sizeof(out->rule), "approved by reviewer %s (approval %llu)", m.by,
+                 (unsigned long long)m.id);
+        return;
+    }
     /* a release proxy has no business serving Maven SNAPSHOTs: refused
      * unless a rule names them (and then decided by that rule) */
     size_t vlen = version ? strlen(version) : 0;
@@ -89,11 +114,6 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     }
     if (r != NULL) {
         rule_text(cfg, r, out->rule, sizeof(out->rule));
-        if (r->deny) {
-            out->allow = 0;
-            out->reason = "blocked";
-            return;
-        }
         if (r->allow) {
             out->allow = 1;
             out->eligible_at = facts->published_at;
@@ -131,8 +151,10 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->since = since;
     out->eligible_at = since + window;
     out->allow = now >= out->eligible_at;
-    if (!out->allow)
+    if (!out->allow) {
         out->reason = "quarantine";
+        out->valid_until = out->eligible_at;
+    }
 }
 
 void policy_fingerprint(const config_t *cfg, char out[17])
@@ -152,4 +174,11 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     buf_free(&b);
     memcpy(out, hex, 16);
     out[16] = '\0';
+}
+
+void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[34])
+{
+    char fp[17];
+    approvals_package_fp(eco, package, fp);
+    snprintf(out, 34, "%s.%s", cfg->policy_fp, fp);
 }

@@ -2,7 +2,11 @@
  * (metadata filtering, the artifact route, later lockfile checks and the
  * reviewers' queue) calls policy_decide and nothing else. Verdicts are pure
  * functions of (configuration, ecosystem, package, version, facts, now), so
- * they are evaluated at request time and never cached as verdicts. */
+ * they are evaluated at request time and never cached as verdicts.
+ *
+ * Precedence: a configured deny rule, then a reviewer's block, then a
+ * reviewer's approval (server/approvals.h), then the configured rules and
+ * windows. */
 #ifndef CORDON_POLICY_H
 #define CORDON_POLICY_H
 
@@ -23,6 +27,9 @@ typedef struct verdict {
     int64_t published_at; /* the time the window counts from (TIME_NONE if none) */
     int64_t eligible_at;  /* when age alone admits it; TIME_NONE = never (blocked) */
     int64_t since;        /* what the window counts from: published_at, or first seen */
+    int64_t valid_until;  /* when time alone may change this verdict (the window ends, an
+                             approval expires); TIME_NONE = not by time */
+    uint64_t review_id;   /* the approval or block that decided, 0 if none */
 } verdict_t;
 
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
@@ -31,5 +38,8 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
 /* A short fingerprint of everything policy_decide reads from cfg: documents
  * rendered under one policy are never served under another. */
 void policy_fingerprint(const config_t *cfg, char out[17]);
+/* what a rendered document of one package is keyed by: the configuration's
+ * fingerprint and the reviewers' records in force for that package */
+void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[34]);
 
 #endif

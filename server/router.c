@@ -8,6 +8,8 @@
 #include "cache/store.h"
 #include "common/json.h"
 #include "ecosystems/ecosystem.h"
+#include "server/admin_api.h"
+#include "server/admin_page.h"
 #include "server/decision_log.h"
 #include "server/http.h"
 #include "server/runtime.h"
@@ -127,6 +129,18 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         health(req);
         return 0;
     }
+    if (plen >= 7 && memcmp(path, "/-/api/", 7) == 0) {
+        admin_api_handle(req, path + 7, plen - 7);
+        return 0;
+    }
+    if (plen >= 8 && memcmp(path, "/-/admin", 8) == 0 && (plen == 8 || path[8] == '/')) {
+        admin_page_handle(req, path + 8, plen - 8);
+        return 0;
+    }
+    if (h2o_memis(path, plen, H2O_STRLIT("/-/metrics"))) {
+        admin_metrics_handle(req);
+        return 0;
+    }
     const config_t *cfg = runtime_config();
     for (int i = 0; i < ECO_COUNT; i++) {
         static const char *const prefixes[ECO_COUNT] = {"/npm/", "/pypi/", "/maven/"};
@@ -162,7 +176,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         eco->handle(req, rest, rlen);
         return 0;
     }
-    http_send_error(req, 404, NULL, "no such route: cordon serves /npm/, /pypi/, /maven/ and /-/health");
+    http_send_error(req, 404, NULL, "no such route: cordon serves /npm/, /pypi/, /maven/, /-/health, /-/api/, /-/admin/ and /-/metrics");
     return 0;
 }
 

@@ -3,6 +3,7 @@
  *   GET /maven/<g>/<a>/<v>/<file>[.sha1…]           verified against upstream's checksum
  * A version's publish time is the Last-Modified of its POM upstream, learned
  * once and kept in LMDB. Deploys (PUT/POST/DELETE) are refused by the router. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,13 +260,14 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
             f.published_at = 0; /* ordered below a mature version: taken as old */
         decide(mr, v, &f, now, &vd);
         keep[order[k].index] = (unsigned char)vd.allow;
+        if (vd.valid_until != TIME_NONE && (*valid_until == TIME_NONE || vd.valid_until < *valid_until))
+            *valid_until = vd.valid_until;
         if (vd.allow) {
-            if (!maven_version_is_snapshot(v))
+            /* an approval admits one version; it says nothing about the age of those below it */
+            if (!maven_version_is_snapshot(v) && vd.review_id == 0)
                 mature_seen = 1;
             if (!assumed && f.published_at != TIME_NONE && (*newest_kept == TIME_NONE || f.published_at > *newest_kept))
                 *newest_kept = f.published_at;
-        } else if (vd.eligible_at != TIME_NONE && (*valid_until == TIME_NONE || vd.eligible_at < *valid_until)) {
-            *valid_until = vd.eligible_at;
         }
     }
     free(order);
@@ -291,7 +293,9 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
     char src[4200], key[80], file[128], path[4200], etag[48], err[300];
     int64_t now = time_now_ms();
     blob_path(m->blob, src, sizeof(src));
-    derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, cfg->policy_fp, RENDER_VERSION);
+    char policy_fp[34];
+    policy_document_fp(cfg, ECO_MAVEN, mr->package, policy_fp);
+    derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, policy_fp, RENDER_VERSION);
     if (derived_lookup(key, now, file, sizeof(file)) == 0) {
         http_metadata_headers(req, stale);
         derived_etag(file, etag, sizeof(etag));
@@ -529,7 +533,9 @@ static void handle_file(h2o_req_t *req, maven_req_t *mr)
     decide(mr, mr->route.version, &f, now, &vd);
     if (!vd.allow) {
         const char *alt = alternative(req, mr, now);
-        record(req, mr, "deny", vd.reason, vd.rule);
+        char detail[300];
+        snprintf(detail, sizeof(detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
+        http_record_denial(req, "maven", mr->package, mr->route.version, &vd, detail);
         denial_send(req, "maven", mr->package, mr->route.version, &vd, alt);
         return;
     }
@@ -631,6 +637,26 @@ static void maven_handle(h2o_req_t *req, const char *path, size_t plen)
     }
 }
 
+/* "groupId:artifactId", each part Maven's usual characters */
+static int maven_canonical_name(const char *in, char *out, size_t outlen)
+{
+    const char *colon = strchr(in, ':');
+    size_t n = strlen(in);
+    if (colon == NULL || colon == in || colon[1] == '\0' || strchr(colon + 1, ':') || n >= outlen)
+        return -1;
+    for (const char *p = in; *p; p++)
+        if (p != colon && !(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
+            return -1;
+    memcpy(out, in, n + 1);
+    return 0;
+}
+
+/* Maven has no listing with times: what cordon learned from the version's POM */
+static int maven_version_facts(const char *package, const char *version, version_facts_t *f)
+{
+    return version_facts(package, version, f) == 0 ? 1 : -1;
+}
+
 const ecosystem_t maven_ecosystem = {
     .id = ECO_MAVEN,
     .name = "maven",
@@ -638,4 +664,6 @@ const ecosystem_t maven_ecosystem = {
     .is_read_only_write = NULL,
     .package_of = maven_package_of,
     .handle = maven_handle,
+    .canonical_name = maven_canonical_name,
+    .version_facts = maven_version_facts,
 };

@@ -245,7 +245,9 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
     const config_t *cfg = runtime_config();
     int64_t now = time_now_ms();
     char key[80], file[128], path[4200], etag[48];
-    derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, cfg->policy_fp,
+    char policy_fp[34];
+    policy_document_fp(cfg, ECO_NPM, nr->route.name, policy_fp);
+    derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, policy_fp,
                 RENDER_VERSION);
 
     http_metadata_headers(req, stale);
@@ -352,7 +354,9 @@ static void deny_tarball(h2o_req_t *req, npm_req_t *nr, const char *version, con
         if (have)
             alt = npm_filter_alternative(&fd.p, &fd.f, version);
     }
-    record(req, nr, version, "deny", vd->reason, vd->rule);
+    char detail[300];
+    snprintf(detail, sizeof(detail), "GET %s", nr->route.file);
+    http_record_denial(req, "npm", nr->route.name, version, vd, detail);
     denial_send(req, "npm", nr->route.name, version, vd, alt);
     if (have)
         filtered_free(&fd);
@@ -547,6 +551,39 @@ static void npm_handle(h2o_req_t *req, const char *path, size_t plen)
     }
 }
 
+static int npm_canonical_name(const char *in, char *out, size_t outlen)
+{
+    size_t n = strlen(in);
+    if (!npm_name_valid(in, n) || n >= outlen)
+        return -1;
+    memcpy(out, in, n + 1);
+    return 0;
+}
+
+static int npm_version_facts(const char *package, const char *version, version_facts_t *f)
+{
+    char key[NPM_NAME_MAX + 8], err[300];
+    meta_rec_t m;
+    filtered_t fd;
+    f->published_at = f->first_seen = TIME_NONE;
+    snprintf(key, sizeof(key), "npm:%s", package);
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    int have = filtered_load(&m, time_now_ms(), &fd, err, sizeof(err)) == 0;
+    meta_rec_free(&m);
+    if (!have)
+        return -1;
+    long i = npm_packument_find(&fd.p, version);
+    if (i >= 0) {
+        int64_t *fs = first_seen_times(&fd.p);
+        f->published_at = fd.p.versions[i].published_at;
+        f->first_seen = fs ? fs[i] : TIME_NONE;
+        free(fs);
+    }
+    filtered_free(&fd);
+    return i >= 0;
+}
+
 const ecosystem_t npm_ecosystem = {
     .id = ECO_NPM,
     .name = "npm",
@@ -554,4 +591,6 @@ const ecosystem_t npm_ecosystem = {
     .is_read_only_write = npm_is_read_only_write,
     .package_of = npm_package_of,
     .handle = npm_handle,
+    .canonical_name = npm_canonical_name,
+    .version_facts = npm_version_facts,
 };

@@ -84,6 +84,8 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
         verdict_t *vd = &f->verdicts[i];
         policy_decide(cfg, ECO_NPM, p->name ? p->name : "", v->version, &facts, now, vd);
         f->keep[i] = (unsigned char)vd->allow;
+        if (vd->valid_until != TIME_NONE && (f->valid_until == TIME_NONE || vd->valid_until < f->valid_until))
+            f->valid_until = vd->valid_until;
         if (vd->allow) {
             if (v->published_at != TIME_NONE && (f->modified == TIME_NONE || v->published_at > f->modified))
                 f->modified = v->published_at;
@@ -91,8 +93,6 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
         }
         f->nheld++;
         append_held(&msg, p, i, vd, &listed);
-        if (vd->eligible_at != TIME_NONE && (f->valid_until == TIME_NONE || vd->eligible_at < f->valid_until))
-            f->valid_until = vd->eligible_at;
     }
     if (f->nheld) {
         buf_puts(&msg, ". cordon holds versions younger than the quarantine window; pick an allowed version or ask "

@@ -239,9 +239,8 @@ static int filtered_load(const char *project, const meta_rec_t *m, int64_t now, 
         verdict_t *vd = &fd->verdicts[i];
         policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, vd);
         fd->keep[i] = (unsigned char)vd->allow;
-        if (!vd->allow && vd->eligible_at != TIME_NONE &&
-            (fd->valid_until == TIME_NONE || vd->eligible_at < fd->valid_until))
-            fd->valid_until = vd->eligible_at;
+        if (vd->valid_until != TIME_NONE && (fd->valid_until == TIME_NONE || vd->valid_until < fd->valid_until))
+            fd->valid_until = vd->valid_until;
     }
     store_read_end(txn);
     return 0;
@@ -316,7 +315,9 @@ static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     char key[80], file[128], etag[48], path[4200];
     int64_t now = time_now_ms();
     int html = pr->format != PYPI_FORMAT_JSON;
-    derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, cfg->policy_fp, RENDER_VERSION);
+    char policy_fp[34];
+    policy_document_fp(cfg, ECO_PYPI, pr->route.project, policy_fp);
+    derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, policy_fp, RENDER_VERSION);
     http_metadata_headers(req, stale);
     if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_page(req, pr, m, key, now, file, sizeof(file)) != 0)
         return;
@@ -412,7 +413,9 @@ static void deny_file(h2o_req_t *req, pypi_req_t *pr, const verdict_t *vd, int64
         if (have)
             alt = alternative(&fd);
     }
-    record(req, pr, "deny", vd->reason, vd->rule);
+    char f[PYPI_FILE_MAX + 16], detail[300];
+    snprintf(detail, sizeof(detail), "GET %s", file_name(pr, f, sizeof(f)));
+    http_record_denial(req, "pypi", pr->route.project, pr->version, vd, detail);
     denial_send(req, "pypi", pr->route.project, pr->version, vd, alt);
     if (have)
         filtered_free(&fd);
@@ -577,6 +580,42 @@ static void pypi_handle(h2o_req_t *req, const char *path, size_t plen)
     }
 }
 
+static int pypi_canonical_name(const char *in, char *out, size_t outlen)
+{
+    return pypi_normalize(in, strlen(in), out, outlen) == 0 ? 0 : -1;
+}
+
+/* a release's time is its newest file's: the one a window would hold longest */
+static int pypi_version_facts(const char *project, const char *version, version_facts_t *f)
+{
+    char key[PYPI_NAME_MAX + 8], err[300];
+    meta_rec_t m;
+    filtered_t fd;
+    f->published_at = f->first_seen = TIME_NONE;
+    snprintf(key, sizeof(key), "pypi:%s", project);
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    int have = filtered_load(project, &m, time_now_ms(), &fd, err, sizeof(err)) == 0;
+    meta_rec_free(&m);
+    if (!have)
+        return -1;
+    int found = 0;
+    for (size_t i = 0; i < fd.p.nfiles; i++) {
+        const pypi_file_t *pf = &fd.p.files[i];
+        if (pf->version == NULL || strcmp(pf->version, version) != 0)
+            continue;
+        found = 1;
+        const verdict_t *vd = &fd.verdicts[i];
+        if (vd->published_at != TIME_NONE && (f->published_at == TIME_NONE || vd->published_at > f->published_at))
+            f->published_at = vd->published_at;
+        if (vd->published_at == TIME_NONE && vd->since != TIME_NONE &&
+            (f->first_seen == TIME_NONE || vd->since > f->first_seen))
+            f->first_seen = vd->since;
+    }
+    filtered_free(&fd);
+    return found;
+}
+
 const ecosystem_t pypi_ecosystem = {
     .id = ECO_PYPI,
     .name = "pypi",
@@ -584,4 +623,6 @@ const ecosystem_t pypi_ecosystem = {
     .is_read_only_write = NULL,
     .package_of = pypi_package_of,
     .handle = pypi_handle,
+    .canonical_name = pypi_canonical_name,
+    .version_facts = pypi_version_facts,
 };

@@ -1,0 +1,933 @@
+// cordon reviewers' page: /-/admin/ (docs/admin-api.md).
+//
+// Plain ES2020, no framework, served under a strict CSP (no inline script or
+// style).  Everything the server returns is untrusted (package names,
+// comments, justifications, user agents): the DOM is built with
+// createElement and textContent only, never innerHTML.
+//
+// The token lives in sessionStorage (key cordon_token) and is sent as
+// "Authorization: Bearer" to /-/api/... on this origin only.
+//
+// Hash routes: #held (default), #decisions, #approvals, #ECO/PKG/VER (PKG and
+// VER may be percent-encoded; PKG may also contain raw slashes: first segment
+// is the ecosystem, the last one the version, everything between the package).
+
+'use strict';
+
+(() => {
+  const TOKEN_KEY = 'cordon_token';
+  const API = '/-/api';
+  const ECO_NAMES = { npm: 'npm', pypi: 'PyPI', maven: 'Maven' };
+
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    me: null,              // {name, role}
+    held: [],              // last GET /-/api/held
+    heldSort: { key: null, dir: 1 },
+    detail: null,          // {eco, pkg, ver}
+    detailSeq: 0,          // guards against out-of-order answers
+    decisions: { stack: [], before: null, next: null },
+  };
+
+  // ------------------------------------------------------------------ DOM
+
+  // el('td', {class: 'x', dataset: {key: 'v'}}, 'text', childNode, ...)
+  // Strings become text nodes; null/undefined/false children are skipped.
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    if (attrs) {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (v === null || v === undefined || v === false) continue;
+        if (k === 'class') e.className = v;
+        else if (k === 'dataset') Object.assign(e.dataset, v);
+        else if (k === 'text') e.textContent = String(v);
+        else if (k.startsWith('on') && typeof v === 'function') e.addEventListener(k.slice(2), v);
+        else e.setAttribute(k, v === true ? '' : String(v));
+      }
+    }
+    for (const c of children) {
+      if (c === null || c === undefined || c === false) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function show(node, on) {
+    node.hidden = !on;
+  }
+
+  // ------------------------------------------------------------------ status
+
+  let statusTimer = null;
+
+  // setStatus(text, kind): kind is 'ok', 'error' or 'info'.  Errors stay
+  // until dismissed or replaced; the rest fade after a while.
+  function setStatus(text, kind = 'info') {
+    const box = $('status');
+    $('status-text').textContent = text;
+    box.className = 'status status-' + kind;
+    box.dataset.kind = kind;
+    show(box, true);
+    if (statusTimer) clearTimeout(statusTimer);
+    statusTimer = kind === 'error' ? null : setTimeout(clearStatus, 12000);
+  }
+
+  function clearStatus() {
+    if (statusTimer) clearTimeout(statusTimer);
+    statusTimer = null;
+    show($('status'), false);
+    $('status-text').textContent = '';
+  }
+
+  // ------------------------------------------------------------------ time
+
+  function parseTime(iso) {
+    if (!iso) return null;
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? null : t;
+  }
+
+  function span(ms) {
+    const s = Math.round(Math.abs(ms) / 1000);
+    if (s < 60) return s + ' s';
+    const m = Math.round(s / 60);
+    if (m < 60) return m + ' min';
+    const h = s / 3600;
+    if (h < 48) return (h < 10 ? Math.round(h * 10) / 10 : Math.round(h)) + ' h';
+    const d = s / 86400;
+    return (d < 10 ? Math.round(d * 10) / 10 : Math.round(d)) + ' d';
+  }
+
+  function relative(iso) {
+    const t = parseTime(iso);
+    if (t === null) return '';
+    const diff = t - Date.now();
+    if (Math.abs(diff) < 5000) return 'now';
+    return diff < 0 ? span(diff) + ' ago' : 'in ' + span(diff);
+  }
+
+  function shortDate(iso) {
+    const t = parseTime(iso);
+    if (t === null) return String(iso);
+    const d = new Date(t);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+
+  // A <time> element: local date, relative age, exact ISO in the tooltip.
+  function timeEl(iso, opts = {}) {
+    if (!iso) return el('span', { class: 'muted' }, opts.none || '—');
+    const rel = relative(iso);
+    return el('time', { datetime: iso, title: iso },
+      opts.relativeFirst && rel ? rel : shortDate(iso),
+      rel && !opts.relativeFirst ? el('span', { class: 'rel' }, rel) : null);
+  }
+
+  // ------------------------------------------------------------------ API
+
+  class ApiError extends Error {
+    constructor(status, message, reason) {
+      super(message);
+      this.status = status;
+      this.reason = reason || '';
+    }
+  }
+
+  function token() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY) || '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    const t = token();
+    if (t) headers.Authorization = 'Bearer ' + t;
+    const init = { method, headers, cache: 'no-store', credentials: 'omit', redirect: 'error' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(API + path, init);
+    } catch (e) {
+      throw new ApiError(0, 'cannot reach cordon (' + (e && e.message ? e.message : 'network error') + ')', 'network');
+    }
+    let data = null;
+    const text = await res.text().catch(() => '');
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch (e) {
+        data = null;
+      }
+    }
+    if (!res.ok) {
+      let msg = data && typeof data.error === 'string' && data.error ? data.error : (res.statusText || 'request failed');
+      const reason = data && typeof data.reason === 'string' ? data.reason : '';
+      if (res.status === 429) {
+        const ra = res.headers.get('Retry-After');
+        if (ra) msg += ' (retry after ' + ra + ' s)';
+      }
+      const err = new ApiError(res.status, msg, reason);
+      if (res.status === 401 && state.me) {
+        // the token was revoked while the page was open
+        signOut('Your token is no longer accepted (401): sign in again.');
+      }
+      throw err;
+    }
+    if (data === null && text) throw new ApiError(res.status, 'the server answered something that is not JSON', 'bad_response');
+    return data || {};
+  }
+
+  function errText(e) {
+    if (e instanceof ApiError) {
+      if (e.status === 0) return e.message;
+      return 'HTTP ' + e.status + (e.reason ? ' ' + e.reason : '') + ': ' + e.message;
+    }
+    return String(e && e.message ? e.message : e);
+  }
+
+  const enc = encodeURIComponent;
+
+  function versionPath(eco, pkg, ver) {
+    return '/versions/' + enc(eco) + '/' + enc(pkg) + '/' + enc(ver);
+  }
+
+  function versionHash(eco, pkg, ver) {
+    return '#' + enc(eco) + '/' + enc(pkg) + '/' + enc(ver);
+  }
+
+  function qs(params) {
+    const parts = [];
+    for (const [k, v] of Object.entries(params)) {
+      if (v === null || v === undefined || v === '') continue;
+      parts.push(enc(k) + '=' + enc(String(v)));
+    }
+    return parts.length ? '?' + parts.join('&') : '';
+  }
+
+  // ------------------------------------------------------------------ small widgets
+
+  function ecoBadge(eco) {
+    return el('span', { class: 'eco-badge eco-' + (ECO_NAMES[eco] ? eco : 'other') }, ECO_NAMES[eco] || String(eco || '?'));
+  }
+
+  function reasonBadge(reason) {
+    const r = String(reason || 'unknown');
+    const known = ['quarantine', 'blocked', 'install_script', 'manifest_confusion', 'typosquat',
+      'missing_timestamp', 'denied', 'deny', 'snapshot', 'not_found', 'upstream_error', 'error'];
+    const cls = known.includes(r) ? r : 'other';
+    return el('span', { class: 'reason reason-' + cls }, r.replace(/_/g, ' '));
+  }
+
+  function decisionBadge(d) {
+    const v = String(d || '?');
+    return el('span', { class: 'decision decision-' + (['allow', 'deny', 'error'].includes(v) ? v : 'other') }, v);
+  }
+
+  function pkgLink(eco, pkg, ver) {
+    return el('a', { href: versionHash(eco, pkg, ver), class: 'pkg' }, String(pkg));
+  }
+
+  // A two-step button: first click arms it ("Confirm …"), second acts.
+  // No native confirm(): dialogs are reserved for nothing.
+  function confirmButton(label, confirmLabel, cls, action) {
+    let armed = false;
+    let timer = null;
+    const b = el('button', { type: 'button', class: 'btn btn-small ' + cls }, label);
+    b.addEventListener('click', async (ev) => {
+      ev.stopPropagation();
+      if (!armed) {
+        armed = true;
+        b.textContent = confirmLabel;
+        b.classList.add('armed');
+        timer = setTimeout(() => {
+          armed = false;
+          b.textContent = label;
+          b.classList.remove('armed');
+        }, 4000);
+        return;
+      }
+      clearTimeout(timer);
+      b.disabled = true;
+      try {
+        await action();
+      } finally {
+        b.disabled = false;
+        armed = false;
+        b.textContent = label;
+        b.classList.remove('armed');
+      }
+    });
+    return b;
+  }
+
+  function ruleStatus(rec, kind) {
+    if (rec.active) return el('span', { class: 'pill pill-ok' }, 'active');
+    if (kind === 'approval' && rec.revoked_at) {
+      return el('span', { class: 'pill pill-off', title: rec.revoked_at },
+        'revoked' + (rec.revoked_by ? ' by ' + rec.revoked_by : ''));
+    }
+    if (kind === 'block' && rec.removed_at) {
+      return el('span', { class: 'pill pill-off', title: rec.removed_at },
+        'lifted' + (rec.removed_by ? ' by ' + rec.removed_by : ''));
+    }
+    if (kind === 'approval' && rec.expires_at && (parseTime(rec.expires_at) || 0) <= Date.now()) {
+      return el('span', { class: 'pill pill-off', title: rec.expires_at }, 'expired');
+    }
+    return el('span', { class: 'pill pill-off' }, 'inactive');
+  }
+
+  async function revokeApproval(id) {
+    try {
+      await api('DELETE', '/approvals/' + enc(String(id)));
+      setStatus('Approval #' + id + ' revoked.', 'ok');
+    } catch (e) {
+      setStatus('Could not revoke approval #' + id + ': ' + errText(e), 'error');
+      return;
+    }
+    await refreshCurrent();
+  }
+
+  async function liftBlock(id) {
+    try {
+      await api('DELETE', '/blocks/' + enc(String(id)));
+      setStatus('Block #' + id + ' lifted.', 'ok');
+    } catch (e) {
+      setStatus('Could not lift block #' + id + ': ' + errText(e), 'error');
+      return;
+    }
+    await refreshCurrent();
+  }
+
+  // ------------------------------------------------------------------ sign in
+
+  function showSignedIn(on) {
+    show($('nav'), on);
+    show($('who'), on);
+  }
+
+  function signOut(message) {
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* storage unavailable */ }
+    state.me = null;
+    state.held = [];
+    showSignedIn(false);
+    clear($('held-body'));
+    clear($('decisions-body'));
+    clear($('approvals-body'));
+    clear($('blocks-body'));
+    showView('signin');
+    const msg = $('token-message');
+    if (message) {
+      msg.textContent = message;
+      show(msg, true);
+    } else {
+      show(msg, false);
+    }
+    $('token-input').value = '';
+    $('token-input').focus();
+  }
+
+  async function checkToken() {
+    try {
+      const me = await api('GET', '/whoami');
+      state.me = { name: String(me.name || '?'), role: String(me.role || '?') };
+    } catch (e) {
+      state.me = null;
+      let message;
+      if (e.status === 401) message = 'That token was not accepted (401). Check that you pasted it whole, and that it was not revoked.';
+      else message = 'Could not check the token: ' + errText(e);
+      signOut(message);
+      return false;
+    }
+    $('whoami-name').textContent = state.me.name;
+    $('whoami-role').textContent = state.me.role;
+    $('whoami-role').className = 'badge role-' + (['reviewer', 'auditor', 'ci'].includes(state.me.role) ? state.me.role : 'other');
+    showSignedIn(true);
+    show($('token-message'), false);
+    return true;
+  }
+
+  async function onTokenSubmit(ev) {
+    ev.preventDefault();
+    const t = $('token-input').value.trim();
+    if (!t) return;
+    try {
+      sessionStorage.setItem(TOKEN_KEY, t);
+    } catch (e) {
+      $('token-message').textContent = 'This browser refuses session storage; the page cannot keep the token.';
+      show($('token-message'), true);
+      return;
+    }
+    $('token-save').disabled = true;
+    try {
+      if (await checkToken()) {
+        $('token-input').value = '';
+        clearStatus();
+        await route();
+      }
+    } finally {
+      $('token-save').disabled = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ views
+
+  const VIEWS = ['signin', 'held', 'detail', 'approvals', 'decisions'];
+
+  function showView(name) {
+    for (const v of VIEWS) show($('view-' + v), v === name);
+    for (const a of document.querySelectorAll('#nav a')) {
+      const cur = a.dataset.view === name || (name === 'detail' && a.dataset.view === 'held');
+      if (cur) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+  }
+
+  function safeDecode(s) {
+    try {
+      return decodeURIComponent(s);
+    } catch (e) {
+      return s;
+    }
+  }
+
+  // parseHash('#npm/%40scope%2Fname/1.0.0') -> {view: 'detail', eco, pkg, ver}
+  function parseHash(hash) {
+    const h = (hash || '').replace(/^#/, '');
+    if (h === '' || h === 'held' || h === '/') return { view: 'held' };
+    if (h === 'decisions') return { view: 'decisions' };
+    if (h === 'approvals') return { view: 'approvals' };
+    const parts = h.split('/');
+    if (parts.length >= 3 && parts[0] && parts[parts.length - 1]) {
+      return {
+        view: 'detail',
+        eco: safeDecode(parts[0]),
+        pkg: safeDecode(parts.slice(1, -1).join('/')),
+        ver: safeDecode(parts[parts.length - 1]),
+      };
+    }
+    return { view: 'held', unknown: h };
+  }
+
+  async function route() {
+    if (!state.me) {
+      showView('signin');
+      return;
+    }
+    const r = parseHash(location.hash);
+    if (r.unknown) setStatus('Unknown address #' + r.unknown + ': showing the held queue.', 'info');
+    showView(r.view);
+    document.title = 'cordon · ' + ({ held: 'held', detail: r.pkg + '@' + r.ver, approvals: 'approvals & blocks', decisions: 'decisions' }[r.view]);
+    if (r.view === 'held') await loadHeld();
+    else if (r.view === 'detail') await loadDetail(r.eco, r.pkg, r.ver, true);
+    else if (r.view === 'approvals') await loadRules();
+    else if (r.view === 'decisions') await loadDecisions(null, true);
+  }
+
+  async function refreshCurrent() {
+    const r = parseHash(location.hash);
+    if (r.view === 'detail') await loadDetail(r.eco, r.pkg, r.ver, false);
+    else if (r.view === 'approvals') await loadRules();
+    else if (r.view === 'decisions') await loadDecisions(state.decisions.before, false);
+    else await loadHeld();
+  }
+
+  // ------------------------------------------------------------------ held
+
+  function heldSortValue(h, key) {
+    switch (key) {
+      case 'ecosystem': return String(h.ecosystem || '');
+      case 'package': return String(h.package || '').toLowerCase();
+      case 'reason': return String(h.reason || '');
+      // age: younger first when ascending; unknown publish times last
+      case 'age': { const t = parseTime(h.published_at); return t === null ? -Infinity : -t; }
+      case 'eligible': { const t = parseTime(h.eligible_at); return t === null ? Infinity : t; }
+      case 'requests': return Number(h.requests) || 0;
+      case 'reviews': return Array.isArray(h.review_requests) ? h.review_requests.length : 0;
+      default: return 0;
+    }
+  }
+
+  function sortedHeld() {
+    const rows = state.held.map((h, i) => ({ h, i }));
+    const { key, dir } = state.heldSort;
+    if (key) {
+      rows.sort((a, b) => {
+        const x = heldSortValue(a.h, key);
+        const y = heldSortValue(b.h, key);
+        if (x < y) return -dir;
+        if (x > y) return dir;
+        return a.i - b.i;   // stable: the server's order (newest hold first)
+      });
+    }
+    return rows.map((r) => r.h);
+  }
+
+  function renderHeld() {
+    const body = $('held-body');
+    clear(body);
+    const eco = $('held-filter-eco').value;
+    const text = $('held-filter-text').value.trim().toLowerCase();
+    let shown = 0;
+    for (const h of sortedHeld()) {
+      if (eco && h.ecosystem !== eco) continue;
+      if (text && !String(h.package || '').toLowerCase().includes(text)) continue;
+      shown++;
+      const ecoS = String(h.ecosystem || '');
+      const pkg = String(h.package || '');
+      const ver = String(h.version || '');
+      const reviews = Array.isArray(h.review_requests) ? h.review_requests.length : 0;
+      const tr = el('tr', { dataset: { key: ecoS + '/' + pkg + '/' + ver }, tabindex: '0' },
+        el('td', null, ecoBadge(ecoS)),
+        el('td', { class: 'cell-pkg' }, pkgLink(ecoS, pkg, ver)),
+        el('td', { class: 'mono' }, ver),
+        el('td', null, reasonBadge(h.reason)),
+        el('td', null, timeEl(h.published_at, { none: 'unknown' })),
+        el('td', null, timeEl(h.eligible_at, { none: 'not set' })),
+        el('td', { class: 'num' }, String(Number(h.requests) || 0)),
+        el('td', { class: 'num' }, reviews ? el('span', { class: 'pill pill-attn' }, String(reviews)) : '0'));
+      const open = () => { location.hash = versionHash(ecoS, pkg, ver); };
+      tr.addEventListener('click', (ev) => {
+        if (ev.target.closest('a')) return;   // the link navigates by itself
+        open();
+      });
+      tr.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' && ev.target === tr) open();
+      });
+      body.append(tr);
+    }
+    $('held-count').textContent = state.held.length ? String(state.held.length) : '';
+    const empty = $('held-empty');
+    empty.textContent = state.held.length ? 'No held version matches the filter.' : 'Nothing is held right now.';
+    show(empty, shown === 0);
+    for (const th of document.querySelectorAll('#held-table th[data-sort]')) {
+      const k = th.dataset.sort;
+      if (k === state.heldSort.key) th.setAttribute('aria-sort', state.heldSort.dir > 0 ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
+  }
+
+  async function loadHeld() {
+    try {
+      const d = await api('GET', '/held');
+      state.held = Array.isArray(d.held) ? d.held : [];
+    } catch (e) {
+      if (!state.me) return;
+      setStatus('Could not load the held queue: ' + errText(e), 'error');
+      state.held = [];
+    }
+    renderHeld();
+  }
+
+  function onHeldSort(ev) {
+    const th = ev.target.closest('th[data-sort]');
+    if (!th) return;
+    const k = th.dataset.sort;
+    if (state.heldSort.key === k) state.heldSort.dir = -state.heldSort.dir;
+    else state.heldSort = { key: k, dir: k === 'requests' || k === 'reviews' ? -1 : 1 };
+    renderHeld();
+  }
+
+  // ------------------------------------------------------------------ detail
+
+  function fact(dl, label, value) {
+    dl.append(el('dt', null, label), el('dd', null, value));
+  }
+
+  function findingNode(f) {
+    if (f === null || typeof f !== 'object') return el('li', { class: 'finding' }, String(f));
+    const sev = f.severity || f.level || '';
+    const kind = f.kind || f.type || f.id || f.rule || '';
+    const msg = f.message || f.detail || f.description || f.title || '';
+    const li = el('li', { class: 'finding' + (sev ? ' sev-' + String(sev).replace(/[^a-z]/gi, '').toLowerCase() : '') });
+    const head = el('div', { class: 'finding-head' });
+    if (sev) head.append(el('span', { class: 'pill pill-attn' }, String(sev)));
+    if (kind) head.append(el('strong', null, String(kind)));
+    if (head.childNodes.length) li.append(head);
+    if (msg) li.append(el('div', { class: 'finding-msg' }, typeof msg === 'string' ? msg : JSON.stringify(msg)));
+    const rest = {};
+    for (const [k, v] of Object.entries(f)) {
+      if (!['severity', 'level', 'kind', 'type', 'id', 'rule', 'message', 'detail', 'description', 'title'].includes(k)) rest[k] = v;
+    }
+    if (Object.keys(rest).length) li.append(el('pre', { class: 'finding-extra' }, JSON.stringify(rest, null, 2)));
+    if (!head.childNodes.length && !msg && !Object.keys(rest).length) li.append('(empty finding)');
+    return li;
+  }
+
+  function detailRuleRow(kind, rec) {
+    const scope = kind === 'block'
+      ? (rec.version === null || rec.version === undefined ? el('strong', null, 'whole package') : 'this version')
+      : 'this version' + (rec.expires_at ? ' (expires ' + relative(rec.expires_at) + ')' : '');
+    let action = null;
+    if (rec.active) {
+      action = kind === 'approval'
+        ? confirmButton('Revoke', 'Confirm revoke', 'btn-danger-quiet', () => revokeApproval(rec.id))
+        : confirmButton('Lift', 'Confirm lift', 'btn-danger-quiet', () => liftBlock(rec.id));
+    }
+    return el('tr', { dataset: { kind, id: String(rec.id) } },
+      el('td', null, el('span', { class: 'pill ' + (kind === 'approval' ? 'pill-ok' : 'pill-bad') }, kind + ' #' + rec.id)),
+      el('td', null, scope),
+      el('td', { class: 'comment' }, String(rec.comment || '')),
+      el('td', null, String(rec.by || '')),
+      el('td', null, timeEl(rec.created_at)),
+      el('td', null, ruleStatus(rec, kind)),
+      el('td', { class: 'actions' }, action));
+  }
+
+  function renderDetail(v) {
+    const held = v.held && typeof v.held === 'object' ? v.held : null;
+    const allowed = v.allowed === true;
+
+    const verdict = $('detail-verdict');
+    verdict.textContent = allowed ? 'allowed' : (v.reason === 'blocked' ? 'blocked' : 'held');
+    verdict.className = 'verdict ' + (allowed ? 'verdict-allowed' : v.reason === 'blocked' ? 'verdict-blocked' : 'verdict-held');
+    verdict.dataset.allowed = allowed ? 'true' : 'false';
+
+    const box = $('detail-error-box');
+    box.className = 'callout ' + (allowed ? 'callout-ok' : 'callout-bad');
+    $('detail-error-title').textContent = allowed ? 'Allowed' : v.reason === 'blocked' ? 'Why it is refused' : 'Why it is held';
+    const errLine = v.error || (held && held.error) || '';
+    $('detail-error').textContent = errLine || (allowed
+      ? 'This version is served to clients' + (v.reason ? ' (' + v.reason + ')' : '') + '.'
+      : 'Refused (' + (v.reason || 'unknown reason') + ').');
+
+    const dl = $('detail-facts');
+    clear(dl);
+    fact(dl, 'Ecosystem', ecoBadge(v.ecosystem));
+    fact(dl, 'Decision', allowed ? decisionBadge('allow') : decisionBadge('deny'));
+    fact(dl, 'Reason', reasonBadge(v.reason));
+    fact(dl, 'Policy', v.policy ? el('code', null, String(v.policy)) : el('span', { class: 'muted' }, '—'));
+    fact(dl, 'Published', timeEl(v.published_at, { none: 'unknown' }));
+    fact(dl, 'Eligible at', timeEl(v.eligible_at, { none: allowed ? '—' : 'not set' }));
+    fact(dl, 'Known upstream', v.known_upstream === false
+      ? el('span', { class: 'warn' }, 'no: cordon has not seen this version upstream')
+      : v.known_upstream === true ? 'yes' : '—');
+    if (held) {
+      fact(dl, 'First refused', timeEl(held.first_denied_at, { none: 'never' }));
+      fact(dl, 'Last refused', timeEl(held.last_denied_at, { none: 'never' }));
+      fact(dl, 'Refused requests', String(Number(held.requests) || 0));
+    }
+
+    const findings = held && Array.isArray(held.findings) ? held.findings : [];
+    const fl = $('detail-findings');
+    clear(fl);
+    for (const f of findings) fl.append(findingNode(f));
+    $('detail-findings-count').textContent = findings.length ? String(findings.length) : '';
+    show($('detail-findings-empty'), findings.length === 0);
+    $('detail-findings-empty').textContent = held ? 'No findings.' : 'No findings recorded (not in the held queue).';
+
+    const reviews = held && Array.isArray(held.review_requests) ? held.review_requests : [];
+    const rl = $('detail-reviews');
+    clear(rl);
+    for (const r of reviews) {
+      rl.append(el('li', { class: 'review', dataset: { id: String(r.id) } },
+        el('div', { class: 'review-meta' },
+          el('span', { class: 'muted' }, '#' + r.id), ' ',
+          timeEl(r.time), ' ',
+          r.client ? el('span', { class: 'mono muted' }, 'from ' + r.client) : null,
+          r.user_agent ? el('span', { class: 'muted ua' }, ' · ' + r.user_agent) : null),
+        el('blockquote', { class: 'justification' }, String(r.justification || ''))));
+    }
+    $('detail-reviews-count').textContent = reviews.length ? String(reviews.length) : '';
+    show($('detail-reviews-empty'), reviews.length === 0);
+
+    const clients = held && Array.isArray(held.clients) ? held.clients : [];
+    const cb = $('detail-clients');
+    clear(cb);
+    for (const c of clients) {
+      cb.append(el('tr', null,
+        el('td', { class: 'mono' }, String(c.address || '')),
+        el('td', { class: 'ua' }, String(c.user_agent || '')),
+        el('td', { class: 'num' }, String(Number(c.requests) || 0))));
+    }
+    show($('detail-clients-wrap'), clients.length > 0);
+    show($('detail-clients-empty'), clients.length === 0);
+
+    const rb = $('detail-rules');
+    clear(rb);
+    const approvals = Array.isArray(v.approvals) ? v.approvals : [];
+    const blocks = Array.isArray(v.blocks) ? v.blocks : [];
+    for (const b of blocks) rb.append(detailRuleRow('block', b));
+    for (const a of approvals) rb.append(detailRuleRow('approval', a));
+    show($('detail-rules-wrap'), approvals.length + blocks.length > 0);
+    show($('detail-rules-empty'), approvals.length + blocks.length === 0);
+
+    const note = $('detail-role-note');
+    if (state.me && state.me.role !== 'reviewer') {
+      note.textContent = 'You are signed in as ' + state.me.role + ': only reviewers may approve or block; the server will refuse it.';
+      show(note, true);
+    } else {
+      show(note, false);
+    }
+    show($('detail-body'), true);
+    show($('detail-loading'), false);
+  }
+
+  async function loadDetail(eco, pkg, ver, fresh) {
+    const seq = ++state.detailSeq;
+    state.detail = { eco, pkg, ver };
+    $('detail-eco').textContent = ECO_NAMES[eco] || eco;
+    $('detail-eco').className = 'eco eco-' + (ECO_NAMES[eco] ? eco : 'other');
+    $('detail-package').textContent = pkg;
+    $('detail-version').textContent = ver;
+    const view = $('view-detail');
+    view.dataset.key = eco + '/' + pkg + '/' + ver;
+    if (fresh) {
+      $('approve-comment').value = '';
+      $('approve-expiry').value = '';
+      $('block-comment').value = '';
+      $('block-scope-version').checked = true;
+      updateFormButtons();
+      show($('detail-body'), false);
+      $('detail-verdict').textContent = '';
+      $('detail-verdict').className = 'verdict';
+      const loading = $('detail-loading');
+      loading.textContent = 'Loading…';
+      show(loading, true);
+    }
+    let v;
+    try {
+      v = await api('GET', versionPath(eco, pkg, ver));
+    } catch (e) {
+      if (seq !== state.detailSeq || !state.me) return;
+      const loading = $('detail-loading');
+      loading.textContent = e.status === 404
+        ? 'cordon knows nothing about ' + pkg + '@' + ver + ' (' + eco + ').'
+        : 'Could not load this version: ' + errText(e);
+      show(loading, true);
+      show($('detail-body'), false);
+      if (e.status !== 404) setStatus('Could not load ' + pkg + '@' + ver + ': ' + errText(e), 'error');
+      return;
+    }
+    if (seq !== state.detailSeq) return;
+    renderDetail(v);
+  }
+
+  function updateFormButtons() {
+    $('approve-button').disabled = $('approve-comment').value.trim() === '';
+    $('block-button').disabled = $('block-comment').value.trim() === '';
+    $('block-button').textContent = $('block-scope-package').checked ? 'Block the whole package' : 'Block this version';
+  }
+
+  async function onApprove(ev) {
+    ev.preventDefault();
+    const d = state.detail;
+    const comment = $('approve-comment').value.trim();
+    if (!d || !comment) return;
+    const body = { ecosystem: d.eco, package: d.pkg, version: d.ver, comment };
+    const exp = $('approve-expiry').value;
+    if (exp) body.expires_in = exp;
+    const btn = $('approve-button');
+    btn.disabled = true;
+    let rec;
+    try {
+      rec = await api('POST', '/approvals', body);
+    } catch (e) {
+      setStatus('Approval refused: ' + errText(e), 'error');
+      updateFormButtons();
+      return;
+    }
+    let msg = 'Approved ' + d.pkg + '@' + d.ver + ' (approval #' + rec.id + (rec.expires_at ? ', expires ' + shortDate(rec.expires_at) : '') + ').';
+    if (rec.warning) msg += ' Warning: ' + rec.warning;
+    else if (rec.known_upstream === false) msg += ' Warning: cordon has never seen this version upstream.';
+    setStatus(msg, rec.warning || rec.known_upstream === false ? 'info' : 'ok');
+    $('approve-comment').value = '';
+    $('approve-expiry').value = '';
+    updateFormButtons();
+    await loadDetail(d.eco, d.pkg, d.ver, false);
+  }
+
+  async function onBlock(ev) {
+    ev.preventDefault();
+    const d = state.detail;
+    const comment = $('block-comment').value.trim();
+    if (!d || !comment) return;
+    const whole = $('block-scope-package').checked;
+    const body = { ecosystem: d.eco, package: d.pkg, comment };
+    if (!whole) body.version = d.ver;
+    const btn = $('block-button');
+    btn.disabled = true;
+    let rec;
+    try {
+      rec = await api('POST', '/blocks', body);
+    } catch (e) {
+      setStatus('Block refused: ' + errText(e), 'error');
+      updateFormButtons();
+      return;
+    }
+    setStatus('Blocked ' + (whole ? 'every version of ' + d.pkg : d.pkg + '@' + d.ver) + ' (block #' + rec.id + ').', 'ok');
+    $('block-comment').value = '';
+    $('block-scope-version').checked = true;
+    updateFormButtons();
+    await loadDetail(d.eco, d.pkg, d.ver, false);
+  }
+
+  // ------------------------------------------------------------------ approvals & blocks
+
+  async function loadRules() {
+    const all = $('rules-show-inactive').checked;
+    const [ar, br] = await Promise.allSettled([
+      api('GET', '/approvals' + (all ? '' : '?active=1')),
+      api('GET', '/blocks' + (all ? '' : '?active=1')),
+    ]);
+    if (!state.me) return;
+
+    const abody = $('approvals-body');
+    clear(abody);
+    let approvals = [];
+    if (ar.status === 'fulfilled') approvals = Array.isArray(ar.value.approvals) ? ar.value.approvals : [];
+    else setStatus('Could not load approvals: ' + errText(ar.reason), 'error');
+    if (!all) approvals = approvals.filter((a) => a.active !== false);
+    for (const a of approvals) {
+      abody.append(el('tr', { dataset: { kind: 'approval', id: String(a.id), key: a.ecosystem + '/' + a.package + '/' + a.version } },
+        el('td', { class: 'muted' }, String(a.id)),
+        el('td', null, ecoBadge(a.ecosystem), ' ', pkgLink(a.ecosystem, a.package, a.version), el('span', { class: 'at' }, '@'), el('span', { class: 'mono' }, String(a.version))),
+        el('td', { class: 'comment' }, String(a.comment || '')),
+        el('td', null, String(a.by || '')),
+        el('td', null, timeEl(a.created_at)),
+        el('td', null, a.expires_at ? timeEl(a.expires_at, { relativeFirst: true }) : el('span', { class: 'muted' }, 'never')),
+        el('td', null, ruleStatus(a, 'approval')),
+        el('td', { class: 'actions' }, a.active ? confirmButton('Revoke', 'Confirm revoke', 'btn-danger-quiet', () => revokeApproval(a.id)) : null)));
+    }
+    $('approvals-count').textContent = approvals.length ? String(approvals.length) : '';
+    show($('approvals-wrap'), approvals.length > 0);
+    show($('approvals-empty'), approvals.length === 0 && ar.status === 'fulfilled');
+    $('approvals-empty').textContent = all ? 'No approvals.' : 'No active approvals.';
+
+    const bbody = $('blocks-body');
+    clear(bbody);
+    let blocks = [];
+    if (br.status === 'fulfilled') blocks = Array.isArray(br.value.blocks) ? br.value.blocks : [];
+    else if (ar.status === 'fulfilled') setStatus('Could not load blocks: ' + errText(br.reason), 'error');
+    if (!all) blocks = blocks.filter((b) => b.active !== false);
+    for (const b of blocks) {
+      const whole = b.version === null || b.version === undefined;
+      bbody.append(el('tr', { dataset: { kind: 'block', id: String(b.id) } },
+        el('td', { class: 'muted' }, String(b.id)),
+        el('td', null, ecoBadge(b.ecosystem), ' ',
+          whole ? el('span', { class: 'pkg' }, String(b.package)) : pkgLink(b.ecosystem, b.package, b.version),
+          whole ? el('span', { class: 'pill pill-bad' }, 'all versions') : el('span', null, el('span', { class: 'at' }, '@'), el('span', { class: 'mono' }, String(b.version)))),
+        el('td', { class: 'comment' }, String(b.comment || '')),
+        el('td', null, String(b.by || '')),
+        el('td', null, timeEl(b.created_at)),
+        el('td', null, ruleStatus(b, 'block')),
+        el('td', { class: 'actions' }, b.active ? confirmButton('Lift', 'Confirm lift', 'btn-danger-quiet', () => liftBlock(b.id)) : null)));
+    }
+    $('blocks-count').textContent = blocks.length ? String(blocks.length) : '';
+    show($('blocks-wrap'), blocks.length > 0);
+    show($('blocks-empty'), blocks.length === 0 && br.status === 'fulfilled');
+    $('blocks-empty').textContent = all ? 'No blocks.' : 'No active blocks.';
+  }
+
+  // ------------------------------------------------------------------ decisions
+
+  function detailText(d) {
+    if (d === null || d === undefined || d === '') return '';
+    return typeof d === 'string' ? d : JSON.stringify(d);
+  }
+
+  // before: the paging cursor (null = newest).  fresh: reset the page stack.
+  async function loadDecisions(before, fresh) {
+    const ds = state.decisions;
+    if (fresh) ds.stack = [];
+    const q = qs({
+      limit: 100,
+      ecosystem: $('decisions-eco').value,
+      package: $('decisions-package').value.trim(),
+      decision: $('decisions-decision').value,
+      before,
+    });
+    let d;
+    try {
+      d = await api('GET', '/decisions' + q);
+    } catch (e) {
+      if (!state.me) return;
+      setStatus('Could not load decisions: ' + errText(e), 'error');
+      return;
+    }
+    ds.before = before;
+    ds.next = d.next_before === null || d.next_before === undefined ? null : d.next_before;
+    const body = $('decisions-body');
+    clear(body);
+    const recs = Array.isArray(d.decisions) ? d.decisions : [];
+    for (const r of recs) {
+      const hasVer = r.version !== null && r.version !== undefined && r.version !== '';
+      body.append(el('tr', { dataset: { seq: String(r.seq) } },
+        el('td', { class: 'nowrap' }, timeEl(r.time)),
+        el('td', null, decisionBadge(r.decision)),
+        el('td', null, ecoBadge(r.ecosystem), ' ', hasVer ? pkgLink(r.ecosystem, r.package, r.version) : el('span', { class: 'pkg' }, String(r.package || ''))),
+        el('td', { class: 'mono' }, hasVer ? String(r.version) : ''),
+        el('td', null, r.reason ? reasonBadge(r.reason) : ''),
+        el('td', { class: 'mono small' }, String(r.rule || '')),
+        el('td', { class: 'small', title: r.user_agent ? String(r.user_agent) : null }, String(r.client || '')),
+        el('td', { class: 'small detail-cell' }, detailText(r.detail))));
+    }
+    show($('decisions-empty'), recs.length === 0);
+    $('decisions-older').disabled = ds.next === null;
+    $('decisions-newest').disabled = before === null || before === undefined;
+  }
+
+  function onDecisionsOlder() {
+    const ds = state.decisions;
+    if (ds.next === null) return;
+    ds.stack.push(ds.before);
+    loadDecisions(ds.next, false);
+  }
+
+  // ------------------------------------------------------------------ start
+
+  function init() {
+    $('token-form').addEventListener('submit', onTokenSubmit);
+    $('sign-out').addEventListener('click', () => {
+      clearStatus();
+      signOut('Signed out. The token was removed from this tab.');
+    });
+    $('status-close').addEventListener('click', clearStatus);
+
+    $('held-table').querySelector('thead').addEventListener('click', onHeldSort);
+    $('held-filter-eco').addEventListener('change', renderHeld);
+    $('held-filter-text').addEventListener('input', renderHeld);
+    $('held-refresh').addEventListener('click', loadHeld);
+
+    for (const id of ['approve-comment', 'block-comment']) $(id).addEventListener('input', updateFormButtons);
+    for (const id of ['block-scope-version', 'block-scope-package']) $(id).addEventListener('change', updateFormButtons);
+    $('approve-form').addEventListener('submit', onApprove);
+    $('block-form').addEventListener('submit', onBlock);
+
+    $('rules-show-inactive').addEventListener('change', loadRules);
+    $('rules-refresh').addEventListener('click', loadRules);
+
+    $('decisions-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      loadDecisions(null, true);
+    });
+    $('decisions-older').addEventListener('click', onDecisionsOlder);
+    $('decisions-newest').addEventListener('click', () => loadDecisions(null, true));
+
+    window.addEventListener('hashchange', () => {
+      clearStatus();
+      route();
+    });
+
+    if (token()) {
+      checkToken().then((ok) => { if (ok) route(); });
+    } else {
+      signOut(null);
+    }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

@@ -1,0 +1,17 @@
+/* admin_api: the reviewers' JSON API under /-/api/ (docs/admin-api.md):
+ * bearer-token authentication with roles, the held queue, approvals,
+ * blocks, the decision log and audit chain, review requests; and the
+ * Prometheus metrics at /-/metrics. */
+#ifndef CORDON_ADMIN_API_H
+#define CORDON_ADMIN_API_H
+
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+
+/* path is what follows "/-/api/" (query removed, still percent-encoded) */
+void admin_api_handle(h2o_req_t *req, const char *path, size_t plen);
+void admin_metrics_handle(h2o_req_t *req);
+
+#define ADMIN_JSON_BODY_MAX (64 * 1024)
+
+#endif
