@@ -1,0 +1,351 @@
+/* unit tests: the reviewers' side on a real store in a temporary data
+ * directory — the audit chain (append, verify, tampering caught), tokens
+ * (hash only, constant-time check, revocation), approvals and blocks (in
+ * force, expiry, revocation, precedence inside policy_decide), the held
+ * queue fed by refusals. */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache/store.h"
+#include "common/buf.h"
+#include "common/timeutil.h"
+#include "server/approvals.h"
+#include "server/audit.h"
+#include "server/config.h"
+#include "server/decision_log.h"
+#include "server/held.h"
+#include "server/policy.h"
+#include "server/tokens.h"
+#include "tests/unit/test.h"
+
+#define DAY (86400LL * 1000)
+static char g_dir[256];
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(p);
+}
+
+static int append_txn(MDB_txn *txn, void *arg)
+{
+    const char *members = arg;
+    return audit_append(txn, "test", time_now_ms(), members, strlen(members), NULL);
+}
+
+static void append(const char *members)
+{
+    char err[300];
+    CHECK_INT_EQ(store_write(append_txn, (void *)members, err, sizeof(err)), STORE_OK);
+}
+
+typedef struct poke {
+    uint64_t seq;
+    const char *from, *to;
+    int del;
+} poke_t;
+
+/* what an attacker with write access to the LMDB file does */
+static int poke_txn(MDB_txn *txn, void *arg)
+{
+    poke_t *p = arg;
+    unsigned char key[8];
+    audit_u64_key(p->seq, key);
+    MDB_val k = {8, key}, v;
+    int rc = mdb_get(txn, store_dbi(DB_DECISIONS), &k, &v);
+    if (rc)
+        return rc;
+    if (p->del)
+        return mdb_del(txn, store_dbi(DB_DECISIONS), &k, NULL);
+    char *s = strndup(v.mv_data, v.mv_size);
+    char *at = strstr(s, p->from);
+    if (at == NULL) {
+        free(s);
+        return MDB_NOTFOUND;
+    }
+    buf_t b;
+    buf_init(&b);
+    buf_append(&b, s, (size_t)(at - s));
+    buf_puts(&b, p->to);
+    buf_puts(&b, at + strlen(p->from));
+    MDB_val nv = {b.len, b.data};
+    rc = mdb_put(txn, store_dbi(DB_DECISIONS), &k, &nv, 0);
+    buf_free(&b);
+    free(s);
+    return rc;
+}
+
+static void poke(uint64_t seq, const char *from, const char *to, int del)
+{
+    char err[300];
+    poke_t p = {seq, from, to, del};
+    CHECK_INT_EQ(store_write(poke_txn, &p, err, sizeof(err)), STORE_OK);
+}
+
+TEST(audit_chain_intact_then_tampered)
+{
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+    CHECK_INT_EQ((long)r.records, 0);
+    append("\"what\":\"one\"");
+    append("\"what\":\"two\"");
+    append("\"what\":\"three\"");
+    append("\"what\":\"four\"");
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+    CHECK_INT_EQ((long)r.records, 4);
+
+    /* an edit in the middle: the next record's prev no longer matches */
+    poke(2, "two", "TWO", 0);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK_INT_EQ((long)r.broken_at, 2);
+    CHECK(strstr(r.error, "record 3 does not follow from record 2") != NULL);
+    poke(2, "TWO", "two", 0);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+
+    /* the last record has no successor: the head beside the chain catches it */
+    poke(4, "four", "FOUR", 0);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK_INT_EQ((long)r.broken_at, 4);
+    poke(4, "FOUR", "four", 0);
+
+    /* a record removed from the middle */
+    poke(3, NULL, NULL, 1);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK_INT_EQ((long)r.broken_at, 3);
+    CHECK(strstr(r.error, "missing") != NULL);
+}
+
+TEST(audit_appends_continue_a_chain_another_process_wrote)
+{
+    /* a fresh directory: the chain head is read inside each write, so two
+     * writers (the server and the token CLI) never fork the chain */
+    audit_report_t r;
+    append("\"n\":1");
+    append("\"n\":2");
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+}
+
+TEST(tokens_hash_only_and_roles)
+{
+    char tok[TOKEN_LEN + 1], tok2[TOKEN_LEN + 1], err[300], name[TOKEN_NAME_MAX + 1];
+    CHECK_INT_EQ(tokens_add("alice", ROLE_REVIEWER, tok, err, sizeof(err)), 0);
+    CHECK_INT_EQ((long)strlen(tok), TOKEN_LEN);
+    CHECK(strncmp(tok, "cordon_", 7) == 0);
+    CHECK_INT_EQ(tokens_add("alice", ROLE_AUDITOR, tok2, err, sizeof(err)), 1);
+    CHECK_INT_EQ(tokens_add("bad name", ROLE_AUDITOR, tok2, err, sizeof(err)), -1);
+    CHECK_INT_EQ(tokens_add("carol", ROLE_NONE, tok2, err, sizeof(err)), -1);
+    CHECK_INT_EQ(tokens_add("bob", ROLE_AUDITOR, tok2, err, sizeof(err)), 0);
+    CHECK(strcmp(tok, tok2) != 0);
+
+    CHECK_INT_EQ(tokens_authenticate(tok, strlen(tok), name), ROLE_REVIEWER);
+    CHECK_STR_EQ(name, "alice");
+    CHECK_INT_EQ(tokens_authenticate(tok2, strlen(tok2), name), ROLE_AUDITOR);
+    CHECK_STR_EQ(name, "bob");
+    CHECK_INT_EQ(tokens_authenticate(tok, strlen(tok) - 1, name), ROLE_NONE);
+    CHECK_INT_EQ(tokens_authenticate("", 0, name), ROLE_NONE);
+
+    /* the store never holds the token itself */
+    void *val;
+    size_t vlen;
+    CHECK_INT_EQ(store_get_copy(DB_TOKENS, "alice", 5, &val, &vlen), STORE_OK);
+    CHECK(memmem(val, vlen, tok, strlen(tok)) == NULL);
+    CHECK(memmem(val, vlen, tok + 7, 20) == NULL);
+    free(val);
+
+    CHECK_INT_EQ(tokens_revoke("alice", err, sizeof(err)), 0);
+    CHECK_INT_EQ(tokens_revoke("alice", err, sizeof(err)), 1);
+    CHECK_INT_EQ(tokens_authenticate(tok, strlen(tok), name), ROLE_NONE);
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+}
+
+static config_t g_cfg;
+
+static verdict_t decide(eco_id_t eco, const char *pkg, const char *ver, int64_t published, int64_t now)
+{
+    verdict_t v;
+    version_facts_t f = {.published_at = published, .first_seen = TIME_NONE};
+    policy_decide(&g_cfg, eco, pkg, ver, &f, now, &v);
+    return v;
+}
+
+static uint64_t add(review_kind_t kind, eco_id_t eco, const char *pkg, const char *ver, int64_t expires_at)
+{
+    review_t r = {.kind = kind, .eco = eco, .expires_at = expires_at};
+    r.package = strdup(pkg);
+    r.version = strdup(ver);
+    r.comment = strdup("checked");
+    r.by = strdup("alice");
+    r.ended_by = strdup("");
+    char err[300];
+    CHECK_INT_EQ(approvals_add(&r, err, sizeof(err)), 0);
+    uint64_t id = r.id;
+    review_free(&r);
+    return id;
+}
+
+TEST(approvals_and_blocks_in_policy)
+{
+    const char *yaml = "quarantine:\n"
+                       "  min_age: 7d\n"
+                       "  rules:\n"
+                       "    - { match: \"npm:evil\", deny: true }\n";
+    char err[300];
+    CHECK_INT_EQ(config_load_string(&g_cfg, "t.yaml", yaml, strlen(yaml), err, sizeof(err)), 0);
+    int64_t now = time_now_ms(), young = now - DAY;
+    char fp0[34], fp1[34];
+    policy_document_fp(&g_cfg, ECO_NPM, "left-pad", fp0);
+
+    CHECK(!decide(ECO_NPM, "left-pad", "1.4.0", young, now).allow);
+    uint64_t a = add(REVIEW_APPROVAL, ECO_NPM, "left-pad", "1.4.0", now + 3600000);
+    verdict_t v = decide(ECO_NPM, "left-pad", "1.4.0", young, now);
+    CHECK(v.allow);
+    CHECK_INT_EQ((long)v.review_id, (long)a);
+    CHECK(v.valid_until == now + 3600000); /* documents rendered now expire with it */
+    CHECK(strstr(v.rule, "approved by reviewer alice") != NULL);
+    policy_document_fp(&g_cfg, ECO_NPM, "left-pad", fp1);
+    CHECK(strcmp(fp0, fp1) != 0);
+    /* an exact version: its neighbours stay held */
+    CHECK(!decide(ECO_NPM, "left-pad", "1.4.1", young, now).allow);
+    /* after expiry the window decides again */
+    CHECK(!decide(ECO_NPM, "left-pad", "1.4.0", young, now + 3600000).allow);
+
+    /* a block of the whole package beats the approval, and old versions too */
+    uint64_t b = add(REVIEW_BLOCK, ECO_NPM, "left-pad", "", TIME_NONE);
+    v = decide(ECO_NPM, "left-pad", "1.4.0", young, now);
+    CHECK(!v.allow);
+    CHECK_STR_EQ(v.reason, "blocked");
+    CHECK(strstr(v.rule, "blocked by reviewer alice") != NULL);
+    CHECK(!decide(ECO_NPM, "left-pad", "1.0.0", now - 400 * DAY, now).allow);
+    review_t ended;
+    CHECK_INT_EQ(approvals_end(b, REVIEW_BLOCK, "bob", &ended, err, sizeof(err)), 0);
+    CHECK_STR_EQ(ended.ended_by, "bob");
+    review_free(&ended);
+    CHECK_INT_EQ(approvals_end(b, REVIEW_BLOCK, "bob", &ended, err, sizeof(err)), 409);
+    review_free(&ended);
+    CHECK_INT_EQ(approvals_end(b, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), 404);
+    review_free(&ended);
+    CHECK_INT_EQ(approvals_end(9999, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), 404);
+    review_free(&ended);
+    CHECK(decide(ECO_NPM, "left-pad", "1.0.0", now - 400 * DAY, now).allow);
+    CHECK(decide(ECO_NPM, "left-pad", "1.4.0", young, now).allow);
+
+    /* revoking the approval: held again at once */
+    CHECK_INT_EQ(approvals_end(a, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), 0);
+    review_free(&ended);
+    CHECK(!decide(ECO_NPM, "left-pad", "1.4.0", young, now).allow);
+
+    /* a configured deny rule is not overridden by an approval */
+    add(REVIEW_APPROVAL, ECO_NPM, "evil", "1.0.0", TIME_NONE);
+    v = decide(ECO_NPM, "evil", "1.0.0", now - 400 * DAY, now);
+    CHECK(!v.allow);
+    CHECK(strstr(v.rule, "rule npm:evil deny") != NULL);
+
+    /* an approval admits a Maven SNAPSHOT and a version with no time */
+    CHECK(!decide(ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", TIME_NONE, now).allow);
+    add(REVIEW_APPROVAL, ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", TIME_NONE);
+    CHECK(decide(ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", TIME_NONE, now).allow);
+
+    /* ecosystems are separate */
+    CHECK(!decide(ECO_PYPI, "org.example:lib", "1.0-SNAPSHOT", young, now).allow);
+
+    /* the lists: newest first, filters, active only */
+    review_t *v2;
+    size_t n;
+    CHECK_INT_EQ(approvals_list(REVIEW_APPROVAL, 0, -1, NULL, NULL, now, &v2, &n), 0);
+    CHECK_INT_EQ((long)n, 3);
+    CHECK(n == 3 && v2[0].id > v2[2].id);
+    reviews_free(v2, n);
+    CHECK_INT_EQ(approvals_list(REVIEW_APPROVAL, 1, ECO_NPM, NULL, NULL, now, &v2, &n), 0);
+    CHECK_INT_EQ((long)n, 1); /* left-pad's was revoked; evil's stands */
+    reviews_free(v2, n);
+
+    /* everything above is in the chain, which is intact */
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+    /* a restart reads the same set back */
+    approvals_unload();
+    CHECK(!decide(ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", TIME_NONE, now).allow);
+    CHECK_INT_EQ(approvals_load(), 0);
+    CHECK(decide(ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", TIME_NONE, now).allow);
+}
+
+TEST(held_queue_counts_refusals)
+{
+    int64_t now = time_now_ms();
+    decision_t d;
+    memset(&d, 0, sizeof(d));
+    d.time_ms = now;
+    DECISION_SET(&d, client, "10.0.0.1");
+    DECISION_SET(&d, user_agent, "npm/10");
+    DECISION_SET(&d, ecosystem, "npm");
+    DECISION_SET(&d, package, "fresh");
+    DECISION_SET(&d, version, "2.0.0");
+    DECISION_SET(&d, decision, "deny");
+    DECISION_SET(&d, reason, "quarantine");
+    DECISION_SET(&d, rule, "default min_age 7d");
+    d.published_at = d.since = now - DAY;
+    CHECK_INT_EQ(decision_log_start(), 0);
+    decision_log_append(&d);
+    decision_log_append(&d);
+    DECISION_SET(&d, client, "10.0.0.2");
+    decision_log_append(&d);
+    decision_log_flush();
+    buf_t b;
+    buf_init(&b);
+    CHECK_INT_EQ(held_list_json(&g_cfg, now, -1, NULL, HELD_SORT_REQUESTS, &b), 0);
+    const char *s = buf_cstr(&b);
+    CHECK(strstr(s, "\"package\":\"fresh\",\"version\":\"2.0.0\",\"reason\":\"quarantine\"") != NULL);
+    CHECK(strstr(s, "\"requests\":3") != NULL);
+    CHECK(strstr(s, "{\"address\":\"10.0.0.1\",\"user_agent\":\"npm/10\",\"requests\":2}") != NULL);
+    CHECK_INT_EQ((long)held_count(&g_cfg, now), 1);
+    /* when the window has passed it leaves the queue */
+    CHECK_INT_EQ((long)held_count(&g_cfg, now + 7 * DAY), 0);
+    buf_free(&b);
+    decision_log_stop();
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+}
+
+static void fresh_store(const char *sub)
+{
+    char dir[300], err[300];
+    store_close();
+    snprintf(dir, sizeof(dir), "%s/%s", g_dir, sub);
+    CHECK_INT_EQ(store_open(dir, 1 << 20, 0, err, sizeof(err)), 0);
+}
+
+int main(void)
+{
+    snprintf(g_dir, sizeof(g_dir), "/tmp/cordon-test-reviews-XXXXXX");
+    if (mkdtemp(g_dir) == NULL) {
+        perror("mkdtemp");
+        return 1;
+    }
+    fresh_store("a");
+    RUN(audit_chain_intact_then_tampered);
+    fresh_store("b");
+    RUN(audit_appends_continue_a_chain_another_process_wrote);
+    RUN(tokens_hash_only_and_roles);
+    fresh_store("c");
+    CHECK_INT_EQ(approvals_load(), 0);
+    RUN(approvals_and_blocks_in_policy);
+    RUN(held_queue_counts_refusals);
+    approvals_unload();
+    config_free(&g_cfg);
+    store_close();
+    nftw(g_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    return test_report();
+}
