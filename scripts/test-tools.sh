@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # scripts/test-tools.sh [BUILD_DIR]
 #
-# Installs the pinned npm clients the integration tests drive besides npm
-# itself — pnpm and yarn berry — into BUILD_DIR/tools (default: build/tools):
+# Installs the pinned npm packages the integration tests drive besides npm
+# itself — pnpm and yarn berry, and playwright-core for the admin page's
+# browser test (it drives Debian's chromium; it downloads no browser) — into
+# BUILD_DIR/tools (default: build/tools):
 #
 #   BUILD_DIR/tools/node_modules/.bin/pnpm
 #   node BUILD_DIR/tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js
+#   BUILD_DIR/tools/node_modules/playwright-core   (import from a .mjs by path)
 #
 # This is an install step like apt-get: it uses this machine's npm with the
 # registry npm is configured for.  The tests themselves talk only to loopback.
@@ -16,6 +19,7 @@ set -euo pipefail
 
 PNPM_VERSION=9.15.9
 YARN_VERSION=4.9.1
+PLAYWRIGHT_VERSION=1.65.1
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build}
@@ -34,6 +38,7 @@ installed_version() {
 have_all() {
     [[ $(installed_version pnpm) == "$PNPM_VERSION" ]] &&
         [[ $(installed_version @yarnpkg/cli-dist) == "$YARN_VERSION" ]] &&
+        [[ $(installed_version playwright-core) == "$PLAYWRIGHT_VERSION" ]] &&
         [[ -x $tools/node_modules/.bin/pnpm ]] &&
         [[ -f $tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js ]]
 }
@@ -51,13 +56,16 @@ if [[ ! -f $tools/package.json ]]; then
     printf '{"name": "cordon-test-tools", "version": "0.0.0", "private": true}\n' >"$tools/package.json"
 fi
 
-echo "test-tools: installing pnpm@$PNPM_VERSION and @yarnpkg/cli-dist@$YARN_VERSION into $tools" >&2
-timeout -k 10 600 npm install --prefix "$tools" --no-audit --no-fund --no-update-notifier \
-    --save-exact --loglevel=error \
-    "pnpm@$PNPM_VERSION" "@yarnpkg/cli-dist@$YARN_VERSION" >&2
+echo "test-tools: installing pnpm@$PNPM_VERSION, @yarnpkg/cli-dist@$YARN_VERSION and playwright-core@$PLAYWRIGHT_VERSION into $tools" >&2
+# PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: the browser test uses Debian's chromium
+# (scripts/deps.sh --test), never a downloaded one.
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout -k 10 600 npm install --prefix "$tools" \
+    --no-audit --no-fund --no-update-notifier --save-exact --loglevel=error \
+    "pnpm@$PNPM_VERSION" "@yarnpkg/cli-dist@$YARN_VERSION" \
+    "playwright-core@$PLAYWRIGHT_VERSION" >&2
 
 if ! have_all; then
     echo "test-tools: installation finished but the pinned versions are not in $tools/node_modules" >&2
     exit 1
 fi
-echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version)" >&2
+echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), playwright-core $(installed_version playwright-core)" >&2
