@@ -2,6 +2,7 @@
  * the two JSON metacharacters are escaped; '<' '>' '&' too, so a document is
  * safe to embed in HTML as well. */
 #include "common/json.h"
+#include "common/timeutil.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -67,4 +68,20 @@ void json_kv_raw(buf_t *b, int *first, const char *k, const char *raw, size_t n)
 {
     key(b, first, k);
     buf_append(b, raw, n);
+}
+
+void json_kv_time(buf_t *b, int *first, const char *key, int64_t ms)
+{
+    if (ms == TIME_NONE) {
+        json_kv_raw(b, first, key, "null", 4);
+        return;
+    }
+    char s[40];
+    time_format_iso8601(ms, s, sizeof(s), 0);
+    json_kv_str(b, first, key, s);
+}
+
+void json_kv_bool(buf_t *b, int *first, const char *key, int value)
+{
+    json_kv_raw(b, first, key, value ? "true" : "false", value ? 4 : 5);
 }

@@ -457,7 +457,7 @@ static void add_review(h2o_req_t *req, const caller_t *c, review_kind_t kind)
         b.len--;
         int first = 0;
         if (kind == REVIEW_APPROVAL) {
-            json_kv_raw(&b, &first, "known_upstream", known ? "true" : "false", known ? 4 : 5);
+            json_kv_bool(&b, &first, "known_upstream", known);
             if (!known)
                 json_kv_str(&b, &first, "warning",
                             "cordon has not seen this version upstream (yet): the approval is stored and will admit "
@@ -675,7 +675,7 @@ static void audit_verify_call(h2o_req_t *req)
     buf_init(&b);
     int first = 1;
     buf_putc(&b, '{');
-    json_kv_raw(&b, &first, "ok", r.ok ? "true" : "false", r.ok ? 4 : 5);
+    json_kv_bool(&b, &first, "ok", r.ok);
     json_kv_int(&b, &first, "records", (int64_t)r.records);
     if (r.ok) {
         json_kv_str(&b, &first, "head", r.head);

@@ -110,17 +110,6 @@ static int decode(uint64_t id, const void *p, size_t n, review_t *r)
 
 static const char *kind_name(review_kind_t k) { return k == REVIEW_APPROVAL ? "approval" : "block"; }
 
-static void kv_time(buf_t *b, int *first, const char *key, int64_t t)
-{
-    if (t == TIME_NONE) {
-        json_kv_raw(b, first, key, "null", 4);
-        return;
-    }
-    char s[40];
-    time_format_iso8601(t, s, sizeof(s), 0);
-    json_kv_str(b, first, key, s);
-}
-
 static void kv_str_or_null(buf_t *b, int *first, const char *key, const char *s)
 {
     if (s && *s)
@@ -139,9 +128,9 @@ static void members(const review_t *r, buf_t *b, int *first)
     kv_str_or_null(b, first, "version", r->version);
     json_kv_str(b, first, "comment", r->comment);
     json_kv_str(b, first, "by", r->by);
-    kv_time(b, first, "created_at", r->created_at);
+    json_kv_time(b, first, "created_at", r->created_at);
     if (r->kind == REVIEW_APPROVAL)
-        kv_time(b, first, "expires_at", r->expires_at);
+        json_kv_time(b, first, "expires_at", r->expires_at);
 }
 
 void review_json(const review_t *r, int64_t now, buf_t *out)
@@ -153,9 +142,9 @@ void review_json(const review_t *r, int64_t now, buf_t *out)
     char k1[24], k2[24];
     snprintf(k1, sizeof(k1), "%s_at", ended);
     snprintf(k2, sizeof(k2), "%s_by", ended);
-    kv_time(out, &first, k1, r->ended_at);
+    json_kv_time(out, &first, k1, r->ended_at);
     kv_str_or_null(out, &first, k2, r->ended_by);
-    json_kv_raw(out, &first, "active", review_active(r, now) ? "true" : "false", review_active(r, now) ? 4 : 5);
+    json_kv_bool(out, &first, "active", review_active(r, now));
     json_kv_int(out, &first, "audit_seq", (int64_t)r->audit_seq);
     buf_putc(out, '}');
 }

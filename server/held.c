@@ -233,17 +233,6 @@ static void requests_free(request_rec_t *v, size_t n)
     free(v);
 }
 
-static void kv_time(buf_t *b, int *first, const char *key, int64_t t)
-{
-    if (t == TIME_NONE) {
-        json_kv_raw(b, first, key, "null", 4);
-        return;
-    }
-    char s[40];
-    time_format_iso8601(t, s, sizeof(s), 0);
-    json_kv_str(b, first, key, s);
-}
-
 static void request_json(const request_rec_t *q, const char *public_url, buf_t *b)
 {
     int first = 1;
@@ -255,7 +244,7 @@ static void request_json(const request_rec_t *q, const char *public_url, buf_t *
     json_kv_str(b, &first, "justification", q->justification);
     json_kv_str(b, &first, "client", q->client);
     json_kv_str(b, &first, "user_agent", q->ua);
-    kv_time(b, &first, "time", q->time);
+    json_kv_time(b, &first, "time", q->time);
     if (public_url) {
         buf_t url;
         buf_init(&url);
@@ -563,10 +552,10 @@ static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *req
     denial_error_line(e->package, e->version, &e->vd, NULL, &line);
     json_kv_str(b, &first, "error", buf_cstr(&line));
     buf_free(&line);
-    kv_time(b, &first, "published_at", e->vd.published_at);
-    kv_time(b, &first, "eligible_at", e->vd.eligible_at);
-    kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
-    kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
+    json_kv_time(b, &first, "published_at", e->vd.published_at);
+    json_kv_time(b, &first, "eligible_at", e->vd.eligible_at);
+    json_kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
+    json_kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
     json_kv_int(b, &first, "requests", e->have_rec ? e->rec.count : 0);
     json_kv_raw(b, &first, "clients", "[", 1);
     if (e->have_rec) {
@@ -593,7 +582,7 @@ static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *req
         int f2 = 1;
         buf_putc(b, '{');
         json_kv_int(b, &f2, "id", (int64_t)q->id);
-        kv_time(b, &f2, "time", q->time);
+        json_kv_time(b, &f2, "time", q->time);
         json_kv_str(b, &f2, "justification", q->justification);
         json_kv_str(b, &f2, "client", q->client);
         buf_putc(b, '}');
@@ -684,11 +673,11 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
     json_kv_str(out, &first, "ecosystem", eco_name(eco));
     json_kv_str(out, &first, "package", package);
     json_kv_str(out, &first, "version", version);
-    json_kv_raw(out, &first, "allowed", e.vd.allow ? "true" : "false", e.vd.allow ? 4 : 5);
+    json_kv_bool(out, &first, "allowed", e.vd.allow);
     json_kv_str(out, &first, "reason", e.vd.reason);
     json_kv_str(out, &first, "policy", e.vd.rule);
-    kv_time(out, &first, "published_at", e.vd.published_at);
-    kv_time(out, &first, "eligible_at", e.vd.eligible_at);
+    json_kv_time(out, &first, "published_at", e.vd.published_at);
+    json_kv_time(out, &first, "eligible_at", e.vd.eligible_at);
     if (!e.vd.allow) {
         buf_t line;
         buf_init(&line);
@@ -698,7 +687,7 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
     } else {
         json_kv_raw(out, &first, "error", "null", 4);
     }
-    json_kv_raw(out, &first, "known_upstream", *known ? "true" : "false", *known ? 4 : 5);
+    json_kv_bool(out, &first, "known_upstream", *known);
     json_kv_raw(out, &first, "held", "", 0);
     if (e.vd.allow) {
         buf_puts(out, "null");
