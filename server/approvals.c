@@ -377,6 +377,7 @@ static int end_txn(MDB_txn *txn, void *arg)
         return 0;
     }
     op->out->ended_at = time_now_ms();
+    free(op->out->ended_by);
     op->out->ended_by = strdup(op->by ? op->by : "");
     buf_t b;
     buf_init(&b);
