@@ -377,6 +377,7 @@ int review_rate_check(const char *client, int per_hour, int64_t now)
 typedef struct entry {
     eco_id_t eco;
     char *package, *version;
+    int facts;    /* 1 known (a refusal's or the cached metadata's), 0 not listed upstream, -1 no metadata */
     int have_rec;
     held_rec_t rec;
     verdict_t vd;
@@ -500,7 +501,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     for (size_t i = 0; i < *n; i++) {
         entry_t *e = &(*out)[i];
         version_facts_t f;
-        facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f);
+        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f);
         policy_decide(cfg, e->eco, e->package, e->version, &f, now, &e->vd);
         if (e->vd.allow) {
             entry_free(e);
@@ -538,6 +539,44 @@ static int client_cmp(const void *a, const void *b)
     return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
 }
 
+/* The verdict as people read it. Without facts (nobody fetched the
+ * package through cordon yet, or upstream does not list the version) the
+ * window's dates would be invented, so the entry says what is unknown. */
+static void verdict_members(const entry_t *e, buf_t *b, int *first)
+{
+    int unknown = e->facts != 1 && !e->vd.allow && e->vd.review_id == 0 && strcmp(e->vd.reason, "blocked") != 0;
+    buf_t line;
+    buf_init(&line);
+    if (!unknown) {
+        json_kv_str(b, first, "reason", e->vd.reason);
+        json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->vd.allow)
+            json_kv_raw(b, first, "error", "null", 4);
+        else
+            denial_error_line(e->package, e->version, &e->vd, NULL, &line);
+        json_kv_time(b, first, "published_at", e->vd.published_at);
+        json_kv_time(b, first, "eligible_at", e->vd.eligible_at);
+    } else {
+        json_kv_str(b, first, "reason", "unknown");
+        json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->facts == 0)
+            buf_printf(&line,
+                       "%s@%s is not listed upstream (in cordon's copy of %s's metadata): nothing can install it; an "
+                       "approval would admit it if it appears",
+                       e->package, e->version, e->package);
+        else
+            buf_printf(&line,
+                       "%s@%s: cordon has not fetched %s's metadata from upstream yet, so its publish time is "
+                       "unknown; it is decided when a client asks for the package through cordon (or approve it now)",
+                       e->package, e->version, e->package);
+        json_kv_time(b, first, "published_at", TIME_NONE);
+        json_kv_time(b, first, "eligible_at", TIME_NONE);
+    }
+    if (line.len)
+        json_kv_str(b, first, "error", buf_cstr(&line));
+    buf_free(&line);
+}
+
 static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *reqs, size_t nreqs, buf_t *b)
 {
     int first = 1;
@@ -545,15 +584,7 @@ static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *req
     json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
     json_kv_str(b, &first, "package", e->package);
     json_kv_str(b, &first, "version", e->version);
-    json_kv_str(b, &first, "reason", e->vd.reason);
-    json_kv_str(b, &first, "policy", e->vd.rule);
-    buf_t line;
-    buf_init(&line);
-    denial_error_line(e->package, e->version, &e->vd, NULL, &line);
-    json_kv_str(b, &first, "error", buf_cstr(&line));
-    buf_free(&line);
-    json_kv_time(b, &first, "published_at", e->vd.published_at);
-    json_kv_time(b, &first, "eligible_at", e->vd.eligible_at);
+    verdict_members(e, b, &first);
     json_kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
     json_kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
     json_kv_int(b, &first, "requests", e->have_rec ? e->rec.count : 0);
@@ -663,10 +694,16 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
     e.eco = eco;
     e.package = strdup(package);
     e.version = strdup(version);
+    e.facts = have ? 1 : listed;
     e.have_rec = have;
     if (have)
         e.rec = rec;
     policy_decide(cfg, eco, package, version, &f, now, &e.vd);
+    request_rec_t *reqs = NULL;
+    size_t nreqs = 0, asked = 0;
+    requests_load(&reqs, &nreqs);
+    for (size_t i = 0; i < nreqs; i++)
+        asked += reqs[i].eco == eco && !strcmp(reqs[i].package, package) && !strcmp(reqs[i].version, version);
 
     int first = 1;
     buf_putc(out, '{');
@@ -674,30 +711,15 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
     json_kv_str(out, &first, "package", package);
     json_kv_str(out, &first, "version", version);
     json_kv_bool(out, &first, "allowed", e.vd.allow);
-    json_kv_str(out, &first, "reason", e.vd.reason);
-    json_kv_str(out, &first, "policy", e.vd.rule);
-    json_kv_time(out, &first, "published_at", e.vd.published_at);
-    json_kv_time(out, &first, "eligible_at", e.vd.eligible_at);
-    if (!e.vd.allow) {
-        buf_t line;
-        buf_init(&line);
-        denial_error_line(package, version, &e.vd, NULL, &line);
-        json_kv_str(out, &first, "error", buf_cstr(&line));
-        buf_free(&line);
-    } else {
-        json_kv_raw(out, &first, "error", "null", 4);
-    }
+    verdict_members(&e, out, &first);
     json_kv_bool(out, &first, "known_upstream", *known);
+    /* the queue's entry: only for a version in the queue (refused or asked about, still held) */
     json_kv_raw(out, &first, "held", "", 0);
-    if (e.vd.allow) {
+    if (e.vd.allow || (!have && asked == 0))
         buf_puts(out, "null");
-    } else {
-        request_rec_t *reqs = NULL;
-        size_t nreqs = 0;
-        requests_load(&reqs, &nreqs);
+    else
         entry_json(cfg, &e, reqs, nreqs, out);
-        requests_free(reqs, nreqs);
-    }
+    requests_free(reqs, nreqs);
     entry_free(&e);
     /* the caller adds its members and the closing brace */
     return 0;
