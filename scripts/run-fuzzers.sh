@@ -18,7 +18,7 @@ for bin in "$build"/fuzz_*; do
     [[ -d $seeds ]] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
     dict=()
     case $name in
-        fuzz_npm_packument | fuzz_pypi_index) dict=(-dict="$root/fuzz/json.dict") ;;
+        fuzz_npm_packument | fuzz_pypi_index | fuzz_npm_manifest) dict=(-dict="$root/fuzz/json.dict") ;;
         fuzz_config) dict=(-dict="$root/fuzz/config.dict") ;;
     esac
     if "$bin" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \

@@ -1,0 +1,741 @@
+/* archive: the streaming walk over an artifact (see the header). One
+ * libarchive reader per walk; entry data is pulled block by block so that
+ * every uncompressed byte is counted against the limits whatever the
+ * headers claim, and only the part a caller asked for is copied.
+ *
+ * Owns: the reader, the bounded content buffer, and the set of symlink
+ * paths seen so far (to spot entries written through a symlink). Nothing
+ * outlives a walk. */
+#include "analysis/archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MB (1024 * 1024)
+#define WANT_MAX (4 * MB)   /* most content handed to a callback */
+#define RATIO_FLOOR MB      /* the ratio is judged once this much came out */
+#define MAX_SYMLINKS 4096   /* tracked for the write-through check */
+#define FILE_BLOCK 65536
+
+void archive_limits_default(archive_limits_t *l)
+{
+    l->max_total = (int64_t)512 * MB;
+    l->max_entries = 50000;
+    l->max_entry = (int64_t)256 * MB;
+    l->max_ratio = 200;
+    l->max_path = 1024;
+    l->max_depth = 48;
+}
+
+/* Symlink paths in normal form ("a/b": no empty or "." components), open
+ * addressing on an FNV-1a hash that can be extended component by
+ * component. */
+typedef struct link_slot {
+    uint64_t h;
+    char *s; /* NULL: free */
+    size_t n;
+} link_slot_t;
+
+typedef struct link_set {
+    link_slot_t *slot;
+    size_t cap, n;
+} link_set_t;
+
+typedef struct walker {
+    struct archive *a;
+    archive_limits_t lim;
+    archive_want_fn want;
+    archive_content_fn content;
+    void *arg;
+    archive_report_t *out;
+    int64_t insize;  /* compressed input, for the ratio */
+    int gzip;        /* the input starts with gzip's magic bytes */
+    char *cbuf;      /* content asked for */
+    size_t ccap;
+    char *norm;      /* scratch: a path in normal form */
+    size_t normcap;
+    link_set_t links;
+    locale_t saved_locale; /* the thread's own, put back at the end */
+} walker_t;
+
+/* seeded at random: names chosen to collide would make every lookup crawl */
+static uint64_t hash_seed;
+#define FNV_INIT (1469598103934665603ULL ^ hash_seed)
+
+static uint64_t fnv(uint64_t h, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int links_has(const link_set_t *ls, uint64_t h, const char *s, size_t n)
+{
+    if (ls->n == 0)
+        return 0;
+    for (size_t i = h & (ls->cap - 1);; i = (i + 1) & (ls->cap - 1)) {
+        const link_slot_t *sl = &ls->slot[i];
+        if (sl->s == NULL)
+            return 0;
+        if (sl->h == h && sl->n == n && memcmp(sl->s, s, n) == 0)
+            return 1;
+    }
+}
+
+/* 0, or -1 when out of memory */
+static int links_add(link_set_t *ls, uint64_t h, const char *s, size_t n)
+{
+    if (links_has(ls, h, s, n))
+        return 0;
+    if ((ls->n + 1) * 2 > ls->cap) {
+        size_t cap = ls->cap ? ls->cap * 2 : 64;
+        link_slot_t *ns = calloc(cap, sizeof(*ns));
+        if (ns == NULL)
+            return -1;
+        for (size_t i = 0; i < ls->cap; i++) {
+            if (ls->slot[i].s == NULL)
+                continue;
+            size_t j = ls->slot[i].h & (cap - 1);
+            while (ns[j].s != NULL)
+                j = (j + 1) & (cap - 1);
+            ns[j] = ls->slot[i];
+        }
+        free(ls->slot);
+        ls->slot = ns;
+        ls->cap = cap;
+    }
+    char *copy = malloc(n + 1);
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    size_t i = h & (ls->cap - 1);
+    while (ls->slot[i].s != NULL)
+        i = (i + 1) & (ls->cap - 1);
+    ls->slot[i] = (link_slot_t){h, copy, n};
+    ls->n++;
+    return 0;
+}
+
+static void links_free(link_set_t *ls)
+{
+    for (size_t i = 0; i < ls->cap; i++)
+        free(ls->slot[i].s);
+    free(ls->slot);
+    memset(ls, 0, sizeof(*ls));
+}
+
+/* a path for a message: control bytes become '?', long ones are cut */
+static const char *shown(const char *s, char *out, size_t outlen)
+{
+    size_t n = strlen(s), max = outlen - 1, i;
+    int cut = 0;
+    if (n > max) {
+        n = max - 3;
+        cut = 1;
+    }
+    for (i = 0; i < n; i++)
+        out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+    if (cut)
+        memcpy(out + i, "...", 3), i += 3;
+    out[i] = '\0';
+    return out;
+}
+
+static void malformed(walker_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void malformed(walker_t *w, const char *fmt, ...)
+{
+    if (w->out->malformed)
+        return;
+    w->out->malformed = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->out->malformed_why, sizeof(w->out->malformed_why), fmt, ap);
+    va_end(ap);
+}
+
+static void unsafe(walker_t *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unsafe(walker_t *w, const char *fmt, ...)
+{
+    if (w->out->unsafe)
+        return;
+    w->out->unsafe = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->out->unsafe_why, sizeof(w->out->unsafe_why), fmt, ap);
+    va_end(ap);
+}
+
+static const char *size_text(int64_t n, char *out, size_t len)
+{
+    if (n >= MB && n % MB == 0)
+        snprintf(out, len, "%lld MB", (long long)(n / MB));
+    else
+        snprintf(out, len, "%lld bytes", (long long)n);
+    return out;
+}
+
+/* The reader failed: say why, naming gzip when the compressed stream is
+ * what broke (the usual cause is a truncated download). */
+static void read_failed(walker_t *w, const char *during)
+{
+    /* small inputs fail while libarchive reads ahead at open, often with no message */
+    const char *msg = archive_error_string(w->a);
+    int gz = w->gzip || (msg != NULL && strstr(msg, "gzip") != NULL);
+    if (msg != NULL && w->out->entries == 0 && strstr(msg, "Unrecognized archive format") != NULL)
+        malformed(w, "not a tar or zip archive%s", gz ? " (gzip data)" : "");
+    else if (gz && msg == NULL)
+        malformed(w, "truncated or corrupt gzip data");
+    else if (gz && (strstr(msg, "runcated") != NULL || strstr(msg, "gzip") != NULL ||
+                    strstr(msg, "ecompress") != NULL || strstr(msg, "zlib") != NULL || strstr(msg, "CRC") != NULL))
+        malformed(w, "truncated or corrupt gzip data: %s", msg);
+    else
+        malformed(w, "unreadable archive (%s): %s", during, msg != NULL ? msg : "unknown error");
+}
+
+static int is_sep(char c) { return c == '/' || c == '\\'; }
+
+static int is_absolute(const char *p)
+{
+    if (p[0] == '/' || p[0] == '\\')
+        return 1;
+    /* "C:\x", "C:/x", and the drive-relative "C:x" */
+    return ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':';
+}
+
+/* a ".." component, with '\\' taken as a separator too */
+static int has_dotdot(const char *p)
+{
+    while (*p) {
+        const char *s = p;
+        while (*p && !is_sep(*p))
+            p++;
+        if (p - s == 2 && s[0] == '.' && s[1] == '.')
+            return 1;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+static int depth_of(const char *p)
+{
+    int d = 0;
+    while (*p) {
+        if (*p != '/' && (p[1] == '/' || p[1] == '\0'))
+            d++;
+        p++;
+    }
+    return d;
+}
+
+static const char *strip_dot_slash(const char *p)
+{
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    return p;
+}
+
+/* Is a symlink target safe, resolved lexically from the link's directory?
+ * '..' may only lead the target: "a/../.." is how a chain of symlinks
+ * escapes a check that does not follow them, and no honest target needs it. */
+static int check_symlink(walker_t *w, const char *path, const char *target)
+{
+    char sp[96], st[96];
+    if (is_absolute(target)) {
+        unsafe(w, "symlink '%s' points to an absolute path ('%s')", shown(path, sp, sizeof(sp)),
+               shown(target, st, sizeof(st)));
+        return 1;
+    }
+    int d = 0; /* components of the link's directory, "." not counted */
+    const char *last = NULL;
+    for (const char *p = path; *p;) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        if (p > s && !(p - s == 1 && *s == '.')) {
+            if (last != NULL)
+                d++;
+            last = s;
+        }
+        if (*p)
+            p++;
+    }
+    int named = 0;
+    for (const char *p = target; *p;) {
+        const char *s = p;
+        while (*p && !is_sep(*p))
+            p++;
+        size_t n = (size_t)(p - s);
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (named) {
+                unsafe(w, "symlink '%s' has '..' after a directory name ('%s')", shown(path, sp, sizeof(sp)),
+                       shown(target, st, sizeof(st)));
+                return 1;
+            }
+            if (--d < 0) {
+                unsafe(w, "symlink '%s' points outside the archive ('%s')", shown(path, sp, sizeof(sp)),
+                       shown(target, st, sizeof(st)));
+                return 1;
+            }
+        } else if (n > 0 && !(n == 1 && s[0] == '.')) {
+            named = 1;
+        }
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+static int check_hardlink(walker_t *w, const char *path, const char *target)
+{
+    char sp[96], st[96];
+    target = strip_dot_slash(target);
+    if (!is_absolute(target) && !has_dotdot(target))
+        return 0;
+    unsafe(w, "hardlink '%s' points outside the archive ('%s')", shown(path, sp, sizeof(sp)),
+           shown(target, st, sizeof(st)));
+    return 1;
+}
+
+/* Puts path in normal form into w->norm; with links known, says whether a
+ * leading part of it is a symlink (the entry would be written through it).
+ * Returns the normal form's length, or -1 when out of memory. */
+static long normalise(walker_t *w, const char *path, const char **through, uint64_t *hash)
+{
+    size_t need = strlen(path) + 1;
+    if (need > w->normcap) {
+        char *p = realloc(w->norm, need);
+        if (p == NULL)
+            return -1;
+        w->norm = p;
+        w->normcap = need;
+    }
+    size_t n = 0;
+    uint64_t h = FNV_INIT;
+    *through = NULL;
+    for (const char *p = path; *p;) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        size_t k = (size_t)(p - s);
+        if (k > 0 && !(k == 1 && *s == '.')) {
+            if (n > 0) {
+                if (links_has(&w->links, h, w->norm, n)) {
+                    *through = w->norm; /* the prefix, terminated below */
+                    break;
+                }
+                w->norm[n++] = '/';
+                h = fnv(h, "/", 1);
+            }
+            memcpy(w->norm + n, s, k);
+            n += k;
+            h = fnv(h, s, k);
+        }
+        if (*p)
+            p++;
+    }
+    w->norm[n] = '\0';
+    *hash = h;
+    return (long)n;
+}
+
+/* an entry's link targets: the UTF-8 form when libarchive can give it, the
+ * stored bytes otherwise (names that do not convert in this locale) */
+static const char *symlink_of(struct archive_entry *e)
+{
+    const char *t = archive_entry_symlink_utf8(e);
+    return t != NULL ? t : archive_entry_symlink(e);
+}
+
+static const char *hardlink_of(struct archive_entry *e)
+{
+    const char *t = archive_entry_hardlink_utf8(e);
+    return t != NULL ? t : archive_entry_hardlink(e);
+}
+
+static archive_entry_kind_t kind_of(struct archive_entry *e, const char **what)
+{
+    *what = NULL;
+    if (hardlink_of(e) != NULL)
+        return ARCHIVE_ENTRY_HARDLINK;
+    switch (archive_entry_filetype(e)) {
+    case 0:
+    case AE_IFREG:
+        return ARCHIVE_ENTRY_FILE;
+    case AE_IFDIR:
+        return ARCHIVE_ENTRY_DIR;
+    case AE_IFLNK:
+        return ARCHIVE_ENTRY_SYMLINK;
+    case AE_IFCHR:
+        *what = "a character device";
+        return ARCHIVE_ENTRY_OTHER;
+    case AE_IFBLK:
+        *what = "a block device";
+        return ARCHIVE_ENTRY_OTHER;
+    case AE_IFIFO:
+        *what = "a fifo";
+        return ARCHIVE_ENTRY_OTHER;
+    case AE_IFSOCK:
+        *what = "a socket";
+        return ARCHIVE_ENTRY_OTHER;
+    default:
+        *what = "of an unknown file type";
+        return ARCHIVE_ENTRY_OTHER;
+    }
+}
+
+/* Checks one entry; returns 1 when it is unsafe (reported if first). */
+static int check_entry(walker_t *w, struct archive_entry *e, const archive_entry_info_t *info, const char *what)
+{
+    char sp[96], sl[96];
+    const char *path = info->path;
+    int bad = 0;
+
+    if (is_absolute(path)) {
+        unsafe(w, "entry '%s' has an absolute path", shown(path, sp, sizeof(sp)));
+        bad = 1;
+    } else if (has_dotdot(path)) {
+        unsafe(w, "entry '%s' climbs out of the archive", shown(path, sp, sizeof(sp)));
+        bad = 1;
+    }
+    if (info->kind == ARCHIVE_ENTRY_OTHER) {
+        unsafe(w, "entry '%s' is %s", shown(path, sp, sizeof(sp)), what);
+        bad = 1;
+    }
+    if (info->kind == ARCHIVE_ENTRY_FILE && path[0] == '\0') {
+        unsafe(w, "a file entry has an empty path");
+        bad = 1;
+    }
+    /* links are checked whatever the type says: a pax header can attach one */
+    const char *target = symlink_of(e), *hl = hardlink_of(e);
+    if (target != NULL)
+        bad |= check_symlink(w, path, target);
+    if (hl != NULL)
+        bad |= check_hardlink(w, path, hl);
+
+    const char *through = NULL;
+    uint64_t h = 0;
+    long n = normalise(w, path, &through, &h);
+    if (n < 0) {
+        malformed(w, "out of memory");
+        return 1;
+    }
+    if (through != NULL) {
+        unsafe(w, "entry '%s' is written through symlink '%s'", shown(path, sp, sizeof(sp)),
+               shown(through, sl, sizeof(sl)));
+        bad = 1;
+    } else if (info->kind == ARCHIVE_ENTRY_SYMLINK && n > 0) {
+        if (w->links.n >= MAX_SYMLINKS) {
+            unsafe(w, "more than %d symlinks", MAX_SYMLINKS);
+            bad = 1;
+        } else if (links_add(&w->links, h, w->norm, (size_t)n) != 0) {
+            malformed(w, "out of memory");
+            return 1;
+        }
+    }
+    return bad;
+}
+
+/* adds n bytes (+ hole) to the entry and the total; 0, or -1 past a limit */
+static int count_bytes(walker_t *w, const archive_entry_info_t *info, int64_t *entry_bytes, int64_t add)
+{
+    char sp[96], sz[32];
+    const archive_limits_t *l = &w->lim;
+    if (add > l->max_entry - *entry_bytes) {
+        malformed(w, "entry '%s' is larger than %s", shown(info->path, sp, sizeof(sp)),
+                  size_text(l->max_entry, sz, sizeof(sz)));
+        return -1;
+    }
+    *entry_bytes += add;
+    if (add > l->max_total - w->out->total) {
+        w->out->total = l->max_total;
+        malformed(w, "uncompressed size exceeds %s", size_text(l->max_total, sz, sizeof(sz)));
+        return -1;
+    }
+    w->out->total += add;
+    return 0;
+}
+
+/* The ratio counts whatever came out of the decompressor, headers too, so
+ * a stream of empty entries cannot inflate unseen. */
+static int check_ratio(walker_t *w)
+{
+    int64_t big = w->out->total;
+    int64_t stream = archive_filter_bytes(w->a, 0);
+    if (stream > big)
+        big = stream;
+    int64_t q = big / w->insize;
+    if (big > RATIO_FLOOR && (q > w->lim.max_ratio || (q == w->lim.max_ratio && big % w->insize != 0))) {
+        malformed(w, "uncompressed size exceeds %lld\xc3\x97 the archive (zip bomb?)", (long long)w->lim.max_ratio);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads one entry's data to its end, counting every byte (a sparse hole
+ * counts too: an extractor writes it). The first `want` bytes go to the
+ * content buffer. 0, or -1 when the walk must stop. */
+static int read_entry(walker_t *w, const archive_entry_info_t *info, size_t want)
+{
+    int64_t entry_bytes = 0, pos = 0; /* pos: logical end so far */
+    size_t filled = 0;                /* bytes of cbuf that are set */
+    char sp[96];
+
+    if (want > 0 && want > w->ccap) {
+        char *p = realloc(w->cbuf, want);
+        if (p == NULL) {
+            malformed(w, "out of memory");
+            return -1;
+        }
+        w->cbuf = p;
+        w->ccap = want;
+    }
+    for (;;) {
+        const void *blk;
+        size_t n;
+        la_int64_t off;
+        int r = archive_read_data_block(w->a, &blk, &n, &off);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK) {
+            if (r == ARCHIVE_WARN) {
+                const char *msg = archive_error_string(w->a);
+                malformed(w, "corrupt data in '%s': %s", shown(info->path, sp, sizeof(sp)),
+                          msg ? msg : "unknown error");
+            } else {
+                read_failed(w, "reading data");
+            }
+            return -1;
+        }
+        if (off < 0 || (int64_t)n < 0) {
+            malformed(w, "corrupt data in '%s'", shown(info->path, sp, sizeof(sp)));
+            return -1;
+        }
+        int64_t hole = off > pos ? off - pos : 0;
+        if (hole > INT64_MAX - (int64_t)n)
+            hole = INT64_MAX - (int64_t)n; /* past any limit anyway */
+        if (count_bytes(w, info, &entry_bytes, hole + (int64_t)n) != 0)
+            return -1;
+        if (want > 0 && n > 0 && (uint64_t)off < want) {
+            size_t at = (size_t)off, k = n < want - at ? n : want - at;
+            if (at > filled)
+                memset(w->cbuf + filled, 0, at - filled);
+            memcpy(w->cbuf + at, blk, k);
+            if (at + k > filled)
+                filled = at + k;
+        }
+        if (off + (int64_t)n > pos)
+            pos = off + (int64_t)n;
+        if (check_ratio(w) != 0)
+            return -1;
+    }
+    if (want > 0 && w->content != NULL) {
+        size_t len = (uint64_t)pos < want ? (size_t)pos : want;
+        if (len > filled)
+            memset(w->cbuf + filled, 0, len - filled); /* a trailing hole */
+        w->content(w->arg, info, w->cbuf, len, (uint64_t)pos > want);
+    }
+    return 0;
+}
+
+static void walk(walker_t *w)
+{
+    archive_report_t *out = w->out;
+    const archive_limits_t *l = &w->lim;
+    char sp[96], sz[32];
+
+    for (;;) {
+        struct archive_entry *e;
+        int r = archive_read_next_header(w->a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            read_failed(w, "reading a header");
+            break;
+        }
+        if (check_ratio(w) != 0)
+            break;
+        if (out->entries >= l->max_entries) {
+            malformed(w, "more than %lld entries", (long long)l->max_entries);
+            break;
+        }
+        out->entries++;
+
+        const char *raw = archive_entry_pathname_utf8(e);
+        if (raw == NULL)
+            raw = archive_entry_pathname(e);
+        if (raw == NULL) {
+            malformed(w, "entry %lld has a name that cannot be read", (long long)out->entries);
+            break;
+        }
+        archive_entry_info_t info;
+        info.path = strip_dot_slash(raw);
+        if (strlen(info.path) > (size_t)(l->max_path > 0 ? l->max_path : 0)) {
+            malformed(w, "entry path longer than %d bytes ('%s')", l->max_path, shown(info.path, sp, sizeof(sp)));
+            break;
+        }
+        info.depth = depth_of(info.path);
+        if (info.depth > l->max_depth) {
+            malformed(w, "entry path deeper than %d components ('%s')", l->max_depth,
+                      shown(info.path, sp, sizeof(sp)));
+            break;
+        }
+        const char *what;
+        info.kind = kind_of(e, &what);
+        info.size = archive_entry_size_is_set(e) && archive_entry_size(e) > 0 ? archive_entry_size(e) : 0;
+        if (info.size > l->max_entry) {
+            malformed(w, "entry '%s' is larger than %s", shown(info.path, sp, sizeof(sp)),
+                      size_text(l->max_entry, sz, sizeof(sz)));
+            break;
+        }
+        int bad = check_entry(w, e, &info, what);
+        if (out->malformed)
+            break;
+
+        size_t want = 0;
+        if (info.kind == ARCHIVE_ENTRY_FILE && !bad && w->want != NULL) {
+            want = w->want(w->arg, &info);
+            if (want > WANT_MAX)
+                want = WANT_MAX;
+        }
+        if (read_entry(w, &info, want) != 0)
+            break;
+    }
+}
+
+static struct archive *reader_new(void)
+{
+    struct archive *a = archive_read_new();
+    if (a == NULL)
+        return NULL;
+    /* only filters built into libarchive: never an external program */
+    if (archive_zlib_version() != NULL)
+        archive_read_support_filter_gzip(a);
+    if (archive_bzlib_version() != NULL)
+        archive_read_support_filter_bzip2(a);
+    if (archive_liblzma_version() != NULL)
+        archive_read_support_filter_xz(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    /* the streaming reader goes front to back for memory and files alike
+     * and never seeks to a central directory that could disagree */
+    archive_read_support_format_zip_streamable(a);
+    /* read on past the end-of-archive blocks to the end of the stream: the
+     * gzip CRC and length are checked there, and nothing hides after */
+    archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
+    return a;
+}
+
+/* libarchive converts a zip's UTF-8 names to the current locale and drops
+ * the name when it cannot (the C locale cannot hold "é"): the walk, the
+ * callbacks included, runs in C.UTF-8, for this thread only. */
+static locale_t utf8_locale;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void once_init(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (getrandom(&hash_seed, sizeof(hash_seed), GRND_NONBLOCK) != (ssize_t)sizeof(hash_seed))
+        hash_seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid() << 32;
+}
+
+static void walker_init(walker_t *w, const archive_limits_t *lim, archive_want_fn want, archive_content_fn content,
+                        void *arg, archive_report_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    memset(w, 0, sizeof(*w));
+    pthread_once(&once, once_init);
+    if (utf8_locale != (locale_t)0)
+        w->saved_locale = uselocale(utf8_locale);
+    if (lim != NULL)
+        w->lim = *lim;
+    else
+        archive_limits_default(&w->lim);
+    w->want = want;
+    w->content = content;
+    w->arg = arg;
+    w->out = out;
+}
+
+static void walker_free(walker_t *w)
+{
+    if (w->a != NULL)
+        archive_read_free(w->a);
+    free(w->cbuf);
+    free(w->norm);
+    links_free(&w->links);
+    if (w->saved_locale != (locale_t)0)
+        uselocale(w->saved_locale);
+}
+
+int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
+                        archive_content_fn content, void *arg, archive_report_t *out)
+{
+    walker_t w;
+    walker_init(&w, lim, want, content, arg, out);
+    w.insize = (int64_t)len;
+    w.gzip = data != NULL && len >= 2 && ((const unsigned char *)data)[0] == 0x1f &&
+             ((const unsigned char *)data)[1] == 0x8b;
+    if (data == NULL || len == 0)
+        malformed(&w, "empty file");
+    else if ((w.a = reader_new()) == NULL)
+        malformed(&w, "out of memory");
+    else if (archive_read_open_memory(w.a, data, len) != ARCHIVE_OK)
+        read_failed(&w, "opening");
+    else
+        walk(&w);
+    walker_free(&w);
+    return 0;
+}
+
+int archive_walk_file(const char *path, const archive_limits_t *lim, archive_want_fn want,
+                      archive_content_fn content, void *arg, archive_report_t *out)
+{
+    /* O_NONBLOCK: a fifo put in the way must not hang the open */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    walker_t w;
+    walker_init(&w, lim, want, content, arg, out);
+    w.insize = (int64_t)st.st_size;
+    unsigned char magic[2];
+    w.gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    if (st.st_size == 0)
+        malformed(&w, "empty file");
+    else if ((w.a = reader_new()) == NULL)
+        malformed(&w, "out of memory");
+    else if (archive_read_open_fd(w.a, fd, FILE_BLOCK) != ARCHIVE_OK)
+        read_failed(&w, "opening");
+    else
+        walk(&w);
+    walker_free(&w);
+    close(fd);
+    return 0;
+}

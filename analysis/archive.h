@@ -1,0 +1,64 @@
+/* archive: a streaming walk over an artifact with libarchive — npm .tgz,
+ * PyPI wheels (zip) and sdists (.tar.gz, .zip), Maven jars (zip) — that
+ * never holds the whole archive in memory and never writes to disk. Hard
+ * limits stop bombs; hostile entries (absolute paths, "..", device files,
+ * links pointing outside the archive) are reported, never followed. A
+ * nested archive is an ordinary file: it is not unpacked. */
+#ifndef CORDON_ARCHIVE_H
+#define CORDON_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct archive_limits {
+    int64_t max_total;   /* uncompressed bytes over all entries (default 512 MB) */
+    int64_t max_entries; /* entries (default 50,000) */
+    int64_t max_entry;   /* uncompressed bytes of one entry (default 256 MB) */
+    int64_t max_ratio;   /* uncompressed total / archive size (default 200), checked once past 1 MB */
+    int max_path;        /* bytes of one entry's path (default 1024) */
+    int max_depth;       /* path components (default 48) */
+} archive_limits_t;
+
+void archive_limits_default(archive_limits_t *l);
+
+typedef enum {
+    ARCHIVE_ENTRY_FILE = 0,
+    ARCHIVE_ENTRY_DIR,
+    ARCHIVE_ENTRY_SYMLINK,
+    ARCHIVE_ENTRY_HARDLINK,
+    ARCHIVE_ENTRY_OTHER /* devices, fifos, sockets */
+} archive_entry_kind_t;
+
+typedef struct archive_entry_info {
+    const char *path; /* as stored, with a leading "./" removed */
+    archive_entry_kind_t kind;
+    int64_t size;     /* as declared by the header (may lie; the walk counts real bytes) */
+    int depth;        /* path components */
+} archive_entry_info_t;
+
+/* Asked for every file entry: how many bytes of its content the caller
+ * wants (0: none; the rest of the entry is skipped, still counted against
+ * the limits). At most 4 MB. */
+typedef size_t (*archive_want_fn)(void *arg, const archive_entry_info_t *e);
+/* The content asked for (len <= wanted; truncated = the entry is longer). */
+typedef void (*archive_content_fn)(void *arg, const archive_entry_info_t *e, const char *data, size_t len,
+                                   int truncated);
+
+typedef struct archive_report {
+    int malformed;         /* unreadable, truncated, or a limit exceeded: the walk stopped */
+    char malformed_why[256];
+    int unsafe;            /* at least one hostile entry (the walk went on) */
+    char unsafe_why[256];  /* the first one, e.g. "entry '../../etc/passwd' climbs out of the archive" */
+    int64_t entries;
+    int64_t total;         /* uncompressed bytes read */
+} archive_report_t;
+
+/* Walks the archive in a file, or in memory. The format is detected from
+ * the content (gzip/tar/zip). Returns 0 when the walk ran (verdict in out),
+ * -1 when the file cannot be opened (errno set). */
+int archive_walk_file(const char *path, const archive_limits_t *lim, archive_want_fn want,
+                      archive_content_fn content, void *arg, archive_report_t *out);
+int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
+                        archive_content_fn content, void *arg, archive_report_t *out);
+
+#endif
