@@ -45,14 +45,17 @@ static void on_guard_dispose(void *p)
 int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *receiver, flight_resume_fn fn,
                 void *arg)
 {
-    waiter_t *w = calloc(1, sizeof(*w));
-    req_guard_t *g = h2o_mem_alloc_shared(&req->pool, sizeof(*g), on_guard_dispose);
-    g->waiter = w;
-    w->receiver = receiver;
-    w->req = req;
-    w->guard = g;
-    w->fn = fn;
-    w->arg = arg;
+    waiter_t *w = NULL;
+    if (req != NULL) { /* NULL: work nobody waits for (a prefetch) */
+        w = calloc(1, sizeof(*w));
+        req_guard_t *g = h2o_mem_alloc_shared(&req->pool, sizeof(*g), on_guard_dispose);
+        g->waiter = w;
+        w->receiver = receiver;
+        w->req = req;
+        w->guard = g;
+        w->fn = fn;
+        w->arg = arg;
+    }
     int leader = 0;
     pthread_mutex_lock(&g_lock);
     flight_t *f;
@@ -66,8 +69,10 @@ int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *rec
         g_flights = f;
         leader = 1;
     }
-    w->next = f->waiters;
-    f->waiters = w;
+    if (w) {
+        w->next = f->waiters;
+        f->waiters = w;
+    }
     pthread_mutex_unlock(&g_lock);
     return leader;
 }

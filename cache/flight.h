@@ -25,7 +25,8 @@ typedef void (*flight_resume_fn)(h2o_req_t *req, void *arg, const flight_outcome
 
 /* Joins (or starts) the flight for key. Returns 1 when the caller is the
  * leader and must start the work, which ends with flight_land(key, …).
- * arg must live as long as req (allocate it from req->pool). */
+ * arg must live as long as req (allocate it from req->pool). req NULL
+ * joins without waiting (a prefetch): 1 when the caller must start the work. */
 int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *receiver, flight_resume_fn fn,
                 void *arg);
 /* Ends the flight for key (any thread): wakes every waiter with out. */

@@ -26,6 +26,8 @@ char *rec_get_str(rec_reader_t *r);
 /* ---- version record: what cordon knows about one version (or one file of
  * a version, for PyPI) of a package ---- */
 #define VERSION_HAS_INSTALL_SCRIPT 0x1
+#define VERSION_NEW_INSTALL_SCRIPT 0x2 /* earlier versions (by publish time) had none */
+#define VERSION_SDIST_ONLY 0x4         /* PyPI: the release has no wheel */
 
 typedef struct version_rec {
     int64_t first_seen;   /* ms; when cordon first saw it upstream */

@@ -19,6 +19,8 @@ typedef enum {
     DB_HELD,         /* eco\0package\0version → how often and by whom a held version was asked for */
     DB_TOKENS,       /* token name → role, SHA-256 of the token, created */
     DB_REQUESTS,     /* u64 id (big endian) → one review request */
+    DB_FINDINGS,     /* eco\0package\0version\0digest → archive findings of one artifact */
+    DB_SERVED,       /* eco\0package → how many artifacts cordon served (the local popular set) */
     DB_COUNT
 } store_db_t;
 

@@ -10,6 +10,7 @@
 #ifndef CORDON_UPSTREAM_CACHE_H
 #define CORDON_UPSTREAM_CACHE_H
 
+#include "analysis/artifact.h"
 #include "cache/flight.h"
 #include "cache/record.h"
 #include "common/digest.h"
@@ -64,8 +65,10 @@ int metadata_refresh_failed(const char *key, const flight_outcome_t *out);
 /* 0 and *out filled when the artifact's verified bytes are stored */
 int artifact_lookup(const char *key, blob_rec_t *out);
 /* fetches url, verifies it against want (never stored or served otherwise),
- * then resumes req */
-void artifact_fetch(const char *key, const char *url, const integrity_t *want, h2o_req_t *req,
+ * analyses it when job is given (analysis/artifact.h; ownership passes),
+ * and only then makes it findable by artifact_lookup, with its findings
+ * stored first; then resumes req. req NULL: a prefetch nobody waits for. */
+void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_job_t *job, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
 /* forwards a read-only POST (npm audit) upstream and resumes req with the
@@ -87,7 +90,7 @@ int artifact_serve_cached(h2o_req_t *req, const artifact_source_t *src, const ch
 /* fetches url (once for all concurrent requests), verifies it against want,
  * then serves it, or calls fail. src must be static; arg lives as long as req. */
 void artifact_fetch_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const artifact_source_t *src,
-                          const char *key, const char *url, const integrity_t *want, void *arg);
+                          const char *key, const char *url, const integrity_t *want, artifact_job_t *job, void *arg);
 
 /* counters for metrics */
 uint64_t upstream_cache_hits(int artifact); /* 0: metadata served fresh from cache, 1: artifacts */

@@ -31,10 +31,11 @@ typedef struct ecosystem {
      * normalised, Maven "groupId:artifactId"); -1 when it cannot be a name. */
     int (*canonical_name)(const char *in, char *out, size_t outlen);
 
-    /* What cordon's cached copy of the package's metadata says about one
-     * version (for the reviewers' queue and approvals): 1 listed (facts
-     * filled), 0 not listed, -1 no cached metadata. Reads the store. */
-    int (*version_facts)(const char *package, const char *version, version_facts_t *facts);
+    /* What cordon knows about one version from its cached metadata and
+     * analysis (for the reviewers' queue and approvals): 1 listed (facts and
+     * findings filled; facts->findings is left to the caller), 0 not
+     * listed, -1 no cached metadata. Reads the store. */
+    int (*version_facts)(const char *package, const char *version, version_facts_t *facts, findings_t *findings);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

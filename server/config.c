@@ -43,6 +43,14 @@ void config_defaults(config_t *cfg)
     cfg->stale_if_error_ms = 24 * 3600 * 1000LL;
     cfg->max_body = 64LL << 20;
     cfg->review_requests_per_hour = 20;
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        cfg->analysis.action[k] = finding_default_action((finding_kind_t)k);
+    cfg->analysis.pth_allow = calloc(1, sizeof(char *));
+    if (cfg->analysis.pth_allow && (cfg->analysis.pth_allow[0] = strdup("distutils-precedence.pth")) != NULL)
+        cfg->analysis.npth_allow = 1;
+    cfg->analysis.popular_served = 200;
+    cfg->analysis.prefetch = 1;
+    archive_limits_default(&cfg->analysis.limits);
     cfg->max_artifact = 1LL << 30;
     cfg->map_size = 1LL << 30;
     cfg->min_age_default = 7 * 86400 * 1000LL;
@@ -87,6 +95,8 @@ void config_free(config_t *cfg)
         free(cfg->rules[i].text);
     }
     free(cfg->rules);
+    free_list(cfg->analysis.pth_allow, cfg->analysis.npth_allow);
+    free(cfg->analysis.popular_file);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -417,6 +427,106 @@ static int on_quarantine(loader_t *L, const char *key, yaml_node_t *v)
     return 1;
 }
 
+static int get_count(loader_t *L, yaml_node_t *n, const char *key, long lo, long hi, int64_t *out)
+{
+    const char *s;
+    char *end;
+    if (want_scalar(L, n, key, &s))
+        return -1;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+        return fail(L, n, "'%s' must be a number from %ld to %ld", key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+static int on_analysis_limits(loader_t *L, const char *key, yaml_node_t *v)
+{
+    archive_limits_t *l = &L->cfg->analysis.limits;
+    int64_t n;
+    if (!strcmp(key, "max_total"))
+        return get_size(L, v, key, &l->max_total);
+    if (!strcmp(key, "max_entry"))
+        return get_size(L, v, key, &l->max_entry);
+    if (!strcmp(key, "max_entries"))
+        return get_count(L, v, key, 1, 10000000, &l->max_entries);
+    if (!strcmp(key, "max_ratio"))
+        return get_count(L, v, key, 2, 100000, &l->max_ratio);
+    if (!strcmp(key, "max_path")) {
+        if (get_count(L, v, key, 16, 65536, &n))
+            return -1;
+        l->max_path = (int)n;
+        return 0;
+    }
+    if (!strcmp(key, "max_depth")) {
+        if (get_count(L, v, key, 2, 4096, &n))
+            return -1;
+        l->max_depth = (int)n;
+        return 0;
+    }
+    return 1;
+}
+
+static int on_analysis(loader_t *L, const char *key, yaml_node_t *v)
+{
+    analysis_config_t *a = &L->cfg->analysis;
+    const char *s;
+    int kind = finding_kind_from_name(key);
+    if (kind >= 0) {
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        if (!strcmp(s, "hold"))
+            a->action[kind] = FINDING_HOLD;
+        else if (!strcmp(s, "warn"))
+            a->action[kind] = FINDING_WARN;
+        else if (!strcmp(s, "ignore"))
+            a->action[kind] = FINDING_IGNORE;
+        else
+            return fail(L, v, "'%s' must be hold, warn or ignore, not '%s'", key, s);
+        return 0;
+    }
+    if (!strcmp(key, "pth_allow")) {
+        if (v->type != YAML_SEQUENCE_NODE)
+            return fail(L, v, "'pth_allow' must be a list of .pth file names");
+        free_list(a->pth_allow, a->npth_allow);
+        a->npth_allow = 0;
+        size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+        a->pth_allow = calloc(n ? n : 1, sizeof(char *));
+        if (a->pth_allow == NULL)
+            return fail(L, v, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            yaml_node_t *item = yaml_document_get_node(L->doc, v->data.sequence.items.start[i]);
+            if (want_scalar(L, item, "pth_allow", &s))
+                return -1;
+            size_t len = strlen(s);
+            if (len < 5 || strcmp(s + len - 4, ".pth") != 0 || strchr(s, '/'))
+                return fail(L, item, "'pth_allow': '%s' is not a .pth file name", s);
+            a->pth_allow[a->npth_allow++] = strdup(s);
+        }
+        return 0;
+    }
+    if (!strcmp(key, "popular_file")) {
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        if (*s == '\0')
+            return fail(L, v, "'popular_file' is empty");
+        config_set_str(&a->popular_file, s);
+        return 0;
+    }
+    if (!strcmp(key, "popular_served")) {
+        int64_t n;
+        if (get_count(L, v, key, 0, 100000, &n))
+            return -1;
+        a->popular_served = (int)n;
+        return 0;
+    }
+    if (!strcmp(key, "prefetch"))
+        return get_bool(L, v, key, &a->prefetch);
+    if (!strcmp(key, "limits"))
+        return each_pair(L, v, "analysis.limits", on_analysis_limits);
+    return 1;
+}
+
 static int on_top(loader_t *L, const char *key, yaml_node_t *v)
 {
     config_t *c = L->cfg;
@@ -482,6 +592,8 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         return each_pair(L, v, "tls", on_tls);
     if (!strcmp(key, "quarantine"))
         return each_pair(L, v, "quarantine", on_quarantine);
+    if (!strcmp(key, "analysis"))
+        return each_pair(L, v, "analysis", on_analysis);
     return 1;
 }
 

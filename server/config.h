@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/archive.h"
+#include "analysis/findings.h"
+
 typedef enum { ECO_NPM = 0, ECO_PYPI = 1, ECO_MAVEN = 2, ECO_COUNT = 3 } eco_id_t;
 
 const char *eco_name(eco_id_t id);
@@ -25,6 +28,16 @@ typedef struct quarantine_rule {
     int line;        /* where it was written, for "rule at cordon.yaml:12" */
     char *text;      /* the match string as written */
 } quarantine_rule_t;
+
+typedef struct analysis_config {
+    finding_action_t action[FINDING_KIND_COUNT]; /* hold | warn | ignore per finding kind */
+    char **pth_allow;   /* .pth file names a wheel may ship (distutils-precedence.pth) */
+    size_t npth_allow;
+    char *popular_file; /* extra popular names, "eco:name" per line; NULL = none */
+    int popular_served; /* the N packages this cordon served most join the popular set (0 = off) */
+    int prefetch;       /* fetch and analyse held versions' artifacts ahead of eligibility */
+    archive_limits_t limits;
+} analysis_config_t;
 
 typedef struct config {
     char *path; /* file it was loaded from */
@@ -53,6 +66,8 @@ typedef struct config {
     missing_ts_t missing_timestamp;
     quarantine_rule_t *rules;
     size_t nrules;
+
+    analysis_config_t analysis;
 
     /* derived when the configuration goes live (runtime_set_config): the
      * policy fingerprint rendered documents are keyed by */

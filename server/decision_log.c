@@ -18,6 +18,7 @@
 #include "common/digest.h"
 #include "common/json.h"
 #include "common/timeutil.h"
+#include "analysis/analysis.h"
 #include "server/audit.h"
 #include "server/held.h"
 #include "server/metrics.h"
@@ -81,6 +82,8 @@ static int write_batch(MDB_txn *txn, void *arg)
         rc = audit_append(txn, "decision", q->d.time_ms, members.data, members.len, NULL);
         if (rc == 0 && strcmp(q->d.decision, "deny") == 0)
             rc = held_note_denial(txn, &q->d);
+        else if (rc == 0 && strcmp(q->d.decision, "allow") == 0 && q->d.version[0])
+            rc = analysis_count_served(txn, q->d.ecosystem, q->d.package);
     }
     buf_free(&members);
     return rc;

@@ -35,6 +35,9 @@ void denial_error_line(const char *package, const char *version, const verdict_t
     } else if (strcmp(v->reason, "missing_timestamp") == 0) {
         buf_printf(out, "%s@%s is refused: upstream gives no publish time and the policy is %s", package, version,
                    v->rule);
+    } else if (v->detail[0]) {
+        buf_printf(out, "%s@%s is held by cordon's analysis (%s): %s (policy %s)", package, version, v->reason,
+                   v->detail, v->rule);
     } else {
         buf_printf(out, "%s@%s is held (%s, policy %s)", package, version, v->reason, v->rule);
     }

@@ -17,6 +17,7 @@
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "ecosystems/ecosystem.h"
+#include "analysis/analysis.h"
 #include "server/audit.h"
 #include "server/denial.h"
 #include "server/policy.h"
@@ -378,6 +379,7 @@ typedef struct entry {
     eco_id_t eco;
     char *package, *version;
     int facts;    /* 1 known (a refusal's or the cached metadata's), 0 not listed upstream, -1 no metadata */
+    findings_t findings;
     int have_rec;
     held_rec_t rec;
     verdict_t vd;
@@ -401,25 +403,30 @@ static int split_key(const char *k, size_t n, eco_id_t *eco, char **pkg, char **
     return *pkg && *ver ? 0 : -1;
 }
 
-/* the facts a verdict about a version is made from: those of its last
- * refusal, else what the cached metadata says */
+/* the facts a verdict about a version is made from: the times of its last
+ * refusal (else what the cached metadata says), and what analysis found */
 static int facts_for(eco_id_t eco, const char *package, const char *version, const held_rec_t *rec,
-                     version_facts_t *f)
+                     version_facts_t *f, findings_t *found)
 {
-    f->published_at = f->first_seen = TIME_NONE;
+    const ecosystem_t *e = ecosystems[eco];
+    findings_clear(found);
+    int listed = e && e->version_facts ? e->version_facts(package, version, f, found) : -1;
+    if (listed != 1)
+        f->published_at = f->first_seen = TIME_NONE;
+    f->findings = found;
     if (rec) {
         f->published_at = rec->published_at;
         f->first_seen = rec->since;
         return 1;
     }
-    const ecosystem_t *e = ecosystems[eco];
-    return e && e->version_facts ? e->version_facts(package, version, f) : -1;
+    return listed;
 }
 
 int held_version_known(eco_id_t eco, const char *package, const char *version)
 {
     version_facts_t f;
-    return facts_for(eco, package, version, NULL, &f) == 1;
+    findings_t found;
+    return facts_for(eco, package, version, NULL, &f, &found) == 1;
 }
 
 static void entry_free(entry_t *e)
@@ -501,7 +508,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     for (size_t i = 0; i < *n; i++) {
         entry_t *e = &(*out)[i];
         version_facts_t f;
-        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f);
+        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f, &e->findings);
         policy_decide(cfg, e->eco, e->package, e->version, &f, now, &e->vd);
         if (e->vd.allow) {
             entry_free(e);
@@ -544,7 +551,8 @@ static int client_cmp(const void *a, const void *b)
  * window's dates would be invented, so the entry says what is unknown. */
 static void verdict_members(const entry_t *e, buf_t *b, int *first)
 {
-    int unknown = e->facts != 1 && !e->vd.allow && e->vd.review_id == 0 && strcmp(e->vd.reason, "blocked") != 0;
+    int unknown = e->facts != 1 && !e->vd.allow &&
+                  (strcmp(e->vd.reason, "quarantine") == 0 || strcmp(e->vd.reason, "missing_timestamp") == 0);
     buf_t line;
     buf_init(&line);
     if (!unknown) {
@@ -577,6 +585,27 @@ static void verdict_members(const entry_t *e, buf_t *b, int *first)
     buf_free(&line);
 }
 
+/* "findings": [{"kind", "reason", "action", "detail"}], the name check included */
+static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *first)
+{
+    findings_t all = e->findings;
+    analysis_name_findings(e->eco, e->package, &all);
+    json_kv_raw(b, first, "findings", "[", 1);
+    int any = 0;
+    for (int k = 0; k < FINDING_KIND_COUNT; k++) {
+        if (!(all.mask & (1u << k)))
+            continue;
+        int f2 = 1;
+        buf_puts(b, any++ ? ",{" : "{");
+        json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
+        json_kv_str(b, &f2, "reason", finding_reason((finding_kind_t)k));
+        json_kv_str(b, &f2, "action", finding_action_name(cfg->analysis.action[k]));
+        json_kv_str(b, &f2, "detail", all.detail[k]);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+}
+
 static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *reqs, size_t nreqs, buf_t *b)
 {
     int first = 1;
@@ -601,7 +630,7 @@ static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *req
         }
     }
     buf_putc(b, ']');
-    json_kv_raw(b, &first, "findings", "[]", 2);
+    findings_json(cfg, e, b, &first);
     json_kv_raw(b, &first, "review_requests", "[", 1);
     int any = 0;
     for (size_t i = nreqs; i-- > 0;) {
@@ -683,14 +712,14 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
         free(val);
     }
     version_facts_t f;
-    int listed = facts_for(eco, package, version, NULL, &f);
+    entry_t e;
+    memset(&e, 0, sizeof(e));
+    int listed = facts_for(eco, package, version, NULL, &f, &e.findings);
     *known = listed == 1;
     if (have) {
         f.published_at = rec.published_at;
         f.first_seen = rec.since;
     }
-    entry_t e;
-    memset(&e, 0, sizeof(e));
     e.eco = eco;
     e.package = strdup(package);
     e.version = strdup(version);

@@ -11,6 +11,8 @@
 #include "cache/fetcher.h"
 #include "cache/store.h"
 #include "cache/upstream_cache.h"
+#include "analysis/analysis.h"
+#include "analysis/artifact.h"
 #include "server/access_log.h"
 #include "server/admin_cli.h"
 #include "server/approvals.h"
@@ -127,6 +129,12 @@ static void reload_config(void)
         free(next);
         return;
     }
+    if (analysis_configure(next, err, sizeof(err)) != 0) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
+        config_free(next);
+        free(next);
+        return;
+    }
     if (g_nconfigs == (int)(sizeof(g_configs) / sizeof(g_configs[0]))) {
         fprintf(stderr, "{\"level\":\"error\",\"msg\":\"too many reloads; restart cordon\"}\n");
         config_free(next);
@@ -168,6 +176,14 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: cannot read the reviewers' approvals and blocks from the store\n");
         goto out;
     }
+    if (analysis_configure(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    if (artifact_workers_start(1) != 0) {
+        fprintf(stderr, "cordon: cannot start the analysis worker\n");
+        goto out;
+    }
     upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
                                     .stale_if_error_ms = cfg.stale_if_error_ms,
                                     .max_metadata = 512LL << 20,
@@ -184,6 +200,8 @@ static int cmd_serve(int argc, char **argv)
 out:
     decision_log_stop();
     fetcher_stop();
+    artifact_workers_stop();
+    analysis_shutdown();
     listener_close();
     approvals_unload();
     store_close();

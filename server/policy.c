@@ -17,6 +17,7 @@
 #include "common/digest.h"
 #include "common/timeutil.h"
 #include "common/units.h"
+#include "analysis/analysis.h"
 #include "server/approvals.h"
 
 enum { MATCH_NONE = 0, MATCH_GLOB = 1, MATCH_PACKAGE = 2, MATCH_VERSION = 3 };
@@ -68,6 +69,39 @@ static void rule_text(const config_t *cfg, const quarantine_rule_t *r, char *out
     }
 }
 
+/* the order findings are reported in when several hold a version */
+static const finding_kind_t SEVERITY[FINDING_KIND_COUNT] = {
+    FINDING_MALFORMED_ARCHIVE, FINDING_MANIFEST_MISMATCH, FINDING_TYPOSQUAT, FINDING_NEW_INSTALL_SCRIPT,
+    FINDING_PTH_FILE,          FINDING_INSTALL_SCRIPT,    FINDING_SDIST_ONLY, FINDING_POM_REPOSITORIES};
+
+/* 1 when a finding the configuration holds applies (out filled) */
+static int findings_hold(const config_t *cfg, eco_id_t eco, const char *package, const version_facts_t *facts,
+                         verdict_t *out)
+{
+    findings_t all;
+    findings_clear(&all);
+    analysis_name_findings(eco, package, &all);
+    if (facts->findings)
+        findings_merge(&all, facts->findings);
+    for (int i = 0; i < FINDING_KIND_COUNT; i++) {
+        finding_kind_t k = SEVERITY[i];
+        if (!(all.mask & (1u << k)))
+            continue;
+        if (cfg->analysis.action[k] == FINDING_HOLD) {
+            out->allow = 0;
+            out->reason = finding_reason(k);
+            out->eligible_at = TIME_NONE;
+            out->valid_until = TIME_NONE;
+            snprintf(out->rule, sizeof(out->rule), "analysis %s: hold", finding_kind_name(k));
+            snprintf(out->detail, sizeof(out->detail), "%s", all.detail[k]);
+            return 1;
+        }
+        if (cfg->analysis.action[k] == FINDING_WARN)
+            out->warnings |= 1u << k;
+    }
+    return 0;
+}
+
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
                    const version_facts_t *facts, int64_t now, verdict_t *out)
 {
@@ -104,6 +138,8 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
                  (unsigned long long)m.id);
         return;
     }
+    if (!(r != NULL && r->allow) && findings_hold(cfg, eco, package, facts, out))
+        return;
     /* a release proxy has no business serving Maven SNAPSHOTs: refused
      * unless a rule names them (and then decided by that rule) */
     size_t vlen = version ? strlen(version) : 0;
@@ -162,6 +198,8 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     buf_t b;
     buf_init(&b);
     buf_printf(&b, "%lld|%d|", (long long)cfg->min_age_default, (int)cfg->missing_timestamp);
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        buf_printf(&b, "a%d|", (int)cfg->analysis.action[k]);
     for (int i = 0; i < ECO_COUNT; i++)
         buf_printf(&b, "%lld|", (long long)cfg->min_age_eco[i]);
     for (size_t i = 0; i < cfg->nrules; i++) {
@@ -180,5 +218,10 @@ void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, 
 {
     char fp[17];
     approvals_package_fp(eco, package, fp);
-    snprintf(out, 34, "%s.%s", cfg->policy_fp, fp);
+    /* the name check's verdict can change as the popular set grows */
+    analysis_refresh(10 * 60 * 1000);
+    findings_t names;
+    findings_clear(&names);
+    analysis_name_findings(eco, package, &names);
+    snprintf(out, 34, "%s.%.15s%c", cfg->policy_fp, fp, names.mask ? 't' : '-');
 }

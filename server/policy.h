@@ -5,8 +5,9 @@
  * they are evaluated at request time and never cached as verdicts.
  *
  * Precedence: a configured deny rule, then a reviewer's block, then a
- * reviewer's approval (server/approvals.h), then the configured rules and
- * windows. */
+ * reviewer's approval (server/approvals.h) or a configured allow of the
+ * exact version, then analysis findings the configuration holds, then the
+ * configured rules and windows. */
 #ifndef CORDON_POLICY_H
 #define CORDON_POLICY_H
 
@@ -18,6 +19,9 @@
 typedef struct version_facts {
     int64_t published_at; /* upstream's publish time; TIME_NONE when it gave none */
     int64_t first_seen;   /* when cordon first saw the version; TIME_NONE if never */
+    /* what analysis found in the version's metadata and artifacts (NULL:
+     * nothing known); the name check (typosquat) is policy_decide's own */
+    const findings_t *findings;
 } version_facts_t;
 
 typedef struct verdict {
@@ -30,6 +34,8 @@ typedef struct verdict {
     int64_t valid_until;  /* when time alone may change this verdict (the window ends, an
                              approval expires); TIME_NONE = not by time */
     uint64_t review_id;   /* the approval or block that decided, 0 if none */
+    char detail[FINDING_DETAIL_MAX]; /* a finding that holds it: "looks like lodash (…)" */
+    uint32_t warnings;    /* findings whose action is warn (served, but noted) */
 } verdict_t;
 
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,

@@ -119,6 +119,32 @@ static void fetch_pom_time(h2o_req_t *req, maven_req_t *mr, const char *version,
 }
 
 /* after a POM fetch: record the version's time; 0 when it exists upstream */
+typedef struct findings_op {
+    const char *package, *version, *digest;
+    const findings_t *f;
+} findings_op_t;
+
+static int put_findings(MDB_txn *txn, void *arg)
+{
+    findings_op_t *op = arg;
+    return findings_put(txn, "maven", op->package, op->version, op->digest, op->f);
+}
+
+/* the POM learned for a version's time is read once for what it declares */
+static void analyse_pom(const char *package, const char *version, const char *blob)
+{
+    char path[4200], digest[80], err[300];
+    snprintf(digest, sizeof(digest), "pom-%.64s", blob);
+    blob_path(blob, path, sizeof(path));
+    artifact_job_t job = {.eco = ECO_MAVEN, .package = (char *)package, .version = (char *)version,
+                          .filename = "project.pom"};
+    findings_t f;
+    findings_clear(&f);
+    artifact_analyse(&job, path, &runtime_config()->analysis, &f);
+    findings_op_t op = {package, version, digest, &f};
+    store_write(put_findings, &op, err, sizeof(err));
+}
+
 static int record_pom_time(maven_req_t *mr, const char *version, const flight_outcome_t *out)
 {
     char key[1024];
@@ -127,19 +153,32 @@ static int record_pom_time(maven_req_t *mr, const char *version, const flight_ou
     if (metadata_lookup(key, &m) != 0)
         return -1;
     int64_t published = m.last_modified && *m.last_modified ? time_parse_http(m.last_modified) : TIME_NONE;
-    meta_rec_free(&m);
     char vkey[1024], err[300];
     size_t klen = version_key(vkey, sizeof(vkey), "maven", mr->package, version);
-    if (klen == 0)
+    if (klen == 0) {
+        meta_rec_free(&m);
         return -1;
+    }
     time_put_t t = {vkey, klen, published};
     store_write(put_time, &t, err, sizeof(err));
+    analyse_pom(mr->package, version, m.blob);
+    meta_rec_free(&m);
     return 0;
 }
 
 static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
 {
-    policy_decide(runtime_config(), ECO_MAVEN, mr->package, version, f, now, vd);
+    /* what analysis found in the version's POM and artifacts joins the facts */
+    findings_t found;
+    findings_clear(&found);
+    MDB_txn *txn;
+    if (store_read_begin(&txn) == 0) {
+        findings_get_version(txn, "maven", mr->package, version, &found);
+        store_read_end(txn);
+    }
+    version_facts_t facts = *f;
+    facts.findings = &found;
+    policy_decide(runtime_config(), ECO_MAVEN, mr->package, version, &facts, now, vd);
 }
 
 /* ---- metadata ---- */
@@ -441,9 +480,22 @@ static const char *content_type(const char *file)
     return "application/octet-stream";
 }
 
+static void deny_file(h2o_req_t *req, maven_req_t *mr, const verdict_t *vd, int64_t now);
+
 static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
     maven_req_t *mr = arg;
+    /* decided again: a file fetched for this request was analysed since */
+    version_facts_t f;
+    if (mr->route.version[0] && version_facts(mr->package, mr->route.version, &f) == 0) {
+        verdict_t vd;
+        int64_t now = time_now_ms();
+        decide(mr, mr->route.version, &f, now, &vd);
+        if (!vd.allow) {
+            deny_file(req, mr, &vd, now);
+            return;
+        }
+    }
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
@@ -513,6 +565,15 @@ static void fetch_sum(h2o_req_t *req, maven_req_t *mr)
     metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, resume_file_sum, mr);
 }
 
+static void deny_file(h2o_req_t *req, maven_req_t *mr, const verdict_t *vd, int64_t now)
+{
+    const char *alt = alternative(req, mr, now);
+    char detail[300];
+    snprintf(detail, sizeof(detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
+    http_record_denial(req, "maven", mr->package, mr->route.version, vd, detail);
+    denial_send(req, "maven", mr->package, mr->route.version, vd, alt);
+}
+
 static void handle_file(h2o_req_t *req, maven_req_t *mr)
 {
     version_facts_t f;
@@ -532,11 +593,7 @@ static void handle_file(h2o_req_t *req, maven_req_t *mr)
     verdict_t vd;
     decide(mr, mr->route.version, &f, now, &vd);
     if (!vd.allow) {
-        const char *alt = alternative(req, mr, now);
-        char detail[300];
-        snprintf(detail, sizeof(detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
-        http_record_denial(req, "maven", mr->package, mr->route.version, &vd, detail);
-        denial_send(req, "maven", mr->package, mr->route.version, &vd, alt);
+        deny_file(req, mr, &vd, now);
         return;
     }
     snprintf(mr->rule, sizeof(mr->rule), "%s", vd.rule);
@@ -603,7 +660,10 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
     artifact_key(mr, akey, sizeof(akey));
     snprintf(fpath, sizeof(fpath), "%s/%s", mr->route.dir, mr->route.file);
     upstream_url(fpath, url, sizeof(url));
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want, mr);
+    artifact_job_t *job = artifact_is_analysed(ECO_MAVEN, mr->route.file)
+                              ? artifact_job_new(ECO_MAVEN, mr->package, mr->route.version, mr->route.file, NULL, 0)
+                              : NULL;
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want, job, mr);
 }
 
 /* ---- the table entry ---- */
@@ -652,9 +712,17 @@ static int maven_canonical_name(const char *in, char *out, size_t outlen)
 }
 
 /* Maven has no listing with times: what cordon learned from the version's POM */
-static int maven_version_facts(const char *package, const char *version, version_facts_t *f)
+static int maven_version_facts(const char *package, const char *version, version_facts_t *f, findings_t *found)
 {
-    return version_facts(package, version, f) == 0 ? 1 : -1;
+    findings_clear(found);
+    if (version_facts(package, version, f) != 0)
+        return -1;
+    MDB_txn *txn;
+    if (store_read_begin(&txn) == 0) {
+        findings_get_version(txn, "maven", package, version, found);
+        store_read_end(txn);
+    }
+    return 1;
 }
 
 const ecosystem_t maven_ecosystem = {

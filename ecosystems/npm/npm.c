@@ -45,6 +45,7 @@ typedef struct npm_req {
 
 typedef struct ingest_ctx {
     npm_packument_t *p;
+    unsigned char *scripts; /* npm_install_script_history */
     int64_t now;
 } ingest_ctx_t;
 
@@ -68,7 +69,8 @@ static int record_versions(MDB_txn *txn, void *arg)
             snprintf(integrity, sizeof(integrity), "sha1:%s", v->shasum);
         version_rec_t old, rec = {.first_seen = c->now,
                                   .published_at = v->published_at,
-                                  .flags = v->has_install_script ? VERSION_HAS_INSTALL_SCRIPT : 0,
+                                  .flags = ((c->scripts[i] & NPM_SCRIPTS_HAS) ? VERSION_HAS_INSTALL_SCRIPT : 0) |
+                                           ((c->scripts[i] & NPM_SCRIPTS_NEW) ? VERSION_NEW_INSTALL_SCRIPT : 0),
                                   .integrity = integrity,
                                   .artifact_url = v->tarball_url ? v->tarball_url : ""};
         int have = version_rec_get(txn, key, klen, &old) == 0;
@@ -93,6 +95,48 @@ static int record_versions(MDB_txn *txn, void *arg)
     return rc;
 }
 
+#define PREFETCH_PER_PACKUMENT 3
+
+/* Versions the window holds now are fetched and analysed in the background
+ * (newest first, a few per packument), so that when they become eligible
+ * their verdict is ready and the first install does not wait for analysis. */
+static void prefetch_young(const npm_packument_t *p, const unsigned char *scripts, int64_t now)
+{
+    const config_t *cfg = runtime_config();
+    if (!cfg->analysis.prefetch)
+        return;
+    int started = 0;
+    for (size_t k = p->nversions; k-- > 0 && started < PREFETCH_PER_PACKUMENT;) {
+        const npm_version_t *v = &p->versions[k];
+        findings_t f;
+        findings_clear(&f);
+        npm_script_findings(p->name, v->version, scripts[k], &f);
+        version_facts_t facts = {.published_at = v->published_at, .first_seen = now, .findings = &f};
+        verdict_t vd;
+        policy_decide(cfg, ECO_NPM, p->name, v->version, &facts, now, &vd);
+        if (vd.allow || strcmp(vd.reason, "quarantine") != 0 || !v->tarball_url)
+            continue; /* only what age alone holds: the rest is refused or served anyway */
+        char file[512], akey[1200], integrity[200];
+        npm_tarball_filename(p, v, file, sizeof(file));
+        snprintf(akey, sizeof(akey), "npm:%s/%s", p->name, file);
+        blob_rec_t b;
+        if (artifact_lookup(akey, &b) == 0) {
+            blob_rec_free(&b);
+            continue;
+        }
+        snprintf(integrity, sizeof(integrity), "%s%s", v->integrity ? "" : "sha1:",
+                 v->integrity ? v->integrity : (v->shasum ? v->shasum : ""));
+        integrity_t want;
+        if (integrity_parse_any(integrity, &want) != 0)
+            continue;
+        artifact_job_t *job =
+            artifact_job_new(ECO_NPM, p->name, v->version, file, p->doc + v->value.start,
+                             v->value.end > v->value.start ? v->value.end - v->value.start : 0);
+        artifact_fetch(akey, v->tarball_url, &want, job, NULL, NULL, NULL, NULL);
+        started++;
+    }
+}
+
 static int npm_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
 {
     mapped_t m;
@@ -109,12 +153,21 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
         npm_packument_free(&p);
     }
     if (rc == 0) {
-        ingest_ctx_t c = {.p = &p, .now = time_now_ms()};
+        ingest_ctx_t c = {.p = &p, .scripts = malloc(p.nversions ? p.nversions : 1), .now = time_now_ms()};
         char serr[300];
-        if (store_write(record_versions, &c, serr, sizeof(serr)) != STORE_OK) {
-            snprintf(err, errlen, "cannot record versions: %s", serr);
+        if (c.scripts == NULL) {
+            snprintf(err, errlen, "out of memory");
             rc = -1;
+        } else {
+            npm_install_script_history(&p, c.scripts);
+            if (store_write(record_versions, &c, serr, sizeof(serr)) != STORE_OK) {
+                snprintf(err, errlen, "cannot record versions: %s", serr);
+                rc = -1;
+            }
         }
+        if (rc == 0)
+            prefetch_young(&p, c.scripts, c.now);
+        free(c.scripts);
         npm_packument_free(&p);
     }
     unmap_file(&m);
@@ -159,6 +212,33 @@ static int64_t *first_seen_times(const npm_packument_t *p)
     return fs;
 }
 
+/* per version: its install-script history and what analysis of its
+ * tarball found (NULL when out of memory: no findings is then the answer) */
+static findings_t *version_findings(const npm_packument_t *p)
+{
+    size_t n = p->nversions ? p->nversions : 1;
+    findings_t *f = malloc(n * sizeof(*f));
+    unsigned char *bits = malloc(n);
+    if (f == NULL || bits == NULL) {
+        free(f);
+        free(bits);
+        return NULL;
+    }
+    npm_install_script_history(p, bits);
+    MDB_txn *txn = NULL;
+    if (store_read_begin(&txn) != 0)
+        txn = NULL;
+    for (size_t i = 0; i < p->nversions; i++) {
+        findings_clear(&f[i]);
+        npm_script_findings(p->name, p->versions[i].version, bits[i], &f[i]);
+        if (txn)
+            findings_get_version(txn, "npm", p->name, p->versions[i].version, &f[i]);
+    }
+    store_read_end(txn);
+    free(bits);
+    return f;
+}
+
 /* Parses a cached upstream packument and applies the policy to it. */
 typedef struct filtered {
     mapped_t map;
@@ -180,8 +260,10 @@ static int filtered_load(const meta_rec_t *m, int64_t now, filtered_t *fd, char 
         return -1;
     }
     int64_t *fs = first_seen_times(&fd->p);
-    int rc = npm_filter_apply(runtime_config(), &fd->p, fs, now, &fd->f);
+    findings_t *found = version_findings(&fd->p);
+    int rc = npm_filter_apply(runtime_config(), &fd->p, fs, found, now, &fd->f);
     free(fs);
+    free(found);
     if (rc != 0) {
         snprintf(err, errlen, "out of memory");
         npm_packument_free(&fd->p);
@@ -309,9 +391,89 @@ static void artifact_key(const npm_req_t *nr, char *out, size_t outlen)
     snprintf(out, outlen, "npm:%s/%s", nr->route.name, nr->route.file);
 }
 
+static void deny_tarball(h2o_req_t *req, npm_req_t *nr, const char *version, const verdict_t *vd, int64_t now);
+
+/* The facts of a version's verdict, the same metadata filtering uses: its
+ * record (times, install-script history) and what analysis found in its
+ * tarball. 0, or -1 when cordon has no record of the version. */
+static int npm_facts(const char *name, const char *version, version_rec_t *v, findings_t *f)
+{
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), "npm", name, version);
+    MDB_txn *txn;
+    findings_clear(f);
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, v) == 0;
+        if (found)
+            findings_get_version(txn, "npm", name, version, f);
+        store_read_end(txn);
+    }
+    if (!found)
+        return -1;
+    npm_script_findings(name, version,
+                        ((v->flags & VERSION_HAS_INSTALL_SCRIPT) ? NPM_SCRIPTS_HAS : 0) |
+                            ((v->flags & VERSION_NEW_INSTALL_SCRIPT) ? NPM_SCRIPTS_NEW : 0),
+                        f);
+    return 0;
+}
+
+static int decide_tarball(const npm_req_t *nr, const char *version, version_rec_t *v, verdict_t *vd)
+{
+    findings_t f;
+    if (npm_facts(nr->route.name, version, v, &f) != 0)
+        return -1;
+    version_facts_t facts = {.published_at = v->published_at, .first_seen = v->first_seen, .findings = &f};
+    policy_decide(runtime_config(), ECO_NPM, nr->route.name, version, &facts, time_now_ms(), vd);
+    return 0;
+}
+
+/* the registry's manifest of one version (what its tarball is compared
+ * with), from the cached packument; NULL when there is none */
+static char *registry_manifest(const char *name, const char *version, size_t *len)
+{
+    char key[NPM_NAME_MAX + 8], err[300], src[4200];
+    meta_rec_t m;
+    snprintf(key, sizeof(key), "npm:%s", name);
+    if (metadata_lookup(key, &m) != 0)
+        return NULL;
+    mapped_t map;
+    blob_path(m.blob, src, sizeof(src));
+    meta_rec_free(&m);
+    if (map_file(src, &map) != 0)
+        return NULL;
+    npm_packument_t p;
+    char *out = NULL;
+    if (npm_packument_parse(&p, map.p ? map.p : "", map.len, err, sizeof(err)) == 0) {
+        long i = npm_packument_find(&p, version);
+        if (i >= 0 && p.versions[i].value.end > p.versions[i].value.start) {
+            *len = p.versions[i].value.end - p.versions[i].value.start;
+            out = malloc(*len + 1);
+            if (out) {
+                memcpy(out, (const char *)map.p + p.versions[i].value.start, *len);
+                out[*len] = '\0';
+            }
+        }
+        npm_packument_free(&p);
+    }
+    unmap_file(&map);
+    return out;
+}
+
 static void tarball_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
     npm_req_t *nr = arg;
+    /* decided again: a tarball fetched for this request was analysed since */
+    version_rec_t v;
+    verdict_t vd;
+    if (decide_tarball(nr, nr->version, &v, &vd) == 0) {
+        version_rec_free(&v);
+        if (!vd.allow) {
+            deny_tarball(req, nr, nr->version, &vd, time_now_ms());
+            return;
+        }
+        snprintf(nr->rule, sizeof(nr->rule), "%s", vd.rule);
+    }
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
@@ -369,16 +531,9 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         http_send_error(req, 404, NULL, "%s is not a tarball of %s", nr->route.file, nr->route.name);
         return;
     }
-    char key[1024];
-    size_t klen = version_key(key, sizeof(key), "npm", nr->route.name, version);
     version_rec_t v;
-    MDB_txn *txn;
-    int found = 0;
-    if (klen && store_read_begin(&txn) == 0) {
-        found = version_rec_get(txn, key, klen, &v) == 0;
-        store_read_end(txn);
-    }
-    if (!found) {
+    verdict_t vd;
+    if (decide_tarball(nr, version, &v, &vd) != 0) {
         if (!nr->refreshed) {
             /* a version cordon has not seen yet: learn it from the packument */
             start_metadata_fetch(req, nr, resume_tarball_meta);
@@ -387,11 +542,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         http_send_error(req, 404, NULL, "%s@%s does not exist upstream", nr->route.name, version);
         return;
     }
-    /* the decision, from the same facts metadata filtering uses */
-    verdict_t vd;
-    version_facts_t facts = {.published_at = v.published_at, .first_seen = v.first_seen};
     int64_t now = time_now_ms();
-    policy_decide(runtime_config(), ECO_NPM, nr->route.name, version, &facts, now, &vd);
     if (!vd.allow) {
         deny_tarball(req, nr, version, &vd, now);
         version_rec_free(&v);
@@ -419,7 +570,11 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         version_rec_free(&v);
         return;
     }
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want, nr);
+    size_t mlen = 0;
+    char *manifest = registry_manifest(nr->route.name, version, &mlen);
+    artifact_job_t *job = artifact_job_new(ECO_NPM, nr->route.name, version, nr->route.file, manifest, mlen);
+    free(manifest);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want, job, nr);
     version_rec_free(&v);
 }
 
@@ -560,28 +715,23 @@ static int npm_canonical_name(const char *in, char *out, size_t outlen)
     return 0;
 }
 
-static int npm_version_facts(const char *package, const char *version, version_facts_t *f)
+static int npm_version_facts(const char *package, const char *version, version_facts_t *f, findings_t *found)
 {
-    char key[NPM_NAME_MAX + 8], err[300];
-    meta_rec_t m;
-    filtered_t fd;
+    version_rec_t v;
     f->published_at = f->first_seen = TIME_NONE;
-    snprintf(key, sizeof(key), "npm:%s", package);
-    if (metadata_lookup(key, &m) != 0)
-        return -1;
-    int have = filtered_load(&m, time_now_ms(), &fd, err, sizeof(err)) == 0;
-    meta_rec_free(&m);
-    if (!have)
-        return -1;
-    long i = npm_packument_find(&fd.p, version);
-    if (i >= 0) {
-        int64_t *fs = first_seen_times(&fd.p);
-        f->published_at = fd.p.versions[i].published_at;
-        f->first_seen = fs ? fs[i] : TIME_NONE;
-        free(fs);
+    if (npm_facts(package, version, &v, found) != 0) {
+        char key[NPM_NAME_MAX + 8];
+        meta_rec_t m;
+        snprintf(key, sizeof(key), "npm:%s", package);
+        int cached = metadata_lookup(key, &m) == 0;
+        if (cached)
+            meta_rec_free(&m);
+        return cached ? 0 : -1;
     }
-    filtered_free(&fd);
-    return i >= 0;
+    f->published_at = v.published_at;
+    f->first_seen = v.first_seen;
+    version_rec_free(&v);
+    return 1;
 }
 
 const ecosystem_t npm_ecosystem = {

@@ -52,6 +52,8 @@ static void append_held(buf_t *m, const npm_packument_t *p, size_t i, const verd
     char when[40];
     buf_puts(m, *listed ? "; " : "");
     buf_printf(m, "%s@%s is held (%s", p->name ? p->name : "?", p->versions[i].version, v->reason);
+    if (v->detail[0])
+        buf_printf(m, ": %s", v->detail);
     if (v->eligible_at != TIME_NONE) {
         time_format_iso8601(v->eligible_at, when, sizeof(when), 0);
         buf_printf(m, " until %s", when);
@@ -60,8 +62,8 @@ static void append_held(buf_t *m, const npm_packument_t *p, size_t i, const verd
     (*listed)++;
 }
 
-int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen, int64_t now,
-                     npm_filter_t *f)
+int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen,
+                     const findings_t *findings, int64_t now, npm_filter_t *f)
 {
     memset(f, 0, sizeof(*f));
     f->valid_until = TIME_NONE;
@@ -80,7 +82,8 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
     for (size_t i = 0; i < n; i++) {
         const npm_version_t *v = &p->versions[i];
         version_facts_t facts = {.published_at = v->published_at,
-                                 .first_seen = first_seen ? first_seen[i] : TIME_NONE};
+                                 .first_seen = first_seen ? first_seen[i] : TIME_NONE,
+                                 .findings = findings ? &findings[i] : NULL};
         verdict_t *vd = &f->verdicts[i];
         policy_decide(cfg, ECO_NPM, p->name ? p->name : "", v->version, &facts, now, vd);
         f->keep[i] = (unsigned char)vd->allow;
@@ -154,4 +157,55 @@ const char *npm_filter_alternative(const npm_packument_t *p, const npm_filter_t 
         if (strcmp(f->tags[t].tag, "latest") == 0)
             return f->tags[t].version;
     return best_any >= 0 ? p->versions[best_any].version : NULL;
+}
+
+typedef struct dated {
+    size_t index;
+    int64_t t;
+} dated_t;
+
+static int dated_cmp(const void *a, const void *b)
+{
+    const dated_t *x = a, *y = b;
+    if (x->t != y->t) /* TIME_NONE (INT64_MIN) sorts first: a version without a time counts as old */
+        return x->t < y->t ? -1 : 1;
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+void npm_install_script_history(const npm_packument_t *p, unsigned char *out)
+{
+    size_t n = p->nversions;
+    memset(out, 0, n);
+    dated_t *order = malloc((n ? n : 1) * sizeof(*order));
+    if (order == NULL) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = p->versions[i].has_install_script ? NPM_SCRIPTS_HAS : 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        order[i].index = i;
+        order[i].t = p->versions[i].published_at;
+    }
+    qsort(order, n, sizeof(*order), dated_cmp);
+    int any_before = 0, scripts_before = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k].index;
+        if (p->versions[i].has_install_script) {
+            out[i] = NPM_SCRIPTS_HAS | (any_before && !scripts_before ? NPM_SCRIPTS_NEW : 0);
+            scripts_before = 1;
+        }
+        any_before = 1;
+    }
+    free(order);
+}
+
+void npm_script_findings(const char *name, const char *version, unsigned bits, findings_t *out)
+{
+    if (bits & NPM_SCRIPTS_NEW)
+        findings_add(out, FINDING_NEW_INSTALL_SCRIPT,
+                     "%s@%s runs install scripts (preinstall/install/postinstall) and no earlier version of %s did",
+                     name, version, name);
+    else if (bits & NPM_SCRIPTS_HAS)
+        findings_add(out, FINDING_INSTALL_SCRIPT, "%s@%s runs install scripts (preinstall/install/postinstall)", name,
+                     version);
 }

@@ -21,9 +21,21 @@ typedef struct npm_filter {
     char *message;         /* for policyRestrictions; NULL when nothing is held */
 } npm_filter_t;
 
-/* first_seen: per version (TIME_NONE where unknown); may be NULL */
-int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen, int64_t now,
-                     npm_filter_t *out);
+/* first_seen: per version (TIME_NONE where unknown); findings: per version
+ * (analysis facts); either may be NULL */
+int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen,
+                     const findings_t *findings, int64_t now, npm_filter_t *out);
+
+/* Install-script history, per version in document order: NPM_SCRIPTS_HAS
+ * when it declares preinstall/install/postinstall (or hasInstallScript),
+ * plus NPM_SCRIPTS_NEW when versions published before it exist and none of
+ * them had any — the "suddenly runs code at install" signal, decided from
+ * the packument alone, before any download. */
+#define NPM_SCRIPTS_HAS 0x1
+#define NPM_SCRIPTS_NEW 0x2
+void npm_install_script_history(const npm_packument_t *p, unsigned char *out);
+/* the findings those bits mean for one version */
+void npm_script_findings(const char *name, const char *version, unsigned bits, findings_t *out);
 void npm_filter_free(npm_filter_t *f);
 
 /* the highest kept version: with the same major as `version` when

@@ -87,6 +87,46 @@ static void page_url(const char *project, char *out, size_t outlen)
     snprintf(out, outlen, "%s/simple/%s/", runtime_config()->upstream[ECO_PYPI], project);
 }
 
+/* ---- release facts shared by ingest and filtering ---- */
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int is_wheel(const char *filename)
+{
+    size_t n = strlen(filename);
+    return n > 4 && strcasecmp(filename + n - 4, ".whl") == 0;
+}
+
+/* per file: 1 when its release ships no wheel (pip builds it from the
+ * sdist, running its build backend at install time) */
+static unsigned char *sdist_only_files(const pypi_project_t *p)
+{
+    size_t n = p->nfiles ? p->nfiles : 1, nw = 0;
+    unsigned char *out = calloc(n, 1);
+    char **wheels = malloc(n * sizeof(char *));
+    if (out == NULL || wheels == NULL) {
+        free(wheels);
+        return out;
+    }
+    for (size_t i = 0; i < p->nfiles; i++)
+        if (p->files[i].version && is_wheel(p->files[i].filename))
+            wheels[nw++] = p->files[i].version;
+    qsort(wheels, nw, sizeof(char *), str_cmp);
+    for (size_t i = 0; i < p->nfiles; i++) {
+        char *v = p->files[i].version;
+        out[i] = v && !bsearch(&v, wheels, nw, sizeof(char *), str_cmp);
+    }
+    free(wheels);
+    return out;
+}
+
+static void sdist_only_finding(const char *project, const char *version, findings_t *f)
+{
+    findings_add(f, FINDING_SDIST_ONLY,
+                 "%s %s has no wheel: pip builds it from the sdist, running its build backend (setup.py) at install",
+                 project, version);
+}
+
 /* ---- ingest: every new upstream project page (fetcher thread) ---- */
 
 typedef struct ingest_ctx {
@@ -97,16 +137,16 @@ typedef struct ingest_ctx {
 } ingest_ctx_t;
 
 static int put_file_record(MDB_txn *txn, const char *project, const char *file, const char *integrity,
-                           const char *url, int64_t published, int64_t now, buf_t *b)
+                           const char *url, int64_t published, int64_t flags, int64_t now, buf_t *b)
 {
     char key[1024];
     size_t klen = version_key(key, sizeof(key), "pypi", project, file);
     if (klen == 0)
         return 0;
-    version_rec_t old, rec = {.first_seen = now, .published_at = published, .integrity = (char *)integrity,
-                              .artifact_url = (char *)url};
+    version_rec_t old, rec = {.first_seen = now, .published_at = published, .flags = flags,
+                              .integrity = (char *)integrity, .artifact_url = (char *)url};
     if (version_rec_get(txn, key, klen, &old) == 0) {
-        int same = old.published_at == published && strcmp(old.integrity, integrity) == 0 &&
+        int same = old.published_at == published && old.flags == flags && strcmp(old.integrity, integrity) == 0 &&
                    strcmp(old.artifact_url, url) == 0;
         rec.first_seen = old.first_seen;
         version_rec_free(&old);
@@ -127,25 +167,28 @@ static int record_files(MDB_txn *txn, void *arg)
     buf_t b;
     buf_init(&b);
     int rc = 0;
+    unsigned char *sdist_only = sdist_only_files(c->p);
     for (size_t i = 0; i < c->p->nfiles && rc == 0; i++) {
         pypi_file_t *f = &c->p->files[i];
         if (f->version == NULL)
             continue;
+        int64_t flags = sdist_only && sdist_only[i] ? VERSION_SDIST_ONLY : 0;
         char url[4096], integrity[200] = "", mdfile[PYPI_FILE_MAX + 16], mdurl[4200], mdint[100] = "";
         resolve_url(c->page, f->url, url, sizeof(url));
         url[strcspn(url, "#")] = '\0';
         const pypi_hash_t *h = pypi_file_hash(f);
         if (h)
             snprintf(integrity, sizeof(integrity), "%s:%s", h->alg, h->hex);
-        rc = put_file_record(txn, c->project, f->filename, integrity, url, f->upload_time_ms, c->now, &b);
+        rc = put_file_record(txn, c->project, f->filename, integrity, url, f->upload_time_ms, flags, c->now, &b);
         if (rc == 0 && f->core_metadata) {
             snprintf(mdfile, sizeof(mdfile), "%s.metadata", f->filename);
             snprintf(mdurl, sizeof(mdurl), "%s.metadata", url);
             if (f->core_metadata_sha256)
                 snprintf(mdint, sizeof(mdint), "sha256:%s", f->core_metadata_sha256);
-            rc = put_file_record(txn, c->project, mdfile, mdint, mdurl, f->upload_time_ms, c->now, &b);
+            rc = put_file_record(txn, c->project, mdfile, mdint, mdurl, f->upload_time_ms, flags, c->now, &b);
         }
     }
+    free(sdist_only);
     buf_free(&b);
     return rc;
 }
@@ -225,23 +268,30 @@ static int filtered_load(const char *project, const meta_rec_t *m, int64_t now, 
         return -1;
     }
     MDB_txn *txn = NULL;
+    if (store_read_begin(&txn) != 0)
+        txn = NULL;
     const config_t *cfg = runtime_config();
+    unsigned char *sdist_only = sdist_only_files(&fd->p);
     for (size_t i = 0; i < fd->p.nfiles; i++) {
         pypi_file_t *f = &fd->p.files[i];
         if (f->version == NULL)
             continue;
-        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE};
-        if (facts.published_at == TIME_NONE) {
-            if (txn == NULL && store_read_begin(&txn) != 0)
-                txn = NULL;
+        findings_t found;
+        findings_clear(&found);
+        if (sdist_only && sdist_only[i])
+            sdist_only_finding(project, f->version, &found);
+        if (txn)
+            findings_get_version(txn, "pypi", project, f->version, &found);
+        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE, .findings = &found};
+        if (facts.published_at == TIME_NONE)
             facts.first_seen = first_seen_of(txn, project, f->filename);
-        }
         verdict_t *vd = &fd->verdicts[i];
         policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, vd);
         fd->keep[i] = (unsigned char)vd->allow;
         if (vd->valid_until != TIME_NONE && (fd->valid_until == TIME_NONE || vd->valid_until < fd->valid_until))
             fd->valid_until = vd->valid_until;
     }
+    free(sdist_only);
     store_read_end(txn);
     return 0;
 }
@@ -427,9 +477,46 @@ static void artifact_key(const pypi_req_t *pr, char *out, size_t outlen)
     snprintf(out, outlen, "pypi:%s/%s", pr->route.project, file_name(pr, f, sizeof(f)));
 }
 
+/* The verdict on one file from the same facts the page filter uses: its
+ * record (upload time, first seen, sdist-only release) and what analysis
+ * found in the release's files. 0, or -1 when cordon has no record of it. */
+static int decide_file(pypi_req_t *pr, version_rec_t *v, verdict_t *vd)
+{
+    char fname[PYPI_FILE_MAX + 16], key[1024];
+    size_t klen = version_key(key, sizeof(key), "pypi", pr->route.project, file_name(pr, fname, sizeof(fname)));
+    MDB_txn *txn;
+    findings_t f;
+    findings_clear(&f);
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, v) == 0;
+        if (found)
+            findings_get_version(txn, "pypi", pr->route.project, pr->version, &f);
+        store_read_end(txn);
+    }
+    if (!found)
+        return -1;
+    if (v->flags & VERSION_SDIST_ONLY)
+        sdist_only_finding(pr->route.project, pr->version, &f);
+    version_facts_t facts = {.published_at = v->published_at, .first_seen = v->first_seen, .findings = &f};
+    policy_decide(runtime_config(), ECO_PYPI, pr->route.project, pr->version, &facts, time_now_ms(), vd);
+    return 0;
+}
+
 static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
     pypi_req_t *pr = arg;
+    /* decided again: a file fetched for this request was analysed since */
+    version_rec_t v;
+    verdict_t vd;
+    if (decide_file(pr, &v, &vd) == 0) {
+        version_rec_free(&v);
+        if (!vd.allow) {
+            deny_file(req, pr, &vd, time_now_ms());
+            return;
+        }
+        snprintf(pr->rule, sizeof(pr->rule), "%s", vd.rule);
+    }
     char path[4200], etag[80];
     blob_path(b->blob, path, sizeof(path));
     snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
@@ -460,20 +547,15 @@ static const artifact_source_t DIST_FILE = {file_serve, file_fail};
 
 static void handle_file(h2o_req_t *req, pypi_req_t *pr)
 {
-    char fname[PYPI_FILE_MAX + 16], key[1024];
+    char fname[PYPI_FILE_MAX + 16];
     if (pypi_file_version(pr->route.project, pr->route.file, pr->version, sizeof(pr->version)) != 0) {
         http_send_error(req, 404, NULL, "%s is not a distribution of %s", pr->route.file, pr->route.project);
         return;
     }
-    size_t klen = version_key(key, sizeof(key), "pypi", pr->route.project, file_name(pr, fname, sizeof(fname)));
+    file_name(pr, fname, sizeof(fname));
     version_rec_t v;
-    MDB_txn *txn;
-    int found = 0;
-    if (klen && store_read_begin(&txn) == 0) {
-        found = version_rec_get(txn, key, klen, &v) == 0;
-        store_read_end(txn);
-    }
-    if (!found) {
+    verdict_t vd;
+    if (decide_file(pr, &v, &vd) != 0) {
         if (!pr->refreshed) {
             fetch_page(req, pr, resume_file_meta);
             return;
@@ -481,10 +563,7 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
         http_send_error(req, 404, NULL, "%s is not listed for %s upstream", fname, pr->route.project);
         return;
     }
-    verdict_t vd;
-    version_facts_t facts = {.published_at = v.published_at, .first_seen = v.first_seen};
     int64_t now = time_now_ms();
-    policy_decide(runtime_config(), ECO_PYPI, pr->route.project, pr->version, &facts, now, &vd);
     if (!vd.allow) {
         deny_file(req, pr, &vd, now);
         version_rec_free(&v);
@@ -506,7 +585,10 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
         version_rec_free(&v);
         return;
     }
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want, pr);
+    artifact_job_t *job = !pr->route.metadata && artifact_is_analysed(ECO_PYPI, pr->route.file)
+                              ? artifact_job_new(ECO_PYPI, pr->route.project, pr->version, pr->route.file, NULL, 0)
+                              : NULL;
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want, job, pr);
     version_rec_free(&v);
 }
 
@@ -585,13 +667,13 @@ static int pypi_canonical_name(const char *in, char *out, size_t outlen)
     return pypi_normalize(in, strlen(in), out, outlen) == 0 ? 0 : -1;
 }
 
-/* a release's time is its newest file's: the one a window would hold longest */
-static int pypi_version_facts(const char *project, const char *version, version_facts_t *f)
+static int pypi_version_facts(const char *project, const char *version, version_facts_t *f, findings_t *found)
 {
     char key[PYPI_NAME_MAX + 8], err[300];
     meta_rec_t m;
     filtered_t fd;
     f->published_at = f->first_seen = TIME_NONE;
+    findings_clear(found);
     snprintf(key, sizeof(key), "pypi:%s", project);
     if (metadata_lookup(key, &m) != 0)
         return -1;
@@ -599,12 +681,16 @@ static int pypi_version_facts(const char *project, const char *version, version_
     meta_rec_free(&m);
     if (!have)
         return -1;
-    int found = 0;
+    int listed = 0;
+    unsigned char *sdist_only = sdist_only_files(&fd.p);
     for (size_t i = 0; i < fd.p.nfiles; i++) {
         const pypi_file_t *pf = &fd.p.files[i];
         if (pf->version == NULL || strcmp(pf->version, version) != 0)
             continue;
-        found = 1;
+        listed = 1;
+        if (sdist_only && sdist_only[i])
+            sdist_only_finding(project, version, found);
+        /* a release's time is its newest file's: the one a window would hold longest */
         const verdict_t *vd = &fd.verdicts[i];
         if (vd->published_at != TIME_NONE && (f->published_at == TIME_NONE || vd->published_at > f->published_at))
             f->published_at = vd->published_at;
@@ -612,8 +698,14 @@ static int pypi_version_facts(const char *project, const char *version, version_
             (f->first_seen == TIME_NONE || vd->since > f->first_seen))
             f->first_seen = vd->since;
     }
+    free(sdist_only);
     filtered_free(&fd);
-    return found;
+    MDB_txn *txn;
+    if (listed && store_read_begin(&txn) == 0) {
+        findings_get_version(txn, "pypi", project, version, found);
+        store_read_end(txn);
+    }
+    return listed;
 }
 
 const ecosystem_t pypi_ecosystem = {

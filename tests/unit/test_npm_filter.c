@@ -48,7 +48,7 @@ TEST(tags_move_to_mature_versions)
     load(&cfg, "quarantine: { min_age: 7d }\n");
     CHECK(npm_packument_parse(&p, DOC, strlen(DOC), err, sizeof(err)) == 0);
     int64_t now = iso("2026-11-23T00:00:00Z");
-    CHECK(npm_filter_apply(&cfg, &p, NULL, now, &f) == 0);
+    CHECK(npm_filter_apply(&cfg, &p, NULL, NULL, now, &f) == 0);
     CHECK_INT_EQ(f.nheld, 3);
     /* latest: highest mature stable not above 2.0.0, by semver not by time */
     CHECK_STR_EQ(tag(&f, "latest"), "1.9.9");
@@ -79,7 +79,7 @@ TEST(backport_does_not_become_latest)
     char err[200];
     load(&cfg, "quarantine: { min_age: 7d }\n");
     CHECK(npm_packument_parse(&p, doc, strlen(doc), err, sizeof(err)) == 0);
-    CHECK(npm_filter_apply(&cfg, &p, NULL, iso("2026-11-23T00:00:00Z"), &f) == 0);
+    CHECK(npm_filter_apply(&cfg, &p, NULL, NULL, iso("2026-11-23T00:00:00Z"), &f) == 0);
     CHECK_INT_EQ(f.nheld, 0);
     CHECK_STR_EQ(tag(&f, "latest"), "2.0.0");
     CHECK(f.valid_until == TIME_NONE && f.message == NULL);
@@ -99,12 +99,12 @@ TEST(version_without_time_uses_first_seen)
     CHECK(npm_packument_parse(&p, doc, strlen(doc), err, sizeof(err)) == 0);
     int64_t now = iso("2026-11-23T00:00:00Z");
     int64_t seen[1] = {iso("2026-11-20T00:00:00Z")};
-    CHECK(npm_filter_apply(&cfg, &p, seen, now, &f) == 0);
+    CHECK(npm_filter_apply(&cfg, &p, seen, NULL, now, &f) == 0);
     CHECK(f.keep[0] == 0 && f.valid_until == iso("2026-11-27T00:00:00Z"));
     CHECK(tag(&f, "latest") == NULL);
     npm_filter_free(&f);
     seen[0] = iso("2026-11-01T00:00:00Z");
-    CHECK(npm_filter_apply(&cfg, &p, seen, now, &f) == 0);
+    CHECK(npm_filter_apply(&cfg, &p, seen, NULL, now, &f) == 0);
     CHECK(f.keep[0] == 1);
     npm_filter_free(&f);
     npm_packument_free(&p);
@@ -127,7 +127,7 @@ TEST(rendered_documents)
     char err[200];
     load(&cfg, "quarantine: { min_age: 7d }\n");
     CHECK(npm_packument_parse(&p, DOC, strlen(DOC), err, sizeof(err)) == 0);
-    CHECK(npm_filter_apply(&cfg, &p, NULL, iso("2026-11-23T00:00:00Z"), &f) == 0);
+    CHECK(npm_filter_apply(&cfg, &p, NULL, NULL, iso("2026-11-23T00:00:00Z"), &f) == 0);
     for (int abbreviated = 0; abbreviated < 2; abbreviated++) {
         npm_render_opts_t o = {.abbreviated = abbreviated,
                                .tarball_base = "http://cordon/npm/pkg/-/",

@@ -1,0 +1,513 @@
+/* artifact: per-ecosystem reading of one artifact, and the worker threads
+ * that do it (see artifact.h). Everything is streamed through
+ * archive_walk_*: only the few small files looked at (package.json,
+ * METADATA, pom.properties) are ever held in memory. */
+#include "analysis/artifact.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/archive.h"
+#include "analysis/npm_manifest.h"
+#include "ecosystems/pypi/pep440.h"
+#include "ecosystems/pypi/pypi_path.h"
+
+#define SMALL_FILE_MAX (1u << 20) /* package.json, METADATA, pom.properties */
+#define POM_MAX (4u << 20)
+
+artifact_job_t *artifact_job_new(eco_id_t eco, const char *package, const char *version, const char *filename,
+                                 const char *expected, size_t expected_len)
+{
+    artifact_job_t *j = calloc(1, sizeof(*j));
+    if (j == NULL)
+        return NULL;
+    j->eco = eco;
+    j->package = strdup(package);
+    j->version = strdup(version);
+    j->filename = strdup(filename);
+    if (expected) {
+        j->expected = malloc(expected_len + 1);
+        if (j->expected) {
+            memcpy(j->expected, expected, expected_len);
+            j->expected[expected_len] = '\0';
+            j->expected_len = expected_len;
+        }
+    }
+    if (!j->package || !j->version || !j->filename || (expected && !j->expected)) {
+        artifact_job_free(j);
+        return NULL;
+    }
+    return j;
+}
+
+void artifact_job_free(artifact_job_t *j)
+{
+    if (j == NULL)
+        return;
+    free(j->package);
+    free(j->version);
+    free(j->filename);
+    free(j->expected);
+    free(j);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int artifact_is_analysed(eco_id_t eco, const char *f)
+{
+    switch (eco) {
+    case ECO_NPM: return ends_with(f, ".tgz");
+    case ECO_PYPI:
+        return ends_with(f, ".whl") || ends_with(f, ".tar.gz") || ends_with(f, ".zip") || ends_with(f, ".tgz");
+    case ECO_MAVEN:
+        return ends_with(f, ".jar") || ends_with(f, ".war") || ends_with(f, ".aar") || ends_with(f, ".pom");
+    default: return 0;
+    }
+}
+
+/* ---- what the walk collects ---- */
+
+typedef struct walk {
+    const artifact_job_t *job;
+    const analysis_config_t *cfg;
+    findings_t *out;
+    int wheel, jar;
+    /* npm */
+    char *manifest;
+    size_t manifest_len;
+    int has_gyp;
+    /* pypi */
+    char *metadata;
+    size_t metadata_len;
+    /* maven: pom.properties seen, and whether one names the served coordinates */
+    int coords_seen, coords_match;
+    char coords_first[300];
+} walk_t;
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* the first component of path ("package" in "package/package.json") */
+static int first_is(const char *path, const char *suffix_after)
+{
+    const char *slash = strchr(path, '/');
+    return slash && strcmp(slash + 1, suffix_after) == 0;
+}
+
+static int pth_allowed(const analysis_config_t *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->npth_allow; i++)
+        if (strcmp(cfg->pth_allow[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t want(void *arg, const archive_entry_info_t *e)
+{
+    walk_t *w = arg;
+    switch (w->job->eco) {
+    case ECO_NPM:
+        if (e->depth == 2 && first_is(e->path, "package.json"))
+            return SMALL_FILE_MAX;
+        if (e->depth == 2 && first_is(e->path, "binding.gyp"))
+            w->has_gyp = 1;
+        return 0;
+    case ECO_PYPI: {
+        if (!w->wheel)
+            return 0;
+        const char *name = base_name(e->path);
+        /* top-level files land in site-packages; so do <name>.data/purelib|platlib/… */
+        int in_site = e->depth == 1 ||
+                      (e->depth == 3 && (strstr(e->path, ".data/purelib/") || strstr(e->path, ".data/platlib/")));
+        if (in_site && ends_with(name, ".pth") && !pth_allowed(w->cfg, name))
+            findings_add(w->out, FINDING_PTH_FILE,
+                         "the wheel installs %s into site-packages: Python runs it at every interpreter start", name);
+        if (e->depth == 2 && strcmp(name, "METADATA") == 0 && strstr(e->path, ".dist-info/METADATA"))
+            return SMALL_FILE_MAX;
+        return 0;
+    }
+    case ECO_MAVEN:
+        if (e->depth == 5 && strncmp(e->path, "META-INF/maven/", 15) == 0 &&
+            strcmp(base_name(e->path), "pom.properties") == 0)
+            return 64 * 1024;
+        return 0;
+    default: return 0;
+    }
+}
+
+/* value of "key=" in a .properties text */
+static void prop(const char *text, size_t len, const char *key, char *out, size_t outlen)
+{
+    size_t kl = strlen(key);
+    out[0] = '\0';
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        while (p < le && (*p == ' ' || *p == '\t'))
+            p++;
+        if ((size_t)(le - p) > kl && memcmp(p, key, kl) == 0 && (p[kl] == '=' || p[kl] == ':')) {
+            const char *v = p + kl + 1;
+            size_t n = (size_t)(le - v);
+            while (n && (v[n - 1] == '\r' || v[n - 1] == ' '))
+                n--;
+            snprintf(out, outlen, "%.*s", (int)n, v);
+            return;
+        }
+        p = le + 1;
+    }
+}
+
+static void content(void *arg, const archive_entry_info_t *e, const char *data, size_t len, int truncated)
+{
+    walk_t *w = arg;
+    char **dst = NULL;
+    size_t *dlen = NULL;
+    if (w->job->eco == ECO_NPM) {
+        dst = &w->manifest;
+        dlen = &w->manifest_len;
+    } else if (w->job->eco == ECO_PYPI) {
+        dst = &w->metadata;
+        dlen = &w->metadata_len;
+    } else if (w->job->eco == ECO_MAVEN) {
+        char g[200], a[200], v[130], want_ga[420];
+        prop(data, len, "groupId", g, sizeof(g));
+        prop(data, len, "artifactId", a, sizeof(a));
+        prop(data, len, "version", v, sizeof(v));
+        if (!g[0] || !a[0])
+            return;
+        snprintf(want_ga, sizeof(want_ga), "%s:%s", g, a);
+        if (!w->coords_seen)
+            snprintf(w->coords_first, sizeof(w->coords_first), "%s:%s", want_ga, v);
+        w->coords_seen = 1;
+        if (strcmp(want_ga, w->job->package) == 0)
+            w->coords_match = 1;
+        return;
+    }
+    if (dst == NULL || *dst != NULL) /* the first one counts */
+        return;
+    if (truncated) {
+        findings_add(w->out, FINDING_MALFORMED_ARCHIVE, "%s is larger than %u bytes", e->path, SMALL_FILE_MAX);
+        return;
+    }
+    *dst = malloc(len + 1);
+    if (*dst) {
+        memcpy(*dst, data, len);
+        (*dst)[len] = '\0';
+        *dlen = len;
+    }
+}
+
+/* "Name:" / "Version:" of a wheel's METADATA (RFC 822 headers, up to the first blank line) */
+static void metadata_field(const char *text, const char *key, char *out, size_t outlen)
+{
+    size_t kl = strlen(key);
+    out[0] = '\0';
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n == 0 || (n == 1 && p[0] == '\r'))
+            return; /* the body starts */
+        if (n > kl + 1 && strncasecmp(p, key, kl) == 0 && p[kl] == ':') {
+            const char *v = p + kl + 1;
+            size_t vl = n - kl - 1;
+            while (vl && (*v == ' ' || *v == '\t')) {
+                v++;
+                vl--;
+            }
+            while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+                vl--;
+            snprintf(out, outlen, "%.*s", (int)vl, v);
+            return;
+        }
+        if (!nl)
+            return;
+        p = nl + 1;
+    }
+}
+
+static void check_npm(walk_t *w)
+{
+    const artifact_job_t *j = w->job;
+    if (w->manifest == NULL) {
+        findings_add(w->out, FINDING_MALFORMED_ARCHIVE, "the tarball has no package.json at its root");
+        return;
+    }
+    char diff[FINDING_DETAIL_MAX - 80];
+    int rc = j->expected ? npm_manifest_compare(j->expected, j->expected_len, w->manifest, w->manifest_len,
+                                                w->has_gyp, diff, sizeof(diff))
+                         : 0;
+    if (rc == 1)
+        findings_add(w->out, FINDING_MANIFEST_MISMATCH,
+                     "the tarball's package.json differs from the registry's manifest: %s", diff);
+    else if (rc < 0)
+        findings_add(w->out, FINDING_MALFORMED_ARCHIVE, "package.json: %s", diff);
+    /* npm runs "node-gyp rebuild" for a root binding.gyp unless an install
+     * or preinstall script is declared: an install script the registry's
+     * manifest may not show */
+    if (w->has_gyp && j->expected && npm_manifest_has_install_script(j->expected, j->expected_len) == 0 &&
+        npm_manifest_has_install_script(w->manifest, w->manifest_len) == 0)
+        findings_add(w->out, FINDING_MANIFEST_MISMATCH,
+                     "binding.gyp at the package root makes npm run node-gyp at install, but the registry's "
+                     "manifest declares no install script");
+}
+
+static void check_wheel(walk_t *w)
+{
+    const artifact_job_t *j = w->job;
+    if (w->metadata == NULL) {
+        findings_add(w->out, FINDING_MALFORMED_ARCHIVE, "the wheel has no .dist-info/METADATA");
+        return;
+    }
+    char name[256], version[130], norm[256];
+    metadata_field(w->metadata, "Name", name, sizeof(name));
+    metadata_field(w->metadata, "Version", version, sizeof(version));
+    if (!name[0] || pypi_normalize(name, strlen(name), norm, sizeof(norm)) != 0 || strcmp(norm, j->package) != 0)
+        findings_add(w->out, FINDING_MANIFEST_MISMATCH,
+                     "the wheel's METADATA names project '%s', but it is served as %s (%s)", name, j->package,
+                     j->filename);
+    else if (!version[0] || pep440_compare_str(version, j->version) != 0)
+        findings_add(w->out, FINDING_MANIFEST_MISMATCH,
+                     "the wheel's METADATA says version '%s', its file name says %s (%s)", version, j->version,
+                     j->filename);
+}
+
+static void check_jar(walk_t *w)
+{
+    const artifact_job_t *j = w->job;
+    if (!w->coords_seen)
+        return; /* many jars carry no Maven metadata: nothing to compare */
+    /* groupId:artifactId only: repositories that relabel versions (Debian's
+     * "debian", relocations) keep the project's own version inside */
+    if (!w->coords_match)
+        findings_add(w->out, FINDING_MANIFEST_MISMATCH,
+                     "the jar's META-INF/maven names %s, not the coordinates it is served under (%s:%s)",
+                     w->coords_first, j->package, j->version);
+}
+
+/* a POM is XML, not an archive: declared repositories, outside comments */
+static void check_pom(const artifact_job_t *j, const char *text, size_t len, findings_t *out)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (lt == NULL)
+            return;
+        if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
+            const char *close = memmem(lt + 4, (size_t)(end - lt - 4), "-->", 3);
+            if (close == NULL)
+                return;
+            p = close + 3;
+            continue;
+        }
+        static const char *const tags[] = {"<repositories", "<pluginRepositories"};
+        for (int i = 0; i < 2; i++) {
+            size_t tl = strlen(tags[i]);
+            if ((size_t)(end - lt) > tl && memcmp(lt, tags[i], tl) == 0 &&
+                (lt[tl] == '>' || isspace((unsigned char)lt[tl]))) {
+                findings_add(out, FINDING_POM_REPOSITORIES,
+                             "the POM of %s:%s declares %s>: its dependencies may resolve from a repository other "
+                             "than cordon",
+                             j->package, j->version, tags[i]);
+                return;
+            }
+        }
+        p = lt + 1;
+    }
+}
+
+static void report(walk_t *w, const archive_report_t *r)
+{
+    if (r->malformed)
+        findings_add(w->out, FINDING_MALFORMED_ARCHIVE, "%s: %s", w->job->filename, r->malformed_why);
+    else if (r->unsafe)
+        findings_add(w->out, FINDING_MALFORMED_ARCHIVE, "%s: %s", w->job->filename, r->unsafe_why);
+    if (r->malformed)
+        return;
+    if (w->job->eco == ECO_NPM)
+        check_npm(w);
+    else if (w->wheel)
+        check_wheel(w);
+    else if (w->jar)
+        check_jar(w);
+}
+
+static void walk_init(walk_t *w, const artifact_job_t *job, const analysis_config_t *cfg, findings_t *out)
+{
+    memset(w, 0, sizeof(*w));
+    w->job = job;
+    w->cfg = cfg;
+    w->out = out;
+    w->wheel = job->eco == ECO_PYPI && ends_with(job->filename, ".whl");
+    w->jar = job->eco == ECO_MAVEN && !ends_with(job->filename, ".pom");
+}
+
+static void walk_free(walk_t *w)
+{
+    free(w->manifest);
+    free(w->metadata);
+}
+
+void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
+                             findings_t *out)
+{
+    if (job->eco == ECO_MAVEN && ends_with(job->filename, ".pom")) {
+        check_pom(job, data, len, out);
+        return;
+    }
+    walk_t w;
+    archive_report_t r;
+    walk_init(&w, job, cfg, out);
+    archive_walk_memory(data, len, &cfg->limits, want, content, &w, &r);
+    report(&w, &r);
+    walk_free(&w);
+}
+
+void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out)
+{
+    if (job->eco == ECO_MAVEN && ends_with(job->filename, ".pom")) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || st.st_size > (off_t)POM_MAX) {
+            if (fd >= 0)
+                close(fd);
+            return;
+        }
+        char *text = malloc((size_t)st.st_size + 1);
+        ssize_t n = text ? read(fd, text, (size_t)st.st_size) : -1;
+        close(fd);
+        if (n >= 0)
+            check_pom(job, text, (size_t)n, out);
+        free(text);
+        return;
+    }
+    walk_t w;
+    archive_report_t r;
+    walk_init(&w, job, cfg, out);
+    if (archive_walk_file(path, &cfg->limits, want, content, &w, &r) != 0)
+        findings_add(out, FINDING_MALFORMED_ARCHIVE, "%s: cannot be read (%s)", job->filename, strerror(errno));
+    else
+        report(&w, &r);
+    walk_free(&w);
+}
+
+/* ---- workers ---- */
+
+#include "server/runtime.h"
+
+typedef struct work {
+    artifact_job_t *job;
+    char *path;
+    artifact_done_fn done;
+    void *arg;
+    struct work *next;
+} work_t;
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
+static work_t *g_head, *g_tail;
+static int g_stop, g_nthreads;
+static pthread_t g_threads[8];
+
+static void run(work_t *w)
+{
+    findings_t f;
+    findings_clear(&f);
+    if (w->job && w->path)
+        artifact_analyse(w->job, w->path, &runtime_config()->analysis, &f);
+    else
+        findings_add(&f, FINDING_MALFORMED_ARCHIVE, "cordon ran out of memory analysing it");
+    w->done(w->arg, w->job, &f);
+    artifact_job_free(w->job);
+    free(w->path);
+    free(w);
+}
+
+static void *worker_main(void *arg)
+{
+    pthread_mutex_lock(&g_lock);
+    for (;;) {
+        while (g_head == NULL && !g_stop)
+            pthread_cond_wait(&g_wake, &g_lock);
+        if (g_head == NULL)
+            break;
+        work_t *w = g_head;
+        g_head = w->next;
+        if (g_head == NULL)
+            g_tail = NULL;
+        pthread_mutex_unlock(&g_lock);
+        run(w);
+        pthread_mutex_lock(&g_lock);
+    }
+    pthread_mutex_unlock(&g_lock);
+    return NULL;
+}
+
+int artifact_workers_start(int n)
+{
+    if (n < 1)
+        n = 1;
+    if (n > 8)
+        n = 8;
+    g_stop = 0;
+    for (g_nthreads = 0; g_nthreads < n; g_nthreads++)
+        if (pthread_create(&g_threads[g_nthreads], NULL, worker_main, NULL) != 0)
+            return g_nthreads ? 0 : -1;
+    return 0;
+}
+
+void artifact_workers_stop(void)
+{
+    pthread_mutex_lock(&g_lock);
+    g_stop = 1;
+    pthread_cond_broadcast(&g_wake);
+    pthread_mutex_unlock(&g_lock);
+    for (int i = 0; i < g_nthreads; i++)
+        pthread_join(g_threads[i], NULL);
+    g_nthreads = 0;
+}
+
+void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg)
+{
+    work_t *w = calloc(1, sizeof(*w));
+    if (w == NULL) {
+        findings_t f;
+        findings_clear(&f);
+        findings_add(&f, FINDING_MALFORMED_ARCHIVE, "cordon ran out of memory analysing it");
+        done(arg, job, &f);
+        artifact_job_free(job);
+        return;
+    }
+    w->job = job;
+    w->path = strdup(path);
+    w->done = done;
+    w->arg = arg;
+    pthread_mutex_lock(&g_lock);
+    if (g_nthreads == 0 || g_stop) {
+        /* no workers (tools, tests): analyse here */
+        pthread_mutex_unlock(&g_lock);
+        run(w);
+        return;
+    }
+    if (g_tail)
+        g_tail->next = w;
+    else
+        g_head = w;
+    g_tail = w;
+    pthread_cond_signal(&g_wake);
+    pthread_mutex_unlock(&g_lock);
+}

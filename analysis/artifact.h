@@ -1,0 +1,45 @@
+/* artifact: what an artifact's own bytes say — the npm tarball's
+ * package.json against the registry's manifest (and binding.gyp), a wheel's
+ * .pth files and METADATA against its file name, a jar's
+ * META-INF/maven/…/pom.properties and a POM's <repositories> against the
+ * coordinates it is served under, and whether the archive is sane at all.
+ * Runs on worker threads after an artifact is fetched and verified and
+ * before its first byte reaches a client (cache/upstream_cache.c). */
+#ifndef CORDON_ARTIFACT_H
+#define CORDON_ARTIFACT_H
+
+#include <stddef.h>
+
+#include "analysis/findings.h"
+#include "server/config.h"
+
+typedef struct artifact_job {
+    eco_id_t eco;
+    char *package;  /* canonical name (Maven "groupId:artifactId") */
+    char *version;
+    char *filename; /* the artifact's file name: decides how it is read */
+    char *expected; /* npm: the registry's manifest of the version (JSON); else NULL */
+    size_t expected_len;
+} artifact_job_t;
+
+/* copies everything; NULL on out of memory */
+artifact_job_t *artifact_job_new(eco_id_t eco, const char *package, const char *version, const char *filename,
+                                 const char *expected, size_t expected_len);
+void artifact_job_free(artifact_job_t *j);
+/* 1 when files of this name are analysed (tarballs, wheels, sdists, jars, POMs) */
+int artifact_is_analysed(eco_id_t eco, const char *filename);
+
+/* Reads the file at path (never writes anything) and adds what it finds. */
+void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out);
+/* the same on bytes in memory (fuzzing, tests) */
+void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
+                             findings_t *out);
+
+/* ---- worker threads ---- */
+typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f);
+int artifact_workers_start(int n);
+void artifact_workers_stop(void);
+/* queues job (ownership passes) on path; done runs on a worker thread */
+void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg);
+
+#endif

@@ -1,0 +1,154 @@
+/* findings: kinds, their reasons and defaults, and the DB_FINDINGS records
+ * ('F', mask (i64), then the detail of each kind present, in kind order). */
+#include "analysis/findings.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache/record.h"
+#include "cache/store.h"
+
+enum { FMT_FINDINGS = 'F' };
+
+static const struct {
+    const char *name, *reason;
+    finding_action_t def;
+} KINDS[FINDING_KIND_COUNT] = {
+    [FINDING_INSTALL_SCRIPT] = {"install_script", "install_script", FINDING_WARN},
+    [FINDING_NEW_INSTALL_SCRIPT] = {"new_install_script", "new_install_script", FINDING_HOLD},
+    [FINDING_MANIFEST_MISMATCH] = {"manifest_mismatch", "manifest_mismatch", FINDING_HOLD},
+    [FINDING_TYPOSQUAT] = {"typosquat", "typosquat", FINDING_HOLD},
+    [FINDING_MALFORMED_ARCHIVE] = {"malformed_archive", "malformed_archive", FINDING_HOLD},
+    [FINDING_PTH_FILE] = {"pth_file", "install_script", FINDING_HOLD},
+    [FINDING_SDIST_ONLY] = {"sdist_only", "install_script", FINDING_WARN},
+    [FINDING_POM_REPOSITORIES] = {"pom_repositories", "manifest_mismatch", FINDING_WARN},
+};
+
+const char *finding_kind_name(finding_kind_t k) { return k < FINDING_KIND_COUNT ? KINDS[k].name : "?"; }
+const char *finding_reason(finding_kind_t k) { return k < FINDING_KIND_COUNT ? KINDS[k].reason : "blocked"; }
+finding_action_t finding_default_action(finding_kind_t k) { return k < FINDING_KIND_COUNT ? KINDS[k].def : FINDING_WARN; }
+
+int finding_kind_from_name(const char *s)
+{
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        if (strcmp(KINDS[k].name, s) == 0)
+            return k;
+    return -1;
+}
+
+const char *finding_action_name(finding_action_t a)
+{
+    return a == FINDING_HOLD ? "hold" : a == FINDING_WARN ? "warn" : "ignore";
+}
+
+void findings_clear(findings_t *f)
+{
+    f->mask = 0;
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        f->detail[k][0] = '\0';
+}
+
+void findings_add(findings_t *f, finding_kind_t k, const char *fmt, ...)
+{
+    if (k >= FINDING_KIND_COUNT || (f->mask & (1u << k)))
+        return;
+    f->mask |= 1u << k;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->detail[k], FINDING_DETAIL_MAX, fmt, ap);
+    va_end(ap);
+}
+
+void findings_merge(findings_t *into, const findings_t *from)
+{
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        if ((from->mask & (1u << k)) && !(into->mask & (1u << k))) {
+            into->mask |= 1u << k;
+            memcpy(into->detail[k], from->detail[k], FINDING_DETAIL_MAX);
+        }
+}
+
+/* eco\0package\0version\0 [digest] */
+static size_t key_prefix(char *out, size_t outlen, const char *eco, const char *package, const char *version,
+                         const char *digest)
+{
+    size_t n = 0;
+    const char *parts[4] = {eco, package, version, digest ? digest : ""};
+    for (int i = 0; i < 4; i++) {
+        size_t l = strlen(parts[i]);
+        if (n + l + 1 >= outlen || n + l + 1 > 511)
+            return 0;
+        memcpy(out + n, parts[i], l);
+        n += l;
+        if (i < 3)
+            out[n++] = '\0';
+    }
+    return n;
+}
+
+int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                 const findings_t *f)
+{
+    char key[600];
+    size_t klen = key_prefix(key, sizeof(key), eco, package, version, digest);
+    if (klen == 0)
+        return 0; /* names this long are refused elsewhere; nothing to keep */
+    buf_t b;
+    buf_init(&b);
+    buf_putc(&b, (char)FMT_FINDINGS);
+    rec_put_i64(&b, f->mask);
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        if (f->mask & (1u << k))
+            rec_put_str(&b, f->detail[k]);
+    MDB_val k = {klen, key}, v = {b.len, b.data};
+    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_FINDINGS), &k, &v, 0);
+    buf_free(&b);
+    return rc;
+}
+
+static void decode_into(const MDB_val *v, findings_t *out)
+{
+    rec_reader_t r;
+    rec_reader_init(&r, v->mv_data, v->mv_size);
+    if (v->mv_size < 1 || r.p[0] != FMT_FINDINGS)
+        return;
+    r.p++;
+    findings_t f;
+    findings_clear(&f);
+    uint32_t mask = (uint32_t)rec_get_i64(&r);
+    for (int k = 0; k < FINDING_KIND_COUNT && !r.err; k++) {
+        if (!(mask & (1u << k)))
+            continue;
+        char *s = rec_get_str(&r);
+        if (s) {
+            findings_add(&f, (finding_kind_t)k, "%s", s);
+            free(s);
+        }
+    }
+    if (!r.err)
+        findings_merge(out, &f);
+}
+
+int findings_get_version(MDB_txn *txn, const char *eco, const char *package, const char *version, findings_t *out)
+{
+    char key[600];
+    size_t plen = key_prefix(key, sizeof(key), eco, package, version, NULL);
+    if (plen == 0)
+        return 0;
+    MDB_cursor *c;
+    if (mdb_cursor_open(txn, store_dbi(DB_FINDINGS), &c) != 0)
+        return 0;
+    MDB_val k = {plen, key}, v;
+    int found = 0;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < plen || memcmp(k.mv_data, key, plen) != 0)
+            break;
+        decode_into(&v, out);
+        found = 1;
+    }
+    mdb_cursor_close(c);
+    return found;
+}

@@ -1,0 +1,61 @@
+/* findings: what analysis says about a version, and where it is kept.
+ *
+ * A finding has a kind (below), a one-line detail ("postinstall: node
+ * steal.js", "looks like lodash (one character changed)") and maps to one
+ * of DESIGN.md's denial reasons. The configuration (`analysis:`) maps each
+ * kind to hold, warn or ignore; policy_decide reads the findings of a
+ * version as facts and holds it when a kind says hold.
+ *
+ * Archive findings are stored per (ecosystem, package, version, artifact
+ * digest) in LMDB, so each artifact is analysed once; name and metadata
+ * findings are recomputed when needed (they are cheap). */
+#ifndef CORDON_FINDINGS_H
+#define CORDON_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    FINDING_INSTALL_SCRIPT = 0, /* npm preinstall/install/postinstall or binding.gyp, long-standing */
+    FINDING_NEW_INSTALL_SCRIPT, /* npm: install scripts where earlier versions had none */
+    FINDING_MANIFEST_MISMATCH,  /* the artifact's own manifest contradicts the registry's */
+    FINDING_TYPOSQUAT,          /* the name looks like a popular one */
+    FINDING_MALFORMED_ARCHIVE,  /* unreadable, a bomb, or hostile paths */
+    FINDING_PTH_FILE,           /* PyPI wheel ships a .pth (code at every interpreter start) */
+    FINDING_SDIST_ONLY,         /* PyPI release without wheels: its build backend runs at install */
+    FINDING_POM_REPOSITORIES,   /* Maven POM declares <repositories>/<pluginRepositories> */
+    FINDING_KIND_COUNT
+} finding_kind_t;
+
+typedef enum { FINDING_IGNORE = 0, FINDING_WARN = 1, FINDING_HOLD = 2 } finding_action_t;
+
+/* "install_script", "pth_file", … (the config key) */
+const char *finding_kind_name(finding_kind_t k);
+int finding_kind_from_name(const char *s); /* -1 when unknown */
+/* the DESIGN.md denial reason a held finding of this kind gives */
+const char *finding_reason(finding_kind_t k);
+const char *finding_action_name(finding_action_t a);
+/* the default action per kind (docs/analysis.md) */
+finding_action_t finding_default_action(finding_kind_t k);
+
+#define FINDING_DETAIL_MAX 240
+
+typedef struct findings {
+    uint32_t mask; /* 1u << kind */
+    char detail[FINDING_KIND_COUNT][FINDING_DETAIL_MAX];
+} findings_t;
+
+void findings_clear(findings_t *f);
+/* adds (keeps the first detail of a kind) */
+void findings_add(findings_t *f, finding_kind_t k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void findings_merge(findings_t *into, const findings_t *from);
+
+/* ---- the store (DB_FINDINGS): archive findings of one artifact ---- */
+#include <lmdb.h>
+int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                 const findings_t *f);
+/* merges every stored artifact's findings of the version; 1 when at least
+ * one artifact of it was analysed, 0 when none was */
+int findings_get_version(MDB_txn *txn, const char *eco, const char *package, const char *version, findings_t *out);
+
+#endif
