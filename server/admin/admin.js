@@ -548,18 +548,19 @@
 
   function findingNode(f) {
     if (f === null || typeof f !== 'object') return el('li', { class: 'finding' }, String(f));
-    const sev = f.severity || f.level || '';
+    const sev = f.action || f.severity || f.level || '';  // hold | warn | ignore
     const kind = f.kind || f.type || f.id || f.rule || '';
     const msg = f.message || f.detail || f.description || f.title || '';
     const li = el('li', { class: 'finding' + (sev ? ' sev-' + String(sev).replace(/[^a-z]/gi, '').toLowerCase() : '') });
     const head = el('div', { class: 'finding-head' });
     if (sev) head.append(el('span', { class: 'pill pill-attn' }, String(sev)));
     if (kind) head.append(el('strong', null, String(kind)));
+    if (f.reason && f.reason !== kind) head.append(el('span', { class: 'muted' }, ' (reason ' + String(f.reason) + ')'));
     if (head.childNodes.length) li.append(head);
     if (msg) li.append(el('div', { class: 'finding-msg' }, typeof msg === 'string' ? msg : JSON.stringify(msg)));
     const rest = {};
     for (const [k, v] of Object.entries(f)) {
-      if (!['severity', 'level', 'kind', 'type', 'id', 'rule', 'message', 'detail', 'description', 'title'].includes(k)) rest[k] = v;
+      if (!['action', 'reason', 'severity', 'level', 'kind', 'type', 'id', 'rule', 'message', 'detail', 'description', 'title'].includes(k)) rest[k] = v;
     }
     if (Object.keys(rest).length) li.append(el('pre', { class: 'finding-extra' }, JSON.stringify(rest, null, 2)));
     if (!head.childNodes.length && !msg && !Object.keys(rest).length) li.append('(empty finding)');
