@@ -612,3 +612,12 @@ if (( c2_oth > 25 || ${v_oth:-0} > 25 )); then
 fi
 for n in ${notes2[@]+"${notes2[@]}"}; do echo "WARNING: $n"; done
 echo "raw wrk output: $OUT/wrk.log; logs: $OUT/cordon/cordon.log, $OUT/nginx/error.log${VDIR:+, $VDIR/verdaccio.log}"
+
+# ---- 7. archive analysis against tar on the same archives -----------------------
+echo
+ANALYSIS_BENCH=$(dirname "$CORDON")/bench_analysis
+if [[ -x $ANALYSIS_BENCH ]]; then
+  "$ANALYSIS_BENCH"
+else
+  echo "SKIP archive analysis: $ANALYSIS_BENCH not built (make build)"
+fi
