@@ -193,6 +193,50 @@ static int record_files(MDB_txn *txn, void *arg)
     return rc;
 }
 
+#define PREFETCH_PER_PAGE 2
+
+/* Files the window holds now are fetched and analysed in the background
+ * (newest first, wheels before sdists, a couple per page), so their verdict
+ * is ready when they become eligible. Runs on the fetcher thread. */
+static void prefetch_young(const pypi_project_t *p, const char *project, const char *page, int64_t now)
+{
+    const config_t *cfg = runtime_config();
+    if (!cfg->analysis.prefetch)
+        return;
+    int started = 0;
+    for (int pass = 0; pass < 2; pass++) /* wheels first */
+        for (size_t k = p->nfiles; k-- > 0 && started < PREFETCH_PER_PAGE;) {
+            const pypi_file_t *f = &p->files[k];
+            if (f->version == NULL || is_wheel(f->filename) != (pass == 0) ||
+                !artifact_is_analysed(ECO_PYPI, f->filename))
+                continue;
+            version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = now};
+            verdict_t vd;
+            policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, &vd);
+            if (vd.allow || strcmp(vd.reason, "quarantine") != 0)
+                continue;
+            char akey[1200], url[4096], integrity[200];
+            snprintf(akey, sizeof(akey), "pypi:%s/%s", project, f->filename);
+            blob_rec_t b;
+            if (artifact_lookup(akey, &b) == 0) {
+                blob_rec_free(&b);
+                continue;
+            }
+            const pypi_hash_t *h = pypi_file_hash(f);
+            integrity_t want;
+            if (h == NULL)
+                continue;
+            snprintf(integrity, sizeof(integrity), "%s:%s", h->alg, h->hex);
+            if (integrity_parse_any(integrity, &want) != 0)
+                continue;
+            resolve_url(page, f->url, url, sizeof(url));
+            url[strcspn(url, "#")] = '\0';
+            artifact_fetch(akey, url, &want, artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0),
+                           NULL, NULL, NULL, NULL);
+            started++;
+        }
+}
+
 static int pypi_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
 {
     const char *project = key + strlen("pypi:");
@@ -211,6 +255,8 @@ static int pypi_ingest(const char *key, const char *path, int64_t size, char *er
         if (store_write(record_files, &c, serr, sizeof(serr)) != STORE_OK) {
             snprintf(err, errlen, "cannot record files: %s", serr);
             rc = -1;
+        } else {
+            prefetch_young(&p, project, page, c.now);
         }
         pypi_index_free(&p);
     }
