@@ -36,6 +36,9 @@ typedef struct ecosystem {
      * findings filled; facts->findings is left to the caller), 0 not
      * listed, -1 no cached metadata. Reads the store. */
     int (*version_facts)(const char *package, const char *version, version_facts_t *facts, findings_t *findings);
+
+    /* <0, 0, >0 by the ecosystem's own version ordering (lockfile diffs) */
+    int (*version_compare)(const char *a, const char *b);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

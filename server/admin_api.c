@@ -20,6 +20,7 @@
 #include "server/approvals.h"
 #include "server/audit.h"
 #include "server/held.h"
+#include "server/lockfiles.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/runtime.h"
@@ -31,9 +32,10 @@
 #define TEXT_MAX 2000   /* comments and justifications */
 
 typedef enum {
-    NEED_READ,  /* reviewer, auditor */
-    NEED_CI,    /* reviewer, auditor, ci */
-    NEED_WRITE, /* reviewer */
+    NEED_READ,   /* reviewer, auditor */
+    NEED_CI,     /* reviewer, auditor, ci */
+    NEED_WRITE,  /* reviewer */
+    NEED_SUBMIT, /* reviewer, ci: lockfile submissions */
 } need_t;
 
 typedef struct caller {
@@ -148,6 +150,7 @@ static int may(role_t role, need_t need)
     case NEED_WRITE: return role == ROLE_REVIEWER;
     case NEED_READ: return role == ROLE_REVIEWER || role == ROLE_AUDITOR;
     case NEED_CI: return role != ROLE_NONE;
+    case NEED_SUBMIT: return role == ROLE_REVIEWER || role == ROLE_CI;
     }
     return 0;
 }
@@ -730,6 +733,150 @@ static void add_review_request(h2o_req_t *req)
     send_buf(req, 201, &b);
 }
 
+/* ---- lockfiles ---- */
+
+/* "P", "P/ID" or "P/ID/approve" (P may contain '/', percent-encoded or not) */
+static int lockfile_path(const char *rest, size_t rlen, char *project, size_t plen, uint64_t *id, int *approve)
+{
+    *id = 0;
+    *approve = 0;
+    size_t end = rlen;
+    if (end > 8 && memcmp(rest + end - 8, "/approve", 8) == 0) {
+        *approve = 1;
+        end -= 8;
+    }
+    size_t d = end;
+    while (d > 0 && isdigit((unsigned char)rest[d - 1]))
+        d--;
+    if (d < end && d > 0 && rest[d - 1] == '/' && end - d <= 19) {
+        for (size_t i = d; i < end; i++)
+            *id = *id * 10 + (uint64_t)(rest[i] - '0');
+        end = d - 1;
+    } else if (*approve) {
+        return -1;
+    }
+    return pct_decode(rest, end, project, plen, 0) == 0 && lockfiles_project_valid(project) ? 0 : -1;
+}
+
+static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *project)
+{
+    char ref[200] = "", format[16] = "auto", client[64];
+    int hr = query_param(req, "ref", ref, sizeof(ref)), hf = query_param(req, "format", format, sizeof(format));
+    int f = hf == 1 ? lock_format_from_name(format) : LOCK_AUTO;
+    if (hr < 0 || hf < 0 || f < 0) {
+        http_send_error(req, 400, "bad_request", "'format' is one of auto, npm, yarn, pnpm, pip, maven");
+        return;
+    }
+    if (req->entity.base == NULL || req->entity.len == 0) {
+        http_send_error(req, 400, "bad_request", "send the lockfile as the request body");
+        return;
+    }
+    http_client_addr(req, client, sizeof(client));
+    lockfile_submit_t sub = {.project = project,
+                             .ref = ref,
+                             .format = (lock_format_t)f,
+                             .body = req->entity.base,
+                             .len = req->entity.len,
+                             .by = c->name,
+                             .client = client};
+    buf_t b;
+    buf_init(&b);
+    char err[700];
+    int rc = lockfiles_check(runtime_config(), &sub, &b, err, sizeof(err));
+    if (rc != 0) {
+        buf_free(&b);
+        http_send_error(req, rc, rc == 400 ? "bad_lockfile" : NULL, "%s", err);
+        return;
+    }
+    send_buf(req, 200, &b);
+}
+
+static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *project, uint64_t id)
+{
+    yajl_val body = read_object(req);
+    if (body == NULL)
+        return;
+    const char *comment = read_text(req, body, "comment", "say why this change set is safe"), *exp = NULL;
+    int64_t expires_ms = TIME_NONE;
+    int r = comment ? get_str(body, "expires_in", &exp) : 0;
+    if (comment && (r < 0 || (r == 1 && (expires_ms = units_parse_duration_ms(exp)) <= 0))) {
+        http_send_error(req, 400, "bad_request", "'expires_in' must be a positive duration such as \"7d\"");
+        comment = NULL;
+    }
+    if (comment == NULL) {
+        yajl_tree_free(body);
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    char err[300];
+    int rc = lockfiles_approve(runtime_config(), project, id, comment, expires_ms, c->name, &b, err, sizeof(err));
+    yajl_tree_free(body);
+    if (rc == 404) {
+        buf_free(&b);
+        http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
+    } else if (rc != 0) {
+        buf_free(&b);
+        http_send_error(req, 503, NULL, "not stored: %s", err);
+    } else {
+        send_buf(req, 200, &b);
+    }
+}
+
+static void lockfiles(h2o_req_t *req, const char *rest, size_t rlen)
+{
+    char project[256];
+    uint64_t id;
+    int approve;
+    caller_t c;
+    if (lockfile_path(rest, rlen, project, sizeof(project), &id, &approve) != 0) {
+        http_send_error(req, 400, "bad_request",
+                        "expected /-/api/lockfiles/PROJECT[/ID[/approve]]; a project name is 1-200 of letters, "
+                        "digits and . _ ~ @ / -");
+        return;
+    }
+    int get = method_is(req, "GET") || method_is(req, "HEAD");
+    if (approve) {
+        if (!method_is(req, "POST"))
+            method_not_allowed(req, "POST");
+        else if (authenticate(req, NEED_WRITE, "approve lockfile change sets", &c) == 0)
+            lockfile_approve(req, &c, project, id);
+        return;
+    }
+    if (id) {
+        if (!get) {
+            method_not_allowed(req, "GET");
+        } else if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
+            buf_t b;
+            buf_init(&b);
+            if (lockfiles_report_json(project, id, &b) != 0) {
+                buf_free(&b);
+                http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
+            } else {
+                send_buf(req, 200, &b);
+            }
+        }
+        return;
+    }
+    if (method_is(req, "POST")) {
+        if (authenticate(req, NEED_SUBMIT, "submit lockfiles", &c) == 0)
+            lockfile_submit(req, &c, project);
+    } else if (get) {
+        if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
+            buf_t b;
+            buf_init(&b);
+            if (lockfiles_history_json(project, &b) != 0) {
+                buf_free(&b);
+                http_send_error(req, 404, "not_found", "no lockfile was submitted for project %s", project);
+            } else {
+                send_buf(req, 200, &b);
+            }
+        }
+    } else {
+        method_not_allowed(req, "GET, POST");
+    }
+}
+
 /* ---- dispatch ---- */
 
 void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
@@ -795,6 +942,10 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
             method_not_allowed(req, "DELETE");
         else if (authenticate(req, NEED_WRITE, kind == REVIEW_APPROVAL ? "revoke approvals" : "lift blocks", &c) == 0)
             end_review(req, &c, kind, id);
+        return;
+    }
+    if (plen > 10 && memcmp(path, "lockfiles/", 10) == 0) {
+        lockfiles(req, path + 10, plen - 10);
         return;
     }
     if (path_is(path, plen, "decisions")) {

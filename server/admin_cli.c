@@ -5,6 +5,7 @@
 #include "server/admin_cli.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 typedef struct opts {
     const char *config, *data_dir, *server, *token_file, *role, *comment, *expires;
+    const char *project, *ref, *format;
     const char *ecosystem, *package;
     long limit;
     int json, active;
@@ -30,7 +32,7 @@ typedef struct opts {
     char **args;
 } opts_t;
 
-static const char *const COMMANDS[] = {"token", "audit", "held", "approve", "revoke", "block",
+static const char *const COMMANDS[] = {"token", "audit", "lockfile", "held", "approve", "revoke", "block",
                                        "unblock", "decisions", "reviews", NULL};
 
 int admin_cli_owns(const char *cmd)
@@ -53,6 +55,8 @@ void admin_cli_usage(void *out)
                  "  cordon unblock ID\n"
                  "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"
                  "  cordon reviews\n"
+                 "  cordon lockfile check FILE --project P [--ref R] [--format auto|npm|yarn|pnpm|pip|maven]\n"
+                 "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"
                  "    (these talk to a running server: --server URL or $CORDON_SERVER, else the config's public_url;\n"
                  "     token from $CORDON_TOKEN or --token-file FILE; --json prints the API's answer)\n");
 }
@@ -79,13 +83,16 @@ static int parse(int argc, char **argv, opts_t *o)
                                              {"limit", required_argument, NULL, 'n'},
                                              {"json", no_argument, NULL, 'j'},
                                              {"active", no_argument, NULL, 'a'},
+                                             {"project", required_argument, NULL, 'p'},
+                                             {"ref", required_argument, NULL, 'R'},
+                                             {"format", required_argument, NULL, 'f'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->limit = 50;
     int c;
     optind = 1;
     opterr = 1;
-    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:ja", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'd': o->data_dir = optarg; break;
@@ -105,6 +112,9 @@ static int parse(int argc, char **argv, opts_t *o)
         }
         case 'j': o->json = 1; break;
         case 'a': o->active = 1; break;
+        case 'p': o->project = optarg; break;
+        case 'R': o->ref = optarg; break;
+        case 'f': o->format = optarg; break;
         default: return usage_error("bad option in '%s'", argv[0]);
         }
     }
@@ -274,7 +284,8 @@ static int client_init(const opts_t *o, client_t *c)
 }
 
 /* one call; *status gets the HTTP status; 0, or 2 on a transport error */
-static int call(const client_t *c, const char *method, const char *path, const buf_t *body, buf_t *out, long *status)
+static int call(const client_t *c, const char *method, const char *path, const buf_t *body, const char *body_type,
+                buf_t *out, long *status)
 {
     CURL *e = curl_easy_init();
     if (e == NULL)
@@ -285,8 +296,10 @@ static int call(const client_t *c, const char *method, const char *path, const b
     if (c->auth[0])
         h = curl_slist_append(h, c->auth);
     h = curl_slist_append(h, "Accept: application/json");
+    char ctype[100];
+    snprintf(ctype, sizeof(ctype), "Content-Type: %s", body_type ? body_type : "application/json");
     if (body)
-        h = curl_slist_append(h, "Content-Type: application/json");
+        h = curl_slist_append(h, ctype);
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
@@ -338,7 +351,7 @@ static int run(const opts_t *o, const char *method, const char *path, const buf_
     buf_t out;
     buf_init(&out);
     long status = 0;
-    if ((rc = call(&c, method, path, body, &out, &status)) != 0) {
+    if ((rc = call(&c, method, path, body, NULL, &out, &status)) != 0) {
         buf_free(&out);
         return rc;
     }
@@ -516,6 +529,190 @@ out:
     return rc;
 }
 
+/* ---- lockfile ---- */
+
+static int read_file(const char *path, buf_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cordon: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(out, chunk, n);
+    int bad = ferror(f) || out->oom;
+    fclose(f);
+    if (bad)
+        fprintf(stderr, "cordon: cannot read %s\n", path);
+    return bad ? -1 : 0;
+}
+
+static long long num_at(yajl_val v, const char *a, const char *b)
+{
+    const char *path[] = {a, b, NULL};
+    yajl_val n = yajl_tree_get(v, path, yajl_t_number);
+    return n && YAJL_IS_INTEGER(n) ? YAJL_GET_INTEGER(n) : 0;
+}
+
+static const char *verdict_at(yajl_val ch, const char *key)
+{
+    const char *path[] = {"verdict", key, NULL};
+    yajl_val s = yajl_tree_get(ch, path, yajl_t_string);
+    return s ? YAJL_GET_STRING(s) : NULL;
+}
+
+/* the readable report; returns the exit code (0 ok, 1 something held) */
+static int show_lock_report(yajl_val r, const char *file)
+{
+    const char *project = str_at(r, "project"), *ref = str_at(r, "ref"), *format = str_at(r, "format");
+    printf("%s (%s, %lld entries) for project %s%s%s, submission %lld\n", file, or_dash(format),
+           num_at(r, "summary", "entries"), or_dash(project), ref && *ref ? " @ " : "", ref ? ref : "",
+           int_at(r, "submission"));
+    yajl_val changes = array_at(r, "changes");
+    size_t n = changes ? YAJL_GET_ARRAY(changes)->len : 0;
+    if (n == 0)
+        printf("  no changes since the accepted lockfile\n");
+    for (size_t i = 0; i < n; i++) {
+        yajl_val ch = YAJL_GET_ARRAY(changes)->values[i];
+        const char *kind = or_dash(str_at(ch, "change")), *from = str_at(ch, "from_version");
+        const char *status = verdict_at(ch, "status");
+        char what[700];
+        if (from)
+            snprintf(what, sizeof(what), "%s %s -> %s", or_dash(str_at(ch, "package")), from,
+                     or_dash(str_at(ch, "version")));
+        else
+            snprintf(what, sizeof(what), "%s@%s", or_dash(str_at(ch, "package")), or_dash(str_at(ch, "version")));
+        printf("  %-17s %-6s %-50s %s\n", kind, or_dash(str_at(ch, "ecosystem")), what,
+               status ? (!strcmp(status, "allowed") ? "ok" : !strcmp(status, "held") ? "HELD" : "UNKNOWN") : "");
+        const char *error = verdict_at(ch, "error");
+        if (status && strcmp(status, "allowed") != 0 && error)
+            printf("      %s\n", error);
+        yajl_val flags = array_at(ch, "flags");
+        for (size_t k = 0; flags && k < YAJL_GET_ARRAY(flags)->len; k++) {
+            const char *fl = YAJL_GET_STRING(YAJL_GET_ARRAY(flags)->values[k]);
+            if (fl && !strcmp(fl, "integrity_changed"))
+                printf("      the integrity of this exact version changed since the accepted lockfile: the bytes "
+                       "would differ (now %s)\n",
+                       or_dash(str_at(ch, "integrity")));
+            else if (fl && !strcmp(fl, "resolved_elsewhere"))
+                printf("      resolved from %s: neither cordon nor its upstream\n", or_dash(str_at(ch, "resolved")));
+        }
+    }
+    long long held = num_at(r, "summary", "held"), unknown = num_at(r, "summary", "unknown"),
+              integ = num_at(r, "summary", "integrity_changed"), away = num_at(r, "summary", "resolved_elsewhere");
+    const char *okp[] = {"ok", NULL};
+    yajl_val ok = yajl_tree_get(r, okp, yajl_t_any);
+    if (ok && YAJL_IS_TRUE(ok)) {
+        printf("result: ok — %lld added, %lld upgraded, %lld downgraded, %lld removed; this is now the accepted "
+               "lockfile\n",
+               num_at(r, "summary", "added"), num_at(r, "summary", "upgraded"), num_at(r, "summary", "downgraded"),
+               num_at(r, "summary", "removed"));
+        return 0;
+    }
+    printf("result: FAILED — %lld held, %lld unknown, %lld integrity changes, %lld resolved elsewhere.\n", held,
+           unknown, integ, away);
+    printf("what to do: pin an allowed version (the error lines name one), wait until the eligible time, or ask a "
+           "reviewer to approve the change set:\n  cordon lockfile approve %s %lld --comment \"why it is safe\"\n",
+           or_dash(project), int_at(r, "submission"));
+    return 1;
+}
+
+static int cmd_lockfile(const opts_t *o)
+{
+    if (o->nargs < 1)
+        return usage_error("lockfile needs a subcommand: check, history or approve%s", "");
+    const char *sub = o->args[0];
+    client_t c;
+    buf_t path, body, out;
+    buf_init(&path);
+    buf_init(&body);
+    buf_init(&out);
+    int rc;
+    long status = 0;
+    if (!strcmp(sub, "check")) {
+        if (o->nargs != 2 || o->project == NULL) {
+            rc = usage_error("lockfile check needs FILE and --project P%s", "");
+            goto out;
+        }
+        if ((rc = client_init(o, &c)) != 0)
+            goto out;
+        if (read_file(o->args[1], &body) != 0) {
+            rc = 2;
+            goto out;
+        }
+        char *p = curl_easy_escape(NULL, o->project, 0);
+        buf_printf(&path, "/-/api/lockfiles/%s", p ? p : "");
+        curl_free(p);
+        url_param(&path, "ref", o->ref);
+        url_param(&path, "format", o->format);
+        if ((rc = call(&c, "POST", buf_cstr(&path), &body, "text/plain", &out, &status)) != 0)
+            goto out;
+    } else if (!strcmp(sub, "history") || !strcmp(sub, "approve")) {
+        int approve = sub[0] == 'a';
+        if (o->nargs != (approve ? 3 : 2) || (approve && o->comment == NULL)) {
+            rc = usage_error(approve ? "lockfile approve needs PROJECT ID and --comment%s"
+                                     : "lockfile history needs PROJECT%s",
+                             "");
+            goto out;
+        }
+        if ((rc = client_init(o, &c)) != 0)
+            goto out;
+        char *p = curl_easy_escape(NULL, o->args[1], 0);
+        buf_printf(&path, "/-/api/lockfiles/%s", p ? p : "");
+        curl_free(p);
+        if (approve) {
+            buf_printf(&path, "/%s/approve", o->args[2]);
+            int first = 1;
+            buf_putc(&body, '{');
+            json_kv_str(&body, &first, "comment", o->comment);
+            if (o->expires)
+                json_kv_str(&body, &first, "expires_in", o->expires);
+            buf_putc(&body, '}');
+        }
+        if ((rc = call(&c, approve ? "POST" : "GET", buf_cstr(&path), approve ? &body : NULL, NULL, &out, &status)) !=
+            0)
+            goto out;
+    } else {
+        rc = usage_error("unknown lockfile subcommand '%s'", sub);
+        goto out;
+    }
+    yajl_val v = yajl_tree_parse(buf_cstr(&out), NULL, 0);
+    if (status < 200 || status > 299) {
+        const char *msg = v ? str_at(v, "error") : NULL;
+        if (!strcmp(sub, "check") && status == 400)
+            fprintf(stderr, "cordon: %s: %s\n", o->args[1], msg ? msg : buf_cstr(&out));
+        else
+            fprintf(stderr, "cordon: the server refused (%ld): %s\n", status, msg ? msg : buf_cstr(&out));
+        rc = !strcmp(sub, "check") ? 2 : 1;
+    } else if (v == NULL) {
+        fprintf(stderr, "cordon: the server's answer is not JSON\n");
+        rc = 2;
+    } else if (!strcmp(sub, "check")) {
+        const char *okp[] = {"ok", NULL};
+        yajl_val ok = yajl_tree_get(v, okp, yajl_t_any);
+        if (o->json) {
+            fwrite(out.data, 1, out.len, stdout);
+            putchar('\n');
+            rc = ok && YAJL_IS_TRUE(ok) ? 0 : 1;
+        } else {
+            rc = show_lock_report(v, o->args[1]);
+        }
+    } else {
+        fwrite(out.data, 1, out.len, stdout); /* history, approve: the API's JSON */
+        putchar('\n');
+        rc = 0;
+    }
+    if (v)
+        yajl_tree_free(v);
+out:
+    buf_free(&path);
+    buf_free(&body);
+    buf_free(&out);
+    return rc;
+}
+
 int admin_cli_main(int argc, char **argv)
 {
     opts_t o;
@@ -527,7 +724,7 @@ int admin_cli_main(int argc, char **argv)
     if (!strcmp(cmd, "audit"))
         return cmd_audit(&o);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = cmd_remote(cmd, &o);
+    int rc = !strcmp(cmd, "lockfile") ? cmd_lockfile(&o) : cmd_remote(cmd, &o);
     curl_global_cleanup();
     return rc;
 }

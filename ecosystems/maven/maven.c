@@ -733,5 +733,6 @@ const ecosystem_t maven_ecosystem = {
     .package_of = maven_package_of,
     .handle = maven_handle,
     .canonical_name = maven_canonical_name,
+    .version_compare = maven_version_compare,
     .version_facts = maven_version_facts,
 };

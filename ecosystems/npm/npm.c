@@ -24,6 +24,7 @@
 #include "ecosystems/npm/npm_filter.h"
 #include "ecosystems/npm/npm_packument.h"
 #include "ecosystems/npm/npm_path.h"
+#include "ecosystems/npm/npm_semver.h"
 #include "server/http.h"
 #include "server/loop.h"
 #include "server/denial.h"
@@ -742,5 +743,6 @@ const ecosystem_t npm_ecosystem = {
     .package_of = npm_package_of,
     .handle = npm_handle,
     .canonical_name = npm_canonical_name,
+    .version_compare = semver_compare_str,
     .version_facts = npm_version_facts,
 };

@@ -762,5 +762,6 @@ const ecosystem_t pypi_ecosystem = {
     .package_of = pypi_package_of,
     .handle = pypi_handle,
     .canonical_name = pypi_canonical_name,
+    .version_compare = pep440_compare_str,
     .version_facts = pypi_version_facts,
 };
