@@ -944,6 +944,21 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
             end_review(req, &c, kind, id);
         return;
     }
+    if (path_is(path, plen, "lockfiles")) {
+        if (!get) {
+            method_not_allowed(req, "GET");
+        } else if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
+            buf_t b;
+            buf_init(&b);
+            if (lockfiles_projects_json(&b) != 0) {
+                buf_free(&b);
+                http_send_error(req, 503, NULL, "the store cannot be read");
+            } else {
+                send_buf(req, 200, &b);
+            }
+        }
+        return;
+    }
     if (plen > 10 && memcmp(path, "lockfiles/", 10) == 0) {
         lockfiles(req, path + 10, plen - 10);
         return;

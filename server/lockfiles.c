@@ -723,3 +723,59 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
     buf_printf(out, "],\"base\":%" PRIu64 "}", id);
     return 0;
 }
+
+int lockfiles_projects_json(buf_t *out)
+{
+    MDB_txn *txn;
+    if (store_read_begin(&txn) != 0)
+        return 503;
+    MDB_cursor *c;
+    if (mdb_cursor_open(txn, store_dbi(DB_LOCKFILES), &c) != 0) {
+        store_read_end(txn);
+        return 503;
+    }
+    buf_puts(out, "{\"projects\":[");
+    int n = 0;
+    MDB_val k, v;
+    /* keys are project\0id: the last key of each project is its newest submission */
+    int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    while (rc == 0) {
+        const char *key = k.mv_data;
+        const char *nul = memchr(key, '\0', k.mv_size);
+        if (nul == NULL || (size_t)(nul - key) + 9 != k.mv_size) {
+            rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+            continue;
+        }
+        char project[256];
+        snprintf(project, sizeof(project), "%.*s", (int)(nul - key), key);
+        size_t plen = strlen(project) + 1;
+        MDB_val lastk = k, lastv = v;
+        while ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0 && k.mv_size == plen + 8 &&
+               memcmp(k.mv_data, project, plen) == 0) {
+            lastk = k;
+            lastv = v;
+        }
+        stored_t s;
+        if (decode(lastv.mv_data, lastv.mv_size, 0, &s) != 0)
+            continue;
+        uint64_t base = base_of(txn, project);
+        int first = 1;
+        buf_puts(out, n++ ? ",{" : "{");
+        json_kv_str(out, &first, "project", project);
+        json_kv_int(out, &first, "latest", (int64_t)audit_u64_from_key((const char *)lastk.mv_data + plen, 8));
+        json_kv_time(out, &first, "time", s.time);
+        json_kv_str(out, &first, "ref", s.ref);
+        json_kv_bool(out, &first, "ok", s.ok);
+        json_kv_bool(out, &first, "accepted", s.accepted);
+        if (base)
+            json_kv_int(out, &first, "base", (int64_t)base);
+        else
+            json_kv_raw(out, &first, "base", "null", 4);
+        buf_putc(out, '}');
+        stored_free(&s);
+    }
+    mdb_cursor_close(c);
+    store_read_end(txn);
+    buf_puts(out, "]}");
+    return 0;
+}

@@ -34,6 +34,8 @@ int lockfiles_project_valid(const char *project);
 int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out, char *err, size_t errlen);
 /* {"project", "base", "submissions": [summaries, newest first]}; 0 or 404 */
 int lockfiles_history_json(const char *project, buf_t *out);
+/* {"projects": [{project, latest, time, ref, ok, accepted, base}]} */
+int lockfiles_projects_json(buf_t *out);
 /* the stored report of one submission; 0 or 404 */
 int lockfiles_report_json(const char *project, uint64_t id, buf_t *out);
 /* A reviewer approves submission id as a change set: one approval per
