@@ -182,10 +182,12 @@ static int resolved_elsewhere(const config_t *cfg, const lock_entry_t *e)
     return 1;
 }
 
-/* one judged change as JSON; counts updated */
-static void judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const char *from, int64_t now, buf_t *b,
-                  counts_t *c)
+/* one judged change as JSON; counts updated; 1 when it is a problem (held,
+ * unknown, flagged) */
+static int judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const char *from, int64_t now, buf_t *b,
+                 counts_t *c)
 {
+    int problem = ch == CH_INTEGRITY;
     int first = 1;
     buf_putc(b, '{');
     json_kv_str(b, &first, "change", CHANGE_NAMES[ch]);
@@ -205,14 +207,15 @@ static void judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const
         buf_puts(b, "\"integrity_changed\"");
         nflags++;
     }
-    if (resolved_elsewhere(cfg, e)) {
+    if (ch != CH_REMOVED && resolved_elsewhere(cfg, e)) {
         buf_puts(b, nflags++ ? ",\"resolved_elsewhere\"" : "\"resolved_elsewhere\"");
         c->elsewhere++;
+        problem = 1;
     }
     buf_putc(b, ']');
     if (ch == CH_REMOVED) {
         buf_putc(b, '}');
-        return;
+        return 0;
     }
     const ecosystem_t *eco = ecosystems[e->eco];
     version_facts_t f = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
@@ -249,11 +252,13 @@ static void judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const
         json_kv_time(b, &f2, "published_at", TIME_NONE);
         json_kv_time(b, &f2, "eligible_at", TIME_NONE);
         c->unknown++;
+        problem = 1;
     } else {
         if (!vd.allow) {
             denial_error_line(e->package, e->version, &vd, NULL, &line);
             json_kv_str(b, &f2, "error", buf_cstr(&line));
             c->held++;
+            problem = 1;
         } else {
             json_kv_raw(b, &f2, "error", "null", 4);
             c->allowed++;
@@ -263,6 +268,7 @@ static void judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const
     }
     buf_free(&line);
     buf_puts(b, "}}");
+    return problem;
 }
 
 static int same_pkg(const lock_entry_t *a, const lock_entry_t *b)
@@ -277,17 +283,35 @@ static int pkg_cmp(const lock_entry_t *a, const lock_entry_t *b)
     return strcmp(a->package, b->package);
 }
 
+/* Changes listed in a report: every problem, and the others up to a cap
+ * (the first submission of a big lockfile is all "added"; listing 100,000
+ * allowed entries helps nobody). */
+#define LISTED_MAX 2000
+
+typedef struct listing {
+    buf_t *out;
+    buf_t one;
+    size_t listed, omitted;
+} listing_t;
+
+static void list_change(listing_t *l, int problem)
+{
+    if (problem || l->listed < LISTED_MAX) {
+        if (l->listed++)
+            buf_putc(l->out, ',');
+        buf_append(l->out, l->one.data, l->one.len);
+    } else {
+        l->omitted++;
+    }
+    buf_reset(&l->one);
+}
+
 /* the changes between base and cur (both sorted by package, version) */
-static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *cur, int64_t now, buf_t *b,
+static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *cur, int64_t now, listing_t *l,
                  counts_t *c)
 {
     size_t i = 0, j = 0;
-    int any = 0;
-#define SEP()                                                                                                          \
-    do {                                                                                                               \
-        if (any++)                                                                                                     \
-            buf_putc(b, ',');                                                                                          \
-    } while (0)
+    buf_t *b = &l->one;
     while (i < base->n || j < cur->n) {
         /* one package at a time: [i, i2) in base, [j, j2) in cur */
         const lock_entry_t *pk = i < base->n && (j >= cur->n || pkg_cmp(&base->entries[i], &cur->entries[j]) <= 0)
@@ -310,8 +334,7 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
                 rem = &base->entries[x];
             } else if (base->entries[x].integrity[0] && cur->entries[y].integrity[0] &&
                        strcmp(base->entries[x].integrity, cur->entries[y].integrity) != 0) {
-                SEP();
-                judge(cfg, CH_INTEGRITY, &cur->entries[y], NULL, now, b, c);
+                list_change(l, judge(cfg, CH_INTEGRITY, &cur->entries[y], NULL, now, b, c));
                 c->integrity_changed++;
             }
         }
@@ -328,8 +351,8 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
             const ecosystem_t *eco = ecosystems[add->eco];
             int cmp = eco && eco->version_compare ? eco->version_compare(add->version, rem->version)
                                                   : strcmp(add->version, rem->version);
-            SEP();
-            judge(cfg, cmp >= 0 ? CH_UPGRADED : CH_DOWNGRADED, add, rem->version, now, b, c);
+            int problem = judge(cfg, cmp >= 0 ? CH_UPGRADED : CH_DOWNGRADED, add, rem->version, now, b, c);
+            list_change(l, problem);
             if (cmp >= 0)
                 c->upgraded++;
             else
@@ -340,8 +363,7 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
                 for (x = i; x < i2 && strcmp(base->entries[x].version, cur->entries[y].version) != 0; x++)
                     ;
                 if (x == i2) {
-                    SEP();
-                    judge(cfg, CH_ADDED, &cur->entries[y], NULL, now, b, c);
+                    list_change(l, judge(cfg, CH_ADDED, &cur->entries[y], NULL, now, b, c));
                     c->added++;
                 }
             }
@@ -350,8 +372,7 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
                 for (y = j; y < j2 && strcmp(cur->entries[y].version, base->entries[x].version) != 0; y++)
                     ;
                 if (y == j2) {
-                    SEP();
-                    judge(cfg, CH_REMOVED, &base->entries[x], NULL, now, b, c);
+                    list_change(l, judge(cfg, CH_REMOVED, &base->entries[x], NULL, now, b, c));
                     c->removed++;
                 }
             }
@@ -359,7 +380,6 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
         i = i2;
         j = j2;
     }
-#undef SEP
 }
 
 /* ---- storing ---- */
@@ -464,7 +484,10 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
     memset(&c, 0, sizeof(c));
     buf_t changes;
     buf_init(&changes);
-    diff(cfg, &base.snap, &cur.snap, now, &changes, &c);
+    listing_t listing = {.out = &changes};
+    buf_init(&listing.one);
+    diff(cfg, &base.snap, &cur.snap, now, &listing, &c);
+    buf_free(&listing.one);
     stored_free(&base);
     int ok = c.held == 0 && c.unknown == 0 && c.integrity_changed == 0 && c.elsewhere == 0;
 
@@ -496,7 +519,7 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
     json_kv_bool(&report, &first, "accepted", ok);
     buf_printf(&report, ",%s,\"changes\":[", buf_cstr(&summary));
     buf_append(&report, changes.data ? changes.data : "", changes.len);
-    buf_putc(&report, ']');
+    buf_printf(&report, "],\"changes_omitted\":%zu", listing.omitted);
     buf_free(&changes);
 
     put_op_t op = {.project = s->project, .s = &cur, .report = &report, .summary_members = buf_cstr(&summary),
