@@ -161,8 +161,9 @@ static uint64_t base_of(MDB_txn *txn, const char *project)
 
 /* ---- judging ---- */
 
-typedef enum { CH_ADDED, CH_REMOVED, CH_UPGRADED, CH_DOWNGRADED, CH_INTEGRITY } change_t;
-static const char *const CHANGE_NAMES[] = {"added", "removed", "upgraded", "downgraded", "integrity_changed"};
+typedef enum { CH_ADDED, CH_REMOVED, CH_UPGRADED, CH_DOWNGRADED, CH_INTEGRITY, CH_RESOLVED } change_t;
+static const char *const CHANGE_NAMES[] = {"added",      "removed",           "upgraded",
+                                           "downgraded", "integrity_changed", "resolved_changed"};
 
 typedef struct counts {
     size_t added, removed, upgraded, downgraded, integrity_changed, allowed, held, unknown, elsewhere;
@@ -336,6 +337,10 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
                        strcmp(base->entries[x].integrity, cur->entries[y].integrity) != 0) {
                 list_change(l, judge(cfg, CH_INTEGRITY, &cur->entries[y], NULL, now, b, c));
                 c->integrity_changed++;
+            } else if (strcmp(base->entries[x].resolved, cur->entries[y].resolved) != 0 &&
+                       resolved_elsewhere(cfg, &cur->entries[y])) {
+                /* the same pin now downloaded from somewhere else */
+                list_change(l, judge(cfg, CH_RESOLVED, &cur->entries[y], NULL, now, b, c));
             }
         }
         for (size_t y = j; y < j2; y++) {
