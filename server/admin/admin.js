@@ -10,7 +10,10 @@
 //
 // Hash routes: #held (default), #decisions, #approvals, #ECO/PKG/VER (PKG and
 // VER may be percent-encoded; PKG may also contain raw slashes: first segment
-// is the ecosystem, the last one the version, everything between the package).
+// is the ecosystem, the last one the version, everything between the package),
+// #lockfiles, #lockfiles/PROJECT and #lockfiles/PROJECT/ID (PROJECT is
+// percent-encoded, '/' as %2F; a raw-slash PROJECT is read whole unless its
+// last segment is all digits, which is then the submission id).
 
 'use strict';
 
@@ -28,6 +31,7 @@
     detail: null,          // {eco, pkg, ver}
     detailSeq: 0,          // guards against out-of-order answers
     decisions: { stack: [], before: null, next: null },
+    lock: { seq: 0, projects: [], project: null, id: null, report: null, accepted: false, now: {}, busy: false },
   };
 
   // ------------------------------------------------------------------ DOM
@@ -327,6 +331,11 @@
     clear($('decisions-body'));
     clear($('approvals-body'));
     clear($('blocks-body'));
+    clear($('lockfiles-body'));
+    clear($('lockhistory-body'));
+    clear($('lockreport-changes-body'));
+    state.lock.projects = [];
+    state.lock.report = null;
     showView('signin');
     const msg = $('token-message');
     if (message) {
@@ -384,12 +393,13 @@
 
   // ------------------------------------------------------------------ views
 
-  const VIEWS = ['signin', 'held', 'detail', 'approvals', 'decisions'];
+  const VIEWS = ['signin', 'held', 'detail', 'approvals', 'decisions', 'lockfiles', 'lockhistory', 'lockreport'];
 
   function showView(name) {
     for (const v of VIEWS) show($('view-' + v), v === name);
     for (const a of document.querySelectorAll('#nav a')) {
-      const cur = a.dataset.view === name || (name === 'detail' && a.dataset.view === 'held');
+      const cur = a.dataset.view === name || (name === 'detail' && a.dataset.view === 'held') ||
+        ((name === 'lockhistory' || name === 'lockreport') && a.dataset.view === 'lockfiles');
       if (cur) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
@@ -409,6 +419,16 @@
     if (h === '' || h === 'held' || h === '/') return { view: 'held' };
     if (h === 'decisions') return { view: 'decisions' };
     if (h === 'approvals') return { view: 'approvals' };
+    if (h === 'lockfiles' || h === 'lockfiles/') return { view: 'lockfiles' };
+    if (h.startsWith('lockfiles/')) {
+      const segs = h.slice('lockfiles/'.length).split('/');
+      if (segs[segs.length - 1] === '') segs.pop();
+      const last = segs[segs.length - 1];
+      if (segs.length >= 2 && /^[0-9]{1,15}$/.test(last) && Number(last) > 0) {
+        return { view: 'lockreport', project: safeDecode(segs.slice(0, -1).join('/')), id: Number(last) };
+      }
+      return { view: 'lockhistory', project: safeDecode(segs.join('/')) };
+    }
     const parts = h.split('/');
     if (parts.length >= 3 && parts[0] && parts[parts.length - 1]) {
       return {
@@ -429,11 +449,22 @@
     const r = parseHash(location.hash);
     if (r.unknown) setStatus('Unknown address #' + r.unknown + ': showing the held queue.', 'info');
     showView(r.view);
-    document.title = 'cordon · ' + ({ held: 'held', detail: r.pkg + '@' + r.ver, approvals: 'approvals & blocks', decisions: 'decisions' }[r.view]);
+    document.title = 'cordon · ' + ({
+      held: 'held',
+      detail: r.pkg + '@' + r.ver,
+      approvals: 'approvals & blocks',
+      decisions: 'decisions',
+      lockfiles: 'lockfiles',
+      lockhistory: 'lockfile ' + r.project,
+      lockreport: 'lockfile ' + r.project + ' #' + r.id,
+    }[r.view]);
     if (r.view === 'held') await loadHeld();
     else if (r.view === 'detail') await loadDetail(r.eco, r.pkg, r.ver, true);
     else if (r.view === 'approvals') await loadRules();
     else if (r.view === 'decisions') await loadDecisions(null, true);
+    else if (r.view === 'lockfiles') await loadLockProjects();
+    else if (r.view === 'lockhistory') await loadLockHistory(r.project);
+    else if (r.view === 'lockreport') await loadLockReport(r.project, r.id, true);
   }
 
   async function refreshCurrent() {
@@ -441,6 +472,9 @@
     if (r.view === 'detail') await loadDetail(r.eco, r.pkg, r.ver, false);
     else if (r.view === 'approvals') await loadRules();
     else if (r.view === 'decisions') await loadDecisions(state.decisions.before, false);
+    else if (r.view === 'lockfiles') await loadLockProjects();
+    else if (r.view === 'lockhistory') await loadLockHistory(r.project);
+    else if (r.view === 'lockreport') await loadLockReport(r.project, r.id, false);
     else await loadHeld();
   }
 
@@ -887,6 +921,500 @@
     loadDecisions(ds.next, false);
   }
 
+  // ------------------------------------------------------------------ lockfiles
+
+  function lockPath(project, id) {
+    return '/lockfiles/' + enc(project) + (id ? '/' + enc(String(id)) : '');
+  }
+
+  function lockHash(project, id) {
+    return '#lockfiles/' + enc(project) + (id ? '/' + enc(String(id)) : '');
+  }
+
+  // ok: nothing held, unknown or flagged (accepted at once); approved: a
+  // reviewer approved the change set; review: waiting for one (only the
+  // newest submission; older ones are just "not accepted").
+  function lockState(s, newest) {
+    if (s.ok === true) return { key: 'ok', label: 'ok', cls: 'pill-ok' };
+    if (s.accepted === true) return { key: 'approved', label: 'approved', cls: 'pill-ok' };
+    if (newest) return { key: 'review', label: 'needs review', cls: 'pill-attn' };
+    return { key: 'not-accepted', label: 'not accepted', cls: 'pill-off' };
+  }
+
+  function lockStatePill(s, newest) {
+    const st = lockState(s, newest);
+    return el('span', { class: 'pill ' + st.cls, dataset: { state: st.key } }, st.label);
+  }
+
+  const CHANGE_LABELS = {
+    added: 'added', removed: 'removed', upgraded: 'upgraded', downgraded: 'downgraded',
+    integrity_changed: 'integrity changed',
+  };
+
+  function num(x) {
+    return Number(x) || 0;
+  }
+
+  // "2 added, 1 upgraded" (zeros left out)
+  function changeSummary(sum) {
+    if (!sum || typeof sum !== 'object') return el('span', { class: 'muted' }, '—');
+    const parts = [];
+    for (const k of ['added', 'removed', 'upgraded', 'downgraded', 'integrity_changed']) {
+      if (num(sum[k])) parts.push(num(sum[k]) + ' ' + CHANGE_LABELS[k]);
+    }
+    if (num(sum.resolved_elsewhere)) parts.push(num(sum.resolved_elsewhere) + ' resolved elsewhere');
+    return parts.length ? parts.join(', ') : el('span', { class: 'muted' }, 'no change');
+  }
+
+  function verdictSummary(sum) {
+    if (!sum || typeof sum !== 'object') return el('span', { class: 'muted' }, '—');
+    const out = el('span', { class: 'verdict-sum' });
+    out.append(el('span', { class: 'pill pill-ok' }, num(sum.allowed) + ' allowed'));
+    if (num(sum.held)) out.append(' ', el('span', { class: 'pill pill-attn' }, num(sum.held) + ' held'));
+    if (num(sum.unknown)) out.append(' ', el('span', { class: 'pill pill-off' }, num(sum.unknown) + ' unknown'));
+    return out;
+  }
+
+  function statusBadge(status) {
+    const s = String(status || '?');
+    const cls = { allowed: 'pill-ok', held: 'pill-attn', unknown: 'pill-unknown' }[s] || 'pill-off';
+    return el('span', { class: 'pill lock-status ' + cls }, s);
+  }
+
+  function changeBadge(change) {
+    const c = String(change || '?');
+    return el('span', { class: 'change change-' + (CHANGE_LABELS[c] ? c : 'other') }, CHANGE_LABELS[c] || c);
+  }
+
+  function flagPill(flag, ch) {
+    const f = String(flag);
+    if (f === 'integrity_changed') {
+      return el('span', { class: 'pill pill-bad', title: ch.integrity ? 'now ' + ch.integrity : null }, 'integrity changed');
+    }
+    if (f === 'resolved_elsewhere') {
+      return el('span', { class: 'pill pill-bad', title: ch.resolved ? String(ch.resolved) : null }, 'resolved elsewhere');
+    }
+    return el('span', { class: 'pill pill-bad' }, f.replace(/_/g, ' '));
+  }
+
+  // -- projects
+
+  async function loadLockProjects() {
+    const seq = ++state.lock.seq;
+    let d;
+    try {
+      d = await api('GET', '/lockfiles');
+    } catch (e) {
+      if (!state.me || seq !== state.lock.seq) return;
+      setStatus('Could not load the lockfile projects: ' + errText(e), 'error');
+      d = { projects: [] };
+    }
+    if (seq !== state.lock.seq) return;
+    state.lock.projects = Array.isArray(d.projects) ? d.projects : [];
+    renderLockProjects();
+  }
+
+  function renderLockProjects() {
+    const projects = state.lock.projects || [];
+    const text = $('lockfiles-filter').value.trim().toLowerCase();
+    const body = $('lockfiles-body');
+    clear(body);
+    let shown = 0;
+    for (const p of projects) {
+      const name = String(p.project || '');
+      if (text && !name.toLowerCase().includes(text)) continue;
+      shown++;
+      const latest = num(p.latest);
+      const base = p.base === null || p.base === undefined ? null : num(p.base);
+      const st = lockState(p, true);
+      const tr = el('tr', { dataset: { project: name, latest: String(latest), state: st.key }, tabindex: '0' },
+        el('td', { class: 'cell-pkg' }, el('a', { href: lockHash(name), class: 'pkg' }, name)),
+        el('td', null, latest ? el('a', { href: lockHash(name, latest), class: 'mono' }, '#' + latest) : '—'),
+        el('td', null, timeEl(p.time)),
+        el('td', { class: 'mono small ref' }, String(p.ref || '')),
+        el('td', null, lockStatePill(p, true)),
+        el('td', null, base
+          ? el('span', null, el('a', { href: lockHash(name, base), class: 'mono' }, '#' + base),
+            base === latest ? el('span', { class: 'muted' }, ' (the latest)') : null)
+          : el('span', { class: 'muted' }, 'none yet')));
+      const open = () => { location.hash = lockHash(name); };
+      tr.addEventListener('click', (ev) => {
+        if (ev.target.closest('a')) return;
+        open();
+      });
+      tr.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' && ev.target === tr) open();
+      });
+      body.append(tr);
+    }
+    $('lockfiles-count').textContent = projects.length ? String(projects.length) : '';
+    show($('lockfiles-wrap'), shown > 0);
+    const empty = $('lockfiles-empty');
+    empty.textContent = projects.length ? 'No project matches the filter.' : 'No lockfile was submitted yet.';
+    show(empty, shown === 0);
+  }
+
+  // -- one project's history
+
+  async function loadLockHistory(project) {
+    const seq = ++state.lock.seq;
+    state.lock.project = project;
+    $('lockhistory-project').textContent = project;
+    const empty = $('lockhistory-empty');
+    if ($('view-lockhistory').dataset.project !== project) {
+      clear($('lockhistory-body'));
+      show($('lockhistory-wrap'), false);
+      $('lockhistory-count').textContent = '';
+      $('lockhistory-base').textContent = '';
+      empty.textContent = 'Loading…';
+      show(empty, true);
+    }
+    $('view-lockhistory').dataset.project = project;
+    let d;
+    try {
+      d = await api('GET', lockPath(project));
+    } catch (e) {
+      if (!state.me || seq !== state.lock.seq) return;
+      clear($('lockhistory-body'));
+      show($('lockhistory-wrap'), false);
+      empty.textContent = e.status === 404
+        ? 'No lockfile was submitted for project ' + project + '.'
+        : 'Could not load the history: ' + errText(e);
+      show(empty, true);
+      if (e.status !== 404) setStatus('Could not load the lockfile history of ' + project + ': ' + errText(e), 'error');
+      return;
+    }
+    if (seq !== state.lock.seq) return;
+    const subs = Array.isArray(d.submissions) ? d.submissions : [];
+    const base = d.base === null || d.base === undefined ? null : num(d.base);
+    $('lockhistory-base').textContent = base
+      ? 'The accepted lockfile is #' + base + ': new submissions are compared with it. Click a row to see its report.'
+      : 'No lockfile accepted yet: every entry of a submission counts as added. Click a row to see its report.';
+    const body = $('lockhistory-body');
+    clear(body);
+    subs.forEach((s, i) => {
+      const id = num(s.submission);
+      const st = lockState(s, i === 0);
+      const sum = s.summary && typeof s.summary === 'object' ? s.summary : null;
+      const tr = el('tr', { dataset: { id: String(id), state: st.key }, tabindex: '0' },
+        el('td', { class: 'nowrap' }, el('a', { href: lockHash(project, id), class: 'mono' }, '#' + id),
+          id === base ? el('span', { class: 'pill pill-base', title: 'the accepted lockfile' }, 'base') : null),
+        el('td', null, timeEl(s.time)),
+        el('td', { class: 'mono small ref' }, String(s.ref || '')),
+        el('td', null, String(s.format || '')),
+        el('td', null, lockStatePill(s, i === 0)),
+        el('td', { class: 'num' }, sum ? String(num(sum.entries)) : '—'),
+        el('td', { class: 'small' }, changeSummary(sum)),
+        el('td', null, verdictSummary(sum)));
+      const open = () => { location.hash = lockHash(project, id); };
+      tr.addEventListener('click', (ev) => {
+        if (ev.target.closest('a')) return;
+        open();
+      });
+      tr.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' && ev.target === tr) open();
+      });
+      body.append(tr);
+    });
+    $('lockhistory-count').textContent = subs.length ? String(subs.length) : '';
+    show($('lockhistory-wrap'), subs.length > 0);
+    empty.textContent = 'No submission.';
+    show(empty, subs.length === 0);
+  }
+
+  // -- one submission's report
+
+  const STATS = [
+    ['entries', 'entries', false],
+    ['added', 'added', false],
+    ['removed', 'removed', false],
+    ['upgraded', 'upgraded', false],
+    ['downgraded', 'downgraded', false],
+    ['integrity_changed', 'integrity changed', true],
+    ['resolved_elsewhere', 'resolved elsewhere', true],
+    ['allowed', 'allowed', false],
+    ['held', 'held', true],
+    ['unknown', 'unknown', true],
+  ];
+
+  function changeKey(ch) {
+    return String(ch.ecosystem || '') + '/' + String(ch.package || '') + '/' + String(ch.version || '');
+  }
+
+  function needsAttention(ch) {
+    const v = ch.verdict && typeof ch.verdict === 'object' ? ch.verdict : null;
+    const flags = Array.isArray(ch.flags) ? ch.flags : [];
+    return flags.length > 0 || ch.change === 'integrity_changed' || (v && v.status !== 'allowed');
+  }
+
+  function nowNode(ch) {
+    const now = state.lock.now[changeKey(ch)];
+    if (!now) return null;
+    if (now.allowed === true) {
+      return el('span', { class: 'pill pill-ok now', title: 'the verdict right now' + (now.reason ? ' (' + now.reason + ')' : '') }, 'now allowed');
+    }
+    if (now.reason === 'blocked') return el('span', { class: 'pill pill-bad now', title: 'the verdict right now' }, 'now blocked');
+    return null;
+  }
+
+  function lockChangeRow(ch) {
+    const eco = String(ch.ecosystem || '');
+    const pkg = String(ch.package || '');
+    const ver = String(ch.version || '');
+    const removed = ch.change === 'removed';
+    const v = ch.verdict && typeof ch.verdict === 'object' ? ch.verdict : null;
+    const flags = Array.isArray(ch.flags) ? ch.flags : [];
+    const tags = [];
+    if (ch.direct === true) tags.push('direct');
+    if (ch.dev === true) tags.push('dev');
+    const status = el('td', { class: 'cell-status' });
+    if (v) {
+      const head = el('div', { class: 'status-head' }, statusBadge(v.status));
+      if (v.status === 'held' && v.reason) head.append(' ', reasonBadge(v.reason));
+      if (v.status !== 'allowed' && v.eligible_at) {
+        head.append(' ', el('span', { class: 'muted small' }, 'eligible ', timeEl(v.eligible_at, { relativeFirst: true })));
+      }
+      const nowEl = nowNode(ch);
+      if (nowEl) head.append(' ', nowEl);
+      status.append(head);
+      if (v.error) status.append(el('p', { class: 'error-line verdict-error' }, String(v.error)));
+    } else {
+      status.append(el('span', { class: 'muted' }, removed ? 'removed' : '—'));
+    }
+    return el('tr', {
+      dataset: { key: changeKey(ch), change: String(ch.change || ''), status: v ? String(v.status || '') : '' },
+      class: removed ? 'row-removed' : null,
+    },
+    el('td', null, changeBadge(ch.change)),
+    el('td', null, ecoBadge(eco)),
+    el('td', { class: 'cell-pkg', title: ch.line ? 'line ' + ch.line + ' of the lockfile' : null },
+      removed ? el('span', { class: 'pkg' }, pkg) : pkgLink(eco, pkg, ver),
+      tags.length ? el('span', { class: 'tags' }, ...tags.map((t) => el('span', { class: 'tag' }, t))) : null),
+    el('td', { class: 'mono nowrap' },
+      ch.from_version !== undefined && ch.from_version !== null
+        ? el('span', { class: 'fromto' }, el('span', { class: 'from' }, String(ch.from_version)), el('span', { class: 'arrow' }, ' → '), el('span', { class: 'to' }, ver))
+        : el('span', { class: removed ? 'from' : 'to' }, ver)),
+    status,
+    el('td', { class: 'cell-flags' }, ...flags.map((f) => flagPill(f, ch))));
+  }
+
+  function renderLockChanges() {
+    const r = state.lock.report;
+    const body = $('lockreport-changes-body');
+    clear(body);
+    if (!r) return;
+    const changes = Array.isArray(r.changes) ? r.changes : [];
+    const only = $('lockreport-attention').checked;
+    let shown = 0;
+    for (const ch of changes) {
+      if (!ch || typeof ch !== 'object') continue;
+      if (only && !needsAttention(ch)) continue;
+      shown++;
+      body.append(lockChangeRow(ch));
+    }
+    $('lockreport-changes-count').textContent = changes.length ? String(changes.length) : '';
+    show($('lockreport-changes-wrap'), shown > 0);
+    const empty = $('lockreport-changes-empty');
+    empty.textContent = changes.length ? 'Nothing held, unknown or flagged.' : 'Nothing changed against the accepted lockfile.';
+    show(empty, shown === 0);
+  }
+
+  function updateLockApproveButton() {
+    $('lockapprove-button').disabled = state.lock.busy === true || $('lockapprove-comment').value.trim() === '';
+  }
+
+  function renderLockReport(r, hist) {
+    const L = state.lock;
+    const id = L.id;
+    const project = L.project;
+    const entry = hist && Array.isArray(hist.submissions) ? hist.submissions.find((s) => num(s.submission) === id) : null;
+    const base = hist && hist.base !== null && hist.base !== undefined ? num(hist.base) : null;
+    const newest = hist && Array.isArray(hist.submissions) && hist.submissions.length ? num(hist.submissions[0].submission) : id;
+    // the stored report keeps the state of the check; the history (and the
+    // base) know about a later approval of the change set
+    const ok = r.ok === true;
+    const accepted = ok || r.accepted === true || (entry && entry.accepted === true) || base === id;
+    L.report = r;
+    L.accepted = accepted;
+    const sum = r.summary && typeof r.summary === 'object' ? r.summary : {};
+
+    const st = lockState({ ok, accepted }, id === newest);
+    const badge = $('lockreport-state');
+    badge.textContent = st.label;
+    badge.className = 'verdict ' + (st.key === 'review' || st.key === 'not-accepted' ? 'verdict-held' : 'verdict-allowed');
+    badge.dataset.state = st.key;
+
+    const box = $('lockreport-callout');
+    const nbad = num(sum.held) + num(sum.unknown);
+    const nflag = num(sum.integrity_changed) + num(sum.resolved_elsewhere);
+    let title;
+    let textMsg;
+    if (ok) {
+      title = 'OK';
+      textMsg = 'Nothing held, unknown or flagged: this submission became the accepted lockfile at once.';
+    } else if (accepted) {
+      title = 'Change set approved';
+      textMsg = 'A reviewer approved this change set; ' + (base === id
+        ? 'it is the accepted lockfile (#' + id + '): new submissions are compared with it.'
+        : 'a later submission was accepted since' + (base ? ' (#' + base + ')' : '') + '.');
+    } else {
+      title = 'Needs review';
+      const parts = [];
+      if (num(sum.held)) parts.push(num(sum.held) + ' held');
+      if (num(sum.unknown)) parts.push(num(sum.unknown) + ' unknown');
+      if (num(sum.integrity_changed)) parts.push(num(sum.integrity_changed) + ' with a changed integrity');
+      if (num(sum.resolved_elsewhere)) parts.push(num(sum.resolved_elsewhere) + ' resolved elsewhere');
+      textMsg = (parts.length ? parts.join(', ') : 'Something is not right') +
+        (nbad || nflag ? ': a CI check of this lockfile fails until each version is admitted or the change set is approved.' : '.');
+      if (id !== newest) textMsg += ' A newer submission exists (#' + newest + ').';
+    }
+    box.className = 'callout ' + (ok || accepted ? 'callout-ok' : 'callout-bad');
+    $('lockreport-callout-title').textContent = title;
+    $('lockreport-callout-text').textContent = textMsg;
+
+    const stats = $('lockreport-stats');
+    clear(stats);
+    for (const [k, label, bad] of STATS) {
+      const n = num(sum[k]);
+      stats.append(el('div', { class: 'stat' + (bad && n > 0 ? ' stat-bad' : '') + (n === 0 ? ' stat-zero' : ''), dataset: { key: k } },
+        el('span', { class: 'stat-n' }, String(n)),
+        el('span', { class: 'stat-label' }, label)));
+    }
+
+    const dl = $('lockreport-facts');
+    clear(dl);
+    fact(dl, 'Project', el('a', { href: lockHash(project), class: 'pkg' }, project));
+    fact(dl, 'Submitted', timeEl(r.time));
+    fact(dl, 'Ref', r.ref ? el('code', null, String(r.ref)) : el('span', { class: 'muted' }, 'none given'));
+    fact(dl, 'Format', String(r.format || '?'));
+    fact(dl, 'SHA-256', el('code', { class: 'small hash' }, String(r.sha256 || '')));
+    fact(dl, 'Compared with', r.base
+      ? el('a', { href: lockHash(project, num(r.base)), class: 'mono' }, '#' + num(r.base))
+      : el('span', { class: 'muted' }, 'nothing (no accepted lockfile then): every entry is added'));
+    fact(dl, 'Accepted lockfile now', base
+      ? el('span', null, el('a', { href: lockHash(project, base), class: 'mono' }, '#' + base), base === id ? el('span', { class: 'muted' }, ' (this one)') : null)
+      : el('span', { class: 'muted' }, 'none yet'));
+
+    const canApprove = !ok && !accepted;
+    show($('lockreport-approve-card'), canApprove);
+    const note = $('lockreport-role-note');
+    if (canApprove && state.me && state.me.role !== 'reviewer') {
+      note.textContent = 'You are signed in as ' + state.me.role + ': only reviewers may approve a change set; the server will refuse it.';
+      show(note, true);
+    } else {
+      show(note, false);
+    }
+    updateLockApproveButton();
+    renderLockChanges();
+    show($('lockreport-body'), true);
+    show($('lockreport-loading'), false);
+  }
+
+  // the verdict right now of the versions the check did not allow (bounded)
+  async function refreshNowVerdicts(seq) {
+    const r = state.lock.report;
+    if (!r || !Array.isArray(r.changes)) return;
+    const todo = r.changes.filter((ch) => ch && ch.change !== 'removed' && ch.verdict && ch.verdict.status !== 'allowed').slice(0, 50);
+    if (!todo.length) return;
+    const now = {};
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const ch = todo[next++];
+        try {
+          const v = await api('GET', versionPath(String(ch.ecosystem), String(ch.package), String(ch.version)));
+          now[changeKey(ch)] = { allowed: v.allowed === true, reason: String(v.reason || '') };
+        } catch (e) {
+          if (!state.me) return;
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    if (seq !== state.lock.seq) return;
+    state.lock.now = now;
+    renderLockChanges();
+  }
+
+  async function loadLockReport(project, id, fresh) {
+    const seq = ++state.lock.seq;
+    const L = state.lock;
+    L.project = project;
+    L.id = id;
+    $('lockreport-project').textContent = project;
+    $('lockreport-id').textContent = String(id);
+    $('lockreport-history-link').href = lockHash(project);
+    $('lockreport-history-link').textContent = project;
+    $('view-lockreport').dataset.key = project + '#' + id;
+    if (fresh) {
+      L.report = null;
+      L.now = {};
+      L.busy = false;
+      $('lockapprove-comment').value = '';
+      $('lockapprove-expiry').value = '';
+      $('lockreport-attention').checked = false;
+      show($('lockreport-body'), false);
+      $('lockreport-state').textContent = '';
+      $('lockreport-state').className = 'verdict';
+      delete $('lockreport-state').dataset.state;
+      const loading = $('lockreport-loading');
+      loading.textContent = 'Loading…';
+      show(loading, true);
+    }
+    const [rr, hr] = await Promise.allSettled([api('GET', lockPath(project, id)), api('GET', lockPath(project))]);
+    if (seq !== L.seq || !state.me) return;
+    if (rr.status !== 'fulfilled') {
+      const e = rr.reason;
+      const loading = $('lockreport-loading');
+      loading.textContent = e && e.status === 404
+        ? 'Project ' + project + ' has no submission #' + id + '.'
+        : 'Could not load this submission: ' + errText(e);
+      show(loading, true);
+      show($('lockreport-body'), false);
+      if (!(e && e.status === 404)) setStatus('Could not load ' + project + ' #' + id + ': ' + errText(e), 'error');
+      return;
+    }
+    renderLockReport(rr.value, hr.status === 'fulfilled' ? hr.value : null);
+    await refreshNowVerdicts(seq);
+  }
+
+  async function onLockApprove(ev) {
+    ev.preventDefault();
+    const L = state.lock;
+    const comment = $('lockapprove-comment').value.trim();
+    if (L.project === null || !L.id || !comment || L.busy) return;
+    const project = L.project;
+    const id = L.id;
+    const body = { comment };
+    const exp = $('lockapprove-expiry').value;
+    if (exp) body.expires_in = exp;
+    L.busy = true;
+    updateLockApproveButton();
+    let rec;
+    try {
+      rec = await api('POST', lockPath(project, id) + '/approve', body);
+    } catch (e) {
+      L.busy = false;
+      setStatus('Change set approval refused: ' + errText(e), 'error');
+      updateLockApproveButton();
+      return;
+    }
+    L.busy = false;
+    const approvals = Array.isArray(rec.approvals) ? rec.approvals : [];
+    const n = approvals.length;
+    let msg = 'Approved the change set of ' + project + ' #' + id + ': ' +
+      (n === 1 ? '1 approval created' : n + ' approvals created') +
+      (n === 0 ? ' (every version was already admitted)' : '') +
+      (approvals.length && approvals[0].expires_at ? ', expiring ' + shortDate(approvals[0].expires_at) : '') +
+      '; #' + (rec.base !== undefined && rec.base !== null ? num(rec.base) : id) + ' is now the accepted lockfile.';
+    const warned = approvals.filter((a) => a && (a.warning || a.known_upstream === false));
+    if (warned.length) msg += ' Warning: cordon has never seen ' + warned.map((a) => a.package + '@' + a.version).join(', ') + ' upstream.';
+    setStatus(msg, warned.length ? 'info' : 'ok');
+    $('lockapprove-comment').value = '';
+    $('lockapprove-expiry').value = '';
+    updateLockApproveButton();
+    if (L.project === project && L.id === id) await loadLockReport(project, id, false);
+  }
+
   // ------------------------------------------------------------------ start
 
   function init() {
@@ -916,6 +1444,15 @@
     });
     $('decisions-older').addEventListener('click', onDecisionsOlder);
     $('decisions-newest').addEventListener('click', () => loadDecisions(null, true));
+
+    $('lockfiles-filter').addEventListener('input', renderLockProjects);
+    $('lockfiles-refresh').addEventListener('click', loadLockProjects);
+    $('lockhistory-refresh').addEventListener('click', () => {
+      if (state.lock.project !== null) loadLockHistory(state.lock.project);
+    });
+    $('lockapprove-comment').addEventListener('input', updateLockApproveButton);
+    $('lockapprove-form').addEventListener('submit', onLockApprove);
+    $('lockreport-attention').addEventListener('change', renderLockChanges);
 
     window.addEventListener('hashchange', () => {
       clearStatus();

@@ -76,7 +76,7 @@ static int check(const buf_t *body, buf_t *report, char *err)
     return lockfiles_check(&g_cfg, &s, report, err, 300);
 }
 
-static int has(const buf_t *b, const char *needle) { return strstr(b->data ? b->data : "", needle) != NULL; }
+static int has(buf_t *b, const char *needle) { return strstr(buf_cstr(b), needle) != NULL; }
 
 TEST(lockfile_lifecycle)
 {
