@@ -948,7 +948,7 @@
 
   const CHANGE_LABELS = {
     added: 'added', removed: 'removed', upgraded: 'upgraded', downgraded: 'downgraded',
-    integrity_changed: 'integrity changed',
+    integrity_changed: 'integrity changed', resolved_changed: 'resolved changed',
   };
 
   function num(x) {
@@ -1144,7 +1144,8 @@
   function needsAttention(ch) {
     const v = ch.verdict && typeof ch.verdict === 'object' ? ch.verdict : null;
     const flags = Array.isArray(ch.flags) ? ch.flags : [];
-    return flags.length > 0 || ch.change === 'integrity_changed' || (v && v.status !== 'allowed');
+    return flags.length > 0 || ch.change === 'integrity_changed' || ch.change === 'resolved_changed' ||
+      (v && v.status !== 'allowed');
   }
 
   function nowNode(ch) {
@@ -1212,7 +1213,14 @@
       shown++;
       body.append(lockChangeRow(ch));
     }
-    $('lockreport-changes-count').textContent = changes.length ? String(changes.length) : '';
+    // the server lists every problem but only so many other changes
+    const omitted = num(r.changes_omitted);
+    const om = $('lockreport-omitted');
+    om.textContent = omitted
+      ? (omitted === 1 ? '1 more change' : omitted + ' more changes') + ' (allowed and unflagged) not listed by the server.'
+      : '';
+    show(om, omitted > 0);
+    $('lockreport-changes-count').textContent = changes.length ? String(changes.length + omitted) : '';
     show($('lockreport-changes-wrap'), shown > 0);
     const empty = $('lockreport-changes-empty');
     empty.textContent = changes.length ? 'Nothing held, unknown or flagged.' : 'Nothing changed against the accepted lockfile.';

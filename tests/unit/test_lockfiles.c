@@ -115,6 +115,9 @@ TEST(lockfile_lifecycle)
     CHECK(has(&out, "\"base\":2"));
     buf_reset(&out);
     CHECK_INT_EQ(lockfiles_approve(&g_cfg, "acme/web", 99, "x", TIME_NONE, "alice", &out, err, sizeof(err)), 404);
+    buf_reset(&rep);
+    CHECK_INT_EQ(lockfiles_report_json("acme/web", 2, &rep), 0);
+    CHECK(has(&rep, "\"ok\":false,\"accepted\":true"));
     CHECK_INT_EQ(check(&body, &rep, err), 0);
     CHECK(has(&rep, "\"ok\":true"));
     CHECK(has(&rep, "\"base\":2"));
