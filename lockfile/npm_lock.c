@@ -12,7 +12,8 @@
  *          a "name" (aliases). "" is the root: its dependencies,
  *          devDependencies and optionalDependencies are the direct ones, and
  *          so are those of workspace members (paths outside node_modules),
- *          whether installed under the member or hoisted to the top. Links
+ *          found as node finds them: under the member, else hoisted to the
+ *          top. Links
  *          ("link": true) and the workspace members themselves are not
  *          packages. dev = "dev" or "devOptional". v2 also carries the v1
  *          tree for old clients; "packages" wins.
@@ -451,30 +452,43 @@ static int emit_packages(parser_t *ps)
 {
     lock_builder_t *b = ps->b;
     pendv_t *v = &ps->sec[SEC_PACKAGES];
-    /* the install paths of direct dependencies: node_modules/<name> for the
-     * root's and (hoisted) the workspaces', <ws>/node_modules/<name> too */
-    char **direct = calloc(ps->ndn * 2 + 1, sizeof(char *));
+    /* the install paths of direct dependencies, resolved as node does: the
+     * root's at node_modules/<name>; a workspace's at
+     * <ws>/node_modules/<name> when that exists, else hoisted to the top */
+    char **paths = malloc((v->n + 1) * sizeof(char *));
+    char **direct = calloc(ps->ndn + 1, sizeof(char *));
     size_t nd = 0;
-    if (direct == NULL)
-        return lock_fail(b, 0, 0, WHAT ": out of memory");
     int rc = 0;
-    for (size_t i = 0; i < ps->ndn && rc == 0; i++) {
+    if (paths == NULL || direct == NULL) {
+        free(paths);
+        free(direct);
+        return lock_fail(b, 0, 0, WHAT ": out of memory");
+    }
+    for (size_t i = 0; i < v->n; i++)
+        paths[i] = v->v[i].key;
+    if (v->n > 1)
+        qsort(paths, v->n, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < ps->ndn; i++) {
         const char *owner = v->v[ps->dn[i].owner].key, *name = ps->dn[i].name;
-        if (asprintf(&direct[nd], "node_modules/%s", name) < 0) {
-            direct[nd] = NULL;
-            rc = -1;
-            break;
-        }
-        nd++;
+        char *path = NULL;
         if (owner[0]) {
-            if (asprintf(&direct[nd], "%s/node_modules/%s", owner, name) < 0) {
-                direct[nd] = NULL;
+            if (asprintf(&path, "%s/node_modules/%s", owner, name) < 0) {
+                path = NULL;
                 rc = -1;
                 break;
             }
-            nd++;
+            if (bsearch(&path, paths, v->n, sizeof(char *), cmp_str) == NULL) {
+                free(path);
+                path = NULL;
+            }
         }
+        if (path == NULL && asprintf(&path, "node_modules/%s", name) < 0) {
+            rc = -1;
+            break;
+        }
+        direct[nd++] = path;
     }
+    free(paths);
     if (rc != 0) {
         lock_fail(b, 0, 0, WHAT ": out of memory");
     } else {

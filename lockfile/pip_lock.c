@@ -82,11 +82,12 @@ static int fail_at(pip_t *p, size_t off, const char *fmt, ...) __attribute__((fo
 static int fail_at(pip_t *p, size_t off, const char *fmt, ...)
 {
     int line = 0, col = 0;
-    if (p->blen > 0) {
-        if (off >= p->blen)
-            off = p->blen - 1;
+    if (off < p->blen) {
         line = p->lines[off];
         col = p->cols[off];
+    } else if (p->blen > 0) { /* just past the end of the line */
+        line = p->lines[p->blen - 1];
+        col = p->cols[p->blen - 1] + 1;
     }
     char msg[400];
     va_list ap;

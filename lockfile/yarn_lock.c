@@ -9,8 +9,8 @@
  *              dependencies:
  *                b "^2.0.0"
  *            integrity: the "integrity" line (SRI), else the #sha1 fragment
- *            of an http(s) "resolved" (a git URL's fragment is a commit, not a
- *            hash); "resolved" is given without the fragment. "npm:"
+ *            of an http(s) "resolved", which is then given without it (a
+ *            git URL's fragment is the commit: not a hash, and kept). "npm:"
  *            specifiers are aliases: the package is the real name. file: and
  *            link: entries are local code and left out.
  *   berry    "a@npm:^1.0.0, a@npm:^1.1.0":
@@ -38,12 +38,16 @@
  * itself (that is package.json), so direct = 0 for every entry; dev is
  * unknown too (0).
  *
- * Truncation: a line-based file cut short mostly still parses, so three
+ * Truncation: a line-based file cut short mostly still parses, so some
  * checks stand in for a closing bracket: the file must end with a newline
- * (yarn always writes one), a berry entry must be complete down to its
- * last field (linkType), and a dependency with no entry whose specifier
- * sorts after every header (yarn writes entries sorted, so the missing
- * ones are the tail) is reported as a cut. CRLF line ends are accepted. */
+ * (yarn always writes one); a classic entry needs its resolved URL, a berry
+ * one every field down to its last (linkType); berry always records the
+ * root workspace ("name@workspace:."); and a dependency with no entry
+ * whose specifier sorts after every header (yarn writes entries sorted, so
+ * the missing ones are the tail) is reported as a cut. What remains
+ * undetected: a cut exactly between two entries when no entry before the
+ * cut depends on one after it (classic), or before the root workspace's
+ * entry (berry). CRLF line ends are accepted. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,6 +76,7 @@ typedef struct yparser {
     int meta;  /* inside __metadata */
     int meta_version;
     int meta_line;
+    int root_workspace; /* berry: the "<name>@workspace:." entry was seen */
     /* every header specifier, every dependency reference */
     char **specs;
     size_t nspecs, capspecs;
@@ -247,6 +252,8 @@ static int finish_classic(yparser_t *yp)
         return 0; /* local code */
     if (yp->e_version == NULL || yp->e_version[0] == '\0')
         return lock_fail(b, yp->e_line, 0, WHAT ": entry \"%.200s\" has no version", spec);
+    if (yp->e_resolved == NULL || yp->e_resolved[0] == '\0')
+        return lock_fail(b, yp->e_line, 0, WHAT ": entry \"%.200s\" has no resolved URL (truncated?)", spec);
     /* the package: the specifier's name, or the real one of an alias */
     char name[512];
     if (has_prefix(range, "npm:")) {
@@ -257,14 +264,14 @@ static int finish_classic(yparser_t *yp)
         size_t n = (size_t)(at - spec);
         snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) - 1 ? n : sizeof(name) - 1), spec);
     }
+    /* an http(s) tarball's #fragment is its sha1; a git URL's is the commit
+     * (part of the pin: kept) */
     char *resolved = yp->e_resolved, *frag = resolved ? strchr(resolved, '#') : NULL;
     const char *integrity = yp->e_integrity;
-    if (frag) {
+    if (frag && (has_prefix(resolved, "http://") || has_prefix(resolved, "https://")) &&
+        !(frag - resolved >= 4 && memcmp(frag - 4, ".git", 4) == 0)) {
         *frag++ = '\0';
-        size_t rn = strlen(resolved);
-        if ((integrity == NULL || integrity[0] == '\0') && is_hex40(frag) &&
-            (has_prefix(resolved, "http://") || has_prefix(resolved, "https://")) &&
-            !(rn >= 4 && strcmp(resolved + rn - 4, ".git") == 0))
+        if ((integrity == NULL || integrity[0] == '\0') && is_hex40(frag))
             integrity = frag; /* lock_integrity_normalise makes it "sha1:<hex>" */
     }
     return lock_add(b, ECO_NPM, name, yp->e_version, integrity, resolved, 0, 0, yp->e_line);
@@ -337,6 +344,8 @@ static int finish_berry(yparser_t *yp)
                 break; /* a patch of a workspace, of a git checkout, …: no registry pin */
             continue;
         }
+        if (!strcmp(ref, "workspace:."))
+            yp->root_workspace = 1;
         if (has_prefix(ref, "workspace:") || has_prefix(ref, "link:") || has_prefix(ref, "portal:") ||
             has_prefix(ref, "file:") || has_prefix(ref, "exec:"))
             break;
@@ -606,6 +615,8 @@ int lock_parse_yarn(lock_builder_t *b, const char *text, size_t len)
         rc = finish_entry(&yp);
     if (rc == 0 && yp.berry && yp.meta_version == 0)
         rc = lock_fail(b, yp.meta_line, 0, WHAT ": __metadata has no version");
+    if (rc == 0 && yp.berry && !yp.root_workspace)
+        rc = lock_fail(b, 0, 0, WHAT ": no entry for the root workspace (NAME@workspace:.): the file looks truncated");
     if (rc == 0)
         rc = check_tail(&yp);
     entry_reset(&yp);
