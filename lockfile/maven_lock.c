@@ -108,9 +108,8 @@ static int dependency(mvn_t *m, size_t w, size_t wn, int strict, int need_scope)
         scope = 4;
     else if (nf >= 6 && is_scope(s + f[5].off, f[5].n))
         scope = 5;
-    if (scope == 0 && need_scope)
-        return strict ? fail_at(m, w, "not a dependency (group:artifact:type[:classifier]:version:scope)", w, wn)
-                      : 0;
+    if (scope == 0 && need_scope) /* (only outside the list, where anything else is a log line) */
+        return 0;
     size_t version, used;
     if (scope) {
         version = scope - 1;

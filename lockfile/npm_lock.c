@@ -13,10 +13,9 @@
  *          devDependencies and optionalDependencies are the direct ones, and
  *          so are those of workspace members (paths outside node_modules),
  *          found as node finds them: under the member, else hoisted to the
- *          top. Links
- *          ("link": true) and the workspace members themselves are not
- *          packages. dev = "dev" or "devOptional". v2 also carries the v1
- *          tree for old clients; "packages" wins.
+ *          top. Links ("link": true) and the workspace members themselves
+ *          are not packages. dev = "dev" or "devOptional". v2 also carries
+ *          the v1 tree for old clients; "packages" wins.
  *
  * Why the streaming yajl_parse API rather than yajl_tree: a 50 MB lockfile
  * as a yajl_tree costs several hundred MB (a node per value, every key
@@ -43,8 +42,9 @@
 
 enum { T_MAP, T_ARRAY, T_STRING, T_BOOL, T_NUMBER, T_NULL };
 enum { F_TOP, F_PACKAGES, F_PKG, F_DEPNAMES, F_V1DEPS, F_V1PKG };
-enum { K_OTHER, K_LOCKVER, K_PACKAGES, K_DEPS, /* top level */
-       E_VERSION, E_RESOLVED, E_INTEGRITY, E_NAME, E_DEV, E_DEVOPT, E_LINK, E_DEPNAMES, E_V1DEPS };
+/* the member whose value comes next: top-level keys (K_), entry fields (E_) */
+enum { K_OTHER, K_LOCKVER, K_PACKAGES, K_DEPS };
+enum { E_VERSION = K_DEPS + 1, E_RESOLVED, E_INTEGRITY, E_NAME, E_DEV, E_DEVOPT, E_LINK, E_DEPNAMES, E_V1DEPS };
 enum { SEC_PACKAGES, SEC_V1 };
 
 typedef struct pend {
@@ -360,8 +360,8 @@ static int on_value(parser_t *ps, int type, const unsigned char *s, size_t n, in
             char *v = strndup((const char *)s, n);
             if (v == NULL)
                 return oom(ps);
-            char **slot = field == E_VERSION    ? &p->version
-                          : field == E_RESOLVED ? &p->resolved
+            char **slot = field == E_VERSION     ? &p->version
+                          : field == E_RESOLVED  ? &p->resolved
                           : field == E_INTEGRITY ? &p->integrity
                                                  : &p->name;
             free(*slot);
@@ -376,8 +376,7 @@ static int on_value(parser_t *ps, int type, const unsigned char *s, size_t n, in
             return push(ps, F_V1DEPS, f->ent);
         break;
     }
-    default: /* F_DEPNAMES: the values (ranges) do not matter */
-        break;
+    default: /* F_DEPNAMES: the values (ranges) do not matter */ break;
     }
     if (type == T_MAP || type == T_ARRAY)
         ps->skip = 1;
@@ -386,7 +385,10 @@ static int on_value(parser_t *ps, int type, const unsigned char *s, size_t n, in
 
 static int cb_null(void *ctx) { return on_value(ctx, T_NULL, NULL, 0, 0); }
 static int cb_bool(void *ctx, int v) { return on_value(ctx, T_BOOL, NULL, 0, v); }
-static int cb_number(void *ctx, const char *s, size_t n) { return on_value(ctx, T_NUMBER, (const unsigned char *)s, n, 0); }
+static int cb_number(void *ctx, const char *s, size_t n)
+{
+    return on_value(ctx, T_NUMBER, (const unsigned char *)s, n, 0);
+}
 static int cb_string(void *ctx, const unsigned char *s, size_t n) { return on_value(ctx, T_STRING, s, n, 0); }
 static int cb_start_map(void *ctx) { return on_value(ctx, T_MAP, NULL, 0, 0); }
 static int cb_start_array(void *ctx) { return on_value(ctx, T_ARRAY, NULL, 0, 0); }
@@ -435,13 +437,11 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
             return oom(ps);
         ps->ndn++;
         return 1;
-    default:
-        f->field = field_of(f->kind, k, n);
-        return 1;
+    default: f->field = field_of(f->kind, k, n); return 1;
     }
 }
 
-static const yajl_callbacks CALLBACKS = {cb_null,      cb_bool,    NULL,   NULL,          cb_number, cb_string,
+static const yajl_callbacks CALLBACKS = {cb_null,      cb_bool,    NULL,   NULL,           cb_number, cb_string,
                                          cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end};
 
 /* ---- turning the collected entries into lock entries ---- */
@@ -573,6 +573,11 @@ int lock_parse_npm(lock_builder_t *b, const char *text, size_t len)
     ps.lockver = -1;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         ps.base = 3;
+    size_t i = ps.base;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    if (i == len)
+        return lock_fail(b, 0, 0, WHAT ": the file is empty");
     ps.h = yajl_alloc(&CALLBACKS, NULL, &ps);
     if (ps.h == NULL)
         return lock_fail(b, 0, 0, WHAT ": out of memory");

@@ -39,10 +39,39 @@
 #define WHAT "pnpm-lock.yaml"
 #define MAX_FRAMES 64
 
-enum { P_TOP, P_IMPORTERS, P_IMPORTER, P_DEPSECT, P_DEPSPEC, P_PACKAGES, P_PKG, P_RESOLUTION, P_PKGDEPS,
-       P_SNAPSHOTS, P_SNAP };
-enum { F_OTHER, F_LOCKVER, F_IMPORTERS, F_DEPS, F_DEVDEPS, F_OPTDEPS, F_PACKAGES, F_SNAPSHOTS, F_VERSION,
-       F_RESOLUTION, F_DEV, F_NAME, F_INTEGRITY, F_TARBALL, F_DIRECTORY, F_TYPE, F_REPO, F_COMMIT };
+enum {
+    P_TOP,
+    P_IMPORTERS,
+    P_IMPORTER,
+    P_DEPSECT,
+    P_DEPSPEC,
+    P_PACKAGES,
+    P_PKG,
+    P_RESOLUTION,
+    P_PKGDEPS,
+    P_SNAPSHOTS,
+    P_SNAP
+};
+enum {
+    F_OTHER,
+    F_LOCKVER,
+    F_IMPORTERS,
+    F_DEPS,
+    F_DEVDEPS,
+    F_OPTDEPS,
+    F_PACKAGES,
+    F_SNAPSHOTS,
+    F_VERSION,
+    F_RESOLUTION,
+    F_DEV,
+    F_NAME,
+    F_INTEGRITY,
+    F_TARBALL,
+    F_DIRECTORY,
+    F_TYPE,
+    F_REPO,
+    F_COMMIT
+};
 enum { T_MAP, T_SEQ, T_SCALAR };
 
 typedef struct pkg {
@@ -86,6 +115,7 @@ typedef struct pparser {
     int root_seen;
     char *lockver;
     int lockver_line;
+    int has_importers;
     pkg_t *pkgs;
     size_t npkgs, cappkgs;
     snap_t *snaps;
@@ -120,6 +150,7 @@ static void doc_reset(pparser_t *pp)
     pp->root_seen = 0;
     free(pp->lockver);
     pp->lockver = NULL;
+    pp->has_importers = 0;
     for (size_t i = 0; i < pp->npkgs; i++) {
         pkg_t *k = &pp->pkgs[i];
         free(k->key);
@@ -304,8 +335,10 @@ static int on_value(pparser_t *pp, int type, const char *v, int line, int col)
             pp->lockver_line = line;
             return set_str(pp, &pp->lockver, v);
         }
-        if (type == T_MAP && field == F_IMPORTERS)
+        if (type == T_MAP && field == F_IMPORTERS) {
+            pp->has_importers = 1;
             return push(pp, P_IMPORTERS, line);
+        }
         if (type == T_MAP && (field == F_DEPS || field == F_DEVDEPS || field == F_OPTDEPS)) {
             if (push(pp, P_DEPSECT, line) != 0)
                 return -1;
@@ -388,7 +421,8 @@ static int on_value(pparser_t *pp, int type, const char *v, int line, int col)
             return 0;
         }
         if (type == T_SEQ)
-            return lock_fail(b, line, col, WHAT ": %s entry %.200s is a list", f->kind == P_PACKAGES ? "packages" : "snapshots",
+            return lock_fail(b, line, col, WHAT ": %s entry %.200s is a list",
+                             f->kind == P_PACKAGES ? "packages" : "snapshots",
                              f->kind == P_PACKAGES ? pp->pkgs[f->ent].key : pp->snaps[f->ent].key);
         break; /* an empty entry: checked when the document ends */
     case P_PKG: {
@@ -407,7 +441,10 @@ static int on_value(pparser_t *pp, int type, const char *v, int line, int col)
         if (field == F_DEV || field == F_NAME || field == F_VERSION) {
             if (type != T_SCALAR)
                 return lock_fail(b, line, col, WHAT ": packages entry %.200s: %s is %s", p->key,
-                                 field == F_DEV ? "dev" : field == F_NAME ? "name" : "version", type_name(type));
+                                 field == F_DEV    ? "dev"
+                                 : field == F_NAME ? "name"
+                                                   : "version",
+                                 type_name(type));
             if (field == F_DEV) {
                 if (strcmp(v, "true") && strcmp(v, "false"))
                     return lock_fail(b, line, col, WHAT ": packages entry %.200s: dev is '%.40s', not true or false",
@@ -547,9 +584,14 @@ static int finish_doc(pparser_t *pp)
         return lock_fail(b, 0, 0, WHAT ": no lockfileVersion (is this a pnpm-lock.yaml?)");
     const char *lv = pp->lockver;
     int v9 = lv[0] == '9';
-    int known = (lv[0] == '6' || lv[0] == '9') && (lv[1] == '\0' || (lv[1] == '.' && lv[2] && strspn(lv + 2, "0123456789") == strlen(lv + 2)));
+    int known = (lv[0] == '6' || lv[0] == '9') &&
+                (lv[1] == '\0' || (lv[1] == '.' && lv[2] && strspn(lv + 2, "0123456789") == strlen(lv + 2)));
     if (!known)
-        return lock_fail(b, pp->lockver_line, 0, WHAT ": unknown lockfileVersion '%.40s' (cordon reads 6.x and 9.x)", lv);
+        return lock_fail(b, pp->lockver_line, 0, WHAT ": unknown lockfileVersion '%.40s' (cordon reads 6.x and 9.x)",
+                         lv);
+    /* 9.x always has importers (an empty project: ".: {}"); 6.x has none for a single project */
+    if (v9 && !pp->has_importers)
+        return lock_fail(b, 0, 0, WHAT ": lockfileVersion %s but no importers (truncated?)", lv);
     if (pp->npkgs > 1)
         qsort(pp->pkgs, pp->npkgs, sizeof(pkg_t), cmp_pkg);
     if (pp->nsnaps > 1)
@@ -560,7 +602,8 @@ static int finish_doc(pparser_t *pp)
             strip_peers(pp->snaps[i].key, buf, sizeof(buf));
             pkg_t *p = find_pkg(pp, buf);
             if (p == NULL)
-                return lock_fail(b, pp->snaps[i].line, 0, WHAT ": snapshot %.200s has no entry in packages", pp->snaps[i].key);
+                return lock_fail(b, pp->snaps[i].line, 0, WHAT ": snapshot %.200s has no entry in packages",
+                                 pp->snaps[i].key);
             p->has_snapshot = 1;
         }
     }
@@ -591,6 +634,8 @@ static int finish_doc(pparser_t *pp)
             return lock_fail(b, p->line, 0, WHAT ": packages entry %.200s has no snapshot (truncated?)", p->key);
         if (!p->has_resolution)
             return lock_fail(b, p->line, 0, WHAT ": packages entry %.200s has no resolution", p->key);
+        if (strlen(p->key) >= 1024)
+            return lock_fail(b, p->line, 0, WHAT ": packages entry %.100s... is too long", p->key);
         const char *key = p->key;
         if (!v9 && key[0] == '/')
             key++;
@@ -598,15 +643,17 @@ static int finish_doc(pparser_t *pp)
         if (p->directory || !strncmp(key, "file:", 5) || !strncmp(key, "link:", 5) ||
             (at && (!strncmp(at + 1, "file:", 5) || !strncmp(at + 1, "link:", 5))))
             continue; /* local code */
-        char name[512], version[256];
+        char namebuf[1024], version[256];
+        const char *name = namebuf;
         if (p->name && p->version) {
-            snprintf(name, sizeof(name), "%s", p->name);
+            name = p->name;
             snprintf(version, sizeof(version), "%s", p->version);
         } else {
             if (at == NULL || (!v9 && p->key[0] != '/'))
-                return lock_fail(b, p->line, 0, WHAT ": packages entry %.200s is not %sNAME@VERSION and has no name and version",
+                return lock_fail(b, p->line, 0,
+                                 WHAT ": packages entry %.200s is not %sNAME@VERSION and has no name and version",
                                  p->key, v9 ? "" : "/");
-            snprintf(name, sizeof(name), "%.*s", (int)(at - key), key);
+            snprintf(namebuf, sizeof(namebuf), "%.*s", (int)(at - key), key);
             strip_peers(key, buf, sizeof(buf));
             snprintf(version, sizeof(version), "%s", buf + (at - key) + 1);
             if (p->version) /* a git or tarball package: the key's "version" is a URL */
@@ -618,7 +665,8 @@ static int finish_doc(pparser_t *pp)
         char *resolved = NULL;
         if (p->tarball)
             resolved = strdup(p->tarball);
-        else if (p->repo && asprintf(&resolved, "%s%s%s", p->repo, p->commit ? "#" : "", p->commit ? p->commit : "") < 0)
+        else if (p->repo &&
+                 asprintf(&resolved, "%s%s%s", p->repo, p->commit ? "#" : "", p->commit ? p->commit : "") < 0)
             resolved = NULL;
         if ((p->tarball || p->repo) && resolved == NULL)
             return oom(pp);

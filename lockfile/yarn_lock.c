@@ -44,10 +44,12 @@
  * one every field down to its last (linkType); berry always records the
  * root workspace ("name@workspace:."); and a dependency with no entry
  * whose specifier sorts after every header (yarn writes entries sorted, so
- * the missing ones are the tail) is reported as a cut. What remains
- * undetected: a cut exactly between two entries when no entry before the
- * cut depends on one after it (classic), or before the root workspace's
- * entry (berry). CRLF line ends are accepted. */
+ * the missing ones are the tail) is reported as a cut; a classic file with
+ * no entries needs its "# yarn lockfile v1" line. What remains undetected:
+ * a cut exactly between two entries when nothing before the cut depends on
+ * what came after (in berry only after the root workspace's entry), and in
+ * classic a cut just before an entry's integrity line (the #sha1 fragment
+ * then stands in). CRLF line ends are accepted. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -77,6 +79,8 @@ typedef struct yparser {
     int meta_version;
     int meta_line;
     int root_workspace; /* berry: the "<name>@workspace:." entry was seen */
+    int marker;         /* classic: the "# yarn lockfile v1" line was seen */
+    size_t nentries;
     /* every header specifier, every dependency reference */
     char **specs;
     size_t nspecs, capspecs;
@@ -147,7 +151,9 @@ static char *token(const char **pp, const char *end, const char *stop, const cha
                     unsigned long cp = 0;
                     int k;
                     for (k = 0; k < 4 && p < end && isxdigit((unsigned char)*p); k++, p++)
-                        cp = cp * 16 + (unsigned long)(isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+                        cp = cp * 16 + (unsigned long)(isdigit((unsigned char)*p)
+                                                           ? *p - '0'
+                                                           : (tolower((unsigned char)*p) - 'a' + 10));
                     if (k < 4 || cp == 0) {
                         *why = "a \\u escape is malformed";
                         free(out);
@@ -452,7 +458,21 @@ static int field(yparser_t *yp, const char *p, const char *end, int indent, int 
 {
     lock_builder_t *b = yp->b;
     const char *why = NULL, *q = p;
-    char *key = token(&q, end, yp->berry ? ":" : " :", &why);
+    char *key;
+    if (yp->berry && *p != '"' && *p != '\'') {
+        /* a plain YAML key ends at ": " or at a ':' ending the line */
+        const char *c = p;
+        while (c < end && !(*c == ':' && (c + 1 == end || c[1] == ' ')))
+            c++;
+        if (c == end)
+            return lock_fail(b, line, indent + 1, WHAT ": expected 'key: value'");
+        key = strndup(p, (size_t)(c - p));
+        if (key == NULL)
+            return lock_fail(b, 0, 0, WHAT ": out of memory");
+        q = c;
+    } else {
+        key = token(&q, end, yp->berry ? ":" : " :", &why);
+    }
     if (key == NULL)
         return lock_fail(b, line, indent + (int)(q - p) + 1, WHAT ": %s", why);
     int block = 0;
@@ -590,6 +610,8 @@ int lock_parse_yarn(lock_builder_t *b, const char *text, size_t len)
         const char *e = le;
         while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
             e--;
+        if (s < e && *s == '#' && (size_t)(e - s) == 18 && memcmp(s, "# yarn lockfile v1", 18) == 0)
+            yp.marker = 1;
         if (s == e || *s == '#') {
             p = next;
             continue;
@@ -599,6 +621,8 @@ int lock_parse_yarn(lock_builder_t *b, const char *text, size_t len)
             yp.meta = 0;
             if (rc == 0)
                 rc = header(&yp, s, e, line);
+            if (yp.in_entry)
+                yp.nentries++;
         } else if (!yp.in_entry && !yp.meta) {
             rc = lock_fail(b, line, indent + 1, WHAT ": an indented line outside any entry");
         } else if (indent % 2 != 0) {
@@ -613,6 +637,8 @@ int lock_parse_yarn(lock_builder_t *b, const char *text, size_t len)
     }
     if (rc == 0)
         rc = finish_entry(&yp);
+    if (rc == 0 && !yp.berry && yp.nentries == 0 && !yp.marker)
+        rc = lock_fail(b, 0, 0, WHAT ": no entries and no \"# yarn lockfile v1\" line: not a yarn.lock (or cut short)");
     if (rc == 0 && yp.berry && yp.meta_version == 0)
         rc = lock_fail(b, yp.meta_line, 0, WHAT ": __metadata has no version");
     if (rc == 0 && yp.berry && !yp.root_workspace)
