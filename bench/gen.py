@@ -158,6 +158,12 @@ def packument(rng, name, versions, base, real, big, young=0, now=None):
     for i, v in enumerate(versions):
         dist = real[v] if v in real else fake_dist(rng, base, name, v)
         out_versions[v] = manifest(rng, name, v, dist, big)
+        if v in real:
+            # the one real tarball's package.json declares none of these: the
+            # registry's manifest must say the same, or cordon's analysis
+            # rightly holds it as manifest confusion
+            for k in ("scripts", "dependencies", "optionalDependencies", "bin"):
+                out_versions[v].pop(k, None)
         times[v] = iso(t0 + datetime.timedelta(hours=19 * i, seconds=rng.randint(0, 3000)))
     # the last `young` versions: published within the last day, 45 minutes apart
     for k, v in enumerate(versions[len(versions) - young:]):

@@ -16,7 +16,8 @@
 # reuse; when that install fails the Verdaccio part prints SKIP and the rest
 # still runs. Every benchmark request goes to 127.0.0.1; every process this
 # script starts is stopped on exit, also on failure or Ctrl-C. Output and logs
-# go to bench/out/. See bench/README.md for how to read the result.
+# go to bench/out/. Section 8 runs bench/lockfile_bench.sh (the lockfile check).
+# See bench/README.md for how to read the result.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -620,4 +621,10 @@ if [[ -x $ANALYSIS_BENCH ]]; then
   "$ANALYSIS_BENCH"
 else
   echo "SKIP archive analysis: $ANALYSIS_BENCH not built (make build)"
+fi
+
+# ---- 8. lockfile check: a 5,000-entry package-lock.json with 100 changes -----------
+echo
+if ! CORDON=$CORDON bash "$BENCH/lockfile_bench.sh"; then
+  echo "SKIP lockfile check: bench/lockfile_bench.sh failed (output above; files in ${OUT#"$REPO"/}/lockfile/)"
 fi
