@@ -37,6 +37,11 @@ typedef struct ecosystem {
      * listed, -1 no cached metadata. Reads the store. */
     int (*version_facts)(const char *package, const char *version, version_facts_t *facts, findings_t *findings);
 
+    /* The newest version clients may install instead of `version` (what a
+     * denial names as "alternative"), from the cached metadata: 0 and out
+     * filled, -1 when there is none (or no metadata). NULL: not offered. */
+    int (*alternative)(const char *package, const char *version, char *out, size_t outlen);
+
     /* <0, 0, >0 by the ecosystem's own version ordering (lockfile diffs) */
     int (*version_compare)(const char *a, const char *b);
 } ecosystem_t;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/digest.h"
 #include "ecosystems/pypi/pypi_path.h"
 #include "lockfile/lock_internal.h"
@@ -102,31 +103,40 @@ int lock_add(lock_builder_t *b, eco_id_t eco, const char *package, const char *v
 {
     if (b->failed)
         return -1;
-    char name[512], integ[1024] = "";
+    char name[512];
     if (package == NULL || canonical(eco, package, name, sizeof(name)) != 0)
         return lock_fail(b, line, 0, "'%.100s' is not a valid %s package name", package ? package : "", eco_name(eco));
     if (version == NULL || version[0] == '\0' || strlen(version) > 128 || strpbrk(version, " \t\r\n/"))
         return lock_fail(b, line, 0, "%s has no usable version ('%.60s')", name, version ? version : "");
+    /* several tokens (npm SRI lists, one --hash per wheel of a release) */
+    buf_t integ;
+    buf_init(&integ);
     if (integrity && integrity[0]) {
-        /* several tokens (npm SRI lists, several --hash options) */
-        char copy[1024];
-        snprintf(copy, sizeof(copy), "%s", integrity);
-        size_t o = 0;
+        char *copy = strdup(integrity);
+        if (copy == NULL)
+            return lock_fail(b, line, 0, "out of memory");
         for (char *save = NULL, *tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
             char one[300];
-            if (lock_integrity_normalise(tok, one, sizeof(one)) != 0)
-                return lock_fail(b, line, 0, "%s@%s: malformed integrity '%.80s'", name, version, tok);
-            o += (size_t)snprintf(integ + o, sizeof(integ) - o, "%s%s", o ? " " : "", one);
-            if (o >= sizeof(integ))
-                return lock_fail(b, line, 0, "%s@%s: too many integrity hashes", name, version);
+            if (lock_integrity_normalise(tok, one, sizeof(one)) != 0) {
+                lock_fail(b, line, 0, "%s@%s: malformed integrity '%.80s'", name, version, tok);
+                free(copy);
+                buf_free(&integ);
+                return -1;
+            }
+            if (integ.len)
+                buf_putc(&integ, ' ');
+            buf_puts(&integ, one);
         }
+        free(copy);
     }
     lockfile_t *lf = b->lf;
     if (lf->n == b->cap) {
         size_t ncap = b->cap ? b->cap * 2 : 64;
         lock_entry_t *nv = realloc(lf->entries, ncap * sizeof(*nv));
-        if (nv == NULL)
+        if (nv == NULL) {
+            buf_free(&integ);
             return lock_fail(b, line, 0, "out of memory");
+        }
         lf->entries = nv;
         b->cap = ncap;
     }
@@ -135,7 +145,8 @@ int lock_add(lock_builder_t *b, eco_id_t eco, const char *package, const char *v
     e->eco = eco;
     e->package = strdup(name);
     e->version = strdup(version);
-    e->integrity = strdup(integ);
+    e->integrity = strdup(integ.len ? buf_cstr(&integ) : "");
+    buf_free(&integ);
     e->resolved = strdup(resolved ? resolved : "");
     e->direct = direct != 0;
     e->dev = dev != 0;

@@ -45,7 +45,7 @@ if (( with_test )); then
   # (the default lifecycle of a jar project, plus install and deploy).
   pkgs+=(libmaven-resources-plugin-java libmaven-compiler-plugin-java
          libmaven-jar-plugin-java libsurefire-java libmaven-install-plugin-java
-         libmaven-deploy-plugin-java)
+         libmaven-deploy-plugin-java libmaven-dependency-plugin-java)
   # Debian's own python3 ships without pip and venv; the pip tests need both.
   # A python3 from elsewhere (pyenv, a venv, …) is taken as it is.
   py=$(command -v python3 2>/dev/null || true)

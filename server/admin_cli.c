@@ -685,7 +685,8 @@ static int cmd_lockfile(const opts_t *o)
             fprintf(stderr, "cordon: %s: %s\n", o->args[1], msg ? msg : buf_cstr(&out));
         else
             fprintf(stderr, "cordon: the server refused (%ld): %s\n", status, msg ? msg : buf_cstr(&out));
-        rc = !strcmp(sub, "check") ? 2 : 1;
+        /* an unreadable lockfile is an error (2); a refusal (401, 403, 404) is a failed check (1) */
+        rc = (!strcmp(sub, "check") && (status == 400 || status >= 500)) ? 2 : 1;
     } else if (v == NULL) {
         fprintf(stderr, "cordon: the server's answer is not JSON\n");
         rc = 2;

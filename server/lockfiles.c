@@ -256,7 +256,11 @@ static int judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const 
         problem = 1;
     } else {
         if (!vd.allow) {
-            denial_error_line(e->package, e->version, &vd, NULL, &line);
+            char alt[130];
+            int has_alt = eco && eco->alternative && eco->alternative(e->package, e->version, alt, sizeof(alt)) == 0;
+            denial_error_line(e->package, e->version, &vd, has_alt ? alt : NULL, &line);
+            if (has_alt)
+                json_kv_str(b, &f2, "alternative", alt);
             json_kv_str(b, &f2, "error", buf_cstr(&line));
             c->held++;
             problem = 1;
@@ -288,6 +292,7 @@ static int pkg_cmp(const lock_entry_t *a, const lock_entry_t *b)
  * (the first submission of a big lockfile is all "added"; listing 100,000
  * allowed entries helps nobody). */
 #define LISTED_MAX 2000
+#define PROBLEMS_MAX 20000 /* a lockfile of 150,000 unknown entries: the counts say the rest */
 
 typedef struct listing {
     buf_t *out;
@@ -297,7 +302,7 @@ typedef struct listing {
 
 static void list_change(listing_t *l, int problem)
 {
-    if (problem || l->listed < LISTED_MAX) {
+    if ((problem && l->listed < PROBLEMS_MAX) || l->listed < LISTED_MAX) {
         if (l->listed++)
             buf_putc(l->out, ',');
         buf_append(l->out, l->one.data, l->one.len);

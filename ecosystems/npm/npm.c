@@ -735,6 +735,25 @@ static int npm_version_facts(const char *package, const char *version, version_f
     return 1;
 }
 
+static int npm_alternative(const char *package, const char *version, char *out, size_t outlen)
+{
+    char key[NPM_NAME_MAX + 8], err[300];
+    meta_rec_t m;
+    filtered_t fd;
+    snprintf(key, sizeof(key), "npm:%s", package);
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    int have = filtered_load(&m, time_now_ms(), &fd, err, sizeof(err)) == 0;
+    meta_rec_free(&m);
+    if (!have)
+        return -1;
+    const char *alt = npm_filter_alternative(&fd.p, &fd.f, version);
+    if (alt)
+        snprintf(out, outlen, "%s", alt);
+    filtered_free(&fd);
+    return alt ? 0 : -1;
+}
+
 const ecosystem_t npm_ecosystem = {
     .id = ECO_NPM,
     .name = "npm",
@@ -744,5 +763,6 @@ const ecosystem_t npm_ecosystem = {
     .handle = npm_handle,
     .canonical_name = npm_canonical_name,
     .version_compare = semver_compare_str,
+    .alternative = npm_alternative,
     .version_facts = npm_version_facts,
 };

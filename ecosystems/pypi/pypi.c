@@ -754,6 +754,25 @@ static int pypi_version_facts(const char *project, const char *version, version_
     return listed;
 }
 
+static int pypi_alternative(const char *project, const char *version, char *out, size_t outlen)
+{
+    char key[PYPI_NAME_MAX + 8], err[300];
+    meta_rec_t m;
+    filtered_t fd;
+    snprintf(key, sizeof(key), "pypi:%s", project);
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    int have = filtered_load(project, &m, time_now_ms(), &fd, err, sizeof(err)) == 0;
+    meta_rec_free(&m);
+    if (!have)
+        return -1;
+    const char *alt = alternative(&fd);
+    if (alt)
+        snprintf(out, outlen, "%s", alt);
+    filtered_free(&fd);
+    return alt ? 0 : -1;
+}
+
 const ecosystem_t pypi_ecosystem = {
     .id = ECO_PYPI,
     .name = "pypi",
@@ -763,5 +782,6 @@ const ecosystem_t pypi_ecosystem = {
     .handle = pypi_handle,
     .canonical_name = pypi_canonical_name,
     .version_compare = pep440_compare_str,
+    .alternative = pypi_alternative,
     .version_facts = pypi_version_facts,
 };
