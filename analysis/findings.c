@@ -10,6 +10,7 @@
 
 #include "cache/record.h"
 #include "cache/store.h"
+#include <openssl/evp.h>
 
 enum { FMT_FINDINGS = 'F' };
 
@@ -151,4 +152,44 @@ int findings_get_version(MDB_txn *txn, const char *eco, const char *package, con
     }
     mdb_cursor_close(c);
     return found;
+}
+
+void findings_package_fp(MDB_txn *txn, const char *eco, const char *package, char out[17])
+{
+    char key[600];
+    size_t a = strlen(eco), b = strlen(package);
+    memcpy(out, "0000000000000000", 17);
+    if (a + b + 2 > sizeof(key) || a + b + 2 > 511)
+        return;
+    memcpy(key, eco, a);
+    key[a] = '\0';
+    memcpy(key + a + 1, package, b);
+    key[a + 1 + b] = '\0';
+    size_t plen = a + b + 2;
+    MDB_cursor *c;
+    if (mdb_cursor_open(txn, store_dbi(DB_FINDINGS), &c) != 0)
+        return;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int any = 0;
+    if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1) {
+        MDB_val k = {plen, key}, v;
+        for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+            if (k.mv_size < plen || memcmp(k.mv_data, key, plen) != 0)
+                break;
+            EVP_DigestUpdate(md, k.mv_data, k.mv_size);
+            EVP_DigestUpdate(md, v.mv_data, v.mv_size);
+            any = 1;
+        }
+        unsigned char h[32];
+        unsigned n = 0;
+        if (any && EVP_DigestFinal_ex(md, h, &n) == 1) {
+            static const char hex[] = "0123456789abcdef";
+            for (int i = 0; i < 8; i++) {
+                out[2 * i] = hex[h[i] >> 4];
+                out[2 * i + 1] = hex[h[i] & 15];
+            }
+        }
+    }
+    EVP_MD_CTX_free(md);
+    mdb_cursor_close(c);
 }

@@ -54,6 +54,10 @@ void findings_merge(findings_t *into, const findings_t *from);
 #include <lmdb.h>
 int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
                  const findings_t *f);
+/* a short fingerprint of every stored finding of the package's artifacts:
+ * documents rendered before an artifact of it was analysed are not served
+ * after (out: 17 bytes) */
+void findings_package_fp(MDB_txn *txn, const char *eco, const char *package, char out[17]);
 /* merges every stored artifact's findings of the version; 1 when at least
  * one artifact of it was analysed, 0 when none was */
 int findings_get_version(MDB_txn *txn, const char *eco, const char *package, const char *version, findings_t *out);

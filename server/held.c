@@ -742,6 +742,7 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
     json_kv_bool(out, &first, "allowed", e.vd.allow);
     verdict_members(&e, out, &first);
     json_kv_bool(out, &first, "known_upstream", *known);
+    findings_json(cfg, &e, out, &first); /* warnings too: an allowed version may carry some */
     /* the queue's entry: only for a version in the queue (refused or asked about, still held) */
     json_kv_raw(out, &first, "held", "", 0);
     if (e.vd.allow || (!have && asked == 0))

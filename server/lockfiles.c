@@ -169,18 +169,28 @@ typedef struct counts {
     size_t added, removed, upgraded, downgraded, integrity_changed, allowed, held, unknown, elsewhere;
 } counts_t;
 
+static int url_is_ours(const config_t *cfg, eco_id_t eco, const char *url, size_t n)
+{
+    size_t pl = strlen(cfg->public_url);
+    if (n >= pl && strncmp(url, cfg->public_url, pl) == 0 && (n == pl || url[pl] == '/'))
+        return 1;
+    const char *up = cfg->upstream[eco];
+    size_t ul = up ? strlen(up) : 0;
+    return up && n >= ul && strncmp(url, up, ul) == 0 && (n == ul || url[ul] == '/');
+}
+
+/* resolved may list several URLs (pip: every index and find-links location) */
 static int resolved_elsewhere(const config_t *cfg, const lock_entry_t *e)
 {
-    if (e->resolved[0] == '\0')
-        return 0;
-    size_t pl = strlen(cfg->public_url);
-    if (strncmp(e->resolved, cfg->public_url, pl) == 0 && (e->resolved[pl] == '/' || e->resolved[pl] == '\0'))
-        return 0;
-    const char *up = cfg->upstream[e->eco];
-    size_t ul = up ? strlen(up) : 0;
-    if (up && strncmp(e->resolved, up, ul) == 0 && (e->resolved[ul] == '/' || e->resolved[ul] == '\0'))
-        return 0;
-    return 1;
+    for (const char *p = e->resolved; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n && !url_is_ours(cfg, e->eco, p, n))
+            return 1;
+        p += n;
+    }
+    return 0;
 }
 
 /* one judged change as JSON; counts updated; 1 when it is a problem (held,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cache/store.h"
 #include "common/buf.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
@@ -214,14 +215,19 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     out[16] = '\0';
 }
 
-void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[34])
+void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[52])
 {
-    char fp[17];
+    char fp[17], found[17] = "0000000000000000";
     approvals_package_fp(eco, package, fp);
     /* the name check's verdict can change as the popular set grows */
     analysis_refresh(10 * 60 * 1000);
     findings_t names;
     findings_clear(&names);
     analysis_name_findings(eco, package, &names);
-    snprintf(out, 34, "%s.%.15s%c", cfg->policy_fp, fp, names.mask ? 't' : '-');
+    MDB_txn *txn;
+    if (store_is_open() && store_read_begin(&txn) == 0) {
+        findings_package_fp(txn, eco_name(eco), package, found);
+        store_read_end(txn);
+    }
+    snprintf(out, 52, "%s.%.15s%c.%s", cfg->policy_fp, fp, names.mask ? 't' : '-', found);
 }

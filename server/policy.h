@@ -45,7 +45,8 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
  * rendered under one policy are never served under another. */
 void policy_fingerprint(const config_t *cfg, char out[17]);
 /* what a rendered document of one package is keyed by: the configuration's
- * fingerprint and the reviewers' records in force for that package */
-void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[34]);
+ * fingerprint, the reviewers' records in force for that package, and what
+ * analysis found in it (its name, its analysed artifacts) */
+void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[52]);
 
 #endif

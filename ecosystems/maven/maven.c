@@ -332,7 +332,7 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
     char src[4200], key[80], file[128], path[4200], etag[48], err[300];
     int64_t now = time_now_ms();
     blob_path(m->blob, src, sizeof(src));
-    char policy_fp[34];
+    char policy_fp[52];
     policy_document_fp(cfg, ECO_MAVEN, mr->package, policy_fp);
     derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, policy_fp, RENDER_VERSION);
     if (derived_lookup(key, now, file, sizeof(file)) == 0) {

@@ -328,7 +328,7 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
     const config_t *cfg = runtime_config();
     int64_t now = time_now_ms();
     char key[80], file[128], path[4200], etag[48];
-    char policy_fp[34];
+    char policy_fp[52];
     policy_document_fp(cfg, ECO_NPM, nr->route.name, policy_fp);
     derived_key(key, sizeof(key), "npm", m->blob, nr->abbreviated ? "abbrev" : "full", cfg->public_url, policy_fp,
                 RENDER_VERSION);

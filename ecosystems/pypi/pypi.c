@@ -411,7 +411,7 @@ static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     char key[80], file[128], etag[48], path[4200];
     int64_t now = time_now_ms();
     int html = pr->format != PYPI_FORMAT_JSON;
-    char policy_fp[34];
+    char policy_fp[52];
     policy_document_fp(cfg, ECO_PYPI, pr->route.project, policy_fp);
     derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, policy_fp, RENDER_VERSION);
     http_metadata_headers(req, stale);

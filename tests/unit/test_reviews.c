@@ -203,7 +203,7 @@ TEST(approvals_and_blocks_in_policy)
     char err[300];
     CHECK_INT_EQ(config_load_string(&g_cfg, "t.yaml", yaml, strlen(yaml), err, sizeof(err)), 0);
     int64_t now = time_now_ms(), young = now - DAY;
-    char fp0[34], fp1[34];
+    char fp0[52], fp1[52];
     policy_document_fp(&g_cfg, ECO_NPM, "left-pad", fp0);
 
     CHECK(!decide(ECO_NPM, "left-pad", "1.4.0", young, now).allow);
