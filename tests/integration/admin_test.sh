@@ -85,40 +85,6 @@ api() {
     http "$method" "$API/$path" "${args[@]}" "$@"
 }
 
-# check_json FILE PYTHON [WHAT]: run the Python statements with d = the JSON
-# document in FILE, env = os.environ and helpers want(cond, msg) (records msg
-# when cond is false), iso(s) (an ISO 8601 UTC time), ep(s) (its Unix time).
-# Fails listing every failed want.
-check_json() {
-    "$PYTHON" - "$1" "$2" <<'PY' || fail "${3:-the answer} is not as documented"
-import json, os, re, sys
-from datetime import datetime
-errors = []
-def want(cond, msg):
-    if not cond:
-        errors.append(msg)
-def iso(s):
-    return isinstance(s, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", s) is not None
-def ep(s):
-    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
-raw = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-try:
-    d = json.loads(raw)
-except ValueError as e:
-    print("not JSON (%s): %s" % (e, raw[:2000]), file=sys.stderr)
-    sys.exit(1)
-try:
-    exec(sys.argv[2], {"d": d, "want": want, "iso": iso, "ep": ep, "env": os.environ, "json": json, "re": re})
-except Exception as e:
-    errors.append("check raised %r" % (e,))
-for e in errors:
-    print("  " + e, file=sys.stderr)
-if errors:
-    print("answer: " + raw[:3000], file=sys.stderr)
-sys.exit(1 if errors else 0)
-PY
-}
-
 # expect_error STATUS REASON [FIELD]: the last answer is an error object of
 # the documented shape; FIELD (if given) is named in its "error".
 expect_error() {

@@ -63,47 +63,7 @@ GP=org/cordon/anx
 T_REV=$(timeout 15 "$CORDON_BIN" token add rita --role reviewer --data-dir "$DATA" 2>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
 [[ $T_REV == cordon_* ]] || setup_failed "cordon token add printed no token: '$T_REV' $(cat "$IT_TMP/token.err")"
 
-# start_extra_cordon NAME EXTRA_YAML: another cordon (npm only) on the same
-# fixture, with its own port and data directory.  Sets ${NAME^^}_URL.
-start_extra_cordon() {
-    local name=$1 extra=$2 dir=$IT_TMP/$1 i port pid url
-    mkdir -p "$dir"
-    for _ in 1 2 3; do
-        port=$(free_port)
-        cat >"$dir/cordon.yaml" <<EOF
-listen: 127.0.0.1:$port
-public_url: http://127.0.0.1:$port
-data_dir: $dir/data
-threads: 1
-upstreams:
-  npm: $UPSTREAM_URL
-fetch: $CORDON_FETCH_YAML
-quarantine: $CORDON_QUARANTINE_YAML
-$extra
-EOF
-        "$CORDON_BIN" serve --config "$dir/cordon.yaml" >>"$dir/stdout" 2>>"$dir/stderr" &
-        pid=$!
-        url=http://127.0.0.1:$port
-        for ((i = 0; i < 100; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/-/health" 2>/dev/null) == 200 ]]; then
-                IT_BG_PIDS+=("$pid")
-                printf -v "${name^^}_URL" '%s' "$url"
-                note "$name cordon on $url (pid $pid): $extra"
-                return 0
-            fi
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid"
-            setup_failed "$name cordon did not answer on /-/health within 10 s"
-        fi
-        wait "$pid" 2>/dev/null
-        grep -qiE 'address (already )?in use|EADDRINUSE' "$dir/stderr" 2>/dev/null || break
-    done
-    setup_failed "$name cordon could not be started: $(tail -n 3 "$dir/stderr" 2>/dev/null)"
-}
-start_extra_cordon lenient "analysis: { typosquat: ignore }"
+start_extra_cordon lenient "$CORDON_QUARANTINE_YAML" "analysis: { typosquat: ignore }"
 
 # ------------------------------------------------------------------ helpers
 
@@ -149,33 +109,6 @@ api() {
     local method=$1 path=$2
     shift 2
     http "$method" "$API/$path" -H "Authorization: Bearer $T_REV" "$@"
-}
-
-# check_json FILE PYTHON [WHAT]: run the statements with d = the document,
-# env = os.environ and want(cond, msg); fails listing every failed want.
-check_json() {
-    "$PYTHON" - "$1" "$2" <<'PY' || fail "${3:-the answer} is not as expected"
-import json, os, sys
-errors = []
-def want(cond, msg):
-    if not cond:
-        errors.append(msg)
-raw = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-try:
-    d = json.loads(raw)
-except ValueError as e:
-    print("not JSON (%s): %s" % (e, raw[:2000]), file=sys.stderr)
-    sys.exit(1)
-try:
-    exec(sys.argv[2], {"d": d, "want": want, "env": os.environ, "json": json})
-except Exception as e:
-    errors.append("check raised %r" % (e,))
-for e in errors:
-    print("  " + e, file=sys.stderr)
-if errors:
-    print("answer: " + raw[:3000], file=sys.stderr)
-sys.exit(1 if errors else 0)
-PY
 }
 
 # expect_analysis_denial ECO PACKAGE VERSION REASON KIND DETAIL: the last

@@ -678,3 +678,82 @@ finish() {
     (( IT_FAILED == 0 ))
     exit $?
 }
+
+# ------------------------------------------------------------------ shared by several test files
+
+# check_json FILE PYTHON [WHAT]: run the Python statements with d = the JSON
+# document in FILE, env = os.environ and helpers want(cond, msg) (records msg
+# when cond is false), iso(s) (an ISO 8601 UTC time), ep(s) (its Unix time).
+# Fails listing every failed want.
+check_json() {
+    "$PYTHON" - "$1" "$2" <<'PY' || fail "${3:-the answer} is not as documented"
+import json, os, re, sys
+from datetime import datetime
+errors = []
+def want(cond, msg):
+    if not cond:
+        errors.append(msg)
+def iso(s):
+    return isinstance(s, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", s) is not None
+def ep(s):
+    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+raw = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+try:
+    d = json.loads(raw)
+except ValueError as e:
+    print("not JSON (%s): %s" % (e, raw[:2000]), file=sys.stderr)
+    sys.exit(1)
+try:
+    exec(sys.argv[2], {"d": d, "want": want, "iso": iso, "ep": ep, "env": os.environ, "json": json, "re": re})
+except Exception as e:
+    errors.append("check raised %r" % (e,))
+for e in errors:
+    print("  " + e, file=sys.stderr)
+if errors:
+    print("answer: " + raw[:3000], file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+}
+
+# start_extra_cordon NAME QUARANTINE_YAML [EXTRA_YAML]: another cordon (npm
+# only) on the same fixture, with its own port and data directory.  Sets
+# ${NAME^^}_URL and ${NAME^^}_PORT.
+start_extra_cordon() {
+    local name=$1 quarantine=$2 extra=${3:-} dir=$IT_TMP/$1 attempt i port pid url
+    mkdir -p "$dir"
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        cat >"$dir/cordon.yaml" <<EOF
+listen: 127.0.0.1:$port
+public_url: http://127.0.0.1:$port
+data_dir: $dir/data
+threads: 1
+upstreams:
+  npm: $UPSTREAM_URL
+fetch: $CORDON_FETCH_YAML
+quarantine: $quarantine
+$extra
+EOF
+        "$CORDON_BIN" serve --config "$dir/cordon.yaml" >>"$dir/stdout" 2>>"$dir/stderr" &
+        pid=$!
+        url=http://127.0.0.1:$port
+        for ((i = 0; i < 100; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/-/health" 2>/dev/null) == 200 ]]; then
+                IT_BG_PIDS+=("$pid")
+                printf -v "${name^^}_URL" '%s' "$url"
+                printf -v "${name^^}_PORT" '%s' "$port"
+                note "$name cordon on $url (pid $pid), quarantine $quarantine"
+                return 0
+            fi
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid"
+            setup_failed "$name cordon did not answer on /-/health within 10 s"
+        fi
+        wait "$pid" 2>/dev/null
+        grep -qiE 'address (already )?in use|EADDRINUSE' "$dir/stderr" 2>/dev/null || break
+    done
+    setup_failed "$name cordon could not be started: $(tail -n 3 "$dir/stderr" 2>/dev/null)"
+}

@@ -83,33 +83,6 @@ api() {
     http "$method" "$API/$path" "${args[@]}" "$@"
 }
 
-# check_json FILE PYTHON [WHAT]: the Python statements with d = the JSON in
-# FILE, env = os.environ, want(cond, msg); fails listing every failed want.
-check_json() {
-    "$PYTHON" - "$1" "$2" <<'PY' || fail "${3:-the answer} is not as expected"
-import json, os, re, sys
-errors = []
-def want(cond, msg):
-    if not cond:
-        errors.append(msg)
-raw = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-try:
-    d = json.loads(raw)
-except ValueError as e:
-    print("not JSON (%s): %s" % (e, raw[:2000]), file=sys.stderr)
-    sys.exit(1)
-try:
-    exec(sys.argv[2], {"d": d, "want": want, "env": os.environ, "json": json, "re": re})
-except Exception as e:
-    errors.append("check raised %r" % (e,))
-for e in errors:
-    print("  " + e, file=sys.stderr)
-if errors:
-    print("document: " + raw[:3000], file=sys.stderr)
-sys.exit(1 if errors else 0)
-PY
-}
-
 # cli ARGS...: the cordon CLI against this server, token from CORDON_TOKEN as
 # the caller sets it.  Output (both streams) in CLI_OUT, exit in CLI_RC; the
 # JSON part of stdout (for --json) in $CLI_JSON.

@@ -47,47 +47,6 @@ start_cordon "$UPSTREAM_URL"
 MAIN_URL=$CORDON_URL
 WEEK=$((7 * 86400))
 
-# start_extra_cordon NAME QUARANTINE_YAML: another cordon on the same fixture,
-# with its own port and data directory.  Sets ${NAME^^}_URL.
-start_extra_cordon() {
-    local name=$1 quarantine=$2 dir=$IT_TMP/$1 attempt i port pid url
-    mkdir -p "$dir"
-    for attempt in 1 2 3; do
-        port=$(free_port)
-        cat >"$dir/cordon.yaml" <<EOF
-listen: 127.0.0.1:$port
-public_url: http://127.0.0.1:$port
-data_dir: $dir/data
-threads: 1
-upstreams:
-  npm: $UPSTREAM_URL
-fetch: $CORDON_FETCH_YAML
-quarantine: $quarantine
-EOF
-        "$CORDON_BIN" serve --config "$dir/cordon.yaml" >>"$dir/stdout" 2>>"$dir/stderr" &
-        pid=$!
-        url=http://127.0.0.1:$port
-        for ((i = 0; i < 100; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/-/health" 2>/dev/null) == 200 ]]; then
-                IT_BG_PIDS+=("$pid")
-                printf -v "${name^^}_URL" '%s' "$url"
-                printf -v "${name^^}_PORT" '%s' "$port"
-                note "$name cordon on $url (pid $pid), quarantine $quarantine"
-                return 0
-            fi
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid"
-            setup_failed "$name cordon did not answer on /-/health within 10 s"
-        fi
-        wait "$pid" 2>/dev/null
-        grep -qiE 'address (already )?in use|EADDRINUSE' "$dir/stderr" 2>/dev/null || break
-    done
-    setup_failed "$name cordon could not be started: $(tail -n 3 "$dir/stderr" 2>/dev/null)"
-}
-
 start_extra_cordon open "{ min_age: 0 }"
 start_extra_cordon strict "{ min_age: 7d, missing_timestamp: deny }"
 
