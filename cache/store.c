@@ -111,6 +111,23 @@ void store_read_end(MDB_txn *txn)
     pthread_rwlock_unlock(&g_resize_lock);
 }
 
+int store_cursor_begin(store_db_t db, MDB_txn **txn, MDB_cursor **cursor)
+{
+    if (store_read_begin(txn) != 0)
+        return -1;
+    if (mdb_cursor_open(*txn, g_dbi[db], cursor) != 0) {
+        store_read_end(*txn);
+        return -1;
+    }
+    return 0;
+}
+
+void store_cursor_end(MDB_txn *txn, MDB_cursor *cursor)
+{
+    mdb_cursor_close(cursor);
+    store_read_end(txn);
+}
+
 static int grow(void)
 {
     pthread_rwlock_wrlock(&g_resize_lock);

@@ -36,6 +36,10 @@ MDB_dbi store_dbi(store_db_t db);
 int store_read_begin(MDB_txn **txn);
 void store_read_end(MDB_txn *txn);
 
+/* a read transaction with a cursor on db (walks); 0, or -1 with nothing to end */
+int store_cursor_begin(store_db_t db, MDB_txn **txn, MDB_cursor **cursor);
+void store_cursor_end(MDB_txn *txn, MDB_cursor *cursor);
+
 /* Runs fn inside one write transaction and commits it (fsync'd, durable
  * before return). fn returns an LMDB code; MDB_MAP_FULL from fn or from the
  * commit grows the map and runs fn again. Returns STORE_OK, STORE_FULL

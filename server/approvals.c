@@ -422,13 +422,9 @@ int approvals_list(review_kind_t kind, int active_only, int eco, const char *pac
     *out = NULL;
     *n = 0;
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_REVIEWS), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_REVIEWS, &txn, &c) != 0)
         return -1;
-    }
     size_t cap = 0;
     int ret = 0;
     MDB_val k, v;
@@ -456,8 +452,7 @@ int approvals_list(review_kind_t kind, int active_only, int eco, const char *pac
         }
         (*out)[(*n)++] = r;
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     if (ret != 0) {
         reviews_free(*out, *n);
         *out = NULL;

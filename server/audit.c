@@ -122,13 +122,9 @@ int audit_verify(audit_report_t *out)
     memset(out, 0, sizeof(*out));
     memcpy(out->head, ZERO_HASH, 65);
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_DECISIONS, &txn, &c) != 0)
         return -1;
-    }
     out->ok = 1;
     uint64_t expect = 1;
     MDB_val k, v;

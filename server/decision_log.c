@@ -230,13 +230,9 @@ static void field(const char *rec, size_t n, const char *key, char *out, size_t 
 int decision_log_print(size_t limit, int json)
 {
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_DECISIONS, &txn, &c) != 0)
         return -1;
-    }
     MDB_val k, v;
     size_t n = 0;
     int rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
@@ -272,7 +268,6 @@ int decision_log_print(size_t limit, int json)
         }
         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     return 0;
 }

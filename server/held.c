@@ -197,13 +197,9 @@ static int requests_load(request_rec_t **out, size_t *n)
     *out = NULL;
     *n = 0;
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_REQUESTS), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_REQUESTS, &txn, &c) != 0)
         return -1;
-    }
     size_t cap = 0;
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
@@ -222,8 +218,7 @@ static int requests_load(request_rec_t **out, size_t *n)
         }
         (*out)[(*n)++] = q;
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     return 0;
 }
 
@@ -445,13 +440,9 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     *n = 0;
     size_t cap = 0;
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_HELD), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_HELD, &txn, &c) != 0)
         return -1;
-    }
     /* first the refused ones (facts from the store), then requests (facts from metadata, outside the txn) */
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
@@ -476,8 +467,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
         }
         (*out)[(*n)++] = e;
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     for (size_t i = 0; i < nreqs; i++) {
         const request_rec_t *q = &reqs[i];
         if ((eco >= 0 && (int)q->eco != eco) || (package && strcmp(package, q->package) != 0))

@@ -617,8 +617,7 @@ int lockfiles_history_json(const char *project, buf_t *out)
             yajl_tree_free(r);
         stored_free(&s);
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     buf_puts(out, "]}");
     return n ? 0 : 404;
 }
@@ -776,13 +775,9 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
 int lockfiles_projects_json(buf_t *out)
 {
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return 503;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_LOCKFILES), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_LOCKFILES, &txn, &c) != 0)
         return 503;
-    }
     buf_puts(out, "{\"projects\":[");
     int n = 0;
     MDB_val k, v;
@@ -823,8 +818,7 @@ int lockfiles_projects_json(buf_t *out)
         buf_putc(out, '}');
         stored_free(&s);
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     buf_puts(out, "]}");
     return 0;
 }

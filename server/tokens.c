@@ -183,13 +183,9 @@ static int decode(const MDB_val *v, role_t *role, int64_t *created, const unsign
 int tokens_print(FILE *f, int json)
 {
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return -1;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_TOKENS), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_TOKENS, &txn, &c) != 0)
         return -1;
-    }
     if (!json)
         fprintf(f, "%-32s %-9s %s\n", "NAME", "ROLE", "CREATED");
     MDB_val k, v;
@@ -217,8 +213,7 @@ int tokens_print(FILE *f, int json)
             fprintf(f, "%-32s %-9s %s\n", name, role_name(role), when);
         }
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     return 0;
 }
 
@@ -229,13 +224,9 @@ role_t tokens_authenticate(const char *token, size_t len, char *name)
     role_t found = ROLE_NONE;
     name[0] = '\0';
     MDB_txn *txn;
-    if (store_read_begin(&txn) != 0)
-        return ROLE_NONE;
     MDB_cursor *c;
-    if (mdb_cursor_open(txn, store_dbi(DB_TOKENS), &c) != 0) {
-        store_read_end(txn);
+    if (store_cursor_begin(DB_TOKENS, &txn, &c) != 0)
         return ROLE_NONE;
-    }
     MDB_val k, v;
     /* every stored hash is compared, whatever matched before: the time
      * taken says nothing about which token (or how much of one) was right */
@@ -250,7 +241,6 @@ role_t tokens_authenticate(const char *token, size_t len, char *name)
             snprintf(name, TOKEN_NAME_MAX + 1, "%.*s", (int)k.mv_size, (const char *)k.mv_data);
         }
     }
-    mdb_cursor_close(c);
-    store_read_end(txn);
+    store_cursor_end(txn, c);
     return found;
 }

@@ -98,8 +98,8 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
         append_held(&msg, p, i, vd, &listed);
     }
     if (f->nheld) {
-        buf_puts(&msg, ". cordon holds versions younger than the quarantine window; pick an allowed version or ask "
-                       "for a review");
+        buf_puts(&msg, ". cordon holds versions that are too new, blocked, or flagged by its analysis; pick an allowed "
+                       "version or ask for a review");
         f->message = buf_steal(&msg, NULL);
     } else {
         buf_free(&msg);
