@@ -214,11 +214,13 @@ static int64_t *first_seen_times(const npm_packument_t *p)
 }
 
 /* per version: its install-script history and what analysis of its
- * tarball found (NULL when out of memory: no findings is then the answer) */
-static findings_t *version_findings(const npm_packument_t *p)
+ * tarball found. Sparse (NULL where there is nothing: most versions), since
+ * a findings_t is ~2 kB and big packuments have thousands of versions.
+ * NULL when out of memory: no findings is then the answer. */
+static findings_t **version_findings(const npm_packument_t *p)
 {
     size_t n = p->nversions ? p->nversions : 1;
-    findings_t *f = malloc(n * sizeof(*f));
+    findings_t **f = calloc(n, sizeof(*f));
     unsigned char *bits = malloc(n);
     if (f == NULL || bits == NULL) {
         free(f);
@@ -229,15 +231,25 @@ static findings_t *version_findings(const npm_packument_t *p)
     MDB_txn *txn = NULL;
     if (store_read_begin(&txn) != 0)
         txn = NULL;
+    findings_t one;
     for (size_t i = 0; i < p->nversions; i++) {
-        findings_clear(&f[i]);
-        npm_script_findings(p->name, p->versions[i].version, bits[i], &f[i]);
+        findings_clear(&one);
+        npm_script_findings(p->name, p->versions[i].version, bits[i], &one);
         if (txn)
-            findings_get_version(txn, "npm", p->name, p->versions[i].version, &f[i]);
+            findings_get_version(txn, "npm", p->name, p->versions[i].version, &one);
+        if (one.mask && (f[i] = malloc(sizeof(one))) != NULL)
+            *f[i] = one;
     }
     store_read_end(txn);
     free(bits);
     return f;
+}
+
+static void version_findings_free(findings_t **f, size_t n)
+{
+    for (size_t i = 0; f && i < n; i++)
+        free(f[i]);
+    free(f);
 }
 
 /* Parses a cached upstream packument and applies the policy to it. */
@@ -261,10 +273,10 @@ static int filtered_load(const meta_rec_t *m, int64_t now, filtered_t *fd, char 
         return -1;
     }
     int64_t *fs = first_seen_times(&fd->p);
-    findings_t *found = version_findings(&fd->p);
-    int rc = npm_filter_apply(runtime_config(), &fd->p, fs, found, now, &fd->f);
+    findings_t **found = version_findings(&fd->p);
+    int rc = npm_filter_apply(runtime_config(), &fd->p, fs, (const findings_t *const *)found, now, &fd->f);
     free(fs);
-    free(found);
+    version_findings_free(found, fd->p.nversions);
     if (rc != 0) {
         snprintf(err, errlen, "out of memory");
         npm_packument_free(&fd->p);

@@ -63,7 +63,7 @@ static void append_held(buf_t *m, const npm_packument_t *p, size_t i, const verd
 }
 
 int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen,
-                     const findings_t *findings, int64_t now, npm_filter_t *f)
+                     const findings_t *const *findings, int64_t now, npm_filter_t *f)
 {
     memset(f, 0, sizeof(*f));
     f->valid_until = TIME_NONE;
@@ -83,7 +83,7 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
         const npm_version_t *v = &p->versions[i];
         version_facts_t facts = {.published_at = v->published_at,
                                  .first_seen = first_seen ? first_seen[i] : TIME_NONE,
-                                 .findings = findings ? &findings[i] : NULL};
+                                 .findings = findings ? findings[i] : NULL};
         verdict_t *vd = &f->verdicts[i];
         policy_decide(cfg, ECO_NPM, p->name ? p->name : "", v->version, &facts, now, vd);
         f->keep[i] = (unsigned char)vd->allow;

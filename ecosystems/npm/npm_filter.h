@@ -22,9 +22,9 @@ typedef struct npm_filter {
 } npm_filter_t;
 
 /* first_seen: per version (TIME_NONE where unknown); findings: per version
- * (analysis facts); either may be NULL */
+ * (analysis facts; NULL entries where none); either may be NULL */
 int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen,
-                     const findings_t *findings, int64_t now, npm_filter_t *out);
+                     const findings_t *const *findings, int64_t now, npm_filter_t *out);
 
 /* Install-script history, per version in document order: NPM_SCRIPTS_HAS
  * when it declares preinstall/install/postinstall (or hasInstallScript),
