@@ -3,15 +3,19 @@
  * Writes (approvals, blocks, review requests) commit to LMDB with their
  * audit record before the answer is sent: a 201 means durable. They run on
  * the event loop; a write transaction is a few milliseconds and people make
- * these requests, so the loop is not handed off to another thread. */
+ * these requests. Lockfile checks, which can take seconds, run on threads
+ * of their own. */
 #include "server/admin_api.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "cache/flight.h"
 #include "cache/store.h"
 #include "common/json.h"
 #include "common/timeutil.h"
@@ -21,6 +25,7 @@
 #include "server/audit.h"
 #include "server/held.h"
 #include "server/lockfiles.h"
+#include "server/loop.h"
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/runtime.h"
@@ -758,37 +763,123 @@ static int lockfile_path(const char *rest, size_t rlen, char *project, size_t pl
     return pct_decode(rest, end, project, plen, 0) == 0 && lockfiles_project_valid(project) ? 0 : -1;
 }
 
+/* A lockfile check runs on a thread of its own (a 50 MB lockfile takes
+ * seconds to parse and judge; the event loop must not wait) and resumes
+ * the request through the flight queue, which hands each loop its results. */
+#define LOCKFILE_CHECKS_MAX 4
+
+typedef struct lock_job {
+    char key[48];
+    char project[256], ref[200], by[TOKEN_NAME_MAX + 1], client[64];
+    lock_format_t format;
+    char *body; /* a copy: the request may go away while the check runs */
+    size_t len;
+} lock_job_t;
+
+static atomic_int g_lock_checks;
+
+static void *lock_job_main(void *arg)
+{
+    lock_job_t *j = arg;
+    lockfile_submit_t sub = {.project = j->project,
+                             .ref = j->ref,
+                             .format = j->format,
+                             .body = j->body,
+                             .len = j->len,
+                             .by = j->by,
+                             .client = j->client};
+    buf_t b;
+    buf_init(&b);
+    flight_outcome_t o;
+    memset(&o, 0, sizeof(o));
+    int rc = lockfiles_check(runtime_config(), &sub, &b, o.error, sizeof(o.error));
+    if (rc == 0 && !b.oom) {
+        o.upstream_status = 200;
+        snprintf(o.content_type, sizeof(o.content_type), "application/json");
+        o.body = b.data;
+        o.body_len = b.len;
+    } else {
+        o.status = rc ? rc : 503;
+        snprintf(o.reason, sizeof(o.reason), "%s", rc == 400 ? "bad_lockfile" : "");
+        if (b.oom)
+            snprintf(o.error, sizeof(o.error), "out of memory");
+    }
+    flight_land(j->key, &o); /* copies the body for the waiting request */
+    buf_free(&b);
+    free(j->body);
+    free(j);
+    atomic_fetch_sub(&g_lock_checks, 1);
+    return NULL;
+}
+
+static void lock_job_resume(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+{
+    if (out->status != 0) {
+        http_send_error(req, out->status, out->reason[0] ? out->reason : NULL, "%s", out->error);
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    buf_append(&b, out->body ? out->body : "{}", out->body ? out->body_len : 2);
+    send_buf(req, 200, &b);
+}
+
 static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *project)
 {
-    char ref[200] = "", format[16] = "auto", client[64];
-    int hr = query_param(req, "ref", ref, sizeof(ref)), hf = query_param(req, "format", format, sizeof(format));
+    char format[16] = "auto";
+    lock_job_t *j = calloc(1, sizeof(*j));
+    if (j == NULL) {
+        http_send_error(req, 503, NULL, "out of memory");
+        return;
+    }
+    int hr = query_param(req, "ref", j->ref, sizeof(j->ref)), hf = query_param(req, "format", format, sizeof(format));
     int f = hf == 1 ? lock_format_from_name(format) : LOCK_AUTO;
     if (hr < 0 || hf < 0 || f < 0) {
+        free(j);
         http_send_error(req, 400, "bad_request", "'format' is one of auto, npm, yarn, pnpm, pip, maven");
         return;
     }
     if (req->entity.base == NULL || req->entity.len == 0) {
+        free(j);
         http_send_error(req, 400, "bad_request", "send the lockfile as the request body");
         return;
     }
-    http_client_addr(req, client, sizeof(client));
-    lockfile_submit_t sub = {.project = project,
-                             .ref = ref,
-                             .format = (lock_format_t)f,
-                             .body = req->entity.base,
-                             .len = req->entity.len,
-                             .by = c->name,
-                             .client = client};
-    buf_t b;
-    buf_init(&b);
-    char err[700];
-    int rc = lockfiles_check(runtime_config(), &sub, &b, err, sizeof(err));
-    if (rc != 0) {
-        buf_free(&b);
-        http_send_error(req, rc, rc == 400 ? "bad_lockfile" : NULL, "%s", err);
+    if (atomic_fetch_add(&g_lock_checks, 1) >= LOCKFILE_CHECKS_MAX) {
+        atomic_fetch_sub(&g_lock_checks, 1);
+        free(j);
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("5"), 1);
+        http_send_error(req, 503, "busy", "%d lockfile checks are running; try again in a few seconds",
+                        LOCKFILE_CHECKS_MAX);
         return;
     }
-    send_buf(req, 200, &b);
+    static atomic_uint_fast64_t seq;
+    snprintf(j->key, sizeof(j->key), "lockcheck:%llu", (unsigned long long)atomic_fetch_add(&seq, 1));
+    snprintf(j->project, sizeof(j->project), "%s", project);
+    snprintf(j->by, sizeof(j->by), "%s", c->name);
+    http_client_addr(req, j->client, sizeof(j->client));
+    j->format = (lock_format_t)f;
+    j->len = req->entity.len;
+    j->body = malloc(j->len);
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (j->body == NULL) {
+        http_send_error(req, 503, NULL, "out of memory");
+    } else {
+        memcpy(j->body, req->entity.base, j->len);
+        flight_join(j->key, req, &loop_of(req)->flight_receiver, lock_job_resume, NULL);
+        if (pthread_create(&t, &attr, lock_job_main, j) == 0) {
+            pthread_attr_destroy(&attr);
+            return;
+        }
+        flight_outcome_t o = {.status = 503, .error = "cannot start the lockfile check"};
+        flight_land(j->key, &o);
+    }
+    pthread_attr_destroy(&attr);
+    atomic_fetch_sub(&g_lock_checks, 1);
+    free(j->body);
+    free(j);
 }
 
 static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *project, uint64_t id)
