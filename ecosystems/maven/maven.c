@@ -32,6 +32,8 @@ typedef struct maven_req {
     maven_route_t route;
     char package[800]; /* "g:a" */
     int refreshed;     /* metadata fetched for this request already */
+    int fetched;       /* the file was fetched (and analysed) for this request: decide again */
+    int64_t decided_at; /* when it was decided: a blob stored about then may have been analysed after */
     int sum_stage;     /* which upstream checksum is being tried */
     integrity_t want;
     int lookups;       /* POM time look-ups made for this request */
@@ -485,9 +487,10 @@ static void deny_file(h2o_req_t *req, maven_req_t *mr, const verdict_t *vd, int6
 static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
     maven_req_t *mr = arg;
-    /* decided again: a file fetched for this request was analysed since */
+    /* decided again when the file was fetched for this request: it was analysed since */
     version_facts_t f;
-    if (mr->route.version[0] && version_facts(mr->package, mr->route.version, &f) == 0) {
+    int recheck = mr->fetched || b->stored_at >= mr->decided_at - 1000;
+    if (recheck && mr->route.version[0] && version_facts(mr->package, mr->route.version, &f) == 0) {
         verdict_t vd;
         int64_t now = time_now_ms();
         decide(mr, mr->route.version, &f, now, &vd);
@@ -597,6 +600,7 @@ static void handle_file(h2o_req_t *req, maven_req_t *mr)
         return;
     }
     snprintf(mr->rule, sizeof(mr->rule), "%s", vd.rule);
+    mr->decided_at = time_now_ms();
     char akey[1400];
     artifact_key(mr, akey, sizeof(akey));
     if (artifact_serve_cached(req, &MAVEN_FILE, akey, mr))
@@ -663,6 +667,7 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
     artifact_job_t *job = artifact_is_analysed(ECO_MAVEN, mr->route.file)
                               ? artifact_job_new(ECO_MAVEN, mr->package, mr->route.version, mr->route.file, NULL, 0)
                               : NULL;
+    mr->fetched = 1;
     artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want, job, mr);
 }
 

@@ -40,6 +40,8 @@ typedef struct npm_req {
     char version[256]; /* the version a tarball request names */
     int abbreviated;
     int refreshed; /* metadata was fetched for this request already */
+    int fetched;   /* the tarball was fetched (and analysed) for this request: decide again */
+    int64_t decided_at; /* when it was decided: a blob stored about then may have been analysed after */
 } npm_req_t;
 
 /* ---- ingest: runs on the fetcher thread for every new upstream packument ---- */
@@ -476,10 +478,11 @@ static char *registry_manifest(const char *name, const char *version, size_t *le
 static void tarball_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
     npm_req_t *nr = arg;
-    /* decided again: a tarball fetched for this request was analysed since */
+    /* decided again when the tarball was fetched for this request: it was analysed since */
     version_rec_t v;
     verdict_t vd;
-    if (decide_tarball(nr, nr->version, &v, &vd) == 0) {
+    int recheck = nr->fetched || b->stored_at >= nr->decided_at - 1000;
+    if (recheck && decide_tarball(nr, nr->version, &v, &vd) == 0) {
         version_rec_free(&v);
         if (!vd.allow) {
             deny_tarball(req, nr, nr->version, &vd, time_now_ms());
@@ -562,6 +565,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
         return;
     }
     snprintf(nr->rule, sizeof(nr->rule), "%s", vd.rule);
+    nr->decided_at = time_now_ms();
     char akey[600];
     artifact_key(nr, akey, sizeof(akey));
     if (artifact_serve_cached(req, &TARBALL, akey, nr)) {
@@ -587,6 +591,7 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
     char *manifest = registry_manifest(nr->route.name, version, &mlen);
     artifact_job_t *job = artifact_job_new(ECO_NPM, nr->route.name, version, nr->route.file, manifest, mlen);
     free(manifest);
+    nr->fetched = 1;
     artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want, job, nr);
     version_rec_free(&v);
 }

@@ -32,6 +32,8 @@ typedef struct pypi_req {
     pypi_route_t route;
     pypi_format_t format;
     int refreshed;
+    int fetched; /* the file was fetched (and analysed) for this request: decide again */
+    int64_t decided_at; /* when it was decided: a blob stored about then may have been analysed after */
     char rule[200];
     char version[128];
 } pypi_req_t;
@@ -552,10 +554,10 @@ static int decide_file(pypi_req_t *pr, version_rec_t *v, verdict_t *vd)
 static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
 {
     pypi_req_t *pr = arg;
-    /* decided again: a file fetched for this request was analysed since */
+    /* decided again when the file was fetched for this request: it was analysed since */
     version_rec_t v;
     verdict_t vd;
-    if (decide_file(pr, &v, &vd) == 0) {
+    if ((pr->fetched || b->stored_at >= pr->decided_at - 1000) && decide_file(pr, &v, &vd) == 0) {
         version_rec_free(&v);
         if (!vd.allow) {
             deny_file(req, pr, &vd, time_now_ms());
@@ -616,6 +618,7 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
         return;
     }
     snprintf(pr->rule, sizeof(pr->rule), "%s", vd.rule);
+    pr->decided_at = time_now_ms();
     char akey[600];
     artifact_key(pr, akey, sizeof(akey));
     if (artifact_serve_cached(req, &DIST_FILE, akey, pr)) {
@@ -634,6 +637,7 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
     artifact_job_t *job = !pr->route.metadata && artifact_is_analysed(ECO_PYPI, pr->route.file)
                               ? artifact_job_new(ECO_PYPI, pr->route.project, pr->version, pr->route.file, NULL, 0)
                               : NULL;
+    pr->fetched = 1;
     artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want, job, pr);
     version_rec_free(&v);
 }

@@ -757,3 +757,26 @@ EOF
     done
     setup_failed "$name cordon could not be started: $(tail -n 3 "$dir/stderr" 2>/dev/null)"
 }
+
+# pnpm_at URL DIR STORE ARGS...: ($PNPM_BIN, set by the test file) pnpm in DIR against URL, isolated: an empty
+# npmrc, home, store and cache under the temp directory.
+pnpm_at() {
+    local url=$1 dir=$2 store=$3
+    shift 3
+    mkdir -p "$IT_TMP/home-pnpm" "$IT_TMP/pnpm/$store"
+    (
+        cd "$dir" || exit 2
+        for v in $(env | sed -n 's/^\([Pp][Nn][Pp][Mm]_[^=]*\)=.*/\1/p'); do unset "$v"; done
+        HOME=$IT_TMP/home-pnpm XDG_CONFIG_HOME=$IT_TMP/home-pnpm/.config \
+            XDG_CACHE_HOME=$IT_TMP/home-pnpm/.cache XDG_DATA_HOME=$IT_TMP/home-pnpm/.local/share \
+            NPM_CONFIG_USERCONFIG=$IT_TMP/npmrc-user \
+            timeout -k 5 90 "$PNPM_BIN" \
+            --registry="$url/npm/" \
+            --store-dir="$IT_TMP/pnpm/$store/store" \
+            --cache-dir="$IT_TMP/pnpm/$store/cache" \
+            --config.update-notifier=false \
+            --config.confirmModulesPurge=false \
+            --reporter=append-only \
+            "$@"
+    )
+}
