@@ -326,6 +326,27 @@ t_mismatch_dependency() {
     assert_eq false "$(listed "$MAIN_URL" zq-mm-deps 2.0.0)" "zq-mm-deps@2.0.0 listed after its tarball was refused"
 }
 
+t_prefetch() {
+    # the packument alone: cordon fetches and analyses the young 1.1.0 in the
+    # background, so its finding is known while nobody has asked for it
+    http GET "$MAIN_URL/npm/zq-prefetch"
+    expect_status 200 "packument of zq-prefetch"
+    local i found=0
+    for ((i = 0; i < 50; i++)); do
+        api GET "versions/npm/zq-prefetch/1.1.0"
+        if [[ $(jb 'any(f["kind"] == "manifest_mismatch" for f in d.get("findings", []))') == true ]]; then
+            found=1
+            break
+        fi
+        sleep 0.2
+    done
+    (( found )) || fail "no manifest_mismatch finding for zq-prefetch@1.1.0 within 10 s: $(body | head -c 1500)"
+    # and no client asked for the tarball: the decision log has no record of it
+    api GET "decisions?package=zq-prefetch"
+    expect_status 200 "decisions of zq-prefetch"
+    assert_eq 0 "$(jb 'len(d["decisions"])')" "decisions about zq-prefetch"
+}
+
 t_binding_gyp() {
     http GET "$MAIN_URL/npm/zq-native-gyp"
     expect_status 200 "packument of zq-native-gyp"
@@ -594,6 +615,7 @@ run_test "manifest_mismatch: the first tarball request is refused (npm install f
 run_test "manifest_mismatch: afterwards the packument no longer lists the version" t_mismatch_metadata
 run_test "manifest_mismatch: a dependency only in the tarball is named" t_mismatch_dependency
 run_test "manifest_mismatch: binding.gyp at the root without an install script" t_binding_gyp
+run_test "prefetch: a version the window holds is analysed before anyone asks for its tarball" t_prefetch
 run_test "malformed_archive: a truncated tarball is refused, nothing served" t_malformed
 run_test "malformed_archive: in the decision log, the decisions API and the metrics" t_malformed_recorded
 run_test "clean packages (deps, bin, files) install through npm with no holding finding" t_clean_npm
