@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/established.h"
 #include "analysis/typosquat.h"
 #include "cache/store.h"
 #include "common/timeutil.h"
@@ -152,7 +153,7 @@ typedef struct cached {
     uint64_t generation;
     eco_id_t eco;
     char name[216];
-    int flagged;
+    typosquat_rule_t rule; /* TS_RULE_NONE: not a look-alike */
     char detail[FINDING_DETAIL_MAX];
 } cached_t;
 static _Thread_local cached_t t_cache[NAME_CACHE];
@@ -165,26 +166,58 @@ static unsigned hash_name(eco_id_t eco, const char *s)
     return h % NAME_CACHE;
 }
 
-void analysis_name_findings(eco_id_t eco, const char *package, findings_t *out)
+/* Weighs a look-alike name by the package's own history (established.h):
+ * nothing for a package of an established npm scope caught only by the
+ * scope rule, a capped finding (warn at most) for an established package,
+ * a finding the configuration acts on for a young, small one. */
+static void weigh(eco_id_t eco, const char *package, const cached_t *c, int64_t now, findings_t *out,
+                  int64_t *until)
 {
+    package_rec_t rec;
+    int have = 0, scope_ok = 0;
+    MDB_txn *txn;
+    if (store_is_open() && store_read_begin(&txn) == 0) {
+        have = package_rec_get(txn, eco_name(eco), package, &rec) == 0;
+        if (c->rule == TS_RULE_SCOPE)
+            scope_ok = scope_established(txn, package, now);
+        store_read_end(txn);
+    }
+    if (scope_ok)
+        return;
+    char why[120];
+    if (package_established(have ? &rec : NULL, now, why, sizeof(why), until)) {
+        findings_add(out, FINDING_TYPOSQUAT, "%s; %s is established (%s), so this is a warning, not a hold", c->detail,
+                     package, why);
+        out->capped |= 1u << FINDING_TYPOSQUAT;
+        return;
+    }
+    findings_add(out, FINDING_TYPOSQUAT, "%s", c->detail);
+}
+
+void analysis_name_findings(eco_id_t eco, const char *package, int64_t now, findings_t *out, int64_t *until)
+{
+    if (until)
+        *until = TIME_NONE;
     if (g_set == NULL || package == NULL || strlen(package) >= sizeof(t_cache[0].name))
         return;
     uint64_t gen = atomic_load(&g_generation);
     cached_t *c = &t_cache[hash_name(eco, package)];
     if (c->generation != gen || c->eco != eco || strcmp(c->name, package) != 0) {
         char like[216], why[120];
+        typosquat_rule_t rule = TS_RULE_NONE;
         pthread_rwlock_rdlock(&g_lock);
-        int flagged = g_set ? typosquat_check(g_set, eco, package, like, sizeof(like), why, sizeof(why)) : 0;
+        if (g_set)
+            typosquat_check(g_set, eco, package, like, sizeof(like), why, sizeof(why), &rule);
         pthread_rwlock_unlock(&g_lock);
         c->generation = gen;
         c->eco = eco;
         snprintf(c->name, sizeof(c->name), "%s", package);
-        c->flagged = flagged == 1;
-        if (c->flagged)
+        c->rule = rule;
+        if (rule != TS_RULE_NONE)
             snprintf(c->detail, sizeof(c->detail), "the name looks like %s (%s)", like, why);
     }
-    if (c->flagged)
-        findings_add(out, FINDING_TYPOSQUAT, "%s", c->detail);
+    if (c->rule != TS_RULE_NONE)
+        weigh(eco, package, c, now, out, until);
 }
 
 int analysis_count_served(MDB_txn *txn, const char *eco, const char *package)

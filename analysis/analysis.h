@@ -2,8 +2,8 @@
  * checked against (built in, the configured file, and the packages this
  * cordon served most), the name check cached per thread, and the counts of
  * what was served. policy_decide asks analysis_name_findings for every
- * verdict; the result for a name is computed once per popular-set
- * generation. */
+ * verdict; the name check for a name is computed once per popular-set
+ * generation, and a look-alike is then weighed by the package's history. */
 #ifndef CORDON_ANALYSIS_H
 #define CORDON_ANALYSIS_H
 
@@ -20,8 +20,12 @@ int analysis_configure(const config_t *cfg, char *err, size_t errlen);
 void analysis_refresh(int64_t max_age_ms);
 void analysis_shutdown(void);
 
-/* adds FINDING_TYPOSQUAT when the name looks like a popular one */
-void analysis_name_findings(eco_id_t eco, const char *package, findings_t *out);
+/* Adds FINDING_TYPOSQUAT when the name looks like a popular one, weighed
+ * by the package's own history (analysis/established.h): capped at warn
+ * for an established package, left out for one of an established npm scope
+ * caught by the scope rule. until (may be NULL): when age alone will make
+ * the package established and change the answer (TIME_NONE: not by age). */
+void analysis_name_findings(eco_id_t eco, const char *package, int64_t now, findings_t *out, int64_t *until);
 
 /* inside the decision log's write transaction: one artifact of the package served */
 int analysis_count_served(MDB_txn *txn, const char *eco, const char *package);

@@ -1,5 +1,6 @@
 /* findings: kinds, their reasons and defaults, and the DB_FINDINGS records
- * ('F', mask (i64), then the detail of each kind present, in kind order). */
+ * ('F', mask | capped << 32 (i64), then the detail of each kind present, in
+ * kind order; records written before capped existed have 0 there). */
 #include "analysis/findings.h"
 
 #include <errno.h>
@@ -48,6 +49,7 @@ const char *finding_action_name(finding_action_t a)
 void findings_clear(findings_t *f)
 {
     f->mask = 0;
+    f->capped = 0;
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         f->detail[k][0] = '\0';
 }
@@ -65,11 +67,25 @@ void findings_add(findings_t *f, finding_kind_t k, const char *fmt, ...)
 
 void findings_merge(findings_t *into, const findings_t *from)
 {
-    for (int k = 0; k < FINDING_KIND_COUNT; k++)
-        if ((from->mask & (1u << k)) && !(into->mask & (1u << k))) {
-            into->mask |= 1u << k;
+    for (int k = 0; k < FINDING_KIND_COUNT; k++) {
+        uint32_t bit = 1u << k;
+        if (!(from->mask & bit))
+            continue;
+        /* a kind both hold is capped only when both cap it: the detail
+         * that is acted on is the one reported */
+        if (!(into->mask & bit) || ((into->capped & bit) && !(from->capped & bit))) {
+            into->mask |= bit;
+            into->capped = (into->capped & ~bit) | (from->capped & bit);
             memcpy(into->detail[k], from->detail[k], FINDING_DETAIL_MAX);
         }
+    }
+}
+
+finding_action_t findings_action(const findings_t *f, finding_kind_t k, finding_action_t configured)
+{
+    if ((f->capped & (1u << k)) && configured == FINDING_HOLD)
+        return FINDING_WARN;
+    return configured;
 }
 
 /* eco\0package\0version\0 [digest] */
@@ -100,7 +116,7 @@ int findings_put(MDB_txn *txn, const char *eco, const char *package, const char 
     buf_t b;
     buf_init(&b);
     buf_putc(&b, (char)FMT_FINDINGS);
-    rec_put_i64(&b, f->mask);
+    rec_put_i64(&b, (int64_t)((uint64_t)f->mask | (uint64_t)(f->capped & f->mask) << 32));
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         if (f->mask & (1u << k))
             rec_put_str(&b, f->detail[k]);
@@ -119,7 +135,9 @@ static void decode_into(const MDB_val *v, findings_t *out)
     r.p++;
     findings_t f;
     findings_clear(&f);
-    uint32_t mask = (uint32_t)rec_get_i64(&r);
+    uint64_t word = (uint64_t)rec_get_i64(&r);
+    uint32_t mask = (uint32_t)word;
+    f.capped = (uint32_t)(word >> 32) & mask;
     for (int k = 0; k < FINDING_KIND_COUNT && !r.err; k++) {
         if (!(mask & (1u << k)))
             continue;

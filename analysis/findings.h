@@ -41,7 +41,9 @@ finding_action_t finding_default_action(finding_kind_t k);
 #define FINDING_DETAIL_MAX 240
 
 typedef struct findings {
-    uint32_t mask; /* 1u << kind */
+    uint32_t mask;   /* 1u << kind */
+    uint32_t capped; /* kinds that warn at most whatever the configuration says
+                        (a look-alike name of an established package) */
     char detail[FINDING_KIND_COUNT][FINDING_DETAIL_MAX];
 } findings_t;
 
@@ -49,6 +51,8 @@ void findings_clear(findings_t *f);
 /* adds (keeps the first detail of a kind) */
 void findings_add(findings_t *f, finding_kind_t k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void findings_merge(findings_t *into, const findings_t *from);
+/* the action a finding of kind k gets: the configured one, at most warn when capped */
+finding_action_t findings_action(const findings_t *f, finding_kind_t k, finding_action_t configured);
 
 /* ---- the store (DB_FINDINGS): archive findings of one artifact ---- */
 #include <lmdb.h>

@@ -61,8 +61,11 @@
  * Decisions: "python-requests" is flagged (rule 3); "django-rest-framework"
  * is flagged (rule 1: it reads as djangorestframework).
  *
- * Known false-positive classes (a real package held until reviewed; listing
- * it as popular silences it, and the popular_served set learns used ones).
+ * This is the name alone. analysis.c weighs a hit by the package's own
+ * history (established.h): an established look-alike only warns, so the
+ * classes below mostly cost a warning, not a held install.
+ * Known false-positive classes of the name check (listing a name as
+ * popular silences it, and the popular_served set learns used ones).
  * Measured on the built-in set against the npm packages with over a
  * million downloads a month and the 15,000 most downloaded PyPI projects,
  * each class is a few dozen names at most:
@@ -657,6 +660,20 @@ static int found(hit_t *h, const eco_set_t *es, long idx, const char *why)
     return 1;
 }
 
+/* the rule a hit's reason belongs to */
+static typosquat_rule_t rule_of(const char *why)
+{
+    if (why == WHY_LOOKALIKE)
+        return TS_RULE_LOOKALIKE;
+    if (why == WHY_SCOPE)
+        return TS_RULE_SCOPE;
+    if (why == WHY_PREFIX || why == WHY_SUFFIX)
+        return TS_RULE_AFFIX;
+    if (why == WHY_GROUP)
+        return TS_RULE_GROUP;
+    return TS_RULE_EDIT;
+}
+
 /* the entry whose look key is that of nf[0..n), unscoped and (when
  * multiword) with a separator in its normalised form; -1 when none */
 static long look_lookup(const eco_set_t *es, const char *nf, size_t n, int multiword)
@@ -839,12 +856,14 @@ static int check_name(const popular_set_t *s, eco_id_t eco, const char *name, in
 }
 
 int typosquat_check(const popular_set_t *s, eco_id_t eco, const char *name, char *looks_like, size_t lllen,
-                    char *why, size_t whylen)
+                    char *why, size_t whylen, typosquat_rule_t *rule)
 {
     if (looks_like != NULL && lllen > 0)
         looks_like[0] = '\0';
     if (why != NULL && whylen > 0)
         why[0] = '\0';
+    if (rule != NULL)
+        *rule = TS_RULE_NONE;
     if (s == NULL || eco >= ECO_COUNT || name == NULL)
         return 0;
     hit_t h = {0};
@@ -865,5 +884,7 @@ int typosquat_check(const popular_set_t *s, eco_id_t eco, const char *name, char
     }
     if (why != NULL && whylen > 0)
         snprintf(why, whylen, "%s", h.why);
+    if (rule != NULL)
+        *rule = rule_of(h.why);
     return 1;
 }

@@ -34,10 +34,22 @@ size_t popular_set_size(const popular_set_t *s, eco_id_t eco);
  * "FILE:LINE: message" in err. */
 int popular_set_load_file(popular_set_t *s, const char *path, char *err, size_t errlen);
 
-/* 1 when name looks like a popular name (looks_like gets that name and
- * why gets the signal, e.g. "one letter swapped"), 0 when not. */
+/* which signal made a name look like a popular one (the numbered rules of
+ * typosquat.c) */
+typedef enum {
+    TS_RULE_NONE = 0,
+    TS_RULE_LOOKALIKE, /* separators or look-alike characters */
+    TS_RULE_SCOPE,     /* npm: a popular name under another scope */
+    TS_RULE_AFFIX,     /* a prefix or suffix around a popular name */
+    TS_RULE_EDIT,      /* one Damerau edit */
+    TS_RULE_GROUP,     /* Maven: the same artifact under a look-alike groupId */
+} typosquat_rule_t;
+
+/* 1 when name looks like a popular name (looks_like gets that name, why
+ * gets the signal, e.g. "one letter swapped", rule which rule), 0 when not.
+ * Any out parameter may be NULL. */
 int typosquat_check(const popular_set_t *s, eco_id_t eco, const char *name, char *looks_like, size_t lllen,
-                    char *why, size_t whylen);
+                    char *why, size_t whylen, typosquat_rule_t *rule);
 
 /* the comparison form of a name: lower case, separators folded to '-',
  * homoglyphs folded (l/1/I → l, 0 → o, rn → m, vv → w); out >= strlen(name)+1 */

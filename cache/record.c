@@ -1,13 +1,14 @@
 /* record: encoders/decoders for the LMDB value layouts (see record.h). */
 #include "cache/record.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache/store.h"
 #include "common/timeutil.h"
 
-enum { FMT_VERSION = 1, FMT_META = 2, FMT_BLOB = 3 };
+enum { FMT_VERSION = 1, FMT_META = 2, FMT_BLOB = 3, FMT_PACKAGE = 4 };
 
 void rec_put_i64(buf_t *b, int64_t v)
 {
@@ -202,4 +203,74 @@ void blob_rec_free(blob_rec_t *b)
 {
     free(b->blob);
     b->blob = NULL;
+}
+
+size_t package_key(char *out, size_t outlen, const char *eco, const char *package)
+{
+    size_t a = strlen(eco), b = strlen(package);
+    if (a + 1 + b > 511 || a + 1 + b >= outlen)
+        return 0;
+    memcpy(out, eco, a);
+    out[a] = '\0';
+    memcpy(out + a + 1, package, b);
+    return a + 1 + b;
+}
+
+void package_rec_encode(const package_rec_t *p, buf_t *out)
+{
+    buf_putc(out, FMT_PACKAGE);
+    rec_put_i64(out, p->first_published);
+    rec_put_i64(out, p->last_published);
+    rec_put_i64(out, p->nversions);
+    rec_put_i64(out, p->first_seen);
+}
+
+int package_rec_decode(const void *p, size_t n, package_rec_t *out)
+{
+    rec_reader_t r;
+    rec_reader_init(&r, p, n);
+    if (check_format(&r, FMT_PACKAGE))
+        return -1;
+    out->first_published = rec_get_i64(&r);
+    out->last_published = rec_get_i64(&r);
+    out->nversions = rec_get_i64(&r);
+    out->first_seen = rec_get_i64(&r);
+    return r.err ? -1 : 0;
+}
+
+int package_rec_get(MDB_txn *txn, const char *eco, const char *package, package_rec_t *out)
+{
+    char key[600];
+    size_t klen = package_key(key, sizeof(key), eco, package);
+    if (klen == 0)
+        return MDB_NOTFOUND;
+    MDB_val k = {klen, key}, v;
+    int rc = mdb_get(txn, store_dbi(DB_PACKAGES), &k, &v);
+    if (rc != 0)
+        return rc;
+    return package_rec_decode(v.mv_data, v.mv_size, out) == 0 ? 0 : MDB_CORRUPTED;
+}
+
+int package_rec_put(MDB_txn *txn, const char *eco, const char *package, const package_rec_t *p)
+{
+    char key[600];
+    size_t klen = package_key(key, sizeof(key), eco, package);
+    if (klen == 0)
+        return 0; /* too long to key: nothing is recorded, nothing is established */
+    package_rec_t rec = *p, old;
+    int rc = package_rec_get(txn, eco, package, &old);
+    if (rc == 0) {
+        rec.first_seen = old.first_seen;
+        if (memcmp(&rec, &old, sizeof(rec)) == 0)
+            return 0;
+    } else if (rc != MDB_NOTFOUND && rc != MDB_CORRUPTED) {
+        return rc;
+    }
+    buf_t b;
+    buf_init(&b);
+    package_rec_encode(&rec, &b);
+    MDB_val k = {klen, key}, v = {b.len, b.data};
+    rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_PACKAGES), &k, &v, 0);
+    buf_free(&b);
+    return rc;
 }

@@ -45,6 +45,27 @@ void version_rec_free(version_rec_t *v);
 /* MDB_NOTFOUND when absent */
 int version_rec_get(MDB_txn *txn, const char *key, size_t klen, version_rec_t *v);
 
+/* ---- package record: what upstream metadata said about a whole package
+ * the last time cordon read it (DB_PACKAGES). Analysis weighs a name that
+ * looks like a popular one by it: an old package with a long history is
+ * not a fresh typosquat. ---- */
+typedef struct package_rec {
+    int64_t first_published; /* ms; the earliest publish time upstream gives, TIME_NONE if none */
+    int64_t last_published;  /* ms; the latest one, TIME_NONE if none */
+    int64_t nversions;       /* versions upstream lists */
+    int64_t first_seen;      /* ms; when cordon first read the package's metadata */
+} package_rec_t;
+
+/* key = eco \0 package; returns key length or 0 if too long */
+size_t package_key(char *out, size_t outlen, const char *eco, const char *package);
+void package_rec_encode(const package_rec_t *p, buf_t *out);
+int package_rec_decode(const void *p, size_t n, package_rec_t *out);
+/* MDB_NOTFOUND when absent */
+int package_rec_get(MDB_txn *txn, const char *eco, const char *package, package_rec_t *out);
+/* Writes what one read of upstream metadata said (first_seen kept from an
+ * earlier record); an unchanged record is not rewritten. */
+int package_rec_put(MDB_txn *txn, const char *eco, const char *package, const package_rec_t *p);
+
 /* ---- metadata cache record ---- */
 typedef struct meta_rec {
     int64_t fetched_at;  /* ms; last time upstream confirmed this copy (200 or 304) */

@@ -19,7 +19,7 @@ static MDB_dbi g_dbi[DB_COUNT];
 static pthread_rwlock_t g_resize_lock = PTHREAD_RWLOCK_INITIALIZER;
 static const char *const DB_NAMES[DB_COUNT] = {"versions", "decisions", "blobs", "meta", "state",
                                                     "reviews",  "held",      "tokens", "requests",
-                                                    "findings", "served",    "lockfiles"};
+                                                    "findings", "served",    "lockfiles", "packages"};
 
 int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, size_t errlen)
 {

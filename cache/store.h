@@ -22,6 +22,7 @@ typedef enum {
     DB_FINDINGS,     /* eco\0package\0version\0digest → archive findings of one artifact */
     DB_SERVED,       /* eco\0package → how many artifacts cordon served (the local popular set) */
     DB_LOCKFILES,    /* project\0 u64 id (big endian) → one lockfile submission: snapshot, diff, verdicts */
+    DB_PACKAGES,     /* eco\0package → package record (history upstream gave: first publish, versions) */
     DB_COUNT
 } store_db_t;
 

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(b);
 
     char ll[600], why[128];
-    int r = typosquat_check(popular, eco, name, ll, sizeof(ll), why, sizeof(why));
+    int r = typosquat_check(popular, eco, name, ll, sizeof(ll), why, sizeof(why), NULL);
     if (r != 0 && r != 1)
         fail("result neither 0 nor 1", eco, name);
     if (r == 1) {

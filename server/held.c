@@ -579,7 +579,7 @@ static void verdict_members(const entry_t *e, buf_t *b, int *first)
 static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *first)
 {
     findings_t all = e->findings;
-    analysis_name_findings(e->eco, e->package, &all);
+    analysis_name_findings(e->eco, e->package, time_now_ms(), &all, NULL);
     json_kv_raw(b, first, "findings", "[", 1);
     int any = 0;
     for (int k = 0; k < FINDING_KIND_COUNT; k++) {
@@ -589,7 +589,8 @@ static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *
         buf_puts(b, any++ ? ",{" : "{");
         json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
         json_kv_str(b, &f2, "reason", finding_reason((finding_kind_t)k));
-        json_kv_str(b, &f2, "action", finding_action_name(cfg->analysis.action[k]));
+        json_kv_str(b, &f2, "action",
+                    finding_action_name(findings_action(&all, (finding_kind_t)k, cfg->analysis.action[k])));
         json_kv_str(b, &f2, "detail", all.detail[k]);
         buf_putc(b, '}');
     }

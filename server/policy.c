@@ -77,27 +77,30 @@ static const finding_kind_t SEVERITY[FINDING_KIND_COUNT] = {
 
 /* 1 when a finding the configuration holds applies (out filled) */
 static int findings_hold(const config_t *cfg, eco_id_t eco, const char *package, const version_facts_t *facts,
-                         verdict_t *out)
+                         int64_t now, verdict_t *out)
 {
     findings_t all;
+    int64_t name_until;
     findings_clear(&all);
-    analysis_name_findings(eco, package, &all);
+    analysis_name_findings(eco, package, now, &all, &name_until);
     if (facts->findings)
         findings_merge(&all, facts->findings);
     for (int i = 0; i < FINDING_KIND_COUNT; i++) {
         finding_kind_t k = SEVERITY[i];
         if (!(all.mask & (1u << k)))
             continue;
-        if (cfg->analysis.action[k] == FINDING_HOLD) {
+        finding_action_t action = findings_action(&all, k, cfg->analysis.action[k]);
+        if (action == FINDING_HOLD) {
             out->allow = 0;
             out->reason = finding_reason(k);
             out->eligible_at = TIME_NONE;
-            out->valid_until = TIME_NONE;
+            /* a young look-alike is weighed again once it is old enough */
+            out->valid_until = k == FINDING_TYPOSQUAT ? name_until : TIME_NONE;
             snprintf(out->rule, sizeof(out->rule), "analysis %s: hold", finding_kind_name(k));
             snprintf(out->detail, sizeof(out->detail), "%s", all.detail[k]);
             return 1;
         }
-        if (cfg->analysis.action[k] == FINDING_WARN)
+        if (action == FINDING_WARN)
             out->warnings |= 1u << k;
     }
     return 0;
@@ -139,7 +142,7 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
                  (unsigned long long)m.id);
         return;
     }
-    if (!(r != NULL && r->allow) && findings_hold(cfg, eco, package, facts, out))
+    if (!(r != NULL && r->allow) && findings_hold(cfg, eco, package, facts, now, out))
         return;
     /* a release proxy has no business serving Maven SNAPSHOTs: refused
      * unless a rule names them (and then decided by that rule) */
@@ -223,11 +226,13 @@ void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, 
     analysis_refresh(10 * 60 * 1000);
     findings_t names;
     findings_clear(&names);
-    analysis_name_findings(eco, package, &names);
+    analysis_name_findings(eco, package, time_now_ms(), &names, NULL);
     MDB_txn *txn;
     if (store_is_open() && store_read_begin(&txn) == 0) {
         findings_package_fp(txn, eco_name(eco), package, found);
         store_read_end(txn);
     }
-    snprintf(out, 52, "%s.%.15s%c.%s", cfg->policy_fp, fp, names.mask ? 't' : '-', found);
+    /* 't' a look-alike held, 'w' one weighed as established (warned) */
+    char name_state = !names.mask ? '-' : (names.capped ? 'w' : 't');
+    snprintf(out, 52, "%s.%.15s%c.%s", cfg->policy_fp, fp, name_state, found);
 }

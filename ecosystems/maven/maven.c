@@ -120,6 +120,29 @@ static void fetch_pom_time(h2o_req_t *req, maven_req_t *mr, const char *version,
     metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, fn, mr);
 }
 
+/* the cached POM of a version (NUL-terminated, caller frees); NULL when none */
+static char *pom_text(const maven_req_t *mr, const char *version, size_t *len)
+{
+    char key[1024], path[4200];
+    meta_rec_t m;
+    pom_key(mr, version, key, sizeof(key));
+    if (metadata_lookup(key, &m) != 0)
+        return NULL;
+    blob_path(m.blob, path, sizeof(path));
+    meta_rec_free(&m);
+    mapped_t mm;
+    if (map_file(path, &mm) != 0)
+        return NULL;
+    char *out = malloc(mm.len + 1);
+    if (out) {
+        memcpy(out, mm.len ? mm.p : "", mm.len);
+        out[mm.len] = '\0';
+        *len = mm.len;
+    }
+    unmap_file(&mm);
+    return out;
+}
+
 /* after a POM fetch: record the version's time; 0 when it exists upstream */
 typedef struct findings_op {
     const char *package, *version, *digest;
@@ -188,6 +211,56 @@ static void decide(const maven_req_t *mr, const char *version, const version_fac
 static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m, int stale);
 
+typedef struct package_put {
+    char package[600];
+    size_t nversions;
+} package_put_t;
+
+/* the package's history: how many versions its metadata lists, and the
+ * earliest and latest POM times cordon has learned */
+static int put_package(MDB_txn *txn, void *arg)
+{
+    package_put_t *pp = arg;
+    package_rec_t pr = {.first_published = TIME_NONE, .last_published = TIME_NONE,
+                        .nversions = (int64_t)pp->nversions, .first_seen = time_now_ms()};
+    char prefix[700];
+    size_t plen = version_key(prefix, sizeof(prefix), "maven", pp->package, "");
+    MDB_cursor *c;
+    if (plen == 0 || mdb_cursor_open(txn, store_dbi(DB_VERSIONS), &c) != 0)
+        return 0;
+    MDB_val k = {plen, prefix}, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        version_rec_t vr;
+        if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+            break;
+        if (version_rec_decode(v.mv_data, v.mv_size, &vr) != 0)
+            continue;
+        if (vr.published_at != TIME_NONE && (pr.first_published == TIME_NONE || vr.published_at < pr.first_published))
+            pr.first_published = vr.published_at;
+        if (vr.published_at != TIME_NONE && (pr.last_published == TIME_NONE || vr.published_at > pr.last_published))
+            pr.last_published = vr.published_at;
+        version_rec_free(&vr);
+    }
+    mdb_cursor_close(c);
+    return package_rec_put(txn, "maven", pp->package, &pr);
+}
+
+/* dir "org/example/foo" → package "org.example:foo" */
+static void record_package(const char *dir, size_t nversions)
+{
+    const char *slash = strrchr(dir, '/');
+    package_put_t pp = {.nversions = nversions};
+    if (slash == NULL || (size_t)(slash - dir) + strlen(slash) >= sizeof(pp.package))
+        return;
+    memcpy(pp.package, dir, (size_t)(slash - dir));
+    for (size_t i = 0; i < (size_t)(slash - dir); i++)
+        if (pp.package[i] == '/')
+            pp.package[i] = '.';
+    snprintf(pp.package + (slash - dir), sizeof(pp.package) - (size_t)(slash - dir), ":%s", slash + 1);
+    char err[300];
+    store_write(put_package, &pp, err, sizeof(err)); /* a lost record only leaves the package unestablished */
+}
+
 static int metadata_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
 {
     mapped_t mm;
@@ -197,8 +270,11 @@ static int metadata_ingest(const char *key, const char *path, int64_t size, char
     }
     maven_metadata_t md;
     int rc = maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, err, errlen);
-    if (rc == 0)
+    if (rc == 0) {
+        if (md.has_versions)
+            record_package(key + strlen("maven-meta:"), md.nversions);
         maven_metadata_free(&md);
+    }
     unmap_file(&mm);
     return rc;
 }
@@ -664,9 +740,14 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
     artifact_key(mr, akey, sizeof(akey));
     snprintf(fpath, sizeof(fpath), "%s/%s", mr->route.dir, mr->route.file);
     upstream_url(fpath, url, sizeof(url));
-    artifact_job_t *job = artifact_is_analysed(ECO_MAVEN, mr->route.file)
-                              ? artifact_job_new(ECO_MAVEN, mr->package, mr->route.version, mr->route.file, NULL, 0)
-                              : NULL;
+    artifact_job_t *job = NULL;
+    if (artifact_is_analysed(ECO_MAVEN, mr->route.file)) {
+        /* a jar is compared with the version's POM (its relocation and dependencies) */
+        size_t plen = 0;
+        char *pom = pom_text(mr, mr->route.version, &plen);
+        job = artifact_job_new(ECO_MAVEN, mr->package, mr->route.version, mr->route.file, pom, plen);
+        free(pom);
+    }
     mr->fetched = 1;
     artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want, job, mr);
 }

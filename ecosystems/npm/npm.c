@@ -95,6 +95,11 @@ static int record_versions(MDB_txn *txn, void *arg)
         rc = mdb_put(txn, store_dbi(DB_VERSIONS), &k, &val, 0);
     }
     buf_free(&b);
+    if (rc == 0) {
+        package_rec_t pr;
+        npm_package_history(p, c->now, &pr);
+        rc = package_rec_put(txn, "npm", p->name, &pr);
+    }
     return rc;
 }
 

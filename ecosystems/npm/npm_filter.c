@@ -209,3 +209,20 @@ void npm_script_findings(const char *name, const char *version, unsigned bits, f
         findings_add(out, FINDING_INSTALL_SCRIPT, "%s@%s runs install scripts (preinstall/install/postinstall)", name,
                      version);
 }
+
+void npm_package_history(const npm_packument_t *p, int64_t now, package_rec_t *out)
+{
+    out->first_published = p->created;
+    out->last_published = TIME_NONE;
+    out->nversions = (int64_t)p->nversions;
+    out->first_seen = now;
+    for (size_t i = 0; i < p->nversions; i++) {
+        int64_t t = p->versions[i].published_at;
+        if (t == TIME_NONE)
+            continue;
+        if (out->first_published == TIME_NONE || t < out->first_published)
+            out->first_published = t;
+        if (out->last_published == TIME_NONE || t > out->last_published)
+            out->last_published = t;
+    }
+}

@@ -5,6 +5,7 @@
 #ifndef CORDON_NPM_FILTER_H
 #define CORDON_NPM_FILTER_H
 
+#include "cache/record.h"
 #include "common/buf.h"
 #include "ecosystems/npm/npm_packument.h"
 #include "server/config.h"
@@ -37,6 +38,10 @@ void npm_install_script_history(const npm_packument_t *p, unsigned char *out);
 /* the findings those bits mean for one version */
 void npm_script_findings(const char *name, const char *version, unsigned bits, findings_t *out);
 void npm_filter_free(npm_filter_t *f);
+
+/* the package's history as the packument tells it (time.created and every
+ * version's time, how many versions), for the store's package record */
+void npm_package_history(const npm_packument_t *p, int64_t now, package_rec_t *out);
 
 /* the highest kept version: with the same major as `version` when
  * same_major, else the highest stable one; NULL when none */

@@ -192,6 +192,11 @@ static int record_files(MDB_txn *txn, void *arg)
     }
     free(sdist_only);
     buf_free(&b);
+    if (rc == 0) {
+        package_rec_t pr;
+        pypi_package_history(c->p, c->now, &pr);
+        rc = package_rec_put(txn, "pypi", c->project, &pr);
+    }
     return rc;
 }
 

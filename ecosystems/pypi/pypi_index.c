@@ -423,3 +423,36 @@ void pypi_index_render(const pypi_project_t *p, const pypi_render_opts_t *o, buf
     else
         render_json(p, o, out);
 }
+
+static int str_ptr_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void pypi_package_history(const pypi_project_t *p, int64_t now, package_rec_t *out)
+{
+    out->first_published = out->last_published = TIME_NONE;
+    out->first_seen = now;
+    out->nversions = 0;
+    for (size_t i = 0; i < p->nfiles; i++) {
+        int64_t t = p->files[i].upload_time_ms;
+        if (p->files[i].version == NULL || t == TIME_NONE)
+            continue;
+        if (out->first_published == TIME_NONE || t < out->first_published)
+            out->first_published = t;
+        if (out->last_published == TIME_NONE || t > out->last_published)
+            out->last_published = t;
+    }
+    if (p->has_versions) {
+        out->nversions = (int64_t)p->nversions;
+        return;
+    }
+    char **seen = malloc((p->nfiles ? p->nfiles : 1) * sizeof(char *));
+    if (seen == NULL)
+        return; /* no count: the history is only less established */
+    size_t n = 0;
+    for (size_t i = 0; i < p->nfiles; i++)
+        if (p->files[i].version)
+            seen[n++] = p->files[i].version;
+    qsort(seen, n, sizeof(char *), str_ptr_cmp);
+    for (size_t i = 0; i < n; i++)
+        out->nversions += i == 0 || strcmp(seen[i], seen[i - 1]) != 0;
+    free(seen);
+}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache/record.h"
 #include "common/buf.h"
 
 #define PYPI_MAX_HASHES 6
@@ -54,6 +55,11 @@ typedef struct pypi_render_opts {
 } pypi_render_opts_t;
 
 void pypi_index_render(const pypi_project_t *p, const pypi_render_opts_t *o, buf_t *out);
+/* the project's history as the page tells it (every file's upload time,
+ * how many releases: PEP 700 `versions`, else its files' distinct
+ * versions), for the store's package record */
+void pypi_package_history(const pypi_project_t *p, int64_t now, package_rec_t *out);
+
 /* HTML text escaping (& < > " ') */
 void html_escape(buf_t *out, const char *s);
 

@@ -23,7 +23,7 @@ static void run_cases(eco_id_t eco, const flag_case_t *cases, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char ll[256], why[128];
-        int r = typosquat_check(builtin, eco, cases[i].name, ll, sizeof(ll), why, sizeof(why));
+        int r = typosquat_check(builtin, eco, cases[i].name, ll, sizeof(ll), why, sizeof(why), NULL);
         if (cases[i].looks_like == NULL) {
             if (!test_note(r == 0, __FILE__, __LINE__))
                 fprintf(stderr, "%s:%s flagged: looks like %s (%s)\n", eco_name(eco), cases[i].name, ll, why);
@@ -139,17 +139,17 @@ TEST(popular_never_flagged)
     for (int e = 0; e < ECO_COUNT; e++)
         for (size_t i = 0; i < counts[e]; i++) {
             char ll[256], why[128];
-            int r = typosquat_check(builtin, (eco_id_t)e, lists[e][i], ll, sizeof(ll), why, sizeof(why));
+            int r = typosquat_check(builtin, (eco_id_t)e, lists[e][i], ll, sizeof(ll), why, sizeof(why), NULL);
             if (!test_note(r == 0 && ll[0] == '\0' && why[0] == '\0', __FILE__, __LINE__))
                 fprintf(stderr, "popular %s:%s flagged (%s, %s)\n", eco_name((eco_id_t)e), lists[e][i], ll, why);
             CHECK(popular_set_contains(builtin, (eco_id_t)e, lists[e][i]));
         }
     /* other spellings of a popular name are the name (canonical form) */
-    CHECK_INT_EQ(typosquat_check(builtin, ECO_PYPI, "Django", NULL, 0, NULL, 0), 0);
-    CHECK_INT_EQ(typosquat_check(builtin, ECO_PYPI, "Scikit_Learn", NULL, 0, NULL, 0), 0);
-    CHECK_INT_EQ(typosquat_check(builtin, ECO_PYPI, "typing.extensions", NULL, 0, NULL, 0), 0);
-    CHECK_INT_EQ(typosquat_check(builtin, ECO_NPM, "JQuery", NULL, 0, NULL, 0), 0);
-    CHECK_INT_EQ(typosquat_check(builtin, ECO_MAVEN, "com.google.guava:Guava", NULL, 0, NULL, 0), 0);
+    CHECK_INT_EQ(typosquat_check(builtin, ECO_PYPI, "Django", NULL, 0, NULL, 0, NULL), 0);
+    CHECK_INT_EQ(typosquat_check(builtin, ECO_PYPI, "Scikit_Learn", NULL, 0, NULL, 0, NULL), 0);
+    CHECK_INT_EQ(typosquat_check(builtin, ECO_PYPI, "typing.extensions", NULL, 0, NULL, 0, NULL), 0);
+    CHECK_INT_EQ(typosquat_check(builtin, ECO_NPM, "JQuery", NULL, 0, NULL, 0, NULL), 0);
+    CHECK_INT_EQ(typosquat_check(builtin, ECO_MAVEN, "com.google.guava:Guava", NULL, 0, NULL, 0, NULL), 0);
 }
 
 /* Informational: which built-in names would be flagged if the list lacked
@@ -169,7 +169,7 @@ TEST(leave_one_out)
                 if (i != skip)
                     popular_set_add(s, (eco_id_t)e, lists[e][i]);
             char ll[256], why[128];
-            if (typosquat_check(s, (eco_id_t)e, lists[e][skip], ll, sizeof(ll), why, sizeof(why))) {
+            if (typosquat_check(s, (eco_id_t)e, lists[e][skip], ll, sizeof(ll), why, sizeof(why), NULL)) {
                 flagged++;
                 if (getenv("TYPOSQUAT_VERBOSE"))
                     printf("  leave-one-out %s:%s looks like %s (%s)\n", eco_name((eco_id_t)e), lists[e][skip], ll,
@@ -429,7 +429,7 @@ TEST(maven_rules)
     run_cases(ECO_MAVEN, c, NCASES(c));
     /* okhttp4: looks like one of the two okhttp groups */
     char ll[256], why[128];
-    CHECK_INT_EQ(typosquat_check(builtin, ECO_MAVEN, "com.squareup.okhttp4:okhttp", ll, sizeof(ll), why, sizeof(why)),
+    CHECK_INT_EQ(typosquat_check(builtin, ECO_MAVEN, "com.squareup.okhttp4:okhttp", ll, sizeof(ll), why, sizeof(why), NULL),
                  1);
     CHECK(!strcmp(ll, "com.squareup.okhttp3:okhttp") || !strcmp(ll, "com.squareup.okhttp:okhttp"));
     CHECK_STR_EQ(why, GROUP);
@@ -441,7 +441,7 @@ TEST(set_basics)
     CHECK(s != NULL);
     CHECK_INT_EQ(popular_set_size(s, ECO_NPM), 0);
     char ll[64], why[64];
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why), NULL), 0);
     CHECK_STR_EQ(ll, "");
     popular_set_add(s, ECO_NPM, "lodash");
     popular_set_add(s, ECO_NPM, "Lodash"); /* the same, canonically */
@@ -452,41 +452,41 @@ TEST(set_basics)
     CHECK(popular_set_contains(s, ECO_PYPI, "typing-extensions"));
     CHECK(popular_set_contains(s, ECO_PYPI, "typing.extensions"));
     CHECK(!popular_set_contains(s, ECO_NPM, "typing-extensions"));
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why)), 1);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why), NULL), 1);
     CHECK_STR_EQ(ll, "lodash");
     CHECK_STR_EQ(why, SWAP);
     /* the ecosystems are apart */
-    CHECK_INT_EQ(typosquat_check(s, ECO_PYPI, "lodahs", NULL, 0, NULL, 0), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_PYPI, "lodahs", NULL, 0, NULL, 0, NULL), 0);
     /* small output buffers truncate, NULL ones are fine */
     char tiny[4];
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", tiny, sizeof(tiny), NULL, 0), 1);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", tiny, sizeof(tiny), NULL, 0, NULL), 1);
     CHECK_STR_EQ(tiny, "lod");
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "", ll, sizeof(ll), why, sizeof(why)), 0);
-    CHECK_INT_EQ(typosquat_check(NULL, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why)), 0);
-    CHECK_INT_EQ(typosquat_check(s, ECO_COUNT, "lodahs", ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "", ll, sizeof(ll), why, sizeof(why), NULL), 0);
+    CHECK_INT_EQ(typosquat_check(NULL, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why), NULL), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_COUNT, "lodahs", ll, sizeof(ll), why, sizeof(why), NULL), 0);
     /* a long name is never a look-alike, and does not overflow anything */
     char longname[2000];
     memset(longname, 'a', sizeof(longname) - 1);
     longname[sizeof(longname) - 1] = '\0';
     popular_set_add(s, ECO_NPM, longname);
     CHECK_INT_EQ(popular_set_size(s, ECO_NPM), 1);
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, longname, ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, longname, ll, sizeof(ll), why, sizeof(why), NULL), 0);
     /* "@types" is DefinitelyTyped's even when no popular name uses it */
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/lodash", ll, sizeof(ll), why, sizeof(why)), 0);
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/lodahs", ll, sizeof(ll), why, sizeof(why)), 1);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/lodash", ll, sizeof(ll), why, sizeof(why), NULL), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/lodahs", ll, sizeof(ll), why, sizeof(why), NULL), 1);
     CHECK_STR_EQ(ll, "@types/lodash");
     /* types of a scoped package: "@types/a__b" */
     popular_set_add(s, ECO_NPM, "@vue/compiler-sfc");
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/vue__compiler-sfc", ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/vue__compiler-sfc", ll, sizeof(ll), why, sizeof(why), NULL), 0);
     /* "@evil/compiler-sfc": a scoped popular name's tail under another scope is
      * every organisation's "@org/eslint-config" pattern, not a signal */
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/evil__compiler-sfc", ll, sizeof(ll), why, sizeof(why)), 0);
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/evil__lodash", ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/evil__compiler-sfc", ll, sizeof(ll), why, sizeof(why), NULL), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/evil__lodash", ll, sizeof(ll), why, sizeof(why), NULL), 0);
     popular_set_add(s, ECO_NPM, "cross-env");
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/evil__cross-env", ll, sizeof(ll), why, sizeof(why)), 1);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/evil__cross-env", ll, sizeof(ll), why, sizeof(why), NULL), 1);
     CHECK_STR_EQ(ll, "@types/cross-env");
     CHECK_STR_EQ(why, SCOPE);
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/vue__compiler-sfx", ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@types/vue__compiler-sfx", ll, sizeof(ll), why, sizeof(why), NULL), 0);
     popular_set_free(s);
     popular_set_free(NULL);
 }
@@ -529,13 +529,13 @@ TEST(load_file)
     CHECK(popular_set_contains(s, ECO_MAVEN, "org.example:lib"));
     CHECK(popular_set_contains(s, ECO_MAVEN, "com.acme:core"));
     char ll[64], why[128];
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "left-pda", ll, sizeof(ll), why, sizeof(why)), 1);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "left-pda", ll, sizeof(ll), why, sizeof(why), NULL), 1);
     CHECK_STR_EQ(ll, "left-pad");
-    CHECK_INT_EQ(typosquat_check(s, ECO_MAVEN, "org.example.x:lib", ll, sizeof(ll), why, sizeof(why)), 1);
+    CHECK_INT_EQ(typosquat_check(s, ECO_MAVEN, "org.example.x:lib", ll, sizeof(ll), why, sizeof(why), NULL), 1);
     CHECK_STR_EQ(ll, "org.example:lib");
     /* names under @acme are Acme's; the built-in entries did not come along */
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@acme/widget", ll, sizeof(ll), why, sizeof(why)), 0);
-    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why)), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "@acme/widget", ll, sizeof(ll), why, sizeof(why), NULL), 0);
+    CHECK_INT_EQ(typosquat_check(s, ECO_NPM, "lodahs", ll, sizeof(ll), why, sizeof(why), NULL), 0);
 
     struct {
         const char *text, *want;
@@ -587,7 +587,7 @@ TEST(performance)
         double t0 = now_us();
         for (int r = 0; r < rounds; r++)
             for (size_t i = 0; i < counts[e]; i++, checks++)
-                hits += (size_t)typosquat_check(builtin, (eco_id_t)e, lists[e][i], NULL, 0, NULL, 0);
+                hits += (size_t)typosquat_check(builtin, (eco_id_t)e, lists[e][i], NULL, 0, NULL, 0, NULL);
         double exact = (now_us() - t0) / (double)checks;
         checks = 0;
         t0 = now_us();
@@ -597,7 +597,7 @@ TEST(performance)
                 snprintf(name, sizeof(name), "%s", lists[e][i]);
                 size_t n = strlen(name);
                 name[n / 2] = name[n / 2] == 'q' ? 'z' : 'q';
-                hits += (size_t)typosquat_check(builtin, (eco_id_t)e, name, ll, sizeof(ll), why, sizeof(why));
+                hits += (size_t)typosquat_check(builtin, (eco_id_t)e, name, ll, sizeof(ll), why, sizeof(why), NULL);
             }
         double miss = (now_us() - t0) / (double)checks;
         printf("performance %s (%zu popular): %.2f us per popular name, %.2f us per changed name\n",
@@ -619,7 +619,7 @@ TEST(performance)
         for (size_t i = 0; i < popular_builtin_npm_count; i++, checks++) {
             char cand[300];
             snprintf(cand, sizeof(cand), "%sx", popular_builtin_npm[i]);
-            (void)typosquat_check(big, ECO_NPM, cand, NULL, 0, NULL, 0);
+            (void)typosquat_check(big, ECO_NPM, cand, NULL, 0, NULL, 0, NULL);
         }
     printf("performance npm (%zu popular): %.2f us per changed name\n", n, (now_us() - t0) / (double)checks);
     popular_set_free(big);
