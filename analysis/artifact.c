@@ -20,6 +20,7 @@
 #include "ecosystems/pypi/pypi_path.h"
 
 #define SMALL_FILE_MAX (1u << 20) /* package.json, METADATA, pom.properties */
+#define JAR_DESCRIPTORS 16         /* pom.properties of one jar that are compared */
 #define POM_MAX (4u << 20)
 
 artifact_job_t *artifact_job_new(eco_id_t eco, const char *package, const char *version, const char *filename,
@@ -90,9 +91,11 @@ typedef struct walk {
     /* pypi */
     char *metadata;
     size_t metadata_len;
-    /* maven: pom.properties seen, and whether one names the served coordinates */
+    /* maven: the groupId:artifactId of every pom.properties (the first
+     * JAR_DESCRIPTORS), and whether one names the served coordinates */
     int coords_seen, coords_match;
-    char coords_first[300];
+    char coords[JAR_DESCRIPTORS][300];
+    size_t ncoords;
 } walk_t;
 
 static const char *base_name(const char *path)
@@ -191,8 +194,8 @@ static void content(void *arg, const archive_entry_info_t *e, const char *data, 
         if (!g[0] || !a[0])
             return;
         snprintf(want_ga, sizeof(want_ga), "%s:%s", g, a);
-        if (!w->coords_seen)
-            snprintf(w->coords_first, sizeof(w->coords_first), "%s:%s", want_ga, v);
+        if (w->ncoords < JAR_DESCRIPTORS)
+            snprintf(w->coords[w->ncoords++], sizeof(w->coords[0]), "%s", want_ga);
         w->coords_seen = 1;
         if (strcmp(want_ga, w->job->package) == 0)
             w->coords_match = 1;
@@ -286,17 +289,99 @@ static void check_wheel(walk_t *w)
                      j->filename);
 }
 
+/* the text of <tag>…</tag> inside [p, end), trimmed; "" when absent */
+static void xml_child(const char *p, const char *end, const char *tag, char *out, size_t outlen)
+{
+    char open[64], close[64];
+    snprintf(open, sizeof(open), "<%s>", tag);
+    snprintf(close, sizeof(close), "</%s>", tag);
+    out[0] = '\0';
+    const char *a = memmem(p, (size_t)(end - p), open, strlen(open));
+    if (a == NULL)
+        return;
+    a += strlen(open);
+    const char *b = memmem(a, (size_t)(end - a), close, strlen(close));
+    if (b == NULL)
+        return;
+    while (a < b && isspace((unsigned char)*a))
+        a++;
+    while (b > a && isspace((unsigned char)b[-1]))
+        b--;
+    snprintf(out, outlen, "%.*s", (int)(b - a), a);
+}
+
+/* 1 when the served POM explains a descriptor ga inside its jar: the
+ * coordinates the POM relocates to (Debian's org.sonatype.plexus →
+ * org.codehaus.plexus), or a dependency it declares (a bundled library:
+ * junit-jupiter-params carries univocity-parsers). */
+static int pom_explains(const artifact_job_t *j, const char *ga)
+{
+    if (j->expected == NULL)
+        return 0;
+    const char *p = j->expected, *end = j->expected + j->expected_len;
+    const char *colon = strchr(j->package, ':');
+    static const char *const blocks[] = {"relocation", "dependency"};
+    for (int i = 0; i < 2; i++) {
+        char open[32], close[32];
+        snprintf(open, sizeof(open), "<%s>", blocks[i]);
+        snprintf(close, sizeof(close), "</%s>", blocks[i]);
+        for (const char *q = p; (q = memmem(q, (size_t)(end - q), open, strlen(open))) != NULL;) {
+            const char *e = memmem(q, (size_t)(end - q), close, strlen(close));
+            if (e == NULL)
+                break;
+            char g[200], a[200], both[420];
+            xml_child(q, e, "groupId", g, sizeof(g));
+            xml_child(q, e, "artifactId", a, sizeof(a));
+            /* a relocation names only what changes */
+            if (i == 0 && !g[0] && colon)
+                snprintf(g, sizeof(g), "%.*s", (int)(colon - j->package), j->package);
+            if (i == 0 && !a[0] && colon)
+                snprintf(a, sizeof(a), "%s", colon + 1);
+            snprintf(both, sizeof(both), "%s:%s", g, a);
+            if (strcmp(both, ga) == 0)
+                return 1;
+            q = e;
+        }
+    }
+    return 0;
+}
+
+/* groupId:artifactId only: repositories that relabel versions (Debian's
+ * "debian") keep the project's own version inside. A jar whose descriptors
+ * all name other coordinates is one of two things: a jar that claims to be
+ * another build of this artifact (the same artifactId under a groupId the
+ * POM does not relocate to) — held; or one that bundles other libraries
+ * and lost or never had its own descriptor (Debian's guice carries only
+ * cglib's, xalan only bcel's) — a warning (capped), because the bytes alone
+ * cannot tell a shaded dependency from a substituted artifact. */
 static void check_jar(walk_t *w)
 {
     const artifact_job_t *j = w->job;
-    if (!w->coords_seen)
+    if (!w->coords_seen || w->coords_match)
         return; /* many jars carry no Maven metadata: nothing to compare */
-    /* groupId:artifactId only: repositories that relabel versions (Debian's
-     * "debian", relocations) keep the project's own version inside */
-    if (!w->coords_match)
+    const char *colon = strchr(j->package, ':');
+    const char *impostor = NULL;
+    for (size_t i = 0; i < w->ncoords; i++) {
+        if (pom_explains(j, w->coords[i]))
+            return;
+        const char *c2 = strchr(w->coords[i], ':');
+        if (impostor == NULL && colon && c2 && strcmp(c2, colon) == 0)
+            impostor = w->coords[i];
+    }
+    if (impostor) {
         findings_add(w->out, FINDING_MANIFEST_MISMATCH,
-                     "the jar's META-INF/maven names %s, not the coordinates it is served under (%s:%s)",
-                     w->coords_first, j->package, j->version);
+                     "the jar's META-INF/maven says it is %s, but it is served as %s:%s (and its POM relocates "
+                     "nowhere)",
+                     impostor, j->package, j->version);
+        return;
+    }
+    if (w->out->mask & (1u << FINDING_MANIFEST_MISMATCH))
+        return; /* a mismatch found already stands as it is */
+    findings_add(w->out, FINDING_MANIFEST_MISMATCH,
+                 "the jar's META-INF/maven names %s%s and not %s (a bundled library, or another artifact); a "
+                 "warning, since the bytes alone cannot tell which",
+                 w->coords[0], w->ncoords > 1 ? " and others" : "", j->package);
+    w->out->capped |= 1u << FINDING_MANIFEST_MISMATCH;
 }
 
 /* a POM is XML, not an archive: declared repositories, outside comments */

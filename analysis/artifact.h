@@ -18,7 +18,8 @@ typedef struct artifact_job {
     char *package;  /* canonical name (Maven "groupId:artifactId") */
     char *version;
     char *filename; /* the artifact's file name: decides how it is read */
-    char *expected; /* npm: the registry's manifest of the version (JSON); else NULL */
+    char *expected; /* npm: the registry's manifest of the version (JSON); Maven jars: the
+                       version's POM (its relocation and dependencies); else NULL */
     size_t expected_len;
 } artifact_job_t;
 

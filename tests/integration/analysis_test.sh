@@ -516,11 +516,11 @@ t_mvn_badjar() {
     out=$(IT_MVN_REPO=$r mvn_in "$p" compile)
     rc=$?
     echo "$out" | tail -n 30
-    mvn_fail_expected "$rc" "mvn compile with anx-badjar 1.0 (its jar names other coordinates)"
+    mvn_fail_expected "$rc" "mvn compile with anx-badjar 1.0 (its jar says it is another groupId's anx-badjar)"
     grep -qE 'status: 403|403 ' <<<"$out" || fail "mvn output does not show the 403"
     [[ -z $(mvn_local_versions "$r" "$G" anx-badjar) ]] || fail "the anx-badjar jar landed in the local repository"
     http GET "$MAVEN_REPO$GP/anx-badjar/1.0/anx-badjar-1.0.jar"
-    expect_analysis_denial maven "$G:anx-badjar" 1.0 manifest_mismatch manifest_mismatch "com.example.other:other-lib"
+    expect_analysis_denial maven "$G:anx-badjar" 1.0 manifest_mismatch manifest_mismatch "com.example.other:anx-badjar"
 }
 
 # ------------------------------------------------------------------ review
@@ -542,7 +542,7 @@ cases = [("npm", "lodahs", "1.0.0", "typosquat", "typosquat", "looks like lodash
          ("pypi", "evilpth", "1.0", "install_script", "pth_file", "evil.pth"),
          ("pypi", "anx-wrongname", "1.0", "manifest_mismatch", "manifest_mismatch", "anx-someone-else")]
 if env["HAVE_MAVEN"] == "1":
-    cases.append(("maven", "org.cordon.anx:anx-badjar", "1.0", "manifest_mismatch", "manifest_mismatch", "other-lib"))
+    cases.append(("maven", "org.cordon.anx:anx-badjar", "1.0", "manifest_mismatch", "manifest_mismatch", "com.example.other:anx-badjar"))
 for eco, pkg, ver, reason, kind, det in cases:
     e = entry(eco, pkg, ver)
     want(e is not None, "%s %s@%s is not in the held queue" % (eco, pkg, ver))
@@ -625,7 +625,7 @@ run_test "pip: a wheel whose METADATA names another project or version is refuse
 run_test "pip: a clean wheel installs" t_pip_clean
 run_test "pip: an sdist-only release is served with a sdist_only warning" t_pip_sdist_only
 need_mvn "mvn: a POM with <repositories> is served (warn) and the finding shows" t_mvn_repos_warn
-need_mvn "mvn: a jar whose pom.properties names other coordinates is refused; mvn fails" t_mvn_badjar
+need_mvn "mvn: a jar whose pom.properties claims the artifact under another groupId is refused; mvn fails" t_mvn_badjar
 run_test "review: /-/api/held lists the refused versions with their findings" t_held_queue
 run_test "review: approving the typosquat version with the CLI lets npm install it" t_approve_typosquat
 run_test "config: analysis: { typosquat: ignore } lets the typosquat install" t_config_ignore

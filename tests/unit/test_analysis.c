@@ -296,10 +296,45 @@ TEST(wheels_and_jars)
     w_close(a);
     analyse(ECO_MAVEN, "org.example:lib", "1.0", "lib-1.0.jar", NULL, &b, &f);
     CHECK_INT_EQ((long)f.mask, 0);
+    /* another artifact's descriptor only: a bundled library or a substitute,
+     * which the bytes cannot tell apart — a warning (Debian's guice carries
+     * only cglib's descriptor, xalan only bcel's) */
     analyse(ECO_MAVEN, "com.other:thing", "1.0", "thing-1.0.jar", NULL, &b, &f);
     CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    CHECK(f.capped == (1u << FINDING_MANIFEST_MISMATCH));
     CHECK(strstr(f.detail[FINDING_MANIFEST_MISMATCH], "org.example:lib") != NULL);
+    verdict_t jv = decide(ECO_MAVEN, "com.other:thing", "1.0", &f);
+    CHECK(jv.allow);
+    CHECK(jv.warnings & (1u << FINDING_MANIFEST_MISMATCH));
+    /* the same artifactId under another groupId: the jar claims to be another
+     * build of this artifact — held */
+    analyse(ECO_MAVEN, "com.evil:lib", "1.0", "lib-1.0.jar", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    CHECK(f.capped == 0);
+    CHECK(strstr(f.detail[FINDING_MANIFEST_MISMATCH], "says it is org.example:lib") != NULL);
+    CHECK(!decide(ECO_MAVEN, "com.evil:lib", "1.0", &f).allow);
+    /* ... unless the served POM relocates there (Debian's org.sonatype.plexus) */
+    const char *reloc = "<project><groupId>com.evil</groupId><artifactId>lib</artifactId><distributionManagement>"
+                        "<relocation>\n  <groupId> org.example </groupId>\n</relocation></distributionManagement>"
+                        "</project>";
+    analyse(ECO_MAVEN, "com.evil:lib", "1.0", "lib-1.0.jar", reloc, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
+    /* a declared dependency bundled in the jar is explained by the POM */
+    const char *deps = "<project><dependencies><dependency><groupId>org.example</groupId>"
+                       "<artifactId>lib</artifactId><version>1.0</version></dependency></dependencies></project>";
+    analyse(ECO_MAVEN, "com.other:thing", "1.0", "thing-1.0.jar", deps, &b, &f);
+    CHECK_INT_EQ((long)f.mask, 0);
     buf_free(&b);
+    /* a held finding is never capped by a capped one of the same kind */
+    findings_t held, capped;
+    findings_clear(&held);
+    findings_clear(&capped);
+    findings_add(&capped, FINDING_MANIFEST_MISMATCH, "bundled");
+    capped.capped = 1u << FINDING_MANIFEST_MISMATCH;
+    findings_add(&held, FINDING_MANIFEST_MISMATCH, "impostor");
+    findings_merge(&capped, &held);
+    CHECK(capped.capped == 0);
+    CHECK_STR_EQ(capped.detail[FINDING_MANIFEST_MISMATCH], "impostor");
 
     /* POMs: declared repositories, not commented-out ones */
     buf_init(&b);
@@ -344,6 +379,7 @@ TEST(findings_store)
     findings_clear(&b);
     findings_add(&a, FINDING_PTH_FILE, "x.pth");
     findings_add(&b, FINDING_MANIFEST_MISMATCH, "name");
+    b.capped = 1u << FINDING_MANIFEST_MISMATCH; /* kept with the record */
     two_t two = {&a, &b};
     CHECK_INT_EQ(store_write(put_two, &two, err, sizeof(err)), STORE_OK);
     MDB_txn *txn;
@@ -353,6 +389,7 @@ TEST(findings_store)
     CHECK_INT_EQ(findings_get_version(txn, "pypi", "demo", "1.0", &got), 1);
     CHECK(got.mask == ((1u << FINDING_PTH_FILE) | (1u << FINDING_MANIFEST_MISMATCH)));
     CHECK_STR_EQ(got.detail[FINDING_PTH_FILE], "x.pth");
+    CHECK(got.capped == (1u << FINDING_MANIFEST_MISMATCH));
     findings_clear(&got);
     CHECK_INT_EQ(findings_get_version(txn, "pypi", "demo", "1.0.1", &got), 0);
     CHECK_INT_EQ(findings_get_version(txn, "pypi", "dem", "1.0", &got), 0);
