@@ -9,7 +9,7 @@ CONFIG ?= conf/cordon.yaml
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 6
 
-.PHONY: all deps test-deps build run test test-asan fuzz bench clean
+.PHONY: all deps test-deps build run test test-asan fuzz bench census clean
 
 all: build
 
@@ -54,6 +54,12 @@ fuzz:
 
 bench: build
 	bench/run.sh
+
+# real-world precision: popular npm projects through the configured npm
+# registry, Debian's Maven repository and wheels through the fixture
+# (bench/census.sh; needs the network, so not part of `make test`)
+census: build
+	bench/census.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
