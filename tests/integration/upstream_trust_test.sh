@@ -329,13 +329,13 @@ t_npm_audit_through_cordon() {
 
 # ------------------------------------------------------------------ configuration
 
-# start_cordon_with CONFIG NAME: cordon on CONFIG (its listen address must be
-# $2_PORT's), waits for /-/health, prints its stderr to NAME.stderr, stops it.
+# run_cordon_once CONFIG PORT STDERR: cordon on CONFIG (listening on PORT)
+# until it answers /-/health (at most 30 s), its stderr in STDERR; then stopped.
 run_cordon_once() {
     local cfg=$1 port=$2 err=$3 pid i
     "$CORDON_BIN" serve --config "$cfg" >/dev/null 2>"$err" &
     pid=$!
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 300; i++)); do
         kill -0 "$pid" 2>/dev/null || break
         [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/-/health") == 200 ]] && break
         sleep 0.1
