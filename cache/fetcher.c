@@ -1,6 +1,13 @@
-/* fetcher: the libcurl multi thread (see fetcher.h for why a thread). */
+/* fetcher: the libcurl multi thread (see fetcher.h for why a thread).
+ * Redirects are followed here, not by libcurl, so that each hop is checked
+ * against the outbound policy (cache/outbound.h) before it is requested and
+ * carries credentials only when it is on the upstream's own origin. */
 #include "cache/fetcher.h"
+#include "cache/outbound.h"
+#include "common/json.h"
+#include "common/url.h"
 #include "server/metrics.h"
+#include "server/runtime.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -17,17 +24,22 @@ static fetch_job_t *g_queue_head, *g_queue_tail;
 static atomic_int g_stop;
 static int g_running;
 static fetcher_config_t g_cfg;
-static atomic_uint_fast64_t g_started, g_failed;
+static atomic_uint_fast64_t g_started, g_failed, g_refused;
 
 uint64_t fetcher_count_started(void) { return atomic_load(&g_started); }
 uint64_t fetcher_count_failed(void) { return atomic_load(&g_failed); }
+uint64_t fetcher_count_refused(void) { return atomic_load(&g_refused); }
+
+#define MAX_REDIRECTS 5
 
 fetch_job_t *fetch_job_new(const char *url)
 {
     fetch_job_t *j = calloc(1, sizeof(*j));
     if (j == NULL)
         return NULL;
-    j->url = strdup(url);
+    j->url = url_without_userinfo(url);
+    j->eco = -1;
+    j->max_redirects = MAX_REDIRECTS;
     j->blob.fd = -1;
     j->max_bytes = INT64_MAX;
     buf_init(&j->mem);
@@ -46,8 +58,10 @@ void fetch_job_free(fetch_job_t *j)
         blob_writer_abort(&j->blob);
     buf_free(&j->mem);
     free(j->url);
+    free(j->from_url);
     free(j->body);
     free(j->body_type);
+    free(j->body_encoding);
     free(j->accept);
     free(j->if_none_match);
     free(j->if_modified_since);
@@ -118,8 +132,49 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* the policy said no: the job ends without a request, and the server log says why */
+static void refuse_job(fetch_job_t *j, const char *why)
+{
+    char shown[600], from[600];
+    j->failed = j->refused = 1;
+    if (j->from_url) {
+        url_redact(j->from_url, from, sizeof(from));
+        snprintf(j->error, sizeof(j->error), "upstream redirected %s elsewhere: %s", from, why);
+    } else {
+        snprintf(j->error, sizeof(j->error), "%s", why);
+    }
+    atomic_fetch_add(&g_refused, 1);
+    atomic_fetch_add(&g_failed, 1);
+    url_redact(j->url, shown, sizeof(shown));
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, "{\"level\":\"warn\",\"msg\":\"outbound fetch refused\",\"ecosystem\":");
+    json_cstr(&b, j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none");
+    buf_puts(&b, ",\"url\":");
+    json_cstr(&b, shown);
+    buf_puts(&b, ",\"error\":");
+    json_cstr(&b, j->error);
+    buf_puts(&b, "}\n");
+    if (!b.oom)
+        fwrite(b.data, 1, b.len, stderr);
+    buf_free(&b);
+    j->done(j);
+}
+
 static void start_job(fetch_job_t *j)
 {
+    const config_t *cfg = runtime_config();
+    char why[sizeof(j->error)];
+    if (j->url == NULL) {
+        j->failed = 1;
+        snprintf(j->error, sizeof(j->error), "out of memory");
+        j->done(j);
+        return;
+    }
+    if (outbound_check(cfg, j->eco, j->url, j->from_url, why, sizeof(why)) != 0) {
+        refuse_job(j, why);
+        return;
+    }
     CURL *e = curl_easy_init();
     if (e == NULL) {
         j->failed = 1;
@@ -135,10 +190,16 @@ static void start_job(fetch_job_t *j)
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); /* finish_job follows, checking each hop */
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+    const char *user, *pass;
+    if (outbound_credentials(cfg, j->eco, j->url, &user, &pass)) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERNAME, user);
+        curl_easy_setopt(e, CURLOPT_PASSWORD, pass);
+    }
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     /* Waiting to multiplex only pays over TLS, where ALPN settles HTTP/2 during
      * the handshake. Over plain http it would queue every transfer to a host
@@ -173,6 +234,10 @@ static void start_job(fetch_job_t *j)
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->body_len);
         snprintf(line, sizeof(line), "Content-Type: %s", j->body_type ? j->body_type : "application/json");
         h = curl_slist_append(h, line);
+        if (j->body_encoding) {
+            snprintf(line, sizeof(line), "Content-Encoding: %s", j->body_encoding);
+            h = curl_slist_append(h, line);
+        }
         h = curl_slist_append(h, "Expect:");
     }
     j->headers = h;
@@ -182,12 +247,55 @@ static void start_job(fetch_job_t *j)
     curl_multi_add_handle(g_multi, e);
 }
 
+static int is_redirect(long status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* the job's next hop when its answer is a redirect it may follow: the
+ * target (malloc'd, without userinfo), else NULL */
+static char *redirect_target(CURL *e, const fetch_job_t *j, CURLcode code)
+{
+    char *loc = NULL;
+    if (code != CURLE_OK || !is_redirect(j->status) || j->redirects >= j->max_redirects || j->method != NULL)
+        return NULL;
+    if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK || loc == NULL)
+        return NULL;
+    return url_without_userinfo(loc);
+}
+
+static void release_easy(fetch_job_t *j, CURL *e)
+{
+    curl_multi_remove_handle(g_multi, e);
+    curl_easy_cleanup(e);
+    curl_slist_free_all(j->headers);
+    j->headers = NULL;
+    j->easy = NULL;
+}
+
 static void finish_job(CURL *e, CURLcode code)
 {
     fetch_job_t *j = NULL;
+    double seconds = 0;
     curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&j);
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &j->status);
-    curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &j->seconds);
+    curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &seconds);
+    j->seconds += seconds;
+    char *next = redirect_target(e, j, code);
+    if (next) {
+        /* the hop's answer is dropped; the next one starts from scratch */
+        metrics_observe_fetch(seconds, 0);
+        release_easy(j, e);
+        free(j->from_url);
+        j->from_url = j->url;
+        j->url = next;
+        j->redirects++;
+        j->status = 0;
+        j->etag[0] = j->last_modified[0] = j->content_type[0] = j->error[0] = '\0';
+        buf_reset(&j->mem);
+        start_job(j);
+        return;
+    }
     if (code != CURLE_OK) {
         j->failed = 1;
         j->timed_out = code == CURLE_OPERATION_TIMEDOUT;
@@ -199,14 +307,10 @@ static void finish_job(CURL *e, CURLcode code)
             snprintf(j->error, sizeof(j->error), "upstream body exceeds the %lld-byte limit", (long long)j->max_bytes);
         atomic_fetch_add(&g_failed, 1);
     }
-    metrics_observe_fetch(j->seconds, j->failed);
+    metrics_observe_fetch(seconds, j->failed);
     if (j->to_blob && j->blob.fd >= 0)
         blob_writer_finish(&j->blob);
-    curl_multi_remove_handle(g_multi, e);
-    curl_easy_cleanup(e);
-    curl_slist_free_all(j->headers);
-    j->headers = NULL;
-    j->easy = NULL;
+    release_easy(j, e);
     j->done(j);
 }
 

@@ -21,11 +21,16 @@ typedef void (*fetch_done_fn)(fetch_job_t *job);
 
 struct fetch_job {
     /* request: set by the submitter; owned strings are freed by fetch_job_free */
-    char *url;
+    char *url;          /* never holds userinfo: fetch_job_new drops it */
+    int eco;            /* the ecosystem whose upstream, fetch.allow_hosts and credentials
+                           govern the request and its redirects (cache/outbound.h); -1
+                           (the default) is refused */
+    int max_redirects;  /* redirects followed, each one checked (default 5); 0: a 3xx is the answer */
     const char *method; /* NULL = GET */
     char *body;         /* POST body (owned) */
     size_t body_len;
     char *body_type;     /* its Content-Type (owned) */
+    char *body_encoding; /* its Content-Encoding, or NULL (owned) */
     char *accept;        /* Accept header (owned) */
     char *if_none_match; /* validators for revalidation (owned) */
     char *if_modified_since;
@@ -41,7 +46,9 @@ struct fetch_job {
     int failed;     /* transport error (see error) */
     int timed_out;  /* the transfer hit fetch.timeout */
     int too_large;
-    char error[256];
+    int refused;    /* the outbound policy refused the URL or a redirect (see error) */
+    int redirects;  /* redirects followed */
+    char error[512];
     char etag[256];
     char last_modified[64];
     char content_type[128];
@@ -50,6 +57,7 @@ struct fetch_job {
     double seconds;
 
     /* fetcher-internal */
+    char *from_url; /* the URL that redirected to url */
     void *easy;
     void *headers;
     int in_body;
@@ -70,5 +78,6 @@ void fetch_job_free(fetch_job_t *job);
 /* counters for metrics and tests */
 uint64_t fetcher_count_started(void);
 uint64_t fetcher_count_failed(void);
+uint64_t fetcher_count_refused(void); /* requests and redirects the outbound policy refused */
 
 #endif

@@ -76,7 +76,11 @@ int artifact_lookup(const char *key, blob_rec_t *out)
 static void transfer_outcome(const fetch_job_t *j, flight_outcome_t *o)
 {
     memset(o, 0, sizeof(*o));
-    if (j->too_large) {
+    if (j->refused) {
+        o->status = 502;
+        snprintf(o->reason, sizeof(o->reason), "host_not_allowed");
+        snprintf(o->error, sizeof(o->error), "%s", j->error);
+    } else if (j->too_large) {
         o->status = 502;
         snprintf(o->error, sizeof(o->error), "upstream body for %s is larger than the configured limit", j->url);
     } else if (j->timed_out) {
@@ -186,8 +190,17 @@ static void metadata_done(fetch_job_t *j)
     fetch_job_free(j);
 }
 
+/* the ecosystem a store key is for: its name leads it ("npm:…",
+ * "pypi-root:…", "maven-pom:…"); -1 when it names none (then the fetcher
+ * refuses the job) */
+static int eco_of_key(const char *key)
+{
+    size_t n = strcspn(key, ":-");
+    return eco_from_name(key, n);
+}
+
 /* joins the flight prefix+key; the leader gets a new job (its key the
- * flight key) and context, everyone else NULL */
+ * flight key, its ecosystem the key's) and context, everyone else NULL */
 static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h2o_req_t *req,
                          h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg, job_ctx_t **ctx)
 {
@@ -205,6 +218,7 @@ static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h
         flight_land(fkey, &o);
         return NULL;
     }
+    j->eco = eco_of_key(key);
     *ctx = c;
     return j;
 }
@@ -379,21 +393,25 @@ static void relay_done(fetch_job_t *j)
 {
     flight_outcome_t o;
     transfer_outcome(j, &o);
-    if (o.status == 404)
-        o.status = 0; /* relay upstream's own answer */
-    if (!j->failed && j->status >= 200 && j->status < 600) {
-        o.status = 0;
+    if (!j->failed && j->status >= 200 && j->status < 500 && !(j->status >= 300 && j->status < 400)) {
+        /* upstream's own answer (a 4xx too: npm shows it); the caller checks it is JSON */
+        memset(&o, 0, sizeof(o));
         o.upstream_status = (int)j->status;
-        snprintf(o.content_type, sizeof(o.content_type), "%s", j->content_type[0] ? j->content_type : "application/json");
+        snprintf(o.content_type, sizeof(o.content_type), "%s", j->content_type);
         o.body = j->mem.data;
         o.body_len = j->mem.len;
+    } else if (!j->failed && j->status >= 300 && j->status < 400) {
+        o.status = 502;
+        snprintf(o.error, sizeof(o.error), "upstream answered %ld (a redirect) for %s; cordon follows none here",
+                 j->status, j->url);
     }
     flight_land(j->key, &o);
     fetch_job_free(j);
 }
 
-void upstream_relay_post(const char *url, const char *body, size_t len, const char *content_type, h2o_req_t *req,
-                         h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
+void upstream_relay_post(int eco, const char *url, const char *body, size_t len, const char *content_type,
+                         const char *content_encoding, h2o_req_t *req, h2o_multithread_receiver_t *receiver,
+                         flight_resume_fn fn, void *arg)
 {
     static atomic_uint_fast64_t seq;
     char fkey[64];
@@ -411,8 +429,11 @@ void upstream_relay_post(const char *url, const char *body, size_t len, const ch
     j->body_len = len;
     j->method = "POST";
     j->body_type = strdup(content_type && *content_type ? content_type : "application/json");
+    j->body_encoding = content_encoding ? strdup(content_encoding) : NULL;
     j->key = strdup(fkey);
-    j->max_bytes = 16 << 20;
+    j->eco = eco;
+    j->max_redirects = 0;
+    j->max_bytes = RELAY_MAX_ANSWER;
     j->done = relay_done;
     fetcher_submit(j);
 }

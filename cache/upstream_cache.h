@@ -35,7 +35,10 @@ int metadata_lookup(const char *key, meta_rec_t *out);
 int metadata_is_fresh(const meta_rec_t *m, int64_t now_ms);
 /* a stale copy may stand in when upstream fails */
 int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms);
-/* fetches (or revalidates) url for key, then resumes req */
+/* fetches (or revalidates) url for key, then resumes req. Every key starts
+ * with its ecosystem's name ("npm:…", "pypi-root:…", "maven-pom:…"): that
+ * upstream's origin, fetch.allow_hosts and credentials govern the fetch and
+ * its redirects (cache/outbound.h), here and in artifact_fetch. */
 void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
@@ -71,10 +74,16 @@ int artifact_lookup(const char *key, blob_rec_t *out);
 void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_job_t *job, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
-/* forwards a read-only POST (npm audit) upstream and resumes req with the
- * answer in out->body; never cached, never single-flighted */
-void upstream_relay_post(const char *url, const char *body, size_t len, const char *content_type, h2o_req_t *req,
-                         h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
+/* forwards a read-only POST (npm audit) for ecosystem eco upstream, without
+ * following redirects, and resumes req with upstream's 2xx or 4xx answer in
+ * out->body (at most RELAY_MAX_ANSWER bytes; out->content_type as upstream
+ * said); a 3xx, 5xx or failure is out->status 502/504. content_encoding
+ * (e.g. "gzip") goes with the body when not NULL. Never cached, never
+ * single-flighted. */
+#define RELAY_MAX_ANSWER (16 << 20)
+void upstream_relay_post(int eco, const char *url, const char *body, size_t len, const char *content_type,
+                         const char *content_encoding, h2o_req_t *req, h2o_multithread_receiver_t *receiver,
+                         flight_resume_fn fn, void *arg);
 
 /* How an ecosystem answers with one artifact's verified bytes, or with the
  * failure to get them (integrity_mismatch, upstream errors). */

@@ -9,6 +9,9 @@
 #          install.index-url), with a trailing /simple/ removed: cordon's pypi
 #          upstream is the base URL that serves /simple/
 #   maven  the first (unblocked) <mirror><url> in ~/.m2/settings.xml
+# cordon fetches artifacts only from an upstream's own origin and from
+# fetch.allow_hosts: when the pypi index names its files on another host (it
+# asks the index for one project's page), that host goes into allow_hosts.
 # An ecosystem without a discovered upstream is left out (disabled), with a
 # comment in the file saying how to add it.
 set -euo pipefail
@@ -115,6 +118,27 @@ else
   [[ -n $pypi_warn ]] && pypi_note="from $from"
 fi
 
+# The host the pypi index serves its files from, when it is not the index's
+# own (read from the index's page for pip, whose files every index has).
+pypi_files_host=""
+if [[ -n $pypi_url ]] && command -v curl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+  page=$(run curl -fsS --max-time 10 -H 'Accept: application/vnd.pypi.simple.v1+json' "${pypi_url%/}/simple/pip/")
+  pypi_files_host=$(printf '%s' "$page" | run python3 -c '
+import json, sys, urllib.parse
+index = sys.argv[1].rstrip("/") + "/simple/pip/"
+def origin(u):
+    return (u.scheme, u.hostname, u.port or {"http": 80, "https": 443}.get(u.scheme))
+try:
+    files = json.load(sys.stdin).get("files") or []
+except ValueError:
+    files = []
+for f in files[:1]:
+    u = urllib.parse.urlsplit(urllib.parse.urljoin(index, f.get("url", "")))
+    if u.scheme in ("http", "https") and u.hostname and origin(u) != origin(urllib.parse.urlsplit(index)):
+        print(u.hostname if u.port is None else "%s:%d" % (u.hostname, u.port))
+' "$pypi_url")
+fi
+
 # ---- maven -----------------------------------------------------------------
 maven_url="" maven_note="" maven_why=""
 settings=$HOME/.m2/settings.xml
@@ -191,6 +215,13 @@ fetch:
   metadata_ttl: 5m                # revalidate metadata after this (ETag)
   timeout: 30s
   stale_if_error: 24h             # serve last good metadata when upstream fails
+YAML
+  if [[ -n $pypi_files_host ]]; then
+    printf '  allow_hosts: [%s]   # where the pypi index serves its files (found in its index)\n' "$(yq "$pypi_files_host")"
+  else
+    printf '  allow_hosts: []                 # artifact hosts besides the upstreams'"'"' own ("host" or "host:port")\n'
+  fi
+  cat <<'YAML'
 
 limits:
   max_body: 64MB                  # larger request bodies get 413 before being buffered
@@ -221,6 +252,7 @@ say "wrote $out"
 [[ -n $npm_url ]]   && say "npm upstream:   $(redact "$npm_url")   ($npm_note)"
 [[ -n $pypi_url ]]  && say "pypi upstream:  $(redact "$pypi_url")   ($pypi_note)"
 [[ -n $pypi_warn ]] && say "warning: pypi index URL $pypi_warn"
+[[ -n $pypi_files_host ]] && say "pypi files are served from $pypi_files_host: listed in fetch.allow_hosts"
 [[ -n $maven_url ]] && say "maven upstream: $(redact "$maven_url")   ($maven_note)"
 if [[ -z $npm_url$pypi_url$maven_url ]]; then
   say "no upstream discovered: every ecosystem is disabled until you add one to $out"

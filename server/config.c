@@ -3,6 +3,7 @@
  * silently become a default), and validates every value it stores. */
 #include "server/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <yaml.h>
 
 #include "common/units.h"
+#include "common/url.h"
 
 static const char *const ECO_NAMES[ECO_COUNT] = {"npm", "pypi", "maven"};
 
@@ -83,8 +85,13 @@ void config_free(config_t *cfg)
     free_list(cfg->listen, cfg->nlisten);
     free(cfg->public_url);
     free(cfg->data_dir);
-    for (int i = 0; i < ECO_COUNT; i++)
+    for (int i = 0; i < ECO_COUNT; i++) {
         free(cfg->upstream[i]);
+        free(cfg->upstream_username[i]);
+        free(cfg->upstream_password[i]);
+        free(cfg->upstream_password_file[i]);
+    }
+    free_list(cfg->allow_hosts, cfg->nallow_hosts);
     free(cfg->tls_listen);
     free(cfg->tls_cert);
     free(cfg->tls_key);
@@ -174,20 +181,40 @@ static int get_bool(loader_t *L, yaml_node_t *n, const char *key, int *out)
     return 0;
 }
 
-static int get_url(loader_t *L, yaml_node_t *n, const char *key, char **out)
+/* an http(s) URL without trailing slashes into *out; messages show it
+ * without its userinfo, which with_userinfo says may be there */
+static int get_url_as(loader_t *L, yaml_node_t *n, const char *key, char **out, int with_userinfo)
 {
     const char *s;
+    char shown[1100];
     if (want_scalar(L, n, key, &s))
         return -1;
+    url_redact(s, shown, sizeof(shown));
     if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
-        return fail(L, n, "'%s': '%s' is not an http:// or https:// URL", key, s);
-    if (strchr(s, ' ') || strlen(s) > 1024)
-        return fail(L, n, "'%s': '%s' is not a valid URL", key, s);
-    config_set_str(out, s);
+        return fail(L, n, "'%s': '%s' is not an http:// or https:// URL", key, shown);
+    url_origin_t o;
+    char *bare = url_without_userinfo(s);
+    int bad = bare == NULL || strchr(s, ' ') || strlen(s) > 1024 || url_origin(bare, &o) != 0;
+    int has_userinfo = bare && strcmp(bare, s) != 0;
+    if (bad) {
+        free(bare);
+        return fail(L, n, "'%s': '%s' is not a valid URL", key, shown);
+    }
+    if (has_userinfo && !with_userinfo) {
+        free(bare);
+        return fail(L, n, "'%s' must not hold credentials (user:password@): every client would see them", key);
+    }
+    free(*out);
+    *out = bare;
     size_t len = strlen(*out);
     while (len > 0 && (*out)[len - 1] == '/')
         (*out)[--len] = '\0';
     return 0;
+}
+
+static int get_url(loader_t *L, yaml_node_t *n, const char *key, char **out)
+{
+    return get_url_as(L, n, key, out, 0);
 }
 
 static int check_addr(loader_t *L, yaml_node_t *n, const char *s)
@@ -231,9 +258,75 @@ static int each_pair(loader_t *L, yaml_node_t *map, const char *what, section_fn
     return 0;
 }
 
+/* a fetch.allow_hosts entry: "host" or "host:port", no scheme, no path */
+static int host_entry_valid(const char *s)
+{
+    size_t n = strlen(s), h;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (close == NULL || close == s + 1)
+            return 0;
+        for (const char *p = s + 1; p < close; p++)
+            if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+                return 0;
+        h = (size_t)(close - s) + 1;
+    } else {
+        h = strcspn(s, ":");
+        if (h == 0 || h > 253)
+            return 0;
+        for (size_t i = 0; i < h; i++)
+            if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
+                return 0;
+    }
+    if (h == n)
+        return 1;
+    if (s[h] != ':' || h + 1 == n || n - h - 1 > 5)
+        return 0;
+    long port = 0;
+    for (size_t i = h + 1; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+        port = port * 10 + (s[i] - '0');
+    }
+    return port >= 1 && port <= 65535;
+}
+
+static int get_allow_hosts(loader_t *L, yaml_node_t *v)
+{
+    config_t *c = L->cfg;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(L, v, "'allow_hosts' must be a list of \"host\" or \"host:port\" entries");
+    free_list(c->allow_hosts, c->nallow_hosts);
+    c->nallow_hosts = 0;
+    size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    c->allow_hosts = calloc(n ? n : 1, sizeof(char *));
+    if (c->allow_hosts == NULL)
+        return fail(L, v, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = yaml_document_get_node(L->doc, v->data.sequence.items.start[i]);
+        const char *s;
+        if (want_scalar(L, item, "allow_hosts", &s))
+            return -1;
+        if (!host_entry_valid(s))
+            return fail(L, item,
+                        "'allow_hosts': '%s' is not \"host\" or \"host:port\" (no scheme, no path; e.g. "
+                        "files.example.com or 10.0.0.5:8443)",
+                        s);
+        char *h = strdup(s);
+        if (h == NULL)
+            return fail(L, item, "out of memory");
+        for (char *p = h; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        c->allow_hosts[c->nallow_hosts++] = h;
+    }
+    return 0;
+}
+
 static int on_fetch(loader_t *L, const char *key, yaml_node_t *v)
 {
     config_t *c = L->cfg;
+    if (!strcmp(key, "allow_hosts"))
+        return get_allow_hosts(L, v);
     if (!strcmp(key, "metadata_ttl"))
         return get_duration(L, v, key, &c->metadata_ttl_ms);
     if (!strcmp(key, "timeout"))
@@ -291,16 +384,78 @@ static int on_tls(loader_t *L, const char *key, yaml_node_t *v)
     return 0;
 }
 
+/* upstreams.E as a URL (credentials may be its userinfo) */
+static int get_upstream_url(loader_t *L, yaml_node_t *v, int eco, const char *key)
+{
+    config_t *c = L->cfg;
+    const char *s = scalar(v);
+    char *user = NULL, *pass = NULL;
+    if (get_url_as(L, v, key, &c->upstream[eco], 1))
+        return -1;
+    int has = url_userinfo(s, &user, &pass);
+    if (has < 0)
+        return fail(L, v, "upstreams.%s: the credentials in the URL are malformed (a bad %%-escape)", eco_name(eco));
+    free(c->upstream_username[eco]);
+    free(c->upstream_password[eco]);
+    c->upstream_username[eco] = user;
+    c->upstream_password[eco] = pass;
+    return 0;
+}
+
+/* upstreams.E as {url, username, password_file} (read by on_upstream_map) */
+static struct {
+    yaml_node_t *url;
+    const char *username;
+    yaml_node_t *password_file;
+} g_upstream;
+
+static int on_upstream_map(loader_t *L, const char *key, yaml_node_t *v)
+{
+    const char *s;
+    if (strcmp(key, "url") && strcmp(key, "username") && strcmp(key, "password_file"))
+        return 1;
+    if (want_scalar(L, v, key, &s))
+        return -1;
+    if (*s == '\0')
+        return fail(L, v, "'%s' is empty", key);
+    if (!strcmp(key, "url"))
+        g_upstream.url = v;
+    else if (!strcmp(key, "username"))
+        g_upstream.username = s;
+    else
+        g_upstream.password_file = v;
+    return 0;
+}
+
 static int on_upstreams(loader_t *L, const char *key, yaml_node_t *v)
 {
+    config_t *c = L->cfg;
     int eco = eco_from_name(key, strlen(key));
     if (eco < 0)
         return fail(L, v, "unknown ecosystem '%s' in upstreams (npm, pypi, maven)", key);
     if (scalar(v) && (scalar(v)[0] == '\0' || !strcmp(scalar(v), "~") || !strcmp(scalar(v), "null"))) {
-        config_set_str(&L->cfg->upstream[eco], NULL);
+        config_set_str(&c->upstream[eco], NULL);
         return 0;
     }
-    return get_url(L, v, key, &L->cfg->upstream[eco]);
+    if (v->type != YAML_MAPPING_NODE)
+        return get_upstream_url(L, v, eco, key);
+    memset(&g_upstream, 0, sizeof(g_upstream));
+    if (each_pair(L, v, key, on_upstream_map))
+        return -1;
+    if (g_upstream.url == NULL)
+        return fail(L, v, "upstreams.%s needs url", key);
+    if (get_upstream_url(L, g_upstream.url, eco, "url"))
+        return -1;
+    if (c->upstream_username[eco] && (g_upstream.username || g_upstream.password_file))
+        return fail(L, v, "upstreams.%s: give the credentials once, in url or as username and password_file", key);
+    if ((g_upstream.username != NULL) != (g_upstream.password_file != NULL))
+        return fail(L, v, "upstreams.%s: username and password_file go together", key);
+    if (g_upstream.username) {
+        config_set_str(&c->upstream_username[eco], g_upstream.username);
+        config_set_str(&c->upstream_password_file[eco], scalar(g_upstream.password_file));
+        c->upstream_password_line[eco] = (int)g_upstream.password_file->start_mark.line + 1;
+    }
+    return 0;
 }
 
 static int g_rule_eco; /* which ecosystem block on_eco_window is reading (loader is single-threaded) */
@@ -626,6 +781,55 @@ int config_load_string(config_t *cfg, const char *name, const char *yaml, size_t
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     return rc;
+}
+
+#define MAX_PASSWORD 4096
+
+int config_read_secrets(config_t *cfg, char *err, size_t errlen)
+{
+    for (int e = 0; e < ECO_COUNT; e++) {
+        const char *file = cfg->upstream_password_file[e];
+        if (file == NULL)
+            continue;
+        char head[128];
+        snprintf(head, sizeof(head), "%s:%d: upstreams.%s.password_file", cfg->path, cfg->upstream_password_line[e],
+                 eco_name((eco_id_t)e));
+        FILE *f = fopen(file, "rb");
+        if (f == NULL) {
+            snprintf(err, errlen, "%s: cannot read %s: %s", head, file, strerror(errno));
+            return -1;
+        }
+        char buf[MAX_PASSWORD + 2];
+        size_t n = fread(buf, 1, sizeof(buf), f);
+        int rerr = ferror(f) ? errno : 0;
+        fclose(f);
+        if (rerr) {
+            snprintf(err, errlen, "%s: cannot read %s: %s", head, file, strerror(rerr));
+            return -1;
+        }
+        if (n > MAX_PASSWORD) {
+            snprintf(err, errlen, "%s: %s is longer than %d bytes: not a password", head, file, MAX_PASSWORD);
+            return -1;
+        }
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+            n--;
+        if (n == 0) {
+            snprintf(err, errlen, "%s: %s is empty", head, file);
+            return -1;
+        }
+        if (memchr(buf, '\n', n) || memchr(buf, '\r', n) || memchr(buf, '\0', n)) {
+            snprintf(err, errlen, "%s: %s holds more than one line (the password is its only line)", head, file);
+            return -1;
+        }
+        free(cfg->upstream_password[e]);
+        cfg->upstream_password[e] = strndup(buf, n);
+        memset(buf, 0, sizeof(buf));
+        if (cfg->upstream_password[e] == NULL) {
+            snprintf(err, errlen, "%s: out of memory", head);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int config_load(config_t *cfg, const char *path, char *err, size_t errlen)

@@ -46,7 +46,16 @@ typedef struct config {
     char *public_url; /* no trailing slash */
     char *data_dir;
     int threads;
-    char *upstream[ECO_COUNT]; /* no trailing slash; NULL = ecosystem disabled */
+    char *upstream[ECO_COUNT]; /* no trailing slash, no userinfo; NULL = ecosystem disabled */
+    /* credentials sent to that upstream's origin only (cache/outbound.h):
+     * from the URL's userinfo, or username + password_file; NULL = none */
+    char *upstream_username[ECO_COUNT];
+    char *upstream_password[ECO_COUNT];      /* from a file: filled by config_read_secrets */
+    char *upstream_password_file[ECO_COUNT]; /* NULL: the password is in the configuration itself */
+    int upstream_password_line[ECO_COUNT];   /* where password_file was written */
+    char **allow_hosts; /* fetch.allow_hosts: origins artifacts may come from besides the upstreams',
+                           "host" or "host:port", lower case */
+    size_t nallow_hosts;
 
     int64_t metadata_ttl_ms;
     int64_t timeout_ms;
@@ -80,6 +89,10 @@ int config_load(config_t *cfg, const char *path, char *err, size_t errlen);
 /* Same, from a string (tests); name is used in messages. */
 int config_load_string(config_t *cfg, const char *name, const char *yaml, size_t len, char *err, size_t errlen);
 void config_defaults(config_t *cfg);
+/* Reads the password files the configuration names (cordon serve does, at
+ * start and on reload; commands that never fetch need not be able to read
+ * them). -1 and "FILE:LINE: message" in err when one cannot be used. */
+int config_read_secrets(config_t *cfg, char *err, size_t errlen);
 void config_free(config_t *cfg);
 /* replaces a string field (command-line overrides) */
 void config_set_str(char **field, const char *value);

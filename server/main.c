@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache/blob.h"
 #include "cache/fetcher.h"
 #include "cache/store.h"
 #include "cache/upstream_cache.h"
+#include "common/buf.h"
+#include "common/json.h"
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
 #include "server/access_log.h"
@@ -107,6 +110,47 @@ static int load_config(const cli_t *cli, config_t *cfg, int required)
     return 0;
 }
 
+/* One warning per file that holds upstream credentials (the configuration
+ * itself for credentials in a URL, or a password_file) and that users other
+ * than its owner may read (DESIGN.md "Store and durability"). */
+static void warn_readable_credentials(const config_t *cfg)
+{
+    for (int e = 0; e < ECO_COUNT; e++) {
+        if (cfg->upstream_password[e] == NULL)
+            continue;
+        const char *file = cfg->upstream_password_file[e] ? cfg->upstream_password_file[e] : cfg->path;
+        int first = 1; /* one line for the ecosystems that share this file */
+        for (int p = 0; p < e; p++)
+            if (cfg->upstream_password[p] &&
+                strcmp(cfg->upstream_password_file[p] ? cfg->upstream_password_file[p] : cfg->path, file) == 0)
+                first = 0;
+        struct stat st;
+        if (!first || stat(file, &st) != 0 || (st.st_mode & (S_IRGRP | S_IROTH)) == 0)
+            continue;
+        char keys[64] = "", msg[1200];
+        for (int q = e; q < ECO_COUNT; q++)
+            if (cfg->upstream_password[q] &&
+                strcmp(cfg->upstream_password_file[q] ? cfg->upstream_password_file[q] : cfg->path, file) == 0)
+                snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%supstreams.%s", keys[0] ? ", " : "",
+                         eco_name((eco_id_t)q));
+        snprintf(msg, sizeof(msg),
+                 "%s (mode %03o) is readable by other users and holds the credentials of %s; make it private "
+                 "(chmod 600 %s)%s",
+                 file, (unsigned)(st.st_mode & 0777), keys, file,
+                 cfg->upstream_password_file[e] ? "" : ", or move the password to a password_file");
+        buf_t b;
+        buf_init(&b);
+        buf_puts(&b, "{\"level\":\"warn\",\"msg\":");
+        json_cstr(&b, msg);
+        buf_puts(&b, ",\"file\":");
+        json_cstr(&b, file);
+        buf_puts(&b, "}\n");
+        if (!b.oom)
+            fwrite(b.data, 1, b.len, stderr);
+        buf_free(&b);
+    }
+}
+
 /* SIGHUP: re-read the configuration. A bad file keeps the running one. The
  * quarantine rules, windows and upstream URLs of the new file take effect
  * at once (documents rendered under the old policy are not served under the
@@ -123,7 +167,7 @@ static void reload_config(void)
     config_t *next = calloc(1, sizeof(*next));
     if (next == NULL)
         return;
-    if (config_load(next, cur->path, err, sizeof(err)) != 0) {
+    if (config_load(next, cur->path, err, sizeof(err)) != 0 || config_read_secrets(next, err, sizeof(err)) != 0) {
         fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
         config_free(next);
         free(next);
@@ -144,6 +188,7 @@ static void reload_config(void)
     /* what needs a restart keeps its running value */
     config_set_str(&next->data_dir, cur->data_dir);
     g_configs[g_nconfigs++] = next;
+    warn_readable_credentials(next);
     runtime_set_config(next);
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
 }
@@ -158,6 +203,12 @@ static int cmd_serve(int argc, char **argv)
     int rc = load_config(&cli, &cfg, 1);
     if (rc)
         return rc;
+    if (config_read_secrets(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    warn_readable_credentials(&cfg);
     runtime_set_config(&cfg);
     rc = 2;
     if (access_log_open(cfg.access_log) != 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cache/fetcher.h"
+#include "cache/fetcher.h"
 #include "cache/upstream_cache.h"
 #include "common/timeutil.h"
 #include "server/approvals.h"
@@ -137,6 +138,12 @@ void metrics_render(const config_t *cfg, buf_t *out)
                "cordon_cache_hits_total{kind=\"metadata\"} %llu\n"
                "cordon_cache_hits_total{kind=\"artifact\"} %llu\n",
                (unsigned long long)upstream_cache_hits(0), (unsigned long long)upstream_cache_hits(1));
+    buf_printf(out,
+               "# HELP cordon_upstream_refused_total Upstream requests and redirects refused: not the upstream's "
+               "origin nor in fetch.allow_hosts, or https to http.\n"
+               "# TYPE cordon_upstream_refused_total counter\n"
+               "cordon_upstream_refused_total %llu\n",
+               (unsigned long long)fetcher_count_refused());
     int64_t now = time_now_ms();
     size_t approvals, blocks;
     approvals_counts(now, &approvals, &blocks);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
+#include <yajl/yajl_parse.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@
 #include "common/digest.h"
 #include "common/json.h"
 #include "common/timeutil.h"
+#include "common/url.h"
 #include "ecosystems/ecosystem.h"
 #include "ecosystems/npm/npm_filter.h"
 #include "ecosystems/npm/npm_packument.h"
@@ -66,6 +69,12 @@ static int record_versions(MDB_txn *txn, void *arg)
         if (klen == 0)
             continue;
         char integrity[200] = "";
+        /* the tarball URL as fetched: without userinfo (cordon sends its own credentials, to its upstream only) */
+        char *tarball_url = url_without_userinfo(v->tarball_url ? v->tarball_url : "");
+        if (tarball_url == NULL) {
+            rc = ENOMEM;
+            break;
+        }
         if (v->integrity)
             snprintf(integrity, sizeof(integrity), "%s", v->integrity);
         else if (v->shasum)
@@ -75,18 +84,21 @@ static int record_versions(MDB_txn *txn, void *arg)
                                   .flags = ((c->scripts[i] & NPM_SCRIPTS_HAS) ? VERSION_HAS_INSTALL_SCRIPT : 0) |
                                            ((c->scripts[i] & NPM_SCRIPTS_NEW) ? VERSION_NEW_INSTALL_SCRIPT : 0),
                                   .integrity = integrity,
-                                  .artifact_url = v->tarball_url ? v->tarball_url : ""};
+                                  .artifact_url = tarball_url};
         int have = version_rec_get(txn, key, klen, &old) == 0;
         if (have) {
             int same = old.published_at == rec.published_at && old.flags == rec.flags &&
                        strcmp(old.integrity, rec.integrity) == 0 && strcmp(old.artifact_url, rec.artifact_url) == 0;
             rec.first_seen = old.first_seen; /* first seen never moves */
             version_rec_free(&old);
-            if (same)
+            if (same) {
+                free(tarball_url);
                 continue;
+            }
         }
         buf_reset(&b);
         version_rec_encode(&rec, &b);
+        free(tarball_url);
         if (b.oom) {
             rc = ENOMEM;
             break;
@@ -615,31 +627,90 @@ static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_
 
 /* ---- audit relay ---- */
 
+#define AUDIT_MAX_BODY (8 << 20) /* a bulk request for ~50,000 packages */
+
+/* "application/json" or "application/…+json", parameters allowed */
+static int is_json_type(const char *t, size_t n)
+{
+    size_t len = 0;
+    while (len < n && t[len] != ';' && t[len] != ' ' && t[len] != '\t')
+        len++;
+    if (len == 16 && strncasecmp(t, "application/json", 16) == 0)
+        return 1;
+    return len > 17 && strncasecmp(t, "application/", 12) == 0 && strncasecmp(t + len - 5, "+json", 5) == 0;
+}
+
+static int json_well_formed(const char *body, size_t len)
+{
+    yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+    if (h == NULL)
+        return 0;
+    int ok = len > 0 && yajl_parse(h, (const unsigned char *)body, len) == yajl_status_ok &&
+             yajl_complete_parse(h) == yajl_status_ok;
+    yajl_free(h);
+    return ok;
+}
+
 static void resume_audit(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
     if (out->status != 0) {
         http_send_error(req, out->status, out->reason, "npm audit: %s", out->error);
         return;
     }
+    /* only JSON goes back: an upstream page (HTML, script) never runs on cordon's origin */
+    if (!is_json_type(out->content_type, strlen(out->content_type))) {
+        http_send_error(req, 502, NULL, "npm audit: upstream answered %d with %s, not JSON; cordon relays only JSON",
+                        out->upstream_status, out->content_type[0] ? out->content_type : "no Content-Type");
+        return;
+    }
+    if (!json_well_formed(out->body, out->body_len)) {
+        http_send_error(req, 502, NULL, "npm audit: upstream answered %d with a body that is not JSON",
+                        out->upstream_status);
+        return;
+    }
     req->res.status = out->upstream_status;
     req->res.reason = http_status_phrase(out->upstream_status);
-    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
-                   h2o_strdup(&req->pool, out->content_type, SIZE_MAX).base, strlen(out->content_type), 1);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, H2O_STRLIT("application/json"), 1);
     http_note_decision(req, "relay");
-    h2o_send_inline(req, out->body ? out->body : "", out->body_len);
+    h2o_send_inline(req, out->body, out->body_len);
 }
 
+/* relays exactly npm's two audit endpoints, to the upstream's own origin,
+ * with a bounded JSON body (gzip'd when npm says so) */
 static void handle_audit(h2o_req_t *req, const char *path, size_t plen)
 {
     const config_t *cfg = runtime_config();
-    char url[2048];
-    snprintf(url, sizeof(url), "%s/%.*s", cfg->upstream[ECO_NPM], (int)plen, path);
+    const char *endpoint = npm_audit_endpoint(path, plen);
+    if (endpoint == NULL) {
+        http_send_error(req, 404, NULL,
+                        "cordon relays only npm's audit endpoints -/npm/v1/security/advisories/bulk and "
+                        "-/npm/v1/security/audits/quick");
+        return;
+    }
+    if (req->entity.len > AUDIT_MAX_BODY) {
+        http_send_error(req, 413, NULL, "npm audit: the request body is %zu bytes; cordon relays at most %d",
+                        req->entity.len, AUDIT_MAX_BODY);
+        return;
+    }
     h2o_iovec_t ct = http_header(req, H2O_TOKEN_CONTENT_TYPE);
-    char ctype[128] = "application/json";
-    if (ct.base && ct.len < sizeof(ctype))
-        snprintf(ctype, sizeof(ctype), "%.*s", (int)ct.len, ct.base);
-    upstream_relay_post(url, req->entity.base ? req->entity.base : "", req->entity.len, ctype, req,
-                        &loop_of(req)->flight_receiver, resume_audit, NULL);
+    if (ct.base && !is_json_type(ct.base, ct.len)) {
+        http_send_error(req, 415, NULL, "npm audit: the request body must be application/json, not %.*s",
+                        (int)(ct.len > 100 ? 100 : ct.len), ct.base);
+        return;
+    }
+    h2o_iovec_t ce = http_header(req, H2O_TOKEN_CONTENT_ENCODING);
+    const char *encoding = NULL;
+    if (ce.base && h2o_memis(ce.base, ce.len, H2O_STRLIT("gzip")))
+        encoding = "gzip";
+    else if (ce.base && !h2o_memis(ce.base, ce.len, H2O_STRLIT("identity"))) {
+        http_send_error(req, 415, NULL, "npm audit: Content-Encoding %.*s is not relayed (gzip or none)",
+                        (int)(ce.len > 100 ? 100 : ce.len), ce.base);
+        return;
+    }
+    char url[2048];
+    snprintf(url, sizeof(url), "%s/%s", cfg->upstream[ECO_NPM], endpoint);
+    upstream_relay_post(ECO_NPM, url, req->entity.base ? req->entity.base : "", req->entity.len, "application/json",
+                        encoding, req, &loop_of(req)->flight_receiver, resume_audit, NULL);
 }
 
 /* ---- the table entry ---- */

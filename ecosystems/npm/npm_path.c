@@ -69,6 +69,15 @@ static int decode_name(const char *s, size_t n, char *out, size_t outlen)
     return 0;
 }
 
+const char *npm_audit_endpoint(const char *path, size_t len)
+{
+    static const char *const ENDPOINTS[] = {"-/npm/v1/security/advisories/bulk", "-/npm/v1/security/audits/quick"};
+    for (size_t i = 0; i < sizeof(ENDPOINTS) / sizeof(ENDPOINTS[0]); i++)
+        if (len == strlen(ENDPOINTS[i]) && memcmp(path, ENDPOINTS[i], len) == 0)
+            return ENDPOINTS[i];
+    return NULL;
+}
+
 void npm_route_parse(const char *path, size_t len, npm_route_t *r)
 {
     memset(r, 0, sizeof(*r));

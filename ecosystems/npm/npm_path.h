@@ -12,7 +12,7 @@ typedef enum {
     NPM_ROUTE_PACKUMENT,
     NPM_ROUTE_TARBALL,
     NPM_ROUTE_PING,
-    NPM_ROUTE_AUDIT,    /* read-only POSTs under -/npm/v1/security/ */
+    NPM_ROUTE_AUDIT,    /* read-only POSTs under -/npm/v1/security/ (only two are relayed) */
     NPM_ROUTE_SPECIAL,  /* any other "-/…" endpoint (whoami, search, tokens) */
 } npm_route_kind_t;
 
@@ -23,6 +23,11 @@ typedef struct npm_route {
     char name[NPM_NAME_MAX + 1]; /* decoded: "@scope/name" or "name" */
     char file[256];              /* tarball file name */
 } npm_route_t;
+
+/* the endpoint an audit route names when it is exactly one of npm's two
+ * ("-/npm/v1/security/advisories/bulk", "-/npm/v1/security/audits/quick"),
+ * the constant string to relay upstream; NULL for anything else */
+const char *npm_audit_endpoint(const char *path, size_t len);
 
 /* parses path (raw, below /npm/, no query); kind INVALID when malformed */
 void npm_route_parse(const char *path, size_t len, npm_route_t *out);

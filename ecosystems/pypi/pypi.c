@@ -15,6 +15,7 @@
 #include "cache/upstream_cache.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
+#include "common/url.h"
 #include "ecosystems/ecosystem.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_index.h"
@@ -40,8 +41,18 @@ typedef struct pypi_req {
 
 /* ---- URLs ---- */
 
-/* resolves a file URL from a project page against the page's own URL */
+static void resolve_ref(const char *page, const char *ref, char *out, size_t outlen);
+
+/* resolves a file URL from a project page against the page's own URL, and
+ * drops any userinfo: cordon sends its own credentials, to its upstream only */
 static void resolve_url(const char *page, const char *ref, char *out, size_t outlen)
+{
+    char resolved[4096];
+    resolve_ref(page, ref, resolved, sizeof(resolved));
+    url_redact(resolved, out, outlen);
+}
+
+static void resolve_ref(const char *page, const char *ref, char *out, size_t outlen)
 {
     if (strncmp(ref, "http://", 7) == 0 || strncmp(ref, "https://", 8) == 0) {
         snprintf(out, outlen, "%s", ref);

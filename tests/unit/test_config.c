@@ -497,6 +497,140 @@ TEST(helpers)
     config_free(&c);
 }
 
+
+/* upstream credentials: in the URL, or username + password_file (read
+ * later, by config_read_secrets); the URL cordon keeps holds none */
+TEST(upstream_credentials)
+{
+    config_t c;
+    CHECK_INT_EQ(load(&c, "upstreams:\n"
+                          "  npm: https://alice:p%40ss@npm-upstream.example/reg/\n"
+                          "  pypi: { url: \"https://pypi-upstream.example/\" }\n"
+                          "  maven: { url: \"https://maven-upstream.example/m2\", username: bob, password_file: "
+                          "/etc/cordon/maven.pass }\n"),
+                 0);
+    CHECK_STR_EQ(c.upstream[ECO_NPM], "https://npm-upstream.example/reg");
+    CHECK_STR_EQ(c.upstream_username[ECO_NPM], "alice");
+    CHECK_STR_EQ(c.upstream_password[ECO_NPM], "p@ss");
+    CHECK(c.upstream_password_file[ECO_NPM] == NULL);
+    CHECK_STR_EQ(c.upstream[ECO_PYPI], "https://pypi-upstream.example");
+    CHECK(c.upstream_username[ECO_PYPI] == NULL && c.upstream_password[ECO_PYPI] == NULL);
+    CHECK_STR_EQ(c.upstream[ECO_MAVEN], "https://maven-upstream.example/m2");
+    CHECK_STR_EQ(c.upstream_username[ECO_MAVEN], "bob");
+    CHECK(c.upstream_password[ECO_MAVEN] == NULL); /* not read yet */
+    CHECK_STR_EQ(c.upstream_password_file[ECO_MAVEN], "/etc/cordon/maven.pass");
+    CHECK_INT_EQ(c.upstream_password_line[ECO_MAVEN], 4);
+    config_free(&c);
+}
+
+TEST(upstream_credentials_errors)
+{
+    /* no message echoes the password */
+    EXPECT_ERROR("upstreams:\n  npm: \"https://u:hunter2@h.example/a b\"\n", "cordon.yaml:2: ", "not a valid URL");
+    config_t c;
+    CHECK_INT_EQ(load(&c, "upstreams:\n  npm: \"https://u:hunter2@h.example/a b\"\n"), -1);
+    CHECK(strstr(err, "hunter2") == NULL);
+    CHECK(strstr(err, "https://h.example/a b") != NULL);
+    config_free(&c);
+    CHECK_INT_EQ(load(&c, "upstreams:\n  npm: \"ftp://u:hunter2@h.example/\"\n"), -1);
+    CHECK(strstr(err, "hunter2") == NULL && strstr(err, "not an http") != NULL);
+    config_free(&c);
+    EXPECT_ERROR("upstreams:\n  npm: https://u:%zz@h.example/\n", "cordon.yaml:2: ", "malformed");
+    EXPECT_ERROR("upstreams:\n  npm: { username: u, password_file: /x }\n", "cordon.yaml:2: ", "needs url");
+    EXPECT_ERROR("upstreams:\n  npm: { url: \"https://h.example/\", username: u }\n", "cordon.yaml:2: ",
+                 "username and password_file go together");
+    EXPECT_ERROR("upstreams:\n  npm: { url: \"https://h.example/\", password_file: /x }\n", "cordon.yaml:2: ",
+                 "username and password_file go together");
+    EXPECT_ERROR("upstreams:\n  npm: { url: \"https://a:b@h.example/\", username: u, password_file: /x }\n",
+                 "cordon.yaml:2: ", "give the credentials once");
+    EXPECT_ERROR("upstreams:\n  npm: { url: \"https://h.example/\", password: hunter2 }\n", "cordon.yaml:2: ",
+                 "unknown key 'password'");
+    EXPECT_ERROR("upstreams:\n  npm: { url: \"https://h.example/\", username: \"\" , password_file: /x}\n",
+                 "cordon.yaml:2: ", "'username' is empty");
+    /* clients see public_url: it may hold no credentials */
+    EXPECT_ERROR("public_url: https://u:hunter2@cordon.example\n", "cordon.yaml:1: ", "must not hold credentials");
+    CHECK_INT_EQ(load(&c, "public_url: https://u:hunter2@cordon.example\n"), -1);
+    CHECK(strstr(err, "hunter2") == NULL);
+    config_free(&c);
+}
+
+TEST(read_secrets)
+{
+    char path[] = "/tmp/cordon-test-pass-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    CHECK_INT_EQ(write(fd, "s3cr3t\n", 7), 7);
+    close(fd);
+    char yaml[512];
+    snprintf(yaml, sizeof(yaml), "threads: 1\nupstreams:\n  npm: { url: \"http://127.0.0.1:1/\", username: u, password_file: %s }\n",
+             path);
+    config_t c;
+    CHECK_INT_EQ(load(&c, yaml), 0);
+    CHECK_INT_EQ(config_read_secrets(&c, err, sizeof(err)), 0);
+    CHECK_STR_EQ(c.upstream_password[ECO_NPM], "s3cr3t"); /* the newline is not part of it */
+    config_free(&c);
+
+    /* each unusable file is an error at the line that names it, without the content */
+    static const char *const bad[][2] = {{"", "is empty"},
+                                         {"\n\n", "is empty"},
+                                         {"one\ntwo\n", "more than one line"},
+                                         {"nul\0byte", "more than one line"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        FILE *f = fopen(path, "wb");
+        fwrite(bad[i][0], 1, i == 3 ? 8 : strlen(bad[i][0]), f);
+        fclose(f);
+        CHECK_INT_EQ(load(&c, yaml), 0);
+        CHECK_INT_EQ(config_read_secrets(&c, err, sizeof(err)), -1);
+        CHECK(strncmp(err, "cordon.yaml:3: upstreams.npm.password_file", 42) == 0);
+        CHECK(strstr(err, bad[i][1]) != NULL);
+        CHECK(strstr(err, "two") == NULL);
+        config_free(&c);
+    }
+    FILE *f = fopen(path, "wb");
+    for (int i = 0; i < 5000; i++)
+        fputc('x', f);
+    fclose(f);
+    CHECK_INT_EQ(load(&c, yaml), 0);
+    CHECK_INT_EQ(config_read_secrets(&c, err, sizeof(err)), -1);
+    CHECK(strstr(err, "longer than") != NULL);
+    config_free(&c);
+    unlink(path);
+    CHECK_INT_EQ(load(&c, yaml), 0);
+    CHECK_INT_EQ(config_read_secrets(&c, err, sizeof(err)), -1);
+    CHECK(strstr(err, "No such file") != NULL && strstr(err, path) != NULL);
+    config_free(&c);
+}
+
+TEST(allow_hosts)
+{
+    config_t c;
+    CHECK_INT_EQ(load(&c, "fetch:\n  allow_hosts: [Files.Example, \"cdn.example:8443\", \"10.0.0.5:80\", "
+                          "\"[::1]:7000\", \"[fe80::1]\", internal_host]\n"),
+                 0);
+    CHECK_INT_EQ(c.nallow_hosts, 6);
+    if (c.nallow_hosts == 6) {
+        CHECK_STR_EQ(c.allow_hosts[0], "files.example");
+        CHECK_STR_EQ(c.allow_hosts[1], "cdn.example:8443");
+        CHECK_STR_EQ(c.allow_hosts[3], "[::1]:7000");
+    }
+    config_free(&c);
+    CHECK_INT_EQ(load(&c, ""), 0);
+    CHECK_INT_EQ(c.nallow_hosts, 0);
+    config_free(&c);
+    static const char *const bad[] = {"\"https://cdn.example\"", "cdn.example/path", "\"cdn.example:\"",
+                                      "\"cdn.example:0\"",      "\"cdn.example:65536\"", "\"cdn.example:12a\"",
+                                      "\"[::1\"",               "\"[]\"",               "\"\"",
+                                      "\"a b\"",                "\"u@cdn.example\""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char yaml[200];
+        snprintf(yaml, sizeof(yaml), "fetch:\n  allow_hosts:\n    - %s\n", bad[i]);
+        EXPECT_ERROR(yaml, "cordon.yaml:3: ", "'allow_hosts'");
+    }
+    EXPECT_ERROR("fetch:\n  allow_hosts: cdn.example\n", "cordon.yaml:2: ", "must be a list");
+}
+
 int main(void)
 {
     RUN(design_example);
@@ -509,6 +643,10 @@ int main(void)
     RUN(errors_malformed_yaml);
     RUN(config_load_files);
     RUN(helpers);
+    RUN(upstream_credentials);
+    RUN(upstream_credentials_errors);
+    RUN(read_secrets);
+    RUN(allow_hosts);
     /* in a child process: memory errors here abort */
     RUN_ISOLATED(errors_listen_empty_list);
     RUN_ISOLATED(duplicate_keys);

@@ -230,6 +230,26 @@ TEST(name_encode)
     CHECK_STR_EQ(out, "@bab");
 }
 
+/* only npm's two audit endpoints are relayed, byte for byte */
+TEST(audit_endpoints)
+{
+    static const char *const yes[] = {"-/npm/v1/security/advisories/bulk", "-/npm/v1/security/audits/quick"};
+    for (size_t i = 0; i < 2; i++) {
+        npm_route_t r;
+        npm_route_parse(yes[i], strlen(yes[i]), &r);
+        CHECK_INT_EQ(r.kind, NPM_ROUTE_AUDIT);
+        CHECK_STR_EQ(npm_audit_endpoint(yes[i], strlen(yes[i])), yes[i]);
+    }
+    static const char *const no[] = {"-/npm/v1/security/..%2f..%2fleft-pad", "-/npm/v1/security/advisories/bulk/x",
+                                     "-/npm/v1/security/advisories/bulk%2f..", "-/npm/v1/security/audits",
+                                     "-/npm/v1/security/audits/quick/", "-/npm/v1/security/audits/quicker",
+                                     "-/npm/v1/security/Advisories/bulk", "-/npm/v1/security/audits/quick%00"};
+    for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        CHECK(npm_audit_endpoint(no[i], strlen(no[i])) == NULL);
+    /* a prefix of the right length is not the endpoint */
+    CHECK(npm_audit_endpoint("-/npm/v1/security/advisories/bulk", 20) == NULL);
+}
+
 int main(void)
 {
     RUN(packument_routes);
@@ -241,5 +261,6 @@ int main(void)
     RUN(name_valid);
     RUN(tarball_version);
     RUN(name_encode);
+    RUN(audit_endpoints);
     return test_report();
 }
