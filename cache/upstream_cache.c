@@ -228,6 +228,10 @@ void metadata_fetch(const char *key, const char *url, const char *accept, metada
     j->accept = accept ? strdup(accept) : NULL;
     j->to_blob = 1;
     j->max_bytes = g_cfg.max_metadata;
+    /* bounded as a whole: a slow upstream must not hold every client of
+     * this document past the point where the stale copy would serve them
+     * (artifacts have no stale copy: they take as long as they progress) */
+    j->total_timeout_ms = g_cfg.metadata_timeout_ms;
     j->done = metadata_done;
     j->arg = c;
     fetcher_submit(j);
@@ -413,6 +417,7 @@ void upstream_relay_post(const char *url, const char *body, size_t len, const ch
     j->body_type = strdup(content_type && *content_type ? content_type : "application/json");
     j->key = strdup(fkey);
     j->max_bytes = 16 << 20;
+    j->total_timeout_ms = g_cfg.metadata_timeout_ms;
     j->done = relay_done;
     fetcher_submit(j);
 }
