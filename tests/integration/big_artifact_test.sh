@@ -11,7 +11,7 @@
 #
 #   CORDON_BIN=build/cordon bash tests/integration/big_artifact_test.sh
 #
-# cordon runs with `fetch: { timeout: 2s, metadata_timeout: 4s }` and every
+# cordon runs with `fetch: { timeout: 2s, metadata_timeout: 10s }` and every
 # other setting at its default (analysis.limits, fetch.max_artifact): that is
 # what is tested.  Metadata keeps a bounded whole transfer: a packument that
 # trickles in for longer than metadata_timeout is a 504.
@@ -31,7 +31,7 @@ IT_BEFORE_REMOVE+=('find "$IT_TMP" -xdev -type f -size +32M ! -name "*.mdb" -del
 TIMEOUT_S=2
 BIG=${BIG_TEST_BYTES:-$(( (1 << 30) + (8 << 20) ))}   # bytes of the big file in each artifact
 PACE_S=$(( 4 * TIMEOUT_S ))        # each big body takes at least this long
-META_TIMEOUT_S=4
+META_TIMEOUT_S=10  # generous: every other packument must arrive well within it, under load
 CORDON_FETCH_YAML="{ metadata_ttl: 5m, timeout: ${TIMEOUT_S}s, metadata_timeout: ${META_TIMEOUT_S}s, stale_if_error: 24h }"
 
 cat >"$IT_TMP/big_spec.json" <<EOF
