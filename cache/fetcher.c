@@ -150,7 +150,7 @@ static void start_job(fetch_job_t *j)
     /* fetch.timeout is "no progress for this long", not a limit on the whole
      * transfer: a 2 GB wheel over a slow link takes as long as it takes.
      * libcurl judges the speed over its last 5 s, in whole seconds, so a
-     * stall fails after timeout (rounded up to seconds) to 5 s more. */
+     * stall fails after timeout (rounded up to seconds) plus up to ~6 s. */
     if (g_cfg.timeout_ms > 0) {
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)((g_cfg.timeout_ms + 999) / 1000));
