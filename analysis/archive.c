@@ -29,11 +29,16 @@
 #define MAX_SYMLINKS 4096   /* tracked for the write-through check */
 #define FILE_BLOCK 65536
 
+/* A bomb is an archive whose expansion is out of proportion (ratio, entry
+ * count, depth), not one that is big: the size limits only cap what one
+ * walk may cost, and let through the real giants (GPU wheels expand to
+ * 2-4 GB, with single libraries of ~2 GB; a tarball of already-compressed
+ * data has a ratio of ~1). The walk's memory does not grow with them. */
 void archive_limits_default(archive_limits_t *l)
 {
-    l->max_total = (int64_t)512 * MB;
+    l->max_total = (int64_t)8192 * MB;
     l->max_entries = 50000;
-    l->max_entry = (int64_t)256 * MB;
+    l->max_entry = (int64_t)8192 * MB;
     l->max_ratio = 200;
     l->max_path = 1024;
     l->max_depth = 48;
@@ -182,7 +187,9 @@ static void unsafe(walker_t *w, const char *fmt, ...)
 
 static const char *size_text(int64_t n, char *out, size_t len)
 {
-    if (n >= MB && n % MB == 0)
+    if (n >= 1024LL * MB && n % (1024LL * MB) == 0)
+        snprintf(out, len, "%lld GB", (long long)(n / (1024LL * MB)));
+    else if (n >= MB && n % MB == 0)
         snprintf(out, len, "%lld MB", (long long)(n / MB));
     else
         snprintf(out, len, "%lld bytes", (long long)n);

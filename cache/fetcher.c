@@ -208,7 +208,16 @@ static void start_job(fetch_job_t *j)
     if (strncmp(j->url, "https:", 6) == 0)
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* gzip/deflate/br, decoded before hashing */
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)g_cfg.timeout_ms);
+    /* fetch.timeout is "no progress for this long", not a limit on the whole
+     * transfer: a 2 GB wheel over a slow link takes as long as it takes.
+     * libcurl judges the speed over its last 5 s, in whole seconds, so a
+     * stall fails after timeout (rounded up to seconds) plus up to ~6 s. */
+    if (g_cfg.timeout_ms > 0) {
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)((g_cfg.timeout_ms + 999) / 1000));
+    }
+    if (j->total_timeout_ms > 0)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)j->total_timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)g_cfg.connect_timeout_ms);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "cordon/0.1");
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->error);

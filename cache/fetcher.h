@@ -37,6 +37,7 @@ struct fetch_job {
     int to_blob;          /* 1: body streams into a blob writer; 0: into mem */
     unsigned digest_mask; /* digests computed while streaming (to_blob) */
     int64_t max_bytes;    /* larger bodies are abandoned (too_large) */
+    int64_t total_timeout_ms; /* 0: none; else the whole transfer's limit (timed_out) */
     fetch_done_fn done;   /* called on the fetcher thread; it owns the job from then on */
     void *arg;
     char *key; /* free-form, owned: what the job is for (single-flight key) */
@@ -44,7 +45,7 @@ struct fetch_job {
     /* result */
     long status;    /* HTTP status, 0 when the transfer failed */
     int failed;     /* transport error (see error) */
-    int timed_out;  /* the transfer hit fetch.timeout */
+    int timed_out;  /* no progress for fetch.timeout, or past total_timeout_ms */
     int too_large;
     int refused;    /* the outbound policy refused the URL or a redirect (see error) */
     int redirects;  /* redirects followed */
@@ -65,7 +66,7 @@ struct fetch_job {
 };
 
 typedef struct fetcher_config {
-    int64_t timeout_ms;
+    int64_t timeout_ms; /* no progress (under 1 byte/s) for this long fails a transfer; 0 = never */
     int64_t connect_timeout_ms;
 } fetcher_config_t;
 

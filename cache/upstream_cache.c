@@ -242,6 +242,10 @@ void metadata_fetch(const char *key, const char *url, const char *accept, metada
     j->accept = accept ? strdup(accept) : NULL;
     j->to_blob = 1;
     j->max_bytes = g_cfg.max_metadata;
+    /* bounded as a whole: a slow upstream must not hold every client of
+     * this document past the point where the stale copy would serve them
+     * (artifacts have no stale copy: they take as long as they progress) */
+    j->total_timeout_ms = g_cfg.metadata_timeout_ms;
     j->done = metadata_done;
     j->arg = c;
     fetcher_submit(j);
@@ -434,6 +438,7 @@ void upstream_relay_post(int eco, const char *url, const char *body, size_t len,
     j->eco = eco;
     j->max_redirects = 0;
     j->max_bytes = RELAY_MAX_ANSWER;
+    j->total_timeout_ms = g_cfg.metadata_timeout_ms;
     j->done = relay_done;
     fetcher_submit(j);
 }

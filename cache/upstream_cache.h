@@ -25,6 +25,7 @@ typedef struct upstream_cache_config {
     int64_t stale_if_error_ms;
     int64_t max_metadata;
     int64_t max_artifact;
+    int64_t metadata_timeout_ms; /* the whole transfer of metadata and relayed POSTs; 0 = unbounded */
 } upstream_cache_config_t;
 
 void upstream_cache_init(const upstream_cache_config_t *cfg);

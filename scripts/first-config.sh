@@ -213,7 +213,7 @@ YAML
 
 fetch:
   metadata_ttl: 5m                # revalidate metadata after this (ETag)
-  timeout: 30s
+  timeout: 30s                    # no byte from upstream for this long: 504
   stale_if_error: 24h             # serve last good metadata when upstream fails
 YAML
   if [[ -n $pypi_files_host ]]; then

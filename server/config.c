@@ -42,6 +42,7 @@ void config_defaults(config_t *cfg)
     cfg->metadata_ttl_ms = 5 * 60 * 1000;
     cfg->timeout_ms = 30 * 1000;
     cfg->connect_timeout_ms = 10 * 1000;
+    cfg->metadata_timeout_ms = 60 * 1000;
     cfg->stale_if_error_ms = 24 * 3600 * 1000LL;
     cfg->max_body = 64LL << 20;
     cfg->review_requests_per_hour = 20;
@@ -53,7 +54,7 @@ void config_defaults(config_t *cfg)
     cfg->analysis.popular_served = 200;
     cfg->analysis.prefetch = 1;
     archive_limits_default(&cfg->analysis.limits);
-    cfg->max_artifact = 1LL << 30;
+    cfg->max_artifact = 8LL << 30; /* GPU wheels are 0.8-2.5 GB compressed */
     cfg->map_size = 1LL << 30;
     cfg->min_age_default = 7 * 86400 * 1000LL;
     for (int i = 0; i < ECO_COUNT; i++)
@@ -333,6 +334,8 @@ static int on_fetch(loader_t *L, const char *key, yaml_node_t *v)
         return get_duration(L, v, key, &c->timeout_ms);
     if (!strcmp(key, "connect_timeout"))
         return get_duration(L, v, key, &c->connect_timeout_ms);
+    if (!strcmp(key, "metadata_timeout"))
+        return get_duration(L, v, key, &c->metadata_timeout_ms);
     if (!strcmp(key, "stale_if_error"))
         return get_duration(L, v, key, &c->stale_if_error_ms);
     if (!strcmp(key, "max_artifact"))

@@ -58,13 +58,14 @@ typedef struct config {
     size_t nallow_hosts;
 
     int64_t metadata_ttl_ms;
-    int64_t timeout_ms;
+    int64_t timeout_ms;          /* no progress from upstream for this long: the transfer fails */
     int64_t connect_timeout_ms;
+    int64_t metadata_timeout_ms; /* a metadata request's whole transfer (0 = unbounded) */
     int64_t stale_if_error_ms;
 
     int64_t max_body;     /* request bodies */
     int review_requests_per_hour; /* per client address, POST /-/api/reviews */
-    int64_t max_artifact; /* upstream bodies */
+    int64_t max_artifact; /* upstream artifact bodies (default 8 GB) */
     int64_t map_size;     /* initial LMDB map size */
 
     char *tls_listen, *tls_cert, *tls_key;

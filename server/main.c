@@ -238,7 +238,8 @@ static int cmd_serve(int argc, char **argv)
     upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
                                     .stale_if_error_ms = cfg.stale_if_error_ms,
                                     .max_metadata = 512LL << 20,
-                                    .max_artifact = cfg.max_artifact};
+                                    .max_artifact = cfg.max_artifact,
+                                    .metadata_timeout_ms = cfg.metadata_timeout_ms};
     upstream_cache_init(&ucfg);
     fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0) {

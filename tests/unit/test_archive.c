@@ -444,11 +444,14 @@ TEST(gzip_bomb)
     got_t g;
     got_init(&g, 16, NULL);
     archive_report_t r;
-    /* default limits: the header alone gives it away */
+    /* default limits: not its size (an entry may be 8 GB) but its ratio
+     * gives it away, long before the 300 MB have come out */
     walk_mem(&b, NULL, &g, &r);
     CHECK_INT_EQ(r.malformed, 1);
-    CHECK_STR_EQ(r.malformed_why, "entry 'package/zeros.bin' is larger than 256 MB");
-    CHECK(r.total < MB);
+    CHECK_STR_EQ(r.malformed_why, "uncompressed size exceeds 200\xc3\x97 the archive (zip bomb?)");
+    CHECK(r.total <= 200 * (int64_t)b.len + 128 * 1024);
+    CHECK_STR_EQ(s_of(&g.content), "package/package.json={}\n"); /* nothing from the bomb itself */
+    buf_reset(&g.content);
 
     /* headers not trusted: the bytes are counted */
     archive_limits_t l;
@@ -496,6 +499,129 @@ TEST(zip_bomb)
     CHECK_STR_EQ(r.malformed_why, "uncompressed size exceeds 200\xc3\x97 the archive (zip bomb?)");
     CHECK(r.total > MB && r.total < 16 * MB);
     got_free(&g);
+    buf_free(&b);
+}
+
+/* n bytes no compressor can shrink (xorshift) */
+static void fill_random(char *p, size_t n, uint64_t *x)
+{
+    for (size_t i = 0; i < n; i++) {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        p[i] = (char)(*x >> 24);
+    }
+}
+
+/* a big file of random bytes, then the manifest (as real wheels order it),
+ * in a tar.gz of stored deflate blocks (gzip level 0) or a zip of stored
+ * entries: the ratio is ~1 */
+static void make_stored(int zip, buf_t *b, size_t big)
+{
+    struct archive *a = archive_write_new();
+    if (zip) {
+        archive_write_set_format_zip(a);
+        archive_write_zip_set_compression_store(a);
+    } else {
+        archive_write_set_format_pax_restricted(a);
+        archive_write_add_filter_gzip(a);
+        archive_write_set_filter_option(a, "gzip", "compression-level", "0");
+    }
+    archive_write_set_bytes_in_last_block(a, 1);
+    archive_write_open(a, b, NULL, to_buf, NULL);
+    char *data = malloc(big);
+    uint64_t x = 88172645463325252ULL;
+    fill_random(data, big, &x);
+    w_entry(a, "pkg/lib.so", AE_IFREG, NULL, 0, data, (int64_t)big);
+    w_file(a, "pkg/MANIFEST", "name: big");
+    w_close(a);
+    free(data);
+}
+
+/* A big honest archive is not a bomb: stored (ratio ~1) it passes the
+ * default limits, and a ratio limit far below the default's too. */
+TEST(stored_archives_pass)
+{
+    for (int zip = 0; zip <= 1; zip++) {
+        buf_t b;
+        buf_init(&b);
+        make_stored(zip, &b, 12 * MB);
+        CHECK(b.len > 12 * MB && b.len < 12 * MB + 64 * 1024);
+        got_t g;
+        got_init(&g, 100, "pkg/MANIFEST");
+        archive_report_t r;
+        walk_mem(&b, NULL, &g, &r);
+        CHECK_INT_EQ(r.malformed, 0);
+        CHECK_STR_EQ(r.malformed_why, "");
+        CHECK_INT_EQ(r.entries, 2);
+        CHECK_INT_EQ(r.total, 12 * MB + 9);
+        CHECK_STR_EQ(s_of(&g.content), "pkg/MANIFEST=name: big\n"); /* read past the big entry */
+        archive_limits_t l;
+        archive_limits_default(&l);
+        l.max_ratio = 2;
+        buf_reset(&g.content);
+        walk_mem(&b, &l, &g, &r);
+        CHECK_INT_EQ(r.malformed, 0);
+        CHECK_STR_EQ(s_of(&g.content), "pkg/MANIFEST=name: big\n");
+        got_free(&g);
+        buf_free(&b);
+    }
+}
+
+/* a ustar header (GNU base-256 size when it does not fit in octal) */
+static void tar_header(char h[512], const char *name, int64_t size)
+{
+    memset(h, 0, 512);
+    snprintf(h, 100, "%s", name);
+    memcpy(h + 100, "0000644", 8);
+    memcpy(h + 108, "0000000", 8);
+    memcpy(h + 116, "0000000", 8);
+    if (size < 077777777777LL) {
+        snprintf(h + 124, 12, "%011llo", (long long)size);
+    } else {
+        h[124] = (char)0x80;
+        for (int i = 0; i < 8; i++)
+            h[135 - i] = (char)((uint64_t)size >> (8 * i));
+    }
+    memcpy(h + 136, "14000000000", 12);
+    h[156] = '0';
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    memset(h + 148, ' ', 8);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (unsigned char)h[i];
+    snprintf(h + 148, 8, "%06o", sum);
+}
+
+/* The entry-size limit does not refuse a real 2.5 GB library (the header
+ * says so; the bytes stop early here, which is what the walk reports),
+ * and still refuses an entry past 8 GB on the header alone. */
+TEST(entry_size_limit)
+{
+    buf_t b;
+    buf_init(&b);
+    char h[512], data[64 * 1024];
+    memset(data, 'x', sizeof(data));
+    tar_header(h, "pkg/libtorch_cuda.so", 2500LL * MB);
+    buf_append(&b, h, sizeof(h));
+    buf_append(&b, data, sizeof(data));
+    archive_report_t r;
+    CHECK_INT_EQ(archive_walk_memory(b.data, b.len, NULL, NULL, NULL, NULL, &r), 0);
+    CHECK_INT_EQ(r.malformed, 1);
+    CHECK(strstr(r.malformed_why, "larger than") == NULL);
+    CHECK_CONTAINS(r.malformed_why, "runcated");
+    CHECK_INT_EQ(r.entries, 1);
+    CHECK_INT_EQ(r.total, (int64_t)sizeof(data));
+
+    buf_reset(&b);
+    tar_header(h, "pkg/huge.bin", 8193LL * MB);
+    buf_append(&b, h, sizeof(h));
+    buf_append(&b, data, sizeof(data));
+    CHECK_INT_EQ(archive_walk_memory(b.data, b.len, NULL, NULL, NULL, NULL, &r), 0);
+    CHECK_INT_EQ(r.malformed, 1);
+    CHECK_STR_EQ(r.malformed_why, "entry 'pkg/huge.bin' is larger than 8 GB");
+    CHECK_INT_EQ(r.total, 0);
     buf_free(&b);
 }
 
@@ -764,6 +890,8 @@ int main(void)
     RUN(nested_archive_is_a_file);
     RUN(gzip_bomb);
     RUN(zip_bomb);
+    RUN(stored_archives_pass);
+    RUN(entry_size_limit);
     RUN(hostile_entries);
     RUN(symlink_chains);
     RUN(too_many_entries);

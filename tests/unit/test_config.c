@@ -151,8 +151,15 @@ TEST(defaults)
         CHECK_INT_EQ(c.metadata_ttl_ms, 5 * MIN);
         CHECK_INT_EQ(c.timeout_ms, 30 * SEC);
         CHECK_INT_EQ(c.connect_timeout_ms, 10 * SEC);
+        CHECK_INT_EQ(c.metadata_timeout_ms, 60 * SEC);
         CHECK_INT_EQ(c.stale_if_error_ms, 24 * HOUR);
         CHECK_INT_EQ(c.max_body, 64LL << 20);
+        /* big legitimate artifacts pass: GPU wheels are 0.8-2.5 GB, 2-4 GB unpacked */
+        CHECK_INT_EQ(c.max_artifact, 8LL << 30);
+        CHECK_INT_EQ(c.analysis.limits.max_total, 8LL << 30);
+        CHECK_INT_EQ(c.analysis.limits.max_entry, 8LL << 30);
+        CHECK_INT_EQ(c.analysis.limits.max_ratio, 200);
+        CHECK_INT_EQ(c.analysis.limits.max_entries, 50000);
         CHECK_INT_EQ(c.min_age_default, 7 * DAY);
         CHECK_INT_EQ(c.missing_timestamp, MISSING_TS_FIRST_SEEN);
         CHECK_INT_EQ(c.nrules, 0);
@@ -168,7 +175,7 @@ TEST(other_keys)
                        "threads: 256\n"
                        "access_log: off\n"
                        "store: { map_size: 64KB }\n"
-                       "fetch: { connect_timeout: 1500ms, max_artifact: 2GB }\n"
+                       "fetch: { connect_timeout: 1500ms, max_artifact: 2GB, metadata_timeout: 0 }\n"
                        "upstreams:\n"
                        "  npm: http://127.0.0.1:4873///\n"
                        "  pypi: ~\n"
@@ -197,6 +204,7 @@ TEST(other_keys)
     CHECK_INT_EQ(c.map_size, 64 * 1024);
     CHECK_INT_EQ(c.connect_timeout_ms, 1500);
     CHECK_INT_EQ(c.max_artifact, 2LL << 30);
+    CHECK_INT_EQ(c.metadata_timeout_ms, 0);
     CHECK_STR_EQ(c.upstream[ECO_NPM], "http://127.0.0.1:4873");
     CHECK(c.upstream[ECO_PYPI] == NULL);
     CHECK(c.upstream[ECO_MAVEN] == NULL);
