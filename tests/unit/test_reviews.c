@@ -123,6 +123,59 @@ TEST(audit_chain_intact_then_tampered)
     CHECK(strstr(r.error, "missing") != NULL);
 }
 
+/* the head kept beside the chain, as someone with write access sets it */
+static int set_head_txn(MDB_txn *txn, void *arg)
+{
+    const char *value = arg;
+    MDB_val hk = {10, "audit_head"}, hv = {strlen(value), (void *)value};
+    return mdb_put(txn, store_dbi(DB_STATE), &hk, &hv, 0);
+}
+
+static void set_head(const char *value)
+{
+    char err[300];
+    CHECK_INT_EQ(store_write(set_head_txn, (void *)value, err, sizeof(err)), STORE_OK);
+}
+
+/* the "prev" a record carries (64 hex) */
+static void prev_carried(uint64_t seq, char out[65])
+{
+    unsigned char key[8];
+    audit_u64_key(seq, key);
+    void *v;
+    size_t n;
+    out[0] = '\0';
+    if (store_get_copy(DB_DECISIONS, key, 8, &v, &n) != STORE_OK)
+        return;
+    if (n > 66) {
+        memcpy(out, (char *)v + n - 66, 64);
+        out[64] = '\0';
+    }
+    free(v);
+}
+
+TEST(audit_cut_from_the_end_is_caught)
+{
+    /* records 4 and 5 removed, the head pointed at record 3 with the hash
+     * record 4 carried as its prev: all anyone can write without the key */
+    for (int i = 0; i < 5; i++)
+        append("\"what\":\"cut\"");
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+    uint64_t last = r.records;
+    char prev[65], head[100];
+    prev_carried(last - 1, prev);
+    CHECK_INT_EQ((int)strlen(prev), 64);
+    poke(last - 1, NULL, NULL, 1);
+    poke(last, NULL, NULL, 1);
+    snprintf(head, sizeof(head), "%llu %s", (unsigned long long)(last - 2), prev);
+    set_head(head);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK(strstr(r.error, "head") != NULL);
+}
+
 TEST(audit_appends_continue_a_chain_another_process_wrote)
 {
     /* a fresh directory: the chain head is read inside each write, so two
@@ -336,6 +389,8 @@ int main(void)
     }
     fresh_store("a");
     RUN(audit_chain_intact_then_tampered);
+    fresh_store("cut");
+    RUN(audit_cut_from_the_end_is_caught);
     fresh_store("b");
     RUN(audit_appends_continue_a_chain_another_process_wrote);
     RUN(tokens_hash_only_and_roles);
