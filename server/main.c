@@ -16,8 +16,12 @@
 #include "server/access_log.h"
 #include "server/admin_cli.h"
 #include "server/approvals.h"
+#include "server/audit.h"
+#include "server/audit_anchor.h"
+#include "server/audit_key.h"
 #include "server/config.h"
 #include "server/decision_log.h"
+#include "server/journal_retention.h"
 #include "server/listener.h"
 #include "server/runtime.h"
 
@@ -148,6 +152,47 @@ static void reload_config(void)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
 }
 
+/* the audit key (made at first start) and the chain keyed from a marked
+ * record on; everything logged so that an outside collector has it */
+static int open_audit(const config_t *cfg, char *err, size_t errlen)
+{
+    char path[4096], abs[4096];
+    if (cfg->audit_key_file)
+        snprintf(path, sizeof(path), "%s", cfg->audit_key_file);
+    else if (audit_key_default_path(cfg->path, path, sizeof(path)) != 0) {
+        snprintf(err, errlen, "no audit.key_file and no configuration file to keep it beside");
+        return -1;
+    }
+    if (audit_key_check_outside(path, cfg->data_dir, err, errlen) != 0)
+        return -1;
+    audit_key_info_t info;
+    if (audit_key_load(path, 1, &info, err, errlen) != 0)
+        return -1;
+    if (realpath(path, abs) == NULL)
+        snprintf(abs, sizeof(abs), "%s", path);
+    if (info.created)
+        fprintf(stderr, "{\"level\":\"info\",\"msg\":\"audit key made; copy it to every node that shares this "
+                        "store, and keep it out of backups of data_dir\",\"key_file\":\"%s\",\"key_id\":\"%s\"}\n",
+                abs, info.id);
+    if (info.mode & 077)
+        fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"the audit key %s is mode %o: others than cordon's user can "
+                        "read or change it and so forge the chain (chmod 600 %s)\"}\n",
+                abs, (unsigned)info.mode, abs);
+    uint64_t keyed_from, legacy;
+    if (audit_note_key_file(abs, err, errlen) != 0 || audit_ensure_keyed(&keyed_from, &legacy, err, errlen) != 0)
+        return -1;
+    fprintf(stderr,
+            "{\"level\":\"info\",\"msg\":\"audit chain keyed\",\"key_file\":\"%s\",\"key_id\":\"%s\","
+            "\"keyed_from\":%llu,\"unkeyed_records_before\":%llu}\n",
+            abs, info.id, (unsigned long long)keyed_from, (unsigned long long)legacy);
+    uint64_t hs;
+    char hh[65];
+    if (audit_head_get(&hs, hh) != 0)
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"the head beside the audit chain is missing or does not "
+                        "verify: the store was changed without the key; run cordon audit verify\"}\n");
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     cli_t cli;
@@ -172,6 +217,10 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: %s\n", err);
         goto out;
     }
+    if (open_audit(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s\n", cfg.path, err);
+        goto out;
+    }
     if (approvals_load() != 0) {
         fprintf(stderr, "cordon: cannot read the reviewers' approvals and blocks from the store\n");
         goto out;
@@ -190,15 +239,18 @@ static int cmd_serve(int argc, char **argv)
                                     .max_artifact = cfg.max_artifact};
     upstream_cache_init(&ucfg);
     fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
-    if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0) {
-        fprintf(stderr, "cordon: cannot start the fetcher or the decision log\n");
+    if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
+        journal_retention_start() != 0) {
+        fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
         goto out;
     }
     listener_on_reload(reload_config);
     listener_run(&cfg);
     rc = 0;
 out:
+    journal_retention_stop();
     decision_log_stop();
+    audit_anchor_stop();
     fetcher_stop();
     artifact_workers_stop();
     analysis_shutdown();

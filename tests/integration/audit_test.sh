@@ -268,8 +268,13 @@ t_cut_approval_not_in_force() {
         fail "the server did not say why approval $APPROVAL_ID is not in force"
     verify
     assert_eq 1 "$VRC" "exit code of verify"
-    assert_contains "$VOUT" "approval $APPROVAL_ID (npm adm-held@2.0.0)"
-    assert_contains "$VOUT" "removed"
+    assert_contains "$VOUT" "approval $APPROVAL_ID (npm adm-held@2.0.0), in force: no chain record accounts for it"
+    # the restarted server found the head rewritten and said so in the chain
+    assert_contains "$VOUT" "anomaly"
+    # the head the server logged before the cut: the chain no longer reaches it as it was
+    verify --head "$FINAL_HEAD"
+    assert_eq 1 "$VRC" "exit code of verify --head with the head logged before the cut"
+    assert_contains "$VOUT" "record ${FINAL_HEAD%%:*}"
 }
 
 t_log_modes_under_strict_umask() {

@@ -14,6 +14,7 @@
 #include "common/timeutil.h"
 #include "server/approvals.h"
 #include "server/audit.h"
+#include "server/audit_key.h"
 #include "server/config.h"
 #include "server/decision_log.h"
 #include "server/held.h"
@@ -90,37 +91,42 @@ TEST(audit_chain_intact_then_tampered)
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
     CHECK_INT_EQ((long)r.records, 0);
+    /* the first append keys the chain: record 1 is the marker */
     append("\"what\":\"one\"");
     append("\"what\":\"two\"");
     append("\"what\":\"three\"");
     append("\"what\":\"four\"");
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
-    CHECK_INT_EQ((long)r.records, 4);
+    CHECK_INT_EQ((long)r.records, 5);
+    CHECK_INT_EQ((long)r.keyed_from, 1);
+    CHECK_INT_EQ((long)r.legacy_records, 0);
 
     /* an edit in the middle: the next record's prev no longer matches */
-    poke(2, "two", "TWO", 0);
+    poke(3, "two", "TWO", 0);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(!r.ok);
-    CHECK_INT_EQ((long)r.broken_at, 2);
-    CHECK(strstr(r.error, "record 3 does not follow from record 2") != NULL);
-    poke(2, "TWO", "two", 0);
+    CHECK_INT_EQ((long)r.broken_at, 3);
+    CHECK(strstr(r.error, "record 4 does not follow from record 3") != NULL);
+    CHECK_STR_EQ(r.problems[0].kind, "edited");
+    poke(3, "TWO", "two", 0);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
 
     /* the last record has no successor: the head beside the chain catches it */
-    poke(4, "four", "FOUR", 0);
+    poke(5, "four", "FOUR", 0);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK_INT_EQ((long)r.broken_at, 5);
+    poke(5, "FOUR", "four", 0);
+
+    /* a record removed from the middle */
+    poke(4, NULL, NULL, 1);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(!r.ok);
     CHECK_INT_EQ((long)r.broken_at, 4);
-    poke(4, "FOUR", "four", 0);
-
-    /* a record removed from the middle */
-    poke(3, NULL, NULL, 1);
-    CHECK_INT_EQ(audit_verify(&r), 0);
-    CHECK(!r.ok);
-    CHECK_INT_EQ((long)r.broken_at, 3);
     CHECK(strstr(r.error, "missing") != NULL);
+    CHECK_STR_EQ(r.problems[0].kind, "removed");
 }
 
 /* the head kept beside the chain, as someone with write access sets it */
@@ -387,6 +393,8 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
+    static const unsigned char key[AUDIT_KEY_BYTES] = "0123456789abcdef0123456789abcdef";
+    audit_key_set(key); /* the chain is keyed: every writer holds the key */
     fresh_store("a");
     RUN(audit_chain_intact_then_tampered);
     fresh_store("cut");
