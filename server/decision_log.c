@@ -281,6 +281,14 @@ void decision_log_set_queue_max(size_t n)
     pthread_mutex_unlock(&g_lock);
 }
 
+size_t decision_log_queued(void)
+{
+    pthread_mutex_lock(&g_lock);
+    size_t n = g_queued;
+    pthread_mutex_unlock(&g_lock);
+    return n;
+}
+
 void decision_log_flush(void)
 {
     pthread_mutex_lock(&g_lock);

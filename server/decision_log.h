@@ -47,8 +47,9 @@ typedef struct decision_drops {
     uint64_t queue_full, store_error, not_running;
 } decision_drops_t;
 void decision_log_drops(decision_drops_t *out);
-/* tests: the queue's bound (0 = the default) */
+/* tests: the queue's bound (0 = the default), and how many wait in it */
 void decision_log_set_queue_max(size_t n);
+size_t decision_log_queued(void);
 
 /* prints the newest `limit` records, oldest first (for `cordon log`);
  * the store must be open. Returns 0 or -1. */

@@ -68,7 +68,18 @@ static int push_run(prune_op_t *op, const run_t *r)
     return 0;
 }
 
-/* walks from op->from, verifying each link, and collects the runs to prune */
+/* one entry of the chain (a record or a pruned run) whose own link verified */
+typedef struct entry {
+    uint64_t seq, through, count;
+    char prev[65], hash[65];
+    int64_t time;
+    int is_run, prunable, new_decision;
+} entry_t;
+
+/* Walks from op->from and collects the runs to prune. An entry joins a run
+ * only once the entry after it has shown, by its prev, that its bytes are
+ * the ones the chain vouches for: an edited record stops the walk before
+ * it, never disappears into a pruned run. */
 static int collect(MDB_txn *txn, prune_op_t *op)
 {
     MDB_cursor *c;
@@ -86,74 +97,86 @@ static int collect(MDB_txn *txn, prune_op_t *op)
     k.mv_size = 8;
     k.mv_data = key;
     uint64_t expect = op->from;
-    char head[65];
+    char head[65]; /* what the next entry must carry as prev */
     memcpy(head, op->head, 65);
-    int keyed = op->keyed;
+    int keyed = op->keyed, have_pending = 0, open = 0, done = 0;
+    entry_t pending; /* the entry before, not yet confirmed by its successor */
     run_t cur;
-    int open = 0;
     size_t examined = 0;
-    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0 && !done; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
         uint64_t seq = audit_u64_from_key(k.mv_data, k.mv_size);
         const char *rec = v.mv_data, *prev = audit_record_prev(rec, v.mv_size);
         if (seq != expect || prev == NULL || !audit_record_seq_matches(rec, v.mv_size, seq) ||
             memcmp(prev, head, 64) != 0) {
             op->stopped_at = seq != expect ? expect : seq;
+            have_pending = 0; /* not confirmed: stays */
             break;
         }
         if (examined++ >= op->budget) {
             op->more = 1;
             break;
         }
+        /* this entry's prev confirms the one before */
+        if (have_pending) {
+            entry_t *p = &pending;
+            if (p->prunable) {
+                if (!open) {
+                    memset(&cur, 0, sizeof(cur));
+                    cur.first = p->seq;
+                    memcpy(cur.prev, p->prev, 65);
+                    open = 1;
+                }
+                cur.through = p->through;
+                cur.count += p->count;
+                memcpy(cur.last, p->hash, 65);
+                cur.last_time = p->time;
+                if (p->is_run)
+                    cur.runs++;
+                else
+                    cur.records++;
+            } else {
+                if (open && (rc = push_run(op, &cur)) != 0)
+                    break;
+                open = 0;
+                if (p->new_decision)
+                    done = 1; /* decisions are written in time order: the rest is newer */
+            }
+            have_pending = 0;
+            if (done)
+                break;
+        }
         char type[32];
         audit_record_type(rec, v.mv_size, type, sizeof(type));
-        uint64_t through = seq, count = 1;
-        char hash[65];
-        int64_t when;
-        int is_run = !strcmp(type, "pruned");
-        if (is_run) {
+        entry_t *e = &pending;
+        memset(e, 0, sizeof(*e));
+        e->seq = e->through = seq;
+        e->count = 1;
+        memcpy(e->prev, prev, 64);
+        e->prev[64] = '\0';
+        e->time = record_time(rec, v.mv_size);
+        e->is_run = !strcmp(type, "pruned");
+        if (e->is_run) {
             int64_t before;
-            if (audit_pruned_read(rec, v.mv_size, &through, &count, hash, &before) != 1 || through < seq) {
+            if (audit_pruned_read(rec, v.mv_size, &e->through, &e->count, e->hash, &before) != 1 || e->through < seq) {
                 op->stopped_at = seq;
                 break;
             }
-            when = record_time(rec, v.mv_size);
+            e->prunable = 1;
         } else {
             if (!strcmp(type, "audit_keyed"))
                 keyed = 1;
-            if (audit_record_hash(keyed, rec, v.mv_size, hash) != 0) {
+            if (audit_record_hash(keyed, rec, v.mv_size, e->hash) != 0) {
                 rc = EACCES;
                 break;
             }
-            when = record_time(rec, v.mv_size);
+            int old = e->time != TIME_NONE && e->time < op->cutoff;
+            int decision = !strcmp(type, "decision");
+            e->prunable = (decision || !strcmp(type, "journal_pruned")) && old && seq != last_key;
+            e->new_decision = decision && !old;
         }
-        int old = when != TIME_NONE && when < op->cutoff;
-        int prunable = is_run || ((!strcmp(type, "decision") || !strcmp(type, "journal_pruned")) && old &&
-                                  seq != last_key);
-        if (prunable) {
-            if (!open) {
-                memset(&cur, 0, sizeof(cur));
-                cur.first = seq;
-                memcpy(cur.prev, prev, 64);
-                cur.prev[64] = '\0';
-                open = 1;
-            }
-            cur.through = through;
-            cur.count += count;
-            memcpy(cur.last, hash, 65);
-            cur.last_time = when;
-            if (is_run)
-                cur.runs++;
-            else
-                cur.records++;
-        } else {
-            if (open && (rc = push_run(op, &cur)) != 0)
-                break;
-            open = 0;
-            if (!strcmp(type, "decision") && !old)
-                break; /* decisions are written in time order: the rest is newer */
-        }
-        memcpy(head, hash, 65);
-        expect = through + 1;
+        have_pending = 1;
+        memcpy(head, e->hash, 65);
+        expect = e->through + 1;
     }
     if (rc == MDB_NOTFOUND)
         rc = 0;
@@ -166,6 +189,10 @@ static int collect(MDB_txn *txn, prune_op_t *op)
             /* the next chunk starts at this run, so that it extends it */
             op->next_from = cur.first;
             memcpy(op->next_head, cur.prev, 65);
+        } else if (have_pending) {
+            /* or at the entry not yet confirmed */
+            op->next_from = pending.seq;
+            memcpy(op->next_head, pending.prev, 65);
         } else {
             op->next_from = expect;
             memcpy(op->next_head, head, 65);
