@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +19,46 @@
 static unsigned char g_key[AUDIT_KEY_BYTES];
 static int g_have;
 static char g_id[17];
+
+/* HMAC-SHA-256 done by hand on EVP digests: the inner and outer states
+ * after the padded key are kept, so one HMAC costs two state copies and
+ * the hashing (OpenSSL's one-shot HMAC() sets a MAC up on every call,
+ * which the chain, hashed twice per record, cannot afford). The templates
+ * are only read once the key is set; each thread has its own working
+ * context, freed when the thread ends. */
+static EVP_MD_CTX *g_inner, *g_outer;
+static pthread_key_t g_ctx_key;
+static pthread_once_t g_ctx_once = PTHREAD_ONCE_INIT;
+
+static void free_ctx(void *p) { EVP_MD_CTX_free(p); }
+static void make_ctx_key(void) { pthread_key_create(&g_ctx_key, free_ctx); }
+
+static EVP_MD_CTX *thread_ctx(void)
+{
+    pthread_once(&g_ctx_once, make_ctx_key);
+    EVP_MD_CTX *c = pthread_getspecific(g_ctx_key);
+    if (c == NULL && (c = EVP_MD_CTX_new()) != NULL)
+        pthread_setspecific(g_ctx_key, c);
+    return c;
+}
+
+static void set_pads(void)
+{
+    unsigned char pad[64];
+    if (g_inner == NULL)
+        g_inner = EVP_MD_CTX_new();
+    if (g_outer == NULL)
+        g_outer = EVP_MD_CTX_new();
+    for (int round = 0; round < 2; round++) {
+        memset(pad, round ? 0x5c : 0x36, sizeof(pad));
+        for (int i = 0; i < AUDIT_KEY_BYTES; i++)
+            pad[i] ^= g_key[i];
+        EVP_MD_CTX *c = round ? g_outer : g_inner;
+        EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+        EVP_DigestUpdate(c, pad, sizeof(pad));
+    }
+    OPENSSL_cleanse(pad, sizeof(pad));
+}
 
 static void set_id(void)
 {
@@ -38,11 +78,16 @@ void audit_key_set(const unsigned char key[AUDIT_KEY_BYTES])
     memcpy(g_key, key, AUDIT_KEY_BYTES);
     g_have = 1;
     set_id();
+    set_pads();
 }
 
 void audit_key_clear(void)
 {
     OPENSSL_cleanse(g_key, sizeof(g_key));
+    if (g_inner)
+        EVP_MD_CTX_reset(g_inner);
+    if (g_outer)
+        EVP_MD_CTX_reset(g_outer);
     g_have = 0;
     g_id[0] = '\0';
 }
@@ -58,9 +103,12 @@ int audit_hmac_hex(const void *p, size_t n, char out[65])
         out[64] = '\0';
         return -1;
     }
-    unsigned char md[EVP_MAX_MD_SIZE];
+    EVP_MD_CTX *c = thread_ctx();
+    unsigned char inner[EVP_MAX_MD_SIZE], md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
-    if (HMAC(EVP_sha256(), g_key, AUDIT_KEY_BYTES, p, n, md, &len) == NULL || len != 32)
+    if (c == NULL || !EVP_MD_CTX_copy_ex(c, g_inner) || !EVP_DigestUpdate(c, p, n) ||
+        !EVP_DigestFinal_ex(c, inner, &len) || len != 32 || !EVP_MD_CTX_copy_ex(c, g_outer) ||
+        !EVP_DigestUpdate(c, inner, 32) || !EVP_DigestFinal_ex(c, md, &len) || len != 32)
         return -1;
     hex_encode(md, 32, out);
     return 0;

@@ -684,9 +684,11 @@ void audit_report_text(const audit_report_t *r, buf_t *b)
                    r->legacy_records, r->keyed_from);
     if (r->pruned_runs)
         buf_printf(b,
-                   "  %" PRIu64 " decision records older than %s were pruned under journal.keep (%" PRIu64
-                   " runs, the newest through record %" PRIu64 "); each run stands in the chain for what it dropped\n",
-                   r->pruned_records, r->pruned_before, r->pruned_runs, r->pruned_through);
+                   "  %" PRIu64 " decision records older than %s were pruned under journal.keep (in %" PRIu64
+                   " run%s, up to and through record %" PRIu64 "); each run stands in the chain for what it "
+                   "dropped and verifies\n",
+                   r->pruned_records, r->pruned_before, r->pruned_runs, r->pruned_runs == 1 ? "" : "s",
+                   r->pruned_through);
     buf_printf(b, "  checked %" PRIu64 " approvals and blocks and %" PRIu64 " tokens against the chain\n", r->reviews,
                r->tokens);
     if (r->anchor.given)

@@ -2,6 +2,7 @@
  * 1 a check failed, 2 usage or configuration error. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "cache/upstream_cache.h"
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
+#include "common/buf.h"
+#include "common/json.h"
 #include "server/access_log.h"
 #include "server/admin_cli.h"
 #include "server/approvals.h"
@@ -152,6 +155,25 @@ static void reload_config(void)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
 }
 
+/* one JSON log line: level, msg, then key/value string pairs (NULL ends them) */
+static void log_line(const char *level, const char *msg, ...)
+{
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    buf_putc(&b, '{');
+    json_kv_str(&b, &first, "level", level);
+    json_kv_str(&b, &first, "msg", msg);
+    va_list ap;
+    va_start(ap, msg);
+    for (const char *k; (k = va_arg(ap, const char *)) != NULL;)
+        json_kv_str(&b, &first, k, va_arg(ap, const char *));
+    va_end(ap);
+    buf_puts(&b, "}\n");
+    fputs(buf_cstr(&b), stderr);
+    buf_free(&b);
+}
+
 /* the audit key (made at first start) and the chain keyed from a marked
  * record on; everything logged so that an outside collector has it */
 static int open_audit(const config_t *cfg, char *err, size_t errlen)
@@ -171,25 +193,27 @@ static int open_audit(const config_t *cfg, char *err, size_t errlen)
     if (realpath(path, abs) == NULL)
         snprintf(abs, sizeof(abs), "%s", path);
     if (info.created)
-        fprintf(stderr, "{\"level\":\"info\",\"msg\":\"audit key made; copy it to every node that shares this "
-                        "store, and keep it out of backups of data_dir\",\"key_file\":\"%s\",\"key_id\":\"%s\"}\n",
-                abs, info.id);
-    if (info.mode & 077)
-        fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"the audit key %s is mode %o: others than cordon's user can "
-                        "read or change it and so forge the chain (chmod 600 %s)\"}\n",
-                abs, (unsigned)info.mode, abs);
+        log_line("info", "audit key made; copy it to every node that shares this store, and keep it out of backups of "
+                         "data_dir", "key_file", abs, "key_id", info.id, NULL);
+    if (info.mode & 077) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "the audit key is mode %o: others than cordon's user can read or change it, and so "
+                 "forge the chain (chmod 600 the file)", (unsigned)info.mode);
+        log_line("warn", msg, "key_file", abs, NULL);
+    }
     uint64_t keyed_from, legacy;
     if (audit_note_key_file(abs, err, errlen) != 0 || audit_ensure_keyed(&keyed_from, &legacy, err, errlen) != 0)
         return -1;
-    fprintf(stderr,
-            "{\"level\":\"info\",\"msg\":\"audit chain keyed\",\"key_file\":\"%s\",\"key_id\":\"%s\","
-            "\"keyed_from\":%llu,\"unkeyed_records_before\":%llu}\n",
-            abs, info.id, (unsigned long long)keyed_from, (unsigned long long)legacy);
+    char kf[24], lg[24];
+    snprintf(kf, sizeof(kf), "%llu", (unsigned long long)keyed_from);
+    snprintf(lg, sizeof(lg), "%llu", (unsigned long long)legacy);
+    log_line("info", "audit chain keyed", "key_file", abs, "key_id", info.id, "keyed_from", kf,
+             "unkeyed_records_before", lg, NULL);
     uint64_t hs;
     char hh[65];
     if (audit_head_get(&hs, hh) != 0)
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"the head beside the audit chain is missing or does not "
-                        "verify: the store was changed without the key; run cordon audit verify\"}\n");
+        log_line("error", "the head beside the audit chain is missing or does not verify: the store was changed "
+                          "without the key; run cordon audit verify", NULL);
     return 0;
 }
 

@@ -7,6 +7,8 @@
  * client and path per minute, drops under overload counted. Each test on a
  * fresh store in a temporary directory. */
 #include <ftw.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +192,25 @@ static void anchor_now(char *out, size_t n)
 }
 
 /* ---- the keyed chain ---- */
+
+TEST(hmac_is_hmac_sha256)
+{
+    /* the hand-made HMAC against OpenSSL's */
+    const char *msg = "{\"seq\":1,\"type\":\"audit_keyed\",\"prev\":\"0\"}";
+    unsigned char md[32];
+    unsigned len = 32;
+    HMAC(EVP_sha256(), KEY, AUDIT_KEY_BYTES, (const unsigned char *)msg, strlen(msg), md, &len);
+    char want[65], got[65];
+    hex_encode(md, 32, want);
+    audit_key_set(KEY);
+    CHECK_INT_EQ(audit_hmac_hex(msg, strlen(msg), got), 0);
+    CHECK_STR_EQ(got, want);
+    CHECK_INT_EQ(audit_hmac_hex("", 0, got), 0);
+    HMAC(EVP_sha256(), KEY, AUDIT_KEY_BYTES, (const unsigned char *)"", 0, md, &len);
+    hex_encode(md, 32, want);
+    CHECK_STR_EQ(got, want);
+    CHECK_INT_EQ((int)strlen(audit_key_id()), 16);
+}
 
 TEST(rewrite_with_plain_sha256_is_caught)
 {
@@ -771,6 +792,7 @@ int main(void)
     char err[300];
     CHECK_INT_EQ(config_load_string(&g_cfg, "t.yaml", yaml, strlen(yaml), err, sizeof(err)), 0);
     runtime_set_config(&g_cfg);
+    RUN(hmac_is_hmac_sha256);
     RUN(rewrite_with_plain_sha256_is_caught);
     RUN(wrong_key_is_named);
     RUN(replayed_head_is_caught_by_the_anchor);
