@@ -129,6 +129,39 @@ t_key_file() {
     ! grep -rqF "$k" "$DATA" "$IT_TMP/cordon.stderr" "$IT_TMP/access.log" || fail "the key leaked into the store or a log"
 }
 
+# serve_refused YAML_EXTRA: cordon with this configuration must stop at start
+# (exit 2); sets SOUT to what it said
+serve_refused() {
+    local dir=$IT_TMP/refused port
+    mkdir -p "$dir"
+    port=$(free_port)
+    printf 'listen: 127.0.0.1:%s\ndata_dir: %s/data\n%s\n' "$port" "$dir" "$1" >"$dir/cordon.yaml"
+    SOUT=$(timeout 20 "$CORDON_BIN" serve --config "$dir/cordon.yaml" 2>&1)
+    local rc=$?
+    echo "serve with '$1': exit $rc: $SOUT"
+    assert_eq 2 "$rc" "exit code of a start with '$1'"
+}
+
+t_bad_keys_refused() {
+    serve_refused "audit: { key_file: $IT_TMP/refused/data/audit.key }"
+    assert_contains "$SOUT" "is inside data_dir"
+    printf 'not a key\n' >"$IT_TMP/bad.key"
+    serve_refused "audit: { key_file: $IT_TMP/bad.key }"
+    assert_contains "$SOUT" "is not a cordon audit key"
+    serve_refused "audit: { key_file: $IT_TMP/no/such/dir/audit.key }"
+    assert_contains "$SOUT" "audit.key_file"
+    # a command that appends needs the key, and says where it looked
+    local out rc
+    out=$(timeout 15 "$CORDON_BIN" token add bob --role reviewer --config "$CONF" --key-file "$IT_TMP/missing.key" 2>&1)
+    rc=$?
+    assert_eq 2 "$rc" "exit code of token add without its key"
+    assert_contains "$out" "missing.key"
+    out=$(cd "$IT_TMP" && timeout 15 "$CORDON_BIN" audit verify --data-dir "$DATA" 2>&1)
+    rc=$?
+    assert_eq 2 "$rc" "exit code of audit verify with no configuration"
+    assert_contains "$out" "verification does not take a path from the store"
+}
+
 t_modes() {
     assert_eq 700 "$(mode_of "$DATA")" "mode of data_dir (umask was 000)"
     assert_eq 700 "$(mode_of "$DATA/lmdb")" "mode of data_dir/lmdb"
@@ -284,6 +317,7 @@ t_log_modes_under_strict_umask() {
 # ------------------------------------------------------------------ run
 
 run_test "key: made at first start beside the config, 0600, outside data_dir, never logged" t_key_file
+run_test "a key inside data_dir, a malformed key, no key: refused with the reason (exit 2)" t_bad_keys_refused
 run_test "modes: data_dir and its directories 0700, store and blob files 0600, access log 0640 (umask 000)" t_modes
 run_test "a store from before audit keys verifies; the keyed part starts at a marked record" t_migrated_store_verifies
 run_test "the head is in the server log; verify --head checks against it" t_anchor_in_server_log
