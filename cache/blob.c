@@ -16,10 +16,14 @@ static char g_root[2048];
 static char g_tmp[2048];
 static char g_derived[2048];
 
+/* every directory of the store is for cordon's user alone (0700) */
 static int ensure_dir(const char *p)
 {
-    if (mkdir(p, 0755) != 0 && errno != EEXIST)
+    if (mkdir(p, 0700) != 0 && errno != EEXIST)
         return -1;
+    struct stat st;
+    if (stat(p, &st) == 0 && (st.st_mode & 07777) != 0700)
+        chmod(p, 0700);
     return 0;
 }
 
@@ -28,9 +32,23 @@ int blob_init(const char *data_dir, char *err, size_t errlen)
     snprintf(g_root, sizeof(g_root), "%s/blobs", data_dir);
     snprintf(g_tmp, sizeof(g_tmp), "%s/tmp", data_dir);
     snprintf(g_derived, sizeof(g_derived), "%s/derived", data_dir);
-    if (mkdir_p(data_dir, 0755) || ensure_dir(g_root) || ensure_dir(g_tmp) || ensure_dir(g_derived)) {
+    if (mkdir_p(data_dir, 0700) || ensure_dir(data_dir) || ensure_dir(g_root) || ensure_dir(g_tmp) ||
+        ensure_dir(g_derived)) {
         snprintf(err, errlen, "cannot create the blob store under %s: %s", data_dir, strerror(errno));
         return -1;
+    }
+    /* fan-out directories an older version made 0755 */
+    DIR *fan = opendir(g_root);
+    if (fan != NULL) {
+        struct dirent *e;
+        while ((e = readdir(fan)) != NULL) {
+            if (e->d_name[0] == '.' || strlen(e->d_name) != 2)
+                continue;
+            char p[2100];
+            snprintf(p, sizeof(p), "%s/%s", g_root, e->d_name);
+            ensure_dir(p);
+        }
+        closedir(fan);
     }
     /* temp files left by a crash were never in service: remove them */
     DIR *d = opendir(g_tmp);

@@ -1,6 +1,7 @@
 /* store: LMDB environment ownership. A process-wide rwlock is held shared by
  * every transaction and exclusively while the map is resized, because LMDB
- * only allows mdb_env_set_mapsize when this process has no transaction open. */
+ * only allows mdb_env_set_mapsize when this process has no transaction open.
+ * The environment's directory is 0700 and its files 0600. */
 #include "cache/store.h"
 
 #include "common/fsutil.h"
@@ -21,11 +22,35 @@ static const char *const DB_NAMES[DB_COUNT] = {"versions", "decisions", "blobs",
                                                     "reviews",  "held",      "tokens", "requests",
                                                     "findings", "served",    "lockfiles", "packages"};
 
+/* the store is for cordon's user alone: directories 0700, files 0600, also
+ * for a store an older version made (or a loose umask); says what it could
+ * not change */
+static void restrict_mode(const char *p, mode_t want)
+{
+    struct stat st;
+    if (stat(p, &st) != 0 || (st.st_mode & 07777) == want)
+        return;
+    if (chmod(p, want) != 0)
+        fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"cannot make %s mode %o: %s\"}\n", p, (unsigned)want,
+                strerror(errno));
+}
+
+static void restrict_modes(const char *data_dir, const char *lmdb)
+{
+    char p[4200];
+    restrict_mode(data_dir, 0700);
+    restrict_mode(lmdb, 0700);
+    snprintf(p, sizeof(p), "%s/data.mdb", lmdb);
+    restrict_mode(p, 0600);
+    snprintf(p, sizeof(p), "%s/lock.mdb", lmdb);
+    restrict_mode(p, 0600);
+}
+
 int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/lmdb", data_dir);
-    if (!readonly && mkdir_p(path, 0755) != 0) {
+    if (!readonly && mkdir_p(path, 0700) != 0) {
         snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
         return -1;
     }
@@ -37,7 +62,7 @@ int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, 
     if (rc == 0)
         rc = mdb_env_set_mapsize(g_env, (size_t)map_size);
     if (rc == 0)
-        rc = mdb_env_open(g_env, path, MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0644);
+        rc = mdb_env_open(g_env, path, MDB_NOTLS | (readonly ? MDB_RDONLY : 0), 0600);
     if (rc != 0) {
         snprintf(err, errlen, "cannot open the store at %s: %s", path, mdb_strerror(rc));
         if (g_env)
@@ -47,6 +72,8 @@ int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, 
     }
     /* adopt a larger map another process may have set */
     mdb_env_set_mapsize(g_env, 0);
+    if (!readonly)
+        restrict_modes(data_dir, path);
     MDB_txn *txn;
     rc = mdb_txn_begin(g_env, NULL, readonly ? MDB_RDONLY : 0, &txn);
     for (int i = 0; rc == 0 && i < DB_COUNT; i++)

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -26,9 +27,13 @@ int access_log_open(const char *target)
         g_fd = -1;
         return 0;
     }
-    int fd = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;
+    /* 0640 whatever the umask: the group that collects logs reads it, nobody else */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0640)
+        fchmod(fd, 0640);
     g_fd = fd;
     return 0;
 }

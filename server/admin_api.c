@@ -674,24 +674,25 @@ static void chain_page(h2o_req_t *req, int only_decisions)
 
 static void audit_verify_call(h2o_req_t *req)
 {
-    audit_report_t r;
-    if (audit_verify(&r) != 0) {
+    char head[120];
+    int hh = query_param(req, "head", head, sizeof(head));
+    uint64_t aseq;
+    char ahash[65];
+    if (hh < 0 || (hh == 1 && audit_anchor_parse(head, &aseq, ahash) != 0)) {
+        http_send_error(req, 400, "bad_request",
+                        "'head' must be SEQ:HASH as the server log's \"audit head\" line gives it");
+        return;
+    }
+    audit_report_t *r = malloc(sizeof(*r));
+    if (r == NULL || audit_verify_anchored(hh == 1 ? head : NULL, r) != 0) {
+        free(r);
         http_send_error(req, 503, NULL, "the store cannot be read");
         return;
     }
     buf_t b;
     buf_init(&b);
-    int first = 1;
-    buf_putc(&b, '{');
-    json_kv_bool(&b, &first, "ok", r.ok);
-    json_kv_int(&b, &first, "records", (int64_t)r.records);
-    if (r.ok) {
-        json_kv_str(&b, &first, "head", r.head);
-    } else {
-        json_kv_int(&b, &first, "broken_at", (int64_t)r.broken_at);
-        json_kv_str(&b, &first, "error", r.error);
-    }
-    buf_putc(&b, '}');
+    audit_report_json(r, &b);
+    free(r);
     send_buf(req, 200, &b);
 }
 

@@ -17,6 +17,7 @@
 #include "common/buf.h"
 #include "common/json.h"
 #include "server/audit.h"
+#include "server/audit_key.h"
 #include "server/config.h"
 #include "server/tokens.h"
 
@@ -26,6 +27,7 @@ typedef struct opts {
     const char *config, *data_dir, *server, *token_file, *role, *comment, *expires;
     const char *project, *ref, *format;
     const char *ecosystem, *package;
+    const char *head, *key_file;
     long limit;
     int json, active;
     int nargs;
@@ -47,7 +49,7 @@ void admin_cli_usage(void *out)
 {
     fprintf(out, "  cordon token add NAME --role reviewer|auditor|ci [--data-dir DIR]\n"
                  "  cordon token list [--json] | token revoke NAME     [--data-dir DIR]\n"
-                 "  cordon audit verify [--data-dir DIR]\n"
+                 "  cordon audit verify [--config FILE | --key-file FILE] [--data-dir DIR] [--head SEQ:HASH] [--json]\n"
                  "  cordon held [--ecosystem E] [--package P]\n"
                  "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n"
                  "  cordon revoke ID\n"
@@ -86,13 +88,15 @@ static int parse(int argc, char **argv, opts_t *o)
                                              {"project", required_argument, NULL, 'p'},
                                              {"ref", required_argument, NULL, 'R'},
                                              {"format", required_argument, NULL, 'f'},
+                                             {"head", required_argument, NULL, 'H'},
+                                             {"key-file", required_argument, NULL, 'K'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->limit = 50;
     int c;
     optind = 1;
     opterr = 1;
-    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'd': o->data_dir = optarg; break;
@@ -115,6 +119,8 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'p': o->project = optarg; break;
         case 'R': o->ref = optarg; break;
         case 'f': o->format = optarg; break;
+        case 'H': o->head = optarg; break;
+        case 'K': o->key_file = optarg; break;
         default: return usage_error("bad option in '%s'", argv[0]);
         }
     }
@@ -154,6 +160,40 @@ static int open_store(const opts_t *o, config_t *cfg, int readonly)
     return 0;
 }
 
+/* The audit key, for commands that append to the chain or verify it:
+ * --key-file, else the configuration's (audit.key_file, or beside the
+ * configuration file). A writer given no configuration at all takes the
+ * path the server noted in the store (what it writes there is checked by
+ * verification anyway); verification never does, since whoever can write
+ * the store could point it at a key of their own. 0, or 2 (said why). */
+static int load_key(const opts_t *o, const config_t *cfg, int for_verify)
+{
+    char path[4096], noted[4096] = "", err[1024];
+    int have_noted = audit_noted_key_file(noted, sizeof(noted)) == 0;
+    if (o->key_file)
+        snprintf(path, sizeof(path), "%s", o->key_file);
+    else if (cfg->audit_key_file)
+        snprintf(path, sizeof(path), "%s", cfg->audit_key_file);
+    else if (audit_key_default_path(cfg->path, path, sizeof(path)) == 0)
+        ;
+    else if (!for_verify && have_noted)
+        snprintf(path, sizeof(path), "%s", noted);
+    else {
+        fprintf(stderr,
+                "cordon: %s needs the audit key: give --config FILE (its audit.key_file, or audit.key beside it) or "
+                "--key-file FILE%s%s%s\n",
+                for_verify ? "audit verify" : "this command", have_noted ? " (the server noted " : "",
+                have_noted ? noted : "", have_noted ? "; verification does not take a path from the store it checks)" : "");
+        return 2;
+    }
+    audit_key_info_t info;
+    if (audit_key_load(path, 0, &info, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s (the server makes the key at its first start; nodes share it)\n", err);
+        return 2;
+    }
+    return 0;
+}
+
 /* ---- on the store ---- */
 
 static int cmd_token(const opts_t *o)
@@ -171,6 +211,11 @@ static int cmd_token(const opts_t *o)
             return usage_error("token add needs --role reviewer, auditor or ci%s", "");
         if ((rc = open_store(o, &cfg, 0)) != 0)
             return rc;
+        if ((rc = load_key(o, &cfg, 0)) != 0) {
+            store_close();
+            config_free(&cfg);
+            return rc;
+        }
         char token[TOKEN_LEN + 1];
         rc = tokens_add(o->args[1], role_from_name(o->role), token, err, sizeof(err));
         if (rc == 0) {
@@ -194,6 +239,11 @@ static int cmd_token(const opts_t *o)
             return usage_error("token revoke needs exactly one NAME%s", "");
         if ((rc = open_store(o, &cfg, 0)) != 0)
             return rc;
+        if ((rc = load_key(o, &cfg, 0)) != 0) {
+            store_close();
+            config_free(&cfg);
+            return rc;
+        }
         rc = tokens_revoke(o->args[1], err, sizeof(err));
         if (rc == 0)
             fprintf(stderr, "cordon: token '%s' revoked\n", o->args[1]);
@@ -214,21 +264,38 @@ static int cmd_audit(const opts_t *o)
 {
     if (o->nargs != 1 || strcmp(o->args[0], "verify") != 0)
         return usage_error("audit takes one subcommand: verify%s", "");
+    uint64_t aseq;
+    char ahash[65];
+    if (o->head && audit_anchor_parse(o->head, &aseq, ahash) != 0)
+        return usage_error("--head takes SEQ:HASH as the server log's \"audit head\" line gives it (got '%s')", o->head);
     config_t cfg;
     int rc = open_store(o, &cfg, 1);
     if (rc)
         return rc;
-    audit_report_t r;
-    if (audit_verify(&r) != 0) {
+    if ((rc = load_key(o, &cfg, 1)) != 0) {
+        store_close();
+        config_free(&cfg);
+        return rc;
+    }
+    audit_report_t *r = malloc(sizeof(*r));
+    buf_t out;
+    buf_init(&out);
+    if (r == NULL || audit_verify_anchored(o->head, r) != 0) {
         fprintf(stderr, "cordon: cannot read the audit chain\n");
         rc = 2;
-    } else if (r.ok) {
-        printf("audit chain intact: %llu records, head %s\n", (unsigned long long)r.records, r.head);
-        rc = 0;
     } else {
-        printf("audit chain BROKEN at record %llu: %s\n", (unsigned long long)r.broken_at, r.error);
-        rc = 1;
+        if (o->json)
+            audit_report_json(r, &out);
+        else
+            audit_report_text(r, &out);
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        if (o->json)
+            putchar('\n');
+        rc = r->ok ? 0 : 1;
     }
+    buf_free(&out);
+    free(r);
+    audit_key_clear();
     store_close();
     config_free(&cfg);
     return rc;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_tree.h>
 
 #include "cache/record.h"
 #include "cache/store.h"
@@ -80,7 +81,7 @@ static void encode(const review_t *r, buf_t *b)
     rec_put_i64(b, (int64_t)r->audit_seq);
 }
 
-static int decode(uint64_t id, const void *p, size_t n, review_t *r)
+int review_decode(uint64_t id, const void *p, size_t n, review_t *r)
 {
     memset(r, 0, sizeof(*r));
     rec_reader_t rd;
@@ -172,6 +173,87 @@ static void set_free(set_t *s)
     memset(s, 0, sizeof(*s));
 }
 
+static const char *jstr(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val s = yajl_tree_get(v, path, yajl_t_any);
+    return s && YAJL_IS_STRING(s) ? YAJL_GET_STRING(s) : s && YAJL_IS_NULL(s) ? "" : NULL;
+}
+
+/* 1 when the genuine chain record r names is the one that made r; 0 (why
+ * says) when none accounts for it; -1 store error */
+static int accounted(MDB_txn *txn, const review_t *r, char *why, size_t whylen)
+{
+    if (r->audit_seq == 0) {
+        snprintf(why, whylen, "it names no chain record");
+        return 0;
+    }
+    MDB_val rec;
+    int g = audit_record_genuine(txn, r->audit_seq, &rec, why, whylen);
+    if (g <= 0)
+        return g < 0 ? -1 : 0;
+    char *text = strndup(rec.mv_data, rec.mv_size);
+    yajl_val v = text ? yajl_tree_parse(text, NULL, 0) : NULL;
+    free(text);
+    if (v == NULL)
+        return -1;
+    const char *path[] = {"id", NULL};
+    yajl_val id = yajl_tree_get(v, path, yajl_t_number);
+    const char *type = jstr(v, "type"), *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"),
+               *ver = jstr(v, "version"), *exp = jstr(v, "expires_at");
+    int64_t es = exp && *exp ? time_parse_iso8601(exp, strlen(exp)) : TIME_NONE;
+    int64_t want = r->expires_at == TIME_NONE ? TIME_NONE : r->expires_at / 1000 * 1000;
+    int ok = id && YAJL_IS_INTEGER(id) && (uint64_t)YAJL_GET_INTEGER(id) == r->id && type &&
+             !strcmp(type, kind_name(r->kind)) && eco && !strcmp(eco, eco_name(r->eco)) && pkg &&
+             !strcmp(pkg, r->package) && ver && !strcmp(ver, r->version) &&
+             (r->kind != REVIEW_APPROVAL || es == want);
+    yajl_tree_free(v);
+    if (!ok)
+        snprintf(why, whylen, "chain record %" PRIu64 " is not the one that made it", r->audit_seq);
+    return ok;
+}
+
+/* drops from all[] what no genuine chain record accounts for, saying so */
+static int keep_accounted(review_t *all, size_t *n)
+{
+    MDB_txn *txn;
+    if (store_read_begin(&txn) != 0)
+        return -1;
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < *n; i++) {
+        char why[300];
+        int a = accounted(txn, &all[i], why, sizeof(why));
+        if (a < 0) {
+            rc = -1;
+            a = 1;
+        }
+        if (a) {
+            all[kept++] = all[i];
+            continue;
+        }
+        char what[700];
+        snprintf(what, sizeof(what), "%s %" PRIu64 " (%s %s%s%s) is not in force: no audit chain record accounts for it "
+                 "(%s); run cordon audit verify",
+                 kind_name(all[i].kind), all[i].id, eco_name(all[i].eco), all[i].package, all[i].version[0] ? "@" : "",
+                 all[i].version, why);
+        buf_t b;
+        buf_init(&b);
+        int first = 1;
+        buf_putc(&b, '{');
+        json_kv_str(&b, &first, "level", "error");
+        json_kv_str(&b, &first, "msg", what);
+        json_kv_int(&b, &first, "id", (int64_t)all[i].id);
+        buf_puts(&b, "}\n");
+        fputs(buf_cstr(&b), stderr);
+        buf_free(&b);
+        review_free(&all[i]);
+    }
+    store_read_end(txn);
+    *n = kept;
+    return rc;
+}
+
 int approvals_load(void)
 {
     review_t *all;
@@ -179,6 +261,12 @@ int approvals_load(void)
     int64_t now = time_now_ms();
     if (approvals_list(REVIEW_APPROVAL | REVIEW_BLOCK, 1, -1, NULL, NULL, now, &all, &n) != 0)
         return -1;
+    /* an approval or block is in force only while the chain accounts for it:
+     * one added to the store directly, or whose record was cut, is not */
+    if (keep_accounted(all, &n) != 0) {
+        reviews_free(all, n);
+        return -1;
+    }
     set_t s = {calloc(n ? n : 1, sizeof(entry_t)), 0};
     if (s.v == NULL) {
         reviews_free(all, n);
@@ -365,7 +453,7 @@ static int end_txn(MDB_txn *txn, void *arg)
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, store_dbi(DB_REVIEWS), &k, &v);
     review_free(op->out);
-    if (rc == MDB_NOTFOUND || (rc == 0 && (decode(op->id, v.mv_data, v.mv_size, op->out) != 0 ||
+    if (rc == MDB_NOTFOUND || (rc == 0 && (review_decode(op->id, v.mv_data, v.mv_size, op->out) != 0 ||
                                            op->out->kind != op->kind))) {
         op->status = 404;
         return 0;
@@ -430,7 +518,7 @@ int approvals_list(review_kind_t kind, int active_only, int eco, const char *pac
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_LAST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
         review_t r;
-        if (decode(audit_u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &r) != 0)
+        if (review_decode(audit_u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &r) != 0)
             continue; /* a damaged record is skipped, not fatal: audit verify reports it */
         int keep = (r.kind & kind) && (!active_only || review_active(&r, now)) && (eco < 0 || (int)r.eco == eco) &&
                    (!package || strcmp(package, r.package) == 0) &&

@@ -32,6 +32,8 @@ typedef struct review {
 } review_t;
 
 void review_free(review_t *r);
+/* one stored record (DB_REVIEWS value of id): 0, or -1 when damaged */
+int review_decode(uint64_t id, const void *p, size_t n, review_t *r);
 /* in force at `now`: not ended and not expired */
 int review_active(const review_t *r, int64_t now);
 /* the API's JSON object for one record */

@@ -60,6 +60,7 @@ void config_defaults(config_t *cfg)
     for (int i = 0; i < ECO_COUNT; i++)
         cfg->min_age_eco[i] = -1;
     cfg->missing_timestamp = MISSING_TS_FIRST_SEEN;
+    cfg->journal_keep_ms = 90 * 86400 * 1000LL;
 }
 
 static void free_list(char **v, size_t n)
@@ -105,6 +106,7 @@ void config_free(config_t *cfg)
     free(cfg->rules);
     free_list(cfg->analysis.pth_allow, cfg->analysis.npth_allow);
     free(cfg->analysis.popular_file);
+    free(cfg->audit_key_file);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -685,6 +687,26 @@ static int on_analysis(loader_t *L, const char *key, yaml_node_t *v)
     return 1;
 }
 
+static int on_audit(loader_t *L, const char *key, yaml_node_t *v)
+{
+    const char *s;
+    if (strcmp(key, "key_file") != 0)
+        return 1;
+    if (want_scalar(L, v, key, &s))
+        return -1;
+    if (*s == '\0')
+        return fail(L, v, "'key_file' is empty (leave it out to keep the key beside the configuration file)");
+    config_set_str(&L->cfg->audit_key_file, s);
+    return 0;
+}
+
+static int on_journal(loader_t *L, const char *key, yaml_node_t *v)
+{
+    if (!strcmp(key, "keep"))
+        return get_duration(L, v, key, &L->cfg->journal_keep_ms);
+    return 1;
+}
+
 static int on_top(loader_t *L, const char *key, yaml_node_t *v)
 {
     config_t *c = L->cfg;
@@ -752,6 +774,10 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         return each_pair(L, v, "quarantine", on_quarantine);
     if (!strcmp(key, "analysis"))
         return each_pair(L, v, "analysis", on_analysis);
+    if (!strcmp(key, "audit"))
+        return each_pair(L, v, "audit", on_audit);
+    if (!strcmp(key, "journal"))
+        return each_pair(L, v, "journal", on_journal);
     return 1;
 }
 

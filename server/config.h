@@ -79,6 +79,9 @@ typedef struct config {
 
     analysis_config_t analysis;
 
+    char *audit_key_file;    /* audit.key_file; NULL = audit.key beside the configuration file */
+    int64_t journal_keep_ms; /* journal.keep: decision records older than this leave the chain; 0 = never */
+
     /* derived when the configuration goes live (runtime_set_config): the
      * policy fingerprint rendered documents are keyed by */
     char policy_fp[17];

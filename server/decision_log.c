@@ -20,6 +20,8 @@
 #include "common/timeutil.h"
 #include "analysis/analysis.h"
 #include "server/audit.h"
+#include "server/audit_anchor.h"
+#include "server/decision_coalesce.h"
 #include "server/held.h"
 #include "server/metrics.h"
 
@@ -36,8 +38,11 @@ static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t g_flushed = PTHREAD_COND_INITIALIZER;
 static qitem_t *g_head, *g_tail;
-static size_t g_queued;
-static uint64_t g_enqueued_total, g_committed_total, g_dropped;
+static size_t g_queued, g_queue_max = QUEUE_MAX;
+static uint64_t g_enqueued_total, g_committed_total;
+static decision_drops_t g_drops;
+static uint64_t g_drops_warned; /* drops the last warning covered */
+static int64_t g_drop_warned_at;
 static int g_stop, g_running;
 static pthread_t g_thread;
 
@@ -60,6 +65,11 @@ static void encode_members(const decision_t *d, buf_t *b)
     json_kv_str(b, &first, "rule", d->rule);
     json_kv_str(b, &first, "request_id", d->request_id);
     json_kv_str(b, &first, "detail", d->detail);
+    if (d->count) {
+        json_kv_int(b, &first, "count", d->count);
+        json_kv_time(b, &first, "first", d->first_ms);
+        json_kv_time(b, &first, "last", d->last_ms);
+    }
 }
 
 typedef struct batch {
@@ -89,16 +99,68 @@ static int write_batch(MDB_txn *txn, void *arg)
     return rc;
 }
 
+static void add_aggregate(const decision_t *d, void *arg)
+{
+    qitem_t ***tail = arg;
+    qitem_t *q = malloc(sizeof(*q));
+    if (q == NULL)
+        return;
+    q->d = *d;
+    q->next = NULL;
+    **tail = q;
+    *tail = &q->next;
+}
+
+static uint64_t drops_total(void) { return g_drops.queue_full + g_drops.store_error + g_drops.not_running; }
+
+/* under g_lock: a warning for drops no warning has covered yet; the caller prints it unlocked */
+static int drop_warning(char *out, size_t outlen)
+{
+    uint64_t total = drops_total();
+    if (total == g_drops_warned)
+        return 0;
+    snprintf(out, outlen,
+             "{\"level\":\"warn\",\"msg\":\"decision log: %" PRIu64
+             " decisions dropped since the last warning (%" PRIu64 " in all: queue full %" PRIu64
+             ", store error %" PRIu64 ", not running %" PRIu64 "; cordon_decisions_dropped_total)\"}\n",
+             total - g_drops_warned, total, g_drops.queue_full, g_drops.store_error, g_drops.not_running);
+    g_drops_warned = total;
+    g_drop_warned_at = time_now_ms();
+    return 1;
+}
+
+/* waits (g_lock held) for queued decisions, a stop, or coalesced records falling due */
+static void wait_for_work(void)
+{
+    while (g_head == NULL && !g_stop) {
+        int64_t due = coalesce_due(), now = time_now_ms();
+        if (due && now >= due)
+            return;
+        if (due == 0) {
+            pthread_cond_wait(&g_wake, &g_lock);
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t wait = due - now;
+        ts.tv_sec += wait / 1000;
+        ts.tv_nsec += (wait % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&g_wake, &g_lock, &ts);
+    }
+}
+
 static void *writer_main(void *arg)
 {
     pthread_mutex_lock(&g_lock);
     for (;;) {
-        while (g_head == NULL && !g_stop)
-            pthread_cond_wait(&g_wake, &g_lock);
-        if (g_head == NULL && g_stop)
-            break;
+        wait_for_work();
+        int stopping = g_stop;
         /* let a batch accumulate: one fsync for many decisions */
-        if (!g_stop && g_queued < BATCH_MAX) {
+        if (!stopping && g_head && g_queued < BATCH_MAX) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += COMMIT_INTERVAL_MS * 1000000L;
@@ -110,25 +172,46 @@ static void *writer_main(void *arg)
         }
         qitem_t *items = g_head;
         size_t n = g_queued;
+        qitem_t **tail = g_tail ? &g_tail->next : &items;
         g_head = g_tail = NULL;
         g_queued = 0;
         pthread_mutex_unlock(&g_lock);
 
-        batch_t b = {.items = items};
+        /* the repeats of a minute that ended (all of them when stopping) */
+        coalesce_take(time_now_ms(), stopping, add_aggregate, &tail);
+        size_t total = 0;
+        for (qitem_t *q = items; q; q = q->next)
+            total++;
+        store_rc_t rc = STORE_OK;
         char err[300];
-        store_rc_t rc = store_write(write_batch, &b, err, sizeof(err));
-        if (rc != STORE_OK) {
-            fprintf(stderr, "{\"level\":\"error\",\"msg\":\"decision log write failed, %zu records lost\",\"error\":\"%s\"}\n",
-                    n, err);
+        if (items) {
+            batch_t b = {.items = items};
+            rc = store_write(write_batch, &b, err, sizeof(err));
+            if (rc != STORE_OK)
+                fprintf(stderr, "{\"level\":\"error\",\"msg\":\"decision log write failed, %zu records lost\",\"error\":\"%s\"}\n",
+                        total, err);
+            else
+                audit_anchor_poke();
         }
         while (items) {
             qitem_t *next = items->next;
             free(items);
             items = next;
         }
+        char warn[400];
         pthread_mutex_lock(&g_lock);
+        if (rc != STORE_OK)
+            g_drops.store_error += total;
+        int w = drop_warning(warn, sizeof(warn));
         g_committed_total += n;
         pthread_cond_broadcast(&g_flushed);
+        if (w) {
+            pthread_mutex_unlock(&g_lock);
+            fputs(warn, stderr);
+            pthread_mutex_lock(&g_lock);
+        }
+        if (stopping && g_head == NULL)
+            break;
     }
     pthread_mutex_unlock(&g_lock);
     return NULL;
@@ -147,21 +230,31 @@ int decision_log_start(void)
 
 void decision_log_append(const decision_t *d)
 {
-    qitem_t *q = malloc(sizeof(*q));
-    if (q == NULL)
-        return;
-    q->d = *d;
     metrics_count_decision(d->decision, d->reason);
-    if (q->d.time_ms == 0)
-        q->d.time_ms = time_now_ms();
-    q->next = NULL;
+    decision_t copy = *d;
+    if (copy.time_ms == 0)
+        copy.time_ms = time_now_ms();
+    /* a repeat of a refused write this minute: counted, recorded later */
+    if (coalesce_wanted(&copy) && !coalesce_admit(&copy))
+        return;
+    qitem_t *q = malloc(sizeof(*q));
+    char warn[400];
     pthread_mutex_lock(&g_lock);
-    if (!g_running || g_queued >= QUEUE_MAX) {
-        g_dropped++;
+    if (q == NULL || !g_running || g_queued >= g_queue_max) {
+        if (q != NULL && !g_running)
+            g_drops.not_running++;
+        else
+            g_drops.queue_full++;
+        /* at once for the first drop, then at most once a second (the writer says the rest) */
+        int w = time_now_ms() - g_drop_warned_at >= 1000 && drop_warning(warn, sizeof(warn));
         pthread_mutex_unlock(&g_lock);
+        if (w)
+            fputs(warn, stderr);
         free(q);
         return;
     }
+    q->d = copy;
+    q->next = NULL;
     if (g_tail)
         g_tail->next = q;
     else
@@ -172,6 +265,28 @@ void decision_log_append(const decision_t *d)
     if (g_queued == 1 || g_queued >= BATCH_MAX)
         pthread_cond_signal(&g_wake);
     pthread_mutex_unlock(&g_lock);
+}
+
+void decision_log_drops(decision_drops_t *out)
+{
+    pthread_mutex_lock(&g_lock);
+    *out = g_drops;
+    pthread_mutex_unlock(&g_lock);
+}
+
+void decision_log_set_queue_max(size_t n)
+{
+    pthread_mutex_lock(&g_lock);
+    g_queue_max = n ? n : QUEUE_MAX;
+    pthread_mutex_unlock(&g_lock);
+}
+
+size_t decision_log_queued(void)
+{
+    pthread_mutex_lock(&g_lock);
+    size_t n = g_queued;
+    pthread_mutex_unlock(&g_lock);
+    return n;
 }
 
 void decision_log_flush(void)

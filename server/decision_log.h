@@ -2,6 +2,8 @@
  * served or refused, publish refused). Request handlers append without
  * waiting; a writer thread commits batches to LMDB (group commit) as records
  * of the audit chain (server/audit.h), so the log is tamper-evident.
+ * Repeated refused writes are coalesced (server/decision_coalesce.h); old
+ * decisions leave the chain under journal.keep (server/journal_retention.h).
  * A clean shutdown flushes everything appended. */
 #ifndef CORDON_DECISION_LOG_H
 #define CORDON_DECISION_LOG_H
@@ -24,6 +26,10 @@ typedef struct decision {
     /* for a refused version: the facts its verdict came from, so the held
      * queue can decide it again later (TIME_NONE when unknown) */
     int64_t published_at, since;
+    /* a coalesced record (server/decision_coalesce.h): how many repeats it
+     * stands for (0: it is one request), the first's and last's times */
+    uint32_t count;
+    int64_t first_ms, last_ms;
 } decision_t;
 
 int decision_log_start(void);
@@ -33,6 +39,17 @@ void decision_log_append(const decision_t *d);
 void decision_log_stop(void);
 /* commits what is queued now and waits for it (tests, shutdown) */
 void decision_log_flush(void);
+
+/* decisions that were not recorded, by cause: the group-commit queue was
+ * full (overload), the store refused the write, the log was not running.
+ * Each is counted in /-/metrics and logged at warn. */
+typedef struct decision_drops {
+    uint64_t queue_full, store_error, not_running;
+} decision_drops_t;
+void decision_log_drops(decision_drops_t *out);
+/* tests: the queue's bound (0 = the default), and how many wait in it */
+void decision_log_set_queue_max(size_t n);
+size_t decision_log_queued(void);
 
 /* prints the newest `limit` records, oldest first (for `cordon log`);
  * the store must be open. Returns 0 or -1. */

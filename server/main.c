@@ -2,6 +2,7 @@
  * 1 a check failed, 2 usage or configuration error. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,17 @@
 #include "common/json.h"
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
+#include "common/buf.h"
+#include "common/json.h"
 #include "server/access_log.h"
 #include "server/admin_cli.h"
 #include "server/approvals.h"
+#include "server/audit.h"
+#include "server/audit_anchor.h"
+#include "server/audit_key.h"
 #include "server/config.h"
 #include "server/decision_log.h"
+#include "server/journal_retention.h"
 #include "server/listener.h"
 #include "server/runtime.h"
 
@@ -193,6 +200,68 @@ static void reload_config(void)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
 }
 
+/* one JSON log line: level, msg, then key/value string pairs (NULL ends them) */
+static void log_line(const char *level, const char *msg, ...)
+{
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    buf_putc(&b, '{');
+    json_kv_str(&b, &first, "level", level);
+    json_kv_str(&b, &first, "msg", msg);
+    va_list ap;
+    va_start(ap, msg);
+    for (const char *k; (k = va_arg(ap, const char *)) != NULL;)
+        json_kv_str(&b, &first, k, va_arg(ap, const char *));
+    va_end(ap);
+    buf_puts(&b, "}\n");
+    fputs(buf_cstr(&b), stderr);
+    buf_free(&b);
+}
+
+/* the audit key (made at first start) and the chain keyed from a marked
+ * record on; everything logged so that an outside collector has it */
+static int open_audit(const config_t *cfg, char *err, size_t errlen)
+{
+    char path[4096], abs[4096];
+    if (cfg->audit_key_file)
+        snprintf(path, sizeof(path), "%s", cfg->audit_key_file);
+    else if (audit_key_default_path(cfg->path, path, sizeof(path)) != 0) {
+        snprintf(err, errlen, "no audit.key_file and no configuration file to keep it beside");
+        return -1;
+    }
+    if (audit_key_check_outside(path, cfg->data_dir, err, errlen) != 0)
+        return -1;
+    audit_key_info_t info;
+    if (audit_key_load(path, 1, &info, err, errlen) != 0)
+        return -1;
+    if (realpath(path, abs) == NULL)
+        snprintf(abs, sizeof(abs), "%s", path);
+    if (info.created)
+        log_line("info", "audit key made; copy it to every node that shares this store, and keep it out of backups of "
+                         "data_dir", "key_file", abs, "key_id", info.id, NULL);
+    if (info.mode & 077) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "the audit key is mode %o: others than cordon's user can read or change it, and so "
+                 "forge the chain (chmod 600 the file)", (unsigned)info.mode);
+        log_line("warn", msg, "key_file", abs, NULL);
+    }
+    uint64_t keyed_from, legacy;
+    if (audit_note_key_file(abs, err, errlen) != 0 || audit_ensure_keyed(&keyed_from, &legacy, err, errlen) != 0)
+        return -1;
+    char kf[24], lg[24];
+    snprintf(kf, sizeof(kf), "%llu", (unsigned long long)keyed_from);
+    snprintf(lg, sizeof(lg), "%llu", (unsigned long long)legacy);
+    log_line("info", "audit chain keyed", "key_file", abs, "key_id", info.id, "keyed_from", kf,
+             "unkeyed_records_before", lg, NULL);
+    uint64_t hs;
+    char hh[65];
+    if (audit_head_get(&hs, hh) != 0)
+        log_line("error", "the head beside the audit chain is missing or does not verify: the store was changed "
+                          "without the key; run cordon audit verify", NULL);
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     cli_t cli;
@@ -223,6 +292,10 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: %s\n", err);
         goto out;
     }
+    if (open_audit(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s\n", cfg.path, err);
+        goto out;
+    }
     if (approvals_load() != 0) {
         fprintf(stderr, "cordon: cannot read the reviewers' approvals and blocks from the store\n");
         goto out;
@@ -242,15 +315,18 @@ static int cmd_serve(int argc, char **argv)
                                     .metadata_timeout_ms = cfg.metadata_timeout_ms};
     upstream_cache_init(&ucfg);
     fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
-    if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0) {
-        fprintf(stderr, "cordon: cannot start the fetcher or the decision log\n");
+    if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
+        journal_retention_start() != 0) {
+        fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
         goto out;
     }
     listener_on_reload(reload_config);
     listener_run(&cfg);
     rc = 0;
 out:
+    journal_retention_stop();
     decision_log_stop();
+    audit_anchor_stop();
     fetcher_stop();
     artifact_workers_stop();
     analysis_shutdown();

@@ -10,6 +10,7 @@
 #include "cache/upstream_cache.h"
 #include "common/timeutil.h"
 #include "server/approvals.h"
+#include "server/decision_log.h"
 #include "server/held.h"
 
 /* routes a request is counted under */
@@ -111,6 +112,17 @@ void metrics_render(const config_t *cfg, buf_t *out)
                 buf_printf(out, "cordon_decisions_total{decision=\"%s\",reason=\"%s\"} %llu\n", DECISIONS[d],
                            REASONS[i], (unsigned long long)v);
         }
+    decision_drops_t drops;
+    decision_log_drops(&drops);
+    buf_printf(out,
+               "# HELP cordon_decisions_dropped_total Decisions not recorded, by cause: the group-commit queue was full "
+               "(overload), the store refused the write, the log was not running (each also logged at warn).\n"
+               "# TYPE cordon_decisions_dropped_total counter\n"
+               "cordon_decisions_dropped_total{cause=\"queue_full\"} %llu\n"
+               "cordon_decisions_dropped_total{cause=\"store_error\"} %llu\n"
+               "cordon_decisions_dropped_total{cause=\"not_running\"} %llu\n",
+               (unsigned long long)drops.queue_full, (unsigned long long)drops.store_error,
+               (unsigned long long)drops.not_running);
     buf_printf(out,
                "# HELP cordon_upstream_fetches_total Upstream requests finished.\n"
                "# TYPE cordon_upstream_fetches_total counter\n"

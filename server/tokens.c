@@ -167,7 +167,7 @@ int tokens_revoke(const char *name, char *err, size_t errlen)
     return op.missing ? 1 : 0;
 }
 
-static int decode(const MDB_val *v, role_t *role, int64_t *created, const unsigned char **hash)
+int tokens_decode(const MDB_val *v, role_t *role, int64_t *created, const unsigned char **hash)
 {
     rec_reader_t r;
     rec_reader_init(&r, v->mv_data, v->mv_size);
@@ -193,7 +193,7 @@ int tokens_print(FILE *f, int json)
         role_t role;
         int64_t created;
         const unsigned char *hash;
-        if (decode(&v, &role, &created, &hash) != 0)
+        if (tokens_decode(&v, &role, &created, &hash) != 0)
             continue;
         char name[TOKEN_NAME_MAX + 1], when[40];
         snprintf(name, sizeof(name), "%.*s", (int)k.mv_size, (const char *)k.mv_data);
@@ -234,7 +234,7 @@ role_t tokens_authenticate(const char *token, size_t len, char *name)
         role_t role;
         int64_t created;
         const unsigned char *hash;
-        if (decode(&v, &role, &created, &hash) != 0)
+        if (tokens_decode(&v, &role, &created, &hash) != 0)
             continue;
         if (CRYPTO_memcmp(hash, want, 32) == 0 && found == ROLE_NONE) {
             found = role;

@@ -6,6 +6,7 @@
 #ifndef CORDON_TOKENS_H
 #define CORDON_TOKENS_H
 
+#include <lmdb.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,6 +25,8 @@ int tokens_add(const char *name, role_t role, char *out, char *err, size_t errle
 int tokens_revoke(const char *name, char *err, size_t errlen);
 /* prints name, role, created (table, or JSON lines) */
 int tokens_print(FILE *f, int json);
+/* one stored token (DB_TOKENS value): 0, or -1 when damaged; hash points into v */
+int tokens_decode(const MDB_val *v, role_t *role, int64_t *created, const unsigned char **hash);
 /* the role of a presented token (ROLE_NONE when it matches none); name
  * (>= TOKEN_NAME_MAX + 1 bytes) gets its name */
 role_t tokens_authenticate(const char *token, size_t len, char *name);

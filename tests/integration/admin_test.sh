@@ -1100,7 +1100,7 @@ want("next_before" in d, "no next_before")' "GET audit"
 t_audit_verify_tamper() {
     [[ -x $TAMPER ]] || fail "$TAMPER not built (cmake builds tests/tools/*.c into the build directory; set CORDON_TEST_PROGRAMS)"
     local out rc seq
-    out=$(timeout 60 "$CORDON_BIN" audit verify --data-dir "$DATA" 2>&1)
+    out=$(timeout 60 "$CORDON_BIN" audit verify --config "$IT_TMP/cordon.yaml" 2>&1)
     rc=$?
     echo "audit verify (intact, server running): exit $rc: $out"
     assert_eq 0 "$rc" "exit code of audit verify on the intact chain"
@@ -1111,7 +1111,7 @@ t_audit_verify_tamper() {
     seq=$(jb 'd["decisions"][0]["seq"]') || fail "no adm-hold2 deny decision"
     echo "tampering with record $seq"
     "$TAMPER" "$DATA" "$seq" '"adm-hold2"' '"adm-hidden-package"' || fail "store_tamper failed"
-    out=$(timeout 60 "$CORDON_BIN" audit verify --data-dir "$DATA" 2>&1)
+    out=$(timeout 60 "$CORDON_BIN" audit verify --config "$IT_TMP/cordon.yaml" 2>&1)
     rc=$?
     echo "audit verify (record $seq altered): exit $rc: $out"
     assert_eq 1 "$rc" "exit code of audit verify on a tampered chain"
@@ -1122,7 +1122,7 @@ t_audit_verify_tamper() {
 
     # the original bytes back: intact again
     "$TAMPER" "$DATA" "$seq" '"adm-hidden-package"' '"adm-hold2"' || fail "store_tamper could not restore record $seq"
-    out=$(timeout 60 "$CORDON_BIN" audit verify --data-dir "$DATA" 2>&1)
+    out=$(timeout 60 "$CORDON_BIN" audit verify --config "$IT_TMP/cordon.yaml" 2>&1)
     rc=$?
     echo "audit verify (restored): exit $rc: $out"
     assert_eq 0 "$rc" "exit code of audit verify once the record is restored"

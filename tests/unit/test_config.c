@@ -480,6 +480,36 @@ TEST(config_load_files)
     }
 }
 
+TEST(audit_and_journal)
+{
+    config_t c;
+    char err[512];
+    CHECK_INT_EQ(config_load_string(&c, "t.yaml", "", 0, err, sizeof(err)), 0);
+    CHECK(c.audit_key_file == NULL); /* beside the configuration file */
+    CHECK(c.journal_keep_ms == 90 * 86400 * 1000LL);
+    config_free(&c);
+    const char *ok = "audit: { key_file: /etc/cordon/audit.key }\njournal: { keep: 30d }\n";
+    CHECK_INT_EQ(config_load_string(&c, "t.yaml", ok, strlen(ok), err, sizeof(err)), 0);
+    CHECK_STR_EQ(c.audit_key_file, "/etc/cordon/audit.key");
+    CHECK(c.journal_keep_ms == 30 * 86400 * 1000LL);
+    config_free(&c);
+    const char *off = "journal: { keep: 0 }\n";
+    CHECK_INT_EQ(config_load_string(&c, "t.yaml", off, strlen(off), err, sizeof(err)), 0);
+    CHECK(c.journal_keep_ms == 0);
+    config_free(&c);
+    const char *bad[][2] = {{"journal: { keep: forever }\n", "t.yaml:1: 'keep': 'forever' is not a duration"},
+                            {"audit: { key_file: \"\" }\n", "t.yaml:1: 'key_file' is empty"},
+                            {"audit: { key: x }\n", "t.yaml:1: unknown key 'key' in audit"},
+                            {"journal:\n  keep: 1d\n  retain: 2d\n", "t.yaml:3: unknown key 'retain' in journal"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        CHECK_INT_EQ(config_load_string(&c, "t.yaml", bad[i][0], strlen(bad[i][0]), err, sizeof(err)), -1);
+        if (strstr(err, bad[i][1]) == NULL)
+            fprintf(stderr, "  got: %s\n  want: %s\n", err, bad[i][1]);
+        CHECK(strstr(err, bad[i][1]) != NULL);
+        config_free(&c);
+    }
+}
+
 TEST(helpers)
 {
     CHECK_STR_EQ(eco_name(ECO_NPM), "npm");
@@ -650,6 +680,7 @@ int main(void)
     RUN(errors_rules);
     RUN(errors_malformed_yaml);
     RUN(config_load_files);
+    RUN(audit_and_journal);
     RUN(helpers);
     RUN(upstream_credentials);
     RUN(upstream_credentials_errors);

@@ -15,6 +15,7 @@
 #include "common/timeutil.h"
 #include "server/approvals.h"
 #include "server/audit.h"
+#include "server/audit_key.h"
 #include "server/config.h"
 #include "server/lockfiles.h"
 #include "server/runtime.h"
@@ -235,6 +236,8 @@ int main(void)
                        "quarantine: { min_age: 3d }\n";
     CHECK_INT_EQ(config_load_string(&g_cfg, "t.yaml", yaml, strlen(yaml), err, sizeof(err)), 0);
     runtime_set_config(&g_cfg);
+    static const unsigned char key[AUDIT_KEY_BYTES] = "0123456789abcdef0123456789abcdef";
+    audit_key_set(key); /* the chain is keyed: every writer holds the key */
     CHECK_INT_EQ(store_open(dir, 1 << 22, 0, err, sizeof(err)), 0);
     CHECK_INT_EQ(approvals_load(), 0);
     int64_t now = time_now_ms();

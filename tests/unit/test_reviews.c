@@ -14,6 +14,7 @@
 #include "common/timeutil.h"
 #include "server/approvals.h"
 #include "server/audit.h"
+#include "server/audit_key.h"
 #include "server/config.h"
 #include "server/decision_log.h"
 #include "server/held.h"
@@ -90,37 +91,95 @@ TEST(audit_chain_intact_then_tampered)
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
     CHECK_INT_EQ((long)r.records, 0);
+    /* the first append keys the chain: record 1 is the marker */
     append("\"what\":\"one\"");
     append("\"what\":\"two\"");
     append("\"what\":\"three\"");
     append("\"what\":\"four\"");
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
-    CHECK_INT_EQ((long)r.records, 4);
+    CHECK_INT_EQ((long)r.records, 5);
+    CHECK_INT_EQ((long)r.keyed_from, 1);
+    CHECK_INT_EQ((long)r.legacy_records, 0);
 
     /* an edit in the middle: the next record's prev no longer matches */
-    poke(2, "two", "TWO", 0);
+    poke(3, "two", "TWO", 0);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(!r.ok);
-    CHECK_INT_EQ((long)r.broken_at, 2);
-    CHECK(strstr(r.error, "record 3 does not follow from record 2") != NULL);
-    poke(2, "TWO", "two", 0);
+    CHECK_INT_EQ((long)r.broken_at, 3);
+    CHECK(strstr(r.error, "record 4 does not follow from record 3") != NULL);
+    CHECK_STR_EQ(r.problems[0].kind, "edited");
+    poke(3, "TWO", "two", 0);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
 
     /* the last record has no successor: the head beside the chain catches it */
-    poke(4, "four", "FOUR", 0);
+    poke(5, "four", "FOUR", 0);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK_INT_EQ((long)r.broken_at, 5);
+    poke(5, "FOUR", "four", 0);
+
+    /* a record removed from the middle */
+    poke(4, NULL, NULL, 1);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(!r.ok);
     CHECK_INT_EQ((long)r.broken_at, 4);
-    poke(4, "FOUR", "four", 0);
+    CHECK(strstr(r.error, "missing") != NULL);
+    CHECK_STR_EQ(r.problems[0].kind, "removed");
+}
 
-    /* a record removed from the middle */
-    poke(3, NULL, NULL, 1);
+/* the head kept beside the chain, as someone with write access sets it */
+static int set_head_txn(MDB_txn *txn, void *arg)
+{
+    const char *value = arg;
+    MDB_val hk = {10, "audit_head"}, hv = {strlen(value), (void *)value};
+    return mdb_put(txn, store_dbi(DB_STATE), &hk, &hv, 0);
+}
+
+static void set_head(const char *value)
+{
+    char err[300];
+    CHECK_INT_EQ(store_write(set_head_txn, (void *)value, err, sizeof(err)), STORE_OK);
+}
+
+/* the "prev" a record carries (64 hex) */
+static void prev_carried(uint64_t seq, char out[65])
+{
+    unsigned char key[8];
+    audit_u64_key(seq, key);
+    void *v;
+    size_t n;
+    out[0] = '\0';
+    if (store_get_copy(DB_DECISIONS, key, 8, &v, &n) != STORE_OK)
+        return;
+    if (n > 66) {
+        memcpy(out, (char *)v + n - 66, 64);
+        out[64] = '\0';
+    }
+    free(v);
+}
+
+TEST(audit_cut_from_the_end_is_caught)
+{
+    /* records 4 and 5 removed, the head pointed at record 3 with the hash
+     * record 4 carried as its prev: all anyone can write without the key */
+    for (int i = 0; i < 5; i++)
+        append("\"what\":\"cut\"");
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+    uint64_t last = r.records;
+    char prev[65], head[100];
+    prev_carried(last - 1, prev);
+    CHECK_INT_EQ((int)strlen(prev), 64);
+    poke(last - 1, NULL, NULL, 1);
+    poke(last, NULL, NULL, 1);
+    snprintf(head, sizeof(head), "%llu %s", (unsigned long long)(last - 2), prev);
+    set_head(head);
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(!r.ok);
-    CHECK_INT_EQ((long)r.broken_at, 3);
-    CHECK(strstr(r.error, "missing") != NULL);
+    CHECK(strstr(r.error, "head") != NULL);
 }
 
 TEST(audit_appends_continue_a_chain_another_process_wrote)
@@ -334,8 +393,12 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
+    static const unsigned char key[AUDIT_KEY_BYTES] = "0123456789abcdef0123456789abcdef";
+    audit_key_set(key); /* the chain is keyed: every writer holds the key */
     fresh_store("a");
     RUN(audit_chain_intact_then_tampered);
+    fresh_store("cut");
+    RUN(audit_cut_from_the_end_is_caught);
     fresh_store("b");
     RUN(audit_appends_continue_a_chain_another_process_wrote);
     RUN(tokens_hash_only_and_roles);
