@@ -62,7 +62,7 @@ typedef struct walker {
     void *arg;
     archive_report_t *out;
     int64_t insize;  /* compressed input, for the ratio */
-    int gzip;        /* the input starts with gzip's magic bytes */
+    const char *magic; /* the decompressor the input's first bytes name ("gzip", "xz", …), or NULL */
     int zip;         /* the walk read zip entries: its end is checked after */
     char *cbuf;      /* content asked for */
     size_t ccap;
@@ -191,11 +191,28 @@ static const char *size_text(int64_t n, char *out, size_t len)
     return out;
 }
 
+/* a compressed stream's magic bytes: the decompressor's name, or NULL */
+static const char *sniff(const unsigned char *p, size_t n)
+{
+    static const struct {
+        const char *name;
+        unsigned char magic[6];
+        size_t len;
+    } M[] = {{"gzip", {0x1f, 0x8b}, 2},       {"bzip2", {'B', 'Z', 'h'}, 3},
+             {"xz", {0xfd, '7', 'z', 'X', 'Z', 0}, 6}, {"zstd", {0x28, 0xb5, 0x2f, 0xfd}, 4},
+             {"lz4", {0x04, 0x22, 0x4d, 0x18}, 4}, {"lzip", {'L', 'Z', 'I', 'P'}, 4},
+             {"compress (.Z)", {0x1f, 0x9d}, 2}};
+    for (size_t i = 0; i < sizeof(M) / sizeof(M[0]); i++)
+        if (n >= M[i].len && memcmp(p, M[i].magic, M[i].len) == 0)
+            return M[i].name;
+    return NULL;
+}
+
 /* the decompressor in use, "gzip", "bzip2", "xz", …; NULL when none */
 static const char *filter_in_use(walker_t *w)
 {
-    if (w->gzip)
-        return "gzip";
+    if (w->magic != NULL)
+        return w->magic;
     if (w->a == NULL || archive_filter_count(w->a) < 2)
         return NULL;
     return archive_filter_name(w->a, 0);
@@ -208,17 +225,19 @@ static void read_failed(walker_t *w, const char *during)
     /* small inputs fail while libarchive reads ahead at open, often with no message */
     const char *msg = archive_error_string(w->a);
     const char *filter = filter_in_use(w);
-    int gz = w->gzip || (msg != NULL && strstr(msg, "gzip") != NULL);
-    if (gz)
+    if (filter == NULL && msg != NULL && strstr(msg, "gzip") != NULL)
         filter = "gzip";
+    static const char *const broken[] = {"truncat", "decompress", "zlib", "crc", "lzma", "library error",
+                                         "damaged", "corrupt", "premature", "unexpected end", "bzip", "zstd",
+                                         "lz4", "lzip", "compress"};
+    int stream = 0;
+    for (size_t i = 0; msg != NULL && filter != NULL && i < sizeof(broken) / sizeof(broken[0]); i++)
+        stream |= strcasestr(msg, broken[i]) != NULL;
     if (msg != NULL && w->out->entries == 0 && strstr(msg, "Unrecognized archive format") != NULL)
         malformed(w, "not a tar or zip archive%s%s%s", filter ? " (" : "", filter ? filter : "", filter ? " data)" : "");
     else if (filter != NULL && msg == NULL)
         malformed(w, "truncated or corrupt %s data", filter);
-    else if (filter != NULL &&
-             (strstr(msg, "runcated") != NULL || strstr(msg, filter) != NULL || strstr(msg, "ecompress") != NULL ||
-              strstr(msg, "zlib") != NULL || strstr(msg, "CRC") != NULL || strstr(msg, "lzma") != NULL ||
-              strstr(msg, "Damaged") != NULL || strstr(msg, "corrupt") != NULL))
+    else if (stream)
         malformed(w, "truncated or corrupt %s data: %s", filter, msg);
     else
         malformed(w, "unreadable archive (%s): %s", during, msg != NULL ? msg : "unknown error");
@@ -587,7 +606,7 @@ static void walk(walker_t *w)
         }
         if (check_ratio(w) != 0)
             break;
-        if (w->format == ARCHIVE_COMPRESSED && filter_in_use(w) == NULL) {
+        if (w->format == ARCHIVE_COMPRESSED && archive_filter_count(w->a) < 2) { /* only "none" */
             malformed(w, "not compressed data (no gzip, bzip2, xz, lzma, lzip, zstd, lz4 or compress stream)");
             break;
         }
@@ -815,8 +834,7 @@ int archive_walk_memory_as(const void *data, size_t len, archive_format_t format
     walker_t w;
     walker_init(&w, format, lim, want, content, arg, out);
     w.insize = (int64_t)len;
-    w.gzip = data != NULL && len >= 2 && ((const unsigned char *)data)[0] == 0x1f &&
-             ((const unsigned char *)data)[1] == 0x8b;
+    w.magic = data != NULL ? sniff(data, len) : NULL;
     if (data == NULL || len == 0)
         malformed(&w, "empty file");
     else if ((w.a = reader_new(format)) == NULL)
@@ -861,8 +879,9 @@ int archive_walk_file_as(const char *path, archive_format_t format, const archiv
     walker_t w;
     walker_init(&w, format, lim, want, content, arg, out);
     w.insize = (int64_t)st.st_size;
-    unsigned char magic[2];
-    w.gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    unsigned char magic[8];
+    ssize_t got = pread(fd, magic, sizeof(magic), 0);
+    w.magic = got > 0 ? sniff(magic, (size_t)got) : NULL;
     if (st.st_size == 0)
         malformed(&w, "empty file");
     else if ((w.a = reader_new(format)) == NULL)
