@@ -4,7 +4,6 @@
  * METADATA, pom.properties) are ever held in memory. */
 #include "analysis/artifact.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,6 +15,7 @@
 
 #include "analysis/archive.h"
 #include "analysis/npm_manifest.h"
+#include "analysis/pom.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_path.h"
 
@@ -370,35 +370,23 @@ static void check_jar(walk_t *w)
                      w->coords_first, j->package, j->version);
 }
 
-/* a POM is XML, not an archive: declared repositories, outside comments */
+/* a POM is XML, not an archive: the repositories it declares (analysis/pom.c) */
 static void check_pom(const artifact_job_t *j, const char *text, size_t len, findings_t *out)
 {
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-        if (lt == NULL)
-            return;
-        if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
-            const char *close = memmem(lt + 4, (size_t)(end - lt - 4), "-->", 3);
-            if (close == NULL)
-                return;
-            p = close + 3;
-            continue;
-        }
-        static const char *const tags[] = {"<repositories", "<pluginRepositories"};
-        for (int i = 0; i < 2; i++) {
-            size_t tl = strlen(tags[i]);
-            if ((size_t)(end - lt) > tl && memcmp(lt, tags[i], tl) == 0 &&
-                (lt[tl] == '>' || isspace((unsigned char)lt[tl]))) {
-                findings_add(out, FINDING_POM_REPOSITORIES,
-                             "the POM of %s:%s declares %s>: its dependencies may resolve from a repository other "
-                             "than cordon",
-                             j->package, j->version, tags[i]);
-                return;
-            }
-        }
-        p = lt + 1;
+    pom_facts_t pf;
+    char err[200];
+    if (pom_read(text, len, &pf, err, sizeof(err)) != 0) {
+        findings_add(out, FINDING_POM_REPOSITORIES,
+                     "the POM of %s:%s cannot be read as XML (%s): cordon cannot tell which repositories it declares",
+                     j->package, j->version, err);
+        return;
     }
+    if (pf.first_tag[0] != '\0')
+        findings_add(out, FINDING_POM_REPOSITORIES,
+                     "the POM of %s:%s declares <%s>%s%s%s: its dependencies may resolve from a repository other "
+                     "than cordon",
+                     j->package, j->version, pf.first_tag, pf.first_url[0] ? " (" : "", pf.first_url,
+                     pf.first_url[0] ? ")" : "");
 }
 
 static void report(walk_t *w, const archive_report_t *r)
@@ -473,16 +461,32 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
     if (fm != NULL && fm->how == READ_POM) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         struct stat st;
-        if (fd < 0 || fstat(fd, &st) != 0 || st.st_size > (off_t)POM_MAX) {
-            if (fd >= 0)
-                close(fd);
-            return;
+        char *text = NULL;
+        size_t got = 0;
+        const char *why = NULL;
+        if (fd < 0 || fstat(fd, &st) != 0)
+            why = strerror(errno);
+        else if (st.st_size > (off_t)POM_MAX)
+            why = "larger than 4 MB";
+        else if ((text = malloc((size_t)st.st_size + 1)) == NULL)
+            why = "out of memory";
+        while (why == NULL && got < (size_t)st.st_size) {
+            ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+            if (n <= 0) {
+                why = n < 0 ? strerror(errno) : "shorter than its size";
+                break;
+            }
+            got += (size_t)n;
         }
-        char *text = malloc((size_t)st.st_size + 1);
-        ssize_t n = text ? read(fd, text, (size_t)st.st_size) : -1;
-        close(fd);
-        if (n >= 0)
-            check_pom(job, text, (size_t)n, out);
+        if (fd >= 0)
+            close(fd);
+        if (why != NULL)
+            findings_add(out, FINDING_POM_REPOSITORIES,
+                         "the POM of %s:%s cannot be read as XML (%s): cordon cannot tell which repositories it "
+                         "declares",
+                         job->package, job->version, why);
+        else
+            check_pom(job, text, got, out);
         free(text);
         return;
     }

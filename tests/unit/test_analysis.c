@@ -506,6 +506,70 @@ TEST(every_served_format)
         CHECK(!artifact_is_analysed(ECO_MAVEN, plain[i]));
 }
 
+/* POMs are read as XML: what a string search missed (a "<!--" inside CDATA
+ * or a processing instruction hid the <repositories> after it) is found,
+ * what it wrongly took for markup (CDATA text) is not, and a POM that
+ * cannot be read as XML says so instead of passing as clean. */
+TEST(pom_as_xml)
+{
+    load("quarantine: { min_age: 7d }\n");
+    static const char *const declares[] = {
+        "<project><description><![CDATA[ <!-- ]]></description><repositories><repository><url>http://evil/</url>"
+        "</repository></repositories><!-- --></project>",
+        "<project><?x <!-- ?><pluginRepositories><pluginRepository><url>http://evil/</url></pluginRepository>"
+        "</pluginRepositories><!-- --></project>",
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><profiles><profile><repositories >"
+        "<repository><url>http://evil/</url></repository></repositories></profile></profiles></project>",
+        "<p:project xmlns:p=\"http://maven.apache.org/POM/4.0.0\"><p:repositories><p:repository>"
+        "<p:url>http://evil/</p:url></p:repository></p:repositories></p:project>",
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><project><name>caf\xe9</name><repositories\n>"
+        "<repository><url>http://evil/</url></repository></repositories></project>",
+    };
+    buf_t b;
+    findings_t f;
+    for (size_t i = 0; i < sizeof(declares) / sizeof(declares[0]); i++) {
+        buf_init(&b);
+        buf_puts(&b, declares[i]);
+        analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+        if (f.mask != (1u << FINDING_POM_REPOSITORIES))
+            fprintf(stderr, "missed: %s\n", declares[i]);
+        CHECK(f.mask == (1u << FINDING_POM_REPOSITORIES));
+        CHECK(strstr(f.detail[FINDING_POM_REPOSITORIES], "http://evil/") != NULL);
+        buf_free(&b);
+    }
+    static const char *const clean[] = {
+        "<project><description><![CDATA[<repositories> in a description is text]]></description></project>",
+        "<project><!-- <repositories><repository><url>http://x/</url></repository></repositories> --></project>",
+        ("<project><distributionManagement><repository><url>http://deploy/</url></repository>"
+         "</distributionManagement></project>"),
+    };
+    for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+        buf_init(&b);
+        buf_puts(&b, clean[i]);
+        analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+        if (f.mask != 0)
+            fprintf(stderr, "flagged: %s (%s)\n", clean[i], f.detail[FINDING_POM_REPOSITORIES]);
+        CHECK_INT_EQ((long)f.mask, 0);
+        buf_free(&b);
+    }
+    static const char *const unreadable[] = {
+        "<project><repositories>",
+        "<!DOCTYPE project [<!ENTITY r \"<repositories/>\">]><project>&r;</project>",
+        "<project><description>a&nbsp;b</description></project>",
+        "not xml at all",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(unreadable) / sizeof(unreadable[0]); i++) {
+        buf_init(&b);
+        buf_puts(&b, unreadable[i]);
+        analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+        CHECK(f.mask == (1u << FINDING_POM_REPOSITORIES));
+        CHECK(strstr(f.detail[FINDING_POM_REPOSITORIES], "cannot be read as XML") != NULL);
+        CHECK(decide(ECO_MAVEN, "g:a", "1", &f).allow); /* warn by default, like a declared repository */
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     RUN(findings_in_policy);
@@ -514,6 +578,7 @@ int main(void)
     RUN(npm_tarballs);
     RUN(wheels_and_jars);
     RUN(every_served_format);
+    RUN(pom_as_xml);
     RUN(findings_store);
     config_free(&g_cfg);
     return test_report();
