@@ -16,6 +16,8 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void silent(void *arg, xmlErrorPtr e) { (void)arg, (void)e; }
 
+static void silent_generic(void *arg, const char *fmt, ...) { (void)arg, (void)fmt; }
+
 static void init_once(void) { xmlInitParser(); }
 
 void xml_reader_fail(xml_reader_t *x, const char *fmt, ...)
@@ -50,6 +52,7 @@ int xml_reader_open(xml_reader_t *x, const char *doc, size_t len)
     pthread_once(&once, init_once);
     /* nothing libxml2 finds may reach stderr: this thread's default handlers go quiet */
     xmlSetStructuredErrorFunc(NULL, silent);
+    xmlSetGenericErrorFunc(NULL, silent_generic);
     if (len == 0) {
         xml_reader_fail(x, "empty document");
         return -1;
@@ -115,6 +118,26 @@ const char *xml_value(const xml_reader_t *x)
 {
     const xmlChar *v = xmlTextReaderConstValue(x->r);
     return v ? (const char *)v : "";
+}
+
+void xml_write_attr_value(const xml_reader_t *x, buf_t *out)
+{
+    const char *v = xml_value(x);
+    if (!xmlTextReaderIsNamespaceDecl(x->r)) {
+        xml_escape_attr(out, v);
+        return;
+    }
+    /* a namespace declaration's value comes back as libxml2 keeps it when it
+     * substitutes no entities: '&' (and only '&') as "&#38;" */
+    for (; *v; v++) {
+        if (strncmp(v, "&#38;", 5) == 0) {
+            buf_puts(out, "&amp;");
+            v += 4;
+            continue;
+        }
+        char one[2] = {*v, '\0'};
+        xml_escape_attr(out, one);
+    }
 }
 
 void xml_escape_text(buf_t *out, const char *s)

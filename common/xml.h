@@ -31,6 +31,10 @@ void xml_reader_close(xml_reader_t *x);
 const char *xml_local_name(const xml_reader_t *x);
 const char *xml_value(const xml_reader_t *x);
 
+/* the current attribute's value, escaped for an attribute in double quotes
+ * (a namespace declaration's as the document wrote it) */
+void xml_write_attr_value(const xml_reader_t *x, buf_t *out);
+
 /* XML escapes of text (& < >) and of an attribute value (also " and the
  * white space an attribute would normalise) */
 void xml_escape_text(buf_t *out, const char *s);

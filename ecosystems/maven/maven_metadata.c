@@ -299,7 +299,7 @@ static void start_tag(xml_reader_t *x, buf_t *out, int close_empty)
             buf_putc(out, ' ');
             buf_puts(out, (const char *)xmlTextReaderConstName(x->r));
             buf_puts(out, "=\"");
-            xml_escape_attr(out, xml_value(x));
+            xml_write_attr_value(x, out);
             buf_putc(out, '"');
         } while (xmlTextReaderMoveToNextAttribute(x->r) == 1);
         xmlTextReaderMoveToElement(x->r);
