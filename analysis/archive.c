@@ -60,13 +60,15 @@ typedef struct link_set {
 
 typedef struct walker {
     struct archive *a;
+    archive_format_t format;
     archive_limits_t lim;
     archive_want_fn want;
     archive_content_fn content;
     void *arg;
     archive_report_t *out;
     int64_t insize;  /* compressed input, for the ratio */
-    int gzip;        /* the input starts with gzip's magic bytes */
+    const char *magic; /* the decompressor the input's first bytes name ("gzip", "xz", …), or NULL */
+    int zip;         /* the walk read zip entries: its end is checked after */
     char *cbuf;      /* content asked for */
     size_t ccap;
     char *norm;      /* scratch: a path in normal form */
@@ -196,20 +198,54 @@ static const char *size_text(int64_t n, char *out, size_t len)
     return out;
 }
 
-/* The reader failed: say why, naming gzip when the compressed stream is
- * what broke (the usual cause is a truncated download). */
+/* a compressed stream's magic bytes: the decompressor's name, or NULL */
+static const char *sniff(const unsigned char *p, size_t n)
+{
+    static const struct {
+        const char *name;
+        unsigned char magic[6];
+        size_t len;
+    } M[] = {{"gzip", {0x1f, 0x8b}, 2},       {"bzip2", {'B', 'Z', 'h'}, 3},
+             {"xz", {0xfd, '7', 'z', 'X', 'Z', 0}, 6}, {"zstd", {0x28, 0xb5, 0x2f, 0xfd}, 4},
+             {"lz4", {0x04, 0x22, 0x4d, 0x18}, 4}, {"lzip", {'L', 'Z', 'I', 'P'}, 4},
+             {"compress (.Z)", {0x1f, 0x9d}, 2}};
+    for (size_t i = 0; i < sizeof(M) / sizeof(M[0]); i++)
+        if (n >= M[i].len && memcmp(p, M[i].magic, M[i].len) == 0)
+            return M[i].name;
+    return NULL;
+}
+
+/* the decompressor in use, "gzip", "bzip2", "xz", …; NULL when none */
+static const char *filter_in_use(walker_t *w)
+{
+    if (w->magic != NULL)
+        return w->magic;
+    if (w->a == NULL || archive_filter_count(w->a) < 2)
+        return NULL;
+    return archive_filter_name(w->a, 0);
+}
+
+/* The reader failed: say why, naming the decompressor when the compressed
+ * stream is what broke (the usual cause is a truncated download). */
 static void read_failed(walker_t *w, const char *during)
 {
     /* small inputs fail while libarchive reads ahead at open, often with no message */
     const char *msg = archive_error_string(w->a);
-    int gz = w->gzip || (msg != NULL && strstr(msg, "gzip") != NULL);
+    const char *filter = filter_in_use(w);
+    if (filter == NULL && msg != NULL && strstr(msg, "gzip") != NULL)
+        filter = "gzip";
+    static const char *const broken[] = {"truncat", "decompress", "zlib", "crc", "lzma", "library error",
+                                         "damaged", "corrupt", "premature", "unexpected end", "bzip", "zstd",
+                                         "lz4", "lzip", "compress"};
+    int stream = 0;
+    for (size_t i = 0; msg != NULL && filter != NULL && i < sizeof(broken) / sizeof(broken[0]); i++)
+        stream |= strcasestr(msg, broken[i]) != NULL;
     if (msg != NULL && w->out->entries == 0 && strstr(msg, "Unrecognized archive format") != NULL)
-        malformed(w, "not a tar or zip archive%s", gz ? " (gzip data)" : "");
-    else if (gz && msg == NULL)
-        malformed(w, "truncated or corrupt gzip data");
-    else if (gz && (strstr(msg, "runcated") != NULL || strstr(msg, "gzip") != NULL ||
-                    strstr(msg, "ecompress") != NULL || strstr(msg, "zlib") != NULL || strstr(msg, "CRC") != NULL))
-        malformed(w, "truncated or corrupt gzip data: %s", msg);
+        malformed(w, "not a tar or zip archive%s%s%s", filter ? " (" : "", filter ? filter : "", filter ? " data)" : "");
+    else if (filter != NULL && msg == NULL)
+        malformed(w, "truncated or corrupt %s data", filter);
+    else if (stream)
+        malformed(w, "truncated or corrupt %s data: %s", filter, msg);
     else
         malformed(w, "unreadable archive (%s): %s", during, msg != NULL ? msg : "unknown error");
 }
@@ -577,6 +613,12 @@ static void walk(walker_t *w)
         }
         if (check_ratio(w) != 0)
             break;
+        if (w->format == ARCHIVE_COMPRESSED && archive_filter_count(w->a) < 2) { /* only "none" */
+            malformed(w, "not compressed data (no gzip, bzip2, xz, lzma, lzip, zstd, lz4 or compress stream)");
+            break;
+        }
+        if ((archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP)
+            w->zip = 1;
         if (out->entries >= l->max_entries) {
             malformed(w, "more than %lld entries", (long long)l->max_entries);
             break;
@@ -625,18 +667,31 @@ static void walk(walker_t *w)
     }
 }
 
-static struct archive *reader_new(void)
+static struct archive *reader_new(archive_format_t format)
 {
     struct archive *a = archive_read_new();
     if (a == NULL)
         return NULL;
-    /* only filters built into libarchive: never an external program */
+    /* only decompressors built into libarchive (or the libraries it links):
+     * never an external program */
     if (archive_zlib_version() != NULL)
         archive_read_support_filter_gzip(a);
     if (archive_bzlib_version() != NULL)
         archive_read_support_filter_bzip2(a);
-    if (archive_liblzma_version() != NULL)
+    if (archive_liblzma_version() != NULL) {
         archive_read_support_filter_xz(a);
+        archive_read_support_filter_lzma(a);
+        archive_read_support_filter_lzip(a);
+    }
+    if (archive_libzstd_version() != NULL)
+        archive_read_support_filter_zstd(a);
+    if (archive_liblz4_version() != NULL)
+        archive_read_support_filter_lz4(a);
+    archive_read_support_filter_compress(a); /* LZW is libarchive's own code */
+    if (format == ARCHIVE_COMPRESSED) {
+        archive_read_support_format_raw(a);
+        return a;
+    }
     archive_read_support_format_tar(a);
     archive_read_support_format_gnutar(a);
     /* the streaming reader goes front to back for memory and files alike
@@ -646,6 +701,95 @@ static struct archive *reader_new(void)
      * gzip CRC and length are checked there, and nothing hides after */
     archive_read_set_format_option(a, "tar", "read_concatenated_archives", "1");
     return a;
+}
+
+/* ---- the end of a zip ----
+ * The streaming reader stops at the central directory; the JVM, pip and
+ * unzip start from it. So a zip is also checked from its end: an
+ * end-of-central-directory record that ends the file exactly (its comment
+ * included), a central directory that ends where that record begins (or the
+ * zip64 one), and as many entries listed there as the walk met. A zip cut
+ * anywhere after its last local entry fails here, and so does one whose
+ * central directory lists entries a streaming reader never sees. */
+
+#define ZIP_TAIL_MAX (65535 + 22)
+
+typedef struct tail_source {
+    const unsigned char *mem;
+    int fd;
+    int64_t size;
+} tail_source_t;
+
+static int tail_read(const tail_source_t *src, void *buf, size_t n, int64_t off)
+{
+    if (off < 0 || (int64_t)n > src->size - off)
+        return -1;
+    if (src->mem != NULL) {
+        memcpy(buf, src->mem + off, n);
+        return 0;
+    }
+    return pread(src->fd, buf, n, off) == (ssize_t)n ? 0 : -1;
+}
+
+static uint64_t le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void check_zip_end(walker_t *w, const tail_source_t *src)
+{
+    size_t n = src->size < ZIP_TAIL_MAX ? (size_t)src->size : ZIP_TAIL_MAX;
+    unsigned char *t = malloc(n > 0 ? n : 1);
+    if (t == NULL) {
+        malformed(w, "out of memory");
+        return;
+    }
+    int64_t base = src->size - (int64_t)n; /* file offset of t[0] */
+    int64_t eocd = -1;
+    if (n >= 22 && tail_read(src, t, n, base) == 0) {
+        for (size_t i = n - 22 + 1; i-- > 0;) {
+            if (memcmp(t + i, "PK\005\006", 4) == 0 && le(t + i + 20, 2) == n - i - 22) {
+                eocd = base + (int64_t)i;
+                break;
+            }
+        }
+    }
+    if (eocd < 0) {
+        malformed(w, "the zip has no end-of-central-directory record at its end (truncated, or bytes after it)");
+        free(t);
+        return;
+    }
+    const unsigned char *e = t + (eocd - base);
+    uint64_t disk = le(e + 4, 2), cd_disk = le(e + 6, 2), count = le(e + 10, 2);
+    uint64_t cd_size = le(e + 12, 4), cd_off = le(e + 16, 4);
+    int64_t cd_end = eocd;
+    if (count == 0xffff || cd_size == 0xffffffff || cd_off == 0xffffffff) {
+        unsigned char loc[20], z[56];
+        if (eocd < 20 || tail_read(src, loc, 20, eocd - 20) != 0 || memcmp(loc, "PK\006\007", 4) != 0 ||
+            le(loc + 8, 8) > (uint64_t)(eocd - 20) || tail_read(src, z, 56, (int64_t)le(loc + 8, 8)) != 0 ||
+            memcmp(z, "PK\006\006", 4) != 0) {
+            malformed(w, "the zip's zip64 end record is missing or broken");
+            free(t);
+            return;
+        }
+        cd_end = (int64_t)le(loc + 8, 8);
+        disk = le(z + 16, 4);
+        cd_disk = le(z + 20, 4);
+        count = le(z + 32, 8);
+        cd_size = le(z + 40, 8);
+        cd_off = le(z + 48, 8);
+    }
+    free(t);
+    if (disk != 0 || cd_disk != 0)
+        malformed(w, "a zip split over several parts");
+    else if (cd_off > (uint64_t)cd_end || cd_size != (uint64_t)cd_end - cd_off)
+        malformed(w, "the zip's central directory does not end where its end record begins (truncated or altered)");
+    else if (count != (uint64_t)w->out->entries)
+        malformed(w, "the zip's central directory lists %llu entries, its local headers %lld",
+                  (unsigned long long)count, (long long)w->out->entries);
 }
 
 /* libarchive converts a zip's UTF-8 names to the current locale and drops
@@ -661,11 +805,12 @@ static void once_init(void)
         hash_seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid() << 32;
 }
 
-static void walker_init(walker_t *w, const archive_limits_t *lim, archive_want_fn want, archive_content_fn content,
-                        void *arg, archive_report_t *out)
+static void walker_init(walker_t *w, archive_format_t format, const archive_limits_t *lim, archive_want_fn want,
+                        archive_content_fn content, void *arg, archive_report_t *out)
 {
     memset(out, 0, sizeof(*out));
     memset(w, 0, sizeof(*w));
+    w->format = format;
     pthread_once(&once, once_init);
     if (utf8_locale != (locale_t)0)
         w->saved_locale = uselocale(utf8_locale);
@@ -690,28 +835,37 @@ static void walker_free(walker_t *w)
         uselocale(w->saved_locale);
 }
 
-int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
-                        archive_content_fn content, void *arg, archive_report_t *out)
+int archive_walk_memory_as(const void *data, size_t len, archive_format_t format, const archive_limits_t *lim,
+                           archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out)
 {
     walker_t w;
-    walker_init(&w, lim, want, content, arg, out);
+    walker_init(&w, format, lim, want, content, arg, out);
     w.insize = (int64_t)len;
-    w.gzip = data != NULL && len >= 2 && ((const unsigned char *)data)[0] == 0x1f &&
-             ((const unsigned char *)data)[1] == 0x8b;
+    w.magic = data != NULL ? sniff(data, len) : NULL;
     if (data == NULL || len == 0)
         malformed(&w, "empty file");
-    else if ((w.a = reader_new()) == NULL)
+    else if ((w.a = reader_new(format)) == NULL)
         malformed(&w, "out of memory");
     else if (archive_read_open_memory(w.a, data, len) != ARCHIVE_OK)
         read_failed(&w, "opening");
     else
         walk(&w);
+    if (w.zip && !out->malformed) {
+        tail_source_t src = {data, -1, (int64_t)len};
+        check_zip_end(&w, &src);
+    }
     walker_free(&w);
     return 0;
 }
 
-int archive_walk_file(const char *path, const archive_limits_t *lim, archive_want_fn want,
-                      archive_content_fn content, void *arg, archive_report_t *out)
+int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
+                        archive_content_fn content, void *arg, archive_report_t *out)
+{
+    return archive_walk_memory_as(data, len, ARCHIVE_TAR_OR_ZIP, lim, want, content, arg, out);
+}
+
+int archive_walk_file_as(const char *path, archive_format_t format, const archive_limits_t *lim,
+                         archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out)
 {
     /* O_NONBLOCK: a fifo put in the way must not hang the open */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -730,19 +884,30 @@ int archive_walk_file(const char *path, const archive_limits_t *lim, archive_wan
         return -1;
     }
     walker_t w;
-    walker_init(&w, lim, want, content, arg, out);
+    walker_init(&w, format, lim, want, content, arg, out);
     w.insize = (int64_t)st.st_size;
-    unsigned char magic[2];
-    w.gzip = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    unsigned char magic[8];
+    ssize_t got = pread(fd, magic, sizeof(magic), 0);
+    w.magic = got > 0 ? sniff(magic, (size_t)got) : NULL;
     if (st.st_size == 0)
         malformed(&w, "empty file");
-    else if ((w.a = reader_new()) == NULL)
+    else if ((w.a = reader_new(format)) == NULL)
         malformed(&w, "out of memory");
     else if (archive_read_open_fd(w.a, fd, FILE_BLOCK) != ARCHIVE_OK)
         read_failed(&w, "opening");
     else
         walk(&w);
+    if (w.zip && !out->malformed) {
+        tail_source_t src = {NULL, fd, (int64_t)st.st_size};
+        check_zip_end(&w, &src);
+    }
     walker_free(&w);
     close(fd);
     return 0;
+}
+
+int archive_walk_file(const char *path, const archive_limits_t *lim, archive_want_fn want,
+                      archive_content_fn content, void *arg, archive_report_t *out)
+{
+    return archive_walk_file_as(path, ARCHIVE_TAR_OR_ZIP, lim, want, content, arg, out);
 }

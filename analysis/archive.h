@@ -1,5 +1,6 @@
 /* archive: a streaming walk over an artifact with libarchive — npm .tgz,
- * PyPI wheels (zip) and sdists (.tar.gz, .zip), Maven jars (zip) — that
+ * PyPI wheels, eggs and sdists (zip, tar compressed any common way), Maven
+ * jars, wars, zips and tarballs, single compressed files — that
  * never holds the whole archive in memory and never writes to disk. Hard
  * limits stop bombs; hostile entries (absolute paths, "..", device files,
  * links pointing outside the archive) are reported, never followed. A
@@ -53,12 +54,26 @@ typedef struct archive_report {
     int64_t total;         /* uncompressed bytes read */
 } archive_report_t;
 
-/* Walks the archive in a file, or in memory. The format is detected from
- * the content (gzip/tar/zip). Returns 0 when the walk ran (verdict in out),
- * -1 when the file cannot be opened (errno set). */
+/* What the bytes must be. */
+typedef enum {
+    ARCHIVE_TAR_OR_ZIP = 0, /* a tar (plain, or compressed with gzip, bzip2, xz, lzma, lzip, zstd, lz4 or
+                             * compress) or a zip, told apart by the content */
+    ARCHIVE_COMPRESSED,     /* one compressed file (a Maven .gz, .xz, …): decompressed to its end and
+                             * counted as one entry named "data"; uncompressed bytes are malformed */
+} archive_format_t;
+
+/* Walks the archive in a file, or in memory, as ARCHIVE_TAR_OR_ZIP.
+ * Returns 0 when the walk ran (verdict in out), -1 when the file cannot be
+ * opened (errno set). Only decompressors built into libarchive are used,
+ * never an external program. */
 int archive_walk_file(const char *path, const archive_limits_t *lim, archive_want_fn want,
                       archive_content_fn content, void *arg, archive_report_t *out);
 int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
                         archive_content_fn content, void *arg, archive_report_t *out);
+/* the same, for the given format */
+int archive_walk_file_as(const char *path, archive_format_t format, const archive_limits_t *lim,
+                         archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out);
+int archive_walk_memory_as(const void *data, size_t len, archive_format_t format, const archive_limits_t *lim,
+                           archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out);
 
 #endif

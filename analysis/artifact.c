@@ -4,7 +4,6 @@
  * METADATA, pom.properties) are ever held in memory. */
 #include "analysis/artifact.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,6 +15,7 @@
 
 #include "analysis/archive.h"
 #include "analysis/npm_manifest.h"
+#include "analysis/pom.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_path.h"
 
@@ -65,16 +65,87 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* ---- how each served file is read (docs/analysis.md, "Formats") ----
+ * Every archive format an ecosystem serves is in this table, first match
+ * wins (so ".tar.gz" before ".gz"); files of no listed extension are not
+ * archives (POM aside) and are served as they are. */
+
+typedef enum {
+    READ_NOTHING = 0, /* not an archive: served as it is */
+    READ_ARCHIVE,     /* tar (any compression) or zip, walked */
+    READ_STREAM,      /* one compressed file, decompressed and counted */
+    READ_POM,         /* a Maven POM: XML */
+    READ_REFUSED,     /* an archive format cordon does not read: malformed_archive */
+} read_kind_t;
+
+typedef struct format {
+    const char *ext;
+    read_kind_t how;
+    int java; /* a Java archive: META-INF/maven/…/pom.properties is compared */
+} format_t;
+
+static const format_t NPM_FORMATS[] = {{".tgz", READ_ARCHIVE, 0}, {NULL, READ_NOTHING, 0}};
+
+/* what pypi_path.c serves: wheels, eggs and sdists */
+static const format_t PYPI_FORMATS[] = {
+    {".whl", READ_ARCHIVE, 0},     {".egg", READ_ARCHIVE, 0},     {".zip", READ_ARCHIVE, 0},
+    {".tar.gz", READ_ARCHIVE, 0},  {".tgz", READ_ARCHIVE, 0},     {".tar.bz2", READ_ARCHIVE, 0},
+    {".tar.xz", READ_ARCHIVE, 0},  {".tar.Z", READ_ARCHIVE, 0},   {".tar", READ_ARCHIVE, 0},
+    {NULL, READ_NOTHING, 0}};
+
+/* Maven serves any file under a version's directory */
+static const format_t MAVEN_FORMATS[] = {
+    {".pom", READ_POM, 0},
+    /* zips that Java (or its build tools) load: jar, web, enterprise, Android,
+     * resource-adapter, service, Hadoop, native, Jenkins, Karaf and NetBeans archives */
+    {".jar", READ_ARCHIVE, 1},     {".war", READ_ARCHIVE, 1},     {".ear", READ_ARCHIVE, 1},
+    {".aar", READ_ARCHIVE, 1},     {".rar", READ_ARCHIVE, 1},     {".sar", READ_ARCHIVE, 1},
+    {".har", READ_ARCHIVE, 1},     {".nar", READ_ARCHIVE, 1},     {".hpi", READ_ARCHIVE, 1},
+    {".jpi", READ_ARCHIVE, 1},     {".kar", READ_ARCHIVE, 1},     {".nbm", READ_ARCHIVE, 1},
+    /* other zips and tarballs (distributions, sources, Kotlin libraries, apps) */
+    {".zip", READ_ARCHIVE, 0},     {".klib", READ_ARCHIVE, 0},    {".apk", READ_ARCHIVE, 0},
+    {".tar.gz", READ_ARCHIVE, 0},  {".tgz", READ_ARCHIVE, 0},     {".tar.bz2", READ_ARCHIVE, 0},
+    {".tbz2", READ_ARCHIVE, 0},    {".tbz", READ_ARCHIVE, 0},     {".tar.xz", READ_ARCHIVE, 0},
+    {".txz", READ_ARCHIVE, 0},     {".tar.lzma", READ_ARCHIVE, 0}, {".tar.lz", READ_ARCHIVE, 0},
+    {".tar.zst", READ_ARCHIVE, 0}, {".tzst", READ_ARCHIVE, 0},    {".tar.lz4", READ_ARCHIVE, 0},
+    {".tar.Z", READ_ARCHIVE, 0},   {".tar", READ_ARCHIVE, 0},
+    /* single compressed files */
+    {".gz", READ_STREAM, 0},       {".bz2", READ_STREAM, 0},      {".xz", READ_STREAM, 0},
+    {".lzma", READ_STREAM, 0},     {".lz", READ_STREAM, 0},       {".zst", READ_STREAM, 0},
+    {".lz4", READ_STREAM, 0},      {".Z", READ_STREAM, 0},
+    /* archives libarchive could read with readers cordon leaves off (the
+     * least exercised parsers of hostile input), and ones it cannot read */
+    {".7z", READ_REFUSED, 0},      {".rpm", READ_REFUSED, 0},     {".deb", READ_REFUSED, 0},
+    {".cpio", READ_REFUSED, 0},    {".iso", READ_REFUSED, 0},     {".cab", READ_REFUSED, 0},
+    {".lzh", READ_REFUSED, 0},     {".lha", READ_REFUSED, 0},     {".xar", READ_REFUSED, 0},
+    {".pkg", READ_REFUSED, 0},     {".dmg", READ_REFUSED, 0},     {".msi", READ_REFUSED, 0},
+    {".arj", READ_REFUSED, 0},     {".ar", READ_REFUSED, 0},      {".a", READ_REFUSED, 0},
+    {NULL, READ_NOTHING, 0}};
+
+/* ".Z" and ".tar.Z" keep their case (".z" is gzip's old pack format, not compress) */
+static int has_ext(const char *f, const char *ext)
+{
+    size_t n = strlen(f), m = strlen(ext);
+    if (n <= m)
+        return 0;
+    int exact = strchr(ext, 'Z') != NULL;
+    return exact ? strcmp(f + n - m, ext) == 0 : strcasecmp(f + n - m, ext) == 0;
+}
+
+static const format_t *format_of(eco_id_t eco, const char *f)
+{
+    const format_t *t = eco == ECO_NPM ? NPM_FORMATS : eco == ECO_PYPI ? PYPI_FORMATS
+                                                   : eco == ECO_MAVEN ? MAVEN_FORMATS : NULL;
+    for (; t != NULL && t->ext != NULL; t++)
+        if (has_ext(f, t->ext))
+            return t;
+    return NULL;
+}
+
 int artifact_is_analysed(eco_id_t eco, const char *f)
 {
-    switch (eco) {
-    case ECO_NPM: return ends_with(f, ".tgz");
-    case ECO_PYPI:
-        return ends_with(f, ".whl") || ends_with(f, ".tar.gz") || ends_with(f, ".zip") || ends_with(f, ".tgz");
-    case ECO_MAVEN:
-        return ends_with(f, ".jar") || ends_with(f, ".war") || ends_with(f, ".aar") || ends_with(f, ".pom");
-    default: return 0;
-    }
+    const format_t *fm = format_of(eco, f);
+    return fm != NULL && fm->how != READ_NOTHING;
 }
 
 /* ---- what the walk collects ---- */
@@ -384,35 +455,23 @@ static void check_jar(walk_t *w)
     w->out->capped |= 1u << FINDING_MANIFEST_MISMATCH;
 }
 
-/* a POM is XML, not an archive: declared repositories, outside comments */
+/* a POM is XML, not an archive: the repositories it declares (analysis/pom.c) */
 static void check_pom(const artifact_job_t *j, const char *text, size_t len, findings_t *out)
 {
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-        if (lt == NULL)
-            return;
-        if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
-            const char *close = memmem(lt + 4, (size_t)(end - lt - 4), "-->", 3);
-            if (close == NULL)
-                return;
-            p = close + 3;
-            continue;
-        }
-        static const char *const tags[] = {"<repositories", "<pluginRepositories"};
-        for (int i = 0; i < 2; i++) {
-            size_t tl = strlen(tags[i]);
-            if ((size_t)(end - lt) > tl && memcmp(lt, tags[i], tl) == 0 &&
-                (lt[tl] == '>' || isspace((unsigned char)lt[tl]))) {
-                findings_add(out, FINDING_POM_REPOSITORIES,
-                             "the POM of %s:%s declares %s>: its dependencies may resolve from a repository other "
-                             "than cordon",
-                             j->package, j->version, tags[i]);
-                return;
-            }
-        }
-        p = lt + 1;
+    pom_facts_t pf;
+    char err[200];
+    if (pom_read(text, len, &pf, err, sizeof(err)) != 0) {
+        findings_add(out, FINDING_POM_REPOSITORIES,
+                     "the POM of %s:%s cannot be read as XML (%s): cordon cannot tell which repositories it declares",
+                     j->package, j->version, err);
+        return;
     }
+    if (pf.first_tag[0] != '\0')
+        findings_add(out, FINDING_POM_REPOSITORIES,
+                     "the POM of %s:%s declares <%s>%s%s%s: its dependencies may resolve from a repository other "
+                     "than cordon",
+                     j->package, j->version, pf.first_tag, pf.first_url[0] ? " (" : "", pf.first_url,
+                     pf.first_url[0] ? ")" : "");
 }
 
 static void report(walk_t *w, const archive_report_t *r)
@@ -437,8 +496,9 @@ static void walk_init(walk_t *w, const artifact_job_t *job, const analysis_confi
     w->job = job;
     w->cfg = cfg;
     w->out = out;
+    const format_t *fm = format_of(job->eco, job->filename);
     w->wheel = job->eco == ECO_PYPI && ends_with(job->filename, ".whl");
-    w->jar = job->eco == ECO_MAVEN && !ends_with(job->filename, ".pom");
+    w->jar = job->eco == ECO_MAVEN && fm != NULL && fm->java;
 }
 
 static void walk_free(walk_t *w)
@@ -447,43 +507,81 @@ static void walk_free(walk_t *w)
     free(w->metadata);
 }
 
+/* a format cordon does not read, or a file that is no archive: one finding, no walk */
+static int not_walked(const artifact_job_t *job, const format_t *fm, findings_t *out)
+{
+    if (fm == NULL || fm->how == READ_NOTHING)
+        return 1;
+    if (fm->how == READ_REFUSED) {
+        findings_add(out, FINDING_MALFORMED_ARCHIVE,
+                     "%s: cordon does not read %s archives, so it cannot check what this one holds", job->filename,
+                     fm->ext);
+        return 1;
+    }
+    return 0;
+}
+
 void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
                              findings_t *out)
 {
-    if (job->eco == ECO_MAVEN && ends_with(job->filename, ".pom")) {
+    const format_t *fm = format_of(job->eco, job->filename);
+    if (fm != NULL && fm->how == READ_POM) {
         check_pom(job, data, len, out);
         return;
     }
+    if (not_walked(job, fm, out))
+        return;
     walk_t w;
     archive_report_t r;
     walk_init(&w, job, cfg, out);
-    archive_walk_memory(data, len, &cfg->limits, want, content, &w, &r);
+    archive_walk_memory_as(data, len, fm->how == READ_STREAM ? ARCHIVE_COMPRESSED : ARCHIVE_TAR_OR_ZIP, &cfg->limits,
+                           want, content, &w, &r);
     report(&w, &r);
     walk_free(&w);
 }
 
 void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out)
 {
-    if (job->eco == ECO_MAVEN && ends_with(job->filename, ".pom")) {
+    const format_t *fm = format_of(job->eco, job->filename);
+    if (fm != NULL && fm->how == READ_POM) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         struct stat st;
-        if (fd < 0 || fstat(fd, &st) != 0 || st.st_size > (off_t)POM_MAX) {
-            if (fd >= 0)
-                close(fd);
-            return;
+        char *text = NULL;
+        size_t got = 0;
+        const char *why = NULL;
+        if (fd < 0 || fstat(fd, &st) != 0)
+            why = strerror(errno);
+        else if (st.st_size > (off_t)POM_MAX)
+            why = "larger than 4 MB";
+        else if ((text = malloc((size_t)st.st_size + 1)) == NULL)
+            why = "out of memory";
+        while (why == NULL && got < (size_t)st.st_size) {
+            ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+            if (n <= 0) {
+                why = n < 0 ? strerror(errno) : "shorter than its size";
+                break;
+            }
+            got += (size_t)n;
         }
-        char *text = malloc((size_t)st.st_size + 1);
-        ssize_t n = text ? read(fd, text, (size_t)st.st_size) : -1;
-        close(fd);
-        if (n >= 0)
-            check_pom(job, text, (size_t)n, out);
+        if (fd >= 0)
+            close(fd);
+        if (why != NULL)
+            findings_add(out, FINDING_POM_REPOSITORIES,
+                         "the POM of %s:%s cannot be read as XML (%s): cordon cannot tell which repositories it "
+                         "declares",
+                         job->package, job->version, why);
+        else
+            check_pom(job, text, got, out);
         free(text);
         return;
     }
+    if (not_walked(job, fm, out))
+        return;
     walk_t w;
     archive_report_t r;
     walk_init(&w, job, cfg, out);
-    if (archive_walk_file(path, &cfg->limits, want, content, &w, &r) != 0)
+    if (archive_walk_file_as(path, fm->how == READ_STREAM ? ARCHIVE_COMPRESSED : ARCHIVE_TAR_OR_ZIP, &cfg->limits,
+                             want, content, &w, &r) != 0)
         findings_add(out, FINDING_MALFORMED_ARCHIVE, "%s: cannot be read (%s)", job->filename, strerror(errno));
     else
         report(&w, &r);

@@ -1,8 +1,10 @@
 /* artifact: what an artifact's own bytes say — the npm tarball's
  * package.json against the registry's manifest (and binding.gyp), a wheel's
- * .pth files and METADATA against its file name, a jar's
- * META-INF/maven/…/pom.properties and a POM's <repositories> against the
- * coordinates it is served under, and whether the archive is sane at all.
+ * .pth files and METADATA against its file name, a Java archive's
+ * META-INF/maven/…/pom.properties against the coordinates it is served
+ * under, a POM's <repositories>, and whether the archive is sane at all —
+ * for every archive format an ecosystem serves (which file is read how:
+ * the format table in artifact.c).
  * Runs on worker threads after an artifact is fetched and verified and
  * before its first byte reaches a client (cache/upstream_cache.c). */
 #ifndef CORDON_ARTIFACT_H
@@ -27,7 +29,8 @@ typedef struct artifact_job {
 artifact_job_t *artifact_job_new(eco_id_t eco, const char *package, const char *version, const char *filename,
                                  const char *expected, size_t expected_len);
 void artifact_job_free(artifact_job_t *j);
-/* 1 when files of this name are analysed (tarballs, wheels, sdists, jars, POMs) */
+/* 1 when files of this name are analysed (every archive format the ecosystem serves, and POMs) or refused
+ * (archive formats cordon does not read); the table is in artifact.c, documented in docs/analysis.md */
 int artifact_is_analysed(eco_id_t eco, const char *filename);
 
 /* Reads the file at path (never writes anything) and adds what it finds. */

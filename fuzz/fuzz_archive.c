@@ -1,6 +1,6 @@
 /* fuzz_archive: arbitrary bytes as an artifact (tgz, tar, zip, or junk),
  * walked in memory with the default limits, every file's first 64 kB asked
- * for. Beyond "no crash, no leak": the report stays within the limits and
+ * for; then the same bytes as one compressed file. Beyond "no crash, no leak": the report stays within the limits and
  * explains itself, and no hostile path ever reaches the callbacks. */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,11 +55,10 @@ static void on_content(void *arg, const archive_entry_info_t *e, const char *dat
     (void)x;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void walk_as(const uint8_t *data, size_t size, archive_format_t format)
 {
-    archive_limits_default(&lim);
     archive_report_t r;
-    if (archive_walk_memory(data, size, NULL, on_want, on_content, NULL, &r) != 0)
+    if (archive_walk_memory_as(data, size, format, NULL, on_want, on_content, NULL, &r) != 0)
         abort();
     if (r.entries < 0 || r.entries > lim.max_entries || r.total < 0 || r.total > lim.max_total ||
         (r.malformed != 0) != (r.malformed_why[0] != '\0') || (r.unsafe != 0) != (r.unsafe_why[0] != '\0') ||
@@ -72,5 +71,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the ratio holds once past 1 MB (with a block's slack) */
     if (size > 0 && r.total > 2 * 1024 * 1024 && r.total / (int64_t)size > lim.max_ratio + 1)
         abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    archive_limits_default(&lim);
+    walk_as(data, size, ARCHIVE_TAR_OR_ZIP);
+    walk_as(data, size, ARCHIVE_COMPRESSED); /* the same bytes as a single compressed file (.gz, .xz, …) */
     return 0;
 }

@@ -25,7 +25,7 @@
 #include "server/policy.h"
 #include "server/runtime.h"
 
-#define RENDER_VERSION "1"
+#define RENDER_VERSION "2" /* 2: written from libxml2's reading of upstream's document */
 #define MAX_TIME_LOOKUPS 8 /* POM time look-ups one metadata request may start */
 
 typedef struct maven_req {
@@ -431,18 +431,10 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
         http_send_error(req, 502, NULL, "the cached maven-metadata.xml of %s is malformed: %s", mr->route.dir, err);
         return;
     }
-    if (!md.has_versions) {
-        /* group metadata (plugin prefixes): passed through */
-        maven_metadata_free(&md);
-        unmap_file(&mm);
-        http_metadata_headers(req, stale);
-        snprintf(etag, sizeof(etag), "\"%.32s\"", m->blob);
-        send_file_or_sum(req, mr, src, "text/xml", etag);
-        return;
-    }
+    /* group metadata (plugin prefixes) lists no versions: nothing to decide */
     unsigned char *keep = calloc(md.nversions ? md.nversions : 1, 1);
-    int64_t until, newest;
-    int rc = keep ? decide_versions(req, mr, &md, now, keep, &until, &newest) : -1;
+    int64_t until = TIME_NONE, newest = TIME_NONE;
+    int rc = keep == NULL ? -1 : md.has_versions ? decide_versions(req, mr, &md, now, keep, &until, &newest) : 0;
     if (rc != 0) {
         free(keep);
         maven_metadata_free(&md);
@@ -454,15 +446,16 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
     size_t held = 0;
     for (size_t i = 0; i < md.nversions; i++)
         held += !keep[i];
+    /* Always the document as cordon read it, never upstream's bytes: what
+     * clients get is exactly what was decided on. Nothing held: upstream's
+     * latest, release and lastUpdated as they are. */
     buf_t out;
     buf_init(&out);
-    maven_metadata_render(&md, keep, highest_kept(&md, keep, 0), highest_kept(&md, keep, 1),
-                          held && newest != TIME_NONE ? newest : TIME_NONE, &out);
-    if (!held) {
-        /* nothing held: upstream's document as it is */
-        buf_reset(&out);
-        buf_append(&out, md.doc, md.len);
-    }
+    if (held)
+        maven_metadata_render(&md, keep, highest_kept(&md, keep, 0), highest_kept(&md, keep, 1),
+                              newest != TIME_NONE ? newest : TIME_NONE, &out);
+    else
+        maven_metadata_render(&md, NULL, md.latest, md.release, TIME_NONE, &out);
     free(keep);
     maven_metadata_free(&md);
     unmap_file(&mm);

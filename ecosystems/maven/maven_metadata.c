@@ -1,4 +1,8 @@
-/* maven_metadata: scanner and splicing renderer (see the header). */
+/* maven_metadata: the XML reading and the writing back (see the header).
+ * Both walk the document with the same reader and the same notion of where
+ * a node is (role_of), so the versions render() drops are exactly the ones
+ * parse() listed, by index. Owns: the version strings and latest/release
+ * of a parsed document; the document itself stays the caller's. */
 #include "ecosystems/maven/maven_metadata.h"
 
 #include <ctype.h>
@@ -8,6 +12,7 @@
 #include <time.h>
 
 #include "common/timeutil.h"
+#include "common/xml.h"
 
 int64_t maven_timestamp_parse(const char *s, size_t n)
 {
@@ -30,44 +35,143 @@ void maven_timestamp_format(int64_t ms, char out[15])
              tm.tm_sec);
 }
 
-static const char *find(const char *from, const char *end, const char *needle)
+#define NAME_MAX_LEN 16   /* local names kept per depth; longer ones match nothing */
+#define VERSION_MAX 120
+#define TEXT_MAX 4096     /* text of one version / latest / release / lastUpdated */
+
+typedef enum {
+    ROLE_OTHER = 0, /* copied as it is */
+    ROLE_ROOT,
+    ROLE_VERSIONING,
+    ROLE_VERSIONS,
+    ROLE_VERSION,
+    ROLE_LATEST,
+    ROLE_RELEASE,
+    ROLE_UPDATED,
+    ROLE_BAD, /* refused: the reason is in the reader */
+} role_t;
+
+/* the local names of the open elements at depths 0..3 */
+typedef struct where {
+    char at[4][NAME_MAX_LEN];
+} where_t;
+
+static int is(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+/* what an element is, from its local name and its ancestors' */
+static role_t role_of(xml_reader_t *x, where_t *w, int depth, const char *ln)
 {
-    size_t n = strlen(needle);
-    if (from >= end)
+    if (depth < 4)
+        snprintf(w->at[depth], NAME_MAX_LEN, "%s", strlen(ln) < NAME_MAX_LEN ? ln : "");
+    int line = xmlTextReaderGetParserLineNumber(x->r);
+    if (depth == 0) {
+        if (is(ln, "metadata"))
+            return ROLE_ROOT;
+        xml_reader_fail(x, "not a maven-metadata.xml document (the root element is <%.40s>)", ln);
+        return ROLE_BAD;
+    }
+    if (is(ln, "versioning")) {
+        if (depth == 1)
+            return ROLE_VERSIONING;
+        xml_reader_fail(x, "line %d: <versioning> outside <metadata>'s own children", line);
+        return ROLE_BAD;
+    }
+    int in_versioning = depth >= 2 && is(w->at[1], "versioning");
+    if (is(ln, "versions")) {
+        if (depth == 2 && in_versioning)
+            return ROLE_VERSIONS;
+        xml_reader_fail(x, "line %d: <versions> outside <versioning>", line);
+        return ROLE_BAD;
+    }
+    if (depth == 2 && in_versioning) {
+        if (is(ln, "latest"))
+            return ROLE_LATEST;
+        if (is(ln, "release"))
+            return ROLE_RELEASE;
+        if (is(ln, "lastUpdated"))
+            return ROLE_UPDATED;
+    }
+    if (depth == 3 && in_versioning && is(w->at[2], "versions")) {
+        if (is(ln, "version"))
+            return ROLE_VERSION;
+        xml_reader_fail(x, "line %d: <%.40s> inside <versions> (only <version> belongs there)", line, ln);
+        return ROLE_BAD;
+    }
+    return ROLE_OTHER;
+}
+
+static int in_versions(const where_t *w, int depth)
+{
+    return depth == 3 && is(w->at[1], "versioning") && is(w->at[2], "versions");
+}
+
+static int xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static int all_space(const char *s)
+{
+    for (; *s; s++)
+        if (!xml_space(*s))
+            return 0;
+    return 1;
+}
+
+/* The text of the element the reader is on (text only: no element, no
+ * comment inside), trimmed, as a new string; NULL on failure. */
+static char *element_text(xml_reader_t *x, const char *tag)
+{
+    buf_t t;
+    buf_init(&t);
+    int depth = xmlTextReaderDepth(x->r), line = xmlTextReaderGetParserLineNumber(x->r);
+    if (!xmlTextReaderIsEmptyElement(x->r)) {
+        for (;;) {
+            if (xml_reader_next(x, 0) != 1) {
+                buf_free(&t);
+                return NULL;
+            }
+            int type = xmlTextReaderNodeType(x->r);
+            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
+                break;
+            if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+                type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE || type == XML_READER_TYPE_WHITESPACE) {
+                buf_puts(&t, xml_value(x));
+                if (t.len > TEXT_MAX) {
+                    xml_reader_fail(x, "line %d: <%s> is longer than %d bytes", line, tag, TEXT_MAX);
+                    buf_free(&t);
+                    return NULL;
+                }
+                continue;
+            }
+            xml_reader_fail(x, "line %d: <%s> holds %s, not text only", line, tag,
+                            type == XML_READER_TYPE_ELEMENT ? "an element" : type == XML_READER_TYPE_COMMENT
+                                                                                 ? "a comment"
+                                                                                 : "markup");
+            buf_free(&t);
+            return NULL;
+        }
+    }
+    const char *s = t.len ? buf_cstr(&t) : "";
+    size_t n = strlen(s);
+    if (n != t.len) { /* a NUL cannot come out of a parser, but be sure */
+        xml_reader_fail(x, "line %d: <%s> holds a NUL", line, tag);
+        buf_free(&t);
         return NULL;
-    return memmem(from, (size_t)(end - from), needle, n);
-}
-
-/* inner text of <tag>…</tag> between from and end; 0 found, 1 absent, -1 broken */
-static int element(const char *doc, const char *from, const char *end, const char *tag, size_t *s, size_t *e);
-
-/* the same, for an element that may appear once: a second one is an error
- * (which of two <release> a client believes is anyone's guess) */
-static int single_element(const char *doc, const char *from, const char *end, const char *tag, size_t *s, size_t *e)
-{
-    int rc = element(doc, from, end, tag, s, e);
-    if (rc != 0)
-        return rc;
-    char open[64];
-    snprintf(open, sizeof(open), "<%s>", tag);
-    return find(doc + *e, end, open) ? -1 : 0;
-}
-
-static int element(const char *doc, const char *from, const char *end, const char *tag, size_t *s, size_t *e)
-{
-    char open[64], close[64];
-    snprintf(open, sizeof(open), "<%s>", tag);
-    snprintf(close, sizeof(close), "</%s>", tag);
-    const char *o = find(from, end, open);
-    if (o == NULL)
-        return 1;
-    const char *text = o + strlen(open);
-    const char *c = find(text, end, close);
-    if (c == NULL || memchr(text, '<', (size_t)(c - text)))
-        return -1;
-    *s = (size_t)(text - doc);
-    *e = (size_t)(c - doc);
-    return 0;
+    }
+    while (n && xml_space(s[n - 1]))
+        n--;
+    while (n && xml_space(*s))
+        s++, n--;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+            xml_reader_fail(x, "line %d: <%s> holds a control character", line, tag);
+            buf_free(&t);
+            return NULL;
+        }
+    }
+    char *out = strndup(s, n);
+    buf_free(&t);
+    if (out == NULL)
+        xml_reader_fail(x, "out of memory");
+    return out;
 }
 
 void maven_metadata_free(maven_metadata_t *m)
@@ -75,7 +179,33 @@ void maven_metadata_free(maven_metadata_t *m)
     for (size_t i = 0; i < m->nversions; i++)
         free(m->versions[i].version);
     free(m->versions);
+    free(m->latest);
+    free(m->release);
     memset(m, 0, sizeof(*m));
+    m->last_updated = TIME_NONE;
+}
+
+static int add_version(xml_reader_t *x, maven_metadata_t *m, size_t *cap, char *v)
+{
+    int line = xmlTextReaderGetParserLineNumber(x->r);
+    if (v[0] == '\0' || strlen(v) > VERSION_MAX) {
+        xml_reader_fail(x, "line %d: an empty or overlong <version>", line);
+        free(v);
+        return -1;
+    }
+    if (m->nversions == *cap) {
+        size_t nc = *cap ? *cap * 2 : 32;
+        maven_meta_version_t *nv = realloc(m->versions, nc * sizeof(*nv));
+        if (nv == NULL) {
+            xml_reader_fail(x, "out of memory");
+            free(v);
+            return -1;
+        }
+        m->versions = nv;
+        *cap = nc;
+    }
+    m->versions[m->nversions++].version = v;
+    return 0;
 }
 
 int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char *err, size_t errlen)
@@ -84,173 +214,203 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
     m->doc = doc;
     m->len = len;
     m->last_updated = TIME_NONE;
-    const char *end = doc + len;
-    const char *root = find(doc, end, "<metadata");
-    /* the document ends with </metadata> (trailing white space allowed) */
-    const char *tail = end;
-    while (tail > doc && isspace((unsigned char)tail[-1]))
-        tail--;
-    if (root == NULL || tail - doc < 11 || memcmp(tail - 11, "</metadata>", 11) != 0 || memchr(doc, '\0', len)) {
-        snprintf(err, errlen, "not a maven-metadata.xml document (no <metadata> … </metadata>)");
-        return -1;
-    }
-    const char *vs = find(root, tail, "<versioning>");
-    if (vs == NULL)
-        return 0; /* group metadata, or versionless: passed through */
-    const char *ve = find(vs, tail, "</versioning>");
-    if (ve == NULL) {
-        snprintf(err, errlen, "<versioning> is not closed");
-        return -1;
-    }
-    if (single_element(doc, vs, ve, "latest", &m->latest_start, &m->latest_end) < 0 ||
-        single_element(doc, vs, ve, "release", &m->release_start, &m->release_end) < 0 ||
-        single_element(doc, vs, ve, "lastUpdated", &m->updated_start, &m->updated_end) < 0 ||
-        (find(ve + 1, tail, "<versioning>") != NULL)) {
-        snprintf(err, errlen, "malformed or repeated <latest>, <release>, <lastUpdated> or <versioning>");
-        return -1;
-    }
-    if (m->updated_end)
-        m->last_updated = maven_timestamp_parse(doc + m->updated_start, m->updated_end - m->updated_start);
-    const char *list = find(vs, ve, "<versions>");
-    if (list == NULL)
-        return 0;
-    const char *list_end = find(list, ve, "</versions>");
-    if (list_end == NULL || find(list_end, ve, "<versions>") != NULL) {
-        snprintf(err, errlen, "<versions> is not closed, or repeated");
-        return -1;
-    }
-    /* latest/release/lastUpdated belong beside <versions>, not inside it */
-    if ((m->latest_end && m->latest_start > (size_t)(list - doc) && m->latest_start < (size_t)(list_end - doc)) ||
-        (m->release_end && m->release_start > (size_t)(list - doc) && m->release_start < (size_t)(list_end - doc)) ||
-        (m->updated_end && m->updated_start > (size_t)(list - doc) && m->updated_start < (size_t)(list_end - doc))) {
-        snprintf(err, errlen, "<latest>, <release> or <lastUpdated> inside <versions>");
-        return -1;
-    }
-    m->has_versions = 1;
+    xml_reader_t x;
+    where_t w;
+    memset(&w, 0, sizeof(w));
     size_t cap = 0;
-    const char *p = list + strlen("<versions>");
-    for (;;) {
-        size_t s, e;
-        int rc = element(doc, p, list_end, "version", &s, &e);
-        /* <versions> holds <version> elements and white space, nothing else:
-         * anything more would make splicing ambiguous */
-        const char *next = rc == 0 ? doc + s - strlen("<version>") : list_end;
-        for (const char *q = p; q < next; q++) {
-            if (!isspace((unsigned char)*q)) {
-                snprintf(err, errlen, "unexpected content in <versions>");
-                maven_metadata_free(m);
-                return -1;
-            }
-        }
-        if (rc == 1)
+    int nversioning = 0, nversions = 0, rc = xml_reader_open(&x, doc, len);
+    while (rc == 0 && (rc = xml_reader_next(&x, 0)) == 1) {
+        int type = xmlTextReaderNodeType(x.r), depth = xmlTextReaderDepth(x.r);
+        int line = xmlTextReaderGetParserLineNumber(x.r);
+        if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && in_versions(&w, depth) &&
+            !all_space(xml_value(&x))) {
+            xml_reader_fail(&x, "line %d: text inside <versions> (only <version> elements belong there)", line);
             break;
-        if (rc < 0) {
-            snprintf(err, errlen, "malformed <version> in <versions>");
-            maven_metadata_free(m);
-            return -1;
         }
-        /* trim */
-        size_t ts = s, te = e;
-        while (ts < te && isspace((unsigned char)doc[ts]))
-            ts++;
-        while (te > ts && isspace((unsigned char)doc[te - 1]))
-            te--;
-        if (te == ts || te - ts > 120) {
-            snprintf(err, errlen, "an empty or overlong <version>");
-            maven_metadata_free(m);
-            return -1;
+        if (type != XML_READER_TYPE_ELEMENT) {
+            rc = 0;
+            continue;
         }
-        if (m->nversions == cap) {
-            cap = cap ? cap * 2 : 32;
-            maven_meta_version_t *nv = realloc(m->versions, cap * sizeof(*nv));
-            if (nv == NULL) {
-                snprintf(err, errlen, "out of memory");
-                maven_metadata_free(m);
-                return -1;
+        role_t role = role_of(&x, &w, depth, xml_local_name(&x));
+        char *text = NULL, **slot = NULL;
+        switch (role) {
+        case ROLE_BAD: break;
+        case ROLE_VERSIONING:
+            if (++nversioning > 1)
+                xml_reader_fail(&x, "line %d: a second <versioning>", line);
+            break;
+        case ROLE_VERSIONS:
+            if (++nversions > 1)
+                xml_reader_fail(&x, "line %d: a second <versions>", line);
+            m->has_versions = 1;
+            break;
+        case ROLE_VERSION:
+            if ((text = element_text(&x, "version")) != NULL)
+                add_version(&x, m, &cap, text);
+            break;
+        case ROLE_LATEST:
+        case ROLE_RELEASE:
+            slot = role == ROLE_LATEST ? &m->latest : &m->release;
+            if (*slot != NULL) {
+                xml_reader_fail(&x, "line %d: a second <%s>", line, role == ROLE_LATEST ? "latest" : "release");
+                break;
             }
-            m->versions = nv;
+            *slot = element_text(&x, role == ROLE_LATEST ? "latest" : "release");
+            break;
+        case ROLE_UPDATED:
+            if (m->last_updated != TIME_NONE) {
+                xml_reader_fail(&x, "line %d: a second <lastUpdated>", line);
+                break;
+            }
+            if ((text = element_text(&x, "lastUpdated")) != NULL) {
+                m->last_updated = maven_timestamp_parse(text, strlen(text));
+                free(text);
+            }
+            break;
+        default: break;
         }
-        maven_meta_version_t *v = &m->versions[m->nversions++];
-        v->version = strndup(doc + ts, te - ts);
-        /* the element starts at "<version>"; removal takes the white space before it too */
-        size_t open = s - strlen("<version>");
-        size_t ws = open;
-        while (ws > (size_t)(list - doc) && isspace((unsigned char)doc[ws - 1]))
-            ws--;
-        v->start = ws;
-        v->end = e + strlen("</version>");
-        p = doc + v->end;
+        rc = x.failed ? -1 : 0;
+    }
+    if (rc == 1)
+        rc = 0;
+    if (x.failed) {
+        snprintf(err, errlen, "%s", x.err);
+        rc = -1;
+    }
+    xml_reader_close(&x);
+    if (rc != 0) {
+        const char *d = m->doc;
+        size_t l = m->len;
+        maven_metadata_free(m);
+        m->doc = d;
+        m->len = l;
+    }
+    return rc;
+}
+
+/* ---- writing ---- */
+
+static void start_tag(xml_reader_t *x, buf_t *out, int close_empty)
+{
+    buf_putc(out, '<');
+    buf_puts(out, (const char *)xmlTextReaderConstName(x->r));
+    if (xmlTextReaderMoveToFirstAttribute(x->r) == 1) {
+        do {
+            buf_putc(out, ' ');
+            buf_puts(out, (const char *)xmlTextReaderConstName(x->r));
+            buf_puts(out, "=\"");
+            xml_write_attr_value(x, out);
+            buf_putc(out, '"');
+        } while (xmlTextReaderMoveToNextAttribute(x->r) == 1);
+        xmlTextReaderMoveToElement(x->r);
+    }
+    buf_puts(out, close_empty ? "/>" : ">");
+}
+
+static void end_tag(xml_reader_t *x, buf_t *out)
+{
+    buf_puts(out, "</");
+    buf_puts(out, (const char *)xmlTextReaderConstName(x->r));
+    buf_putc(out, '>');
+}
+
+static void flush(buf_t *out, buf_t *ws)
+{
+    buf_append(out, ws->data, ws->len);
+    buf_reset(ws);
+}
+
+int maven_metadata_render(const maven_metadata_t *m, const unsigned char *keep, const char *latest,
+                          const char *release, int64_t last_updated, buf_t *out)
+{
+    char stamp[15];
+    if (last_updated != TIME_NONE)
+        maven_timestamp_format(last_updated, stamp);
+    xml_reader_t x;
+    where_t w;
+    memset(&w, 0, sizeof(w));
+    buf_t ws; /* white space not written yet: it goes with what follows it */
+    buf_init(&ws);
+    size_t vi = 0;
+    buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    int rc = xml_reader_open(&x, m->doc, m->len) == 0 ? xml_reader_next(&x, 0) : -1;
+    while (rc == 1) {
+        int type = xmlTextReaderNodeType(x.r), depth = xmlTextReaderDepth(x.r), skip = 0;
+        switch (type) {
+        case XML_READER_TYPE_ELEMENT: {
+            role_t role = role_of(&x, &w, depth, xml_local_name(&x));
+            const char *text = NULL;
+            int replace = 0;
+            if (role == ROLE_BAD) {
+                rc = -1;
+                continue;
+            }
+            if (role == ROLE_VERSION) {
+                size_t i = vi++;
+                if (i >= m->nversions) {
+                    rc = -1; /* not the document parse() read */
+                    continue;
+                }
+                if (keep != NULL && !keep[i]) {
+                    buf_reset(&ws); /* removed with the white space before it */
+                    skip = 1;
+                    break;
+                }
+            }
+            if (role == ROLE_LATEST || role == ROLE_RELEASE) {
+                text = role == ROLE_LATEST ? latest : release;
+                if (text == NULL) {
+                    buf_reset(&ws);
+                    skip = 1;
+                    break;
+                }
+                replace = 1;
+            } else if (role == ROLE_UPDATED && last_updated != TIME_NONE) {
+                text = stamp;
+                replace = 1;
+            }
+            flush(out, &ws);
+            if (replace) {
+                start_tag(&x, out, 0);
+                xml_escape_text(out, text);
+                end_tag(&x, out);
+                skip = 1;
+            } else {
+                int empty = xmlTextReaderIsEmptyElement(x.r);
+                start_tag(&x, out, empty);
+                if (empty && depth == 0)
+                    buf_putc(out, '\n');
+            }
+            break;
+        }
+        case XML_READER_TYPE_END_ELEMENT:
+            flush(out, &ws);
+            end_tag(&x, out);
+            if (depth == 0)
+                buf_putc(out, '\n');
+            break;
+        case XML_READER_TYPE_TEXT:
+        case XML_READER_TYPE_CDATA:
+            flush(out, &ws);
+            xml_escape_text(out, xml_value(&x));
+            break;
+        case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+        case XML_READER_TYPE_WHITESPACE:
+            if (depth > 0)
+                buf_puts(&ws, xml_value(&x));
+            break;
+        case XML_READER_TYPE_COMMENT:
+            buf_reset(&ws); /* dropped, with the white space before it */
+            break;
+        default: /* processing instructions: dropped */ break;
+        }
+        rc = xml_reader_next(&x, skip);
+    }
+    xml_reader_close(&x);
+    buf_free(&ws);
+    if (rc != 0 || out->oom) {
+        out->oom = 1;
+        return -1;
     }
     return 0;
-}
-
-typedef struct edit {
-    size_t start, end;
-    const char *text; /* NULL: delete */
-    int whole_element; /* for latest/release: remove "<tag>…</tag>" */
-} edit_t;
-
-static int cmp_edit(const void *a, const void *b)
-{
-    const edit_t *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
-}
-
-static void element_span(const maven_metadata_t *m, size_t s, size_t e, const char *tag, size_t *os, size_t *oe)
-{
-    /* widen an inner-text span to the whole element with its leading white space */
-    size_t open = s - strlen(tag) - 2;
-    size_t close = e + strlen(tag) + 3;
-    while (open > 0 && isspace((unsigned char)m->doc[open - 1]))
-        open--;
-    *os = open;
-    *oe = close;
-}
-
-void maven_metadata_render(const maven_metadata_t *m, const unsigned char *keep, const char *latest,
-                           const char *release, int64_t last_updated, buf_t *out)
-{
-    size_t n = m->nversions + 3;
-    edit_t *edits = calloc(n, sizeof(edit_t));
-    size_t ne = 0;
-    char stamp[15];
-    if (edits == NULL) {
-        out->oom = 1;
-        return;
-    }
-    for (size_t i = 0; i < m->nversions; i++)
-        if (keep && !keep[i])
-            edits[ne++] = (edit_t){m->versions[i].start, m->versions[i].end, NULL, 0};
-    if (m->latest_end) {
-        if (latest)
-            edits[ne++] = (edit_t){m->latest_start, m->latest_end, latest, 0};
-        else {
-            element_span(m, m->latest_start, m->latest_end, "latest", &edits[ne].start, &edits[ne].end);
-            edits[ne++].text = NULL;
-        }
-    }
-    if (m->release_end) {
-        if (release)
-            edits[ne++] = (edit_t){m->release_start, m->release_end, release, 0};
-        else {
-            element_span(m, m->release_start, m->release_end, "release", &edits[ne].start, &edits[ne].end);
-            edits[ne++].text = NULL;
-        }
-    }
-    if (m->updated_end && last_updated != TIME_NONE) {
-        maven_timestamp_format(last_updated, stamp);
-        edits[ne++] = (edit_t){m->updated_start, m->updated_end, stamp, 0};
-    }
-    qsort(edits, ne, sizeof(edit_t), cmp_edit);
-    size_t at = 0;
-    for (size_t i = 0; i < ne; i++) {
-        if (edits[i].start < at)
-            continue; /* overlapping edits cannot happen in a well-formed document; be safe */
-        buf_append(out, m->doc + at, edits[i].start - at);
-        if (edits[i].text)
-            buf_puts(out, edits[i].text);
-        at = edits[i].end;
-    }
-    buf_append(out, m->doc + at, m->len - at);
-    free(edits);
 }

@@ -110,8 +110,15 @@ static int is_wheel(const char *filename)
     return n > 4 && strcasecmp(filename + n - 4, ".whl") == 0;
 }
 
-/* per file: 1 when its release ships no wheel (pip builds it from the
- * sdist, running its build backend at install time) */
+static int is_egg(const char *filename)
+{
+    size_t n = strlen(filename);
+    return n > 4 && strcmp(filename + n - 4, ".egg") == 0;
+}
+
+/* per file: 1 when it is an sdist of a release that ships no wheel (pip
+ * builds it from the sdist, running its build backend at install time; an
+ * egg is a built distribution, and pip does not install eggs) */
 static unsigned char *sdist_only_files(const pypi_project_t *p)
 {
     size_t n = p->nfiles ? p->nfiles : 1, nw = 0;
@@ -127,7 +134,7 @@ static unsigned char *sdist_only_files(const pypi_project_t *p)
     qsort(wheels, nw, sizeof(char *), str_cmp);
     for (size_t i = 0; i < p->nfiles; i++) {
         char *v = p->files[i].version;
-        out[i] = v && !bsearch(&v, wheels, nw, sizeof(char *), str_cmp);
+        out[i] = v && !is_egg(p->files[i].filename) && !bsearch(&v, wheels, nw, sizeof(char *), str_cmp);
     }
     free(wheels);
     return out;

@@ -117,6 +117,26 @@ int pypi_file_version(const char *project, const char *filename, char *version, 
         version[end - v] = '\0';
         return 0;
     }
+    if (flen > 4 && strcmp(filename + flen - 4, ".egg") == 0) {
+        /* {name}-{version}(-py{X.Y}(-{platform})?)?.egg: setuptools writes
+         * '-' in both as '_', so the first two '-' split it */
+        const char *dash = memchr(filename, '-', flen - 4);
+        if (dash == NULL || dash == filename)
+            return -1;
+        if (pypi_normalize(filename, (size_t)(dash - filename), norm, sizeof(norm)) != 0 || strcmp(norm, project) != 0)
+            return -1;
+        const char *v = dash + 1, *stop = filename + flen - 4;
+        const char *end = memchr(v, '-', (size_t)(stop - v));
+        if (end == NULL)
+            end = stop;
+        else if (strncmp(end + 1, "py", 2) != 0)
+            return -1;
+        if (end == v || (size_t)(end - v) >= vlen)
+            return -1;
+        memcpy(version, v, (size_t)(end - v));
+        version[end - v] = '\0';
+        return 0;
+    }
     for (size_t e = 0; e < sizeof(SDIST_EXT) / sizeof(SDIST_EXT[0]); e++) {
         size_t elen = strlen(SDIST_EXT[e]);
         if (flen <= elen || strcmp(filename + flen - elen, SDIST_EXT[e]) != 0)

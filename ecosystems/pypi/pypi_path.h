@@ -34,8 +34,9 @@ int pypi_normalize(const char *name, size_t len, char *out, size_t outlen);
 void pypi_route_parse(const char *path, size_t len, pypi_route_t *out);
 /* a file name safe to use in a URL path and on disk keys */
 int pypi_filename_safe(const char *s, size_t n);
-/* the version in a wheel or sdist file name of project (normalised);
- * 0 ok, -1 when the file is not a distribution of that project */
+/* the version in a wheel, egg or sdist (.tar.gz, .zip, .tar.bz2, .tar.xz,
+ * .tgz, .tar, .tar.Z) file name of project (normalised); 0 ok, -1 when the
+ * file is not a distribution of that project */
 int pypi_file_version(const char *project, const char *filename, char *version, size_t vlen);
 
 typedef enum {

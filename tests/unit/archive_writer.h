@@ -12,7 +12,23 @@
 
 #include "common/buf.h"
 
-enum { TGZ, TAR, ZIP, USTAR_GZ };
+enum { TGZ, TAR, ZIP, USTAR_GZ, TAR_BZ2, TAR_XZ, TAR_Z, TAR_ZST, TAR_LZ, TAR_LZMA, TAR_LZ4, RAW_GZ, RAW_XZ };
+
+/* the compression filter a kind adds (ARCHIVE_FILTER_NONE: none) */
+static inline int w_filter_of(int kind)
+{
+    switch (kind) {
+    case TGZ: case USTAR_GZ: case RAW_GZ: return ARCHIVE_FILTER_GZIP;
+    case TAR_BZ2: return ARCHIVE_FILTER_BZIP2;
+    case TAR_XZ: case RAW_XZ: return ARCHIVE_FILTER_XZ;
+    case TAR_Z: return ARCHIVE_FILTER_COMPRESS;
+    case TAR_ZST: return ARCHIVE_FILTER_ZSTD;
+    case TAR_LZ: return ARCHIVE_FILTER_LZIP;
+    case TAR_LZMA: return ARCHIVE_FILTER_LZMA;
+    case TAR_LZ4: return ARCHIVE_FILTER_LZ4;
+    default: return ARCHIVE_FILTER_NONE;
+    }
+}
 
 static inline la_ssize_t to_buf(struct archive *a, void *arg, const void *p, size_t n)
 {
@@ -26,6 +42,8 @@ static inline struct archive *w_new(int kind, buf_t *out, const char *path)
     struct archive *a = archive_write_new();
     if (kind == ZIP) {
         archive_write_set_format_zip(a);
+    } else if (kind == RAW_GZ || kind == RAW_XZ) {
+        archive_write_set_format_raw(a); /* one entry: a compressed file, no archive */
     } else if (kind == USTAR_GZ) {
         archive_write_set_format_ustar(a);
     } else {
@@ -34,6 +52,8 @@ static inline struct archive *w_new(int kind, buf_t *out, const char *path)
     if (kind == TGZ || kind == USTAR_GZ) {
         archive_write_add_filter_gzip(a);
         archive_write_set_filter_option(a, "gzip", "compression-level", "1");
+    } else if (w_filter_of(kind) != ARCHIVE_FILTER_NONE) {
+        archive_write_add_filter(a, w_filter_of(kind));
     }
     archive_write_set_bytes_in_last_block(a, 1);
     int rc = out != NULL ? archive_write_open(a, out, NULL, to_buf, NULL) : archive_write_open_filename(a, path);

