@@ -118,12 +118,12 @@ static int has(buf_t *b, const char *needle) { return strstr(buf_cstr(b), needle
 static yajl_val g_doc; /* the last report parsed by change_of */
 
 /* the change object of package@version in report (parsed once per call) */
-static yajl_val change_of(const buf_t *report, const char *package, const char *version)
+static yajl_val change_of(buf_t *report, const char *package, const char *version)
 {
     if (g_doc)
         yajl_tree_free(g_doc);
     char e[200];
-    g_doc = yajl_tree_parse(report->data ? report->data : "", e, sizeof(e));
+    g_doc = yajl_tree_parse(buf_cstr(report), e, sizeof(e));
     const char *cp[] = {"changes", NULL};
     yajl_val ch = g_doc ? yajl_tree_get(g_doc, cp, yajl_t_array) : NULL;
     for (size_t i = 0; ch && i < YAJL_GET_ARRAY(ch)->len; i++) {
