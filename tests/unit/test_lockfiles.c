@@ -631,6 +631,21 @@ TEST(fetches_unseen)
     CHECK_INT_EQ(check_in("acme/fresh", &body, &rep, err), 0);
     CHECK_INT_EQ(up_hits("/fresh-old"), 1);
     CHECK_INT_EQ(up_hits("/fresh-young"), 1);
+    /* a sha1 pin (yarn classic's #sha1) against dist.shasum, which the
+     * version record does not keep: read from the cached packument */
+    const char *const s1[][4] = {{"fresh-old", "1.0.0", "sha1-" SHA1_B64, R}};
+    lock(&body, s1, 1);
+    CHECK_INT_EQ(check_in("acme/fresh-sha1", &body, &rep, err), 0);
+    c = change_of(&rep, "fresh-old", "1.0.0");
+    CHECK_STR_EQ(str_of(c, "integrity_check"), "verified");
+    CHECK(has(&rep, "\"ok\":true"));
+    const char *const s2[][4] = {{"fresh-old", "1.0.0", "sha1-" SHA1_B64_OTHER, R}};
+    lock(&body, s2, 1);
+    CHECK_INT_EQ(check_in("acme/fresh-sha1-forged", &body, &rep, err), 0);
+    c = change_of(&rep, "fresh-old", "1.0.0");
+    CHECK_STR_EQ(str_of(c, "integrity_check"), "mismatch");
+    CHECK(strstr(str_of(c, "upstream_integrity"), "sha1:" SHA1_HEX) != NULL);
+    CHECK_STR_EQ(str_of(c, "verdict.reason"), "integrity_mismatch");
     buf_free(&body);
     buf_free(&rep);
     g_use = &g_cfg;
