@@ -256,16 +256,16 @@ static int plan_fetches(const config_t *cfg, const lockfile_t *lf, int64_t now, 
         if (!eco || !eco->version_facts || !eco->version_source || !cfg->upstream[e->eco] ||
             cfg->lockfile_deadline_ms <= 0)
             continue;
-        version_facts_t none = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
-        verdict_t vd;
-        policy_decide(cfg, e->eco, e->package, e->version, &none, now, &vd);
-        if (!vd.allow && !age_only(&vd))
-            continue;
         version_facts_t f;
         findings_t found;
         int listed = eco->version_facts(e->package, e->version, &f, &found);
+        if (listed == 1)
+            continue;
+        version_facts_t none = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
+        verdict_t vd;
+        policy_decide(cfg, e->eco, e->package, e->version, &none, now, &vd);
         version_source_t src;
-        if (listed == 1 || eco->version_source(e->package, e->version, &src) != 0)
+        if ((!vd.allow && !age_only(&vd)) || eco->version_source(e->package, e->version, &src) != 0)
             continue;
         if (fx->n && strcmp(fx->want[fx->n - 1].key, src.key) == 0) {
             fx->of[i] = (int32_t)(fx->n - 1);

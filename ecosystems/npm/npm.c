@@ -826,8 +826,15 @@ static int packument_digests(const char *package, const char *version, buf_t *ou
 static int npm_version_digests(const char *package, const char *version, unsigned algs, buf_t *out)
 {
     version_rec_t v;
-    findings_t f;
-    if (npm_facts(package, version, &v, &f) != 0) {
+    char vkey[1024];
+    size_t klen = version_key(vkey, sizeof(vkey), "npm", package, version);
+    MDB_txn *txn;
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, vkey, klen, &v) == 0;
+        store_read_end(txn);
+    }
+    if (!found) {
         char key[NPM_NAME_MAX + 8];
         meta_rec_t m;
         snprintf(key, sizeof(key), "npm:%s", package);
