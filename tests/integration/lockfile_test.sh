@@ -656,6 +656,31 @@ want(d["summary"]["unknown"] == 0 and d["fetch"]["fetched"] == 1, "summary %r fe
 ' "the report of a project cordon never saw"
 }
 
+# Maven: versions cordon never timed are timed from their POM for the check;
+# a version with no POM upstream is not_found
+t_mvn_unseen() {
+    local f=$LK/mvn-unseen.txt
+    assert_eq 0 "$(fixture_hits /maven2/org/cordon/lk/lk-jar-fresh/1.1/lk-jar-fresh-1.1.pom)" "POM requests before the check"
+    printf '%s\n' "[INFO] The following files have been resolved:" \
+        "[INFO]    org.cordon.lk:lk-jar-fresh:jar:1.0:compile" \
+        "[INFO]    org.cordon.lk:lk-jar-dep:jar:9.9:compile" >"$f"
+    lcheck "$f" mvn-unseen --json
+    expect_rc 1 "the check of Maven versions cordon never timed"
+    check_json "$CLI_JSON" '
+ch = {c["package"]: c for c in d["changes"]}
+c = ch.get("org.cordon.lk:lk-jar-fresh") or {}
+want(c.get("verdict", {}).get("status") == "allowed", "lk-jar-fresh 1.0 (30 days old) %r" % c)
+c = ch.get("org.cordon.lk:lk-jar-dep") or {}
+want(c.get("verdict", {}).get("reason") == "not_found", "lk-jar-dep 9.9 (no POM) %r" % c)
+want(d["summary"]["unknown"] == 0 and d["fetch"]["fetched"] == 1 and d["fetch"]["not_found"] == 1, "summary %r fetch %r" % (d["summary"], d["fetch"]))
+' "the Maven report"
+    printf '%s\n' "[INFO] The following files have been resolved:" "[INFO]    org.cordon.lk:lk-jar-fresh:jar:1.1:compile" >"$f"
+    lcheck "$f" mvn-unseen-young
+    expect_rc 1 "the check of lk-jar-fresh 1.1 (10 minutes old)"
+    assert_contains "$CLI_OUT" "quarantined until" "check output"
+    assert_eq 1 "$(fixture_hits /maven2/org/cordon/lk/lk-jar-fresh/1.1/lk-jar-fresh-1.1.pom)" "POM requests for 1.1"
+}
+
 # ------------------------------------------------------------------ a fresh cordon; a dead upstream
 
 # gcheck FILE PROJECT [ARGS...]: lockfile check against the fresh cordon
@@ -1008,6 +1033,7 @@ if (( HAVE_PNPM )); then
 fi
 run_test "integrity: a forged --hash in a first requirements submission fails; the right ones verify" t_forged_first_pip
 run_test "pip: a project cordon never fetched gets a real verdict (held, not unknown)" t_pip_unseen
+run_test "maven: versions cordon never timed are timed from their POM for the check; no POM: not_found" t_mvn_unseen
 run_test "a fresh cordon: a lockfile nobody installed through it gets real verdicts, the darwin-only optional entry included" t_fresh_cordon
 run_test "a dead upstream: unknown that says the upstream failed, stored, base kept; upstream back: passes" t_dead_upstream
 run_test "change-set approval: ci 403, none 401, reviewer 200; check passes; npm installs the version" t_approve_change_set

@@ -523,6 +523,20 @@ TEST(block_after_accept)
     review_free(&ended);
     CHECK_INT_EQ(check_in("acme/blocked", &body, &rep, err), 0);
     CHECK(has(&rep, "\"ok\":true"));
+
+    /* a deny rule configured after the acceptance holds it too */
+    config_t deny;
+    const char *yaml = "public_url: http://127.0.0.1:7878\nupstreams: { npm: http://127.0.0.1:9 }\n"
+                       "quarantine:\n  min_age: 3d\n  rules:\n    - { match: \"npm:alpha\", deny: true }\n";
+    CHECK_INT_EQ(config_load_string(&deny, "deny.yaml", yaml, strlen(yaml), err, sizeof(err)), 0);
+    g_use = &deny;
+    CHECK_INT_EQ(check_in("acme/blocked", &body, &rep, err), 0);
+    c = change_of(&rep, "alpha", "1.0.0");
+    CHECK_STR_EQ(str_of(c, "change"), "unchanged");
+    CHECK_STR_EQ(str_of(c, "verdict.status"), "held");
+    CHECK(strstr(str_of(c, "verdict.policy"), "deny") != NULL);
+    g_use = &g_cfg;
+    config_free(&deny);
     buf_free(&body);
     buf_free(&rep);
     buf_free(&hist);
