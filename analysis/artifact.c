@@ -4,6 +4,7 @@
  * METADATA, pom.properties) are ever held in memory. */
 #include "analysis/artifact.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

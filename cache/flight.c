@@ -20,6 +20,7 @@ struct waiter {
     h2o_req_t *req; /* NULL once the request was disposed */
     req_guard_t *guard;
     flight_resume_fn fn;
+    flight_notify_fn notify; /* a waiter that is no request: called where the flight lands */
     void *arg;
     flight_outcome_t out;
     waiter_t *next;
@@ -42,20 +43,9 @@ static void on_guard_dispose(void *p)
         g->waiter->req = NULL;
 }
 
-int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *receiver, flight_resume_fn fn,
-                void *arg)
+/* adds w (NULL: nobody waits) to the flight for key; 1 when it is new */
+static int join(const char *key, waiter_t *w)
 {
-    waiter_t *w = NULL;
-    if (req != NULL) { /* NULL: work nobody waits for (a prefetch) */
-        w = calloc(1, sizeof(*w));
-        req_guard_t *g = h2o_mem_alloc_shared(&req->pool, sizeof(*g), on_guard_dispose);
-        g->waiter = w;
-        w->receiver = receiver;
-        w->req = req;
-        w->guard = g;
-        w->fn = fn;
-        w->arg = arg;
-    }
     int leader = 0;
     pthread_mutex_lock(&g_lock);
     flight_t *f;
@@ -77,6 +67,36 @@ int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *rec
     return leader;
 }
 
+int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *receiver, flight_resume_fn fn,
+                void *arg)
+{
+    waiter_t *w = NULL;
+    if (req != NULL) { /* NULL: work nobody waits for (a prefetch) */
+        w = calloc(1, sizeof(*w));
+        req_guard_t *g = h2o_mem_alloc_shared(&req->pool, sizeof(*g), on_guard_dispose);
+        g->waiter = w;
+        w->receiver = receiver;
+        w->req = req;
+        w->guard = g;
+        w->fn = fn;
+        w->arg = arg;
+    }
+    return join(key, w);
+}
+
+int flight_join_notify(const char *key, flight_notify_fn fn, void *arg)
+{
+    waiter_t *w = calloc(1, sizeof(*w));
+    if (w == NULL) { /* the caller still learns the outcome, at once */
+        flight_outcome_t o = {.status = 503, .error = "out of memory"};
+        fn(arg, &o);
+        return 0;
+    }
+    w->notify = fn;
+    w->arg = arg;
+    return join(key, w);
+}
+
 void flight_land(const char *key, const flight_outcome_t *out)
 {
     pthread_mutex_lock(&g_lock);
@@ -93,6 +113,11 @@ void flight_land(const char *key, const flight_outcome_t *out)
         return;
     for (waiter_t *w = f->waiters, *next; w; w = next) {
         next = w->next;
+        if (w->notify) {
+            w->notify(w->arg, out);
+            free(w);
+            continue;
+        }
         w->out = *out;
         w->out.body = NULL;
         if (out->body && out->body_len) {

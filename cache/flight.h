@@ -29,6 +29,14 @@ typedef void (*flight_resume_fn)(h2o_req_t *req, void *arg, const flight_outcome
  * joins without waiting (a prefetch): 1 when the caller must start the work. */
 int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *receiver, flight_resume_fn fn,
                 void *arg);
+/* A waiter that is no request (a lockfile check's worker thread): called
+ * with the outcome on the thread that lands the flight, so it must only
+ * hand the outcome over (copy it, signal), never block or do the work. */
+typedef void (*flight_notify_fn)(void *arg, const flight_outcome_t *out);
+/* Joins (or starts) the flight for key with such a waiter; arg must live
+ * until fn was called. Returns 1 when the caller is the leader and must
+ * start the work. */
+int flight_join_notify(const char *key, flight_notify_fn fn, void *arg);
 /* Ends the flight for key (any thread): wakes every waiter with out. */
 void flight_land(const char *key, const flight_outcome_t *out);
 /* Each event loop registers this as its receiver callback. */

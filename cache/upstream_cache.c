@@ -199,6 +199,8 @@ static int eco_of_key(const char *key)
     return eco_from_name(key, n);
 }
 
+static fetch_job_t *leader_job(const char *fkey, const char *url, job_ctx_t **ctx);
+
 /* joins the flight prefix+key; the leader gets a new job (its key the
  * flight key, its ecosystem the key's) and context, everyone else NULL */
 static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h2o_req_t *req,
@@ -208,6 +210,13 @@ static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h
     snprintf(fkey, sizeof(fkey), "%s%s", prefix, key);
     if (!flight_join(fkey, req, receiver, fn, arg))
         return NULL;
+    return leader_job(fkey, url, ctx);
+}
+
+/* the job (and context) of the flight fkey's leader; NULL when out of
+ * memory (the flight then lands with the error) */
+static fetch_job_t *leader_job(const char *fkey, const char *url, job_ctx_t **ctx)
+{
     atomic_fetch_add(&g_misses, 1);
     fetch_job_t *j = fetch_job_new(url);
     job_ctx_t *c = calloc(1, sizeof(*c));
@@ -218,18 +227,41 @@ static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h
         flight_land(fkey, &o);
         return NULL;
     }
-    j->eco = eco_of_key(key);
+    const char *colon = strchr(fkey, ':'); /* past the flight prefix ("meta:", "art:") */
+    j->eco = eco_of_key(colon ? colon + 1 : fkey);
     *ctx = c;
     return j;
 }
+
+static void submit_metadata(fetch_job_t *j, job_ctx_t *c, const char *key, const char *accept,
+                            metadata_ingest_fn ingest);
 
 void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
 {
     job_ctx_t *c;
     fetch_job_t *j = lead("meta:", key, url, req, receiver, fn, arg, &c);
-    if (j == NULL)
+    if (j != NULL)
+        submit_metadata(j, c, key, accept, ingest);
+}
+
+void metadata_fetch_notify(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest,
+                           flight_notify_fn fn, void *arg)
+{
+    char fkey[1200];
+    snprintf(fkey, sizeof(fkey), "meta:%s", key);
+    if (!flight_join_notify(fkey, fn, arg))
         return;
+    job_ctx_t *c;
+    fetch_job_t *j = leader_job(fkey, url, &c);
+    if (j != NULL)
+        submit_metadata(j, c, key, accept, ingest);
+}
+
+/* the leader's metadata job: revalidates the cached copy when there is one */
+static void submit_metadata(fetch_job_t *j, job_ctx_t *c, const char *key, const char *accept,
+                            metadata_ingest_fn ingest)
+{
     c->ingest = ingest;
     if (metadata_lookup(key, &c->prev) == 0) {
         c->has_prev = 1;

@@ -42,6 +42,10 @@ int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms);
  * its redirects (cache/outbound.h), here and in artifact_fetch. */
 void metadata_fetch(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
+/* the same for a waiter that is no request (see flight_join_notify): fn(arg,
+ * outcome) runs on the thread that lands the fetch, once it is durable */
+void metadata_fetch_notify(const char *key, const char *url, const char *accept, metadata_ingest_fn ingest,
+                           flight_notify_fn fn, void *arg);
 
 /* How an ecosystem answers with one metadata document: how to validate a
  * fresh upstream copy, how to answer with a copy (stale: upstream failed

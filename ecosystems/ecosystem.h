@@ -8,8 +8,20 @@
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
 
+#include "cache/upstream_cache.h"
+#include "common/buf.h"
 #include "server/config.h"
 #include "server/policy.h"
+
+/* The upstream document that lists one version (what version_facts reads
+ * once it is cached): what a lockfile check fetches when cordon's copy does
+ * not know the version. */
+typedef struct version_source {
+    char key[1200];            /* the metadata cache key ("npm:lodash") */
+    char url[2048];
+    const char *accept;        /* NULL: no Accept header */
+    metadata_ingest_fn ingest; /* NULL: stored as it is */
+} version_source_t;
 
 typedef struct ecosystem {
     eco_id_t id;
@@ -44,6 +56,24 @@ typedef struct ecosystem {
 
     /* <0, 0, >0 by the ecosystem's own version ordering (lockfile diffs) */
     int (*version_compare)(const char *a, const char *b);
+
+    /* Where upstream lists (package, version): 0 and src filled, -1 when the
+     * ecosystem has no upstream or the name cannot be one. Reads no store. */
+    int (*version_source)(const char *package, const char *version, version_source_t *src);
+
+    /* After src was fetched for (package, version): what the ecosystem learns
+     * from it beyond its ingest (Maven: the version's time from its POM's
+     * Last-Modified). NULL: nothing more. */
+    void (*version_learned)(const char *package, const char *version, const version_source_t *src);
+
+    /* The digests upstream publishes for the artifacts of one version, from
+     * the cached metadata, appended to out space-separated in cordon's form
+     * ("sha512-<base64>", "sha1:<hex>", "sha256:<hex>"; npm dist.integrity and
+     * dist.shasum, PyPI every file of the release): 1 listed, 0 not listed,
+     * -1 no cached metadata. algs (bits 1 << digest_alg_t) says which the
+     * caller compares, so an ecosystem may skip reading what it cannot use.
+     * NULL: upstream publishes none a lockfile carries (Maven). */
+    int (*version_digests)(const char *package, const char *version, unsigned algs, buf_t *out);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

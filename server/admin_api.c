@@ -901,12 +901,15 @@ static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *proj
     }
     buf_t b;
     buf_init(&b);
-    char err[300];
+    char err[800];
     int rc = lockfiles_approve(runtime_config(), project, id, comment, expires_ms, c->name, &b, err, sizeof(err));
     yajl_tree_free(body);
     if (rc == 404) {
         buf_free(&b);
         http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
+    } else if (rc == 409) {
+        buf_free(&b);
+        http_send_error(req, 409, "not_approvable", "%s", err);
     } else if (rc != 0) {
         buf_free(&b);
         http_send_error(req, 503, NULL, "not stored: %s", err);

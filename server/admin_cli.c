@@ -306,6 +306,7 @@ static int cmd_audit(const opts_t *o)
 typedef struct client {
     char base[1024];
     char auth[512];
+    long timeout_s; /* 0: 60 s */
 } client_t;
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -372,7 +373,7 @@ static int call(const client_t *c, const char *method, const char *path, const b
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, c->timeout_s > 0 ? c->timeout_s : 60L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "cordon-cli");
     if (body) {
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, body->data ? body->data : "");
@@ -656,6 +657,10 @@ static int show_lock_report(yajl_val r, const char *file)
         const char *error = verdict_at(ch, "error");
         if (status && strcmp(status, "allowed") != 0 && error)
             printf("      %s\n", error);
+        const char *ic = str_at(ch, "integrity_check");
+        if (ic && !strcmp(ic, "mismatch"))
+            printf("      lockfile: %s\n      upstream: %s\n", or_dash(str_at(ch, "integrity")),
+                   or_dash(str_at(ch, "upstream_integrity")));
         yajl_val flags = array_at(ch, "flags");
         for (size_t k = 0; flags && k < YAJL_GET_ARRAY(flags)->len; k++) {
             const char *fl = YAJL_GET_STRING(YAJL_GET_ARRAY(flags)->values[k]);
@@ -678,8 +683,24 @@ static int show_lock_report(yajl_val r, const char *file)
                num_at(r, "summary", "removed"));
         return 0;
     }
+    long long mismatch = num_at(r, "summary", "integrity_mismatch"), missing = num_at(r, "summary", "not_found"),
+              failed = num_at(r, "fetch", "failed"),
+              late = num_at(r, "fetch", "unfinished") + num_at(r, "fetch", "unstarted");
     printf("result: FAILED — %lld held, %lld unknown, %lld integrity changes, %lld resolved elsewhere.\n", held,
            unknown, integ, away);
+    if (mismatch || missing)
+        printf("  of the held: %lld with an integrity upstream does not publish, %lld not published upstream: no "
+               "approval fixes these, the lockfile must change\n",
+               mismatch, missing);
+    if (failed || late) {
+        const char *ep[] = {"fetch", "errors", NULL};
+        yajl_val errs = yajl_tree_get(r, ep, yajl_t_array);
+        yajl_val e0 = errs && YAJL_GET_ARRAY(errs)->len ? YAJL_GET_ARRAY(errs)->values[0] : NULL;
+        fprintf(stderr,
+                "cordon: the upstream failed for %lld metadata documents and %lld did not arrive in time; their "
+                "entries are UNKNOWN%s%s\n",
+                failed, late, e0 ? ", e.g. " : "", e0 ? or_dash(str_at(e0, "error")) : "");
+    }
     printf("what to do: pin an allowed version (the error lines name one), wait until the eligible time, or ask a "
            "reviewer to approve the change set:\n  cordon lockfile approve %s %lld --comment \"why it is safe\"\n",
            or_dash(project), int_at(r, "submission"));
@@ -709,6 +730,7 @@ static int cmd_lockfile(const opts_t *o)
             rc = 2;
             goto out;
         }
+        c.timeout_s = 900; /* the server fetches what it has not seen (fetch.lockfile_deadline) */
         char *p = curl_easy_escape(NULL, o->project, 0);
         buf_printf(&path, "/-/api/lockfiles/%s", p ? p : "");
         curl_free(p);

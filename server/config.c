@@ -44,6 +44,7 @@ void config_defaults(config_t *cfg)
     cfg->connect_timeout_ms = 10 * 1000;
     cfg->metadata_timeout_ms = 60 * 1000;
     cfg->stale_if_error_ms = 24 * 3600 * 1000LL;
+    cfg->lockfile_deadline_ms = 60 * 1000;
     cfg->max_body = 64LL << 20;
     cfg->review_requests_per_hour = 20;
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
@@ -340,6 +341,8 @@ static int on_fetch(loader_t *L, const char *key, yaml_node_t *v)
         return get_duration(L, v, key, &c->metadata_timeout_ms);
     if (!strcmp(key, "stale_if_error"))
         return get_duration(L, v, key, &c->stale_if_error_ms);
+    if (!strcmp(key, "lockfile_deadline"))
+        return get_duration(L, v, key, &c->lockfile_deadline_ms);
     if (!strcmp(key, "max_artifact"))
         return get_size(L, v, key, &c->max_artifact);
     return 1;

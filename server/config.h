@@ -62,6 +62,7 @@ typedef struct config {
     int64_t connect_timeout_ms;
     int64_t metadata_timeout_ms; /* a metadata request's whole transfer (0 = unbounded) */
     int64_t stale_if_error_ms;
+    int64_t lockfile_deadline_ms; /* how long a lockfile check waits for metadata it fetches; 0: none fetched */
 
     int64_t max_body;     /* request bodies */
     int review_requests_per_hour; /* per client address, POST /-/api/reviews */

@@ -14,8 +14,10 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "cache/metadata_batch.h"
 #include "cache/record.h"
 #include "cache/store.h"
+#include "cache/upstream_cache.h"
 #include "common/digest.h"
 #include "common/json.h"
 #include "common/timeutil.h"
@@ -159,15 +161,268 @@ static uint64_t base_of(MDB_txn *txn, const char *project)
     return audit_u64_from_key(v.mv_data, 8);
 }
 
+/* ---- what upstream says: fetched for the check when cordon's copy does not know ---- */
+
+#define FETCH_PARALLEL 16 /* documents fetched at once by one check */
+#define FETCH_ERRORS_LISTED 10
+
+typedef enum { UP_NONE, UP_OK, UP_GONE, UP_FAILED } up_state_t;
+
+typedef struct fetches {
+    metadata_want_t *want; /* key and url owned */
+    size_t *entry;         /* the first lockfile entry each was fetched for */
+    unsigned char *state;  /* up_state_t; UP_NONE after the batch: not landed by the deadline */
+    char **error;          /* the upstream's failure (UP_FAILED) */
+    size_t n, cap;
+    int32_t *of; /* per lockfile entry: its fetch, -1 when none was needed */
+    const lockfile_t *lf;
+    metadata_batch_result_t res;
+    size_t ok, gone, failed;
+} fetches_t;
+
+static void fetches_free(fetches_t *fx)
+{
+    for (size_t i = 0; i < fx->n; i++) {
+        free((char *)fx->want[i].key);
+        free((char *)fx->want[i].url);
+        free(fx->error[i]);
+    }
+    free(fx->want);
+    free(fx->entry);
+    free(fx->state);
+    free(fx->error);
+    free(fx->of);
+    memset(fx, 0, sizeof(*fx));
+}
+
+static int fetches_add(fetches_t *fx, const version_source_t *src, size_t entry)
+{
+    if (fx->n == fx->cap) {
+        size_t cap = fx->cap ? fx->cap * 2 : 64;
+        metadata_want_t *w = realloc(fx->want, cap * sizeof(*w));
+        if (w)
+            fx->want = w;
+        size_t *en = realloc(fx->entry, cap * sizeof(*en));
+        if (en)
+            fx->entry = en;
+        unsigned char *st = realloc(fx->state, cap);
+        if (st)
+            fx->state = st;
+        char **er = realloc(fx->error, cap * sizeof(*er));
+        if (er)
+            fx->error = er;
+        if (!w || !en || !st || !er)
+            return -1;
+        fx->cap = cap;
+    }
+    metadata_want_t *w = &fx->want[fx->n];
+    w->key = strdup(src->key);
+    w->url = strdup(src->url);
+    w->accept = src->accept;
+    w->ingest = src->ingest;
+    if (!w->key || !w->url) {
+        free((char *)w->key);
+        free((char *)w->url);
+        return -1;
+    }
+    fx->entry[fx->n] = entry;
+    fx->state[fx->n] = UP_NONE;
+    fx->error[fx->n] = NULL;
+    fx->n++;
+    return 0;
+}
+
+/* the verdict holds for a reason no metadata can change (a block, a deny
+ * rule, a name check, a Maven SNAPSHOT): the window and missing times aside */
+static int age_only(const verdict_t *vd)
+{
+    return !vd->allow && (!strcmp(vd->reason, "quarantine") || !strcmp(vd->reason, "missing_timestamp"));
+}
+
+/* Which entries need upstream's metadata: those whose version cordon's copy
+ * does not list (no copy, or a copy older than metadata_ttl that lacks the
+ * version). One fetch per document (entries are sorted by package). */
+static int plan_fetches(const config_t *cfg, const lockfile_t *lf, int64_t now, fetches_t *fx)
+{
+    memset(fx, 0, sizeof(*fx));
+    fx->lf = lf;
+    fx->of = malloc((lf->n ? lf->n : 1) * sizeof(*fx->of));
+    if (fx->of == NULL)
+        return -1;
+    for (size_t i = 0; i < lf->n; i++) {
+        const lock_entry_t *e = &lf->entries[i];
+        const ecosystem_t *eco = ecosystems[e->eco];
+        fx->of[i] = -1;
+        if (!eco || !eco->version_facts || !eco->version_source || !cfg->upstream[e->eco] ||
+            cfg->lockfile_deadline_ms <= 0)
+            continue;
+        version_facts_t f;
+        findings_t found;
+        int listed = eco->version_facts(e->package, e->version, &f, &found);
+        if (listed == 1)
+            continue;
+        version_facts_t none = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
+        verdict_t vd;
+        policy_decide(cfg, e->eco, e->package, e->version, &none, now, &vd);
+        version_source_t src;
+        if ((!vd.allow && !age_only(&vd)) || eco->version_source(e->package, e->version, &src) != 0)
+            continue;
+        if (fx->n && strcmp(fx->want[fx->n - 1].key, src.key) == 0) {
+            fx->of[i] = (int32_t)(fx->n - 1);
+            continue;
+        }
+        if (listed == 0) { /* a copy that does not list it: fresh enough to believe? */
+            meta_rec_t m;
+            if (metadata_lookup(src.key, &m) == 0) {
+                int fresh = metadata_is_fresh(&m, now);
+                meta_rec_free(&m);
+                if (fresh)
+                    continue;
+            }
+        }
+        if (fx->n >= INT32_MAX || fetches_add(fx, &src, i) != 0)
+            return -1;
+        fx->of[i] = (int32_t)(fx->n - 1);
+    }
+    return 0;
+}
+
+/* on the check's thread, as each document lands */
+static void fetch_landed(void *arg, size_t i, const flight_outcome_t *out)
+{
+    fetches_t *fx = arg;
+    if (out->status == 0) {
+        fx->state[i] = UP_OK;
+        fx->ok++;
+        const lock_entry_t *e = &fx->lf->entries[fx->entry[i]];
+        const ecosystem_t *eco = ecosystems[e->eco];
+        version_source_t src;
+        if (eco->version_learned && eco->version_source(e->package, e->version, &src) == 0)
+            eco->version_learned(e->package, e->version, &src);
+    } else if (out->status == 404) {
+        fx->state[i] = UP_GONE;
+        fx->gone++;
+    } else {
+        fx->state[i] = UP_FAILED;
+        fx->failed++;
+        fx->error[i] = strdup(out->error[0] ? out->error : "the upstream failed");
+    }
+}
+
+/* the fetch summary in the report: what was fetched, and what failed */
+static void fetches_json(const config_t *cfg, const fetches_t *fx, buf_t *b)
+{
+    buf_printf(b,
+               ",\"fetch\":{\"documents\":%zu,\"fetched\":%zu,\"not_found\":%zu,\"failed\":%zu,\"unfinished\":%zu,"
+               "\"unstarted\":%zu,\"deadline_seconds\":%lld,\"errors\":[",
+               fx->n, fx->ok, fx->gone, fx->failed, fx->res.unfinished, fx->res.unstarted,
+               (long long)(cfg->lockfile_deadline_ms / 1000));
+    size_t listed = 0;
+    for (size_t i = 0; i < fx->n && listed < FETCH_ERRORS_LISTED; i++) {
+        if (fx->state[i] != UP_FAILED)
+            continue;
+        const lock_entry_t *e = &fx->lf->entries[fx->entry[i]];
+        int first = 1;
+        buf_puts(b, listed++ ? ",{" : "{");
+        json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
+        json_kv_str(b, &first, "package", e->package);
+        json_kv_str(b, &first, "error", fx->error[i] ? fx->error[i] : "");
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "]}");
+}
+
+/* ---- integrity: the lockfile's pins against what upstream publishes ---- */
+
+typedef enum { IC_NONE, IC_UNAVAILABLE, IC_VERIFIED, IC_MISMATCH } integrity_check_t;
+static const char *const IC_NAMES[] = {"none", "unavailable", "verified", "mismatch"};
+
+/* the next space-separated token of *p parsed; 0, 1 malformed, -1 at the end */
+static int next_digest(const char **p, integrity_t *out)
+{
+    while (**p == ' ')
+        (*p)++;
+    size_t n = strcspn(*p, " ");
+    if (n == 0)
+        return -1;
+    char tok[300];
+    int bad = n >= sizeof(tok);
+    if (!bad) {
+        memcpy(tok, *p, n);
+        tok[n] = '\0';
+        bad = integrity_parse_any(tok, out) != 0;
+    }
+    *p += n;
+    return bad ? 1 : 0;
+}
+
+static unsigned digest_algs(const char *list)
+{
+    unsigned m = 0;
+    integrity_t d;
+    int rc;
+    while ((rc = next_digest(&list, &d)) >= 0)
+        if (rc == 0)
+            m |= 1u << d.alg;
+    return m;
+}
+
+/* Each digest the lockfile gives must equal one upstream publishes with the
+ * same algorithm (pip: one per file of the release); a digest in an
+ * algorithm upstream does not publish cannot be checked. */
+static integrity_check_t compare_digests(const char *lock, const char *upstream)
+{
+    size_t verified = 0, mismatched = 0;
+    integrity_t t, u;
+    int rc;
+    while ((rc = next_digest(&lock, &t)) >= 0) {
+        if (rc != 0)
+            continue;
+        int same_alg = 0, match = 0;
+        const char *up = upstream;
+        int urc;
+        while ((urc = next_digest(&up, &u)) >= 0) {
+            if (urc != 0 || u.alg != t.alg)
+                continue;
+            same_alg = 1;
+            if (u.len == t.len && memcmp(u.want, t.want, t.len) == 0)
+                match = 1;
+        }
+        if (same_alg)
+            match ? verified++ : mismatched++;
+    }
+    return mismatched ? IC_MISMATCH : verified ? IC_VERIFIED : IC_UNAVAILABLE;
+}
+
+static integrity_check_t check_integrity(const lock_entry_t *e, buf_t *upstream)
+{
+    const ecosystem_t *eco = ecosystems[e->eco];
+    if (e->integrity[0] == '\0')
+        return IC_NONE;
+    if (!eco || !eco->version_digests || eco->version_digests(e->package, e->version, digest_algs(e->integrity),
+                                                              upstream) != 1)
+        return IC_UNAVAILABLE;
+    return compare_digests(e->integrity, buf_cstr(upstream));
+}
+
 /* ---- judging ---- */
 
-typedef enum { CH_ADDED, CH_REMOVED, CH_UPGRADED, CH_DOWNGRADED, CH_INTEGRITY, CH_RESOLVED } change_t;
-static const char *const CHANGE_NAMES[] = {"added",      "removed",           "upgraded",
-                                           "downgraded", "integrity_changed", "resolved_changed"};
+typedef enum { CH_ADDED, CH_REMOVED, CH_UPGRADED, CH_DOWNGRADED, CH_INTEGRITY, CH_RESOLVED, CH_UNCHANGED } change_t;
+static const char *const CHANGE_NAMES[] = {"added",      "removed",           "upgraded",         "downgraded",
+                                           "integrity_changed", "resolved_changed", "unchanged"};
 
 typedef struct counts {
     size_t added, removed, upgraded, downgraded, integrity_changed, allowed, held, unknown, elsewhere;
+    size_t unchanged, integrity_mismatch, not_found;
 } counts_t;
+
+/* what judging reads besides the entry */
+typedef struct judging {
+    const config_t *cfg;
+    int64_t now;
+    const lockfile_t *cur;
+    const fetches_t *fx;
+} judging_t;
 
 static int url_is_ours(const config_t *cfg, eco_id_t eco, const char *url, size_t n)
 {
@@ -193,11 +448,68 @@ static int resolved_elsewhere(const config_t *cfg, const lock_entry_t *e)
     return 0;
 }
 
-/* one judged change as JSON; counts updated; 1 when it is a problem (held,
- * unknown, flagged) */
-static int judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const char *from, int64_t now, buf_t *b,
-                 counts_t *c)
+/* a digest list shortened for a line people read: its first token, cut */
+static void short_digest(const char *list, char *out, size_t outlen)
 {
+    size_t n = strcspn(list, " ");
+    snprintf(out, outlen, "%.*s%s", (int)(n > 24 ? 24 : n), list, n > 24 || list[n] ? "…" : "");
+}
+
+/* Why an entry is unknown rather than not_found (the upstream failed or did
+ * not answer in time, or none is configured): writes the error line and
+ * returns the upstream's own error (or NULL). */
+static const char *unknown_line(const judging_t *x, const lock_entry_t *e, buf_t *line)
+{
+    const char *eco = eco_name(e->eco);
+    int32_t fi = x->fx && x->fx->of ? x->fx->of[e - x->cur->entries] : -1;
+    int state = fi >= 0 ? x->fx->state[fi] : -1;
+    if (state == UP_FAILED) {
+        const char *err = x->fx->error[fi] ? x->fx->error[fi] : "the upstream failed";
+        buf_printf(line,
+                   "cordon cannot judge %s@%s: the %s upstream failed (%s); nothing was decided for it, check again "
+                   "once the upstream answers",
+                   e->package, e->version, eco, err);
+        return err;
+    }
+    if (state == UP_NONE) {
+        buf_printf(line,
+                   "cordon cannot judge %s@%s: what the %s upstream says about it did not arrive within the check's "
+                   "deadline (fetch.lockfile_deadline %llds); check again (what arrives meanwhile is kept)",
+                   e->package, e->version, eco, (long long)(x->cfg->lockfile_deadline_ms / 1000));
+        return "no answer within the check's deadline";
+    }
+    if (state == UP_OK)
+        buf_printf(line, "cordon fetched what the %s upstream says about %s but could not record it; check again", eco,
+                   e->package);
+    else if (!x->cfg->upstream[e->eco])
+        buf_printf(line, "cordon cannot judge %s@%s: no %s upstream is configured (upstreams.%s)", e->package,
+                   e->version, eco, eco);
+    else if (x->cfg->lockfile_deadline_ms <= 0)
+        buf_printf(line,
+                   "cordon has no metadata for %s@%s and fetches none for lockfile checks (fetch.lockfile_deadline: "
+                   "0); install it through cordon once, or set a deadline",
+                   e->package, e->version);
+    else
+        buf_printf(line, "cordon has no %s metadata for %s@%s and cannot look it up upstream", eco, e->package,
+                   e->version);
+    return NULL;
+}
+
+/* a version upstream does not publish is not unknown: upstream answered */
+static int upstream_lacks(const judging_t *x, const lock_entry_t *e, int listed)
+{
+    int32_t fi = x->fx && x->fx->of ? x->fx->of[e - x->cur->entries] : -1;
+    int state = fi >= 0 ? x->fx->state[fi] : -1;
+    if (state == UP_GONE)
+        return 1;
+    return listed == 0 && (state == -1 || state == UP_OK);
+}
+
+/* one judged entry as JSON; counts updated; 1 when it is a problem (held,
+ * unknown, flagged) */
+static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const char *from, buf_t *b, counts_t *c)
+{
+    const config_t *cfg = x->cfg;
     int problem = ch == CH_INTEGRITY;
     int first = 1;
     buf_putc(b, '{');
@@ -237,52 +549,95 @@ static int judge(const config_t *cfg, change_t ch, const lock_entry_t *e, const 
         f.published_at = f.first_seen = TIME_NONE;
     f.findings = &found;
     verdict_t vd;
-    policy_decide(cfg, e->eco, e->package, e->version, &f, now, &vd);
-    /* an unknown version's age would be invented: only reasons that do not
-     * depend on it (blocks, name checks, approvals) count */
-    int age_only = !vd.allow && (!strcmp(vd.reason, "quarantine") || !strcmp(vd.reason, "missing_timestamp"));
-    const char *status = vd.allow ? "allowed" : (listed != 1 && age_only ? "unknown" : "held");
+    policy_decide(cfg, e->eco, e->package, e->version, &f, x->now, &vd);
+
+    buf_t upstream, line;
+    buf_init(&upstream);
+    buf_init(&line);
+    integrity_check_t ic = listed == 1 ? check_integrity(e, &upstream) : (e->integrity[0] ? IC_UNAVAILABLE : IC_NONE);
+    json_kv_str(b, &first, "integrity_check", IC_NAMES[ic]);
+    if (ic == IC_MISMATCH)
+        json_kv_str(b, &first, "upstream_integrity", buf_cstr(&upstream));
+
+    /* the status, and the reason when it is not the policy's */
+    enum { S_ALLOWED, S_HELD, S_UNKNOWN } st;
+    const char *reason = vd.reason, *rule = vd.rule, *upstream_error = NULL;
+    int with_times = 1, has_alt = 0;
+    char alt[130];
+    if (listed == 1 && ic == IC_MISMATCH) {
+        char lk[64], up[64];
+        short_digest(e->integrity, lk, sizeof(lk));
+        short_digest(buf_cstr(&upstream), up, sizeof(up));
+        st = S_HELD;
+        reason = "integrity_mismatch";
+        rule = "upstream integrity";
+        buf_printf(&line,
+                   "%s@%s: the lockfile's integrity %s is not what the %s upstream publishes for this version (%s): "
+                   "the entry was edited or points at other bytes; regenerate it through cordon and check again",
+                   e->package, e->version, lk, eco_name(e->eco), up);
+        c->integrity_mismatch++;
+        vd.eligible_at = TIME_NONE;
+    } else if (listed == 1 || (!vd.allow && !age_only(&vd))) {
+        /* what upstream lists is judged by the policy; blocks, deny rules and
+         * name checks need no metadata */
+        st = vd.allow ? S_ALLOWED : S_HELD;
+        if (!vd.allow) {
+            has_alt = eco && eco->alternative && eco->alternative(e->package, e->version, alt, sizeof(alt)) == 0;
+            denial_error_line(e->package, e->version, &vd, has_alt ? alt : NULL, &line);
+        }
+    } else if (upstream_lacks(x, e, listed)) {
+        st = S_HELD;
+        reason = "not_found";
+        rule = "upstream metadata";
+        with_times = 0;
+        has_alt = eco && eco->alternative && eco->alternative(e->package, e->version, alt, sizeof(alt)) == 0;
+        if (listed == 0)
+            buf_printf(&line, "%s@%s is not published upstream: the %s registry lists no such version of %s", e->package,
+                       e->version, eco_name(e->eco), e->package);
+        else if (e->eco == ECO_MAVEN)
+            buf_printf(&line, "%s@%s is not published upstream: the maven repository has no POM for this version",
+                       e->package, e->version);
+        else
+            buf_printf(&line, "%s@%s is not published upstream: the %s registry has no package %s", e->package,
+                       e->version, eco_name(e->eco), e->package);
+        buf_printf(&line, "; the lockfile cannot be installed as it is%s%s", has_alt ? " — newest allowed: " : "",
+                   has_alt ? alt : "");
+        c->not_found++;
+    } else {
+        st = S_UNKNOWN;
+        reason = "unknown";
+        with_times = 0;
+        upstream_error = unknown_line(x, e, &line);
+    }
+
     json_kv_raw(b, &first, "verdict", "{", 1);
     int f2 = 1;
-    json_kv_str(b, &f2, "status", status);
-    json_kv_bool(b, &f2, "allowed", vd.allow);
-    json_kv_str(b, &f2, "reason", !strcmp(status, "unknown") ? "unknown" : vd.reason);
-    json_kv_str(b, &f2, "policy", vd.rule);
-    buf_t line;
-    buf_init(&line);
-    if (!strcmp(status, "unknown")) {
-        if (listed == 0)
-            buf_printf(&line, "%s@%s is not listed upstream (in cordon's copy of %s's metadata)", e->package,
-                       e->version, e->package);
-        else
-            buf_printf(&line,
-                       "cordon has not seen %s yet: install the lockfile through cordon once (so it can fetch and "
-                       "judge %s@%s), then check again",
-                       e->package, e->package, e->version);
+    json_kv_str(b, &f2, "status", st == S_ALLOWED ? "allowed" : st == S_HELD ? "held" : "unknown");
+    json_kv_bool(b, &f2, "allowed", st == S_ALLOWED);
+    json_kv_str(b, &f2, "reason", st == S_ALLOWED ? "" : reason);
+    json_kv_str(b, &f2, "policy", rule);
+    if (has_alt)
+        json_kv_str(b, &f2, "alternative", alt);
+    if (st == S_ALLOWED)
+        json_kv_raw(b, &f2, "error", "null", 4);
+    else
         json_kv_str(b, &f2, "error", buf_cstr(&line));
-        json_kv_time(b, &f2, "published_at", TIME_NONE);
-        json_kv_time(b, &f2, "eligible_at", TIME_NONE);
-        c->unknown++;
-        problem = 1;
-    } else {
-        if (!vd.allow) {
-            char alt[130];
-            int has_alt = eco && eco->alternative && eco->alternative(e->package, e->version, alt, sizeof(alt)) == 0;
-            denial_error_line(e->package, e->version, &vd, has_alt ? alt : NULL, &line);
-            if (has_alt)
-                json_kv_str(b, &f2, "alternative", alt);
-            json_kv_str(b, &f2, "error", buf_cstr(&line));
-            c->held++;
-            problem = 1;
-        } else {
-            json_kv_raw(b, &f2, "error", "null", 4);
-            c->allowed++;
-        }
-        json_kv_time(b, &f2, "published_at", vd.published_at);
-        json_kv_time(b, &f2, "eligible_at", vd.eligible_at);
-    }
-    buf_free(&line);
+    if (upstream_error)
+        json_kv_str(b, &f2, "upstream_error", upstream_error);
+    json_kv_time(b, &f2, "published_at", with_times ? vd.published_at : TIME_NONE);
+    json_kv_time(b, &f2, "eligible_at", with_times ? vd.eligible_at : TIME_NONE);
     buf_puts(b, "}}");
+    if (st == S_ALLOWED) {
+        c->allowed++;
+    } else {
+        if (st == S_HELD)
+            c->held++;
+        else
+            c->unknown++;
+        problem = 1;
+    }
+    buf_free(&upstream);
+    buf_free(&line);
     return problem;
 }
 
@@ -300,7 +655,8 @@ static int pkg_cmp(const lock_entry_t *a, const lock_entry_t *b)
 
 /* Changes listed in a report: every problem, and the others up to a cap
  * (the first submission of a big lockfile is all "added"; listing 100,000
- * allowed entries helps nobody). */
+ * allowed entries helps nobody). Unchanged entries are listed only when
+ * they are a problem now. */
 #define LISTED_MAX 2000
 #define PROBLEMS_MAX 20000 /* a lockfile of 150,000 unknown entries: the counts say the rest */
 
@@ -322,10 +678,20 @@ static void list_change(listing_t *l, int problem)
     buf_reset(&l->one);
 }
 
-/* the changes between base and cur (both sorted by package, version) */
-static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *cur, int64_t now, listing_t *l,
-                 counts_t *c)
+static void list_unchanged(listing_t *l, int problem)
 {
+    if (problem)
+        list_change(l, 1);
+    else
+        buf_reset(&l->one);
+}
+
+/* the changes between base and cur (both sorted by package, version), and
+ * the verdict on every entry of cur */
+static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, counts_t *c)
+{
+    const config_t *cfg = x->cfg;
+    const lockfile_t *cur = x->cur;
     size_t i = 0, j = 0;
     buf_t *b = &l->one;
     while (i < base->n || j < cur->n) {
@@ -341,28 +707,32 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
         /* versions only in base, only in cur, and in both */
         size_t nrem = 0, nadd = 0;
         const lock_entry_t *rem = NULL, *add = NULL;
-        for (size_t x = i; x < i2; x++) {
+        for (size_t x2 = i; x2 < i2; x2++) {
             size_t y;
-            for (y = j; y < j2 && strcmp(cur->entries[y].version, base->entries[x].version) != 0; y++)
+            for (y = j; y < j2 && strcmp(cur->entries[y].version, base->entries[x2].version) != 0; y++)
                 ;
             if (y == j2) {
                 nrem++;
-                rem = &base->entries[x];
-            } else if (base->entries[x].integrity[0] && cur->entries[y].integrity[0] &&
-                       strcmp(base->entries[x].integrity, cur->entries[y].integrity) != 0) {
-                list_change(l, judge(cfg, CH_INTEGRITY, &cur->entries[y], NULL, now, b, c));
+                rem = &base->entries[x2];
+            } else if (base->entries[x2].integrity[0] && cur->entries[y].integrity[0] &&
+                       strcmp(base->entries[x2].integrity, cur->entries[y].integrity) != 0) {
+                list_change(l, judge(x, CH_INTEGRITY, &cur->entries[y], NULL, b, c));
                 c->integrity_changed++;
-            } else if (strcmp(base->entries[x].resolved, cur->entries[y].resolved) != 0 &&
+            } else if (strcmp(base->entries[x2].resolved, cur->entries[y].resolved) != 0 &&
                        resolved_elsewhere(cfg, &cur->entries[y])) {
                 /* the same pin now downloaded from somewhere else */
-                list_change(l, judge(cfg, CH_RESOLVED, &cur->entries[y], NULL, now, b, c));
+                list_change(l, judge(x, CH_RESOLVED, &cur->entries[y], NULL, b, c));
+            } else {
+                /* the same pin as accepted: judged again, since a block, a rule or a finding may hold it now */
+                list_unchanged(l, judge(x, CH_UNCHANGED, &cur->entries[y], NULL, b, c));
+                c->unchanged++;
             }
         }
         for (size_t y = j; y < j2; y++) {
-            size_t x;
-            for (x = i; x < i2 && strcmp(base->entries[x].version, cur->entries[y].version) != 0; x++)
+            size_t x2;
+            for (x2 = i; x2 < i2 && strcmp(base->entries[x2].version, cur->entries[y].version) != 0; x2++)
                 ;
-            if (x == i2) {
+            if (x2 == i2) {
                 nadd++;
                 add = &cur->entries[y];
             }
@@ -371,7 +741,7 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
             const ecosystem_t *eco = ecosystems[add->eco];
             int cmp = eco && eco->version_compare ? eco->version_compare(add->version, rem->version)
                                                   : strcmp(add->version, rem->version);
-            int problem = judge(cfg, cmp >= 0 ? CH_UPGRADED : CH_DOWNGRADED, add, rem->version, now, b, c);
+            int problem = judge(x, cmp >= 0 ? CH_UPGRADED : CH_DOWNGRADED, add, rem->version, b, c);
             list_change(l, problem);
             if (cmp >= 0)
                 c->upgraded++;
@@ -379,20 +749,20 @@ static void diff(const config_t *cfg, const lockfile_t *base, const lockfile_t *
                 c->downgraded++;
         } else {
             for (size_t y = j; y < j2 && nadd; y++) {
-                size_t x;
-                for (x = i; x < i2 && strcmp(base->entries[x].version, cur->entries[y].version) != 0; x++)
+                size_t x2;
+                for (x2 = i; x2 < i2 && strcmp(base->entries[x2].version, cur->entries[y].version) != 0; x2++)
                     ;
-                if (x == i2) {
-                    list_change(l, judge(cfg, CH_ADDED, &cur->entries[y], NULL, now, b, c));
+                if (x2 == i2) {
+                    list_change(l, judge(x, CH_ADDED, &cur->entries[y], NULL, b, c));
                     c->added++;
                 }
             }
-            for (size_t x = i; x < i2 && nrem; x++) {
+            for (size_t x2 = i; x2 < i2 && nrem; x2++) {
                 size_t y;
-                for (y = j; y < j2 && strcmp(cur->entries[y].version, base->entries[x].version) != 0; y++)
+                for (y = j; y < j2 && strcmp(cur->entries[y].version, base->entries[x2].version) != 0; y++)
                     ;
                 if (y == j2) {
-                    list_change(l, judge(cfg, CH_REMOVED, &base->entries[x], NULL, now, b, c));
+                    list_change(l, judge(x, CH_REMOVED, &base->entries[x2], NULL, b, c));
                     c->removed++;
                 }
             }
@@ -500,13 +870,26 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
             load(txn, s->project, bid, 1, &base);
         store_read_end(txn);
     }
+    /* what cordon's copy does not know is fetched first (this thread waits;
+     * the fetches run on the fetcher thread) */
+    fetches_t fx;
+    if (plan_fetches(cfg, &cur.snap, now, &fx) != 0) {
+        fetches_free(&fx);
+        stored_free(&base);
+        stored_free(&cur);
+        snprintf(err, errlen, "out of memory");
+        return 503;
+    }
+    metadata_fetch_batch(fx.want, fx.n, FETCH_PARALLEL, cfg->lockfile_deadline_ms, fetch_landed, &fx, &fx.res);
+    now = time_now_ms(); /* the verdicts are as of now, after the wait */
     counts_t c;
     memset(&c, 0, sizeof(c));
     buf_t changes;
     buf_init(&changes);
     listing_t listing = {.out = &changes};
     buf_init(&listing.one);
-    diff(cfg, &base.snap, &cur.snap, now, &listing, &c);
+    judging_t jx = {.cfg = cfg, .now = now, .cur = &cur.snap, .fx = &fx};
+    diff(&jx, &base.snap, &listing, &c);
     buf_free(&listing.one);
     stored_free(&base);
     int ok = c.held == 0 && c.unknown == 0 && c.integrity_changed == 0 && c.elsewhere == 0;
@@ -517,9 +900,10 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
     buf_init(&summary);
     buf_printf(&summary,
                "\"summary\":{\"entries\":%zu,\"added\":%zu,\"removed\":%zu,\"upgraded\":%zu,\"downgraded\":%zu,"
-               "\"integrity_changed\":%zu,\"resolved_elsewhere\":%zu,\"allowed\":%zu,\"held\":%zu,\"unknown\":%zu}",
+               "\"integrity_changed\":%zu,\"resolved_elsewhere\":%zu,\"allowed\":%zu,\"held\":%zu,\"unknown\":%zu,"
+               "\"unchanged\":%zu,\"integrity_mismatch\":%zu,\"not_found\":%zu}",
                cur.snap.n, c.added, c.removed, c.upgraded, c.downgraded, c.integrity_changed, c.elsewhere, c.allowed,
-               c.held, c.unknown);
+               c.held, c.unknown, c.unchanged, c.integrity_mismatch, c.not_found);
 
     cur.time = now;
     cur.ref = strdup(s->ref ? s->ref : "");
@@ -540,6 +924,8 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
     buf_printf(&report, ",%s,\"changes\":[", buf_cstr(&summary));
     buf_append(&report, changes.data ? changes.data : "", changes.len);
     buf_printf(&report, "],\"changes_omitted\":%zu", listing.omitted);
+    fetches_json(cfg, &fx, &report);
+    fetches_free(&fx);
     buf_free(&changes);
 
     put_op_t op = {.project = s->project, .s = &cur, .report = &report, .summary_members = buf_cstr(&summary),
@@ -719,6 +1105,30 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
     buf_free(&report);
     const char *cp[] = {"changes", NULL};
     yajl_val changes = r ? yajl_tree_get(r, cp, yajl_t_array) : NULL;
+    /* no approval makes other bytes than upstream's right, or a version
+     * upstream does not publish installable: the lockfile must change */
+    size_t nfix = 0, used = 0;
+    for (size_t i = 0; changes && i < YAJL_GET_ARRAY(changes)->len; i++) {
+        yajl_val ch = YAJL_GET_ARRAY(changes)->values[i];
+        const char *pp[] = {"package", NULL}, *vp[] = {"version", NULL}, *rp[] = {"verdict", "reason", NULL};
+        const char *pkg = str_at(ch, pp), *ver = str_at(ch, vp), *reason = str_at(ch, rp);
+        if (!pkg || !ver || !reason || (strcmp(reason, "integrity_mismatch") && strcmp(reason, "not_found")))
+            continue;
+        if (nfix++ == 0)
+            used = (size_t)snprintf(err, errlen, "submission %" PRIu64 " cannot be approved: ", id);
+        if (nfix <= 3 && used < errlen)
+            used += (size_t)snprintf(err + used, errlen - used, "%s%s@%s (%s)", nfix > 1 ? ", " : "", pkg, ver,
+                                     !strcmp(reason, "not_found") ? "not published upstream" : "integrity_mismatch");
+    }
+    if (nfix) {
+        if (used < errlen)
+            snprintf(err + used, errlen - used,
+                     "%s; fix these entries in the lockfile (regenerate it through cordon) and submit it again",
+                     nfix > 3 ? " and more" : "");
+        if (r)
+            yajl_tree_free(r);
+        return 409;
+    }
     int64_t now = time_now_ms();
     buf_puts(out, "{\"approvals\":[");
     size_t n = 0;

@@ -2,11 +2,20 @@
  * /-/api/lockfiles/PROJECT). The lockfile is parsed (lockfile/), diffed
  * against the project's accepted snapshot — added, removed, upgraded,
  * downgraded, integrity changed for the same version, resolved from
- * somewhere that is neither cordon nor its upstream — and every added or
- * changed entry is judged by policy_decide from cached metadata. The
+ * somewhere that is neither cordon nor its upstream — and every entry,
+ * changed or not, is judged by policy_decide (a block, rule or finding that
+ * came after the base was accepted fails the same lockfile), its integrity
+ * compared with the digests upstream publishes for that version
+ * (integrity_mismatch), and a version upstream does not publish is
+ * not_found. Metadata cordon's copy does not know is fetched first, through
+ * the fetcher (fetch.lockfile_deadline); only an upstream that fails or does
+ * not answer in time leaves an entry "unknown", and the entry says so. The
  * snapshot, the diff and the verdicts are stored (DB_LOCKFILES) and audited;
  * the snapshot becomes the accepted base when nothing in it is held, or when
- * a reviewer approves the change set (one approval per held entry). */
+ * a reviewer approves the change set (one approval per held entry).
+ *
+ * lockfiles_check blocks its thread while it fetches: call it from a
+ * worker thread, never from an event loop. */
 #ifndef CORDON_LOCKFILES_H
 #define CORDON_LOCKFILES_H
 
@@ -40,7 +49,9 @@ int lockfiles_projects_json(buf_t *out);
 int lockfiles_report_json(const char *project, uint64_t id, buf_t *out);
 /* A reviewer approves submission id as a change set: one approval per
  * entry it held (comment + " (lockfile PROJECT#ID)"), then it becomes the
- * accepted base. 0 (out: {"approvals": [...], "base": id}), 404, or -1 (err). */
+ * accepted base. 0 (out: {"approvals": [...], "base": id}), 404, 409 (err:
+ * entries no approval can admit — integrity_mismatch, not_found — so
+ * nothing is approved), or -1 (err). */
 int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment, int64_t expires_ms,
                       const char *by, buf_t *out, char *err, size_t errlen);
 

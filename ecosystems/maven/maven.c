@@ -170,25 +170,32 @@ static void analyse_pom(const char *package, const char *version, const char *bl
     store_write(put_findings, &op, err, sizeof(err));
 }
 
-static int record_pom_time(maven_req_t *mr, const char *version, const flight_outcome_t *out)
+/* records a version's time from its cached POM (key); 0, or -1 when there is none */
+static int record_pom_time_of(const char *package, const char *version, const char *key)
 {
-    char key[1024];
     meta_rec_t m;
-    pom_key(mr, version, key, sizeof(key));
     if (metadata_lookup(key, &m) != 0)
         return -1;
     int64_t published = m.last_modified && *m.last_modified ? time_parse_http(m.last_modified) : TIME_NONE;
     char vkey[1024], err[300];
-    size_t klen = version_key(vkey, sizeof(vkey), "maven", mr->package, version);
+    size_t klen = version_key(vkey, sizeof(vkey), "maven", package, version);
     if (klen == 0) {
         meta_rec_free(&m);
         return -1;
     }
     time_put_t t = {vkey, klen, published};
     store_write(put_time, &t, err, sizeof(err));
-    analyse_pom(mr->package, version, m.blob);
+    analyse_pom(package, version, m.blob);
     meta_rec_free(&m);
     return 0;
+}
+
+static int record_pom_time(maven_req_t *mr, const char *version, const flight_outcome_t *out)
+{
+    (void)out;
+    char key[1024];
+    pom_key(mr, version, key, sizeof(key));
+    return record_pom_time_of(mr->package, version, key);
 }
 
 static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
@@ -804,6 +811,28 @@ static int maven_version_facts(const char *package, const char *version, version
     return 1;
 }
 
+/* a lockfile check learns a version's time from its POM, like a file request */
+static int maven_version_source(const char *package, const char *version, version_source_t *src)
+{
+    const char *colon = strchr(package, ':');
+    if (runtime_config()->upstream[ECO_MAVEN] == NULL || colon == NULL || colon == package || !version[0])
+        return -1;
+    char group[512], gp[512], path[1400];
+    snprintf(group, sizeof(group), "%.*s", (int)(colon - package), package);
+    gpath(group, gp, sizeof(gp));
+    snprintf(path, sizeof(path), "%s/%s/%s/%s-%s.pom", gp, colon + 1, version, colon + 1, version);
+    upstream_url(path, src->url, sizeof(src->url));
+    snprintf(src->key, sizeof(src->key), "maven-pom:%s:%s", package, version);
+    src->accept = NULL;
+    src->ingest = NULL;
+    return 0;
+}
+
+static void maven_version_learned(const char *package, const char *version, const version_source_t *src)
+{
+    record_pom_time_of(package, version, src->key);
+}
+
 const ecosystem_t maven_ecosystem = {
     .id = ECO_MAVEN,
     .name = "maven",
@@ -814,4 +843,6 @@ const ecosystem_t maven_ecosystem = {
     .canonical_name = maven_canonical_name,
     .version_compare = maven_version_compare,
     .version_facts = maven_version_facts,
+    .version_source = maven_version_source,
+    .version_learned = maven_version_learned,
 };

@@ -390,12 +390,17 @@ static void serve_packument_cb(h2o_req_t *req, void *arg, const meta_rec_t *m, i
 
 static const metadata_source_t PACKUMENT = {"application/json", npm_ingest, serve_packument_cb, packument_error};
 
-static void packument_source(const npm_req_t *nr, char *key, size_t keylen, char *url, size_t urllen)
+static void packument_source_of(const char *name, char *key, size_t keylen, char *url, size_t urllen)
 {
     char enc[2 * NPM_NAME_MAX + 8];
-    npm_name_encode(nr->route.name, enc, sizeof(enc));
+    npm_name_encode(name, enc, sizeof(enc));
     snprintf(url, urllen, "%s/%s", runtime_config()->upstream[ECO_NPM], enc);
-    snprintf(key, keylen, "npm:%s", nr->route.name);
+    snprintf(key, keylen, "npm:%s", name);
+}
+
+static void packument_source(const npm_req_t *nr, char *key, size_t keylen, char *url, size_t urllen)
+{
+    packument_source_of(nr->route.name, key, keylen, url, urllen);
 }
 
 static void handle_packument(h2o_req_t *req, npm_req_t *nr)
@@ -847,6 +852,87 @@ static int npm_alternative(const char *package, const char *version, char *out, 
     return alt ? 0 : -1;
 }
 
+/* a lockfile check learns a version from its packument, like a tarball request */
+static int npm_version_source(const char *package, const char *version, version_source_t *src)
+{
+    (void)version;
+    if (runtime_config()->upstream[ECO_NPM] == NULL || !npm_name_valid(package, strlen(package)))
+        return -1;
+    packument_source_of(package, src->key, sizeof(src->key), src->url, sizeof(src->url));
+    src->accept = "application/json";
+    src->ingest = npm_ingest;
+    return 0;
+}
+
+/* dist.integrity and dist.shasum of one version in the cached packument;
+ * -1 when there is no usable copy or it does not list the version */
+static int packument_digests(const char *package, const char *version, buf_t *out)
+{
+    char key[NPM_NAME_MAX + 8], src[4200], err[300];
+    meta_rec_t m;
+    snprintf(key, sizeof(key), "npm:%s", package);
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    blob_path(m.blob, src, sizeof(src));
+    meta_rec_free(&m);
+    mapped_t map;
+    if (map_file(src, &map) != 0)
+        return -1;
+    npm_packument_t p;
+    int rc = -1;
+    if (npm_packument_parse(&p, map.p ? map.p : "", map.len, err, sizeof(err)) == 0) {
+        long i = npm_packument_find(&p, version);
+        if (i >= 0) {
+            const npm_version_t *v = &p.versions[i];
+            if (v->integrity && *v->integrity)
+                buf_printf(out, "%s%s", out->len ? " " : "", v->integrity);
+            if (v->shasum && *v->shasum) {
+                buf_printf(out, "%ssha1:", out->len ? " " : "");
+                for (const char *c = v->shasum; *c; c++)
+                    buf_putc(out, (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c));
+            }
+            rc = 0;
+        }
+        npm_packument_free(&p);
+    }
+    unmap_file(&map);
+    return rc;
+}
+
+static int npm_version_digests(const char *package, const char *version, unsigned algs, buf_t *out)
+{
+    version_rec_t v;
+    char vkey[1024];
+    size_t klen = version_key(vkey, sizeof(vkey), "npm", package, version);
+    MDB_txn *txn;
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, vkey, klen, &v) == 0;
+        store_read_end(txn);
+    }
+    if (!found) {
+        char key[NPM_NAME_MAX + 8];
+        meta_rec_t m;
+        snprintf(key, sizeof(key), "npm:%s", package);
+        int cached = metadata_lookup(key, &m) == 0;
+        if (cached)
+            meta_rec_free(&m);
+        return cached ? 0 : -1;
+    }
+    /* the version record keeps the strongest digest: enough when that is all
+     * the caller compares; otherwise the packument has them all */
+    integrity_t rec;
+    int rec_ok = v.integrity[0] && integrity_parse_any(v.integrity, &rec) == 0;
+    if (!(rec_ok && algs == (1u << rec.alg)) && packument_digests(package, version, out) == 0) {
+        version_rec_free(&v);
+        return 1;
+    }
+    if (v.integrity[0])
+        buf_printf(out, "%s%s", out->len ? " " : "", v.integrity);
+    version_rec_free(&v);
+    return 1;
+}
+
 const ecosystem_t npm_ecosystem = {
     .id = ECO_NPM,
     .name = "npm",
@@ -858,4 +944,6 @@ const ecosystem_t npm_ecosystem = {
     .version_compare = semver_compare_str,
     .alternative = npm_alternative,
     .version_facts = npm_version_facts,
+    .version_source = npm_version_source,
+    .version_digests = npm_version_digests,
 };

@@ -800,6 +800,58 @@ static int pypi_alternative(const char *project, const char *version, char *out,
     return alt ? 0 : -1;
 }
 
+/* a lockfile check learns a release from the project page, like a file request */
+static int pypi_version_source(const char *project, const char *version, version_source_t *src)
+{
+    (void)version;
+    if (runtime_config()->upstream[ECO_PYPI] == NULL || project[0] == '\0')
+        return -1;
+    snprintf(src->key, sizeof(src->key), "pypi:%s", project);
+    page_url(project, src->url, sizeof(src->url));
+    src->accept = JSON_ACCEPT;
+    src->ingest = pypi_ingest;
+    return 0;
+}
+
+/* every hash the cached page gives for the files of one release (pip's
+ * --hash names files: each must be one of them) */
+static int pypi_version_digests(const char *project, const char *version, unsigned algs, buf_t *out)
+{
+    (void)algs;
+    char key[PYPI_NAME_MAX + 8], src[4200], err[300];
+    meta_rec_t m;
+    snprintf(key, sizeof(key), "pypi:%s", project);
+    if (metadata_lookup(key, &m) != 0)
+        return -1;
+    blob_path(m.blob, src, sizeof(src));
+    meta_rec_free(&m);
+    mapped_t map;
+    if (map_file(src, &map) != 0)
+        return -1;
+    pypi_project_t p;
+    int listed = -1;
+    if (pypi_index_parse(&p, project, map.p ? map.p : "", map.len, err, sizeof(err)) == 0) {
+        listed = 0;
+        for (size_t i = 0; i < p.nfiles; i++) {
+            const pypi_file_t *f = &p.files[i];
+            if (f->version == NULL || strcmp(f->version, version) != 0)
+                continue;
+            listed = 1;
+            for (int h = 0; h < f->nhashes; h++) {
+                const char *alg = f->hashes[h].alg;
+                if (f->hashes[h].hex == NULL || (strcmp(alg, "sha256") && strcmp(alg, "sha512") && strcmp(alg, "sha1")))
+                    continue;
+                buf_printf(out, "%s%s:", out->len ? " " : "", alg);
+                for (const char *c = f->hashes[h].hex; *c; c++)
+                    buf_putc(out, (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c));
+            }
+        }
+        pypi_index_free(&p);
+    }
+    unmap_file(&map);
+    return listed;
+}
+
 const ecosystem_t pypi_ecosystem = {
     .id = ECO_PYPI,
     .name = "pypi",
@@ -811,4 +863,6 @@ const ecosystem_t pypi_ecosystem = {
     .version_compare = pep440_compare_str,
     .alternative = pypi_alternative,
     .version_facts = pypi_version_facts,
+    .version_source = pypi_version_source,
+    .version_digests = pypi_version_digests,
 };

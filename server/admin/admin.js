@@ -948,7 +948,7 @@
 
   const CHANGE_LABELS = {
     added: 'added', removed: 'removed', upgraded: 'upgraded', downgraded: 'downgraded',
-    integrity_changed: 'integrity changed', resolved_changed: 'resolved changed',
+    integrity_changed: 'integrity changed', resolved_changed: 'resolved changed', unchanged: 'unchanged',
   };
 
   function num(x) {
@@ -1135,6 +1135,8 @@
     ['allowed', 'allowed', false],
     ['held', 'held', true],
     ['unknown', 'unknown', true],
+    ['integrity_mismatch', 'integrity mismatch', true],
+    ['not_found', 'not published upstream', true],
   ];
 
   function changeKey(ch) {

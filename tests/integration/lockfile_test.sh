@@ -70,6 +70,40 @@ T_CI=$(make_token cici ci)
 [[ $T_REV == cordon_* && $T_CI == cordon_* ]] ||
     setup_failed "cordon token add failed: $(cat "$IT_TMP"/token-*.err)"
 
+# A second fixture upstream (same spec) that a case stops and starts again
+# on the same port (a dead upstream), and a fresh cordon (npm only) in front
+# of it that no client ever used.
+F2_PORT="" F2_URL=""
+start_f2() { # [PORT]: starts it (its pid in $IT_TMP/f2.pid); 0, or 1 with a message
+    local i pid
+    rm -f "$IT_TMP/f2/port"
+    mkdir -p "$IT_TMP/f2"
+    "$PYTHON" "$FIXTURE_PY" --spec "$IT_ROOT/tests/fixtures/lockfile_spec.json" --state-dir "$IT_TMP/f2" \
+        --port "${1:-0}" >>"$IT_TMP/f2.out" 2>&1 &
+    pid=$!
+    echo "$pid" >"$IT_TMP/f2.pid"
+    for ((i = 0; i < 100; i++)); do
+        [[ -s $IT_TMP/f2/port ]] && break
+        kill -0 "$pid" 2>/dev/null || { echo "the second fixture exited: $(tail -n 5 "$IT_TMP/f2.out")"; return 1; }
+        sleep 0.1
+    done
+    F2_PORT=$(cat "$IT_TMP/f2/port" 2>/dev/null) || { echo "the second fixture wrote no port"; return 1; }
+    F2_URL=http://127.0.0.1:$F2_PORT
+    wait_http "$F2_URL/_fixture/health" 10 || { echo "the second fixture is not healthy"; return 1; }
+}
+stop_f2() {
+    local pid
+    pid=$(cat "$IT_TMP/f2.pid" 2>/dev/null) || return 0
+    kill "$pid" 2>/dev/null
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$IT_TMP/f2.pid"
+}
+IT_BEFORE_REMOVE+=(stop_f2)
+start_f2 || setup_failed "could not start the second fixture upstream"
+UPSTREAM_URL=$F2_URL/ start_extra_cordon gate "{ min_age: 3d }"
+T_GATE=$(timeout 15 "$CORDON_BIN" token add gci --role ci --data-dir "$IT_TMP/gate/data" 2>/dev/null | head -n 1 | tr -d '\r\n')
+[[ $T_GATE == cordon_* ]] || setup_failed "cordon token add for the fresh cordon failed"
+
 # ------------------------------------------------------------------ helpers
 
 jb() { json_eval "$HTTP_BODY" "$1"; }
@@ -483,6 +517,260 @@ want(len(ch) == 1 and ch[0].get("change") == "resolved_changed", "lk-util change
     expect_rc 1 "lockfile check with lk-util's resolved moved to 127.0.0.2"
 }
 
+# ------------------------------------------------------------------ every entry, every time; integrity against upstream
+
+# accept -> block -> the same lockfile fails (API and CLI), lift -> passes
+t_block_after_accept() {
+    local dir=$LK/gate out f id
+    new_project "$dir" '{"lk-gate": "^1.0.0"}'
+    out=$(npm_in "$dir" install 2>&1) || fail "npm install lk-gate through cordon failed: $out"
+    f=$dir/package-lock.json
+    lcheck "$f" web-gate --ref accepted
+    expect_rc 0 "the first check of the lk-gate lockfile"
+    api "$T_REV" POST blocks -H 'Content-Type: application/json' \
+        --data-binary '{"ecosystem": "npm", "package": "lk-gate", "version": "1.0.0", "comment": "compromised release"}'
+    expect_status 201 "POST /-/api/blocks lk-gate@1.0.0"
+    id=$(jb 'd["id"]') || fail "no block id: $(body)"
+    # the API: the unchanged entry is judged again and fails
+    api "$T_CI" POST "lockfiles/web-gate?ref=after-block" --data-binary "@$f"
+    expect_status 200 "POST of the same lockfile after the block"
+    check_json "$HTTP_BODY" '
+want(d.get("ok") is False, "ok %r: a blocked version passed because its entry did not change" % d.get("ok"))
+ch = [c for c in d["changes"] if c["package"] == "lk-gate"]
+want(len(ch) == 1, "lk-gate changes %r" % ch)
+if ch:
+    want(ch[0]["change"] == "unchanged", "change %r" % ch[0]["change"])
+    want(ch[0]["verdict"]["status"] == "held" and ch[0]["verdict"]["reason"] == "blocked", "verdict %r" % ch[0]["verdict"])
+want(d["summary"].get("unchanged") == d["summary"]["entries"], "summary %r" % d["summary"])
+' "the report after the block"
+    # the CLI: exit 1, naming it
+    lcheck "$f" web-gate --ref after-block-cli
+    expect_rc 1 "cordon lockfile check of the same lockfile after the block"
+    assert_contains "$CLI_OUT" "lk-gate" "check output"
+    assert_contains "$CLI_OUT" "blocked" "check output"
+    history web-gate
+    assert_eq 1 "$(jb 'd["base"]')" "base of web-gate after the block"
+    # lifted: passes again
+    api "$T_REV" DELETE "blocks/$id"
+    expect_status 200 "DELETE /-/api/blocks/$id"
+    lcheck "$f" web-gate --ref lifted
+    expect_rc 0 "cordon lockfile check after the block was lifted"
+}
+
+# a forged digest on one entry of a project's first submission
+t_forged_first_npm() {
+    [[ -f $LK/npm-base.json ]] || fail "needs the clean npm case"
+    local f=$LK/npm-forged.json forged real
+    forged=$(printf 'bytes that are not lk-util' >"$LK/forged.bin" && sri_of "$LK/forged.bin")
+    real=$(fixture_integrity lk-util 2.0.0) || fail "no integrity for lk-util"
+    cp "$LK/npm-base.json" "$f"
+    FORGED=$forged edit_json "$f" 'd["packages"]["node_modules/lk-util"]["integrity"] = env["FORGED"]'
+    lcheck "$f" forged-npm --ref first --json
+    expect_rc 1 "the first check of a lockfile with a forged lk-util integrity"
+    FORGED=$forged REAL=$real check_json "$CLI_JSON" '
+want(d.get("ok") is False and d.get("base") is None, "ok %r base %r" % (d.get("ok"), d.get("base")))
+want(d["summary"].get("integrity_mismatch") == 1, "summary %r" % d["summary"])
+for c in d["changes"]:
+    if c["package"] == "lk-util":
+        want(c["change"] == "added", "change %r" % c["change"])
+        want(c.get("integrity_check") == "mismatch", "integrity_check %r" % c.get("integrity_check"))
+        want(env["REAL"] in c.get("upstream_integrity", ""), "upstream_integrity %r, expected %r" % (c.get("upstream_integrity"), env["REAL"]))
+        want(c["verdict"]["status"] == "held" and c["verdict"]["reason"] == "integrity_mismatch", "verdict %r" % c["verdict"])
+    else:
+        want(c.get("integrity_check") == "verified" and c["verdict"]["status"] == "allowed", "%s: %r" % (c["package"], c))
+want(any(c["package"] == "lk-util" for c in d["changes"]), "lk-util not listed")
+' "the report of the forged first submission"
+    local id
+    id=$(json_eval "$CLI_JSON" 'd["submission"]')
+    lcheck "$f" forged-npm --ref first-again
+    expect_rc 1 "the forged lockfile, checked again"
+    assert_contains "$CLI_OUT" "not what the npm upstream publishes" "check output"
+    assert_contains "$CLI_OUT" "$real" "check output (upstream's digest)"
+    # no approval passes it
+    api "$T_REV" POST "lockfiles/forged-npm/$id/approve" -H 'Content-Type: application/json' \
+        --data-binary '{"comment": "looks fine"}'
+    expect_status 409 "approving the forged submission"
+    assert_eq not_approvable "$(jb 'd["reason"]')" "reason"
+    assert_contains "$(jb 'd["error"]')" "lk-util@2.0.0" "the 409's error"
+    history forged-npm
+    assert_eq null "$(jb 'd["base"]')" "base of forged-npm"
+}
+
+t_forged_first_pnpm() {
+    [[ -f $LK/pnpm/pnpm-lock.yaml ]] || fail "needs the pnpm cases"
+    local f=$LK/pnpm-forged.yaml forged real
+    forged=$(printf 'bytes that are not lk-util either' >"$LK/forged2.bin" && sri_of "$LK/forged2.bin")
+    real=$(fixture_integrity lk-util 2.0.0) || fail "no integrity for lk-util"
+    grep -qF "$real" "$LK/pnpm/pnpm-lock.yaml" || fail "pnpm-lock.yaml does not pin lk-util's integrity"
+    REAL=$real FORGED=$forged "$PYTHON" - "$LK/pnpm/pnpm-lock.yaml" "$f" <<'PY' || fail "could not edit pnpm-lock.yaml"
+import os, sys
+open(sys.argv[2], "w").write(open(sys.argv[1]).read().replace(os.environ["REAL"], os.environ["FORGED"]))
+PY
+    lcheck "$f" forged-pnpm --json
+    expect_rc 1 "the first check of a pnpm-lock.yaml with a forged lk-util integrity"
+    check_json "$CLI_JSON" '
+ch = [c for c in d["changes"] if c["package"] == "lk-util"]
+want(len(ch) == 1 and ch[0].get("integrity_check") == "mismatch" and ch[0]["verdict"]["reason"] == "integrity_mismatch", "lk-util %r" % ch)
+want(d["summary"].get("integrity_mismatch") == 1, "summary %r" % d["summary"])
+' "the pnpm report"
+}
+
+t_forged_first_pip() {
+    [[ -f $LK/requirements.txt ]] || fail "needs the clean pip case"
+    local f=$LK/requirements-forged.txt
+    "$PYTHON" - "$LK/requirements.txt" "$f" <<'PY' || fail "could not edit requirements.txt"
+import hashlib, re, sys
+lines, out, dep = open(sys.argv[1]).read().split("\n"), [], False
+for l in lines:
+    if l.startswith("lk-py-dep=="):
+        dep = True
+    elif dep and "--hash=sha256:" in l:
+        l = re.sub(r"sha256:[0-9a-f]{64}", "sha256:" + hashlib.sha256(b"not the wheel").hexdigest(), l)
+        dep = False
+    out.append(l)
+open(sys.argv[2], "w").write("\n".join(out))
+PY
+    cat "$f"
+    lcheck "$f" forged-pip --json
+    expect_rc 1 "the first check of a requirements file with a forged --hash for lk-py-dep"
+    check_json "$CLI_JSON" '
+ch = {c["package"]: c for c in d["changes"]}
+want("lk-py-dep" in ch and ch["lk-py-dep"].get("integrity_check") == "mismatch", "lk-py-dep %r" % ch.get("lk-py-dep"))
+want("lk-py-dep" in ch and ch["lk-py-dep"]["verdict"]["reason"] == "integrity_mismatch", "lk-py-dep verdict %r" % ch.get("lk-py-dep"))
+want("lk-py" in ch and ch["lk-py"].get("integrity_check") == "verified" and ch["lk-py"]["verdict"]["status"] == "allowed", "lk-py %r" % ch.get("lk-py"))
+' "the pip report"
+}
+
+# a lockfile of PyPI packages cordon never fetched: real verdicts, not "unknown"
+t_pip_unseen() {
+    local sha f=$LK/requirements-fresh.txt
+    sha=$(fixture_pypi_file lk-fresh-py lk_fresh_py-1.1-py3-none-any.whl sha256) || fail "the fixture lists no lk-fresh-py 1.1 wheel"
+    printf 'lk-fresh-py==1.1 \\\n    --hash=sha256:%s\n' "$sha" >"$f"
+    lcheck "$f" fresh-pip --json
+    expect_rc 1 "the check of lk-fresh-py==1.1 (10 minutes old)"
+    check_json "$CLI_JSON" '
+c = d["changes"][0] if d["changes"] else {}
+want(c.get("package") == "lk-fresh-py" and c["verdict"]["status"] == "held" and c["verdict"]["reason"] == "quarantine", "verdict %r" % c.get("verdict"))
+want(c.get("integrity_check") == "verified", "integrity_check %r" % c.get("integrity_check"))
+want(d["summary"]["unknown"] == 0 and d["fetch"]["fetched"] == 1, "summary %r fetch %r" % (d["summary"], d["fetch"]))
+' "the report of a project cordon never saw"
+}
+
+# Maven: versions cordon never timed are timed from their POM for the check;
+# a version with no POM upstream is not_found
+t_mvn_unseen() {
+    local f=$LK/mvn-unseen.txt
+    assert_eq 0 "$(fixture_hits /maven2/org/cordon/lk/lk-jar-fresh/1.1/lk-jar-fresh-1.1.pom)" "POM requests before the check"
+    printf '%s\n' "[INFO] The following files have been resolved:" \
+        "[INFO]    org.cordon.lk:lk-jar-fresh:jar:1.0:compile" \
+        "[INFO]    org.cordon.lk:lk-jar-dep:jar:9.9:compile" >"$f"
+    lcheck "$f" mvn-unseen --json
+    expect_rc 1 "the check of Maven versions cordon never timed"
+    check_json "$CLI_JSON" '
+ch = {c["package"]: c for c in d["changes"]}
+c = ch.get("org.cordon.lk:lk-jar-fresh") or {}
+want(c.get("verdict", {}).get("status") == "allowed", "lk-jar-fresh 1.0 (30 days old) %r" % c)
+c = ch.get("org.cordon.lk:lk-jar-dep") or {}
+want(c.get("verdict", {}).get("reason") == "not_found", "lk-jar-dep 9.9 (no POM) %r" % c)
+want(d["summary"]["unknown"] == 0 and d["fetch"]["fetched"] == 1 and d["fetch"]["not_found"] == 1, "summary %r fetch %r" % (d["summary"], d["fetch"]))
+' "the Maven report"
+    printf '%s\n' "[INFO] The following files have been resolved:" "[INFO]    org.cordon.lk:lk-jar-fresh:jar:1.1:compile" >"$f"
+    lcheck "$f" mvn-unseen-young
+    expect_rc 1 "the check of lk-jar-fresh 1.1 (10 minutes old)"
+    assert_contains "$CLI_OUT" "quarantined until" "check output"
+    assert_eq 1 "$(fixture_hits /maven2/org/cordon/lk/lk-jar-fresh/1.1/lk-jar-fresh-1.1.pom)" "POM requests for 1.1"
+}
+
+# ------------------------------------------------------------------ a fresh cordon; a dead upstream
+
+# gcheck FILE PROJECT [ARGS...]: lockfile check against the fresh cordon
+gcheck() {
+    local file=$1 project=$2
+    shift 2
+    CORDON_URL=$GATE_URL CORDON_TOKEN=$T_GATE cli lockfile check "$file" --project "$project" "$@"
+}
+
+t_fresh_cordon() {
+    # made against the registry directly, on Linux: lk-fresh-darwin (os darwin) is
+    # in the lockfile as an optional entry, never installed
+    local dir=$LK/fresh out
+    new_project "$dir" '{"lk-fresh": "^1.0.0"}'
+    out=$(NPM_REGISTRY=$F2_URL/ npm_in "$dir" install 2>&1) || fail "npm install lk-fresh against the fixture failed: $out"
+    json_eval "$dir/package-lock.json" 'd["packages"]["node_modules/lk-fresh-darwin"]["os"]' >/dev/null ||
+        fail "the lockfile has no darwin entry: $(cat "$dir/package-lock.json")"
+    [[ ! -d $dir/node_modules/lk-fresh-darwin ]] || fail "npm installed the darwin package on this platform"
+    F2=$F2_URL edit_json "$dir/package-lock.json" '
+d["packages"]["node_modules/lk-ghost"] = {"version": "1.0.0", "resolved": env["F2"] + "/lk-ghost/-/lk-ghost-1.0.0.tgz",
+  "integrity": d["packages"]["node_modules/lk-fresh"]["integrity"]}'
+    gcheck "$dir/package-lock.json" fresh-web --json
+    expect_rc 1 "the fresh cordon's check (a young darwin binary, a package upstream does not have)"
+    check_json "$CLI_JSON" '
+ch = {c["package"]: c for c in d["changes"]}
+for p in ("lk-fresh", "lk-fresh-dep"):
+    c = ch.get(p) or {}
+    want(c.get("verdict", {}).get("status") == "allowed" and c.get("integrity_check") == "verified", "%s %r" % (p, c))
+c = ch.get("lk-fresh-darwin") or {}
+want(c.get("verdict", {}).get("status") == "held" and c["verdict"].get("reason") == "quarantine", "lk-fresh-darwin %r" % c)
+want("quarantined until" in (c.get("verdict", {}).get("error") or ""), "lk-fresh-darwin error %r" % c.get("verdict"))
+c = ch.get("lk-ghost") or {}
+want(c.get("verdict", {}).get("reason") == "not_found", "lk-ghost %r" % c)
+want(d["summary"]["unknown"] == 0, "unknown entries from a fresh cordon: %r" % d["summary"])
+want(d["fetch"]["fetched"] == 3 and d["fetch"]["not_found"] == 1 and d["fetch"]["failed"] == 0, "fetch %r" % d["fetch"])
+' "the fresh cordon's report"
+    local n
+    n=$(curl -s --max-time 5 "$F2_URL/_fixture/hits?path=/lk-fresh-darwin" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["count"])')
+    [[ $n -ge 2 ]] || fail "expected npm's and cordon's requests for lk-fresh-darwin's packument, got $n"
+}
+
+t_dead_upstream() {
+    local dir=$LK/gate-app out l1=$LK/gate-l1.json l2=$LK/gate-l2.json integ
+    new_project "$dir" '{"lk-gate": "^1.0.0", "lodash": "^4.17.20"}'
+    out=$(NPM_REGISTRY=$F2_URL/ npm_in "$dir" install 2>&1) || fail "npm install against the fixture failed: $out"
+    cp "$dir/package-lock.json" "$l1"
+    gcheck "$l1" gate-web --ref first
+    expect_rc 0 "the first check on the fresh cordon"
+    integ=$(curl -s --max-time 10 "$F2_URL/lk-extra" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["versions"]["1.0.0"]["dist"]["integrity"])')
+    cp "$l1" "$l2"
+    F2=$F2_URL INTEG=$integ edit_json "$l2" '
+d["packages"][""]["dependencies"]["lk-extra"] = "^1.0.0"
+d["packages"]["node_modules/lk-extra"] = {"version": "1.0.0", "resolved": env["F2"] + "/lk-extra/-/lk-extra-1.0.0.tgz", "integrity": env["INTEG"]}'
+    # the upstream dies; lk-extra is new to cordon
+    stop_f2
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$F2_URL/_fixture/health") == 000 ]] ||
+        fail "the second fixture still answers"
+    gcheck "$l2" gate-web --ref dead --json
+    expect_rc 1 "the check while the upstream is down"
+    check_json "$CLI_JSON" '
+ch = {c["package"]: c for c in d["changes"]}
+c = ch.get("lk-extra") or {}
+v = c.get("verdict") or {}
+want(v.get("status") == "unknown", "lk-extra %r" % c)
+want("upstream failed" in (v.get("error") or ""), "the error does not say the upstream failed: %r" % v.get("error"))
+want("unreachable" in (v.get("upstream_error") or ""), "upstream_error %r" % v.get("upstream_error"))
+want(d["summary"]["unknown"] == 1 and d["summary"]["allowed"] == d["summary"]["entries"] - 1, "summary %r" % d["summary"])
+want(d["fetch"]["failed"] == 1 and d["fetch"]["errors"] and d["fetch"]["errors"][0]["package"] == "lk-extra", "fetch %r" % d["fetch"])
+' "the report while the upstream is down"
+    gcheck "$l2" gate-web --ref dead-text
+    expect_rc 1 "the check while the upstream is down (text)"
+    assert_contains "$CLI_OUT" "the upstream failed" "check output"
+    assert_contains "$CLI_OUT" "UNKNOWN" "check output"
+    # nothing lost: both stored, the base unchanged
+    CORDON_URL=$GATE_URL CORDON_TOKEN=$T_GATE cli lockfile history gate-web
+    check_json "$CLI_JSON" '
+want(d["base"] == 1 and len(d["submissions"]) == 3, "base %r, %d submissions" % (d["base"], len(d["submissions"])))
+want([s["accepted"] for s in d["submissions"]] == [False, False, True], "accepted %r" % [s["accepted"] for s in d["submissions"]])
+' "the history after the failed checks"
+    # the upstream is back: real verdicts
+    start_f2 "$F2_PORT" || fail "could not start the second fixture again on port $F2_PORT"
+    gcheck "$l2" gate-web --ref back --json
+    expect_rc 0 "the check once the upstream answers again"
+    check_json "$CLI_JSON" '
+want(d["ok"] is True and d["summary"]["unknown"] == 0, "summary %r" % d["summary"])
+ch = [c for c in d["changes"] if c["package"] == "lk-extra"]
+want(ch and ch[0]["integrity_check"] == "verified", "lk-extra %r" % ch)
+' "the report once the upstream is back"
+}
+
 # ------------------------------------------------------------------ change-set approval
 
 t_approve_change_set() {
@@ -650,22 +938,25 @@ want(re.fullmatch(r"[0-9a-f]{64}", d.get("sha256") or "") is not None, "sha256 %
 
 t_big_lockfile() {
     local f=$LK/big-package-lock.json
-    # ~150,000 entries with long fields: about 50 MB
+    # ~150,000 entries with long fields: about 50 MB. 1,500 packages nested
+    # under 100 parents, 100 versions each: cordon looks every package up
+    # upstream (the fixture has none of them), one request per package
     "$PYTHON" - "$f" "$CORDON_URL" <<'PY'
 import base64, hashlib, json, sys
 path, base = sys.argv[1], sys.argv[2]
-n = 150000
+n, npkg = 150000, 1500
 with open(path, "w") as out:
     out.write('{\n  "name": "big-app",\n  "version": "1.0.0",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n')
     out.write('    "": {\n      "name": "big-app",\n      "version": "1.0.0",\n      "dependencies": {\n')
-    out.write(",\n".join('        "bigpkg-%06d": "^1.0.0"' % i for i in range(0, n, 50)))
+    out.write(",\n".join('        "bigpkg-%06d": "^1.0.0"' % i for i in range(0, npkg, 50)))
     out.write('\n      }\n    }')
     for i in range(n):
-        name = "bigpkg-%06d" % i
-        sri = "sha512-" + base64.b64encode(hashlib.sha512(name.encode()).digest()).decode()
-        out.write(',\n    "node_modules/%s": {\n      "version": "1.%d.%d",\n      "resolved": "%s/npm/%s/-/%s-1.%d.%d.tgz",\n'
+        name, host = "bigpkg-%06d" % (i % npkg), i // npkg
+        where = "node_modules/%s" % name if host == 0 else "node_modules/bighost-%03d/node_modules/%s" % (host, name)
+        sri = "sha512-" + base64.b64encode(hashlib.sha512(("%d" % i).encode()).digest()).decode()
+        out.write(',\n    "%s": {\n      "version": "1.%d.%d",\n      "resolved": "%s/npm/%s/-/%s-1.%d.%d.tgz",\n'
                   '      "integrity": "%s",\n      "license": "MIT",\n      "engines": {\n        "node": ">=14.17.0"\n      }\n    }'
-                  % (name, i % 7, i % 13, base, name, name, i % 7, i % 13, sri))
+                  % (where, host, i % npkg, base, name, name, host, i % npkg, sri))
     out.write('\n  }\n}\n')
 PY
     local size
@@ -683,7 +974,9 @@ PY
 s = d["summary"]
 want(s["entries"] == 150000, "entries %r" % s["entries"])
 want(s["added"] == 150000, "added %r" % s["added"])
-want(d["ok"] is False and s["unknown"] == 150000, "cordon never saw these packages: every one unknown; %r" % s)
+want(d["ok"] is False and s["not_found"] == 150000 and s["unknown"] == 0,
+     "upstream has none of these packages: every one not_found, none unknown; %r" % s)
+want(d["fetch"]["documents"] == 1500 and d["fetch"]["not_found"] == 1500, "fetch %r" % d["fetch"])
 ' "the 50 MB report"
         ;;
     400)
@@ -733,6 +1026,16 @@ run_test "(b) npm: typosquat lodahs added: exit 1, looks like lodash" t_npm_typo
 run_test "(c) npm: lk-util's integrity changed: exit 1, integrity_changed" t_npm_integrity_changed
 run_test "(d) npm: an added entry resolved from another host: exit 1, resolved_elsewhere" t_npm_resolved_added
 run_test "(d) npm: an existing entry's resolved moved to another host (same version, integrity): resolved_changed, flagged" t_npm_resolved_moved
+run_test "every entry, every time: accept, block, the same lockfile fails (API and CLI exit 1); lifted, passes" t_block_after_accept
+run_test "integrity: a forged sha512 on one entry of a first npm submission fails (integrity_mismatch); approval refused (409)" t_forged_first_npm
+if (( HAVE_PNPM )); then
+    run_test "integrity: a forged integrity in a first pnpm-lock.yaml submission fails" t_forged_first_pnpm
+fi
+run_test "integrity: a forged --hash in a first requirements submission fails; the right ones verify" t_forged_first_pip
+run_test "pip: a project cordon never fetched gets a real verdict (held, not unknown)" t_pip_unseen
+run_test "maven: versions cordon never timed are timed from their POM for the check; no POM: not_found" t_mvn_unseen
+run_test "a fresh cordon: a lockfile nobody installed through it gets real verdicts, the darwin-only optional entry included" t_fresh_cordon
+run_test "a dead upstream: unknown that says the upstream failed, stored, base kept; upstream back: passes" t_dead_upstream
 run_test "change-set approval: ci 403, none 401, reviewer 200; check passes; npm installs the version" t_approve_change_set
 run_test "bad input: truncated package-lock.json: exit 2 naming the file and a line, nothing stored" t_bad_truncated
 run_test "bad input: random text: exit 2 (unknown format), nothing stored" t_bad_unknown
