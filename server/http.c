@@ -4,6 +4,7 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -198,6 +199,54 @@ void http_send_file(h2o_req_t *req, const char *path, const char *content_type, 
     if (h2o_file_send(req, 200, "OK", path, h2o_iovec_init(content_type, strlen(content_type)), H2O_FILE_FLAG_NO_ETAG) !=
         0)
         http_send_error(req, 503, NULL, "cordon cannot read its cached copy (%s)", path);
+}
+
+/* the last segment of the request path when it is a plain file name */
+static int artifact_file_name(h2o_req_t *req, h2o_iovec_t *out)
+{
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    const char *p = req->path.base, *end = p + plen, *start = end;
+    while (start > p && start[-1] != '/')
+        start--;
+    if (start == end || end - start > 255)
+        return -1;
+    for (const char *c = start; c < end; c++)
+        if (!isalnum((unsigned char)*c) && !strchr("._+~-", *c))
+            return -1;
+    *out = h2o_iovec_init(start, (size_t)(end - start));
+    return 0;
+}
+
+void http_send_artifact(h2o_req_t *req, const char *path, const char *content_type, const char *etag)
+{
+    h2o_iovec_t name;
+    if (artifact_file_name(req, &name) == 0) {
+        h2o_iovec_t v = h2o_concat(&req->pool, h2o_iovec_init(H2O_STRLIT("attachment; filename=\"")), name,
+                                   h2o_iovec_init(H2O_STRLIT("\"")));
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, v.base, v.len, 1);
+    } else {
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, H2O_STRLIT("attachment"), 1);
+    }
+    http_send_file(req, path, content_type, etag);
+}
+
+static void on_setup_security_headers(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    static const h2o_iovec_t nosniff = {H2O_STRLIT("x-content-type-options")};
+    static const h2o_iovec_t csp = {H2O_STRLIT("content-security-policy")};
+    if (h2o_find_header_by_str(&req->res.headers, nosniff.base, nosniff.len, -1) < 0)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, nosniff.base, nosniff.len, 0, NULL,
+                              H2O_STRLIT("nosniff"));
+    if (h2o_find_header_by_str(&req->res.headers, csp.base, csp.len, -1) < 0)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, csp.base, csp.len, 0, NULL,
+                              H2O_STRLIT(HTTP_SANDBOX_CSP));
+    h2o_setup_next_ostream(req, slot);
+}
+
+void http_register_security_headers(h2o_pathconf_t *pathconf)
+{
+    h2o_filter_t *f = h2o_create_filter(pathconf, sizeof(*f));
+    f->on_setup_ostream = on_setup_security_headers;
 }
 
 static void record(h2o_req_t *req, decision_t *d, const char *package, const char *version, const char *decision,

@@ -48,6 +48,18 @@ void http_send_refusal(h2o_req_t *req, int status, const char *eco, const char *
                        const char *reason, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* serves a file from disk with bounded memory (ranges, HEAD handled by h2o) */
 void http_send_file(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
+/* the same for an artifact (tarball, wheel, sdist, jar): also
+ * Content-Disposition: attachment, with the request path's file name */
+void http_send_artifact(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
+
+/* Every answer leaves through the filter this registers on a path
+ * configuration: it adds X-Content-Type-Options: nosniff, and
+ * Content-Security-Policy: default-src 'none'; sandbox unless the handler
+ * set a policy of its own (the admin page), so that no upstream bytes run
+ * script on cordon's origin. Registered on the routed path and on the
+ * host's fallback path (h2o's own errors). */
+void http_register_security_headers(h2o_pathconf_t *pathconf);
+#define HTTP_SANDBOX_CSP "default-src 'none'; sandbox"
 /* 304 when the client's If-None-Match matches etag; returns 1 if sent */
 int http_not_modified(h2o_req_t *req, const char *etag);
 const char *http_status_phrase(int status);

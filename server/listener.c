@@ -25,6 +25,7 @@
 #include "cache/flight.h"
 #include "common/timeutil.h"
 #include "server/access_log.h"
+#include "server/http.h"
 #include "server/loop.h"
 #include "server/router.h"
 
@@ -194,6 +195,8 @@ int listener_run(const config_t *cfg)
     g_hostconf = h2o_config_register_host(&g_globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pathconf = h2o_config_register_path(g_hostconf, "/", 0);
     router_register(pathconf);
+    http_register_security_headers(pathconf);
+    http_register_security_headers(&g_hostconf->fallback_path); /* h2o's own answers (400, 413) */
     access_log_register(pathconf);
 
     int n = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
