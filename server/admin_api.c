@@ -699,6 +699,17 @@ static void audit_verify_call(h2o_req_t *req)
 
 static void add_review_request(h2o_req_t *req)
 {
+    /* no token guards this call: JSON only, which a web page cannot send
+     * from a visitor's browser without a CORS preflight cordon never grants
+     * (a form or a no-cors fetch can send text/plain, form and multipart) */
+    h2o_iovec_t ct = http_header(req, H2O_TOKEN_CONTENT_TYPE);
+    if (!http_media_type_is(ct.base, ct.len, "application/json")) {
+        http_send_error(req, 415, "unsupported_media_type",
+                        "a review request is a JSON object sent with 'Content-Type: application/json' (this one "
+                        "came as '%.*s')",
+                        (int)(ct.len > 100 ? 100 : ct.len), ct.base ? ct.base : "");
+        return;
+    }
     yajl_val body = read_object(req);
     if (body == NULL)
         return;

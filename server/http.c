@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/json.h"
 #include "common/timeutil.h"
@@ -59,6 +60,24 @@ h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token)
     return req->headers.entries[i].value;
 }
 
+int http_media_type_is(const char *value, size_t len, const char *type)
+{
+    if (value == NULL)
+        return 0;
+    size_t i = 0, end;
+    while (i < len && (value[i] == ' ' || value[i] == '\t'))
+        i++;
+    end = i;
+    while (end < len && value[end] != ';' && value[end] != ' ' && value[end] != '\t')
+        end++;
+    size_t tlen = strlen(type);
+    if (end - i != tlen || strncasecmp(value + i, type, tlen) != 0)
+        return 0;
+    while (end < len && (value[end] == ' ' || value[end] == '\t'))
+        end++;
+    return end == len || value[end] == ';';
+}
+
 void http_user_agent(h2o_req_t *req, char *out, size_t outlen)
 {
     h2o_iovec_t v = http_header(req, H2O_TOKEN_USER_AGENT);
@@ -103,7 +122,9 @@ const char *http_status_phrase(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 406: return "Not Acceptable";
+    case 411: return "Length Required";
     case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";

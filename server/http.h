@@ -36,6 +36,9 @@ void http_metadata_headers(h2o_req_t *req, int stale);
 
 /* a header value by token, or NULL/0 */
 h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token);
+/* 1 when a Content-Type value names this media type ("type/subtype", any
+ * case, parameters such as charset ignored); 0 otherwise */
+int http_media_type_is(const char *value, size_t len, const char *type);
 
 /* sends body (JSON) with status; reason_phrase may be NULL */
 void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t *body);
