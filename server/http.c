@@ -147,6 +147,8 @@ void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t
     req->res.reason = reason_phrase ? h2o_strdup(&req->pool, reason_phrase, SIZE_MAX).base : http_status_phrase(status);
     h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, H2O_STRLIT("application/json"), 1);
     h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"), 1);
+    /* h2o 2.2 closes an HTTP/1.1 connection after an answer of unknown length */
+    req->res.content_length = len;
     h2o_send_inline(req, copy, len);
 }
 

@@ -363,6 +363,10 @@ t_large_routes() {
     http POST "$API/lockfiles/big-project" -H "Authorization: Bearer $T_CI" -H 'Content-Type: application/json' \
         --data-binary "@$IT_TMP/big-lock.json"
     [[ $HTTP_STATUS == 200 ]] || fail "a 300 kB lockfile with a token: HTTP $HTTP_STATUS: $(head -c 500 "$HTTP_BODY")"
+    # the same with Expect: 100-continue (what curl and the CLI send for big bodies)
+    http POST "$API/lockfiles/big-project" -H "Authorization: Bearer $T_CI" -H 'Content-Type: application/json' \
+        -H 'Expect: 100-continue' --data-binary "@$IT_TMP/big-lock.json"
+    [[ $HTTP_STATUS == 200 ]] || fail "a 300 kB lockfile with a token and Expect: HTTP $HTTP_STATUS: $(head -c 500 "$HTTP_BODY")"
     # without a token, its body is not read: 401 from the head
     WANT=401 REASON=unauthorized raw "$REFUSED_UNREAD" $'POST /-/api/lockfiles/big-project HTTP/1.1\nHost: x\nContent-Length: 5000000\n\n'
     WANT=401 REASON=unauthorized raw "$REFUSED_UNREAD" $'POST /-/api/lockfiles/big-project HTTP/1.1\nHost: x\nAuthorization: Bearer cordon_not-a-token\nContent-Length: 5000000\n\n'
@@ -379,6 +383,73 @@ t_large_routes() {
     http POST "$API/blocks" --http2-prior-knowledge -H "Authorization: Bearer $T_REV" -H 'Content-Type: application/json' \
         --data-binary '{"ecosystem": "npm", "package": "h2-pkg", "comment": "h2 small body"}'
     expect_status 201 "a small admin API body over HTTP/2"
+}
+
+# pipe.py PORT: requests on one connection, answers read in order; prints
+# their status lines as a JSON list. Argument pairs: WRITE (bytes to send,
+# \n become \r\n; @N = N bytes of body) or READ (one answer).
+cat >"$IT_TMP/pipe.py" <<'PY'
+import json, socket, sys
+port, steps = int(sys.argv[1]), sys.argv[2:]
+s = socket.create_connection(("127.0.0.1", port), timeout=20)
+f = s.makefile("rb")
+out = []
+def read_answer():
+    line = f.readline().decode("latin-1").strip()
+    if not line:
+        return "closed"
+    n, close = None, False
+    while True:
+        h = f.readline().decode("latin-1").strip()
+        if not h:
+            break
+        k, _, v = h.partition(":")
+        if k.lower() == "content-length":
+            n = int(v)
+        if k.lower() == "connection" and "close" in v.lower():
+            close = True
+    if n is not None:
+        f.read(n)
+    elif close:
+        f.read()
+    return line
+try:
+    for st in steps:
+        if st == "READ":
+            out.append(read_answer())
+        elif st.startswith("@"):
+            s.sendall(b"b" * int(st[1:]))
+        else:
+            s.sendall(st.replace("\n", "\r\n").encode())
+except OSError as e:
+    out.append("error " + e.__class__.__name__)
+print(json.dumps(out))
+PY
+
+pipe() { # CHECK STEPS...: pipe.py's status lines (d) must satisfy CHECK
+    local check=$1
+    shift
+    PIPE_N=$((${PIPE_N:-0} + 1))
+    "$PYTHON" "$IT_TMP/pipe.py" "$CPORT" "$@" >"$IT_TMP/pipe.$PIPE_N.out" || fail "pipe.py: $(cat "$IT_TMP/pipe.$PIPE_N.out")"
+    check_json "$IT_TMP/pipe.$PIPE_N.out" "$check" "the answers on one connection"
+}
+
+t_keepalive_and_pipelining() {
+    local blk='{"ecosystem": "npm", "package": "ka-pkg", "comment": "keep-alive case"}'
+    # an admitted body, then another request on the same connection
+    pipe 'want(len(d) == 2 and d[0].startswith("HTTP/1.1 201") and d[1].startswith("HTTP/1.1 200"), "answers %r" % d)' \
+        $'POST /-/api/blocks HTTP/1.1\nHost: x\nAuthorization: Bearer '"$T_REV"$'\nContent-Type: application/json\nContent-Length: '"${#blk}"$'\n\n'"$blk" READ \
+        $'GET /-/health HTTP/1.1\nHost: x\n\n' READ
+    # two requests in one write (pipelined): both answered
+    pipe 'want(d == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"], "answers %r" % d)' \
+        $'GET /-/health HTTP/1.1\nHost: x\n\nGET /-/health HTTP/1.1\nHost: x\n\n' READ READ
+    # a refused body pipelined behind a request: judged from its head too
+    pipe 'want(len(d) == 2 and d[0] == "HTTP/1.1 200 OK" and d[1].startswith("HTTP/1.1 413"), "answers %r" % d)' \
+        $'GET /-/health HTTP/1.1\nHost: x\n\nGET /npm/left-pad HTTP/1.1\nHost: x\nContent-Length: 5000000\n\n' READ READ
+    # a large body pipelined behind a request: 413 (its limit cannot be raised for it alone)
+    pipe 'want(len(d) == 2 and d[0] == "HTTP/1.1 200 OK" and d[1].startswith("HTTP/1.1 413"), "answers %r" % d)' \
+        $'GET /-/health HTTP/1.1\nHost: x\n\nPOST /npm/-/npm/v1/security/advisories/bulk HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 100000\n\n' READ READ
+    (( $(metric 'cordon_request_bodies_refused_total{why="pipelined"}') >= 1 )) || fail "no pipelined refusal counted"
 }
 
 # stall.py PORT COUNT READYFILE RELEASEFILE HEADFILE...: COUNT connections
@@ -677,6 +748,7 @@ run_test "headers: denials, errors (h2o's own too), health, metrics, admin API; 
 run_test "bodies: a route that takes none answers from the head (413; a publish 405, recorded), before the body" t_no_body_routes_refused_unread
 run_test "bodies: review route and admin API take 64 kB (413 from the head, 411 chunked); smaller ones are read" t_small_routes
 run_test "bodies: lockfiles (with a token) and npm audit take max_body; no token 401 unread; over 413; h2 64 kB" t_large_routes
+run_test "bodies: keep-alive after a body; pipelined requests judged from their heads (413 for a large body)" t_keepalive_and_pipelining
 run_test "bodies: 60 stalled 4 MB uploads do not grow cordon's RSS" t_stalled_uploads_memory
 run_test "bodies: at most limits.max_large_bodies large bodies at once (503 busy beyond), then again" t_large_bodies_at_once
 run_test "connections: limits.max_connections refuses the next one at accept, counts it, recovers" t_connection_cap
