@@ -104,7 +104,6 @@ const char *body_verdict_name(body_verdict_t v)
     case BODY_REFUSE_LENGTH: return "length_required";
     case BODY_REFUSE_AUTH: return "unauthenticated";
     case BODY_REFUSE_BUSY: return "busy";
-    case BODY_REFUSE_PIPELINED: return "pipelined";
     case BODY_VERDICT_COUNT: break;
     }
     return "other";

@@ -37,7 +37,6 @@ typedef enum {
     BODY_REFUSE_LENGTH,    /* 411 length_required: chunked where a small body is taken */
     BODY_REFUSE_AUTH,      /* no token that may submit lockfiles: the API's 401/403 */
     BODY_REFUSE_BUSY,      /* 503 busy: limits.max_large_bodies are being received */
-    BODY_REFUSE_PIPELINED, /* 413 too_large: a large body pipelined behind another request */
     BODY_VERDICT_COUNT
 } body_verdict_t;
 
@@ -47,7 +46,7 @@ body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, co
 /* the most the route takes */
 int64_t body_limit(body_route_t route, int64_t max_body);
 /* the verdict on a body of length bytes (0 none, BODY_CHUNKED unknown) for
- * that route; BODY_REFUSE_AUTH/BUSY/PIPELINED are the caller's to apply */
+ * that route; BODY_REFUSE_AUTH and BODY_REFUSE_BUSY are the caller's to apply */
 body_verdict_t body_judge(body_route_t route, int64_t length, int64_t max_body);
 /* "no_body", "too_large", ...: the metrics label of a refusal */
 const char *body_verdict_name(body_verdict_t v);

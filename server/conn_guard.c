@@ -23,7 +23,10 @@
  *    x-unread-encoding: the same lengths), so h2o hands the request to the
  *    router at once, as one without a body (and sends no 100 Continue); the
  *    router answers the refusal (conn_guard_take) and closes the connection:
- *    the body is never read.
+ *    the body is never read. A head h2o would parse without a read (one
+ *    pipelined behind the request it answered, a TLS connection's first
+ *    that came with the handshake) is held from h2o for one turn of the
+ *    loop and handed to it through guard_on_read;
  *  - h2o's own limit is per loop: each loop's context has its own copy of
  *    the global configuration (listener.c), whose limit is the small one,
  *    raised to limits.max_body only while h2o reads a large body the guard
@@ -66,10 +69,14 @@ int phr_parse_request(const char *buf, size_t len, const char **method, size_t *
                       size_t last_len);
 
 typedef struct conn_slot {
-    h2o_globalconf_t *gconf; /* the loop's own copy (its max_request_entity_size) */
+    h2o_socket_t *sock;
+    h2o_context_t *ctx;      /* its loop's; ctx->globalconf is the loop's own copy */
     body_verdict_t refusal;  /* decided on the head of the request being read */
     int64_t length;          /* what that head announced */
     int large;               /* holds one of limits.max_large_bodies */
+    int in_request;          /* a whole head went to h2o; until the router has the request */
+    h2o_buffer_t *held;      /* read bytes held from h2o until `handover` fires */
+    h2o_timeout_entry_t handover;
 } conn_slot_t;
 
 static atomic_long g_open, g_large;
@@ -91,6 +98,10 @@ static void find_h2o_read_start(void)
 static void on_conn_closed(void *data)
 {
     conn_slot_t *slot = data;
+    if (h2o_timeout_is_linked(&slot->handover))
+        h2o_timeout_unlink(&slot->handover);
+    if (slot->held != NULL)
+        h2o_buffer_dispose(&slot->held);
     if (slot->large)
         atomic_fetch_sub(&g_large, 1);
     atomic_fetch_sub(&g_open, 1);
@@ -113,10 +124,9 @@ static int header_is(const struct phr_header *h, const char *name)
     return h->name_len == n && strncasecmp(h->name, name, n) == 0;
 }
 
-/* Judges the request head at the start of sock's input (pipelined: h2o is
- * about to parse it without reading, right after it answered the one
- * before). Returns the body limit h2o is to apply while it reads. */
-static size_t vet_head(h2o_socket_t *sock, conn_slot_t *slot, int pipelined)
+/* Judges the request head at the start of sock's input. Returns the body
+ * limit h2o is to apply while it reads. */
+static size_t vet_head(h2o_socket_t *sock, conn_slot_t *slot)
 {
     const config_t *cfg = runtime_config();
     size_t small = (size_t)body_limit(BODY_ROUTE_SMALL, cfg->max_body);
@@ -130,6 +140,7 @@ static size_t vet_head(h2o_socket_t *sock, conn_slot_t *slot, int pipelined)
     slot->refusal = BODY_ADMIT;
     if (phr_parse_request(in->bytes, len, &method, &mlen, &path, &plen, &minor, h, &nh, 0) <= 0)
         return small; /* not a whole head yet */
+    slot->in_request = 1;
     /* h2o takes the body's length as it does here: Transfer-Encoding over
      * Content-Length, and the first Content-Length */
     int chunked = 0, have_length = 0;
@@ -156,9 +167,7 @@ static size_t vet_head(h2o_socket_t *sock, conn_slot_t *slot, int pipelined)
         !admin_api_may_submit_lockfiles(auth ? auth->value : NULL, auth ? auth->value_len : 0))
         v = BODY_REFUSE_AUTH;
     if (v == BODY_ADMIT_LARGE && !slot->large) {
-        if (pipelined) {
-            v = BODY_REFUSE_PIPELINED; /* its limit could not be raised for it alone */
-        } else if (atomic_fetch_add(&g_large, 1) >= cfg->max_large_bodies) {
+        if (atomic_fetch_add(&g_large, 1) >= cfg->max_large_bodies) {
             atomic_fetch_sub(&g_large, 1);
             v = BODY_REFUSE_BUSY;
         } else {
@@ -190,12 +199,24 @@ static void guard_on_read(h2o_socket_t *sock, const char *err)
         return;
     }
     /* an admitted large body keeps its limit until the router has it */
-    size_t limit = slot->large ? (size_t)runtime_config()->max_body : vet_head(sock, slot, 0);
-    h2o_globalconf_t *g = slot->gconf;
+    size_t limit = slot->large ? (size_t)runtime_config()->max_body : vet_head(sock, slot);
+    h2o_globalconf_t *g = slot->ctx->globalconf;
     size_t saved = g->max_request_entity_size;
     g->max_request_entity_size = limit;
     g_http1_reader(sock, err); /* may close the socket, and free the slot */
     g->max_request_entity_size = saved;
+}
+
+/* hands h2o the bytes held from it, through guard_on_read */
+static void on_handover(h2o_timeout_entry_t *entry)
+{
+    conn_slot_t *slot = H2O_STRUCT_FROM_MEMBER(conn_slot_t, handover, entry);
+    h2o_socket_t *sock = slot->sock;
+    h2o_buffer_dispose(&sock->input); /* the empty one it had meanwhile */
+    sock->input = slot->held;
+    slot->held = NULL;
+    g_h2o_read_start(sock, guard_on_read);
+    guard_on_read(sock, NULL);
 }
 
 /* h2o's reads all start here (see the top of this file) */
@@ -210,14 +231,24 @@ void h2o_socket_read_start(h2o_socket_t *sock, h2o_socket_cb cb)
         g_http1_reader = cb;
     conn_slot_t *slot;
     if (cb != NULL && cb == g_http1_reader && (slot = slot_of(sock)) != NULL) {
-        /* h2o parses a request already in the input at once, without a
-         * read: one pipelined behind the request it just answered (or the
-         * rest of one whose 100 Continue went out: judged already. h2o then
-         * reads what is buffered of its body under the small limit: a
-         * chunked large body whose client sent more than 64 kB before the
-         * 100 Continue came is refused by h2o, 413) */
-        if (sock->input->size != 0 && !slot->large)
-            vet_head(sock, slot, 1);
+        if (sock->input->size != 0 && !slot->in_request && slot->held == NULL) {
+            /* A head already read, which h2o parses as soon as this returns,
+             * outside guard_on_read: a request pipelined behind the one it
+             * just answered, or a TLS connection's first, read with the end
+             * of the handshake. Its bytes are held from h2o (which then
+             * sees none, and waits) and handed over through guard_on_read
+             * on the loop's next turn; reading starts then. */
+            slot->held = sock->input;
+            h2o_buffer_init(&sock->input, &h2o_socket_buffer_prototype);
+            h2o_timeout_link(slot->ctx->loop, &slot->ctx->zero_timeout, &slot->handover);
+            return;
+        }
+        /* (with a request in progress: the rest of one whose 100 Continue
+         * just went out; its head was judged. h2o then reads what is
+         * buffered of its body at once, under the small limit: a chunked
+         * large body whose client sent over 64 kB before the 100 Continue
+         * came gets h2o's 413; one with a Content-Length is not checked
+         * again) */
         cb = guard_on_read;
     }
     g_h2o_read_start(sock, cb);
@@ -313,7 +344,9 @@ void conn_guard_accept(h2o_accept_ctx_t *actx, h2o_socket_t *sock)
         h2o_socket_close(sock);
         return;
     }
-    slot->gconf = actx->ctx->globalconf;
+    slot->sock = sock;
+    slot->ctx = actx->ctx;
+    slot->handover.cb = on_handover;
     sock->on_close.cb = on_conn_closed;
     sock->on_close.data = slot;
     h2o_accept(actx, sock);
@@ -336,6 +369,7 @@ body_verdict_t conn_guard_take(h2o_req_t *req, int64_t *length)
     *length = slot->length;
     slot->refusal = BODY_ADMIT;
     slot->length = 0;
+    slot->in_request = 0;
     return v;
 }
 

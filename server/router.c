@@ -163,12 +163,6 @@ static int refuse_body(h2o_req_t *req, body_verdict_t v, int64_t length, const c
                         req->method.base, pl, path, max,
                         route == BODY_ROUTE_SMALL ? "the admin API's JSON limit" : "limits.max_body");
         return 1;
-    case BODY_REFUSE_PIPELINED:
-        http_send_error(req, 413, "too_large",
-                        "a request body above %s may not be pipelined behind another request: send it on a "
-                        "connection of its own, or after the previous answer",
-                        small);
-        return 1;
     case BODY_REFUSE_LENGTH:
         http_send_error(req, 411, "length_required",
                         "%.*s %.*s takes a body of at most %s with a Content-Length, not a chunked one", ml,
