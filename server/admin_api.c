@@ -160,23 +160,37 @@ static int may(role_t role, need_t need)
     return 0;
 }
 
+/* the token of an "Authorization: Bearer TOKEN" value, or NULL */
+static const char *bearer_token(const char *auth, size_t len, size_t *tlen)
+{
+    if (auth == NULL || len <= 7 || strncasecmp(auth, "Bearer ", 7) != 0)
+        return NULL;
+    const char *tok = auth + 7;
+    *tlen = len - 7;
+    while (*tlen && *tok == ' ') {
+        tok++;
+        (*tlen)--;
+    }
+    while (*tlen && tok[*tlen - 1] == ' ')
+        (*tlen)--;
+    return *tlen ? tok : NULL;
+}
+
+int admin_api_may_submit_lockfiles(const char *auth, size_t len)
+{
+    size_t tlen = 0;
+    const char *tok = bearer_token(auth, len, &tlen);
+    char name[TOKEN_NAME_MAX + 1];
+    return tok != NULL && may(tokens_authenticate(tok, tlen, name), NEED_SUBMIT);
+}
+
 /* 0 with the caller, or -1 after answering 401/403 */
 static int authenticate(h2o_req_t *req, need_t need, const char *what, caller_t *c)
 {
     h2o_iovec_t auth = http_header(req, H2O_TOKEN_AUTHORIZATION);
-    const char *tok = NULL;
     size_t tlen = 0;
-    if (auth.base && auth.len > 7 && strncasecmp(auth.base, "Bearer ", 7) == 0) {
-        tok = auth.base + 7;
-        tlen = auth.len - 7;
-        while (tlen && *tok == ' ') {
-            tok++;
-            tlen--;
-        }
-        while (tlen && tok[tlen - 1] == ' ')
-            tlen--;
-    }
-    c->role = tok && tlen ? tokens_authenticate(tok, tlen, c->name) : ROLE_NONE;
+    const char *tok = bearer_token(auth.base, auth.len, &tlen);
+    c->role = tok ? tokens_authenticate(tok, tlen, c->name) : ROLE_NONE;
     if (c->role == ROLE_NONE) {
         h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, H2O_STRLIT("Bearer realm=\"cordon\""),
                        1);
@@ -700,6 +714,17 @@ static void audit_verify_call(h2o_req_t *req)
 
 static void add_review_request(h2o_req_t *req)
 {
+    /* no token guards this call: JSON only, which a web page cannot send
+     * from a visitor's browser without a CORS preflight cordon never grants
+     * (a form or a no-cors fetch can send text/plain, form and multipart) */
+    h2o_iovec_t ct = http_header(req, H2O_TOKEN_CONTENT_TYPE);
+    if (!http_media_type_is(ct.base, ct.len, "application/json")) {
+        http_send_error(req, 415, "unsupported_media_type",
+                        "a review request is a JSON object sent with 'Content-Type: application/json' (this one "
+                        "came as '%.*s')",
+                        (int)(ct.len > 100 ? 100 : ct.len), ct.base ? ct.base : "");
+        return;
+    }
     yajl_val body = read_object(req);
     if (body == NULL)
         return;

@@ -378,6 +378,9 @@ static int call(const client_t *c, const char *method, const char *path, const b
     if (body) {
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, body->data ? body->data : "");
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)body->len);
+        /* cordon judges a body from its HTTP/1.1 head; over HTTP/2 (which
+         * libcurl would pick for https) it takes 64 kB at most */
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     }
     CURLcode rc = curl_easy_perform(e);
     if (rc == CURLE_OK)

@@ -46,6 +46,8 @@ void config_defaults(config_t *cfg)
     cfg->stale_if_error_ms = 24 * 3600 * 1000LL;
     cfg->lockfile_deadline_ms = 60 * 1000;
     cfg->max_body = 64LL << 20;
+    cfg->max_connections = 1024;
+    cfg->max_large_bodies = 8;
     cfg->review_requests_per_hour = 20;
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         cfg->analysis.action[k] = finding_default_action((finding_kind_t)k);
@@ -348,10 +350,25 @@ static int on_fetch(loader_t *L, const char *key, yaml_node_t *v)
     return 1;
 }
 
+static int get_count(loader_t *L, yaml_node_t *n, const char *key, long lo, long hi, int64_t *out);
+
 static int on_limits(loader_t *L, const char *key, yaml_node_t *v)
 {
     if (!strcmp(key, "max_body"))
         return get_size(L, v, key, &L->cfg->max_body);
+    int64_t n;
+    if (!strcmp(key, "max_connections")) {
+        if (get_count(L, v, key, 1, 1000000, &n))
+            return -1;
+        L->cfg->max_connections = (int)n;
+        return 0;
+    }
+    if (!strcmp(key, "max_large_bodies")) {
+        if (get_count(L, v, key, 1, 10000, &n))
+            return -1;
+        L->cfg->max_large_bodies = (int)n;
+        return 0;
+    }
     if (!strcmp(key, "review_requests_per_hour")) {
         const char *s;
         char *end;

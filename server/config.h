@@ -64,7 +64,9 @@ typedef struct config {
     int64_t stale_if_error_ms;
     int64_t lockfile_deadline_ms; /* how long a lockfile check waits for metadata it fetches; 0: none fetched */
 
-    int64_t max_body;     /* request bodies */
+    int64_t max_body;     /* request bodies (lockfile submissions, npm audit) */
+    int max_connections;  /* open client connections; more are refused at accept */
+    int max_large_bodies; /* bodies above the small limit being received at once */
     int review_requests_per_hour; /* per client address, POST /-/api/reviews */
     int64_t max_artifact; /* upstream artifact bodies (default 8 GB) */
     int64_t map_size;     /* initial LMDB map size */

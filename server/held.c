@@ -337,35 +337,73 @@ int review_requests_json(buf_t *out)
     return 0;
 }
 
-/* a small fixed table: a client past the limit waits for its hour to end */
+/* Review requests per client address, counted exactly: an open-addressing
+ * table keyed by the whole address, so no two addresses ever share a count,
+ * and bounded (RATE_SLOTS entries). An entry whose hour is over is reused
+ * by the next new address; when every entry holds an address still inside
+ * its hour, a new address waits for the oldest hour to end: nobody's count
+ * is reset early, whatever the number of addresses an attacker has. */
 #define RATE_SLOTS 4096
-static struct {
-    char addr[64];
+#define RATE_WINDOW_MS 3600000
+static struct rate_slot {
+    char addr[64]; /* "" = never used; entries are reused, never emptied */
     int64_t window_start;
     int count;
 } g_rate[RATE_SLOTS];
 static pthread_mutex_t g_rate_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static int rate_wait_s(int64_t window_start, int64_t now)
+{
+    int64_t ms = window_start + RATE_WINDOW_MS - now;
+    return ms > 0 ? (int)((ms + 999) / 1000) : 1;
+}
+
 int review_rate_check(const char *client, int per_hour, int64_t now)
 {
+    char key[sizeof(g_rate[0].addr)];
+    snprintf(key, sizeof(key), "%s", client && *client ? client : "unknown");
     uint32_t h = 2166136261u;
-    for (const char *p = client; *p; p++)
+    for (const char *p = key; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     pthread_mutex_lock(&g_rate_lock);
-    __typeof__(g_rate[0]) *s = &g_rate[h % RATE_SLOTS];
-    if (strcmp(s->addr, client) != 0 || now - s->window_start >= 3600000) {
-        /* a new client (or another one hashed here), or a new hour */
-        snprintf(s->addr, sizeof(s->addr), "%s", client);
-        s->window_start = now;
-        s->count = 0;
+    struct rate_slot *found = NULL, *reuse = NULL;
+    int64_t oldest = INT64_MAX;
+    /* linear probing: the address's entry, if any, is before the first unused one */
+    for (size_t i = 0; i < RATE_SLOTS; i++) {
+        struct rate_slot *s = &g_rate[(h + i) % RATE_SLOTS];
+        if (s->addr[0] == '\0') {
+            if (reuse == NULL)
+                reuse = s;
+            break;
+        }
+        if (strcmp(s->addr, key) == 0) {
+            found = s;
+            break;
+        }
+        if (now - s->window_start >= RATE_WINDOW_MS) {
+            if (reuse == NULL)
+                reuse = s;
+        } else if (s->window_start < oldest) {
+            oldest = s->window_start;
+        }
     }
     int wait = 0;
-    if (s->count >= per_hour)
-        wait = (int)((s->window_start + 3600000 - now + 999) / 1000);
-    else
-        s->count++;
+    struct rate_slot *s = found ? found : reuse;
+    if (s == NULL) {
+        wait = rate_wait_s(oldest, now); /* every entry is in its hour */
+    } else {
+        if (s != found || now - s->window_start >= RATE_WINDOW_MS) {
+            memcpy(s->addr, key, sizeof(key));
+            s->window_start = now;
+            s->count = 0;
+        }
+        if (s->count >= per_hour)
+            wait = rate_wait_s(s->window_start, now);
+        else
+            s->count++;
+    }
     pthread_mutex_unlock(&g_rate_lock);
-    return wait > 0 ? wait : 0;
+    return wait;
 }
 
 /* ---- the queue ---- */

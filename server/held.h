@@ -42,7 +42,10 @@ typedef struct review_request {
 int review_request_add(const review_request_t *rq, const char *public_url, buf_t *out, char *err, size_t errlen);
 /* {"reviews":[newest first]} */
 int review_requests_json(buf_t *out);
-/* per client address: 0 allowed now, else seconds until the next one is */
+/* per client address, counted exactly (no address shares another's count)
+ * in a bounded table: 0 allowed now, else seconds until the next one is
+ * (a new address waits too while the table is full of addresses still in
+ * their hour) */
 int review_rate_check(const char *client, int per_hour, int64_t now);
 
 #endif

@@ -4,9 +4,11 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/json.h"
 #include "common/timeutil.h"
@@ -58,6 +60,24 @@ h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token)
     return req->headers.entries[i].value;
 }
 
+int http_media_type_is(const char *value, size_t len, const char *type)
+{
+    if (value == NULL)
+        return 0;
+    size_t i = 0, end;
+    while (i < len && (value[i] == ' ' || value[i] == '\t'))
+        i++;
+    end = i;
+    while (end < len && value[end] != ';' && value[end] != ' ' && value[end] != '\t')
+        end++;
+    size_t tlen = strlen(type);
+    if (end - i != tlen || strncasecmp(value + i, type, tlen) != 0)
+        return 0;
+    while (end < len && (value[end] == ' ' || value[end] == '\t'))
+        end++;
+    return end == len || value[end] == ';';
+}
+
 void http_user_agent(h2o_req_t *req, char *out, size_t outlen)
 {
     h2o_iovec_t v = http_header(req, H2O_TOKEN_USER_AGENT);
@@ -102,7 +122,9 @@ const char *http_status_phrase(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 406: return "Not Acceptable";
+    case 411: return "Length Required";
     case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -125,6 +147,8 @@ void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t
     req->res.reason = reason_phrase ? h2o_strdup(&req->pool, reason_phrase, SIZE_MAX).base : http_status_phrase(status);
     h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, H2O_STRLIT("application/json"), 1);
     h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, H2O_STRLIT("no-store"), 1);
+    /* h2o 2.2 closes an HTTP/1.1 connection after an answer of unknown length */
+    req->res.content_length = len;
     h2o_send_inline(req, copy, len);
 }
 
@@ -198,6 +222,54 @@ void http_send_file(h2o_req_t *req, const char *path, const char *content_type, 
     if (h2o_file_send(req, 200, "OK", path, h2o_iovec_init(content_type, strlen(content_type)), H2O_FILE_FLAG_NO_ETAG) !=
         0)
         http_send_error(req, 503, NULL, "cordon cannot read its cached copy (%s)", path);
+}
+
+/* the last segment of the request path when it is a plain file name */
+static int artifact_file_name(h2o_req_t *req, h2o_iovec_t *out)
+{
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    const char *p = req->path.base, *end = p + plen, *start = end;
+    while (start > p && start[-1] != '/')
+        start--;
+    if (start == end || end - start > 255)
+        return -1;
+    for (const char *c = start; c < end; c++)
+        if (!isalnum((unsigned char)*c) && !strchr("._+~-", *c))
+            return -1;
+    *out = h2o_iovec_init(start, (size_t)(end - start));
+    return 0;
+}
+
+void http_send_artifact(h2o_req_t *req, const char *path, const char *content_type, const char *etag)
+{
+    h2o_iovec_t name;
+    if (artifact_file_name(req, &name) == 0) {
+        h2o_iovec_t v = h2o_concat(&req->pool, h2o_iovec_init(H2O_STRLIT("attachment; filename=\"")), name,
+                                   h2o_iovec_init(H2O_STRLIT("\"")));
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, v.base, v.len, 1);
+    } else {
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, H2O_STRLIT("attachment"), 1);
+    }
+    http_send_file(req, path, content_type, etag);
+}
+
+static void on_setup_security_headers(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    static const h2o_iovec_t nosniff = {H2O_STRLIT("x-content-type-options")};
+    static const h2o_iovec_t csp = {H2O_STRLIT("content-security-policy")};
+    if (h2o_find_header_by_str(&req->res.headers, nosniff.base, nosniff.len, -1) < 0)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, nosniff.base, nosniff.len, 0, NULL,
+                              H2O_STRLIT("nosniff"));
+    if (h2o_find_header_by_str(&req->res.headers, csp.base, csp.len, -1) < 0)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, csp.base, csp.len, 0, NULL,
+                              H2O_STRLIT(HTTP_SANDBOX_CSP));
+    h2o_setup_next_ostream(req, slot);
+}
+
+void http_register_security_headers(h2o_pathconf_t *pathconf)
+{
+    h2o_filter_t *f = h2o_create_filter(pathconf, sizeof(*f));
+    f->on_setup_ostream = on_setup_security_headers;
 }
 
 static void record(h2o_req_t *req, decision_t *d, const char *package, const char *version, const char *decision,

@@ -36,6 +36,9 @@ void http_metadata_headers(h2o_req_t *req, int stale);
 
 /* a header value by token, or NULL/0 */
 h2o_iovec_t http_header(h2o_req_t *req, const h2o_token_t *token);
+/* 1 when a Content-Type value names this media type ("type/subtype", any
+ * case, parameters such as charset ignored); 0 otherwise */
+int http_media_type_is(const char *value, size_t len, const char *type);
 
 /* sends body (JSON) with status; reason_phrase may be NULL */
 void http_send_json(h2o_req_t *req, int status, const char *reason_phrase, buf_t *body);
@@ -48,6 +51,18 @@ void http_send_refusal(h2o_req_t *req, int status, const char *eco, const char *
                        const char *reason, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* serves a file from disk with bounded memory (ranges, HEAD handled by h2o) */
 void http_send_file(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
+/* the same for an artifact (tarball, wheel, sdist, jar): also
+ * Content-Disposition: attachment, with the request path's file name */
+void http_send_artifact(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
+
+/* Every answer leaves through the filter this registers on a path
+ * configuration: it adds X-Content-Type-Options: nosniff, and
+ * Content-Security-Policy: default-src 'none'; sandbox unless the handler
+ * set a policy of its own (the admin page), so that no upstream bytes run
+ * script on cordon's origin. Registered on the routed path and on the
+ * host's fallback path (h2o's own errors). */
+void http_register_security_headers(h2o_pathconf_t *pathconf);
+#define HTTP_SANDBOX_CSP "default-src 'none'; sandbox"
 /* 304 when the client's If-None-Match matches etag; returns 1 if sent */
 int http_not_modified(h2o_req_t *req, const char *etag);
 const char *http_status_phrase(int status);

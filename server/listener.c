@@ -19,12 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cache/flight.h"
 #include "common/timeutil.h"
 #include "server/access_log.h"
+#include "server/body_limits.h"
+#include "server/conn_guard.h"
+#include "server/http.h"
 #include "server/loop.h"
 #include "server/router.h"
 
@@ -132,8 +136,28 @@ int listener_bind(const config_t *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* room for limits.max_connections client sockets besides the store's and
+ * upstreams' files: the soft limit on open files goes up to the hard one */
+static void raise_fd_limit(const config_t *cfg)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)cfg->max_connections + 512;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < want)
+        fprintf(stderr,
+                "{\"level\":\"warn\",\"msg\":\"the open-file limit (%llu) is below limits.max_connections + 512; "
+                "connections past it fail at accept\"}\n",
+                (unsigned long long)rl.rlim_cur);
+}
+
 typedef struct loop_thread {
     cordon_loop_t loop;
+    /* this loop's copy of the global configuration: h2o reads the request
+     * body limit from it, and conn_guard raises it for one read at a time */
+    h2o_globalconf_t gconf;
     pthread_t tid;
     h2o_accept_ctx_t accept_plain, accept_tls;
     h2o_socket_t *socks[MAX_LISTENERS];
@@ -149,7 +173,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
      * of piling it onto whichever woke first (a long tail on big bodies) */
     h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
     if (sock != NULL)
-        h2o_accept(actx, sock);
+        conn_guard_accept(actx, sock);
 }
 
 static void *loop_main(void *arg)
@@ -188,12 +212,15 @@ int listener_run(const config_t *cfg)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
+    raise_fd_limit(cfg);
     h2o_config_init(&g_globalconf);
     g_globalconf.max_request_entity_size = (size_t)cfg->max_body;
     g_globalconf.server_name = h2o_iovec_init(H2O_STRLIT("cordon"));
     g_hostconf = h2o_config_register_host(&g_globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *pathconf = h2o_config_register_path(g_hostconf, "/", 0);
     router_register(pathconf);
+    http_register_security_headers(pathconf);
+    http_register_security_headers(&g_hostconf->fallback_path); /* h2o's own answers (400, 413) */
     access_log_register(pathconf);
 
     int n = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -204,11 +231,20 @@ int listener_run(const config_t *cfg)
     threads = calloc((size_t)n, sizeof(*threads));
     if (threads == NULL)
         return -1;
+    /* bodies are judged from their heads (conn_guard): h2o's own limit is the
+     * small one, raised for a large body the guard admits; if the guard
+     * cannot work, h2o's limit stays limits.max_body for every route */
+    size_t small = (size_t)body_limit(BODY_ROUTE_SMALL, cfg->max_body);
+    int guarded = 0;
     for (int i = 0; i < n; i++) {
         loop_thread_t *t = &threads[i];
         t->loop.index = i;
         t->loop.started_ms = time_now_ms();
-        h2o_context_init(&t->loop.ctx, h2o_evloop_create(), &g_globalconf);
+        t->gconf = g_globalconf;
+        h2o_context_init(&t->loop.ctx, h2o_evloop_create(), &t->gconf);
+        if (i == 0)
+            guarded = conn_guard_init(&t->loop.ctx) == 0;
+        t->gconf.max_request_entity_size = guarded ? small : (size_t)cfg->max_body;
         t->loop.queue = h2o_multithread_create_queue(t->loop.ctx.loop);
         h2o_multithread_register_receiver(t->loop.queue, &t->loop.flight_receiver, flight_on_messages);
         t->accept_plain.ctx = &t->loop.ctx;

@@ -11,6 +11,7 @@
 #include "common/timeutil.h"
 #include "server/approvals.h"
 #include "server/decision_log.h"
+#include "server/conn_guard.h"
 #include "server/held.h"
 
 /* routes a request is counted under */
@@ -156,6 +157,24 @@ void metrics_render(const config_t *cfg, buf_t *out)
                "# TYPE cordon_upstream_refused_total counter\n"
                "cordon_upstream_refused_total %llu\n",
                (unsigned long long)fetcher_count_refused());
+    conn_guard_stats_t cg;
+    conn_guard_stats(&cg);
+    buf_printf(out,
+               "# HELP cordon_connections_open Client connections open.\n"
+               "# TYPE cordon_connections_open gauge\n"
+               "cordon_connections_open %llu\n"
+               "# HELP cordon_connections_refused_total Connections refused at accept (limits.max_connections).\n"
+               "# TYPE cordon_connections_refused_total counter\n"
+               "cordon_connections_refused_total %llu\n"
+               "# HELP cordon_large_bodies_receiving Request bodies above the small limit being received.\n"
+               "# TYPE cordon_large_bodies_receiving gauge\n"
+               "cordon_large_bodies_receiving %llu\n"
+               "# HELP cordon_request_bodies_refused_total Request bodies refused, most from the head, unread.\n"
+               "# TYPE cordon_request_bodies_refused_total counter\n",
+               (unsigned long long)cg.open, (unsigned long long)cg.refused, (unsigned long long)cg.large_receiving);
+    for (int v = BODY_REFUSE_NONE; v < BODY_VERDICT_COUNT; v++)
+        buf_printf(out, "cordon_request_bodies_refused_total{why=\"%s\"} %llu\n", body_verdict_name((body_verdict_t)v),
+                   (unsigned long long)cg.bodies_refused[v]);
     int64_t now = time_now_ms();
     size_t approvals, blocks;
     approvals_counts(now, &approvals, &blocks);

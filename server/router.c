@@ -10,6 +10,8 @@
 #include "ecosystems/ecosystem.h"
 #include "server/admin_api.h"
 #include "server/admin_page.h"
+#include "server/body_limits.h"
+#include "server/conn_guard.h"
 #include "server/decision_log.h"
 #include "server/http.h"
 #include "server/runtime.h"
@@ -113,6 +115,71 @@ static void health(h2o_req_t *req)
     }
 }
 
+/* "64 kB", "8 MB", "1000 bytes" */
+static void size_text(int64_t n, char *out, size_t outlen)
+{
+    if (n == BODY_CHUNKED)
+        snprintf(out, outlen, "of unannounced size (chunked)");
+    else if (n >= (1 << 20) && n % (1 << 20) == 0)
+        snprintf(out, outlen, "%lld MB", (long long)(n >> 20));
+    else if (n >= 1024 && n % 1024 == 0)
+        snprintf(out, outlen, "%lld kB", (long long)(n >> 10));
+    else
+        snprintf(out, outlen, "%lld bytes", (long long)n);
+}
+
+/* A request body the guard refused from the head, unread (conn_guard), or
+ * one over its route's limit that h2o read (HTTP/2, whose heads the guard
+ * does not see). 1 when answered here; 0 when the route answers itself,
+ * without the body (a publish: 405 and recorded; a lockfile without a
+ * token that may submit: the API's 401/403). */
+static int refuse_body(h2o_req_t *req, body_verdict_t v, int64_t length, const char *path, size_t plen)
+{
+    const config_t *cfg = runtime_config();
+    body_route_t route = body_route(cfg, req->method.base, req->method.len, path, plen);
+    int64_t limit = body_limit(route, cfg->max_body);
+    if (v == BODY_ADMIT) {
+        if (route == BODY_ROUTE_PUBLISH || (int64_t)req->entity.len <= limit)
+            return 0;
+        v = route == BODY_ROUTE_NONE ? BODY_REFUSE_NONE : BODY_REFUSE_SIZE;
+        length = (int64_t)req->entity.len;
+        conn_guard_count(v);
+    }
+    /* the unread body follows on the wire: it must not be taken for a request */
+    req->http1_is_persistent = 0;
+    char got[48], max[32], small[32];
+    size_text(length, got, sizeof(got));
+    size_text(limit, max, sizeof(max));
+    size_text(body_limit(BODY_ROUTE_SMALL, cfg->max_body), small, sizeof(small));
+    int ml = (int)req->method.len, pl = (int)(plen > 200 ? 200 : plen);
+    switch (v) {
+    case BODY_REFUSE_NONE:
+        http_send_error(req, 413, "body_not_allowed",
+                        "%.*s %.*s takes no request body; cordon answered without reading the body (%s)", ml,
+                        req->method.base, pl, path, got);
+        return 1;
+    case BODY_REFUSE_SIZE:
+        http_send_error(req, 413, "too_large", "the request body is %s; %.*s %.*s takes at most %s (%s)", got, ml,
+                        req->method.base, pl, path, max,
+                        route == BODY_ROUTE_SMALL ? "the admin API's JSON limit" : "limits.max_body");
+        return 1;
+    case BODY_REFUSE_LENGTH:
+        http_send_error(req, 411, "length_required",
+                        "%.*s %.*s takes a body of at most %s with a Content-Length, not a chunked one", ml,
+                        req->method.base, pl, path, max);
+        return 1;
+    case BODY_REFUSE_BUSY:
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("5"), 1);
+        http_send_error(req, 503, "busy",
+                        "%d request bodies above %s are being received (limits.max_large_bodies); try again in a "
+                        "few seconds",
+                        cfg->max_large_bodies, small);
+        return 1;
+    default:
+        return 0; /* BODY_REFUSE_PUBLISH, BODY_REFUSE_AUTH */
+    }
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     atomic_fetch_add(&g_active, 1);
@@ -121,10 +188,16 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 
     size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
     const char *path = req->path.base;
+    int64_t announced;
+    body_verdict_t bv = conn_guard_take(req, &announced);
     if (router_path_is_safe(path, plen) != 0) {
+        if (bv != BODY_ADMIT)
+            req->http1_is_persistent = 0;
         http_send_error(req, 400, NULL, "malformed or unsafe request path");
         return 0;
     }
+    if ((bv != BODY_ADMIT || req->entity.len > 0) && refuse_body(req, bv, announced, path, plen))
+        return 0;
     if (h2o_memis(path, plen, H2O_STRLIT("/-/health"))) {
         health(req);
         return 0;

@@ -310,13 +310,30 @@ static void send_text_sum(h2o_req_t *req, const void *bytes, size_t len, maven_s
     h2o_send_inline(req, body, n);
 }
 
+/* a version's file that is an artifact (a jar, war, zip, ...), not a
+ * document (POM, XML, Gradle module metadata, signature) */
+static int is_artifact(const maven_req_t *mr)
+{
+    if (mr->route.kind != MAVEN_ROUTE_FILE)
+        return 0;
+    const char *dot = strrchr(mr->route.file, '.');
+    static const char *const documents[] = {".pom", ".xml", ".module", ".asc"};
+    for (size_t i = 0; dot && i < sizeof(documents) / sizeof(documents[0]); i++)
+        if (!strcmp(dot, documents[i]))
+            return 0;
+    return 1;
+}
+
 /* sends the file at path, or its checksum when the route asks for one */
 static void send_file_or_sum(h2o_req_t *req, maven_req_t *mr, const char *path, const char *type, const char *etag)
 {
     if (mr->route.sum == SUM_NONE) {
         if (http_not_modified(req, etag))
             return;
-        http_send_file(req, path, type, etag);
+        if (is_artifact(mr))
+            http_send_artifact(req, path, type, etag);
+        else
+            http_send_file(req, path, type, etag);
         return;
     }
     mapped_t mm;

@@ -520,7 +520,7 @@ static void tarball_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
                    H2O_STRLIT("public, max-age=31536000, immutable"));
     if (http_not_modified(req, etag))
         return;
-    http_send_file(req, path, "application/octet-stream", etag);
+    http_send_artifact(req, path, "application/octet-stream", etag);
 }
 
 static void tarball_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)

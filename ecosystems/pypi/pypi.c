@@ -596,7 +596,10 @@ static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
                    H2O_STRLIT("public, max-age=31536000, immutable"));
     if (http_not_modified(req, etag))
         return;
-    http_send_file(req, path, pr->route.metadata ? "text/plain; charset=utf-8" : "application/octet-stream", etag);
+    if (pr->route.metadata)
+        http_send_file(req, path, "text/plain; charset=utf-8", etag);
+    else
+        http_send_artifact(req, path, "application/octet-stream", etag);
 }
 
 static void file_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)

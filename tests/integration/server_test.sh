@@ -64,8 +64,17 @@ t_tls_alpn_h2() {
 
 t_body_limit() {
     head -c 100000 /dev/zero | tr '\0' 'a' >"$IT_TMP/big.body"
+    # the routes that take the largest bodies (npm audit, lockfiles) stop at limits.max_body
+    http POST "$CORDON_URL/npm/-/npm/v1/security/audits/quick" --data-binary "@$IT_TMP/big.body" -H 'Content-Type: application/json'
+    expect_status 413 "a 100 kB npm audit body over the 4 KB limit"
+    # a publish takes no body: refused as a publish, whatever its size (the
+    # body unread: tests/integration/http_hardening_test.sh)
     http PUT "$CORDON_URL/npm/left-pad" --data-binary "@$IT_TMP/big.body" -H 'Content-Type: application/json'
-    expect_status 413 "a 100 kB publish body over the 4 KB limit"
+    expect_status 405 "a 100 kB publish"
+    # bodies are judged from the head on the TLS listener too
+    http GET "https://127.0.0.1:$TLS_PORT/-/health" --cacert "$IT_TMP/cert.pem" --http1.1 --data-binary "@$IT_TMP/big.body"
+    expect_status 413 "a body on GET /-/health over TLS"
+    assert_eq body_not_allowed "$(json_eval "$HTTP_BODY" 'd["reason"]')" "its reason"
 }
 
 t_revalidation() {

@@ -160,6 +160,8 @@ TEST(defaults)
         CHECK_INT_EQ(c.analysis.limits.max_entry, 8LL << 30);
         CHECK_INT_EQ(c.analysis.limits.max_ratio, 200);
         CHECK_INT_EQ(c.analysis.limits.max_entries, 50000);
+        CHECK_INT_EQ(c.max_connections, 1024);
+        CHECK_INT_EQ(c.max_large_bodies, 8);
         CHECK_INT_EQ(c.min_age_default, 7 * DAY);
         CHECK_INT_EQ(c.missing_timestamp, MISSING_TS_FIRST_SEEN);
         CHECK_INT_EQ(c.nrules, 0);
@@ -283,8 +285,22 @@ TEST(errors_name_file_and_line)
                  "unknown ecosystem 'rubygems'");
     EXPECT_ERROR("limits:\n  max_body: 64XB\n", "cordon.yaml:2: ", "not a size");
     EXPECT_ERROR("limits:\n  max_body: 0\n", "cordon.yaml:2: ", "not a size");
+    EXPECT_ERROR("limits:\n  max_connections: 0\n", "cordon.yaml:2: ", "'max_connections' must be a number from 1");
+    EXPECT_ERROR("limits:\n  max_connections: lots\n", "cordon.yaml:2: ", "'max_connections' must be a number");
+    EXPECT_ERROR("limits:\n  max_large_bodies: 10001\n", "cordon.yaml:2: ", "'max_large_bodies' must be a number");
     EXPECT_ERROR("store:\n  map_size: lots\n", "cordon.yaml:2: ", "not a size");
     EXPECT_ERROR("data_dir: \"\"\n", "cordon.yaml:1: ", "'data_dir' is empty");
+}
+
+TEST(limits_connections_and_large_bodies)
+{
+    config_t c;
+    CHECK_INT_EQ(load(&c, "limits:\n  max_body: 8MB\n  max_connections: 50\n  max_large_bodies: 2\n"), 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_INT_EQ(c.max_body, 8LL << 20);
+    CHECK_INT_EQ(c.max_connections, 50);
+    CHECK_INT_EQ(c.max_large_bodies, 2);
+    config_free(&c);
 }
 
 TEST(errors_threads_and_listen)
@@ -676,6 +692,7 @@ int main(void)
     RUN(other_keys);
     RUN(rules_parsing);
     RUN(errors_name_file_and_line);
+    RUN(limits_connections_and_large_bodies);
     RUN(errors_threads_and_listen);
     RUN(errors_rules);
     RUN(errors_malformed_yaml);

@@ -2,8 +2,10 @@
  * directory — the audit chain (append, verify, tampering caught), tokens
  * (hash only, constant-time check, revocation), approvals and blocks (in
  * force, expiry, revocation, precedence inside policy_decide), the held
- * queue fed by refusals. */
+ * queue fed by refusals, and the review requests' per-address rate limit
+ * (exact per address, bounded, never reset by other addresses). */
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +388,77 @@ static void fresh_store(const char *sub)
     CHECK_INT_EQ(store_open(dir, 1 << 20, 0, err, sizeof(err)), 0);
 }
 
+/* ---- review_rate_check: exact per address, bounded ---- */
+
+#define HOUR (3600LL * 1000)
+
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+TEST(review_rate_exact_per_address)
+{
+    int64_t t0 = 1000 * HOUR; /* far from the other rate tests' hours */
+    for (int i = 0; i < 3; i++)
+        CHECK_INT_EQ(review_rate_check("10.1.0.1", 3, t0 + i), 0);
+    int wait = review_rate_check("10.1.0.1", 3, t0 + 10);
+    CHECK(wait > 3500 && wait <= 3600);
+    CHECK_INT_EQ(review_rate_check("10.1.0.2", 3, t0 + 11), 0); /* another address has its own count */
+    CHECK(review_rate_check("10.1.0.1", 3, t0 + HOUR - 1) > 0);
+    CHECK_INT_EQ(review_rate_check("10.1.0.1", 3, t0 + HOUR), 0); /* a new hour */
+
+    /* two addresses that share a slot of a 4096-entry FNV-1a table (where
+     * the old table kept one count per slot, the second reset the first) */
+    char a[32] = "10.2.0.1", b[32] = "";
+    for (int x = 0; x < 256 && !b[0]; x++)
+        for (int y = 1; y < 256 && !b[0]; y++) {
+            char c[32];
+            snprintf(c, sizeof(c), "10.3.%d.%d", x, y);
+            if (fnv1a(c) % 4096 == fnv1a(a) % 4096)
+                snprintf(b, sizeof(b), "%s", c);
+        }
+    CHECK(b[0] != '\0');
+    for (int i = 0; i < 3; i++)
+        CHECK_INT_EQ(review_rate_check(a, 3, t0 + 100 + i), 0);
+    CHECK(review_rate_check(a, 3, t0 + 200) > 0);
+    CHECK_INT_EQ(review_rate_check(b, 3, t0 + 201), 0);
+    CHECK(review_rate_check(a, 3, t0 + 202) > 0);
+}
+
+TEST(review_rate_bounded_and_never_reset)
+{
+    int64_t t0 = 2000 * HOUR;
+    for (int i = 0; i < 2; i++)
+        CHECK_INT_EQ(review_rate_check("192.0.2.1", 2, t0), 0);
+    CHECK(review_rate_check("192.0.2.1", 2, t0) > 0);
+    /* 5000 other addresses within the hour: more than the table holds.
+     * Those that find no free entry wait; none resets 192.0.2.1 */
+    int admitted = 0, waited = 0;
+    for (int i = 0; i < 5000; i++) {
+        char c[32];
+        snprintf(c, sizeof(c), "2001:db8::%x", i);
+        int w = review_rate_check(c, 2, t0 + 1000 + i);
+        if (w == 0)
+            admitted++;
+        else
+            waited++;
+        CHECK(w >= 0 && w <= 3600);
+    }
+    CHECK(admitted >= 4000 && admitted <= 4095);
+    CHECK_INT_EQ(admitted + waited, 5000);
+    CHECK(review_rate_check("192.0.2.1", 2, t0 + 10000) > 0);
+    /* a full table of live addresses: a newcomer waits until the oldest hour ends */
+    int w = review_rate_check("198.51.100.7", 2, t0 + 20000);
+    CHECK(w > 0 && w <= 3600);
+    /* an hour on, the entries are reused */
+    CHECK_INT_EQ(review_rate_check("198.51.100.7", 2, t0 + HOUR + 20000), 0);
+    CHECK_INT_EQ(review_rate_check("192.0.2.1", 2, t0 + HOUR + 20001), 0);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof(g_dir), "/tmp/cordon-test-reviews-XXXXXX");
@@ -406,6 +479,8 @@ int main(void)
     CHECK_INT_EQ(approvals_load(), 0);
     RUN(approvals_and_blocks_in_policy);
     RUN(held_queue_counts_refusals);
+    RUN(review_rate_exact_per_address);
+    RUN(review_rate_bounded_and_never_reset);
     approvals_unload();
     config_free(&g_cfg);
     store_close();
