@@ -26,7 +26,7 @@
 
 #define TEST_SKIP_CODE 77
 
-static int test_passed, test_failed, test_skipped;
+static int test_passed, test_failed, test_nskipped;
 static const char *test_current = "";
 
 #define TEST(name) static void test_##name(void)
@@ -45,16 +45,16 @@ static inline void test_run_isolated(void (*fn)(void), const char *name, const c
     pid_t pid = fork();
     if (pid == 0) {
         test_failed = 0;
-        test_skipped = 0;
+        test_nskipped = 0;
         fn();
         fflush(stderr);
-        _exit(test_failed ? 1 : test_skipped ? TEST_SKIP_CODE : 0);
+        _exit(test_failed ? 1 : test_nskipped ? TEST_SKIP_CODE : 0);
     }
     int st = 0;
     if (pid < 0 || waitpid(pid, &st, 0) != pid)
         st = -1;
     if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == TEST_SKIP_CODE) {
-        test_skipped++;
+        test_nskipped++;
         return;
     }
     int ok = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
@@ -109,8 +109,8 @@ static inline int test_note(int ok, const char *file, int line)
 /* end the current test as skipped: why is printed */
 #define SKIP(why)                                                                                                      \
     do {                                                                                                               \
-        test_skipped++;                                                                                                \
-        fprintf(stderr, "%s:%d: [%s] SKIPPED: %s\n", __FILE__, __LINE__, test_current, (why));                          \
+        test_nskipped++;                                                                                               \
+        fprintf(stderr, "%s:%d: [%s] SKIPPED: %s\n", __FILE__, __LINE__, test_current, (why));                         \
         return;                                                                                                        \
     } while (0)
 
@@ -127,11 +127,11 @@ static inline int test_note(int ok, const char *file, int line)
 static inline int test_report(void)
 {
     fflush(stderr);
-    if (test_skipped)
-        printf("%d passed, %d failed, %d skipped\n", test_passed, test_failed, test_skipped);
+    if (test_nskipped)
+        printf("%d passed, %d failed, %d skipped\n", test_passed, test_failed, test_nskipped);
     else
         printf("%d passed, %d failed\n", test_passed, test_failed);
-    return test_failed ? 1 : test_skipped ? TEST_SKIP_CODE : 0;
+    return test_failed ? 1 : test_nskipped ? TEST_SKIP_CODE : 0;
 }
 
 #endif
