@@ -187,7 +187,7 @@ t_browser() {
         LOCK_ECO=npm LOCK_PKG=adm-lib LOCK_VER=1.1.0 \
         SCREENSHOT=$IT_TMP/admin-page.png PLAYWRIGHT_CORE=$PLAYWRIGHT_CORE CHROMIUM=$CHROMIUM \
         HOME=$IT_TMP XDG_CONFIG_HOME=$IT_TMP/xdg-config XDG_CACHE_HOME=$IT_TMP/xdg-cache \
-        timeout -k 10 180 node "$IT_ROOT/tests/browser/admin_page.mjs"
+        timeout -k 10 360 node "$IT_ROOT/tests/browser/admin_page.mjs"
     rc=$?
     # keep the screenshots whatever happened: the temp dir goes at the end
     if compgen -G "$IT_TMP/admin-page*.png" >/dev/null; then

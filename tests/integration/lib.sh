@@ -477,7 +477,7 @@ npm_in() {
     mkdir -p "$dir"
     (
         cd "$dir" || exit 2
-        timeout -k 5 "${NPM_TIMEOUT:-90}" npm \
+        timeout -k 5 "${NPM_TIMEOUT:-240}" npm \
             --registry="$NPM_REGISTRY" \
             --cache="${NPM_CACHE:-$IT_TMP/npm-cache}" \
             --userconfig="${NPM_USERCONFIG:-$IT_TMP/npmrc-user}" \
@@ -519,7 +519,7 @@ assert_installed() {
 # (IT_PIP_INDEX, default cordon's $PYPI_INDEX), isolated from this machine's
 # pip configuration: no config files, no PIP_* variables, no cache, no
 # keyring, no retries (a 5xx fails at once), under timeout(1) (IT_PIP_TIMEOUT,
-# default 90 s).  Keep installs in the temp dir: --target DIR or download -d DIR.
+# default 240 s).  Keep installs in the temp dir: --target DIR or download -d DIR.
 #   pip_in install --target "$IT_TMP/t" fx-lib
 pip_in() {
     local sub=$1
@@ -533,7 +533,7 @@ pip_in() {
             PIP_ROOT_USER_ACTION=ignore PIP_KEYRING_PROVIDER=disabled PIP_NO_COLOR=1 \
             PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1
         cd "$IT_TMP" || exit 2
-        timeout -k 5 "${IT_PIP_TIMEOUT:-90}" "$PYTHON" -m pip "$sub" \
+        timeout -k 5 "${IT_PIP_TIMEOUT:-240}" "$PYTHON" -m pip "$sub" \
             --index-url "${IT_PIP_INDEX:-$PYPI_INDEX}" --no-cache-dir --retries 0 --timeout 30 \
             --progress-bar off "$@"
     )
@@ -620,7 +620,7 @@ EOF
 # mirrors), local repository IT_MVN_REPO (default $IT_TMP/m2repo; give every
 # build its own empty one), no ~/.mavenrc, MAVEN_OPTS or JAVA_TOOL_OPTIONS,
 # no transport retries, bounded transport timeouts, the whole run under
-# timeout(1) (IT_MVN_TIMEOUT, default 150 s).  Prints Maven's output (also
+# timeout(1) (IT_MVN_TIMEOUT, default 300 s).  Prints Maven's output (also
 # kept in DIR/mvn.log); exits with Maven's status (124 on timeout).
 #   IT_MVN_REPO=$IT_TMP/m2-a mvn_in "$IT_TMP/proj-a" package
 mvn_in() {
@@ -634,7 +634,7 @@ mvn_in() {
         cd "$dir" || exit 2
         unset MAVEN_OPTS MAVEN_ARGS MAVEN_CONFIG JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
         export MAVEN_SKIP_RC=1
-        timeout -k 5 "${IT_MVN_TIMEOUT:-150}" mvn -B \
+        timeout -k 5 "${IT_MVN_TIMEOUT:-300}" mvn -B \
             -s "$settings" -gs "$IT_TMP/maven/global-settings.xml" \
             -Dmaven.repo.local="${IT_MVN_REPO:-$IT_TMP/m2repo}" \
             -Dmaven.wagon.http.retryHandler.count=0 \
@@ -873,7 +873,7 @@ pnpm_at() {
         HOME=$IT_TMP/home-pnpm XDG_CONFIG_HOME=$IT_TMP/home-pnpm/.config \
             XDG_CACHE_HOME=$IT_TMP/home-pnpm/.cache XDG_DATA_HOME=$IT_TMP/home-pnpm/.local/share \
             NPM_CONFIG_USERCONFIG=$IT_TMP/npmrc-user \
-            timeout -k 5 90 "$PNPM_BIN" \
+            timeout -k 5 240 "$PNPM_BIN" \
             --registry="$url/npm/" \
             --store-dir="$IT_TMP/pnpm/$store/store" \
             --cache-dir="$IT_TMP/pnpm/$store/cache" \

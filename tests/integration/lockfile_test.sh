@@ -186,7 +186,7 @@ pnpm_in() { # REGISTRY DIR ARGS...
         HOME=$IT_TMP/home-pnpm XDG_CONFIG_HOME=$IT_TMP/home-pnpm/.config \
             XDG_CACHE_HOME=$IT_TMP/home-pnpm/.cache XDG_DATA_HOME=$IT_TMP/home-pnpm/.local/share \
             NPM_CONFIG_USERCONFIG=$IT_TMP/npmrc-user \
-            timeout -k 5 90 "$PNPM_BIN" \
+            timeout -k 5 240 "$PNPM_BIN" \
             --registry="$reg" \
             --store-dir="$IT_TMP/pnpm/store" --cache-dir="$IT_TMP/pnpm/cache" \
             --config.update-notifier=false --config.confirmModulesPurge=false \
@@ -218,7 +218,7 @@ yarn_in() { # DIR ARGS...
         cd "$dir" || exit 2
         for v in $(env | sed -n 's/^\([Yy][Aa][Rr][Nn]_[^=]*\)=.*/\1/p'); do unset "$v"; done
         HOME=$IT_TMP/home-yarn XDG_CONFIG_HOME=$IT_TMP/home-yarn/.config YARN_ENABLE_IMMUTABLE_INSTALLS=false \
-            timeout -k 5 90 node "$YARN_JS" "$@"
+            timeout -k 5 240 node "$YARN_JS" "$@"
     )
 }
 

@@ -199,7 +199,7 @@ yarn_in() {
         for v in $(env | sed -n 's/^\([Yy][Aa][Rr][Nn]_[^=]*\)=.*/\1/p'); do unset "$v"; done
         HOME=$IT_TMP/home-yarn XDG_CONFIG_HOME=$IT_TMP/home-yarn/.config \
             YARN_ENABLE_IMMUTABLE_INSTALLS=${YARN_IMMUTABLE:-false} \
-            timeout -k 5 90 node "$YARN_JS" "$@"
+            timeout -k 5 240 node "$YARN_JS" "$@"
     )
 }
 
