@@ -267,11 +267,15 @@ show_logs() {
     fi
 }
 
-# stop_all: stop cordon and the fixture (before any closing line is printed).
+# stop_all: stop cordon, the fixture and the background jobs, each waited
+# for (before any closing line is printed, and before the temp dir goes).
 stop_all() {
     local p
     for p in "${IT_BG_PIDS[@]}"; do
         kill "$p" 2>/dev/null
+    done
+    for p in "${IT_BG_PIDS[@]}"; do
+        stop_pid "$p" "background job"
     done
     IT_BG_PIDS=()
     stop_pid "$CORDON_PID" cordon
