@@ -2,14 +2,17 @@
 #   make run    deps, build, first config, serve on 127.0.0.1:7878
 #   make test   deps, build, every test; then the same suite under ASan/UBSan,
 #               and each fuzzer for a bounded time when clang is present
+#   make test-under-load   the ctest suite while stress-ng keeps every core busy
+# CTEST_ARGS is passed to every ctest run (e.g. CTEST_ARGS='-L integration').
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 CONFIG ?= conf/cordon.yaml
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 6
+CTEST_ARGS ?=
 
-.PHONY: all deps test-deps build run test test-asan fuzz bench census clean
+.PHONY: all deps test-deps build run test test-asan test-under-load fuzz bench census clean
 
 all: build
 
@@ -35,14 +38,21 @@ run: build
 
 test: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
-	cd $(BUILD) && ctest --output-on-failure
+	cd $(BUILD) && ctest --output-on-failure $(CTEST_ARGS)
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory fuzz
 
 # the whole suite again with AddressSanitizer, UBSan and LeakSanitizer
 test-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure
+	cd $(ASAN_BUILD) && ctest --output-on-failure $(CTEST_ARGS)
+
+# the ctest suite of $(BUILD) while `stress-ng --cpu N` keeps every core busy
+# (scripts/under-load.sh stops it on every path): proof that no test is flaky
+# under load.  `scripts/under-load.sh make test` does the same for everything.
+test-under-load: test-deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && $(CURDIR)/scripts/under-load.sh ctest --output-on-failure $(CTEST_ARGS)
 
 # each libFuzzer target for FUZZ_SECONDS (skipped without clang)
 fuzz:

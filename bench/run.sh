@@ -209,7 +209,10 @@ user_line="# (not root: nginx keeps the current user)"
 sed -e "s|@PORT@|$NPORT|g" -e "s|@ROOT@|$OUT/www|g" -e "s|@OUT@|$OUT|g" -e "s|@USER@|$user_line|" \
   "$BENCH/nginx.conf.tmpl" > "$OUT/nginx/nginx.conf"
 nginx_args=(-p "$OUT/nginx/" -c "$OUT/nginx/nginx.conf")
-"$NGINX" -h 2>&1 | grep -q -- '-e filename' && nginx_args+=(-e "$OUT/nginx/error.log")
+# the help text whole, then matched: `nginx -h | grep -q` fails under pipefail
+# when grep's early exit SIGPIPEs nginx, and -e would be left out
+nginx_help=$("$NGINX" -h 2>&1 || true)
+[[ $nginx_help == *'-e filename'* ]] && nginx_args+=(-e "$OUT/nginx/error.log")
 "$NGINX" "${nginx_args[@]}" >"$OUT/nginx/stdout.log" 2>&1 &
 NGINX_PID=$!
 wait_http "$NURL/upstream/small-pkg" "$NGINX_PID" nginx "$OUT/nginx/error.log"

@@ -6,7 +6,7 @@
 #   (no argument)  what the build needs
 #   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang,
 #                  chromium for the admin page's browser test, Debian's Maven plugin
-#                  packages)
+#                  packages, stress-ng for `make test-under-load`)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
@@ -37,7 +37,8 @@ if (( with_test )); then
   # package:command — the package is needed only when the command is not
   # already on PATH (node, python3 or a JDK may come from somewhere else).
   for pair in nodejs:node npm:npm python3:python3 maven:mvn \
-              default-jdk-headless:java curl:curl clang:clang chromium:chromium; do
+              default-jdk-headless:java curl:curl clang:clang chromium:chromium \
+              stress-ng:stress-ng; do
     command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
   done
   # Debian's packaged Maven plugins: their /usr/share/maven-repo is the fixture

@@ -32,7 +32,7 @@ tools=$build/tools
 installed_version() {
     local pj=$tools/node_modules/$1/package.json
     [[ -f $pj ]] || return 0
-    sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$pj" | head -n 1
+    sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p;T;q' "$pj"
 }
 
 have_all() {

@@ -66,9 +66,11 @@ const LOCK_ECO = env('LOCK_ECO', 'npm');
 const LOCK_PKG = env('LOCK_PKG');
 const LOCK_VER = env('LOCK_VER');
 
-const STEP_MS = 5000;           // one UI wait
-const NAV_MS = 10000;           // one page load
-const TOTAL_MS = 120000;        // the whole script
+// deadlines, not expectations: a wait ends as soon as its condition holds,
+// and these leave room for two busy cores (make test-under-load)
+const STEP_MS = 20000;          // one UI wait
+const NAV_MS = 30000;           // one page load
+const TOTAL_MS = 300000;        // the whole script
 
 const require = createRequire(import.meta.url);
 const { chromium } = require(path.resolve(PLAYWRIGHT_CORE));

@@ -36,7 +36,7 @@ stop_pid "$CORDON_PID" cordon
 sed -i "s#^data_dir: .*#data_dir: $MNT/data#" "$IT_TMP/cordon.yaml"
 "$CORDON_BIN" serve --config "$IT_TMP/cordon.yaml" >>"$IT_TMP/cordon.stdout" 2>>"$IT_TMP/cordon.stderr" &
 CORDON_PID=$!
-wait_http "$CORDON_URL/-/health" 10 || setup_failed "cordon on the small disk did not start"
+wait_http "$CORDON_URL/-/health" || setup_failed "cordon on the small disk did not start"
 
 t_disk_full() {
     http GET "$CORDON_URL/npm/huge-one/-/huge-one-1.0.0.tgz"

@@ -41,6 +41,10 @@ IT_FAILED=0
 IT_SKIPPED=0
 IT_FINISHED=0
 IT_LOGS_SHOWN=0
+# How long a fixture or a cordon may take to answer after its start: a
+# deadline (a start that works returns at once), generous for two busy cores
+# under ASan.
+IT_START_SECS=${IT_START_SECS:-60}
 
 # Defaults for the generated cordon configuration; a test file may change
 # them before start_cordon.
@@ -85,19 +89,68 @@ assert_not_contains() {
     fi
 }
 
+# assert_tar_lists ARCHIVE PATH [WHAT]: the archive (tar -t, any compression
+# tar reads) has an entry named exactly PATH.  The listing is taken whole
+# before it is matched: `tar -t | grep -q` fails under pipefail whenever
+# grep's early exit kills tar with SIGPIPE.
+assert_tar_lists() {
+    local listing
+    listing=$(tar -tf "$1" 2>&1) || fail "${3:-$1} is not an archive tar reads: $(head -n 5 <<<"$listing")"
+    grep -qxF -- "$2" <<<"$listing" || fail "${3:-$1} has no entry $2; it lists: $(head -n 20 <<<"$listing")"
+}
+
 # assert_eq EXPECTED ACTUAL [WHAT]
 assert_eq() {
     [[ $1 == "$2" ]] || fail "${3:-value}: expected '$1', got '$2'"
 }
 
-# free_port: print a port that was free a moment ago.
+# free_port: print a port that was free a moment ago.  Anything may take it
+# before it is bound: for a server of the test's own, use reserve_port.
 free_port() {
     "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# wait_http URL SECONDS: succeed once URL answers 200 (polls every 0.1 s).
+# reserve_port VAR: set VAR to a loopback port held for a server this test
+# starts.  A small process keeps a socket bound to it (SO_REUSEADDR, never
+# listening) until the shell that called reserve_port ends or stop_all runs,
+# so nothing else on the machine (an outgoing connection's ephemeral port,
+# another test's port) can take it between now and the server's bind; cordon
+# binds with SO_REUSEADDR too and listens beside it, also when restarted on
+# the same port.  Call it directly, not in $(...): the holder lives as long
+# as its parent shell.
+IT_PORT_N=0
+reserve_port() {
+    local rp_var=$1 rp_file rp_pid rp_deadline
+    IT_PORT_N=$((IT_PORT_N + 1))
+    rp_file=$IT_TMP/ports/$BASHPID.$IT_PORT_N
+    mkdir -p "$IT_TMP/ports"
+    "$PYTHON" -c '
+import os, socket, sys, time
+parent = os.getppid()
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+while os.getppid() == parent:
+    time.sleep(0.5)
+' "$rp_file" </dev/null >/dev/null 2>"$rp_file.err" &
+    rp_pid=$!
+    IT_BG_PIDS+=("$rp_pid")
+    rp_deadline=$(( $(date +%s) + 30 ))
+    until [[ -s $rp_file ]]; do
+        kill -0 "$rp_pid" 2>/dev/null || setup_failed "reserve_port: the holder exited: $(cat "$rp_file.err")"
+        (( $(date +%s) < rp_deadline )) || setup_failed "reserve_port: no port within 30 s"
+        sleep 0.05
+    done
+    printf -v "$rp_var" '%s' "$(cat "$rp_file")"
+}
+
+# wait_http URL SECONDS: succeed once URL answers 200 (polls every 0.1 s;
+# default 30 s: a deadline, so only a failure waits that long).
 wait_http() {
-    local url=$1 secs=${2:-10} deadline code
+    local url=$1 secs=${2:-30} deadline code
     deadline=$(( $(date +%s) + secs ))
     while (( $(date +%s) < deadline )); do
         code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null) || true
@@ -174,16 +227,28 @@ it_setup() {
     trap 'exit 143' TERM
 }
 
-# stop_pid PID NAME: SIGTERM, wait up to 10 s, then SIGKILL.
+# pid_running PID: the process exists and is not a zombie (one that exited
+# but was not reaped yet, e.g. a child of the main shell seen from a case's
+# subshell).
+pid_running() {
+    local st
+    kill -0 "$1" 2>/dev/null || return 1
+    st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [[ $st != Z* ]]
+}
+
+# stop_pid PID NAME: SIGTERM, wait up to 30 s (cordon drains for 5 s; ASan's
+# leak check at exit is slow on busy cores), then SIGKILL.
 stop_pid() {
-    local pid=$1 i
+    local pid=$1 deadline
     [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
+    deadline=$(( $(date +%s) + 30 ))
+    while (( $(date +%s) < deadline )); do
+        pid_running "$pid" || return 0
         sleep 0.1
     done
-    note "$2 (pid $pid) ignored SIGTERM for 10 s; killing it"
+    note "$2 (pid $pid) ignored SIGTERM for 30 s; killing it"
     kill -KILL "$pid" 2>/dev/null
 }
 
@@ -202,11 +267,15 @@ show_logs() {
     fi
 }
 
-# stop_all: stop cordon and the fixture (before any closing line is printed).
+# stop_all: stop cordon, the fixture and the background jobs, each waited
+# for (before any closing line is printed, and before the temp dir goes).
 stop_all() {
     local p
     for p in "${IT_BG_PIDS[@]}"; do
         kill "$p" 2>/dev/null
+    done
+    for p in "${IT_BG_PIDS[@]}"; do
+        stop_pid "$p" "background job"
     done
     IT_BG_PIDS=()
     stop_pid "$CORDON_PID" cordon
@@ -256,20 +325,20 @@ setup_failed() {
 # start_fixture SPEC.json: start the fixture upstream.  Sets UPORT,
 # UPSTREAM_URL (with the trailing slash) and FIXTURE_URL.
 start_fixture() {
-    local spec=$1 i
+    local spec=$1 deadline
     mkdir -p "$IT_TMP/upstream"
     "$PYTHON" "$FIXTURE_PY" --spec "$spec" --state-dir "$IT_TMP/upstream" --port 0 \
         >"$IT_TMP/fixture.out" 2>&1 &
     FIXTURE_PID=$!
-    for ((i = 0; i < 100; i++)); do
-        [[ -s $IT_TMP/upstream/port ]] && break
+    deadline=$(( $(date +%s) + IT_START_SECS ))
+    while [[ ! -s $IT_TMP/upstream/port ]] && (( $(date +%s) < deadline )); do
         kill -0 "$FIXTURE_PID" 2>/dev/null || setup_failed "fixture upstream exited: $(tail -n 5 "$IT_TMP/fixture.out")"
         sleep 0.1
     done
-    UPORT=$(cat "$IT_TMP/upstream/port" 2>/dev/null) || setup_failed "fixture wrote no port within 10 s"
+    UPORT=$(cat "$IT_TMP/upstream/port" 2>/dev/null) || setup_failed "fixture wrote no port within $IT_START_SECS s"
     UPSTREAM_URL=http://127.0.0.1:$UPORT/
     FIXTURE_URL=http://127.0.0.1:$UPORT
-    wait_http "$FIXTURE_URL/_fixture/health" 10 || setup_failed "fixture not healthy on port $UPORT"
+    wait_http "$FIXTURE_URL/_fixture/health" "$IT_START_SECS" || setup_failed "fixture not healthy on port $UPORT"
     note "fixture upstream on $UPSTREAM_URL (pid $FIXTURE_PID)"
 }
 
@@ -316,16 +385,16 @@ EOF
 }
 
 # start_cordon NPM_UPSTREAM_URL [PYPI_UPSTREAM_URL] [MAVEN_UPSTREAM_URL]: start
-# cordon and wait (<= 10 s) for /-/health.  Sets CPORT, CORDON_URL,
+# cordon and wait (<= IT_START_SECS) for /-/health.  Sets CPORT, CORDON_URL,
 # NPM_REGISTRY, PYPI_INDEX (cordon's /pypi/simple/) and MAVEN_REPO (cordon's
 # /maven/).  Retries with another port if the first one was taken in the
 # meantime.  The pypi upstream is the fixture's "$FIXTURE_URL/pypi" (no
 # trailing slash needed), the maven one "$FIXTURE_URL/maven2".
 start_cordon() {
-    local upstream=$1 pypi_upstream=${2:-} maven_upstream=${3:-} attempt i
+    local upstream=$1 pypi_upstream=${2:-} maven_upstream=${3:-} attempt deadline
     [[ -f $CORDON_BIN && -x $CORDON_BIN ]] || setup_failed "cordon binary not found or not executable: $CORDON_BIN (build it, or set CORDON_BIN)"
     for attempt in 1 2 3; do
-        CPORT=$(free_port)
+        reserve_port CPORT
         write_cordon_config "$upstream" "$pypi_upstream" "$maven_upstream"
         "$CORDON_BIN" serve --config "$IT_TMP/cordon.yaml" >>"$IT_TMP/cordon.stdout" 2>>"$IT_TMP/cordon.stderr" &
         CORDON_PID=$!
@@ -333,7 +402,8 @@ start_cordon() {
         NPM_REGISTRY=$CORDON_URL/npm/
         PYPI_INDEX=$CORDON_URL/pypi/simple/
         MAVEN_REPO=$CORDON_URL/maven/
-        for ((i = 0; i < 100; i++)); do
+        deadline=$(( $(date +%s) + IT_START_SECS ))
+        while (( $(date +%s) < deadline )); do
             if ! kill -0 "$CORDON_PID" 2>/dev/null; then
                 break
             fi
@@ -344,7 +414,7 @@ start_cordon() {
             sleep 0.1
         done
         if kill -0 "$CORDON_PID" 2>/dev/null; then
-            setup_failed "cordon did not answer 200 on /-/health within 10 s"
+            setup_failed "cordon did not answer 200 on /-/health within $IT_START_SECS s"
         fi
         wait "$CORDON_PID" 2>/dev/null
         note "cordon exited at start (attempt $attempt, exit $?): $(tail -n 3 "$IT_TMP/cordon.stderr" 2>/dev/null)"
@@ -362,10 +432,11 @@ cordon_log() {
 # wait_for_decision PYEXPR [SECONDS]: succeed once `cordon log --json` has
 # a record r (a dict) for which PYEXPR is true, e.g.
 #   wait_for_decision 'r["package"] == "left-pad" and r["version"] == "1.3.0"'
-# The log may be written in batches, so this polls (default 5 s).  On
-# success the matching record is printed.
+# The log may be written in batches, so this polls (a deadline, default
+# 30 s: only a miss waits that long).  On success the matching record is
+# printed.
 wait_for_decision() {
-    local expr=$1 secs=${2:-5} deadline out
+    local expr=$1 secs=${2:-30} deadline out
     deadline=$(( $(date +%s) + secs ))
     while :; do
         # the log goes to a file first: a reader that stops at the first match
@@ -410,7 +481,7 @@ npm_in() {
     mkdir -p "$dir"
     (
         cd "$dir" || exit 2
-        timeout -k 5 "${NPM_TIMEOUT:-90}" npm \
+        timeout -k 5 "${NPM_TIMEOUT:-240}" npm \
             --registry="$NPM_REGISTRY" \
             --cache="${NPM_CACHE:-$IT_TMP/npm-cache}" \
             --userconfig="${NPM_USERCONFIG:-$IT_TMP/npmrc-user}" \
@@ -452,7 +523,7 @@ assert_installed() {
 # (IT_PIP_INDEX, default cordon's $PYPI_INDEX), isolated from this machine's
 # pip configuration: no config files, no PIP_* variables, no cache, no
 # keyring, no retries (a 5xx fails at once), under timeout(1) (IT_PIP_TIMEOUT,
-# default 90 s).  Keep installs in the temp dir: --target DIR or download -d DIR.
+# default 240 s).  Keep installs in the temp dir: --target DIR or download -d DIR.
 #   pip_in install --target "$IT_TMP/t" fx-lib
 pip_in() {
     local sub=$1
@@ -466,7 +537,7 @@ pip_in() {
             PIP_ROOT_USER_ACTION=ignore PIP_KEYRING_PROVIDER=disabled PIP_NO_COLOR=1 \
             PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1
         cd "$IT_TMP" || exit 2
-        timeout -k 5 "${IT_PIP_TIMEOUT:-90}" "$PYTHON" -m pip "$sub" \
+        timeout -k 5 "${IT_PIP_TIMEOUT:-240}" "$PYTHON" -m pip "$sub" \
             --index-url "${IT_PIP_INDEX:-$PYPI_INDEX}" --no-cache-dir --retries 0 --timeout 30 \
             --progress-bar off "$@"
     )
@@ -553,7 +624,7 @@ EOF
 # mirrors), local repository IT_MVN_REPO (default $IT_TMP/m2repo; give every
 # build its own empty one), no ~/.mavenrc, MAVEN_OPTS or JAVA_TOOL_OPTIONS,
 # no transport retries, bounded transport timeouts, the whole run under
-# timeout(1) (IT_MVN_TIMEOUT, default 150 s).  Prints Maven's output (also
+# timeout(1) (IT_MVN_TIMEOUT, default 300 s).  Prints Maven's output (also
 # kept in DIR/mvn.log); exits with Maven's status (124 on timeout).
 #   IT_MVN_REPO=$IT_TMP/m2-a mvn_in "$IT_TMP/proj-a" package
 mvn_in() {
@@ -567,7 +638,7 @@ mvn_in() {
         cd "$dir" || exit 2
         unset MAVEN_OPTS MAVEN_ARGS MAVEN_CONFIG JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
         export MAVEN_SKIP_RC=1
-        timeout -k 5 "${IT_MVN_TIMEOUT:-150}" mvn -B \
+        timeout -k 5 "${IT_MVN_TIMEOUT:-300}" mvn -B \
             -s "$settings" -gs "$IT_TMP/maven/global-settings.xml" \
             -Dmaven.repo.local="${IT_MVN_REPO:-$IT_TMP/m2repo}" \
             -Dmaven.wagon.http.retryHandler.count=0 \
@@ -654,17 +725,51 @@ run_test() {
     return 0
 }
 
-# skip_test NAME REASON
+# skip_test NAME REASON: a case this run leaves out by design (opt-in,
+# needs root), not because the machine lacks a client.  finish then exits 77,
+# which ctest shows as "Skipped" (SKIP_RETURN_CODE in CMakeLists.txt).
 skip_test() {
     IT_SKIPPED=$((IT_SKIPPED + 1))
     printf 'ok - %s # SKIP %s\n' "$1" "$2"
 }
 
+# client_missing NAME REASON: a case cannot run because a real client or
+# tool it drives (pnpm, yarn, mvn, chromium, playwright-core, ...) is missing.
+# That fails the file: CI must not pass on a client nobody ran.  With
+# CORDON_ALLOW_SKIP=1 (a developer's machine without it) it is a skip instead.
+IT_MISSING=0
+client_missing() {
+    if [[ ${CORDON_ALLOW_SKIP:-0} == 1 ]]; then
+        skip_test "$1" "$2 (CORDON_ALLOW_SKIP=1)"
+        return 0
+    fi
+    IT_FAILED=$((IT_FAILED + 1))
+    IT_MISSING=$((IT_MISSING + 1))
+    printf 'not ok - %s: not run, a real client is missing: %s\n' "$1" "$2"
+    printf '#   install it (scripts/deps.sh --test, scripts/test-tools.sh), or set CORDON_ALLOW_SKIP=1 to let it skip\n'
+}
+
+# setup_skip REASON: the same for the whole file, before it_setup (a client
+# or tool every case needs is missing): exit 1, or with CORDON_ALLOW_SKIP=1
+# a skip (exit 77).
+setup_skip() {
+    if [[ ${CORDON_ALLOW_SKIP:-0} == 1 ]]; then
+        printf 'ok - setup # SKIP %s (CORDON_ALLOW_SKIP=1)\n0 passed, 0 failed, 1 skipped\n' "$*"
+        IT_FINISHED=1   # a skip, not an early end: it_cleanup passes 77 on
+        exit 77
+    fi
+    printf 'not ok - setup: a real client or tool is missing: %s\n' "$*"
+    printf '#   install it (scripts/deps.sh --test, scripts/test-tools.sh), or set CORDON_ALLOW_SKIP=1 to let it skip\n'
+    printf '0 passed, 1 failed\n'
+    exit 1
+}
+
 # finish: logs on failure, stop everything, then the closing line; exit
-# status non-zero on any failure.
+# status 1 on any failure, else 77 when a case was skipped (ctest's
+# SKIP_RETURN_CODE: "Skipped", not "Passed"), else 0.
 IT_BEFORE_REMOVE=()   # commands run after stopping everything, before the temp dir goes
 finish() {
-    (( IT_FAILED > 0 )) && show_logs
+    (( IT_FAILED > IT_MISSING )) && show_logs
     stop_all
     local c
     for c in "${IT_BEFORE_REMOVE[@]}"; do eval "$c"; done
@@ -675,8 +780,9 @@ finish() {
     else
         printf '%d passed, %d failed\n' "$IT_PASSED" "$IT_FAILED"
     fi
-    (( IT_FAILED == 0 ))
-    exit $?
+    (( IT_FAILED == 0 )) || exit 1
+    (( IT_SKIPPED == 0 )) || exit 77
+    exit 0
 }
 
 # ------------------------------------------------------------------ shared by several test files
@@ -719,10 +825,10 @@ PY
 # only) on the same fixture, with its own port and data directory.  Sets
 # ${NAME^^}_URL and ${NAME^^}_PORT.
 start_extra_cordon() {
-    local name=$1 quarantine=$2 extra=${3:-} dir=$IT_TMP/$1 attempt i port pid url
+    local name=$1 quarantine=$2 extra=${3:-} dir=$IT_TMP/$1 attempt deadline port pid url
     mkdir -p "$dir"
     for attempt in 1 2 3; do
-        port=$(free_port)
+        reserve_port port
         cat >"$dir/cordon.yaml" <<EOF
 listen: 127.0.0.1:$port
 public_url: http://127.0.0.1:$port
@@ -737,7 +843,8 @@ EOF
         "$CORDON_BIN" serve --config "$dir/cordon.yaml" >>"$dir/stdout" 2>>"$dir/stderr" &
         pid=$!
         url=http://127.0.0.1:$port
-        for ((i = 0; i < 100; i++)); do
+        deadline=$(( $(date +%s) + IT_START_SECS ))
+        while (( $(date +%s) < deadline )); do
             kill -0 "$pid" 2>/dev/null || break
             if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/-/health" 2>/dev/null) == 200 ]]; then
                 IT_BG_PIDS+=("$pid")
@@ -750,7 +857,7 @@ EOF
         done
         if kill -0 "$pid" 2>/dev/null; then
             kill "$pid"
-            setup_failed "$name cordon did not answer on /-/health within 10 s"
+            setup_failed "$name cordon did not answer on /-/health within $IT_START_SECS s"
         fi
         wait "$pid" 2>/dev/null
         grep -qiE 'address (already )?in use|EADDRINUSE' "$dir/stderr" 2>/dev/null || break
@@ -770,7 +877,7 @@ pnpm_at() {
         HOME=$IT_TMP/home-pnpm XDG_CONFIG_HOME=$IT_TMP/home-pnpm/.config \
             XDG_CACHE_HOME=$IT_TMP/home-pnpm/.cache XDG_DATA_HOME=$IT_TMP/home-pnpm/.local/share \
             NPM_CONFIG_USERCONFIG=$IT_TMP/npmrc-user \
-            timeout -k 5 90 "$PNPM_BIN" \
+            timeout -k 5 240 "$PNPM_BIN" \
             --registry="$url/npm/" \
             --store-dir="$IT_TMP/pnpm/$store/store" \
             --cache-dir="$IT_TMP/pnpm/$store/cache" \

@@ -21,9 +21,9 @@
 # One cordon: quarantine min_age 3d (the fixture's young versions are 10
 # minutes old).  Tokens: rita (reviewer), cici (ci), made with `cordon token
 # add` while the server runs.  CORDON_TOOLS (default build/tools) is where
-# scripts/test-tools.sh put pnpm and yarn; without them their cases are
-# skipped, as is the mvn case without mvn or Debian's maven-dependency-plugin
-# (libmaven-dependency-plugin-java).
+# scripts/test-tools.sh put pnpm and yarn; without them their cases fail
+# (CORDON_ALLOW_SKIP=1: skipped), as does the mvn case without mvn or Debian's
+# maven-dependency-plugin (libmaven-dependency-plugin-java).
 #
 # Prints "ok - NAME" / "not ok - NAME" per case and "N passed, N failed" last;
 # exits non-zero on any failure.  KEEP_TMP=1 keeps the temp directory,
@@ -32,7 +32,6 @@
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-setup_skip() { echo "not ok - setup: $*"; echo "0 passed, 1 failed"; exit 1; }
 command -v curl >/dev/null || setup_skip "curl not found"
 command -v npm >/dev/null || setup_skip "npm not found"
 command -v node >/dev/null || setup_skip "node not found"
@@ -61,9 +60,12 @@ API=$CORDON_URL/-/api
 LK=$IT_TMP/lk          # lockfiles and what one case leaves for the next
 mkdir -p "$LK"
 
-make_token() { # NAME ROLE
-    timeout 15 "$CORDON_BIN" token add "$1" --role "$2" --data-dir "$DATA" 2>"$IT_TMP/token-$1.err" |
-        head -n 1 | tr -d '\r\n'
+make_token() { # NAME ROLE: the first line token add printed (all of it read
+    # first: no reader that stops early, whose SIGPIPE pipefail would report)
+    local out
+    out=$(timeout 15 "$CORDON_BIN" token add "$1" --role "$2" --data-dir "$DATA" 2>"$IT_TMP/token-$1.err")
+    out=${out%%$'\n'*}
+    printf '%s' "${out%$'\r'}"
 }
 T_REV=$(make_token rita reviewer)
 T_CI=$(make_token cici ci)
@@ -218,7 +220,7 @@ pnpm_in() { # REGISTRY DIR ARGS...
         HOME=$IT_TMP/home-pnpm XDG_CONFIG_HOME=$IT_TMP/home-pnpm/.config \
             XDG_CACHE_HOME=$IT_TMP/home-pnpm/.cache XDG_DATA_HOME=$IT_TMP/home-pnpm/.local/share \
             NPM_CONFIG_USERCONFIG=$IT_TMP/npmrc-user \
-            timeout -k 5 90 "$PNPM_BIN" \
+            timeout -k 5 240 "$PNPM_BIN" \
             --registry="$reg" \
             --store-dir="$IT_TMP/pnpm/store" --cache-dir="$IT_TMP/pnpm/cache" \
             --config.update-notifier=false --config.confirmModulesPurge=false \
@@ -250,7 +252,7 @@ yarn_in() { # DIR ARGS...
         cd "$dir" || exit 2
         for v in $(env | sed -n 's/^\([Yy][Aa][Rr][Nn]_[^=]*\)=.*/\1/p'); do unset "$v"; done
         HOME=$IT_TMP/home-yarn XDG_CONFIG_HOME=$IT_TMP/home-yarn/.config YARN_ENABLE_IMMUTABLE_INSTALLS=false \
-            timeout -k 5 90 node "$YARN_JS" "$@"
+            timeout -k 5 240 node "$YARN_JS" "$@"
     )
 }
 
@@ -319,7 +321,7 @@ t_pip_clean() {
             name=$(basename "$f" | cut -d- -f1 | tr _ -)
             ver=$(basename "$f" | cut -d- -f2)
             printf '%s==%s \\\n' "$name" "$ver"
-            printf '    --%s\n' "$(PIP_CONFIG_FILE=/dev/null "$PYTHON" -m pip hash --algorithm sha256 "$f" 2>/dev/null | sed -n 's/^--//p' | head -n 1)"
+            printf '    --%s\n' "$(PIP_CONFIG_FILE=/dev/null "$PYTHON" -m pip hash --algorithm sha256 "$f" 2>/dev/null | sed -n 's/^--//p')"
             [[ $name == lk-py ]] && echo "    # via -r requirements.in" || echo "    # via lk-py"
         done
     } >"$req"
@@ -996,18 +998,18 @@ run_test "npm install through cordon: package-lock.json v3 passes, becomes the b
 if (( HAVE_PNPM )); then
     run_test "pnpm install through cordon: pnpm-lock.yaml v9 passes, becomes the base" t_pnpm_clean
 else
-    skip_test "pnpm-lock.yaml v9 from pnpm install" "no pnpm in $TOOLS (scripts/test-tools.sh)"
+    client_missing "pnpm-lock.yaml v9 from pnpm install" "no pnpm in $TOOLS (scripts/test-tools.sh)"
 fi
 if (( HAVE_YARN )); then
     run_test "yarn (berry) install through cordon: yarn.lock passes, becomes the base" t_yarn_clean
 else
-    skip_test "yarn.lock from yarn berry" "no yarn in $TOOLS (scripts/test-tools.sh)"
+    client_missing "yarn.lock from yarn berry" "no yarn in $TOOLS (scripts/test-tools.sh)"
 fi
 run_test "pip download + pip hash: a --require-hashes requirements file passes, becomes the base" t_pip_clean
 if (( HAVE_MVN )); then
     run_test "mvn dependency:list through cordon (stdout and -DoutputFile) passes, becomes the base" t_mvn_clean
 else
-    skip_test "mvn dependency:list" "needs mvn, java and $DEBIAN_REPO's maven-dependency-plugin (apt-get install libmaven-dependency-plugin-java)"
+    client_missing "mvn dependency:list" "needs mvn, java and $DEBIAN_REPO's maven-dependency-plugin (apt-get install libmaven-dependency-plugin-java)"
 fi
 
 run_test "(a) npm: lk-lib bumped to a held version (npm against the registry): exit 1, quarantined until" t_npm_bump_held

@@ -27,7 +27,6 @@ DEBIAN_REPO=/usr/share/maven-repo
 # the plugins of a jar project's default lifecycle, as Debian packages them
 DEBIAN_PLUGINS="maven-resources-plugin maven-compiler-plugin maven-surefire-plugin maven-jar-plugin maven-install-plugin maven-deploy-plugin"
 
-setup_skip() { echo "not ok - setup: $*"; echo "0 passed, 1 failed"; exit 1; }
 command -v curl >/dev/null || setup_skip "curl not found"
 command -v mvn >/dev/null || setup_skip "mvn not found (scripts/deps.sh --test installs maven)"
 command -v java >/dev/null || setup_skip "java not found"
@@ -40,7 +39,8 @@ it_setup
 start_fixture "$IT_ROOT/tests/fixtures/maven_spec.json"
 CORDON_QUARANTINE_YAML='{ min_age: 7d, rules: [ { match: "maven:org.cordon.fx:fx-trusted", min_age: 0 } ] }'
 start_cordon "$UPSTREAM_URL" "" "$FIXTURE_URL/maven2"
-note "mvn: $(MAVEN_SKIP_RC=1 timeout 30 mvn -v 2>&1 | head -n 1)"
+MVN_VERSION=$(MAVEN_SKIP_RC=1 timeout 30 mvn -v 2>&1)
+note "mvn: ${MVN_VERSION%%$'\n'*}"
 
 G=org.cordon.fx
 GP=org/cordon/fx
@@ -119,7 +119,7 @@ PY
 hash_of() { "$PYTHON" -c 'import hashlib, sys; print(hashlib.new(sys.argv[1], open(sys.argv[2], "rb").read()).hexdigest())' "$1" "$2"; }
 
 # first_token FILE: the first whitespace-separated word of a checksum file, lower-cased.
-first_token() { tr -s ' \t\r\n' '\n' <"$1" | sed -n '/./{p;q}' | tr 'A-F' 'a-f'; }
+first_token() { awk 'NF { print tolower($1); exit }' "$1"; }
 
 # status_line: the status line of the last http() answer (without CR).
 status_line() { head -n 1 "$HTTP_HEADERS.raw" | tr -d '\r'; }
@@ -409,7 +409,9 @@ t_snapshot_http() {
     expect_status 200 "fx-snap metadata"
     assert_eq '["1.0"]' "$(metadata_eval "$HTTP_BODY" 'm["versions"]')" "fx-snap versions (no SNAPSHOT)"
     assert_eq 1.0 "$(metadata_eval "$HTTP_BODY" 'm["latest"]')" "fx-snap latest"
-    up=$(curl -s --max-time 10 "$UP_MAVEN/$GP/fx-snap/1.1-SNAPSHOT/maven-metadata.xml" | sed -n 's:.*<value>\(.*\)</value>.*:\1:p' | head -n 1)
+    # the document whole, then its first <value>: no reader that stops early
+    up=$(curl -s --max-time 10 "$UP_MAVEN/$GP/fx-snap/1.1-SNAPSHOT/maven-metadata.xml") || fail "fixture snapshot metadata"
+    up=$(sed -n '/<value>/{s:.*<value>\(.*\)</value>.*:\1:p;q}' <<<"$up")
     [[ -n $up ]] || fail "fixture: no timestamped snapshot version"
     # the fixture-only build at the start fetched it directly: count from here
     local before

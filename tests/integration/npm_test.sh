@@ -13,22 +13,27 @@
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-command -v npm >/dev/null || { echo "not ok - setup: npm not found"; echo "0 passed, 1 failed"; exit 1; }
-command -v curl >/dev/null || { echo "not ok - setup: curl not found"; echo "0 passed, 1 failed"; exit 1; }
+command -v npm >/dev/null || setup_skip "npm not found"
+command -v curl >/dev/null || setup_skip "curl not found"
 
 it_setup
 start_fixture "$IT_ROOT/tests/fixtures/npm_spec.json"
+# a 30 s fetch timeout: the window in which t_hang_does_not_block must see
+# another fetch answered while hang-pkg's is outstanding, wide enough for busy
+# cores; t_hang collects the 504 at the end, so it costs no waiting
+HANG_TIMEOUT=30
+CORDON_FETCH_YAML="{ metadata_ttl: 5m, timeout: ${HANG_TIMEOUT}s, stale_if_error: 24h }"
 start_cordon "$UPSTREAM_URL"
 
 # Versions the fixture spec makes the resolver pick.
 declare -A TREE=([tree-top]=1.0.0 [mid-lib]=1.2.0 [is-thing]=1.1.0 [left-pad]=1.3.0 [@fx/util]=2.1.0)
 
 # The hanging-upstream request runs in the background from the start, so the
-# fetch timeout (10 s) elapses while the other cases run.
+# fetch timeout elapses while the other cases run.
 HANG_RESULT=$IT_TMP/hang.result
 (
-    r=$(curl -s -o "$IT_TMP/hang.body" -w '%{http_code} %{time_total}' --max-time 30 "$CORDON_URL/npm/hang-pkg" 2>/dev/null)
-    echo "${r:-000 30}" >"$HANG_RESULT.tmp" && mv "$HANG_RESULT.tmp" "$HANG_RESULT"
+    r=$(curl -s -o "$IT_TMP/hang.body" -w '%{http_code} %{time_total}' --max-time 90 "$CORDON_URL/npm/hang-pkg" 2>/dev/null)
+    echo "${r:-000 90}" >"$HANG_RESULT.tmp" && mv "$HANG_RESULT.tmp" "$HANG_RESULT"
 ) &
 IT_BG_PIDS+=($!)
 
@@ -46,11 +51,22 @@ assert_tree() {
 # stalled every other fetch until the timeout. Runs first, while the hang-pkg
 # request is still outstanding.
 t_hang_does_not_block() {
-    sleep 0.3 # let the hang-pkg fetch reach the upstream first
+    # the hang-pkg fetch must have reached the upstream first (the fixture
+    # counts a request before it hangs)
+    local deadline
+    deadline=$(( $(date +%s) + 30 ))
+    until (( $(fixture_hits /hang-pkg) >= 1 )); do
+        (( $(date +%s) < deadline )) || fail "cordon did not ask the upstream for hang-pkg within 30 s"
+        sleep 0.1
+    done
     [[ -s $HANG_RESULT ]] && fail "the hang-pkg request ended before this case could run"
     local code
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$CORDON_URL/npm/view-me") || true
+    # stalled behind the hung transfer, view-me would wait out the whole fetch
+    # timeout: curl gives up before that
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time $((HANG_TIMEOUT - 5)) "$CORDON_URL/npm/view-me") || true
     assert_eq 200 "$code" "an uncached packument while another upstream request hangs"
+    [[ -s $HANG_RESULT ]] && fail "view-me was answered only after the hung hang-pkg request ended"
+    return 0
 }
 
 t_health() {
@@ -105,7 +121,7 @@ t_packument_scoped() {
     done
     http GET "$CORDON_URL/npm/@fx/util/-/util-2.1.0.tgz"
     expect_status 200 "scoped tarball"
-    tar -tzf "$HTTP_BODY" | grep -qx 'package/package.json' || fail "scoped tarball is not a package tarball"
+    assert_tar_lists "$HTTP_BODY" package/package.json "the scoped tarball"
     http GET "$CORDON_URL/npm/no-such-package-here"
     expect_status 404 "unknown package"
 }
@@ -319,7 +335,7 @@ t_decision_log() {
     printf '%s\n' "$rec" >"$IT_TMP/decision.json"
     local k
     for k in time client user_agent ecosystem package version decision reason request_id; do
-        json_eval "$IT_TMP/decision.json" "\"$k\" in d" | grep -qx true || fail "decision record has no '$k' field: $rec"
+        [[ $(json_eval "$IT_TMP/decision.json" "\"$k\" in d") == true ]] || fail "decision record has no '$k' field: $rec"
     done
     [[ -n $(json_eval "$IT_TMP/decision.json" 'd["decision"] or ""') ]] || fail "empty decision"
     [[ -n $(json_eval "$IT_TMP/decision.json" 'd["request_id"] or ""') ]] || fail "empty request_id"
@@ -368,17 +384,18 @@ t_bad_paths() {
 }
 
 t_hang() {
-    local i status took
-    for ((i = 0; i < 300; i++)); do
-        [[ -s $HANG_RESULT ]] && break
+    local deadline status took
+    # the background curl gives up after 90 s (--max-time), before the
+    # fixture's hang (120 s) ends: a 504 is cordon's fetch timeout at work.
+    # Its time is printed, not asserted (no timed assertions: busy cores).
+    deadline=$(( $(date +%s) + 120 ))
+    until [[ -s $HANG_RESULT ]]; do
+        (( $(date +%s) < deadline )) || fail "the request for a hanging upstream has not been answered"
         sleep 0.1
     done
-    [[ -s $HANG_RESULT ]] || fail "the request for a hanging upstream has not been answered"
     read -r status took <"$HANG_RESULT"
-    echo "hang-pkg: HTTP $status after ${took}s"
+    echo "hang-pkg: HTTP $status after ${took}s (fetch timeout $HANG_TIMEOUT s)"
     assert_eq 504 "$status" "status for a hanging upstream"
-    "$PYTHON" -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 25 else 1)' "$took" ||
-        fail "took ${took}s (fetch timeout is 10s)"
     http GET "$CORDON_URL/npm/left-pad"
     expect_status 200 "left-pad after the timeout"
 }
@@ -391,14 +408,15 @@ pid_alive() {
 }
 
 t_sigterm() {
-    local i
+    local deadline
     pid_alive "$CORDON_PID" || fail "cordon is not running"
     kill -TERM "$CORDON_PID"
-    for ((i = 0; i < 100; i++)); do
-        pid_alive "$CORDON_PID" || break
+    # it drains for up to 5 s; 30 s is the bound on a hang, not a timing check
+    deadline=$(( $(date +%s) + 30 ))
+    while pid_alive "$CORDON_PID" && (( $(date +%s) < deadline )); do
         sleep 0.1
     done
-    ! pid_alive "$CORDON_PID" || fail "cordon still running 10 s after SIGTERM"
+    ! pid_alive "$CORDON_PID" || fail "cordon still running 30 s after SIGTERM"
     # Nothing acknowledged is lost: the decisions are all there afterwards.
     wait_for_decision 'r.get("reason") == "publish_forbidden"' 1 >/dev/null || fail "publish decision lost"
     wait_for_decision 'r.get("package") == "left-pad" and r.get("version") == "1.3.0"' 1 >/dev/null || fail "tarball decision lost"
@@ -430,5 +448,5 @@ run_test "decision log: tarball decisions with all fields" t_decision_log
 run_test "access log: JSON lines on stderr" t_access_log
 run_test "bad paths answered 400" t_bad_paths
 run_test "hanging upstream: 504 within the fetch timeout, others still served" t_hang
-run_test "SIGTERM: stops within 10 s, decisions kept" t_sigterm
+run_test "SIGTERM: stops, decisions kept" t_sigterm
 finish

@@ -19,8 +19,8 @@
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-command -v curl >/dev/null || { echo "not ok - setup: curl not found"; echo "0 passed, 1 failed"; exit 1; }
-"$PYTHON" -m pip --version >/dev/null 2>&1 || { echo "not ok - setup: pip not found ($PYTHON -m pip)"; echo "0 passed, 1 failed"; exit 1; }
+command -v curl >/dev/null || setup_skip "curl not found"
+"$PYTHON" -m pip --version >/dev/null 2>&1 || setup_skip "pip not found ($PYTHON -m pip)"
 
 it_setup
 start_fixture "$IT_ROOT/tests/fixtures/pypi_spec.json"

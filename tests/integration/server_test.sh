@@ -15,7 +15,7 @@ start_fixture "$IT_ROOT/tests/fixtures/npm_spec.json"
 
 # metadata_ttl 1s so revalidation and stale-if-error are observable; a small
 # body limit; a TLS listener with a certificate made here.
-TLS_PORT=$(free_port)
+reserve_port TLS_PORT
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
     -addext "subjectAltName=IP:127.0.0.1" \
     -keyout "$IT_TMP/key.pem" -out "$IT_TMP/cert.pem" >/dev/null 2>&1 || setup_failed "openssl could not make a certificate"
@@ -111,20 +111,21 @@ t_stale_if_error() {
 
 t_sigterm_exit_code() {
     # a second server of our own, so that this shell can collect its status
-    local port pid i rc
-    port=$(free_port)
+    local port pid deadline rc
+    reserve_port port
     sed -e "s/^listen: .*/listen: 127.0.0.1:$port/" -e "/^tls:/d" -e "s#^data_dir: .*#data_dir: $IT_TMP/data-term#" \
         "$IT_TMP/cordon.yaml" >"$IT_TMP/term.yaml"
     "$CORDON_BIN" serve --config "$IT_TMP/term.yaml" 2>"$IT_TMP/term.stderr" &
     pid=$!
-    wait_http "http://127.0.0.1:$port/-/health" 10 || fail "second cordon did not start"
-    curl -s -o /dev/null --max-time 5 -X PUT "http://127.0.0.1:$port/npm/left-pad" -d '{}'
+    wait_http "http://127.0.0.1:$port/-/health" || fail "second cordon did not start"
+    curl -s -o /dev/null --max-time 30 -X PUT "http://127.0.0.1:$port/npm/left-pad" -d '{}'
     kill -TERM "$pid"
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+    # it drains for up to 5 s; 30 s is the bound on a hang, not a timing check
+    deadline=$(( $(date +%s) + 30 ))
+    while pid_running "$pid" && (( $(date +%s) < deadline )); do
         sleep 0.1
     done
-    kill -0 "$pid" 2>/dev/null && fail "cordon still running 10 s after SIGTERM"
+    pid_running "$pid" && fail "cordon still running 30 s after SIGTERM"
     wait "$pid"; rc=$?
     assert_eq 0 "$rc" "exit status after SIGTERM"
     assert_contains "$(cat "$IT_TMP/term.stderr")" "cordon stopped"
@@ -136,11 +137,11 @@ t_sigterm_exit_code() {
 # (data_dir var/cordon in a fresh clone) stopped at start.
 t_nested_data_dir() {
     local port pid
-    port=$(free_port)
+    reserve_port port
     printf 'listen: 127.0.0.1:%s\ndata_dir: %s/fresh/var/cordon\n' "$port" "$IT_TMP" >"$IT_TMP/nested.yaml"
     "$CORDON_BIN" serve --config "$IT_TMP/nested.yaml" 2>"$IT_TMP/nested.stderr" &
     pid=$!
-    wait_http "http://127.0.0.1:$port/-/health" 10 || { kill "$pid" 2>/dev/null; fail "no health: $(cat "$IT_TMP/nested.stderr")"; }
+    wait_http "http://127.0.0.1:$port/-/health" || { kill "$pid" 2>/dev/null; fail "no health: $(cat "$IT_TMP/nested.stderr")"; }
     kill -TERM "$pid"
     wait "$pid"
     [[ -d $IT_TMP/fresh/var/cordon/blobs && -d $IT_TMP/fresh/var/cordon/lmdb ]] || fail "data directories not made"
@@ -164,11 +165,11 @@ t_first_config() {
     echo "# mine" >>"$IT_TMP/first.yaml"
     HOME=$home bash "$IT_ROOT/scripts/first-config.sh" "$IT_TMP/first.yaml" >/dev/null 2>&1
     assert_contains "$(tail -n 1 "$IT_TMP/first.yaml")" "# mine"
-    port=$(free_port)
+    reserve_port port
     "$CORDON_BIN" serve --config "$IT_TMP/first.yaml" --listen "127.0.0.1:$port" --data-dir "$IT_TMP/fc-data" \
         2>"$IT_TMP/fc.stderr" &
     pid=$!
-    wait_http "http://127.0.0.1:$port/-/health" 10 || { kill "$pid" 2>/dev/null; fail "cordon rejected the first config: $(cat "$IT_TMP/fc.stderr")"; }
+    wait_http "http://127.0.0.1:$port/-/health" || { kill "$pid" 2>/dev/null; fail "cordon rejected the first config: $(cat "$IT_TMP/fc.stderr")"; }
     kill -TERM "$pid"
     wait "$pid"
 }

@@ -5,7 +5,12 @@
  *
  * Every CHECK counts as one passed or failed check; a failure prints
  * file:line and the values and the test goes on. test_report() prints
- * "N passed, M failed" and returns non-zero when anything failed.
+ * "N passed, M failed" and returns 1 when anything failed.
+ *
+ * SKIP("why") ends the current test as skipped, for a case this machine
+ * cannot run (never for a failure). With skips and no failure test_report()
+ * returns 77, which ctest shows as "Skipped" (SKIP_RETURN_CODE in
+ * CMakeLists.txt), not "Passed".
  *
  * RUN_ISOLATED(name) runs a test in a child process, for code that may
  * crash: the test then counts as one check, failed if the child failed a
@@ -19,7 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int test_passed, test_failed;
+#define TEST_SKIP_CODE 77
+
+static int test_passed, test_failed, test_nskipped;
 static const char *test_current = "";
 
 #define TEST(name) static void test_##name(void)
@@ -38,13 +45,18 @@ static inline void test_run_isolated(void (*fn)(void), const char *name, const c
     pid_t pid = fork();
     if (pid == 0) {
         test_failed = 0;
+        test_nskipped = 0;
         fn();
         fflush(stderr);
-        _exit(test_failed ? 1 : 0);
+        _exit(test_failed ? 1 : test_nskipped ? TEST_SKIP_CODE : 0);
     }
     int st = 0;
     if (pid < 0 || waitpid(pid, &st, 0) != pid)
         st = -1;
+    if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == TEST_SKIP_CODE) {
+        test_nskipped++;
+        return;
+    }
     int ok = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
     if (!test_note(ok, file, line)) {
         if (st != -1 && WIFSIGNALED(st))
@@ -94,6 +106,14 @@ static inline int test_note(int ok, const char *file, int line)
             fprintf(stderr, "%s == %s\n    got:  %lld\n    want: %lld\n", #a, #b, test_a_, test_b_);                   \
     } while (0)
 
+/* end the current test as skipped: why is printed */
+#define SKIP(why)                                                                                                      \
+    do {                                                                                                               \
+        test_nskipped++;                                                                                               \
+        fprintf(stderr, "%s:%d: [%s] SKIPPED: %s\n", __FILE__, __LINE__, test_current, (why));                         \
+        return;                                                                                                        \
+    } while (0)
+
 /* the bytes [p, p+n) equal the C string want */
 #define CHECK_MEM_EQ(p, n, want)                                                                                       \
     do {                                                                                                               \
@@ -107,8 +127,11 @@ static inline int test_note(int ok, const char *file, int line)
 static inline int test_report(void)
 {
     fflush(stderr);
-    printf("%d passed, %d failed\n", test_passed, test_failed);
-    return test_failed != 0;
+    if (test_nskipped)
+        printf("%d passed, %d failed, %d skipped\n", test_passed, test_failed, test_nskipped);
+    else
+        printf("%d passed, %d failed\n", test_passed, test_failed);
+    return test_failed ? 1 : test_nskipped ? TEST_SKIP_CODE : 0;
 }
 
 #endif
