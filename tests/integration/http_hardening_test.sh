@@ -392,7 +392,7 @@ t_large_routes() {
 
 # pipe.py PORT: requests on one connection, answers read in order; prints
 # their status lines as a JSON list. Argument pairs: WRITE (bytes to send,
-# \n become \r\n; @N = N bytes of body) or READ (one answer).
+# \n become \r\n; @N = N bytes of body, #N = a JSON body of N bytes) or READ (one answer).
 cat >"$IT_TMP/pipe.py" <<'PY'
 import json, socket, sys
 port, steps = int(sys.argv[1]), sys.argv[2:]
@@ -424,6 +424,8 @@ try:
             out.append(read_answer())
         elif st.startswith("@"):
             s.sendall(b"b" * int(st[1:]))
+        elif st.startswith("#"):  # a JSON body of exactly that many bytes
+            s.sendall(b'{"a":"' + b"b" * (int(st[1:]) - 8) + b'"}')
         else:
             s.sendall(st.replace("\n", "\r\n").encode())
 except OSError as e:
@@ -453,7 +455,7 @@ t_keepalive_and_pipelining() {
         $'GET /-/health HTTP/1.1\nHost: x\n\nGET /npm/left-pad HTTP/1.1\nHost: x\nContent-Length: 5000000\n\n' READ READ
     # a large body pipelined behind a request: read under limits.max_body
     pipe 'want(d == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"], "answers %r" % d)' \
-        $'GET /-/health HTTP/1.1\nHost: x\n\nPOST /npm/-/npm/v1/security/advisories/bulk HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 100000\n\n' @100000 READ READ
+        $'GET /-/health HTTP/1.1\nHost: x\n\nPOST /npm/-/npm/v1/security/advisories/bulk HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 100000\n\n' '#100000' READ READ
     # and one over it, pipelined, is refused from its head
     pipe 'want(len(d) == 2 and d[0] == "HTTP/1.1 200 OK" and d[1].startswith("HTTP/1.1 413"), "answers %r" % d)' \
         $'GET /-/health HTTP/1.1\nHost: x\n\nPOST /npm/-/npm/v1/security/advisories/bulk HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 9000000\n\n' READ READ
