@@ -25,7 +25,6 @@
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-setup_skip() { echo "not ok - setup: $*"; echo "0 passed, 1 failed"; exit 1; }
 command -v curl >/dev/null || setup_skip "curl not found"
 "$PYTHON" -m pip --version >/dev/null 2>&1 || setup_skip "pip not found ($PYTHON -m pip)"
 
@@ -280,7 +279,7 @@ t_metadata_variants_mvn() {
 # ------------------------------------------------------------------ run
 
 need_mvn() {
-    if (( HAVE_MVN )); then run_test "$1" "$2"; else skip_test "$1" "$MVN_MISSING"; fi
+    if (( HAVE_MVN )); then run_test "$1" "$2"; else client_missing "$1" "$MVN_MISSING"; fi
 }
 
 run_test "pip installs .tar.bz2 and .tar.xz sdists (analysed, clean)" t_pip_bz2_xz

@@ -44,7 +44,9 @@ API=$CORDON_URL/-/api
 CSP_SANDBOX="default-src 'none'; sandbox"
 
 make_token() { # NAME ROLE
-    timeout 15 "$CORDON_BIN" token add "$1" --role "$2" --data-dir "$DATA" 2>"$IT_TMP/token-$1.err" | head -n 1 | tr -d '\r\n'
+    local out
+    out=$(timeout 15 "$CORDON_BIN" token add "$1" --role "$2" --data-dir "$DATA" 2>"$IT_TMP/token-$1.err")
+    printf '%s' "${out%%$'\n'*}" | tr -d '\r'
 }
 T_REV=$(make_token rita reviewer)
 T_CI=$(make_token cid ci)

@@ -103,7 +103,8 @@ stop_f2() {
 IT_BEFORE_REMOVE+=(stop_f2)
 start_f2 || setup_failed "could not start the second fixture upstream"
 UPSTREAM_URL=$F2_URL/ start_extra_cordon gate "{ min_age: 3d }"
-T_GATE=$(timeout 15 "$CORDON_BIN" token add gci --role ci --data-dir "$IT_TMP/gate/data" 2>/dev/null | head -n 1 | tr -d '\r\n')
+T_GATE=$(timeout 15 "$CORDON_BIN" token add gci --role ci --data-dir "$IT_TMP/gate/data" 2>/dev/null)
+T_GATE=${T_GATE%%$'\n'*}
 [[ $T_GATE == cordon_* ]] || setup_failed "cordon token add for the fresh cordon failed"
 
 # ------------------------------------------------------------------ helpers
