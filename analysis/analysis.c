@@ -16,7 +16,7 @@
 
 #include "analysis/established.h"
 #include "analysis/typosquat.h"
-#include "cache/store.h"
+#include "store/store.h"
 #include "common/timeutil.h"
 
 static pthread_rwlock_t g_lock = PTHREAD_RWLOCK_INITIALIZER;

@@ -10,7 +10,7 @@
 #include <lmdb.h>
 
 #include "analysis/findings.h"
-#include "server/config.h"
+#include "core/config.h"
 
 /* Builds the popular set for cfg (built-in + cfg->analysis.popular_file +
  * the top cfg->analysis.popular_served of DB_SERVED when the store is

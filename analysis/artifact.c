@@ -591,7 +591,7 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
 
 /* ---- workers ---- */
 
-#include "server/runtime.h"
+#include "core/runtime.h"
 
 typedef struct work {
     artifact_job_t *job;

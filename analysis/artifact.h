@@ -6,14 +6,14 @@
  * for every archive format an ecosystem serves (which file is read how:
  * the format table in artifact.c).
  * Runs on worker threads after an artifact is fetched and verified and
- * before its first byte reaches a client (cache/upstream_cache.c). */
+ * before its first byte reaches a client (upstream/upstream_cache.c). */
 #ifndef CORDON_ARTIFACT_H
 #define CORDON_ARTIFACT_H
 
 #include <stddef.h>
 
 #include "analysis/findings.h"
-#include "server/config.h"
+#include "core/config.h"
 
 typedef struct artifact_job {
     eco_id_t eco;

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cache/store.h"
+#include "store/store.h"
 #include "common/timeutil.h"
 
 /* a scope walk stops after this many packages: enough to find the peers

@@ -5,7 +5,7 @@
  * every webpack build since 2022) from "@evil/source-map" (published an hour
  * ago): both are "a popular name under another scope". What tells them apart
  * is the candidate's own history, from the upstream metadata cordon read
- * (cache/record.h, package_rec_t): typosquats are young and small, because
+ * (store/record.h, package_rec_t): typosquats are young and small, because
  * registries remove them once they are found. So a look-alike is held only
  * when it is young and small; an established one is at most a warning.
  *
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cache/record.h"
+#include "store/record.h"
 
 #define ESTABLISHED_AGE (180LL * 86400 * 1000)
 #define ESTABLISHED_VERSIONS 10

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache/record.h"
-#include "cache/store.h"
+#include "store/record.h"
+#include "store/store.h"
 #include <openssl/evp.h>
 
 enum { FMT_FINDINGS = 'F' };

@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 
-#include "server/config.h"
+#include "core/config.h"
 
 typedef struct popular_set popular_set_t;
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "analysis/artifact.h"
-#include "server/config.h"
+#include "core/config.h"
 #include "tests/unit/archive_writer.h"
 
 extern char **environ;

@@ -1,5 +1,5 @@
 /* ecosystems: the table of ecosystem implementations. */
-#include "ecosystems/ecosystem.h"
+#include "core/ecosystem.h"
 
 const ecosystem_t *const ecosystems[ECO_COUNT] = {
     [ECO_NPM] = &npm_ecosystem,

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockfile/lockfile.h"
+#include "core/lockfile.h"
 
 static void fail(const char *what, const lockfile_t *lf, size_t i)
 {

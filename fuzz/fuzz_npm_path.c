@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ecosystems/npm/npm_path.h"
-#include "server/router.h"
+#include "http/router.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,21 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache/blob.h"
-#include "cache/derived.h"
-#include "cache/store.h"
-#include "cache/upstream_cache.h"
+#include "store/blob.h"
+#include "store/derived.h"
+#include "store/store.h"
+#include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
-#include "ecosystems/ecosystem.h"
+#include "core/ecosystem.h"
 #include "ecosystems/maven/maven_metadata.h"
 #include "ecosystems/maven/maven_path.h"
 #include "ecosystems/maven/maven_version.h"
-#include "server/denial.h"
-#include "server/http.h"
-#include "server/loop.h"
-#include "server/policy.h"
-#include "server/runtime.h"
+#include "http/denial.h"
+#include "http/http.h"
+#include "http/loop.h"
+#include "policy/policy.h"
+#include "core/runtime.h"
 
 #define RENDER_VERSION "2" /* 2: written from libxml2's reading of upstream's document */
 #define MAX_TIME_LOOKUPS 8 /* POM time look-ups one metadata request may start */

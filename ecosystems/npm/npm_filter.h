@@ -5,11 +5,11 @@
 #ifndef CORDON_NPM_FILTER_H
 #define CORDON_NPM_FILTER_H
 
-#include "cache/record.h"
+#include "store/record.h"
 #include "common/buf.h"
 #include "ecosystems/npm/npm_packument.h"
-#include "server/config.h"
-#include "server/policy.h"
+#include "core/config.h"
+#include "policy/policy.h"
 
 typedef struct npm_filter {
     unsigned char *keep;   /* per version, document order */

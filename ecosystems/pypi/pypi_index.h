@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cache/record.h"
+#include "store/record.h"
 #include "common/buf.h"
 
 #define PYPI_MAX_HASHES 6

@@ -15,21 +15,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cache/record.h"
-#include "cache/store.h"
+#include "store/record.h"
+#include "store/store.h"
 #include "common/buf.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
-#include "server/approvals.h"
-#include "server/audit.h"
-#include "server/audit_key.h"
-#include "server/config.h"
-#include "server/decision_coalesce.h"
-#include "server/decision_log.h"
-#include "server/journal_retention.h"
-#include "server/metrics.h"
-#include "server/policy.h"
-#include "server/runtime.h"
+#include "policy/approvals.h"
+#include "journal/audit.h"
+#include "journal/audit_key.h"
+#include "core/config.h"
+#include "journal/decision_coalesce.h"
+#include "journal/decision_log.h"
+#include "journal/journal_retention.h"
+#include "http/metrics.h"
+#include "policy/policy.h"
+#include "core/runtime.h"
 #include "tests/unit/test.h"
 
 #define DAY (86400LL * 1000)

@@ -1,11 +1,11 @@
-/* unit tests: server/body_limits (the class of body each route takes, and
+/* unit tests: http/body_limits (the class of body each route takes, and
  * the verdict on a body from its head alone) and http_media_type_is (the
  * review route's Content-Type check). */
 #include <string.h>
 
-#include "server/body_limits.h"
-#include "server/config.h"
-#include "server/http.h"
+#include "http/body_limits.h"
+#include "core/config.h"
+#include "http/http.h"
 #include "tests/unit/test.h"
 
 #define MB (1LL << 20)

@@ -1,11 +1,11 @@
-/* unit tests: server/config.h: the DESIGN.md example, defaults, and errors
+/* unit tests: core/config.h: the DESIGN.md example, defaults, and errors
  * that must name FILE:LINE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "server/config.h"
+#include "core/config.h"
 #include "tests/unit/test.h"
 
 #define SEC 1000LL

@@ -14,15 +14,15 @@
 
 #include "analysis/analysis.h"
 #include "analysis/established.h"
-#include "cache/record.h"
-#include "cache/store.h"
+#include "store/record.h"
+#include "store/store.h"
 #include "common/buf.h"
 #include "common/timeutil.h"
 #include "ecosystems/npm/npm_filter.h"
 #include "ecosystems/npm/npm_packument.h"
 #include "ecosystems/pypi/pypi_index.h"
-#include "server/config.h"
-#include "server/policy.h"
+#include "core/config.h"
+#include "policy/policy.h"
 #include "tests/unit/test.h"
 
 #define DAY (86400LL * 1000)

@@ -1,4 +1,4 @@
-/* unit tests: the npm-family lockfile parsers (lockfile/npm_lock.c,
+/* unit tests: the npm-family lockfile parsers (ecosystems/npm/npm_lock.c,
  * yarn_lock.c, pnpm_lock.c) through the public lockfile_parse.
  *
  * The samples were written by the real clients (npm 11 for lockfileVersion
@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "lockfile/lockfile.h"
+#include "core/lockfile.h"
 #include "tests/unit/test.h"
 
 #define I_SCOPED "sha512-XbLIzdkCCMN1NyyjEsJGpIZ/SLqil6g2gxiPt7KBi5SYxqjkfr9pYS3AJVI6dgcaqM3kZvEwmMFIXD+xkqRM2A=="

@@ -1,4 +1,4 @@
-/* unit tests: lockfile/ for requirements.txt (pip freeze, pip-compile
+/* unit tests: the lockfile parsers for requirements.txt (pip freeze, pip-compile
  * --generate-hashes) and `mvn dependency:list` output (console with and
  * without [INFO] prefixes and colours, -DoutputFile files), through the
  * public lockfile_parse / lockfile_detect. The pip freeze sample and one
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockfile/lockfile.h"
+#include "core/lockfile.h"
 #include "tests/unit/test.h"
 
 #define H1 "b84418eeb0b459aefe25596e565f2a3d6c08b511aa9671192bddcb8ff7320ac6"

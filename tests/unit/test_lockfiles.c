@@ -1,4 +1,4 @@
-/* unit tests: server/lockfiles.c on a real store — the first submission
+/* unit tests: review/lockfiles.c on a real store — the first submission
  * becomes the base, a bump to a young version is held, change-set approval
  * admits it and moves the base, integrity changes and foreign resolved URLs
  * are flagged, unreadable lockfiles store nothing, every submission is
@@ -22,20 +22,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache/blob.h"
-#include "cache/fetcher.h"
-#include "cache/flight.h"
-#include "cache/record.h"
-#include "cache/store.h"
-#include "cache/upstream_cache.h"
+#include "store/blob.h"
+#include "upstream/fetcher.h"
+#include "upstream/flight.h"
+#include "store/record.h"
+#include "store/store.h"
+#include "upstream/upstream_cache.h"
 #include "common/buf.h"
 #include "common/timeutil.h"
-#include "server/approvals.h"
-#include "server/audit.h"
-#include "server/audit_key.h"
-#include "server/config.h"
-#include "server/lockfiles.h"
-#include "server/runtime.h"
+#include "policy/approvals.h"
+#include "journal/audit.h"
+#include "journal/audit_key.h"
+#include "core/config.h"
+#include "review/lockfiles.h"
+#include "core/runtime.h"
 #include "tests/unit/test.h"
 
 #include <yajl/yajl_tree.h>

@@ -8,7 +8,7 @@
 #include "common/timeutil.h"
 #include "ecosystems/npm/npm_filter.h"
 #include "ecosystems/npm/npm_packument.h"
-#include "server/config.h"
+#include "core/config.h"
 #include "tests/unit/test.h"
 
 static int64_t iso(const char *s) { return time_parse_iso8601(s, strlen(s)); }

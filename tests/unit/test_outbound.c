@@ -1,10 +1,10 @@
-/* unit tests: common/url.h (origins, userinfo) and cache/outbound.h (where a
+/* unit tests: common/url.h (origins, userinfo) and upstream/outbound.h (where a
  * fetch may go, and which requests carry the upstream's credentials). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache/outbound.h"
+#include "upstream/outbound.h"
 #include "common/url.h"
 #include "tests/unit/test.h"
 

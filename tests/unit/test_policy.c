@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "common/timeutil.h"
-#include "server/config.h"
-#include "server/policy.h"
+#include "core/config.h"
+#include "policy/policy.h"
 #include "tests/unit/test.h"
 
 #define DAY (86400LL * 1000)

@@ -11,17 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cache/store.h"
+#include "store/store.h"
 #include "common/buf.h"
 #include "common/timeutil.h"
-#include "server/approvals.h"
-#include "server/audit.h"
-#include "server/audit_key.h"
-#include "server/config.h"
-#include "server/decision_log.h"
-#include "server/held.h"
-#include "server/policy.h"
-#include "server/tokens.h"
+#include "policy/approvals.h"
+#include "journal/audit.h"
+#include "journal/audit_key.h"
+#include "core/config.h"
+#include "journal/decision_log.h"
+#include "review/held.h"
+#include "policy/policy.h"
+#include "journal/tokens.h"
 #include "tests/unit/test.h"
 
 #define DAY (86400LL * 1000)

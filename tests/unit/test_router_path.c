@@ -1,8 +1,8 @@
-/* unit tests: server/router.h router_path_is_safe (the 400 gate every
+/* unit tests: http/router.h router_path_is_safe (the 400 gate every
  * request passes before any route sees its path). */
 #include <string.h>
 
-#include "server/router.h"
+#include "http/router.h"
 #include "tests/unit/test.h"
 
 static int safe(const char *p) { return router_path_is_safe(p, strlen(p)) == 0; }

@@ -1,4 +1,4 @@
-/* unit tests: cache/store.h, cache/record.h and cache/blob.h in a fresh
+/* unit tests: store/store.h, store/record.h and store/blob.h in a fresh
  * temporary data directory. */
 #include <dirent.h>
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache/blob.h"
-#include "cache/record.h"
-#include "cache/store.h"
+#include "store/blob.h"
+#include "store/record.h"
+#include "store/store.h"
 #include "common/buf.h"
 #include "common/digest.h"
 #include "common/timeutil.h"

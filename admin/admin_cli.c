@@ -1,0 +1,823 @@
+/* admin_cli: commands for reviewers and operators (see admin_cli.h). The
+ * remote ones are a thin libcurl client of the admin API: the server does
+ * every check, the CLI formats its answers as tables (or passes the JSON
+ * through with --json). */
+#include "admin/admin_cli.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "store/store.h"
+#include "common/buf.h"
+#include "common/json.h"
+#include "journal/audit.h"
+#include "journal/audit_key.h"
+#include "core/config.h"
+#include "journal/tokens.h"
+
+#define DEFAULT_CONFIG "conf/cordon.yaml"
+
+typedef struct opts {
+    const char *config, *data_dir, *server, *token_file, *role, *comment, *expires;
+    const char *project, *ref, *format;
+    const char *ecosystem, *package;
+    const char *head, *key_file;
+    long limit;
+    int json, active;
+    int nargs;
+    char **args;
+} opts_t;
+
+static const char *const COMMANDS[] = {"token", "audit", "lockfile", "held", "approve", "revoke", "block",
+                                       "unblock", "decisions", "reviews", NULL};
+
+int admin_cli_owns(const char *cmd)
+{
+    for (int i = 0; COMMANDS[i]; i++)
+        if (strcmp(cmd, COMMANDS[i]) == 0)
+            return 1;
+    return 0;
+}
+
+void admin_cli_usage(void *out)
+{
+    fprintf(out, "  cordon token add NAME --role reviewer|auditor|ci [--data-dir DIR]\n"
+                 "  cordon token list [--json] | token revoke NAME     [--data-dir DIR]\n"
+                 "  cordon audit verify [--config FILE | --key-file FILE] [--data-dir DIR] [--head SEQ:HASH] [--json]\n"
+                 "  cordon held [--ecosystem E] [--package P]\n"
+                 "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n"
+                 "  cordon revoke ID\n"
+                 "  cordon block ECO PKG [VER] --comment TEXT\n"
+                 "  cordon unblock ID\n"
+                 "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"
+                 "  cordon reviews\n"
+                 "  cordon lockfile check FILE --project P [--ref R] [--format auto|npm|yarn|pnpm|pip|maven]\n"
+                 "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"
+                 "    (these talk to a running server: --server URL or $CORDON_SERVER, else the config's public_url;\n"
+                 "     token from $CORDON_TOKEN or --token-file FILE; --json prints the API's answer)\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "cordon: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " ('cordon help' lists the commands)\n");
+    return 2;
+}
+
+static int parse(int argc, char **argv, opts_t *o)
+{
+    static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+                                             {"data-dir", required_argument, NULL, 'd'},
+                                             {"server", required_argument, NULL, 's'},
+                                             {"token-file", required_argument, NULL, 't'},
+                                             {"role", required_argument, NULL, 'r'},
+                                             {"comment", required_argument, NULL, 'm'},
+                                             {"expires", required_argument, NULL, 'e'},
+                                             {"ecosystem", required_argument, NULL, 'E'},
+                                             {"package", required_argument, NULL, 'P'},
+                                             {"limit", required_argument, NULL, 'n'},
+                                             {"json", no_argument, NULL, 'j'},
+                                             {"active", no_argument, NULL, 'a'},
+                                             {"project", required_argument, NULL, 'p'},
+                                             {"ref", required_argument, NULL, 'R'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"head", required_argument, NULL, 'H'},
+                                             {"key-file", required_argument, NULL, 'K'},
+                                             {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof(*o));
+    o->limit = 50;
+    int c;
+    optind = 1;
+    opterr = 1;
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->config = optarg; break;
+        case 'd': o->data_dir = optarg; break;
+        case 's': o->server = optarg; break;
+        case 't': o->token_file = optarg; break;
+        case 'r': o->role = optarg; break;
+        case 'm': o->comment = optarg; break;
+        case 'e': o->expires = optarg; break;
+        case 'E': o->ecosystem = optarg; break;
+        case 'P': o->package = optarg; break;
+        case 'n': {
+            char *end;
+            o->limit = strtol(optarg, &end, 10);
+            if (*end || o->limit < 1 || o->limit > 1000)
+                return usage_error("--limit needs a number from 1 to 1000 (got '%s')", optarg);
+            break;
+        }
+        case 'j': o->json = 1; break;
+        case 'a': o->active = 1; break;
+        case 'p': o->project = optarg; break;
+        case 'R': o->ref = optarg; break;
+        case 'f': o->format = optarg; break;
+        case 'H': o->head = optarg; break;
+        case 'K': o->key_file = optarg; break;
+        default: return usage_error("bad option in '%s'", argv[0]);
+        }
+    }
+    o->args = argv + optind;
+    o->nargs = argc - optind;
+    return 0;
+}
+
+/* the configuration: the named file, else conf/cordon.yaml if present, else defaults */
+static int load_config(const opts_t *o, config_t *cfg)
+{
+    char err[1024];
+    const char *path = o->config ? o->config : DEFAULT_CONFIG;
+    if (o->config == NULL && access(path, R_OK) != 0) {
+        config_defaults(cfg);
+    } else if (config_load(cfg, path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        config_free(cfg);
+        return 2;
+    }
+    if (o->data_dir)
+        config_set_str(&cfg->data_dir, o->data_dir);
+    return 0;
+}
+
+static int open_store(const opts_t *o, config_t *cfg, int readonly)
+{
+    char err[1024];
+    int rc = load_config(o, cfg);
+    if (rc)
+        return rc;
+    if (store_open(cfg->data_dir, cfg->map_size, readonly, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        config_free(cfg);
+        return 2;
+    }
+    return 0;
+}
+
+/* The audit key, for commands that append to the chain or verify it:
+ * --key-file, else the configuration's (audit.key_file, or beside the
+ * configuration file). A writer given no configuration at all takes the
+ * path the server noted in the store (what it writes there is checked by
+ * verification anyway); verification never does, since whoever can write
+ * the store could point it at a key of their own. 0, or 2 (said why). */
+static int load_key(const opts_t *o, const config_t *cfg, int for_verify)
+{
+    char path[4096], noted[4096] = "", err[1024];
+    int have_noted = audit_noted_key_file(noted, sizeof(noted)) == 0;
+    if (o->key_file)
+        snprintf(path, sizeof(path), "%s", o->key_file);
+    else if (cfg->audit_key_file)
+        snprintf(path, sizeof(path), "%s", cfg->audit_key_file);
+    else if (audit_key_default_path(cfg->path, path, sizeof(path)) == 0)
+        ;
+    else if (!for_verify && have_noted)
+        snprintf(path, sizeof(path), "%s", noted);
+    else {
+        fprintf(stderr,
+                "cordon: %s needs the audit key: give --config FILE (its audit.key_file, or audit.key beside it) or "
+                "--key-file FILE%s%s%s\n",
+                for_verify ? "audit verify" : "this command", have_noted ? " (the server noted " : "",
+                have_noted ? noted : "", have_noted ? "; verification does not take a path from the store it checks)" : "");
+        return 2;
+    }
+    audit_key_info_t info;
+    if (audit_key_load(path, 0, &info, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s (the server makes the key at its first start; nodes share it)\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- on the store ---- */
+
+static int cmd_token(const opts_t *o)
+{
+    if (o->nargs < 1)
+        return usage_error("token needs a subcommand: add, list or revoke%s", "");
+    const char *sub = o->args[0];
+    config_t cfg;
+    char err[1024];
+    int rc;
+    if (!strcmp(sub, "add")) {
+        if (o->nargs != 2)
+            return usage_error("token add needs exactly one NAME%s", "");
+        if (o->role == NULL || role_from_name(o->role) == ROLE_NONE)
+            return usage_error("token add needs --role reviewer, auditor or ci%s", "");
+        if ((rc = open_store(o, &cfg, 0)) != 0)
+            return rc;
+        if ((rc = load_key(o, &cfg, 0)) != 0) {
+            store_close();
+            config_free(&cfg);
+            return rc;
+        }
+        char token[TOKEN_LEN + 1];
+        rc = tokens_add(o->args[1], role_from_name(o->role), token, err, sizeof(err));
+        if (rc == 0) {
+            printf("%s\n", token);
+            fprintf(stderr, "cordon: token '%s' (%s) made; it is shown only now, keep it somewhere safe\n",
+                    o->args[1], o->role);
+        } else if (rc == 1) {
+            fprintf(stderr, "cordon: a token named '%s' exists already (revoke it first)\n", o->args[1]);
+        } else {
+            fprintf(stderr, "cordon: %s\n", err);
+        }
+        rc = rc == 0 ? 0 : rc == 1 ? 1 : 2;
+    } else if (!strcmp(sub, "list")) {
+        if (o->nargs != 1)
+            return usage_error("token list takes no argument%s", "");
+        if ((rc = open_store(o, &cfg, 1)) != 0)
+            return rc;
+        rc = tokens_print(stdout, o->json) == 0 ? 0 : 2;
+    } else if (!strcmp(sub, "revoke")) {
+        if (o->nargs != 2)
+            return usage_error("token revoke needs exactly one NAME%s", "");
+        if ((rc = open_store(o, &cfg, 0)) != 0)
+            return rc;
+        if ((rc = load_key(o, &cfg, 0)) != 0) {
+            store_close();
+            config_free(&cfg);
+            return rc;
+        }
+        rc = tokens_revoke(o->args[1], err, sizeof(err));
+        if (rc == 0)
+            fprintf(stderr, "cordon: token '%s' revoked\n", o->args[1]);
+        else if (rc == 1)
+            fprintf(stderr, "cordon: there is no token named '%s'\n", o->args[1]);
+        else
+            fprintf(stderr, "cordon: %s\n", err);
+        rc = rc == 0 ? 0 : rc == 1 ? 1 : 2;
+    } else {
+        return usage_error("unknown token subcommand '%s'", sub);
+    }
+    store_close();
+    config_free(&cfg);
+    return rc;
+}
+
+static int cmd_audit(const opts_t *o)
+{
+    if (o->nargs != 1 || strcmp(o->args[0], "verify") != 0)
+        return usage_error("audit takes one subcommand: verify%s", "");
+    uint64_t aseq;
+    char ahash[65];
+    if (o->head && audit_anchor_parse(o->head, &aseq, ahash) != 0)
+        return usage_error("--head takes SEQ:HASH as the server log's \"audit head\" line gives it (got '%s')", o->head);
+    config_t cfg;
+    int rc = open_store(o, &cfg, 1);
+    if (rc)
+        return rc;
+    if ((rc = load_key(o, &cfg, 1)) != 0) {
+        store_close();
+        config_free(&cfg);
+        return rc;
+    }
+    audit_report_t *r = malloc(sizeof(*r));
+    buf_t out;
+    buf_init(&out);
+    if (r == NULL || audit_verify_anchored(o->head, r) != 0) {
+        fprintf(stderr, "cordon: cannot read the audit chain\n");
+        rc = 2;
+    } else {
+        if (o->json)
+            audit_report_json(r, &out);
+        else
+            audit_report_text(r, &out);
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        if (o->json)
+            putchar('\n');
+        rc = r->ok ? 0 : 1;
+    }
+    buf_free(&out);
+    free(r);
+    audit_key_clear();
+    store_close();
+    config_free(&cfg);
+    return rc;
+}
+
+/* ---- against the API ---- */
+
+typedef struct client {
+    char base[1024];
+    char auth[512];
+    long timeout_s; /* 0: 60 s */
+} client_t;
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+    buf_append(arg, p, size * n);
+    return size * n;
+}
+
+static int client_init(const opts_t *o, client_t *c)
+{
+    const char *server = o->server ? o->server : getenv("CORDON_SERVER");
+    config_t cfg;
+    memset(c, 0, sizeof(*c));
+    if (server == NULL || !*server) {
+        if (load_config(o, &cfg) != 0)
+            return 2;
+        snprintf(c->base, sizeof(c->base), "%s", cfg.public_url);
+        config_free(&cfg);
+    } else {
+        snprintf(c->base, sizeof(c->base), "%s", server);
+    }
+    size_t bl = strlen(c->base);
+    while (bl && c->base[bl - 1] == '/')
+        c->base[--bl] = '\0';
+    char token[256] = "";
+    const char *env = getenv("CORDON_TOKEN");
+    if (o->token_file) {
+        FILE *f = fopen(o->token_file, "r");
+        if (f == NULL || fgets(token, sizeof(token), f) == NULL) {
+            fprintf(stderr, "cordon: cannot read a token from %s\n", o->token_file);
+            if (f)
+                fclose(f);
+            return 2;
+        }
+        fclose(f);
+    } else if (env) {
+        snprintf(token, sizeof(token), "%s", env);
+    }
+    token[strcspn(token, "\r\n \t")] = '\0';
+    if (token[0])
+        snprintf(c->auth, sizeof(c->auth), "Authorization: Bearer %s", token);
+    return 0;
+}
+
+/* one call; *status gets the HTTP status; 0, or 2 on a transport error */
+static int call(const client_t *c, const char *method, const char *path, const buf_t *body, const char *body_type,
+                buf_t *out, long *status)
+{
+    CURL *e = curl_easy_init();
+    if (e == NULL)
+        return 2;
+    char url[4096];
+    snprintf(url, sizeof(url), "%s%s", c->base, path);
+    struct curl_slist *h = NULL;
+    if (c->auth[0])
+        h = curl_slist_append(h, c->auth);
+    h = curl_slist_append(h, "Accept: application/json");
+    char ctype[100];
+    snprintf(ctype, sizeof(ctype), "Content-Type: %s", body_type ? body_type : "application/json");
+    if (body)
+        h = curl_slist_append(h, ctype);
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, c->timeout_s > 0 ? c->timeout_s : 60L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "cordon-cli");
+    if (body) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body->data ? body->data : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)body->len);
+        /* cordon judges a body from its HTTP/1.1 head; over HTTP/2 (which
+         * libcurl would pick for https) it takes 64 kB at most */
+        curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    }
+    CURLcode rc = curl_easy_perform(e);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+    else
+        fprintf(stderr, "cordon: cannot reach %s: %s\n", c->base, curl_easy_strerror(rc));
+    curl_slist_free_all(h);
+    curl_easy_cleanup(e);
+    return rc == CURLE_OK ? 0 : 2;
+}
+
+static const char *str_at(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val s = yajl_tree_get(v, path, yajl_t_any);
+    if (s && YAJL_IS_STRING(s))
+        return YAJL_GET_STRING(s);
+    return s && YAJL_IS_NULL(s) ? "" : NULL;
+}
+
+static long long int_at(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val n = yajl_tree_get(v, path, yajl_t_number);
+    return n && YAJL_IS_INTEGER(n) ? YAJL_GET_INTEGER(n) : 0;
+}
+
+static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
+
+/* runs the call; prints the error (exit 1) or hands the parsed answer to
+ * show (or prints the raw JSON with --json) */
+static int run(const opts_t *o, const char *method, const char *path, const buf_t *body,
+               void (*show)(yajl_val, const opts_t *))
+{
+    client_t c;
+    int rc = client_init(o, &c);
+    if (rc)
+        return rc;
+    buf_t out;
+    buf_init(&out);
+    long status = 0;
+    if ((rc = call(&c, method, path, body, NULL, &out, &status)) != 0) {
+        buf_free(&out);
+        return rc;
+    }
+    yajl_val v = yajl_tree_parse(buf_cstr(&out), NULL, 0);
+    if (status < 200 || status > 299) {
+        const char *msg = v ? str_at(v, "error") : NULL;
+        fprintf(stderr, "cordon: the server refused (%ld): %s\n", status, msg ? msg : buf_cstr(&out));
+        rc = 1;
+    } else if (o->json) {
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        if (out.len && out.data[out.len - 1] != '\n')
+            putchar('\n');
+    } else if (v == NULL) {
+        fprintf(stderr, "cordon: the server's answer is not JSON\n");
+        rc = 2;
+    } else {
+        show(v, o);
+    }
+    if (v)
+        yajl_tree_free(v);
+    buf_free(&out);
+    return rc;
+}
+
+static void url_param(buf_t *b, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    buf_printf(b, "%c%s=", strchr(b->data ? buf_cstr(b) : "", '?') ? '&' : '?', key);
+    char *esc = curl_easy_escape(NULL, value, 0);
+    buf_puts(b, esc ? esc : "");
+    curl_free(esc);
+}
+
+static yajl_val array_at(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    return yajl_tree_get(v, path, yajl_t_array);
+}
+
+static void show_held(yajl_val v, const opts_t *o)
+{
+    yajl_val a = array_at(v, "held");
+    size_t n = a ? YAJL_GET_ARRAY(a)->len : 0;
+    if (n == 0) {
+        printf("nothing is held\n");
+        return;
+    }
+    printf("%-6s %-44s %-18s %-21s %8s %7s\n", "ECO", "PACKAGE@VERSION", "REASON", "ELIGIBLE", "REQUESTS", "REVIEWS");
+    for (size_t i = 0; i < n; i++) {
+        yajl_val e = YAJL_GET_ARRAY(a)->values[i];
+        char pv[600];
+        snprintf(pv, sizeof(pv), "%s@%s", or_dash(str_at(e, "package")), or_dash(str_at(e, "version")));
+        yajl_val rr = array_at(e, "review_requests");
+        printf("%-6s %-44s %-18s %-21s %8lld %7zu\n", or_dash(str_at(e, "ecosystem")), pv,
+               or_dash(str_at(e, "reason")), or_dash(str_at(e, "eligible_at")), int_at(e, "requests"),
+               rr ? YAJL_GET_ARRAY(rr)->len : 0);
+        printf("       %s\n", or_dash(str_at(e, "error")));
+    }
+    printf("%zu held; approve one with: cordon approve ECO PKG VER --comment \"why it is safe\"\n", n);
+}
+
+static void show_review(yajl_val v, const opts_t *o)
+{
+    const char *kind = str_at(v, "kind");
+    const char *ver = str_at(v, "version");
+    int approval = kind && !strcmp(kind, "approval");
+    const char *ended = str_at(v, approval ? "revoked_at" : "removed_at");
+    if (ended && *ended)
+        printf("%s %lld of %s %s%s%s %s at %s\n", approval ? "approval" : "block", int_at(v, "id"),
+               or_dash(str_at(v, "ecosystem")), or_dash(str_at(v, "package")), ver && *ver ? "@" : "",
+               ver ? ver : "", approval ? "revoked" : "lifted", ended);
+    else
+        printf("%s %s %s%s%s (%s %lld by %s%s%s)\n", approval ? "approved" : "blocked", or_dash(str_at(v, "ecosystem")),
+               or_dash(str_at(v, "package")), ver && *ver ? "@" : "", ver && *ver ? ver : " (every version)",
+               approval ? "approval" : "block", int_at(v, "id"), or_dash(str_at(v, "by")),
+               approval && str_at(v, "expires_at") && *str_at(v, "expires_at") ? ", expires " : "",
+               approval && str_at(v, "expires_at") ? str_at(v, "expires_at") : "");
+    const char *warning = str_at(v, "warning");
+    if (warning && *warning)
+        fprintf(stderr, "cordon: warning: %s\n", warning);
+}
+
+static void show_decisions(yajl_val v, const opts_t *o)
+{
+    yajl_val a = array_at(v, "decisions");
+    size_t n = a ? YAJL_GET_ARRAY(a)->len : 0;
+    printf("%-24s %-6s %-44s %-6s %-18s %s\n", "TIME", "ECO", "PACKAGE@VERSION", "DEC", "REASON", "CLIENT");
+    for (size_t i = 0; i < n; i++) {
+        yajl_val e = YAJL_GET_ARRAY(a)->values[i];
+        char pv[600];
+        const char *ver = str_at(e, "version");
+        snprintf(pv, sizeof(pv), "%s%s%s", or_dash(str_at(e, "package")), ver && *ver ? "@" : "", ver ? ver : "");
+        printf("%-24s %-6s %-44s %-6s %-18s %s\n", or_dash(str_at(e, "time")), or_dash(str_at(e, "ecosystem")), pv,
+               or_dash(str_at(e, "decision")), or_dash(str_at(e, "reason")), or_dash(str_at(e, "client")));
+    }
+}
+
+static void show_reviews(yajl_val v, const opts_t *o)
+{
+    yajl_val a = array_at(v, "reviews");
+    size_t n = a ? YAJL_GET_ARRAY(a)->len : 0;
+    if (n == 0) {
+        printf("no review requests\n");
+        return;
+    }
+    printf("%-5s %-21s %-6s %-44s %s\n", "ID", "TIME", "ECO", "PACKAGE@VERSION", "JUSTIFICATION");
+    for (size_t i = 0; i < n; i++) {
+        yajl_val e = YAJL_GET_ARRAY(a)->values[i];
+        char pv[600];
+        snprintf(pv, sizeof(pv), "%s@%s", or_dash(str_at(e, "package")), or_dash(str_at(e, "version")));
+        printf("%-5lld %-21s %-6s %-44s %s\n", int_at(e, "id"), or_dash(str_at(e, "time")),
+               or_dash(str_at(e, "ecosystem")), pv, or_dash(str_at(e, "justification")));
+    }
+}
+
+static int cmd_remote(const char *cmd, const opts_t *o)
+{
+    buf_t path, body;
+    buf_init(&path);
+    buf_init(&body);
+    int rc;
+    if (!strcmp(cmd, "held") || !strcmp(cmd, "decisions") || !strcmp(cmd, "reviews")) {
+        if (o->nargs != 0) {
+            rc = usage_error("%s takes no arguments (filters are options)", cmd);
+            goto out;
+        }
+        buf_printf(&path, "/-/api/%s", cmd);
+        url_param(&path, "ecosystem", o->ecosystem);
+        url_param(&path, "package", o->package);
+        if (!strcmp(cmd, "decisions")) {
+            char lim[16];
+            snprintf(lim, sizeof(lim), "%ld", o->limit);
+            url_param(&path, "limit", lim);
+        }
+        rc = run(o, "GET", buf_cstr(&path), NULL,
+                 !strcmp(cmd, "held") ? show_held : !strcmp(cmd, "decisions") ? show_decisions : show_reviews);
+    } else if (!strcmp(cmd, "approve") || !strcmp(cmd, "block")) {
+        int approve = cmd[0] == 'a';
+        if (o->nargs != 3 && (approve || o->nargs != 2)) {
+            rc = usage_error(approve ? "%s needs ECO PKG VER" : "%s needs ECO PKG [VER]", cmd);
+            goto out;
+        }
+        if (o->comment == NULL) {
+            rc = usage_error("%s needs --comment saying why", cmd);
+            goto out;
+        }
+        if (!approve && o->expires) {
+            rc = usage_error("%s does not take --expires: blocks last until lifted", cmd);
+            goto out;
+        }
+        int first = 1;
+        buf_putc(&body, '{');
+        json_kv_str(&body, &first, "ecosystem", o->args[0]);
+        json_kv_str(&body, &first, "package", o->args[1]);
+        if (o->nargs == 3)
+            json_kv_str(&body, &first, "version", o->args[2]);
+        json_kv_str(&body, &first, "comment", o->comment);
+        if (o->expires)
+            json_kv_str(&body, &first, "expires_in", o->expires);
+        buf_putc(&body, '}');
+        rc = run(o, "POST", approve ? "/-/api/approvals" : "/-/api/blocks", &body, show_review);
+    } else { /* revoke, unblock */
+        char *end;
+        if (o->nargs != 1 || strtoull(o->args[0], &end, 10) == 0 || *end) {
+            rc = usage_error("%s needs the numeric ID of the record (see --json output of held/approve/block)", cmd);
+            goto out;
+        }
+        buf_printf(&path, "/-/api/%s/%s", !strcmp(cmd, "revoke") ? "approvals" : "blocks", o->args[0]);
+        rc = run(o, "DELETE", buf_cstr(&path), NULL, show_review);
+    }
+out:
+    buf_free(&path);
+    buf_free(&body);
+    return rc;
+}
+
+/* ---- lockfile ---- */
+
+static int read_file(const char *path, buf_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cordon: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(out, chunk, n);
+    int bad = ferror(f) || out->oom;
+    fclose(f);
+    if (bad)
+        fprintf(stderr, "cordon: cannot read %s\n", path);
+    return bad ? -1 : 0;
+}
+
+static long long num_at(yajl_val v, const char *a, const char *b)
+{
+    const char *path[] = {a, b, NULL};
+    yajl_val n = yajl_tree_get(v, path, yajl_t_number);
+    return n && YAJL_IS_INTEGER(n) ? YAJL_GET_INTEGER(n) : 0;
+}
+
+static const char *verdict_at(yajl_val ch, const char *key)
+{
+    const char *path[] = {"verdict", key, NULL};
+    yajl_val s = yajl_tree_get(ch, path, yajl_t_string);
+    return s ? YAJL_GET_STRING(s) : NULL;
+}
+
+/* the readable report; returns the exit code (0 ok, 1 something held) */
+static int show_lock_report(yajl_val r, const char *file)
+{
+    const char *project = str_at(r, "project"), *ref = str_at(r, "ref"), *format = str_at(r, "format");
+    printf("%s (%s, %lld entries) for project %s%s%s, submission %lld\n", file, or_dash(format),
+           num_at(r, "summary", "entries"), or_dash(project), ref && *ref ? " @ " : "", ref ? ref : "",
+           int_at(r, "submission"));
+    yajl_val changes = array_at(r, "changes");
+    size_t n = changes ? YAJL_GET_ARRAY(changes)->len : 0;
+    if (n == 0)
+        printf("  no changes since the accepted lockfile\n");
+    for (size_t i = 0; i < n; i++) {
+        yajl_val ch = YAJL_GET_ARRAY(changes)->values[i];
+        const char *kind = or_dash(str_at(ch, "change")), *from = str_at(ch, "from_version");
+        const char *status = verdict_at(ch, "status");
+        char what[700];
+        if (from)
+            snprintf(what, sizeof(what), "%s %s -> %s", or_dash(str_at(ch, "package")), from,
+                     or_dash(str_at(ch, "version")));
+        else
+            snprintf(what, sizeof(what), "%s@%s", or_dash(str_at(ch, "package")), or_dash(str_at(ch, "version")));
+        printf("  %-17s %-6s %-50s %s\n", kind, or_dash(str_at(ch, "ecosystem")), what,
+               status ? (!strcmp(status, "allowed") ? "ok" : !strcmp(status, "held") ? "HELD" : "UNKNOWN") : "");
+        const char *error = verdict_at(ch, "error");
+        if (status && strcmp(status, "allowed") != 0 && error)
+            printf("      %s\n", error);
+        const char *ic = str_at(ch, "integrity_check");
+        if (ic && !strcmp(ic, "mismatch"))
+            printf("      lockfile: %s\n      upstream: %s\n", or_dash(str_at(ch, "integrity")),
+                   or_dash(str_at(ch, "upstream_integrity")));
+        yajl_val flags = array_at(ch, "flags");
+        for (size_t k = 0; flags && k < YAJL_GET_ARRAY(flags)->len; k++) {
+            const char *fl = YAJL_GET_STRING(YAJL_GET_ARRAY(flags)->values[k]);
+            if (fl && !strcmp(fl, "integrity_changed"))
+                printf("      the integrity of this exact version changed since the accepted lockfile: the bytes "
+                       "would differ (now %s)\n",
+                       or_dash(str_at(ch, "integrity")));
+            else if (fl && !strcmp(fl, "resolved_elsewhere"))
+                printf("      resolved from %s: neither cordon nor its upstream\n", or_dash(str_at(ch, "resolved")));
+        }
+    }
+    long long held = num_at(r, "summary", "held"), unknown = num_at(r, "summary", "unknown"),
+              integ = num_at(r, "summary", "integrity_changed"), away = num_at(r, "summary", "resolved_elsewhere");
+    const char *okp[] = {"ok", NULL};
+    yajl_val ok = yajl_tree_get(r, okp, yajl_t_any);
+    if (ok && YAJL_IS_TRUE(ok)) {
+        printf("result: ok — %lld added, %lld upgraded, %lld downgraded, %lld removed; this is now the accepted "
+               "lockfile\n",
+               num_at(r, "summary", "added"), num_at(r, "summary", "upgraded"), num_at(r, "summary", "downgraded"),
+               num_at(r, "summary", "removed"));
+        return 0;
+    }
+    long long mismatch = num_at(r, "summary", "integrity_mismatch"), missing = num_at(r, "summary", "not_found"),
+              failed = num_at(r, "fetch", "failed"),
+              late = num_at(r, "fetch", "unfinished") + num_at(r, "fetch", "unstarted");
+    printf("result: FAILED — %lld held, %lld unknown, %lld integrity changes, %lld resolved elsewhere.\n", held,
+           unknown, integ, away);
+    if (mismatch || missing)
+        printf("  of the held: %lld with an integrity upstream does not publish, %lld not published upstream: no "
+               "approval fixes these, the lockfile must change\n",
+               mismatch, missing);
+    if (failed || late) {
+        const char *ep[] = {"fetch", "errors", NULL};
+        yajl_val errs = yajl_tree_get(r, ep, yajl_t_array);
+        yajl_val e0 = errs && YAJL_GET_ARRAY(errs)->len ? YAJL_GET_ARRAY(errs)->values[0] : NULL;
+        fprintf(stderr,
+                "cordon: the upstream failed for %lld metadata documents and %lld did not arrive in time; their "
+                "entries are UNKNOWN%s%s\n",
+                failed, late, e0 ? ", e.g. " : "", e0 ? or_dash(str_at(e0, "error")) : "");
+    }
+    printf("what to do: pin an allowed version (the error lines name one), wait until the eligible time, or ask a "
+           "reviewer to approve the change set:\n  cordon lockfile approve %s %lld --comment \"why it is safe\"\n",
+           or_dash(project), int_at(r, "submission"));
+    return 1;
+}
+
+static int cmd_lockfile(const opts_t *o)
+{
+    if (o->nargs < 1)
+        return usage_error("lockfile needs a subcommand: check, history or approve%s", "");
+    const char *sub = o->args[0];
+    client_t c;
+    buf_t path, body, out;
+    buf_init(&path);
+    buf_init(&body);
+    buf_init(&out);
+    int rc;
+    long status = 0;
+    if (!strcmp(sub, "check")) {
+        if (o->nargs != 2 || o->project == NULL) {
+            rc = usage_error("lockfile check needs FILE and --project P%s", "");
+            goto out;
+        }
+        if ((rc = client_init(o, &c)) != 0)
+            goto out;
+        if (read_file(o->args[1], &body) != 0) {
+            rc = 2;
+            goto out;
+        }
+        c.timeout_s = 900; /* the server fetches what it has not seen (fetch.lockfile_deadline) */
+        char *p = curl_easy_escape(NULL, o->project, 0);
+        buf_printf(&path, "/-/api/lockfiles/%s", p ? p : "");
+        curl_free(p);
+        url_param(&path, "ref", o->ref);
+        url_param(&path, "format", o->format);
+        if ((rc = call(&c, "POST", buf_cstr(&path), &body, "text/plain", &out, &status)) != 0)
+            goto out;
+    } else if (!strcmp(sub, "history") || !strcmp(sub, "approve")) {
+        int approve = sub[0] == 'a';
+        if (o->nargs != (approve ? 3 : 2) || (approve && o->comment == NULL)) {
+            rc = usage_error(approve ? "lockfile approve needs PROJECT ID and --comment%s"
+                                     : "lockfile history needs PROJECT%s",
+                             "");
+            goto out;
+        }
+        if ((rc = client_init(o, &c)) != 0)
+            goto out;
+        char *p = curl_easy_escape(NULL, o->args[1], 0);
+        buf_printf(&path, "/-/api/lockfiles/%s", p ? p : "");
+        curl_free(p);
+        if (approve) {
+            buf_printf(&path, "/%s/approve", o->args[2]);
+            int first = 1;
+            buf_putc(&body, '{');
+            json_kv_str(&body, &first, "comment", o->comment);
+            if (o->expires)
+                json_kv_str(&body, &first, "expires_in", o->expires);
+            buf_putc(&body, '}');
+        }
+        if ((rc = call(&c, approve ? "POST" : "GET", buf_cstr(&path), approve ? &body : NULL, NULL, &out, &status)) !=
+            0)
+            goto out;
+    } else {
+        rc = usage_error("unknown lockfile subcommand '%s'", sub);
+        goto out;
+    }
+    yajl_val v = yajl_tree_parse(buf_cstr(&out), NULL, 0);
+    if (status < 200 || status > 299) {
+        const char *msg = v ? str_at(v, "error") : NULL;
+        if (!strcmp(sub, "check") && status == 400)
+            fprintf(stderr, "cordon: %s: %s\n", o->args[1], msg ? msg : buf_cstr(&out));
+        else
+            fprintf(stderr, "cordon: the server refused (%ld): %s\n", status, msg ? msg : buf_cstr(&out));
+        /* an unreadable lockfile is an error (2); a refusal (401, 403, 404) is a failed check (1) */
+        rc = (!strcmp(sub, "check") && (status == 400 || status >= 500)) ? 2 : 1;
+    } else if (v == NULL) {
+        fprintf(stderr, "cordon: the server's answer is not JSON\n");
+        rc = 2;
+    } else if (!strcmp(sub, "check")) {
+        const char *okp[] = {"ok", NULL};
+        yajl_val ok = yajl_tree_get(v, okp, yajl_t_any);
+        if (o->json) {
+            fwrite(out.data, 1, out.len, stdout);
+            putchar('\n');
+            rc = ok && YAJL_IS_TRUE(ok) ? 0 : 1;
+        } else {
+            rc = show_lock_report(v, o->args[1]);
+        }
+    } else {
+        fwrite(out.data, 1, out.len, stdout); /* history, approve: the API's JSON */
+        putchar('\n');
+        rc = 0;
+    }
+    if (v)
+        yajl_tree_free(v);
+out:
+    buf_free(&path);
+    buf_free(&body);
+    buf_free(&out);
+    return rc;
+}
+
+int admin_cli_main(int argc, char **argv)
+{
+    opts_t o;
+    const char *cmd = argv[0];
+    if (parse(argc, argv, &o) != 0)
+        return 2;
+    if (!strcmp(cmd, "token"))
+        return cmd_token(&o);
+    if (!strcmp(cmd, "audit"))
+        return cmd_audit(&o);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = !strcmp(cmd, "lockfile") ? cmd_lockfile(&o) : cmd_remote(cmd, &o);
+    curl_global_cleanup();
+    return rc;
+}

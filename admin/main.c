@@ -1,0 +1,385 @@
+/* main: the command line (DESIGN.md "Command line"). Exit codes: 0 ok,
+ * 1 a check failed, 2 usage or configuration error. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/blob.h"
+#include "upstream/fetcher.h"
+#include "store/store.h"
+#include "upstream/upstream_cache.h"
+#include "common/buf.h"
+#include "common/json.h"
+#include "analysis/analysis.h"
+#include "analysis/artifact.h"
+#include "common/buf.h"
+#include "common/json.h"
+#include "http/access_log.h"
+#include "admin/admin_cli.h"
+#include "policy/approvals.h"
+#include "journal/audit.h"
+#include "journal/audit_anchor.h"
+#include "journal/audit_key.h"
+#include "core/config.h"
+#include "journal/decision_log.h"
+#include "journal/journal_retention.h"
+#include "http/listener.h"
+#include "core/runtime.h"
+
+#define CORDON_VERSION "0.1.0"
+#define DEFAULT_CONFIG "conf/cordon.yaml"
+
+static int usage(FILE *out)
+{
+    fprintf(out, "usage:\n"
+                 "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n"
+                 "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n"
+                 "  cordon version\n");
+    admin_cli_usage(out);
+    return out == stderr ? 2 : 0;
+}
+
+typedef struct cli {
+    const char *config;
+    const char *listen;
+    const char *data_dir;
+    long limit;
+    int json;
+} cli_t;
+
+static int parse_cli(int argc, char **argv, cli_t *cli)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"listen", required_argument, NULL, 'l'},
+                                         {"data-dir", required_argument, NULL, 'd'},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    memset(cli, 0, sizeof(*cli));
+    cli->limit = 50;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:l:d:n:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': cli->config = optarg; break;
+        case 'l': cli->listen = optarg; break;
+        case 'd': cli->data_dir = optarg; break;
+        case 'n': {
+            char *end;
+            cli->limit = strtol(optarg, &end, 10);
+            if (*end || cli->limit <= 0) {
+                fprintf(stderr, "cordon: --limit needs a positive number\n");
+                return -1;
+            }
+            break;
+        }
+        case 'j': cli->json = 1; break;
+        case 'h': usage(stdout); exit(0);
+        default: return -1;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "cordon: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* loads the configuration and applies the overrides; exit code on failure */
+static int load_config(const cli_t *cli, config_t *cfg, int required)
+{
+    char err[1024];
+    const char *path = cli->config ? cli->config : DEFAULT_CONFIG;
+    if (!required && cli->config == NULL && access(path, R_OK) != 0) {
+        config_defaults(cfg);
+    } else if (config_load(cfg, path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        config_free(cfg);
+        return 2;
+    }
+    if (cli->listen) {
+        const char *colon = strrchr(cli->listen, ':');
+        if (colon == NULL || colon == cli->listen || colon[1] == '\0') {
+            fprintf(stderr, "cordon: --listen must be ADDR:PORT\n");
+            config_free(cfg);
+            return 2;
+        }
+        config_set_listen(cfg, cli->listen);
+    }
+    if (cli->data_dir)
+        config_set_str(&cfg->data_dir, cli->data_dir);
+    return 0;
+}
+
+/* One warning per file that holds upstream credentials (the configuration
+ * itself for credentials in a URL, or a password_file) and that users other
+ * than its owner may read (DESIGN.md "Store and durability"). */
+static void warn_readable_credentials(const config_t *cfg)
+{
+    for (int e = 0; e < ECO_COUNT; e++) {
+        if (cfg->upstream_password[e] == NULL)
+            continue;
+        const char *file = cfg->upstream_password_file[e] ? cfg->upstream_password_file[e] : cfg->path;
+        int first = 1; /* one line for the ecosystems that share this file */
+        for (int p = 0; p < e; p++)
+            if (cfg->upstream_password[p] &&
+                strcmp(cfg->upstream_password_file[p] ? cfg->upstream_password_file[p] : cfg->path, file) == 0)
+                first = 0;
+        struct stat st;
+        if (!first || stat(file, &st) != 0 || (st.st_mode & (S_IRGRP | S_IROTH)) == 0)
+            continue;
+        char keys[64] = "", msg[1200];
+        for (int q = e; q < ECO_COUNT; q++)
+            if (cfg->upstream_password[q] &&
+                strcmp(cfg->upstream_password_file[q] ? cfg->upstream_password_file[q] : cfg->path, file) == 0)
+                snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%supstreams.%s", keys[0] ? ", " : "",
+                         eco_name((eco_id_t)q));
+        snprintf(msg, sizeof(msg),
+                 "%s (mode %03o) is readable by other users and holds the credentials of %s; make it private "
+                 "(chmod 600 %s)%s",
+                 file, (unsigned)(st.st_mode & 0777), keys, file,
+                 cfg->upstream_password_file[e] ? "" : ", or move the password to a password_file");
+        buf_t b;
+        buf_init(&b);
+        buf_puts(&b, "{\"level\":\"warn\",\"msg\":");
+        json_cstr(&b, msg);
+        buf_puts(&b, ",\"file\":");
+        json_cstr(&b, file);
+        buf_puts(&b, "}\n");
+        if (!b.oom)
+            fwrite(b.data, 1, b.len, stderr);
+        buf_free(&b);
+    }
+}
+
+/* SIGHUP: re-read the configuration. A bad file keeps the running one. The
+ * quarantine rules, windows and upstream URLs of the new file take effect
+ * at once (documents rendered under the old policy are not served under the
+ * new one: the policy fingerprint changes); listen addresses, TLS, data_dir,
+ * fetch and limits settings need a restart. Replaced configurations are kept
+ * until exit: a request may still be reading one. */
+static config_t *g_configs[64];
+static int g_nconfigs;
+
+static void reload_config(void)
+{
+    const config_t *cur = runtime_config();
+    char err[1024];
+    config_t *next = calloc(1, sizeof(*next));
+    if (next == NULL)
+        return;
+    if (config_load(next, cur->path, err, sizeof(err)) != 0 || config_read_secrets(next, err, sizeof(err)) != 0) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
+        config_free(next);
+        free(next);
+        return;
+    }
+    if (analysis_configure(next, err, sizeof(err)) != 0) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
+        config_free(next);
+        free(next);
+        return;
+    }
+    if (g_nconfigs == (int)(sizeof(g_configs) / sizeof(g_configs[0]))) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"too many reloads; restart cordon\"}\n");
+        config_free(next);
+        free(next);
+        return;
+    }
+    /* what needs a restart keeps its running value */
+    config_set_str(&next->data_dir, cur->data_dir);
+    g_configs[g_nconfigs++] = next;
+    warn_readable_credentials(next);
+    runtime_set_config(next);
+    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
+}
+
+/* one JSON log line: level, msg, then key/value string pairs (NULL ends them) */
+static void log_line(const char *level, const char *msg, ...)
+{
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    buf_putc(&b, '{');
+    json_kv_str(&b, &first, "level", level);
+    json_kv_str(&b, &first, "msg", msg);
+    va_list ap;
+    va_start(ap, msg);
+    for (const char *k; (k = va_arg(ap, const char *)) != NULL;)
+        json_kv_str(&b, &first, k, va_arg(ap, const char *));
+    va_end(ap);
+    buf_puts(&b, "}\n");
+    fputs(buf_cstr(&b), stderr);
+    buf_free(&b);
+}
+
+/* the audit key (made at first start) and the chain keyed from a marked
+ * record on; everything logged so that an outside collector has it */
+static int open_audit(const config_t *cfg, char *err, size_t errlen)
+{
+    char path[4096], abs[4096];
+    if (cfg->audit_key_file)
+        snprintf(path, sizeof(path), "%s", cfg->audit_key_file);
+    else if (audit_key_default_path(cfg->path, path, sizeof(path)) != 0) {
+        snprintf(err, errlen, "no audit.key_file and no configuration file to keep it beside");
+        return -1;
+    }
+    if (audit_key_check_outside(path, cfg->data_dir, err, errlen) != 0)
+        return -1;
+    audit_key_info_t info;
+    if (audit_key_load(path, 1, &info, err, errlen) != 0)
+        return -1;
+    if (realpath(path, abs) == NULL)
+        snprintf(abs, sizeof(abs), "%s", path);
+    if (info.created)
+        log_line("info", "audit key made; copy it to every node that shares this store, and keep it out of backups of "
+                         "data_dir", "key_file", abs, "key_id", info.id, NULL);
+    if (info.mode & 077) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "the audit key is mode %o: others than cordon's user can read or change it, and so "
+                 "forge the chain (chmod 600 the file)", (unsigned)info.mode);
+        log_line("warn", msg, "key_file", abs, NULL);
+    }
+    uint64_t keyed_from, legacy;
+    if (audit_note_key_file(abs, err, errlen) != 0 || audit_ensure_keyed(&keyed_from, &legacy, err, errlen) != 0)
+        return -1;
+    char kf[24], lg[24];
+    snprintf(kf, sizeof(kf), "%llu", (unsigned long long)keyed_from);
+    snprintf(lg, sizeof(lg), "%llu", (unsigned long long)legacy);
+    log_line("info", "audit chain keyed", "key_file", abs, "key_id", info.id, "keyed_from", kf,
+             "unkeyed_records_before", lg, NULL);
+    uint64_t hs;
+    char hh[65];
+    if (audit_head_get(&hs, hh) != 0)
+        log_line("error", "the head beside the audit chain is missing or does not verify: the store was changed "
+                          "without the key; run cordon audit verify", NULL);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    cli_t cli;
+    config_t cfg;
+    char err[1024];
+    if (parse_cli(argc, argv, &cli) != 0)
+        return usage(stderr);
+    int rc = load_config(&cli, &cfg, 1);
+    if (rc)
+        return rc;
+    if (config_read_secrets(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    warn_readable_credentials(&cfg);
+    runtime_set_config(&cfg);
+    rc = 2;
+    if (access_log_open(cfg.access_log) != 0) {
+        fprintf(stderr, "%s: cannot open access_log %s: %s\n", cfg.path, cfg.access_log, strerror(errno));
+        goto out;
+    }
+    if (listener_bind(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        goto out;
+    }
+    if (blob_init(cfg.data_dir, err, sizeof(err)) != 0 || store_open(cfg.data_dir, cfg.map_size, 0, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        goto out;
+    }
+    if (open_audit(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s\n", cfg.path, err);
+        goto out;
+    }
+    if (approvals_load() != 0) {
+        fprintf(stderr, "cordon: cannot read the reviewers' approvals and blocks from the store\n");
+        goto out;
+    }
+    if (analysis_configure(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    if (artifact_workers_start(1) != 0) {
+        fprintf(stderr, "cordon: cannot start the analysis worker\n");
+        goto out;
+    }
+    upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
+                                    .stale_if_error_ms = cfg.stale_if_error_ms,
+                                    .max_metadata = 512LL << 20,
+                                    .max_artifact = cfg.max_artifact,
+                                    .metadata_timeout_ms = cfg.metadata_timeout_ms};
+    upstream_cache_init(&ucfg);
+    fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
+    if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
+        journal_retention_start() != 0) {
+        fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
+        goto out;
+    }
+    listener_on_reload(reload_config);
+    listener_run(&cfg);
+    rc = 0;
+out:
+    journal_retention_stop();
+    decision_log_stop();
+    audit_anchor_stop();
+    fetcher_stop();
+    artifact_workers_stop();
+    analysis_shutdown();
+    listener_close();
+    approvals_unload();
+    store_close();
+    access_log_close();
+    for (int i = 0; i < g_nconfigs; i++) {
+        config_free(g_configs[i]);
+        free(g_configs[i]);
+    }
+    config_free(&cfg);
+    return rc;
+}
+
+static int cmd_log(int argc, char **argv)
+{
+    cli_t cli;
+    config_t cfg;
+    char err[1024];
+    if (parse_cli(argc, argv, &cli) != 0)
+        return usage(stderr);
+    int rc = load_config(&cli, &cfg, 0);
+    if (rc)
+        return rc;
+    if (store_open(cfg.data_dir, cfg.map_size, 1, err, sizeof(err)) != 0) {
+        fprintf(stderr, "cordon: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    rc = decision_log_print((size_t)cli.limit, cli.json) == 0 ? 0 : 2;
+    store_close();
+    config_free(&cfg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "log") == 0)
+        return cmd_log(argc - 1, argv + 1);
+    if (admin_cli_owns(cmd))
+        return admin_cli_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("cordon %s\n", CORDON_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return usage(stdout);
+    fprintf(stderr, "cordon: unknown command '%s'\n", cmd);
+    return usage(stderr);
+}

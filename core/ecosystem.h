@@ -1,0 +1,86 @@
+/* ecosystem: the one interface each package ecosystem fills in, like curl's
+ * Curl_handler table per protocol. The router owns everything shared (path
+ * checks, request ids, refusal of write verbs, access log); an ecosystem
+ * owns its URL layout, its metadata format and its artifact route. */
+#ifndef CORDON_ECOSYSTEM_H
+#define CORDON_ECOSYSTEM_H
+
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+
+#include "upstream/upstream_cache.h"
+#include "common/buf.h"
+#include "core/config.h"
+#include "policy/policy.h"
+
+/* The upstream document that lists one version (what version_facts reads
+ * once it is cached): what a lockfile check fetches when cordon's copy does
+ * not know the version. */
+typedef struct version_source {
+    char key[1200];            /* the metadata cache key ("npm:lodash") */
+    char url[2048];
+    const char *accept;        /* NULL: no Accept header */
+    metadata_ingest_fn ingest; /* NULL: stored as it is */
+} version_source_t;
+
+typedef struct ecosystem {
+    eco_id_t id;
+    const char *name;   /* "npm" */
+    const char *prefix; /* "/npm/" : every route of the ecosystem is below it */
+
+    /* Requests with a write verb that only read (npm audit POSTs): these are
+     * handled; every other write verb is refused as a publish. */
+    int (*is_read_only_write)(const char *method, size_t mlen, const char *path, size_t plen);
+
+    /* The package a (refused) write names, for the decision log; "" if none. */
+    void (*package_of)(const char *path, size_t plen, char *out, size_t outlen);
+
+    /* Handles a request below prefix; path is the raw path after the prefix
+     * (still percent-encoded, query removed). */
+    void (*handle)(h2o_req_t *req, const char *path, size_t plen);
+
+    /* The canonical form of a package name as people type it (PyPI PEP 503
+     * normalised, Maven "groupId:artifactId"); -1 when it cannot be a name. */
+    int (*canonical_name)(const char *in, char *out, size_t outlen);
+
+    /* What cordon knows about one version from its cached metadata and
+     * analysis (for the reviewers' queue and approvals): 1 listed (facts and
+     * findings filled; facts->findings is left to the caller), 0 not
+     * listed, -1 no cached metadata. Reads the store. */
+    int (*version_facts)(const char *package, const char *version, version_facts_t *facts, findings_t *findings);
+
+    /* The newest version clients may install instead of `version` (what a
+     * denial names as "alternative"), from the cached metadata: 0 and out
+     * filled, -1 when there is none (or no metadata). NULL: not offered. */
+    int (*alternative)(const char *package, const char *version, char *out, size_t outlen);
+
+    /* <0, 0, >0 by the ecosystem's own version ordering (lockfile diffs) */
+    int (*version_compare)(const char *a, const char *b);
+
+    /* Where upstream lists (package, version): 0 and src filled, -1 when the
+     * ecosystem has no upstream or the name cannot be one. Reads no store. */
+    int (*version_source)(const char *package, const char *version, version_source_t *src);
+
+    /* After src was fetched for (package, version): what the ecosystem learns
+     * from it beyond its ingest (Maven: the version's time from its POM's
+     * Last-Modified). NULL: nothing more. */
+    void (*version_learned)(const char *package, const char *version, const version_source_t *src);
+
+    /* The digests upstream publishes for the artifacts of one version, from
+     * the cached metadata, appended to out space-separated in cordon's form
+     * ("sha512-<base64>", "sha1:<hex>", "sha256:<hex>"; npm dist.integrity and
+     * dist.shasum, PyPI every file of the release): 1 listed, 0 not listed,
+     * -1 no cached metadata. algs (bits 1 << digest_alg_t) says which the
+     * caller compares, so an ecosystem may skip reading what it cannot use.
+     * NULL: upstream publishes none a lockfile carries (Maven). */
+    int (*version_digests)(const char *package, const char *version, unsigned algs, buf_t *out);
+} ecosystem_t;
+
+extern const ecosystem_t npm_ecosystem;
+extern const ecosystem_t pypi_ecosystem;
+extern const ecosystem_t maven_ecosystem;
+
+/* the table, indexed by eco_id_t; NULL where an ecosystem is not built yet */
+extern const ecosystem_t *const ecosystems[ECO_COUNT];
+
+#endif

@@ -1,0 +1,110 @@
+/* body_limits: route classes of request bodies (see body_limits.h). The
+ * classes follow the router's dispatch (http/router.c) and the admin
+ * API's (admin/admin_api.c): change them together. */
+#include "http/body_limits.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "core/ecosystem.h"
+
+static int is(const char *s, size_t n, const char *lit) { return n == strlen(lit) && memcmp(s, lit, n) == 0; }
+
+static int starts(const char *s, size_t n, const char *lit)
+{
+    size_t l = strlen(lit);
+    return n >= l && memcmp(s, lit, l) == 0;
+}
+
+static int ends(const char *s, size_t n, const char *lit)
+{
+    size_t l = strlen(lit);
+    return n >= l && memcmp(s + n - l, lit, l) == 0;
+}
+
+/* POST /-/api/lockfiles/P submits a lockfile; P/ID and P/ID/approve do not */
+static int is_lockfile_submission(const char *rest, size_t rlen)
+{
+    if (rlen == 0 || ends(rest, rlen, "/approve"))
+        return 0;
+    size_t d = rlen;
+    while (d > 0 && isdigit((unsigned char)rest[d - 1]))
+        d--;
+    return !(d < rlen && d > 0 && rest[d - 1] == '/');
+}
+
+body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, const char *path, size_t plen)
+{
+    const char *q = memchr(path, '?', plen);
+    if (q)
+        plen = (size_t)(q - path);
+    int read = is(method, mlen, "GET") || is(method, mlen, "HEAD");
+    if (starts(path, plen, "/-/api/")) {
+        if (read)
+            return BODY_ROUTE_NONE;
+        if (is(method, mlen, "POST") && starts(path, plen, "/-/api/lockfiles/") &&
+            is_lockfile_submission(path + 17, plen - 17))
+            return BODY_ROUTE_LOCKFILE;
+        return BODY_ROUTE_SMALL;
+    }
+    static const char *const prefixes[ECO_COUNT] = {"/npm/", "/pypi/", "/maven/"};
+    for (int i = 0; i < ECO_COUNT; i++) {
+        size_t pl = strlen(prefixes[i]);
+        int exact = plen == pl - 1 && memcmp(path, prefixes[i], pl - 1) == 0;
+        if (!exact && !starts(path, plen, prefixes[i]))
+            continue;
+        if (read)
+            return BODY_ROUTE_NONE;
+        const ecosystem_t *eco = ecosystems[i];
+        if (eco && eco->is_read_only_write && cfg->upstream[i] &&
+            eco->is_read_only_write(method, mlen, exact ? "" : path + pl, exact ? 0 : plen - pl))
+            return BODY_ROUTE_RELAY;
+        return BODY_ROUTE_PUBLISH;
+    }
+    return BODY_ROUTE_NONE; /* health, metrics, the admin page, anything else */
+}
+
+int64_t body_limit(body_route_t route, int64_t max_body)
+{
+    int64_t small = max_body < BODY_SMALL_MAX ? max_body : BODY_SMALL_MAX;
+    switch (route) {
+    case BODY_ROUTE_SMALL: return small;
+    case BODY_ROUTE_LOCKFILE:
+    case BODY_ROUTE_RELAY: return max_body;
+    case BODY_ROUTE_NONE:
+    case BODY_ROUTE_PUBLISH: return 0;
+    }
+    return 0;
+}
+
+body_verdict_t body_judge(body_route_t route, int64_t length, int64_t max_body)
+{
+    if (length == 0)
+        return BODY_ADMIT;
+    if (route == BODY_ROUTE_PUBLISH)
+        return BODY_REFUSE_PUBLISH;
+    if (route == BODY_ROUTE_NONE)
+        return BODY_REFUSE_NONE;
+    int64_t limit = body_limit(route, max_body), small = body_limit(BODY_ROUTE_SMALL, max_body);
+    if (length == BODY_CHUNKED)
+        return route == BODY_ROUTE_SMALL ? BODY_REFUSE_LENGTH : BODY_ADMIT_LARGE;
+    if (length > limit)
+        return BODY_REFUSE_SIZE;
+    return length > small ? BODY_ADMIT_LARGE : BODY_ADMIT;
+}
+
+const char *body_verdict_name(body_verdict_t v)
+{
+    switch (v) {
+    case BODY_ADMIT: return "admit";
+    case BODY_ADMIT_LARGE: return "admit_large";
+    case BODY_REFUSE_NONE: return "no_body";
+    case BODY_REFUSE_PUBLISH: return "publish";
+    case BODY_REFUSE_SIZE: return "too_large";
+    case BODY_REFUSE_LENGTH: return "length_required";
+    case BODY_REFUSE_AUTH: return "unauthenticated";
+    case BODY_REFUSE_BUSY: return "busy";
+    case BODY_VERDICT_COUNT: break;
+    }
+    return "other";
+}

@@ -1,0 +1,129 @@
+/* denial: building and sending the denial object. */
+#include "http/denial.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "http/http.h"
+#include "core/runtime.h"
+
+static void iso(int64_t t, char *out, size_t n)
+{
+    if (t == TIME_NONE)
+        snprintf(out, n, "unknown");
+    else
+        time_format_iso8601(t, out, n, 0);
+}
+
+void denial_error_line(const char *package, const char *version, const verdict_t *v, const char *alternative,
+                       buf_t *out)
+{
+    char since[40], elig[40];
+    iso(v->since, since, sizeof(since));
+    iso(v->eligible_at, elig, sizeof(elig));
+    if (strcmp(v->reason, "quarantine") == 0) {
+        buf_printf(out, "%s@%s is quarantined until %s (%s%s, policy %s)", package, version, elig,
+                   v->published_at == TIME_NONE ? "upstream gives no publish time; first seen by cordon "
+                                                : "published ",
+                   since, v->rule);
+    } else if (strcmp(v->reason, "blocked") == 0 && v->review_id) {
+        buf_printf(out, "%s@%s is %s", package, version, v->rule);
+    } else if (strcmp(v->reason, "blocked") == 0) {
+        buf_printf(out, "%s@%s is blocked by policy %s", package, version, v->rule);
+    } else if (strcmp(v->reason, "missing_timestamp") == 0) {
+        buf_printf(out, "%s@%s is refused: upstream gives no publish time and the policy is %s", package, version,
+                   v->rule);
+    } else if (v->detail[0]) {
+        buf_printf(out, "%s@%s is held by cordon's analysis (%s): %s (policy %s)", package, version, v->reason,
+                   v->detail, v->rule);
+    } else {
+        buf_printf(out, "%s@%s is held (%s, policy %s)", package, version, v->reason, v->rule);
+    }
+    if (alternative)
+        buf_printf(out, "; newest allowed: %s", alternative);
+    else
+        buf_puts(out, "; no allowed version yet");
+    buf_puts(out, " (or ask AppSec for a review)");
+}
+
+/* RFC 3986 unreserved bytes stay, everything else is %XX: a package name
+ * ("@scope/name", "group:artifact") stays one fragment segment */
+static void put_segment(buf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+            *p == '.' || *p == '_' || *p == '~') {
+            buf_putc(b, (char)*p);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[*p >> 4]);
+            buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
+void denial_review_url(const char *public_url, const char *eco, const char *package, const char *version, buf_t *out)
+{
+    buf_printf(out, "%s/-/admin/#%s/", public_url, eco);
+    put_segment(out, package);
+    buf_putc(out, '/');
+    put_segment(out, version);
+}
+
+void denial_json(const char *eco, const char *package, const char *version, const verdict_t *v,
+                 const char *alternative, const char *request_id, const char *public_url, buf_t *out)
+{
+    buf_t line;
+    buf_init(&line);
+    denial_error_line(package, version, v, alternative, &line);
+    char pub[40], elig[40];
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_raw(out, &first, "error", "", 0);
+    json_str(out, line.data ? line.data : "", line.len);
+    buf_free(&line);
+    json_kv_str(out, &first, "reason", v->reason);
+    json_kv_str(out, &first, "ecosystem", eco);
+    json_kv_str(out, &first, "package", package);
+    json_kv_str(out, &first, "version", version);
+    if (v->published_at != TIME_NONE) {
+        time_format_iso8601(v->published_at, pub, sizeof(pub), 0);
+        json_kv_str(out, &first, "published_at", pub);
+    } else {
+        json_kv_raw(out, &first, "published_at", "null", 4);
+    }
+    if (v->eligible_at != TIME_NONE) {
+        time_format_iso8601(v->eligible_at, elig, sizeof(elig), 0);
+        json_kv_str(out, &first, "eligible_at", elig);
+    } else {
+        json_kv_raw(out, &first, "eligible_at", "null", 4);
+    }
+    json_kv_str(out, &first, "policy", v->rule);
+    if (alternative)
+        json_kv_str(out, &first, "alternative", alternative);
+    else
+        json_kv_raw(out, &first, "alternative", "null", 4);
+    json_kv_str(out, &first, "request_id", request_id);
+    buf_t url;
+    buf_init(&url);
+    denial_review_url(public_url, eco, package, version, &url);
+    json_kv_str(out, &first, "review_url", buf_cstr(&url));
+    buf_free(&url);
+    buf_putc(out, '}');
+}
+
+void denial_send(h2o_req_t *req, const char *eco, const char *package, const char *version, const verdict_t *v,
+                 const char *alternative)
+{
+    buf_t b;
+    buf_init(&b);
+    denial_json(eco, package, version, v, alternative, http_request_id(req), runtime_config()->public_url, &b);
+    /* the status line is all some clients (Maven) print: make it say why */
+    char phrase[96];
+    snprintf(phrase, sizeof(phrase), "Forbidden - %s by cordon", strcmp(v->reason, "quarantine") == 0 ? "quarantined"
+                                                                 : v->reason);
+    http_send_json(req, 403, phrase, &b);
+}

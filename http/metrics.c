@@ -1,0 +1,192 @@
+/* metrics: the counters and their exposition (see metrics.h). */
+#include "http/metrics.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "upstream/fetcher.h"
+#include "upstream/fetcher.h"
+#include "upstream/upstream_cache.h"
+#include "common/timeutil.h"
+#include "policy/approvals.h"
+#include "journal/decision_log.h"
+#include "http/conn_guard.h"
+#include "review/held.h"
+
+/* routes a request is counted under */
+enum { R_NPM, R_PYPI, R_MAVEN, R_API, R_ADMIN, R_OTHER, R_COUNT };
+static const char *const ROUTE_NAMES[R_COUNT] = {"npm", "pypi", "maven", "api", "admin", "other"};
+static atomic_uint_fast64_t g_requests[R_COUNT][600];
+
+static const char *const REASONS[] = {"",
+                                      "quarantine",
+                                      "blocked",
+                                      "install_script",
+                                      "new_install_script",
+                                      "manifest_mismatch",
+                                      "typosquat",
+                                      "malformed_archive",
+                                      "integrity_mismatch",
+                                      "missing_timestamp",
+                                      "publish_forbidden",
+                                      "upstream_error",
+                                      "other"};
+#define NREASONS (sizeof(REASONS) / sizeof(REASONS[0]))
+static const char *const DECISIONS[] = {"allow", "deny", "error"};
+static atomic_uint_fast64_t g_decisions[3][NREASONS];
+
+/* upstream fetch latency buckets, seconds */
+static const double BUCKETS[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+#define NBUCKETS (sizeof(BUCKETS) / sizeof(BUCKETS[0]))
+static atomic_uint_fast64_t g_fetch_bucket[NBUCKETS + 1], g_fetch_count, g_fetch_failed;
+static atomic_uint_fast64_t g_fetch_micros;
+
+static int starts(const char *p, size_t n, const char *prefix)
+{
+    size_t l = strlen(prefix);
+    return n >= l && memcmp(p, prefix, l) == 0;
+}
+
+void metrics_count_request(const char *path, size_t plen, int status)
+{
+    int r = R_OTHER;
+    if (starts(path, plen, "/npm"))
+        r = R_NPM;
+    else if (starts(path, plen, "/pypi"))
+        r = R_PYPI;
+    else if (starts(path, plen, "/maven"))
+        r = R_MAVEN;
+    else if (starts(path, plen, "/-/api/"))
+        r = R_API;
+    else if (starts(path, plen, "/-/admin"))
+        r = R_ADMIN;
+    if (status < 100 || status > 599)
+        status = 599;
+    atomic_fetch_add_explicit(&g_requests[r][status], 1, memory_order_relaxed);
+}
+
+void metrics_count_decision(const char *decision, const char *reason)
+{
+    size_t d = 0;
+    while (d < 3 && strcmp(DECISIONS[d], decision) != 0)
+        d++;
+    if (d == 3)
+        return;
+    size_t i = 0;
+    while (i < NREASONS - 1 && strcmp(REASONS[i], reason ? reason : "") != 0)
+        i++;
+    atomic_fetch_add_explicit(&g_decisions[d][i], 1, memory_order_relaxed);
+}
+
+void metrics_observe_fetch(double seconds, int failed)
+{
+    size_t b = 0;
+    while (b < NBUCKETS && seconds > BUCKETS[b])
+        b++;
+    atomic_fetch_add_explicit(&g_fetch_bucket[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&g_fetch_count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&g_fetch_micros, (uint64_t)(seconds * 1e6), memory_order_relaxed);
+    if (failed)
+        atomic_fetch_add_explicit(&g_fetch_failed, 1, memory_order_relaxed);
+}
+
+static uint64_t load(atomic_uint_fast64_t *a) { return atomic_load_explicit(a, memory_order_relaxed); }
+
+void metrics_render(const config_t *cfg, buf_t *out)
+{
+    buf_puts(out, "# HELP cordon_requests_total HTTP requests answered, by route and status.\n"
+                  "# TYPE cordon_requests_total counter\n");
+    for (int r = 0; r < R_COUNT; r++)
+        for (int s = 100; s < 600; s++) {
+            uint64_t v = load(&g_requests[r][s]);
+            if (v)
+                buf_printf(out, "cordon_requests_total{ecosystem=\"%s\",status=\"%d\"} %llu\n", ROUTE_NAMES[r], s,
+                           (unsigned long long)v);
+        }
+    buf_puts(out, "# HELP cordon_decisions_total Install decisions recorded, by decision and reason.\n"
+                  "# TYPE cordon_decisions_total counter\n");
+    for (size_t d = 0; d < 3; d++)
+        for (size_t i = 0; i < NREASONS; i++) {
+            uint64_t v = load(&g_decisions[d][i]);
+            if (v || (i == 0 && d == 0))
+                buf_printf(out, "cordon_decisions_total{decision=\"%s\",reason=\"%s\"} %llu\n", DECISIONS[d],
+                           REASONS[i], (unsigned long long)v);
+        }
+    decision_drops_t drops;
+    decision_log_drops(&drops);
+    buf_printf(out,
+               "# HELP cordon_decisions_dropped_total Decisions not recorded, by cause: the group-commit queue was full "
+               "(overload), the store refused the write, the log was not running (each also logged at warn).\n"
+               "# TYPE cordon_decisions_dropped_total counter\n"
+               "cordon_decisions_dropped_total{cause=\"queue_full\"} %llu\n"
+               "cordon_decisions_dropped_total{cause=\"store_error\"} %llu\n"
+               "cordon_decisions_dropped_total{cause=\"not_running\"} %llu\n",
+               (unsigned long long)drops.queue_full, (unsigned long long)drops.store_error,
+               (unsigned long long)drops.not_running);
+    buf_printf(out,
+               "# HELP cordon_upstream_fetches_total Upstream requests finished.\n"
+               "# TYPE cordon_upstream_fetches_total counter\n"
+               "cordon_upstream_fetches_total %llu\n"
+               "# HELP cordon_upstream_failures_total Upstream requests that failed (transport errors, timeouts).\n"
+               "# TYPE cordon_upstream_failures_total counter\n"
+               "cordon_upstream_failures_total %llu\n",
+               (unsigned long long)load(&g_fetch_count), (unsigned long long)load(&g_fetch_failed));
+    buf_puts(out, "# HELP cordon_upstream_fetch_seconds Time of upstream requests.\n"
+                  "# TYPE cordon_upstream_fetch_seconds histogram\n");
+    uint64_t cum = 0;
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        cum += load(&g_fetch_bucket[b]);
+        buf_printf(out, "cordon_upstream_fetch_seconds_bucket{le=\"%g\"} %llu\n", BUCKETS[b], (unsigned long long)cum);
+    }
+    cum += load(&g_fetch_bucket[NBUCKETS]);
+    buf_printf(out,
+               "cordon_upstream_fetch_seconds_bucket{le=\"+Inf\"} %llu\n"
+               "cordon_upstream_fetch_seconds_sum %.6f\n"
+               "cordon_upstream_fetch_seconds_count %llu\n",
+               (unsigned long long)cum, load(&g_fetch_micros) / 1e6, (unsigned long long)cum);
+    buf_printf(out,
+               "# HELP cordon_cache_hits_total Requests answered from cordon's cache without asking upstream.\n"
+               "# TYPE cordon_cache_hits_total counter\n"
+               "cordon_cache_hits_total{kind=\"metadata\"} %llu\n"
+               "cordon_cache_hits_total{kind=\"artifact\"} %llu\n",
+               (unsigned long long)upstream_cache_hits(0), (unsigned long long)upstream_cache_hits(1));
+    buf_printf(out,
+               "# HELP cordon_upstream_refused_total Upstream requests and redirects refused: not the upstream's "
+               "origin nor in fetch.allow_hosts, or https to http.\n"
+               "# TYPE cordon_upstream_refused_total counter\n"
+               "cordon_upstream_refused_total %llu\n",
+               (unsigned long long)fetcher_count_refused());
+    conn_guard_stats_t cg;
+    conn_guard_stats(&cg);
+    buf_printf(out,
+               "# HELP cordon_connections_open Client connections open.\n"
+               "# TYPE cordon_connections_open gauge\n"
+               "cordon_connections_open %llu\n"
+               "# HELP cordon_connections_refused_total Connections refused at accept (limits.max_connections).\n"
+               "# TYPE cordon_connections_refused_total counter\n"
+               "cordon_connections_refused_total %llu\n"
+               "# HELP cordon_large_bodies_receiving Request bodies above the small limit being received.\n"
+               "# TYPE cordon_large_bodies_receiving gauge\n"
+               "cordon_large_bodies_receiving %llu\n"
+               "# HELP cordon_request_bodies_refused_total Request bodies refused, most from the head, unread.\n"
+               "# TYPE cordon_request_bodies_refused_total counter\n",
+               (unsigned long long)cg.open, (unsigned long long)cg.refused, (unsigned long long)cg.large_receiving);
+    for (int v = BODY_REFUSE_NONE; v < BODY_VERDICT_COUNT; v++)
+        buf_printf(out, "cordon_request_bodies_refused_total{why=\"%s\"} %llu\n", body_verdict_name((body_verdict_t)v),
+                   (unsigned long long)cg.bodies_refused[v]);
+    int64_t now = time_now_ms();
+    size_t approvals, blocks;
+    approvals_counts(now, &approvals, &blocks);
+    buf_printf(out,
+               "# HELP cordon_held_versions Versions in the reviewers' queue (refused or asked for, still held).\n"
+               "# TYPE cordon_held_versions gauge\n"
+               "cordon_held_versions %zu\n"
+               "# HELP cordon_approvals_active Reviewers' approvals in force.\n"
+               "# TYPE cordon_approvals_active gauge\n"
+               "cordon_approvals_active %zu\n"
+               "# HELP cordon_blocks_active Reviewers' blocks in force.\n"
+               "# TYPE cordon_blocks_active gauge\n"
+               "cordon_blocks_active %zu\n",
+               held_count(cfg, now), approvals, blocks);
+}

@@ -1,0 +1,550 @@
+/* approvals: reviewers' approvals and blocks, stored and in force (see
+ * approvals.h).
+ *
+ * The in-memory set holds only records in force, sorted by (ecosystem,
+ * package, version) so a verdict costs one binary search. It is rebuilt from
+ * LMDB after every change (changes are rare: people make them) and swapped
+ * under a rwlock; readers copy what they need out before unlocking. */
+#include "policy/approvals.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "store/record.h"
+#include "store/store.h"
+#include "common/digest.h"
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "journal/audit.h"
+
+enum { FMT_REVIEW = 'R' };
+
+typedef struct entry {
+    eco_id_t eco;
+    char *package;
+    char *version; /* "" = the whole package */
+    review_kind_t kind;
+    uint64_t id;
+    int64_t expires_at;
+    char *by;
+    char *comment;
+} entry_t;
+
+typedef struct set {
+    entry_t *v;
+    size_t n;
+} set_t;
+
+static pthread_rwlock_t g_lock = PTHREAD_RWLOCK_INITIALIZER;
+static set_t g_set;
+
+void review_free(review_t *r)
+{
+    free(r->package);
+    free(r->version);
+    free(r->comment);
+    free(r->by);
+    free(r->ended_by);
+    memset(r, 0, sizeof(*r));
+}
+
+void reviews_free(review_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        review_free(&v[i]);
+    free(v);
+}
+
+int review_active(const review_t *r, int64_t now)
+{
+    return r->ended_at == TIME_NONE && (r->expires_at == TIME_NONE || now < r->expires_at);
+}
+
+static void encode(const review_t *r, buf_t *b)
+{
+    buf_putc(b, (char)FMT_REVIEW);
+    rec_put_i64(b, r->kind);
+    rec_put_i64(b, r->eco);
+    rec_put_str(b, r->package);
+    rec_put_str(b, r->version);
+    rec_put_str(b, r->comment);
+    rec_put_str(b, r->by);
+    rec_put_i64(b, r->created_at);
+    rec_put_i64(b, r->expires_at);
+    rec_put_i64(b, r->ended_at);
+    rec_put_str(b, r->ended_by);
+    rec_put_i64(b, (int64_t)r->audit_seq);
+}
+
+int review_decode(uint64_t id, const void *p, size_t n, review_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    rec_reader_t rd;
+    rec_reader_init(&rd, p, n);
+    if (n < 1 || rd.p[0] != FMT_REVIEW)
+        return -1;
+    rd.p++;
+    r->id = id;
+    r->kind = (review_kind_t)rec_get_i64(&rd);
+    int64_t eco = rec_get_i64(&rd);
+    r->package = rec_get_str(&rd);
+    r->version = rec_get_str(&rd);
+    r->comment = rec_get_str(&rd);
+    r->by = rec_get_str(&rd);
+    r->created_at = rec_get_i64(&rd);
+    r->expires_at = rec_get_i64(&rd);
+    r->ended_at = rec_get_i64(&rd);
+    r->ended_by = rec_get_str(&rd);
+    r->audit_seq = (uint64_t)rec_get_i64(&rd);
+    if (rd.err || eco < 0 || eco >= ECO_COUNT || (r->kind != REVIEW_APPROVAL && r->kind != REVIEW_BLOCK)) {
+        review_free(r);
+        return -1;
+    }
+    r->eco = (eco_id_t)eco;
+    return 0;
+}
+
+static const char *kind_name(review_kind_t k) { return k == REVIEW_APPROVAL ? "approval" : "block"; }
+
+static void kv_str_or_null(buf_t *b, int *first, const char *key, const char *s)
+{
+    if (s && *s)
+        json_kv_str(b, first, key, s);
+    else
+        json_kv_raw(b, first, key, "null", 4);
+}
+
+/* members shared by the API object and the audit record */
+static void members(const review_t *r, buf_t *b, int *first)
+{
+    json_kv_int(b, first, "id", (int64_t)r->id);
+    json_kv_str(b, first, "kind", kind_name(r->kind));
+    json_kv_str(b, first, "ecosystem", eco_name(r->eco));
+    json_kv_str(b, first, "package", r->package);
+    kv_str_or_null(b, first, "version", r->version);
+    json_kv_str(b, first, "comment", r->comment);
+    json_kv_str(b, first, "by", r->by);
+    json_kv_time(b, first, "created_at", r->created_at);
+    if (r->kind == REVIEW_APPROVAL)
+        json_kv_time(b, first, "expires_at", r->expires_at);
+}
+
+void review_json(const review_t *r, int64_t now, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    members(r, out, &first);
+    const char *ended = r->kind == REVIEW_APPROVAL ? "revoked" : "removed";
+    char k1[24], k2[24];
+    snprintf(k1, sizeof(k1), "%s_at", ended);
+    snprintf(k2, sizeof(k2), "%s_by", ended);
+    json_kv_time(out, &first, k1, r->ended_at);
+    kv_str_or_null(out, &first, k2, r->ended_by);
+    json_kv_bool(out, &first, "active", review_active(r, now));
+    json_kv_int(out, &first, "audit_seq", (int64_t)r->audit_seq);
+    buf_putc(out, '}');
+}
+
+/* ---- the in-memory set ---- */
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const entry_t *x = a, *y = b;
+    if (x->eco != y->eco)
+        return x->eco < y->eco ? -1 : 1;
+    int c = strcmp(x->package, y->package);
+    return c ? c : strcmp(x->version, y->version);
+}
+
+static void set_free(set_t *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].package);
+        free(s->v[i].version);
+        free(s->v[i].by);
+        free(s->v[i].comment);
+    }
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+static const char *jstr(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val s = yajl_tree_get(v, path, yajl_t_any);
+    return s && YAJL_IS_STRING(s) ? YAJL_GET_STRING(s) : s && YAJL_IS_NULL(s) ? "" : NULL;
+}
+
+/* 1 when the genuine chain record r names is the one that made r; 0 (why
+ * says) when none accounts for it; -1 store error */
+static int accounted(MDB_txn *txn, const review_t *r, char *why, size_t whylen)
+{
+    if (r->audit_seq == 0) {
+        snprintf(why, whylen, "it names no chain record");
+        return 0;
+    }
+    MDB_val rec;
+    int g = audit_record_genuine(txn, r->audit_seq, &rec, why, whylen);
+    if (g <= 0)
+        return g < 0 ? -1 : 0;
+    char *text = strndup(rec.mv_data, rec.mv_size);
+    yajl_val v = text ? yajl_tree_parse(text, NULL, 0) : NULL;
+    free(text);
+    if (v == NULL)
+        return -1;
+    const char *path[] = {"id", NULL};
+    yajl_val id = yajl_tree_get(v, path, yajl_t_number);
+    const char *type = jstr(v, "type"), *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"),
+               *ver = jstr(v, "version"), *exp = jstr(v, "expires_at");
+    int64_t es = exp && *exp ? time_parse_iso8601(exp, strlen(exp)) : TIME_NONE;
+    int64_t want = r->expires_at == TIME_NONE ? TIME_NONE : r->expires_at / 1000 * 1000;
+    int ok = id && YAJL_IS_INTEGER(id) && (uint64_t)YAJL_GET_INTEGER(id) == r->id && type &&
+             !strcmp(type, kind_name(r->kind)) && eco && !strcmp(eco, eco_name(r->eco)) && pkg &&
+             !strcmp(pkg, r->package) && ver && !strcmp(ver, r->version) &&
+             (r->kind != REVIEW_APPROVAL || es == want);
+    yajl_tree_free(v);
+    if (!ok)
+        snprintf(why, whylen, "chain record %" PRIu64 " is not the one that made it", r->audit_seq);
+    return ok;
+}
+
+/* drops from all[] what no genuine chain record accounts for, saying so */
+static int keep_accounted(review_t *all, size_t *n)
+{
+    MDB_txn *txn;
+    if (store_read_begin(&txn) != 0)
+        return -1;
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < *n; i++) {
+        char why[300];
+        int a = accounted(txn, &all[i], why, sizeof(why));
+        if (a < 0) {
+            rc = -1;
+            a = 1;
+        }
+        if (a) {
+            all[kept++] = all[i];
+            continue;
+        }
+        char what[700];
+        snprintf(what, sizeof(what), "%s %" PRIu64 " (%s %s%s%s) is not in force: no audit chain record accounts for it "
+                 "(%s); run cordon audit verify",
+                 kind_name(all[i].kind), all[i].id, eco_name(all[i].eco), all[i].package, all[i].version[0] ? "@" : "",
+                 all[i].version, why);
+        buf_t b;
+        buf_init(&b);
+        int first = 1;
+        buf_putc(&b, '{');
+        json_kv_str(&b, &first, "level", "error");
+        json_kv_str(&b, &first, "msg", what);
+        json_kv_int(&b, &first, "id", (int64_t)all[i].id);
+        buf_puts(&b, "}\n");
+        fputs(buf_cstr(&b), stderr);
+        buf_free(&b);
+        review_free(&all[i]);
+    }
+    store_read_end(txn);
+    *n = kept;
+    return rc;
+}
+
+int approvals_load(void)
+{
+    review_t *all;
+    size_t n;
+    int64_t now = time_now_ms();
+    if (approvals_list(REVIEW_APPROVAL | REVIEW_BLOCK, 1, -1, NULL, NULL, now, &all, &n) != 0)
+        return -1;
+    /* an approval or block is in force only while the chain accounts for it:
+     * one added to the store directly, or whose record was cut, is not */
+    if (keep_accounted(all, &n) != 0) {
+        reviews_free(all, n);
+        return -1;
+    }
+    set_t s = {calloc(n ? n : 1, sizeof(entry_t)), 0};
+    if (s.v == NULL) {
+        reviews_free(all, n);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        entry_t *e = &s.v[s.n++];
+        e->eco = all[i].eco;
+        e->kind = all[i].kind;
+        e->id = all[i].id;
+        e->expires_at = all[i].expires_at;
+        /* steal the strings */
+        e->package = all[i].package;
+        e->version = all[i].version;
+        e->by = all[i].by;
+        e->comment = all[i].comment;
+        all[i].package = all[i].version = all[i].by = all[i].comment = NULL;
+    }
+    reviews_free(all, n);
+    qsort(s.v, s.n, sizeof(entry_t), entry_cmp);
+    pthread_rwlock_wrlock(&g_lock);
+    set_t old = g_set;
+    g_set = s;
+    pthread_rwlock_unlock(&g_lock);
+    set_free(&old);
+    return 0;
+}
+
+void approvals_unload(void)
+{
+    pthread_rwlock_wrlock(&g_lock);
+    set_free(&g_set);
+    pthread_rwlock_unlock(&g_lock);
+}
+
+/* index of the first entry of (eco, package), or g_set.n; under the lock */
+static size_t first_of(eco_id_t eco, const char *package)
+{
+    size_t lo = 0, hi = g_set.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const entry_t *e = &g_set.v[mid];
+        int c = e->eco != eco ? (e->eco < eco ? -1 : 1) : strcmp(e->package, package);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void approvals_match(eco_id_t eco, const char *package, const char *version, int64_t now, review_match_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    pthread_rwlock_rdlock(&g_lock);
+    const entry_t *best = NULL;
+    for (size_t i = g_set.n ? first_of(eco, package) : 0; i < g_set.n; i++) {
+        const entry_t *e = &g_set.v[i];
+        if (e->eco != eco || strcmp(e->package, package) != 0)
+            break;
+        if (e->version[0] && strcmp(e->version, version) != 0)
+            continue;
+        if (e->kind == REVIEW_APPROVAL && e->expires_at != TIME_NONE && now >= e->expires_at)
+            continue;
+        /* a block wins; among approvals the one lasting longest */
+        if (best == NULL || (e->kind == REVIEW_BLOCK && best->kind != REVIEW_BLOCK) ||
+            (e->kind == best->kind && e->kind == REVIEW_APPROVAL &&
+             (e->expires_at == TIME_NONE || (best->expires_at != TIME_NONE && e->expires_at > best->expires_at))))
+            best = e;
+    }
+    if (best) {
+        out->kind = best->kind;
+        out->id = best->id;
+        out->expires_at = best->expires_at;
+        snprintf(out->by, sizeof(out->by), "%s", best->by);
+        snprintf(out->comment, sizeof(out->comment), "%s", best->comment);
+    }
+    pthread_rwlock_unlock(&g_lock);
+}
+
+void approvals_package_fp(eco_id_t eco, const char *package, char out[17])
+{
+    buf_t b;
+    buf_init(&b);
+    pthread_rwlock_rdlock(&g_lock);
+    for (size_t i = g_set.n ? first_of(eco, package) : 0; i < g_set.n; i++) {
+        const entry_t *e = &g_set.v[i];
+        if (e->eco != eco || strcmp(e->package, package) != 0)
+            break;
+        buf_printf(&b, "%" PRIu64 ":%lld|", e->id, (long long)e->expires_at);
+    }
+    pthread_rwlock_unlock(&g_lock);
+    if (b.len == 0) {
+        memcpy(out, "0000000000000000", 17);
+    } else {
+        char hex[65];
+        sha256_hex(b.data, b.len, hex);
+        memcpy(out, hex, 16);
+        out[16] = '\0';
+    }
+    buf_free(&b);
+}
+
+void approvals_counts(int64_t now, size_t *approvals, size_t *blocks)
+{
+    *approvals = *blocks = 0;
+    pthread_rwlock_rdlock(&g_lock);
+    for (size_t i = 0; i < g_set.n; i++) {
+        const entry_t *e = &g_set.v[i];
+        if (e->kind == REVIEW_BLOCK)
+            (*blocks)++;
+        else if (e->expires_at == TIME_NONE || now < e->expires_at)
+            (*approvals)++;
+    }
+    pthread_rwlock_unlock(&g_lock);
+}
+
+/* ---- the store ---- */
+
+typedef struct add_op {
+    review_t *r;
+} add_op_t;
+
+static int add_txn(MDB_txn *txn, void *arg)
+{
+    review_t *r = ((add_op_t *)arg)->r;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, store_dbi(DB_REVIEWS), &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    r->id = rc == 0 ? audit_u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
+
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    members(r, &b, &first);
+    rc = b.oom ? ENOMEM : audit_append(txn, kind_name(r->kind), r->created_at, b.data, b.len, &r->audit_seq);
+    if (rc == 0) {
+        buf_reset(&b);
+        encode(r, &b);
+        unsigned char key[8];
+        audit_u64_key(r->id, key);
+        MDB_val nk = {8, key}, nv = {b.len, b.data};
+        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &nk, &nv, MDB_APPEND);
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int approvals_add(review_t *r, char *err, size_t errlen)
+{
+    r->created_at = time_now_ms();
+    r->ended_at = TIME_NONE;
+    if (r->kind == REVIEW_BLOCK)
+        r->expires_at = TIME_NONE;
+    add_op_t op = {r};
+    if (store_write(add_txn, &op, err, errlen) != STORE_OK)
+        return -1;
+    if (approvals_load() != 0) {
+        snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct end_op {
+    uint64_t id;
+    review_kind_t kind;
+    const char *by;
+    review_t *out;
+    int status;
+} end_op_t;
+
+static int end_txn(MDB_txn *txn, void *arg)
+{
+    end_op_t *op = arg;
+    unsigned char key[8];
+    audit_u64_key(op->id, key);
+    MDB_val k = {8, key}, v;
+    int rc = mdb_get(txn, store_dbi(DB_REVIEWS), &k, &v);
+    review_free(op->out);
+    if (rc == MDB_NOTFOUND || (rc == 0 && (review_decode(op->id, v.mv_data, v.mv_size, op->out) != 0 ||
+                                           op->out->kind != op->kind))) {
+        op->status = 404;
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (op->out->ended_at != TIME_NONE) {
+        op->status = 409;
+        return 0;
+    }
+    op->out->ended_at = time_now_ms();
+    free(op->out->ended_by);
+    op->out->ended_by = strdup(op->by ? op->by : "");
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    json_kv_int(&b, &first, "id", (int64_t)op->id);
+    json_kv_str(&b, &first, "ecosystem", eco_name(op->out->eco));
+    json_kv_str(&b, &first, "package", op->out->package);
+    kv_str_or_null(&b, &first, "version", op->out->version);
+    json_kv_str(&b, &first, "by", op->out->ended_by ? op->out->ended_by : "");
+    rc = b.oom ? ENOMEM
+               : audit_append(txn, op->kind == REVIEW_APPROVAL ? "approval_revoked" : "block_removed",
+                              op->out->ended_at, b.data, b.len, NULL);
+    if (rc == 0) {
+        buf_reset(&b);
+        encode(op->out, &b);
+        MDB_val nv = {b.len, b.data};
+        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &k, &nv, 0);
+    }
+    buf_free(&b);
+    op->status = 0;
+    return rc;
+}
+
+int approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    end_op_t op = {id, kind, by, out, 0};
+    if (store_write(end_txn, &op, err, errlen) != STORE_OK)
+        return -1;
+    if (op.status)
+        return op.status;
+    if (approvals_load() != 0) {
+        snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");
+        return -1;
+    }
+    return 0;
+}
+
+int approvals_list(review_kind_t kind, int active_only, int eco, const char *package, const char *version,
+                   int64_t now, review_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    MDB_txn *txn;
+    MDB_cursor *c;
+    if (store_cursor_begin(DB_REVIEWS, &txn, &c) != 0)
+        return -1;
+    size_t cap = 0;
+    int ret = 0;
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_LAST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
+        review_t r;
+        if (review_decode(audit_u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &r) != 0)
+            continue; /* a damaged record is skipped, not fatal: audit verify reports it */
+        int keep = (r.kind & kind) && (!active_only || review_active(&r, now)) && (eco < 0 || (int)r.eco == eco) &&
+                   (!package || strcmp(package, r.package) == 0) &&
+                   (!version || r.version[0] == '\0' || strcmp(version, r.version) == 0);
+        if (!keep) {
+            review_free(&r);
+            continue;
+        }
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            review_t *nv = realloc(*out, ncap * sizeof(review_t));
+            if (nv == NULL) {
+                review_free(&r);
+                ret = -1;
+                break;
+            }
+            *out = nv;
+            cap = ncap;
+        }
+        (*out)[(*n)++] = r;
+    }
+    store_cursor_end(txn, c);
+    if (ret != 0) {
+        reviews_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return ret;
+}

@@ -1,0 +1,238 @@
+/* policy: rule matching and the age window.
+ *
+ * Precedence, most specific first: a rule for the exact version, a rule for
+ * the package, a glob/scope rule (the longest pattern wins among several),
+ * the ecosystem's min_age, the default min_age. A missing upstream time is
+ * never "old" and never "now for everyone": the first time cordon saw the
+ * version stands in (missing_timestamp: first_seen), or the version is
+ * refused (missing_timestamp: deny). */
+#include "policy/policy.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/store.h"
+#include "common/buf.h"
+#include "common/digest.h"
+#include "common/timeutil.h"
+#include "common/units.h"
+#include "analysis/analysis.h"
+#include "policy/approvals.h"
+
+enum { MATCH_NONE = 0, MATCH_GLOB = 1, MATCH_PACKAGE = 2, MATCH_VERSION = 3 };
+
+static int rule_match(const quarantine_rule_t *r, eco_id_t eco, const char *package, const char *version)
+{
+    if (r->eco != eco)
+        return MATCH_NONE;
+    int glob = strpbrk(r->pattern, "*?[") != NULL;
+    int name_ok = glob ? fnmatch(r->pattern, package, 0) == 0 : strcmp(r->pattern, package) == 0;
+    if (!name_ok)
+        return MATCH_NONE;
+    if (r->version)
+        return version && strcmp(r->version, version) == 0 ? MATCH_VERSION : MATCH_NONE;
+    return glob ? MATCH_GLOB : MATCH_PACKAGE;
+}
+
+static const quarantine_rule_t *best_rule(const config_t *cfg, eco_id_t eco, const char *package,
+                                          const char *version)
+{
+    const quarantine_rule_t *best = NULL;
+    int best_level = MATCH_NONE;
+    size_t best_len = 0;
+    for (size_t i = 0; i < cfg->nrules; i++) {
+        const quarantine_rule_t *r = &cfg->rules[i];
+        int level = rule_match(r, eco, package, version);
+        size_t len = strlen(r->pattern);
+        if (level > best_level || (level == best_level && level != MATCH_NONE && len > best_len)) {
+            best = r;
+            best_level = level;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+static void rule_text(const config_t *cfg, const quarantine_rule_t *r, char *out, size_t outlen)
+{
+    const char *file = cfg->path ? strrchr(cfg->path, '/') : NULL;
+    file = file ? file + 1 : (cfg->path ? cfg->path : "config");
+    char dur[32];
+    if (r->deny)
+        snprintf(out, outlen, "rule %s deny (%s:%d)", r->text, file, r->line);
+    else if (r->allow)
+        snprintf(out, outlen, "rule %s allow (%s:%d)", r->text, file, r->line);
+    else {
+        units_format_duration(r->min_age, dur, sizeof(dur));
+        snprintf(out, outlen, "rule %s min_age %s (%s:%d)", r->text, dur, file, r->line);
+    }
+}
+
+/* the order findings are reported in when several hold a version */
+static const finding_kind_t SEVERITY[FINDING_KIND_COUNT] = {
+    FINDING_MALFORMED_ARCHIVE, FINDING_MANIFEST_MISMATCH, FINDING_TYPOSQUAT, FINDING_NEW_INSTALL_SCRIPT,
+    FINDING_PTH_FILE,          FINDING_INSTALL_SCRIPT,    FINDING_SDIST_ONLY, FINDING_POM_REPOSITORIES};
+
+/* 1 when a finding the configuration holds applies (out filled) */
+static int findings_hold(const config_t *cfg, eco_id_t eco, const char *package, const version_facts_t *facts,
+                         int64_t now, verdict_t *out)
+{
+    findings_t all;
+    int64_t name_until;
+    findings_clear(&all);
+    analysis_name_findings(eco, package, now, &all, &name_until);
+    if (facts->findings)
+        findings_merge(&all, facts->findings);
+    for (int i = 0; i < FINDING_KIND_COUNT; i++) {
+        finding_kind_t k = SEVERITY[i];
+        if (!(all.mask & (1u << k)))
+            continue;
+        finding_action_t action = findings_action(&all, k, cfg->analysis.action[k]);
+        if (action == FINDING_HOLD) {
+            out->allow = 0;
+            out->reason = finding_reason(k);
+            out->eligible_at = TIME_NONE;
+            /* a young look-alike is weighed again once it is old enough */
+            out->valid_until = k == FINDING_TYPOSQUAT ? name_until : TIME_NONE;
+            snprintf(out->rule, sizeof(out->rule), "analysis %s: hold", finding_kind_name(k));
+            snprintf(out->detail, sizeof(out->detail), "%s", all.detail[k]);
+            return 1;
+        }
+        if (action == FINDING_WARN)
+            out->warnings |= 1u << k;
+    }
+    return 0;
+}
+
+void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                   const version_facts_t *facts, int64_t now, verdict_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->reason = "";
+    out->published_at = facts->published_at;
+    out->eligible_at = TIME_NONE;
+    out->valid_until = TIME_NONE;
+    out->since = facts->published_at;
+
+    int64_t window;
+    const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
+    char dur[32];
+    if (r != NULL && r->deny) {
+        rule_text(cfg, r, out->rule, sizeof(out->rule));
+        out->reason = "blocked";
+        return;
+    }
+    review_match_t m;
+    approvals_match(eco, package, version ? version : "", now, &m);
+    if (m.kind == REVIEW_BLOCK) {
+        out->reason = "blocked";
+        out->review_id = m.id;
+        snprintf(out->rule, sizeof(out->rule), "blocked by reviewer %s (block %llu: %s)", m.by,
+                 (unsigned long long)m.id, m.comment);
+        return;
+    }
+    if (m.kind == REVIEW_APPROVAL) {
+        out->allow = 1;
+        out->review_id = m.id;
+        out->eligible_at = facts->published_at;
+        out->valid_until = m.expires_at;
+        snprintf(out->rule, sizeof(out->rule), "approved by reviewer %s (approval %llu)", m.by,
+                 (unsigned long long)m.id);
+        return;
+    }
+    if (!(r != NULL && r->allow) && findings_hold(cfg, eco, package, facts, now, out))
+        return;
+    /* a release proxy has no business serving Maven SNAPSHOTs: refused
+     * unless a rule names them (and then decided by that rule) */
+    size_t vlen = version ? strlen(version) : 0;
+    if (eco == ECO_MAVEN && r == NULL && vlen >= 9 && strcasecmp(version + vlen - 9, "-SNAPSHOT") == 0) {
+        out->reason = "blocked";
+        snprintf(out->rule, sizeof(out->rule), "maven SNAPSHOT versions are not served (allow them with a rule)");
+        return;
+    }
+    if (r != NULL) {
+        rule_text(cfg, r, out->rule, sizeof(out->rule));
+        if (r->allow) {
+            out->allow = 1;
+            out->eligible_at = facts->published_at;
+            return;
+        }
+        window = r->min_age;
+    } else if (cfg->min_age_eco[eco] >= 0) {
+        window = cfg->min_age_eco[eco];
+        units_format_duration(window, dur, sizeof(dur));
+        snprintf(out->rule, sizeof(out->rule), "%s min_age %s", eco_name(eco), dur);
+    } else {
+        window = cfg->min_age_default;
+        units_format_duration(window, dur, sizeof(dur));
+        snprintf(out->rule, sizeof(out->rule), "default min_age %s", dur);
+    }
+
+    int64_t since = facts->published_at;
+    if (since == TIME_NONE) {
+        if (window == 0) { /* no window: the time does not matter */
+            out->allow = 1;
+            out->eligible_at = now;
+            return;
+        }
+        if (cfg->missing_timestamp == MISSING_TS_DENY) {
+            out->allow = 0;
+            out->reason = "missing_timestamp";
+            size_t n = strlen(out->rule);
+            snprintf(out->rule + n, sizeof(out->rule) - n, ", missing_timestamp deny");
+            return;
+        }
+        /* first seen stands in; a version never recorded is seen right now */
+        since = facts->first_seen != TIME_NONE ? facts->first_seen : now;
+        out->published_at = TIME_NONE;
+    }
+    out->since = since;
+    out->eligible_at = since + window;
+    out->allow = now >= out->eligible_at;
+    if (!out->allow) {
+        out->reason = "quarantine";
+        out->valid_until = out->eligible_at;
+    }
+}
+
+void policy_fingerprint(const config_t *cfg, char out[17])
+{
+    buf_t b;
+    buf_init(&b);
+    buf_printf(&b, "%lld|%d|", (long long)cfg->min_age_default, (int)cfg->missing_timestamp);
+    for (int k = 0; k < FINDING_KIND_COUNT; k++)
+        buf_printf(&b, "a%d|", (int)cfg->analysis.action[k]);
+    for (int i = 0; i < ECO_COUNT; i++)
+        buf_printf(&b, "%lld|", (long long)cfg->min_age_eco[i]);
+    for (size_t i = 0; i < cfg->nrules; i++) {
+        const quarantine_rule_t *r = &cfg->rules[i];
+        buf_printf(&b, "%d:%s@%s:%lld:%d:%d|", (int)r->eco, r->pattern, r->version ? r->version : "",
+                   (long long)r->min_age, r->allow, r->deny);
+    }
+    char hex[65];
+    sha256_hex(b.data ? b.data : "", b.len, hex);
+    buf_free(&b);
+    memcpy(out, hex, 16);
+    out[16] = '\0';
+}
+
+void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[52])
+{
+    char fp[17], found[17] = "0000000000000000";
+    approvals_package_fp(eco, package, fp);
+    /* the name check's verdict can change as the popular set grows */
+    analysis_refresh(10 * 60 * 1000);
+    findings_t names;
+    findings_clear(&names);
+    analysis_name_findings(eco, package, time_now_ms(), &names, NULL);
+    MDB_txn *txn;
+    if (store_is_open() && store_read_begin(&txn) == 0) {
+        findings_package_fp(txn, eco_name(eco), package, found);
+        store_read_end(txn);
+    }
+    /* 't' a look-alike held, 'w' one weighed as established (warned) */
+    char name_state = !names.mask ? '-' : (names.capped ? 'w' : 't');
+    snprintf(out, 52, "%s.%.15s%c.%s", cfg->policy_fp, fp, name_state, found);
+}

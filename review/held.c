@@ -1,0 +1,785 @@
+/* held: the reviewers' queue and review requests (see held.h).
+ *
+ * DB_HELD: eco\0package\0version → 'H', first/last refusal, count, reason,
+ * rule, the verdict's facts (published_at, since), then up to 16 distinct
+ * (address, user agent, count). DB_REQUESTS: u64 id → 'Q', ecosystem,
+ * package, version, justification, client, user agent, time, audit seq. */
+#include "review/held.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/record.h"
+#include "store/store.h"
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "core/ecosystem.h"
+#include "analysis/analysis.h"
+#include "journal/audit.h"
+#include "http/denial.h"
+#include "policy/policy.h"
+
+enum { FMT_HELD = 'H', FMT_REQUEST = 'Q' };
+#define MAX_CLIENTS 16
+
+typedef struct held_client {
+    char *addr, *ua;
+    int64_t count;
+} held_client_t;
+
+typedef struct held_rec {
+    int64_t first, last, count;
+    char *reason, *rule;
+    int64_t published_at, since;
+    size_t nclients;
+    held_client_t c[MAX_CLIENTS];
+} held_rec_t;
+
+static void held_rec_free(held_rec_t *h)
+{
+    free(h->reason);
+    free(h->rule);
+    for (size_t i = 0; i < h->nclients; i++) {
+        free(h->c[i].addr);
+        free(h->c[i].ua);
+    }
+    memset(h, 0, sizeof(*h));
+}
+
+static void held_rec_encode(const held_rec_t *h, buf_t *b)
+{
+    buf_putc(b, (char)FMT_HELD);
+    rec_put_i64(b, h->first);
+    rec_put_i64(b, h->last);
+    rec_put_i64(b, h->count);
+    rec_put_str(b, h->reason);
+    rec_put_str(b, h->rule);
+    rec_put_i64(b, h->published_at);
+    rec_put_i64(b, h->since);
+    rec_put_i64(b, (int64_t)h->nclients);
+    for (size_t i = 0; i < h->nclients; i++) {
+        rec_put_str(b, h->c[i].addr);
+        rec_put_str(b, h->c[i].ua);
+        rec_put_i64(b, h->c[i].count);
+    }
+}
+
+static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
+{
+    memset(h, 0, sizeof(*h));
+    rec_reader_t r;
+    rec_reader_init(&r, p, n);
+    if (n < 1 || r.p[0] != FMT_HELD)
+        return -1;
+    r.p++;
+    h->first = rec_get_i64(&r);
+    h->last = rec_get_i64(&r);
+    h->count = rec_get_i64(&r);
+    h->reason = rec_get_str(&r);
+    h->rule = rec_get_str(&r);
+    h->published_at = rec_get_i64(&r);
+    h->since = rec_get_i64(&r);
+    int64_t nc = rec_get_i64(&r);
+    if (r.err || nc < 0 || nc > MAX_CLIENTS) {
+        held_rec_free(h);
+        return -1;
+    }
+    for (int64_t i = 0; i < nc; i++) {
+        held_client_t *c = &h->c[h->nclients++];
+        c->addr = rec_get_str(&r);
+        c->ua = rec_get_str(&r);
+        c->count = rec_get_i64(&r);
+    }
+    if (r.err) {
+        held_rec_free(h);
+        return -1;
+    }
+    return 0;
+}
+
+int held_note_denial(MDB_txn *txn, const decision_t *d)
+{
+    if (d->version[0] == '\0' || strcmp(d->reason, "publish_forbidden") == 0 ||
+        strcmp(d->reason, "integrity_mismatch") == 0)
+        return 0;
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), d->ecosystem, d->package, d->version);
+    if (klen == 0)
+        return 0;
+    MDB_val k = {klen, key}, v;
+    held_rec_t h;
+    int rc = mdb_get(txn, store_dbi(DB_HELD), &k, &v);
+    if (rc == 0 && held_rec_decode(v.mv_data, v.mv_size, &h) == 0) {
+        free(h.reason);
+        free(h.rule);
+    } else if (rc == 0 || rc == MDB_NOTFOUND) {
+        memset(&h, 0, sizeof(h));
+        h.first = d->time_ms;
+    } else {
+        return rc;
+    }
+    h.reason = strdup(d->reason);
+    h.rule = strdup(d->rule);
+    h.last = d->time_ms;
+    h.count++;
+    h.published_at = d->published_at;
+    h.since = d->since;
+    size_t i;
+    for (i = 0; i < h.nclients; i++)
+        if (strcmp(h.c[i].addr, d->client) == 0 && strcmp(h.c[i].ua, d->user_agent) == 0)
+            break;
+    if (i < h.nclients) {
+        h.c[i].count++;
+    } else if (h.nclients < MAX_CLIENTS) {
+        h.c[i].addr = strdup(d->client);
+        h.c[i].ua = strdup(d->user_agent);
+        h.c[i].count = 1;
+        h.nclients++;
+    }
+    buf_t b;
+    buf_init(&b);
+    held_rec_encode(&h, &b);
+    MDB_val nv = {b.len, b.data};
+    rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_HELD), &k, &nv, 0);
+    buf_free(&b);
+    held_rec_free(&h);
+    return rc;
+}
+
+/* ---- review requests ---- */
+
+typedef struct request_rec {
+    uint64_t id;
+    eco_id_t eco;
+    char *package, *version, *justification, *client, *ua;
+    int64_t time;
+} request_rec_t;
+
+static void request_free(request_rec_t *q)
+{
+    free(q->package);
+    free(q->version);
+    free(q->justification);
+    free(q->client);
+    free(q->ua);
+}
+
+static int request_decode(uint64_t id, const void *p, size_t n, request_rec_t *q)
+{
+    memset(q, 0, sizeof(*q));
+    rec_reader_t r;
+    rec_reader_init(&r, p, n);
+    if (n < 1 || r.p[0] != FMT_REQUEST)
+        return -1;
+    r.p++;
+    q->id = id;
+    int64_t eco = rec_get_i64(&r);
+    q->package = rec_get_str(&r);
+    q->version = rec_get_str(&r);
+    q->justification = rec_get_str(&r);
+    q->client = rec_get_str(&r);
+    q->ua = rec_get_str(&r);
+    q->time = rec_get_i64(&r);
+    if (r.err || eco < 0 || eco >= ECO_COUNT) {
+        request_free(q);
+        return -1;
+    }
+    q->eco = (eco_id_t)eco;
+    return 0;
+}
+
+/* every stored request, oldest first */
+static int requests_load(request_rec_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    MDB_txn *txn;
+    MDB_cursor *c;
+    if (store_cursor_begin(DB_REQUESTS, &txn, &c) != 0)
+        return -1;
+    size_t cap = 0;
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        request_rec_t q;
+        if (request_decode(audit_u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &q) != 0)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            request_rec_t *nv = realloc(*out, ncap * sizeof(*nv));
+            if (nv == NULL) {
+                request_free(&q);
+                break;
+            }
+            *out = nv;
+            cap = ncap;
+        }
+        (*out)[(*n)++] = q;
+    }
+    store_cursor_end(txn, c);
+    return 0;
+}
+
+static void requests_free(request_rec_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        request_free(&v[i]);
+    free(v);
+}
+
+static void request_json(const request_rec_t *q, const char *public_url, buf_t *b)
+{
+    int first = 1;
+    buf_putc(b, '{');
+    json_kv_int(b, &first, "id", (int64_t)q->id);
+    json_kv_str(b, &first, "ecosystem", eco_name(q->eco));
+    json_kv_str(b, &first, "package", q->package);
+    json_kv_str(b, &first, "version", q->version);
+    json_kv_str(b, &first, "justification", q->justification);
+    json_kv_str(b, &first, "client", q->client);
+    json_kv_str(b, &first, "user_agent", q->ua);
+    json_kv_time(b, &first, "time", q->time);
+    if (public_url) {
+        buf_t url;
+        buf_init(&url);
+        denial_review_url(public_url, eco_name(q->eco), q->package, q->version, &url);
+        json_kv_str(b, &first, "review_url", buf_cstr(&url));
+        buf_free(&url);
+    }
+    buf_putc(b, '}');
+}
+
+typedef struct add_req_op {
+    const review_request_t *rq;
+    int64_t time;
+    uint64_t id;
+} add_req_op_t;
+
+static int add_request_txn(MDB_txn *txn, void *arg)
+{
+    add_req_op_t *op = arg;
+    const review_request_t *rq = op->rq;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, store_dbi(DB_REQUESTS), &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    op->id = rc == 0 ? audit_u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    json_kv_int(&b, &first, "id", (int64_t)op->id);
+    json_kv_str(&b, &first, "ecosystem", eco_name(rq->eco));
+    json_kv_str(&b, &first, "package", rq->package);
+    json_kv_str(&b, &first, "version", rq->version);
+    json_kv_str(&b, &first, "justification", rq->justification);
+    json_kv_str(&b, &first, "client", rq->client);
+    json_kv_str(&b, &first, "user_agent", rq->user_agent);
+    uint64_t seq = 0;
+    rc = b.oom ? ENOMEM : audit_append(txn, "review_request", op->time, b.data, b.len, &seq);
+    if (rc == 0) {
+        buf_reset(&b);
+        buf_putc(&b, (char)FMT_REQUEST);
+        rec_put_i64(&b, rq->eco);
+        rec_put_str(&b, rq->package);
+        rec_put_str(&b, rq->version);
+        rec_put_str(&b, rq->justification);
+        rec_put_str(&b, rq->client);
+        rec_put_str(&b, rq->user_agent);
+        rec_put_i64(&b, op->time);
+        rec_put_i64(&b, (int64_t)seq);
+        unsigned char key[8];
+        audit_u64_key(op->id, key);
+        MDB_val nk = {8, key}, nv = {b.len, b.data};
+        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REQUESTS), &nk, &nv, MDB_APPEND);
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int review_request_add(const review_request_t *rq, const char *public_url, buf_t *out, char *err, size_t errlen)
+{
+    add_req_op_t op = {rq, time_now_ms(), 0};
+    if (store_write(add_request_txn, &op, err, errlen) != STORE_OK)
+        return -1;
+    request_rec_t q = {op.id,
+                       rq->eco,
+                       (char *)rq->package,
+                       (char *)rq->version,
+                       (char *)rq->justification,
+                       (char *)rq->client,
+                       (char *)rq->user_agent,
+                       op.time};
+    request_json(&q, public_url, out);
+    return 0;
+}
+
+int review_requests_json(buf_t *out)
+{
+    request_rec_t *v;
+    size_t n;
+    if (requests_load(&v, &n) != 0)
+        return -1;
+    buf_puts(out, "{\"reviews\":[");
+    for (size_t i = n; i-- > 0;) {
+        request_json(&v[i], NULL, out);
+        if (i)
+            buf_putc(out, ',');
+    }
+    buf_puts(out, "]}");
+    requests_free(v, n);
+    return 0;
+}
+
+/* Review requests per client address, counted exactly: an open-addressing
+ * table keyed by the whole address, so no two addresses ever share a count,
+ * and bounded (RATE_SLOTS entries). An entry whose hour is over is reused
+ * by the next new address; when every entry holds an address still inside
+ * its hour, a new address waits for the oldest hour to end: nobody's count
+ * is reset early, whatever the number of addresses an attacker has. */
+#define RATE_SLOTS 4096
+#define RATE_WINDOW_MS 3600000
+static struct rate_slot {
+    char addr[64]; /* "" = never used; entries are reused, never emptied */
+    int64_t window_start;
+    int count;
+} g_rate[RATE_SLOTS];
+static pthread_mutex_t g_rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int rate_wait_s(int64_t window_start, int64_t now)
+{
+    int64_t ms = window_start + RATE_WINDOW_MS - now;
+    return ms > 0 ? (int)((ms + 999) / 1000) : 1;
+}
+
+int review_rate_check(const char *client, int per_hour, int64_t now)
+{
+    char key[sizeof(g_rate[0].addr)];
+    snprintf(key, sizeof(key), "%s", client && *client ? client : "unknown");
+    uint32_t h = 2166136261u;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    pthread_mutex_lock(&g_rate_lock);
+    struct rate_slot *found = NULL, *reuse = NULL;
+    int64_t oldest = INT64_MAX;
+    /* linear probing: the address's entry, if any, is before the first unused one */
+    for (size_t i = 0; i < RATE_SLOTS; i++) {
+        struct rate_slot *s = &g_rate[(h + i) % RATE_SLOTS];
+        if (s->addr[0] == '\0') {
+            if (reuse == NULL)
+                reuse = s;
+            break;
+        }
+        if (strcmp(s->addr, key) == 0) {
+            found = s;
+            break;
+        }
+        if (now - s->window_start >= RATE_WINDOW_MS) {
+            if (reuse == NULL)
+                reuse = s;
+        } else if (s->window_start < oldest) {
+            oldest = s->window_start;
+        }
+    }
+    int wait = 0;
+    struct rate_slot *s = found ? found : reuse;
+    if (s == NULL) {
+        wait = rate_wait_s(oldest, now); /* every entry is in its hour */
+    } else {
+        if (s != found || now - s->window_start >= RATE_WINDOW_MS) {
+            memcpy(s->addr, key, sizeof(key));
+            s->window_start = now;
+            s->count = 0;
+        }
+        if (s->count >= per_hour)
+            wait = rate_wait_s(s->window_start, now);
+        else
+            s->count++;
+    }
+    pthread_mutex_unlock(&g_rate_lock);
+    return wait;
+}
+
+/* ---- the queue ---- */
+
+typedef struct entry {
+    eco_id_t eco;
+    char *package, *version;
+    int facts;    /* 1 known (a refusal's or the cached metadata's), 0 not listed upstream, -1 no metadata */
+    findings_t findings;
+    int have_rec;
+    held_rec_t rec;
+    verdict_t vd;
+    int64_t sort_time;
+} entry_t;
+
+static int split_key(const char *k, size_t n, eco_id_t *eco, char **pkg, char **ver)
+{
+    const char *a = memchr(k, '\0', n);
+    if (a == NULL)
+        return -1;
+    const char *b = memchr(a + 1, '\0', n - (size_t)(a + 1 - k));
+    if (b == NULL)
+        return -1;
+    int e = eco_from_name(k, (size_t)(a - k));
+    if (e < 0)
+        return -1;
+    *eco = (eco_id_t)e;
+    *pkg = strndup(a + 1, (size_t)(b - a - 1));
+    *ver = strndup(b + 1, n - (size_t)(b + 1 - k));
+    return *pkg && *ver ? 0 : -1;
+}
+
+/* the facts a verdict about a version is made from: the times of its last
+ * refusal (else what the cached metadata says), and what analysis found */
+static int facts_for(eco_id_t eco, const char *package, const char *version, const held_rec_t *rec,
+                     version_facts_t *f, findings_t *found)
+{
+    const ecosystem_t *e = ecosystems[eco];
+    findings_clear(found);
+    int listed = e && e->version_facts ? e->version_facts(package, version, f, found) : -1;
+    if (listed != 1)
+        f->published_at = f->first_seen = TIME_NONE;
+    f->findings = found;
+    if (rec) {
+        f->published_at = rec->published_at;
+        f->first_seen = rec->since;
+        return 1;
+    }
+    return listed;
+}
+
+int held_version_known(eco_id_t eco, const char *package, const char *version)
+{
+    version_facts_t f;
+    findings_t found;
+    return facts_for(eco, package, version, NULL, &f, &found) == 1;
+}
+
+static void entry_free(entry_t *e)
+{
+    free(e->package);
+    free(e->version);
+    if (e->have_rec)
+        held_rec_free(&e->rec);
+}
+
+/* every refused or review-requested version that is still held */
+static int collect(const config_t *cfg, int64_t now, int eco, const char *package, const request_rec_t *reqs,
+                   size_t nreqs, entry_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    MDB_txn *txn;
+    MDB_cursor *c;
+    if (store_cursor_begin(DB_HELD, &txn, &c) != 0)
+        return -1;
+    /* first the refused ones (facts from the store), then requests (facts from metadata, outside the txn) */
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        entry_t e;
+        memset(&e, 0, sizeof(e));
+        if (split_key(k.mv_data, k.mv_size, &e.eco, &e.package, &e.version) != 0 ||
+            (eco >= 0 && (int)e.eco != eco) || (package && strcmp(package, e.package) != 0) ||
+            held_rec_decode(v.mv_data, v.mv_size, &e.rec) != 0) {
+            entry_free(&e);
+            continue;
+        }
+        e.have_rec = 1;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            entry_t *nv = realloc(*out, ncap * sizeof(*nv));
+            if (nv == NULL) {
+                entry_free(&e);
+                break;
+            }
+            *out = nv;
+            cap = ncap;
+        }
+        (*out)[(*n)++] = e;
+    }
+    store_cursor_end(txn, c);
+    for (size_t i = 0; i < nreqs; i++) {
+        const request_rec_t *q = &reqs[i];
+        if ((eco >= 0 && (int)q->eco != eco) || (package && strcmp(package, q->package) != 0))
+            continue;
+        size_t j;
+        for (j = 0; j < *n; j++)
+            if ((*out)[j].eco == q->eco && !strcmp((*out)[j].package, q->package) &&
+                !strcmp((*out)[j].version, q->version))
+                break;
+        if (j < *n)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            entry_t *nv = realloc(*out, ncap * sizeof(*nv));
+            if (nv == NULL)
+                break;
+            *out = nv;
+            cap = ncap;
+        }
+        entry_t *e = &(*out)[(*n)++];
+        memset(e, 0, sizeof(*e));
+        e->eco = q->eco;
+        e->package = strdup(q->package);
+        e->version = strdup(q->version);
+    }
+    /* decide each again now; keep what is still held */
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        entry_t *e = &(*out)[i];
+        version_facts_t f;
+        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f, &e->findings);
+        policy_decide(cfg, e->eco, e->package, e->version, &f, now, &e->vd);
+        if (e->vd.allow) {
+            entry_free(e);
+            continue;
+        }
+        e->sort_time = e->vd.since != TIME_NONE ? e->vd.since : now;
+        (*out)[kept++] = *e;
+    }
+    *n = kept;
+    return 0;
+}
+
+static int entry_cmp(const void *a, const void *b, void *arg)
+{
+    const entry_t *x = a, *y = b;
+    held_sort_t sort = *(const held_sort_t *)arg;
+    if (sort == HELD_SORT_REASON) {
+        int c = strcmp(x->vd.reason, y->vd.reason);
+        if (c)
+            return c;
+    } else if (sort == HELD_SORT_REQUESTS) {
+        int64_t rx = x->have_rec ? x->rec.count : 0, ry = y->have_rec ? y->rec.count : 0;
+        if (rx != ry)
+            return rx > ry ? -1 : 1;
+    }
+    if (x->sort_time != y->sort_time)
+        return x->sort_time > y->sort_time ? -1 : 1;
+    int c = strcmp(x->package, y->package);
+    return c ? c : strcmp(x->version, y->version);
+}
+
+static int client_cmp(const void *a, const void *b)
+{
+    const held_client_t *x = a, *y = b;
+    return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
+}
+
+/* The verdict as people read it. Without facts (nobody fetched the
+ * package through cordon yet, or upstream does not list the version) the
+ * window's dates would be invented, so the entry says what is unknown. */
+static void verdict_members(const entry_t *e, buf_t *b, int *first)
+{
+    int unknown = e->facts != 1 && !e->vd.allow &&
+                  (strcmp(e->vd.reason, "quarantine") == 0 || strcmp(e->vd.reason, "missing_timestamp") == 0);
+    buf_t line;
+    buf_init(&line);
+    if (!unknown) {
+        json_kv_str(b, first, "reason", e->vd.reason);
+        json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->vd.allow)
+            json_kv_raw(b, first, "error", "null", 4);
+        else
+            denial_error_line(e->package, e->version, &e->vd, NULL, &line);
+        json_kv_time(b, first, "published_at", e->vd.published_at);
+        json_kv_time(b, first, "eligible_at", e->vd.eligible_at);
+    } else {
+        json_kv_str(b, first, "reason", "unknown");
+        json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->facts == 0)
+            buf_printf(&line,
+                       "%s@%s is not listed upstream (in cordon's copy of %s's metadata): nothing can install it; an "
+                       "approval would admit it if it appears",
+                       e->package, e->version, e->package);
+        else
+            buf_printf(&line,
+                       "%s@%s: cordon has not fetched %s's metadata from upstream yet, so its publish time is "
+                       "unknown; it is decided when a client asks for the package through cordon (or approve it now)",
+                       e->package, e->version, e->package);
+        json_kv_time(b, first, "published_at", TIME_NONE);
+        json_kv_time(b, first, "eligible_at", TIME_NONE);
+    }
+    if (line.len)
+        json_kv_str(b, first, "error", buf_cstr(&line));
+    buf_free(&line);
+}
+
+/* "findings": [{"kind", "reason", "action", "detail"}], the name check included */
+static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *first)
+{
+    findings_t all = e->findings;
+    analysis_name_findings(e->eco, e->package, time_now_ms(), &all, NULL);
+    json_kv_raw(b, first, "findings", "[", 1);
+    int any = 0;
+    for (int k = 0; k < FINDING_KIND_COUNT; k++) {
+        if (!(all.mask & (1u << k)))
+            continue;
+        int f2 = 1;
+        buf_puts(b, any++ ? ",{" : "{");
+        json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
+        json_kv_str(b, &f2, "reason", finding_reason((finding_kind_t)k));
+        json_kv_str(b, &f2, "action",
+                    finding_action_name(findings_action(&all, (finding_kind_t)k, cfg->analysis.action[k])));
+        json_kv_str(b, &f2, "detail", all.detail[k]);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+}
+
+static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *reqs, size_t nreqs, buf_t *b)
+{
+    int first = 1;
+    buf_putc(b, '{');
+    json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
+    json_kv_str(b, &first, "package", e->package);
+    json_kv_str(b, &first, "version", e->version);
+    verdict_members(e, b, &first);
+    json_kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
+    json_kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
+    json_kv_int(b, &first, "requests", e->have_rec ? e->rec.count : 0);
+    json_kv_raw(b, &first, "clients", "[", 1);
+    if (e->have_rec) {
+        qsort(e->rec.c, e->rec.nclients, sizeof(held_client_t), client_cmp);
+        for (size_t i = 0; i < e->rec.nclients; i++) {
+            int f2 = 1;
+            buf_puts(b, i ? ",{" : "{");
+            json_kv_str(b, &f2, "address", e->rec.c[i].addr);
+            json_kv_str(b, &f2, "user_agent", e->rec.c[i].ua);
+            json_kv_int(b, &f2, "requests", e->rec.c[i].count);
+            buf_putc(b, '}');
+        }
+    }
+    buf_putc(b, ']');
+    findings_json(cfg, e, b, &first);
+    json_kv_raw(b, &first, "review_requests", "[", 1);
+    int any = 0;
+    for (size_t i = nreqs; i-- > 0;) {
+        const request_rec_t *q = &reqs[i];
+        if (q->eco != e->eco || strcmp(q->package, e->package) || strcmp(q->version, e->version))
+            continue;
+        if (any++)
+            buf_putc(b, ',');
+        int f2 = 1;
+        buf_putc(b, '{');
+        json_kv_int(b, &f2, "id", (int64_t)q->id);
+        json_kv_time(b, &f2, "time", q->time);
+        json_kv_str(b, &f2, "justification", q->justification);
+        json_kv_str(b, &f2, "client", q->client);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+    buf_t url;
+    buf_init(&url);
+    denial_review_url(cfg->public_url, eco_name(e->eco), e->package, e->version, &url);
+    json_kv_str(b, &first, "review_url", buf_cstr(&url));
+    buf_free(&url);
+    buf_putc(b, '}');
+}
+
+int held_list_json(const config_t *cfg, int64_t now, int eco, const char *package, held_sort_t sort, buf_t *out)
+{
+    request_rec_t *reqs;
+    size_t nreqs, n;
+    entry_t *v;
+    if (requests_load(&reqs, &nreqs) != 0)
+        return -1;
+    if (collect(cfg, now, eco, package, reqs, nreqs, &v, &n) != 0) {
+        requests_free(reqs, nreqs);
+        return -1;
+    }
+    if (n > 1)
+        qsort_r(v, n, sizeof(entry_t), entry_cmp, &sort);
+    buf_puts(out, "{\"held\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(out, ',');
+        entry_json(cfg, &v[i], reqs, nreqs, out);
+        entry_free(&v[i]);
+    }
+    buf_printf(out, "],\"count\":%zu}", n);
+    free(v);
+    requests_free(reqs, nreqs);
+    return 0;
+}
+
+size_t held_count(const config_t *cfg, int64_t now)
+{
+    request_rec_t *reqs;
+    size_t nreqs, n = 0;
+    entry_t *v;
+    if (requests_load(&reqs, &nreqs) != 0)
+        return 0;
+    if (collect(cfg, now, -1, NULL, reqs, nreqs, &v, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            entry_free(&v[i]);
+        free(v);
+    }
+    requests_free(reqs, nreqs);
+    return n;
+}
+
+int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
+                      buf_t *out, int *known)
+{
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), eco_name(eco), package, version);
+    held_rec_t rec;
+    int have = 0;
+    void *val;
+    size_t vlen;
+    if (klen && store_get_copy(DB_HELD, key, klen, &val, &vlen) == STORE_OK) {
+        have = held_rec_decode(val, vlen, &rec) == 0;
+        free(val);
+    }
+    version_facts_t f;
+    entry_t e;
+    memset(&e, 0, sizeof(e));
+    int listed = facts_for(eco, package, version, NULL, &f, &e.findings);
+    *known = listed == 1;
+    if (have) {
+        f.published_at = rec.published_at;
+        f.first_seen = rec.since;
+    }
+    e.eco = eco;
+    e.package = strdup(package);
+    e.version = strdup(version);
+    e.facts = have ? 1 : listed;
+    e.have_rec = have;
+    if (have)
+        e.rec = rec;
+    policy_decide(cfg, eco, package, version, &f, now, &e.vd);
+    request_rec_t *reqs = NULL;
+    size_t nreqs = 0, asked = 0;
+    requests_load(&reqs, &nreqs);
+    for (size_t i = 0; i < nreqs; i++)
+        asked += reqs[i].eco == eco && !strcmp(reqs[i].package, package) && !strcmp(reqs[i].version, version);
+
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "ecosystem", eco_name(eco));
+    json_kv_str(out, &first, "package", package);
+    json_kv_str(out, &first, "version", version);
+    json_kv_bool(out, &first, "allowed", e.vd.allow);
+    verdict_members(&e, out, &first);
+    json_kv_bool(out, &first, "known_upstream", *known);
+    findings_json(cfg, &e, out, &first); /* warnings too: an allowed version may carry some */
+    /* the queue's entry: only for a version in the queue (refused or asked about, still held) */
+    json_kv_raw(out, &first, "held", "", 0);
+    if (e.vd.allow || (!have && asked == 0))
+        buf_puts(out, "null");
+    else
+        entry_json(cfg, &e, reqs, nreqs, out);
+    requests_free(reqs, nreqs);
+    entry_free(&e);
+    /* the caller adds its members and the closing brace */
+    return 0;
+}

@@ -1,0 +1,112 @@
+/* derived: storage and lookup of rendered documents (see the header). */
+#include "store/derived.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/blob.h"
+#include "store/store.h"
+#include "common/digest.h"
+#include "common/timeutil.h"
+
+int map_file(const char *path, mapped_t *m)
+{
+    m->p = NULL;
+    m->len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return -1;
+    }
+    m->len = (size_t)st.st_size;
+    if (m->len == 0) {
+        close(fd);
+        return 0;
+    }
+    m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m->p == MAP_FAILED) {
+        m->p = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void unmap_file(mapped_t *m)
+{
+    if (m->p)
+        munmap(m->p, m->len);
+    m->p = NULL;
+}
+
+void derived_key(char *out, size_t outlen, const char *ns, const char *blob, const char *repr, const char *public_url,
+                 const char *policy, const char *renderer)
+{
+    char seed[1200], hash[65];
+    snprintf(seed, sizeof(seed), "%s|%s|%s|%s|%s", blob, repr, public_url, policy, renderer);
+    sha256_hex(seed, strlen(seed), hash);
+    snprintf(out, outlen, "%sdoc:%.40s", ns, hash);
+}
+
+int derived_lookup(const char *key, int64_t now, char *file, size_t filelen)
+{
+    void *v;
+    size_t n;
+    if (store_get_copy(DB_STATE, key, strlen(key), &v, &n) != STORE_OK)
+        return -1;
+    long long until;
+    char name[128];
+    int ok = sscanf(v, "%lld\t%127s", &until, name) == 2;
+    free(v);
+    if (!ok || (until != (long long)TIME_NONE && now >= until))
+        return -1;
+    char path[4200];
+    struct stat st;
+    blob_derived_path(name, path, sizeof(path));
+    if (stat(path, &st) != 0)
+        return -1;
+    snprintf(file, filelen, "%s", name);
+    return 0;
+}
+
+typedef struct doc_put {
+    const char *key;
+    const char *value;
+} doc_put_t;
+
+static int put_doc(MDB_txn *txn, void *arg)
+{
+    doc_put_t *d = arg;
+    MDB_val k = {strlen(d->key), (void *)d->key}, v = {strlen(d->value), (void *)d->value};
+    return mdb_put(txn, store_dbi(DB_STATE), &k, &v, 0);
+}
+
+int derived_store(const char *key, const char *prefix, const char *ext, const void *bytes, size_t len,
+                  int64_t valid_until, char *file, size_t filelen)
+{
+    char hex[65], err[300];
+    sha256_hex(bytes, len, hex);
+    snprintf(file, filelen, "%s-%.40s.%s", prefix, hex, ext);
+    if (blob_write_derived(file, bytes, len) != 0)
+        return -1;
+    char value[200];
+    snprintf(value, sizeof(value), "%lld\t%s", (long long)valid_until, file);
+    doc_put_t d = {key, value};
+    store_write(put_doc, &d, err, sizeof(err)); /* a lost record only costs a re-render */
+    return 0;
+}
+
+void derived_etag(const char *file, char *out, size_t outlen)
+{
+    const char *dash = strchr(file, '-');
+    snprintf(out, outlen, "\"%.32s\"", dash ? dash + 1 : file);
+}

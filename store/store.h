@@ -1,0 +1,54 @@
+/* store: the LMDB environment under data_dir and its named databases. Every
+ * module that persists something goes through these helpers, which hide two
+ * LMDB chores: growing the map when it fills, and adopting a map another
+ * process (the `cordon log` CLI, a second server) has grown. */
+#ifndef CORDON_STORE_H
+#define CORDON_STORE_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    DB_VERSIONS = 0, /* eco\0package\0version → version record (first seen, upstream time, integrity) */
+    DB_DECISIONS,    /* u64 sequence (big endian) → one JSON decision record, hash-chained */
+    DB_BLOBS,        /* artifact key → blob sha256 + size (the blob index) */
+    DB_META,         /* metadata cache key → upstream validators, fetch time, blob */
+    DB_STATE,        /* small named values (audit chain head, id counters, derived documents) */
+    DB_REVIEWS,      /* u64 id (big endian) → one approval or block (policy/approvals.c) */
+    DB_HELD,         /* eco\0package\0version → how often and by whom a held version was asked for */
+    DB_TOKENS,       /* token name → role, SHA-256 of the token, created */
+    DB_REQUESTS,     /* u64 id (big endian) → one review request */
+    DB_FINDINGS,     /* eco\0package\0version\0digest → archive findings of one artifact */
+    DB_SERVED,       /* eco\0package → how many artifacts cordon served (the local popular set) */
+    DB_LOCKFILES,    /* project\0 u64 id (big endian) → one lockfile submission: snapshot, diff, verdicts */
+    DB_PACKAGES,     /* eco\0package → package record (history upstream gave: first publish, versions) */
+    DB_COUNT
+} store_db_t;
+
+typedef enum { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_FULL = 2, STORE_ERROR = 3 } store_rc_t;
+
+int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, size_t errlen);
+void store_close(void);
+int store_is_open(void);
+MDB_dbi store_dbi(store_db_t db);
+
+/* Read transactions: begin/end around short lookups. */
+int store_read_begin(MDB_txn **txn);
+void store_read_end(MDB_txn *txn);
+
+/* a read transaction with a cursor on db (walks); 0, or -1 with nothing to end */
+int store_cursor_begin(store_db_t db, MDB_txn **txn, MDB_cursor **cursor);
+void store_cursor_end(MDB_txn *txn, MDB_cursor *cursor);
+
+/* Runs fn inside one write transaction and commits it (fsync'd, durable
+ * before return). fn returns an LMDB code; MDB_MAP_FULL from fn or from the
+ * commit grows the map and runs fn again. Returns STORE_OK, STORE_FULL
+ * (the map cannot grow / disk full) or STORE_ERROR; the message says why. */
+typedef int (*store_write_fn)(MDB_txn *txn, void *arg);
+store_rc_t store_write(store_write_fn fn, void *arg, char *err, size_t errlen);
+
+/* convenience: copy of one value (caller frees); STORE_NOTFOUND when absent */
+store_rc_t store_get_copy(store_db_t db, const void *key, size_t klen, void **val, size_t *vlen);
+
+#endif
