@@ -22,6 +22,7 @@
 #include "common/units.h"
 #include "core/ecosystem.h"
 #include "policy/approvals.h"
+#include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
@@ -30,6 +31,7 @@
 #include "http/metrics.h"
 #include "core/runtime.h"
 #include "journal/tokens.h"
+#include "store/record.h"
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 1000
@@ -625,7 +627,7 @@ static void chain_page(h2o_req_t *req, int only_decisions)
     int rc;
     if (q.before) {
         unsigned char key[8];
-        audit_u64_key(q.before, key);
+        u64_key(q.before, key);
         k.mv_size = 8;
         k.mv_data = key;
         rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
@@ -639,7 +641,7 @@ static void chain_page(h2o_req_t *req, int only_decisions)
     char *text = NULL;
     size_t textcap = 0;
     for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
-        uint64_t seq = audit_u64_from_key(k.mv_data, k.mv_size);
+        uint64_t seq = u64_from_key(k.mv_data, k.mv_size);
         if (n >= q.limit || scanned >= SCAN_MAX) {
             more = 1;
             break;

@@ -22,11 +22,13 @@
 #include "http/access_log.h"
 #include "admin/admin_cli.h"
 #include "policy/approvals.h"
+#include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "journal/audit_anchor.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
 #include "journal/decision_log.h"
+#include "review/held.h"
 #include "journal/journal_retention.h"
 #include "http/listener.h"
 #include "core/runtime.h"
@@ -315,6 +317,7 @@ static int cmd_serve(int argc, char **argv)
                                     .metadata_timeout_ms = cfg.metadata_timeout_ms};
     upstream_cache_init(&ucfg);
     fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
+    held_start();
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
         journal_retention_start() != 0) {
         fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");

@@ -34,15 +34,6 @@
  * walk may cost, and let through the real giants (GPU wheels expand to
  * 2-4 GB, with single libraries of ~2 GB; a tarball of already-compressed
  * data has a ratio of ~1). The walk's memory does not grow with them. */
-void archive_limits_default(archive_limits_t *l)
-{
-    l->max_total = (int64_t)8192 * MB;
-    l->max_entries = 50000;
-    l->max_entry = (int64_t)8192 * MB;
-    l->max_ratio = 200;
-    l->max_path = 1024;
-    l->max_depth = 48;
-}
 
 /* Symlink paths in normal form ("a/b": no empty or "." components), open
  * addressing on an FNV-1a hash that can be extended component by

@@ -11,16 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct archive_limits {
-    int64_t max_total;   /* uncompressed bytes over all entries (default 8 GB) */
-    int64_t max_entries; /* entries (default 50,000) */
-    int64_t max_entry;   /* uncompressed bytes of one entry (default 8 GB: as the total) */
-    int64_t max_ratio;   /* uncompressed total / archive size (default 200), checked once past 1 MB */
-    int max_path;        /* bytes of one entry's path (default 1024) */
-    int max_depth;       /* path components (default 48) */
-} archive_limits_t;
+#include "core/config.h" /* archive_limits_t */
 
-void archive_limits_default(archive_limits_t *l);
 
 typedef enum {
     ARCHIVE_ENTRY_FILE = 0,

@@ -15,36 +15,19 @@
 
 enum { FMT_FINDINGS = 'F' };
 
-static const struct {
-    const char *name, *reason;
-    finding_action_t def;
-} KINDS[FINDING_KIND_COUNT] = {
-    [FINDING_INSTALL_SCRIPT] = {"install_script", "install_script", FINDING_WARN},
-    [FINDING_NEW_INSTALL_SCRIPT] = {"new_install_script", "new_install_script", FINDING_HOLD},
-    [FINDING_MANIFEST_MISMATCH] = {"manifest_mismatch", "manifest_mismatch", FINDING_HOLD},
-    [FINDING_TYPOSQUAT] = {"typosquat", "typosquat", FINDING_HOLD},
-    [FINDING_MALFORMED_ARCHIVE] = {"malformed_archive", "malformed_archive", FINDING_HOLD},
-    [FINDING_PTH_FILE] = {"pth_file", "install_script", FINDING_HOLD},
-    [FINDING_SDIST_ONLY] = {"sdist_only", "install_script", FINDING_WARN},
-    [FINDING_POM_REPOSITORIES] = {"pom_repositories", "manifest_mismatch", FINDING_WARN},
+/* the DESIGN.md denial reason a held finding of each kind gives */
+static const char *const REASONS[FINDING_KIND_COUNT] = {
+    [FINDING_INSTALL_SCRIPT] = "install_script",
+    [FINDING_NEW_INSTALL_SCRIPT] = "new_install_script",
+    [FINDING_MANIFEST_MISMATCH] = "manifest_mismatch",
+    [FINDING_TYPOSQUAT] = "typosquat",
+    [FINDING_MALFORMED_ARCHIVE] = "malformed_archive",
+    [FINDING_PTH_FILE] = "install_script",
+    [FINDING_SDIST_ONLY] = "install_script",
+    [FINDING_POM_REPOSITORIES] = "manifest_mismatch",
 };
 
-const char *finding_kind_name(finding_kind_t k) { return k < FINDING_KIND_COUNT ? KINDS[k].name : "?"; }
-const char *finding_reason(finding_kind_t k) { return k < FINDING_KIND_COUNT ? KINDS[k].reason : "blocked"; }
-finding_action_t finding_default_action(finding_kind_t k) { return k < FINDING_KIND_COUNT ? KINDS[k].def : FINDING_WARN; }
-
-int finding_kind_from_name(const char *s)
-{
-    for (int k = 0; k < FINDING_KIND_COUNT; k++)
-        if (strcmp(KINDS[k].name, s) == 0)
-            return k;
-    return -1;
-}
-
-const char *finding_action_name(finding_action_t a)
-{
-    return a == FINDING_HOLD ? "hold" : a == FINDING_WARN ? "warn" : "ignore";
-}
+const char *finding_reason(finding_kind_t k) { return k < FINDING_KIND_COUNT ? REASONS[k] : "blocked"; }
 
 void findings_clear(findings_t *f)
 {

@@ -15,28 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum {
-    FINDING_INSTALL_SCRIPT = 0, /* npm preinstall/install/postinstall or binding.gyp, long-standing */
-    FINDING_NEW_INSTALL_SCRIPT, /* npm: install scripts where earlier versions had none */
-    FINDING_MANIFEST_MISMATCH,  /* the artifact's own manifest contradicts the registry's */
-    FINDING_TYPOSQUAT,          /* the name looks like a popular one */
-    FINDING_MALFORMED_ARCHIVE,  /* unreadable, a bomb, or hostile paths */
-    FINDING_PTH_FILE,           /* PyPI wheel ships a .pth (code at every interpreter start) */
-    FINDING_SDIST_ONLY,         /* PyPI release without wheels: its build backend runs at install */
-    FINDING_POM_REPOSITORIES,   /* Maven POM declares <repositories>/<pluginRepositories> */
-    FINDING_KIND_COUNT
-} finding_kind_t;
+#include "core/finding_kind.h"
 
-typedef enum { FINDING_IGNORE = 0, FINDING_WARN = 1, FINDING_HOLD = 2 } finding_action_t;
-
-/* "install_script", "pth_file", … (the config key) */
-const char *finding_kind_name(finding_kind_t k);
-int finding_kind_from_name(const char *s); /* -1 when unknown */
 /* the DESIGN.md denial reason a held finding of this kind gives */
 const char *finding_reason(finding_kind_t k);
-const char *finding_action_name(finding_action_t a);
-/* the default action per kind (docs/analysis.md) */
-finding_action_t finding_default_action(finding_kind_t k);
 
 #define FINDING_DETAIL_MAX 240
 

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,16 @@ int eco_from_name(const char *s, size_t n)
     return -1;
 }
 
+void archive_limits_default(archive_limits_t *l)
+{
+    l->max_total = (int64_t)8192 * 1024 * 1024;
+    l->max_entries = 50000;
+    l->max_entry = (int64_t)8192 * 1024 * 1024;
+    l->max_ratio = 200;
+    l->max_path = 1024;
+    l->max_depth = 48;
+}
+
 void config_set_str(char **field, const char *value)
 {
     free(*field);
@@ -34,7 +45,9 @@ void config_set_str(char **field, const char *value)
 
 void config_defaults(config_t *cfg)
 {
+    static atomic_uint_fast64_t generations;
     memset(cfg, 0, sizeof(*cfg));
+    cfg->generation = atomic_fetch_add(&generations, 1) + 1;
     config_set_listen(cfg, "127.0.0.1:7878");
     config_set_str(&cfg->public_url, "http://127.0.0.1:7878");
     config_set_str(&cfg->data_dir, "var/cordon");

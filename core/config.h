@@ -7,8 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis/archive.h"
-#include "analysis/findings.h"
+#include "core/finding_kind.h"
 
 typedef enum { ECO_NPM = 0, ECO_PYPI = 1, ECO_MAVEN = 2, ECO_COUNT = 3 } eco_id_t;
 
@@ -28,6 +27,19 @@ typedef struct quarantine_rule {
     int line;        /* where it was written, for "rule at cordon.yaml:12" */
     char *text;      /* the match string as written */
 } quarantine_rule_t;
+
+/* how far the archive walk (analysis/archive.h) may go before an archive
+ * is malformed: bombs are caught by proportion, not by size */
+typedef struct archive_limits {
+    int64_t max_total;   /* uncompressed bytes over all entries (default 8 GB) */
+    int64_t max_entries; /* entries (default 50,000) */
+    int64_t max_entry;   /* uncompressed bytes of one entry (default 8 GB: as the total) */
+    int64_t max_ratio;   /* uncompressed total / archive size (default 200), checked once past 1 MB */
+    int max_path;        /* bytes of one entry's path (default 1024) */
+    int max_depth;       /* path components (default 48) */
+} archive_limits_t;
+
+void archive_limits_default(archive_limits_t *l);
 
 typedef struct analysis_config {
     finding_action_t action[FINDING_KIND_COUNT]; /* hold | warn | ignore per finding kind */
@@ -85,9 +97,10 @@ typedef struct config {
     char *audit_key_file;    /* audit.key_file; NULL = audit.key beside the configuration file */
     int64_t journal_keep_ms; /* journal.keep: decision records older than this leave the chain; 0 = never */
 
-    /* derived when the configuration goes live (runtime_set_config): the
-     * policy fingerprint rendered documents are keyed by */
-    char policy_fp[17];
+    /* a number no other configuration loaded by this process has: what is
+     * derived from a configuration (policy/policy.c's fingerprint) is
+     * cached per generation, never per pointer */
+    uint64_t generation;
 } config_t;
 
 /* Loads path into *cfg (defaults first). On error returns -1 and writes

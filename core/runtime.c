@@ -3,13 +3,7 @@
 
 #include <stdatomic.h>
 
-#include "policy/policy.h"
-
 static _Atomic(const config_t *) g_cfg;
 
 const config_t *runtime_config(void) { return atomic_load(&g_cfg); }
-void runtime_set_config(config_t *cfg)
-{
-    policy_fingerprint(cfg, cfg->policy_fp);
-    atomic_store(&g_cfg, cfg);
-}
+void runtime_set_config(config_t *cfg) { atomic_store(&g_cfg, cfg); }

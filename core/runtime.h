@@ -6,7 +6,7 @@
 #include "core/config.h"
 
 const config_t *runtime_config(void);
-/* publishes cfg (after filling its derived fields) */
+/* publishes cfg */
 void runtime_set_config(config_t *cfg);
 
 #endif

@@ -6,41 +6,30 @@
 #include <string.h>
 
 #include "upstream/fetcher.h"
-#include "upstream/fetcher.h"
 #include "upstream/upstream_cache.h"
 #include "common/timeutil.h"
 #include "policy/approvals.h"
 #include "journal/decision_log.h"
 #include "http/conn_guard.h"
-#include "review/held.h"
 
 /* routes a request is counted under */
 enum { R_NPM, R_PYPI, R_MAVEN, R_API, R_ADMIN, R_OTHER, R_COUNT };
 static const char *const ROUTE_NAMES[R_COUNT] = {"npm", "pypi", "maven", "api", "admin", "other"};
 static atomic_uint_fast64_t g_requests[R_COUNT][600];
 
-static const char *const REASONS[] = {"",
-                                      "quarantine",
-                                      "blocked",
-                                      "install_script",
-                                      "new_install_script",
-                                      "manifest_mismatch",
-                                      "typosquat",
-                                      "malformed_archive",
-                                      "integrity_mismatch",
-                                      "missing_timestamp",
-                                      "publish_forbidden",
-                                      "upstream_error",
-                                      "other"};
-#define NREASONS (sizeof(REASONS) / sizeof(REASONS[0]))
-static const char *const DECISIONS[] = {"allow", "deny", "error"};
-static atomic_uint_fast64_t g_decisions[3][NREASONS];
+/* sections that layers above render themselves (the held queue) */
+#define MAX_SECTIONS 4
+static metrics_section_fn g_sections[MAX_SECTIONS];
+static size_t g_nsections;
 
-/* upstream fetch latency buckets, seconds */
-static const double BUCKETS[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
-#define NBUCKETS (sizeof(BUCKETS) / sizeof(BUCKETS[0]))
-static atomic_uint_fast64_t g_fetch_bucket[NBUCKETS + 1], g_fetch_count, g_fetch_failed;
-static atomic_uint_fast64_t g_fetch_micros;
+void metrics_add_section(metrics_section_fn fn)
+{
+    for (size_t i = 0; i < g_nsections; i++)
+        if (g_sections[i] == fn)
+            return;
+    if (g_nsections < MAX_SECTIONS)
+        g_sections[g_nsections++] = fn;
+}
 
 static int starts(const char *p, size_t n, const char *prefix)
 {
@@ -66,31 +55,6 @@ void metrics_count_request(const char *path, size_t plen, int status)
     atomic_fetch_add_explicit(&g_requests[r][status], 1, memory_order_relaxed);
 }
 
-void metrics_count_decision(const char *decision, const char *reason)
-{
-    size_t d = 0;
-    while (d < 3 && strcmp(DECISIONS[d], decision) != 0)
-        d++;
-    if (d == 3)
-        return;
-    size_t i = 0;
-    while (i < NREASONS - 1 && strcmp(REASONS[i], reason ? reason : "") != 0)
-        i++;
-    atomic_fetch_add_explicit(&g_decisions[d][i], 1, memory_order_relaxed);
-}
-
-void metrics_observe_fetch(double seconds, int failed)
-{
-    size_t b = 0;
-    while (b < NBUCKETS && seconds > BUCKETS[b])
-        b++;
-    atomic_fetch_add_explicit(&g_fetch_bucket[b], 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&g_fetch_count, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&g_fetch_micros, (uint64_t)(seconds * 1e6), memory_order_relaxed);
-    if (failed)
-        atomic_fetch_add_explicit(&g_fetch_failed, 1, memory_order_relaxed);
-}
-
 static uint64_t load(atomic_uint_fast64_t *a) { return atomic_load_explicit(a, memory_order_relaxed); }
 
 void metrics_render(const config_t *cfg, buf_t *out)
@@ -106,13 +70,11 @@ void metrics_render(const config_t *cfg, buf_t *out)
         }
     buf_puts(out, "# HELP cordon_decisions_total Install decisions recorded, by decision and reason.\n"
                   "# TYPE cordon_decisions_total counter\n");
-    for (size_t d = 0; d < 3; d++)
-        for (size_t i = 0; i < NREASONS; i++) {
-            uint64_t v = load(&g_decisions[d][i]);
-            if (v || (i == 0 && d == 0))
-                buf_printf(out, "cordon_decisions_total{decision=\"%s\",reason=\"%s\"} %llu\n", DECISIONS[d],
-                           REASONS[i], (unsigned long long)v);
-        }
+    decision_count_t rows[64];
+    size_t nrows = decision_log_counts(rows, 64);
+    for (size_t i = 0; i < nrows; i++)
+        buf_printf(out, "cordon_decisions_total{decision=\"%s\",reason=\"%s\"} %llu\n", rows[i].decision,
+                   rows[i].reason, (unsigned long long)rows[i].n);
     decision_drops_t drops;
     decision_log_drops(&drops);
     buf_printf(out,
@@ -124,6 +86,8 @@ void metrics_render(const config_t *cfg, buf_t *out)
                "cordon_decisions_dropped_total{cause=\"not_running\"} %llu\n",
                (unsigned long long)drops.queue_full, (unsigned long long)drops.store_error,
                (unsigned long long)drops.not_running);
+    fetcher_stats_t fs;
+    fetcher_stats(&fs);
     buf_printf(out,
                "# HELP cordon_upstream_fetches_total Upstream requests finished.\n"
                "# TYPE cordon_upstream_fetches_total counter\n"
@@ -131,20 +95,21 @@ void metrics_render(const config_t *cfg, buf_t *out)
                "# HELP cordon_upstream_failures_total Upstream requests that failed (transport errors, timeouts).\n"
                "# TYPE cordon_upstream_failures_total counter\n"
                "cordon_upstream_failures_total %llu\n",
-               (unsigned long long)load(&g_fetch_count), (unsigned long long)load(&g_fetch_failed));
+               (unsigned long long)fs.count, (unsigned long long)fs.failed);
     buf_puts(out, "# HELP cordon_upstream_fetch_seconds Time of upstream requests.\n"
                   "# TYPE cordon_upstream_fetch_seconds histogram\n");
     uint64_t cum = 0;
-    for (size_t b = 0; b < NBUCKETS; b++) {
-        cum += load(&g_fetch_bucket[b]);
-        buf_printf(out, "cordon_upstream_fetch_seconds_bucket{le=\"%g\"} %llu\n", BUCKETS[b], (unsigned long long)cum);
+    for (size_t b = 0; b < FETCH_BUCKETS; b++) {
+        cum += fs.bucket[b];
+        buf_printf(out, "cordon_upstream_fetch_seconds_bucket{le=\"%g\"} %llu\n", FETCH_BUCKET_BOUNDS[b],
+                   (unsigned long long)cum);
     }
-    cum += load(&g_fetch_bucket[NBUCKETS]);
+    cum += fs.bucket[FETCH_BUCKETS];
     buf_printf(out,
                "cordon_upstream_fetch_seconds_bucket{le=\"+Inf\"} %llu\n"
                "cordon_upstream_fetch_seconds_sum %.6f\n"
                "cordon_upstream_fetch_seconds_count %llu\n",
-               (unsigned long long)cum, load(&g_fetch_micros) / 1e6, (unsigned long long)cum);
+               (unsigned long long)cum, fs.micros / 1e6, (unsigned long long)cum);
     buf_printf(out,
                "# HELP cordon_cache_hits_total Requests answered from cordon's cache without asking upstream.\n"
                "# TYPE cordon_cache_hits_total counter\n"
@@ -179,14 +144,13 @@ void metrics_render(const config_t *cfg, buf_t *out)
     size_t approvals, blocks;
     approvals_counts(now, &approvals, &blocks);
     buf_printf(out,
-               "# HELP cordon_held_versions Versions in the reviewers' queue (refused or asked for, still held).\n"
-               "# TYPE cordon_held_versions gauge\n"
-               "cordon_held_versions %zu\n"
                "# HELP cordon_approvals_active Reviewers' approvals in force.\n"
                "# TYPE cordon_approvals_active gauge\n"
                "cordon_approvals_active %zu\n"
                "# HELP cordon_blocks_active Reviewers' blocks in force.\n"
                "# TYPE cordon_blocks_active gauge\n"
                "cordon_blocks_active %zu\n",
-               held_count(cfg, now), approvals, blocks);
+               approvals, blocks);
+    for (size_t i = 0; i < g_nsections; i++)
+        g_sections[i](cfg, out);
 }

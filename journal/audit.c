@@ -14,6 +14,7 @@
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "journal/audit_key.h"
+#include "store/record.h"
 
 #define HEAD_KEY "audit_head"
 #define KEYED_FROM_KEY "audit_keyed_from"
@@ -21,23 +22,6 @@
 #define HEAD_LABEL "cordon audit head\n"
 
 static const char ZERO_HASH[] = AUDIT_ZERO_HASH;
-
-void audit_u64_key(uint64_t v, unsigned char out[8])
-{
-    for (int i = 0; i < 8; i++)
-        out[i] = (unsigned char)(v >> (56 - 8 * i));
-}
-
-uint64_t audit_u64_from_key(const void *p, size_t n)
-{
-    if (n != 8)
-        return 0;
-    const unsigned char *b = p;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | b[i];
-    return v;
-}
 
 /* ---- records ---- */
 
@@ -201,7 +185,7 @@ static int read_tail(MDB_txn *txn, uint64_t keyed_from, tail_t *t)
     MDB_val k, v;
     rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
     if (rc == 0) {
-        t->seq = audit_u64_from_key(k.mv_data, k.mv_size);
+        t->seq = u64_from_key(k.mv_data, k.mv_size);
         rc = audit_record_hash(keyed_from && t->seq >= keyed_from, v.mv_data, v.mv_size, t->hash) ? EACCES : 0;
     } else if (rc == MDB_NOTFOUND) {
         t->seq = 0;
@@ -237,7 +221,7 @@ static int put_record(MDB_txn *txn, uint64_t seq, const char *type, int64_t time
         return ENOMEM;
     }
     unsigned char key[8];
-    audit_u64_key(seq, key);
+    u64_key(seq, key);
     MDB_val k = {8, key}, v = {rec.len, rec.data};
     int rc = mdb_put(txn, store_dbi(DB_DECISIONS), &k, &v, MDB_APPEND);
     if (rc == 0 && audit_record_hash(keyed, rec.data, rec.len, hash_out) != 0)
@@ -308,7 +292,7 @@ static int cache_valid(MDB_txn *txn)
     MDB_val k, v;
     int ok = 0;
     if (mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c) == 0) {
-        ok = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && audit_u64_from_key(k.mv_data, k.mv_size) == t_last.seq;
+        ok = mdb_cursor_get(c, &k, &v, MDB_LAST) == 0 && u64_from_key(k.mv_data, k.mv_size) == t_last.seq;
         mdb_cursor_close(c);
     }
     return ok;
@@ -416,7 +400,7 @@ static int ensure_txn(MDB_txn *txn, void *arg)
     if (op->keyed_from) {
         MDB_val v;
         unsigned char key[8];
-        audit_u64_key(op->keyed_from, key);
+        u64_key(op->keyed_from, key);
         MDB_val k = {8, key};
         op->legacy = op->keyed_from - 1;
         if (mdb_get(txn, store_dbi(DB_DECISIONS), &k, &v) == 0)
@@ -477,7 +461,7 @@ static uint64_t genuine_marker(MDB_txn *txn)
     if (m == 0)
         return 0;
     unsigned char key[8];
-    audit_u64_key(m, key);
+    u64_key(m, key);
     MDB_val k = {8, key}, v;
     char type[32];
     if (mdb_get(txn, store_dbi(DB_DECISIONS), &k, &v) != 0)
@@ -509,7 +493,7 @@ static uint64_t genuine_marker(MDB_txn *txn)
 int audit_record_genuine(MDB_txn *txn, uint64_t seq, MDB_val *rec, char *why, size_t whylen)
 {
     unsigned char key[8];
-    audit_u64_key(seq, key);
+    u64_key(seq, key);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, store_dbi(DB_DECISIONS), &k, &v);
     if (rc == MDB_NOTFOUND) {
@@ -543,7 +527,7 @@ int audit_record_genuine(MDB_txn *txn, uint64_t seq, MDB_val *rec, char *why, si
         ok = p && CRYPTO_memcmp(p, hash, 64) == 0;
         if (!ok)
             snprintf(why, whylen, "chain record %" PRIu64 " is not the one record %" PRIu64 " follows (changed)", seq,
-                     audit_u64_from_key(nk.mv_data, nk.mv_size));
+                     u64_from_key(nk.mv_data, nk.mv_size));
     } else if (rc == MDB_NOTFOUND) {
         uint64_t hs;
         char hh[65];

@@ -91,10 +91,6 @@ int audit_pruned_build(buf_t *out, uint64_t first, uint64_t through, uint64_t co
 int audit_pruned_read(const char *rec, size_t n, uint64_t *through, uint64_t *count, char last[65],
                       int64_t *before_ms);
 
-/* 8-byte big-endian keys shared by the id-keyed databases */
-void audit_u64_key(uint64_t v, unsigned char out[8]);
-uint64_t audit_u64_from_key(const void *p, size_t n);
-
 /* ---- verification (journal/audit_verify.c) ---- */
 
 #define AUDIT_PROBLEMS_MAX 40

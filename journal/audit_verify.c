@@ -20,6 +20,7 @@
 #include "policy/approvals.h"
 #include "journal/audit_key.h"
 #include "journal/tokens.h"
+#include "store/record.h"
 
 /* what the chain says about one approval or block */
 typedef struct chain_review {
@@ -258,7 +259,7 @@ static void check_reviews(walk_t *w, MDB_txn *txn)
         return;
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        uint64_t id = audit_u64_from_key(k.mv_data, k.mv_size);
+        uint64_t id = u64_from_key(k.mv_data, k.mv_size);
         review_t s;
         r->reviews++;
         if (review_decode(id, v.mv_data, v.mv_size, &s) != 0) {
@@ -274,7 +275,7 @@ static void check_reviews(walk_t *w, MDB_txn *txn)
             /* what is at the record it names now */
             char there[80] = ", which does not exist";
             unsigned char key[8];
-            audit_u64_key(s.audit_seq, key);
+            u64_key(s.audit_seq, key);
             MDB_val rk = {8, key}, rv;
             if (s.audit_seq > r->last_seq)
                 snprintf(there, sizeof(there), ", beyond the chain's end");
@@ -441,7 +442,7 @@ static void walk_chain(walk_t *w, MDB_txn *txn, MDB_cursor *c)
             problem(r, 0, "malformed", "the chain holds a key that is not a sequence number");
             continue;
         }
-        uint64_t seq = audit_u64_from_key(k.mv_data, k.mv_size);
+        uint64_t seq = u64_from_key(k.mv_data, k.mv_size);
         if (seq > expect) {
             problem(r, expect, "removed", "records %" PRIu64 "..%" PRIu64 " are missing: removed from the chain", expect,
                     seq - 1);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,6 @@
 #include "journal/audit.h"
 #include "journal/audit_anchor.h"
 #include "journal/decision_coalesce.h"
-#include "review/held.h"
-#include "http/metrics.h"
 
 #define BATCH_MAX 1024
 #define QUEUE_MAX 200000
@@ -45,6 +44,10 @@ static uint64_t g_drops_warned; /* drops the last warning covered */
 static int64_t g_drop_warned_at;
 static int g_stop, g_running;
 static pthread_t g_thread;
+/* what else a decision changes, in its write transaction (decision_log_add_hook) */
+#define MAX_HOOKS 4
+static decision_hook_fn g_hooks[MAX_HOOKS];
+static size_t g_nhooks;
 
 void decision_set(char *field, size_t size, const char *value)
 {
@@ -90,9 +93,9 @@ static int write_batch(MDB_txn *txn, void *arg)
             break;
         }
         rc = audit_append(txn, "decision", q->d.time_ms, members.data, members.len, NULL);
-        if (rc == 0 && strcmp(q->d.decision, "deny") == 0)
-            rc = held_note_denial(txn, &q->d);
-        else if (rc == 0 && strcmp(q->d.decision, "allow") == 0 && q->d.version[0])
+        for (size_t h = 0; rc == 0 && h < g_nhooks; h++)
+            rc = g_hooks[h](txn, &q->d);
+        if (rc == 0 && strcmp(q->d.decision, "allow") == 0 && q->d.version[0])
             rc = analysis_count_served(txn, q->d.ecosystem, q->d.package);
     }
     buf_free(&members);
@@ -228,9 +231,68 @@ int decision_log_start(void)
     return 0;
 }
 
+/* ---- counts by decision and reason, for /-/metrics ---- */
+
+static const char *const COUNTED_DECISIONS[] = {"allow", "deny", "error"};
+#define NDECISIONS (sizeof(COUNTED_DECISIONS) / sizeof(COUNTED_DECISIONS[0]))
+static const char *const COUNTED_REASONS[] = {"",
+                                              "quarantine",
+                                              "blocked",
+                                              "install_script",
+                                              "new_install_script",
+                                              "manifest_mismatch",
+                                              "typosquat",
+                                              "malformed_archive",
+                                              "integrity_mismatch",
+                                              "missing_timestamp",
+                                              "publish_forbidden",
+                                              "upstream_error",
+                                              "other"};
+#define NREASONS (sizeof(COUNTED_REASONS) / sizeof(COUNTED_REASONS[0]))
+static atomic_uint_fast64_t g_counts[NDECISIONS][NREASONS];
+
+static void count_decision(const char *decision, const char *reason)
+{
+    size_t d = 0;
+    while (d < NDECISIONS && strcmp(COUNTED_DECISIONS[d], decision) != 0)
+        d++;
+    if (d == NDECISIONS)
+        return;
+    size_t i = 0;
+    while (i < NREASONS - 1 && strcmp(COUNTED_REASONS[i], reason ? reason : "") != 0)
+        i++;
+    atomic_fetch_add_explicit(&g_counts[d][i], 1, memory_order_relaxed);
+}
+
+size_t decision_log_counts(decision_count_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t d = 0; d < NDECISIONS; d++)
+        for (size_t i = 0; i < NREASONS && n < max; i++) {
+            uint64_t v = atomic_load_explicit(&g_counts[d][i], memory_order_relaxed);
+            if (v || (d == 0 && i == 0))
+                out[n++] = (decision_count_t){COUNTED_DECISIONS[d], COUNTED_REASONS[i], v};
+        }
+    return n;
+}
+
+/* ---- hooks: what else a decision changes, in its write transaction ---- */
+
+
+int decision_log_add_hook(decision_hook_fn fn)
+{
+    if (g_running || g_nhooks == MAX_HOOKS)
+        return -1;
+    for (size_t i = 0; i < g_nhooks; i++)
+        if (g_hooks[i] == fn)
+            return 0;
+    g_hooks[g_nhooks++] = fn;
+    return 0;
+}
+
 void decision_log_append(const decision_t *d)
 {
-    metrics_count_decision(d->decision, d->reason);
+    count_decision(d->decision, d->reason);
     decision_t copy = *d;
     if (copy.time_ms == 0)
         copy.time_ms = time_now_ms();

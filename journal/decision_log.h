@@ -51,6 +51,21 @@ void decision_log_drops(decision_drops_t *out);
 void decision_log_set_queue_max(size_t n);
 size_t decision_log_queued(void);
 
+/* Decisions appended so far, by decision and reason (every row with a
+ * count, and allow/"" always): fills out, returns the rows. */
+typedef struct decision_count {
+    const char *decision, *reason;
+    uint64_t n;
+} decision_count_t;
+size_t decision_log_counts(decision_count_t *out, size_t max);
+
+/* What else a decision changes, inside the write transaction that records
+ * it (the held queue counts denials): a hook returns an LMDB code; added
+ * before decision_log_start, at most four. */
+#include <lmdb.h>
+typedef int (*decision_hook_fn)(MDB_txn *txn, const decision_t *d);
+int decision_log_add_hook(decision_hook_fn fn);
+
 /* prints the newest `limit` records, oldest first (for `cordon log`);
  * the store must be open. Returns 0 or -1. */
 int decision_log_print(size_t limit, int json);

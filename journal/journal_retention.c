@@ -15,6 +15,7 @@
 #include "common/timeutil.h"
 #include "journal/audit.h"
 #include "core/runtime.h"
+#include "store/record.h"
 
 typedef struct run {
     uint64_t first, through, count;
@@ -89,9 +90,9 @@ static int collect(MDB_txn *txn, prune_op_t *op)
     MDB_val k, v;
     uint64_t last_key = 0;
     if (mdb_cursor_get(c, &k, &v, MDB_LAST) == 0)
-        last_key = audit_u64_from_key(k.mv_data, k.mv_size);
+        last_key = u64_from_key(k.mv_data, k.mv_size);
     unsigned char key[8];
-    audit_u64_key(op->from, key);
+    u64_key(op->from, key);
     op->next_from = op->from;
     memcpy(op->next_head, op->head, 65);
     k.mv_size = 8;
@@ -104,7 +105,7 @@ static int collect(MDB_txn *txn, prune_op_t *op)
     run_t cur;
     size_t examined = 0;
     for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0 && !done; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        uint64_t seq = audit_u64_from_key(k.mv_data, k.mv_size);
+        uint64_t seq = u64_from_key(k.mv_data, k.mv_size);
         const char *rec = v.mv_data, *prev = audit_record_prev(rec, v.mv_size);
         if (seq != expect || prev == NULL || !audit_record_seq_matches(rec, v.mv_size, seq) ||
             memcmp(prev, head, 64) != 0) {
@@ -213,10 +214,10 @@ static int apply(MDB_txn *txn, prune_op_t *op)
     for (size_t i = 0; i < op->nruns && rc == 0; i++) {
         run_t *r = &op->runs[i];
         unsigned char key[8];
-        audit_u64_key(r->first, key);
+        u64_key(r->first, key);
         MDB_val k = {8, key}, v;
         for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-            if (audit_u64_from_key(k.mv_data, k.mv_size) > r->through)
+            if (u64_from_key(k.mv_data, k.mv_size) > r->through)
                 break;
             if ((rc = mdb_cursor_del(c, 0)) != 0)
                 break;

@@ -38,19 +38,20 @@ int review_decode(uint64_t id, const void *p, size_t n, review_t *r);
 int review_active(const review_t *r, int64_t now);
 /* the API's JSON object for one record */
 void review_json(const review_t *r, int64_t now, buf_t *out);
+/* the stored value of one record (DB_REVIEWS) */
+void review_encode(const review_t *r, buf_t *b);
+/* "approval" | "block" */
+const char *review_kind_name(review_kind_t k);
+/* the members the API object and the audit record share */
+void review_members(const review_t *r, buf_t *b, int *first);
+/* a string member, or null when empty */
+void review_kv_str_or_null(buf_t *b, int *first, const char *key, const char *s);
 
-/* Loads every record in force into the in-memory set (at start, and after
- * each change). The store must be open. 0 or -1. */
-int approvals_load(void);
+/* Makes all[0..n) (records in force) the set policy consults, taking their
+ * strings; all is freed. 0, or -1 out of memory (the old set stays). */
+int approvals_publish(review_t *all, size_t n);
 void approvals_unload(void);
 
-/* Stores a new approval or block (r->id, created_at, audit_seq are set
- * here), audited, durable on return; then the in-memory set is rebuilt.
- * Returns 0, or -1 with err. */
-int approvals_add(review_t *r, char *err, size_t errlen);
-/* Ends record `id` of `kind`: 0 done (out gets the record), 404 no such
- * record, 409 already ended, -1 store error (err says why). */
-int approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err, size_t errlen);
 /* Every record of `kind` (newest first) that names eco/package/version when
  * those are given (NULL = any; a whole-package block names every version);
  * active_only keeps those in force. Caller frees with reviews_free. */

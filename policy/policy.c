@@ -234,5 +234,12 @@ void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, 
     }
     /* 't' a look-alike held, 'w' one weighed as established (warned) */
     char name_state = !names.mask ? '-' : (names.capped ? 'w' : 't');
-    snprintf(out, 52, "%s.%.15s%c.%s", cfg->policy_fp, fp, name_state, found);
+    /* the configuration's own part, computed once per configuration per thread */
+    static _Thread_local uint64_t t_generation;
+    static _Thread_local char t_policy_fp[17];
+    if (t_generation != cfg->generation) {
+        policy_fingerprint(cfg, t_policy_fp);
+        t_generation = cfg->generation;
+    }
+    snprintf(out, 52, "%s.%.15s%c.%s", t_policy_fp, fp, name_state, found);
 }

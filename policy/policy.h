@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/findings.h"
 #include "core/config.h"
 
 typedef struct version_facts {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/metrics.h"
 #include "store/record.h"
 #include "store/store.h"
 #include "common/json.h"
@@ -98,6 +99,26 @@ static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
         return -1;
     }
     return 0;
+}
+
+static int note_decision(MDB_txn *txn, const decision_t *d)
+{
+    return strcmp(d->decision, "deny") == 0 ? held_note_denial(txn, d) : 0;
+}
+
+static void metrics_section(const config_t *cfg, buf_t *out)
+{
+    buf_printf(out,
+               "# HELP cordon_held_versions Versions in the reviewers' queue (refused or asked for, still held).\n"
+               "# TYPE cordon_held_versions gauge\n"
+               "cordon_held_versions %zu\n",
+               held_count(cfg, time_now_ms()));
+}
+
+void held_start(void)
+{
+    decision_log_add_hook(note_decision);
+    metrics_add_section(metrics_section);
 }
 
 int held_note_denial(MDB_txn *txn, const decision_t *d)
@@ -204,7 +225,7 @@ static int requests_load(request_rec_t **out, size_t *n)
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
         request_rec_t q;
-        if (request_decode(audit_u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &q) != 0)
+        if (request_decode(u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &q) != 0)
             continue;
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
@@ -270,7 +291,7 @@ static int add_request_txn(MDB_txn *txn, void *arg)
     mdb_cursor_close(c);
     if (rc != 0 && rc != MDB_NOTFOUND)
         return rc;
-    op->id = rc == 0 ? audit_u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
+    op->id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
     buf_t b;
     buf_init(&b);
     int first = 1;
@@ -295,7 +316,7 @@ static int add_request_txn(MDB_txn *txn, void *arg)
         rec_put_i64(&b, op->time);
         rec_put_i64(&b, (int64_t)seq);
         unsigned char key[8];
-        audit_u64_key(op->id, key);
+        u64_key(op->id, key);
         MDB_val nk = {8, key}, nv = {b.len, b.data};
         rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REQUESTS), &nk, &nv, MDB_APPEND);
     }

@@ -14,6 +14,9 @@
 #include "core/config.h"
 #include "journal/decision_log.h"
 
+/* joins the decision log (every refusal is counted in the transaction that
+ * records it) and /-/metrics (the queue's size); before decision_log_start */
+void held_start(void);
 /* inside the decision log's write transaction: counts one refusal */
 int held_note_denial(MDB_txn *txn, const decision_t *d);
 

@@ -23,6 +23,7 @@
 #include "common/timeutil.h"
 #include "core/ecosystem.h"
 #include "policy/approvals.h"
+#include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "http/denial.h"
 #include "policy/policy.h"
@@ -47,7 +48,7 @@ static size_t sub_key(char *out, size_t outlen, const char *project, uint64_t id
         return 0;
     memcpy(out, project, n);
     out[n] = '\0';
-    audit_u64_key(id, (unsigned char *)out + n + 1);
+    u64_key(id, (unsigned char *)out + n + 1);
     return n + 9;
 }
 
@@ -158,7 +159,7 @@ static uint64_t base_of(MDB_txn *txn, const char *project)
     MDB_val k = {klen, key}, v;
     if (mdb_get(txn, store_dbi(DB_STATE), &k, &v) != 0 || v.mv_size != 8)
         return 0;
-    return audit_u64_from_key(v.mv_data, 8);
+    return u64_from_key(v.mv_data, 8);
 }
 
 /* ---- what upstream says: fetched for the check when cordon's copy does not know ---- */
@@ -800,7 +801,7 @@ static int put_txn(MDB_txn *txn, void *arg)
     rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV) : mdb_cursor_get(c, &k, &v, MDB_LAST);
     if (rc == 0 && k.mv_size == plen + 8 && memcmp(k.mv_data, key, plen) == 0)
-        op->id = audit_u64_from_key((const char *)k.mv_data + plen, 8) + 1;
+        op->id = u64_from_key((const char *)k.mv_data + plen, 8) + 1;
     mdb_cursor_close(c);
     op->base = base_of(txn, op->project);
 
@@ -843,7 +844,7 @@ static int put_txn(MDB_txn *txn, void *arg)
     if (rc == 0 && op->s->accepted) {
         char bk[300];
         unsigned char idk[8];
-        audit_u64_key(op->id, idk);
+        u64_key(op->id, idk);
         MDB_val bkv = {base_key(bk, sizeof(bk), op->project), bk}, bv = {8, idk};
         rc = mdb_put(txn, store_dbi(DB_STATE), &bkv, &bv, 0);
     }
@@ -983,7 +984,7 @@ int lockfiles_history_json(const char *project, buf_t *out)
         yajl_val sum = r ? yajl_tree_get(r, sp, yajl_t_object) : NULL;
         int first = 1;
         buf_puts(out, n++ ? ",{" : "{");
-        json_kv_int(out, &first, "submission", (int64_t)audit_u64_from_key((const char *)k.mv_data + plen, 8));
+        json_kv_int(out, &first, "submission", (int64_t)u64_from_key((const char *)k.mv_data + plen, 8));
         json_kv_time(out, &first, "time", s.time);
         json_kv_str(out, &first, "ref", s.ref);
         json_kv_str(out, &first, "format", s.format);
@@ -1067,7 +1068,7 @@ static int accept_txn(MDB_txn *txn, void *arg)
         return rc;
     char bk[300];
     unsigned char idk[8];
-    audit_u64_key(op->id, idk);
+    u64_key(op->id, idk);
     MDB_val bkv = {base_key(bk, sizeof(bk), op->project), bk}, bv = {8, idk};
     rc = mdb_put(txn, store_dbi(DB_STATE), &bkv, &bv, 0);
     if (rc)
@@ -1216,7 +1217,7 @@ int lockfiles_projects_json(buf_t *out)
         int first = 1;
         buf_puts(out, n++ ? ",{" : "{");
         json_kv_str(out, &first, "project", project);
-        json_kv_int(out, &first, "latest", (int64_t)audit_u64_from_key((const char *)lastk.mv_data + plen, 8));
+        json_kv_int(out, &first, "latest", (int64_t)u64_from_key((const char *)lastk.mv_data + plen, 8));
         json_kv_time(out, &first, "time", s.time);
         json_kv_str(out, &first, "ref", s.ref);
         json_kv_bool(out, &first, "ok", s.ok);

@@ -274,3 +274,21 @@ int package_rec_put(MDB_txn *txn, const char *eco, const char *package, const pa
     buf_free(&b);
     return rc;
 }
+
+void u64_key(uint64_t v, unsigned char out[8])
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+uint64_t u64_from_key(const void *p, size_t n)
+{
+    if (n != 8)
+        return 0;
+    const unsigned char *b = p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+

@@ -23,6 +23,10 @@ int64_t rec_get_i64(rec_reader_t *r);
 /* returns a malloc'd NUL-terminated copy ("" for empty), NULL on error */
 char *rec_get_str(rec_reader_t *r);
 
+/* u64 keys in big-endian order, so LMDB sorts them numerically (sequences, ids) */
+void u64_key(uint64_t v, unsigned char out[8]);
+uint64_t u64_from_key(const void *p, size_t n); /* 0 when not 8 bytes */
+
 /* ---- version record: what cordon knows about one version (or one file of
  * a version, for PyPI) of a package ---- */
 #define VERSION_HAS_INSTALL_SCRIPT 0x1

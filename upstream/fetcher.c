@@ -6,7 +6,6 @@
 #include "upstream/outbound.h"
 #include "common/json.h"
 #include "common/url.h"
-#include "http/metrics.h"
 #include "core/runtime.h"
 
 #include <curl/curl.h>
@@ -29,6 +28,31 @@ static atomic_uint_fast64_t g_started, g_failed, g_refused;
 uint64_t fetcher_count_started(void) { return atomic_load(&g_started); }
 uint64_t fetcher_count_failed(void) { return atomic_load(&g_failed); }
 uint64_t fetcher_count_refused(void) { return atomic_load(&g_refused); }
+
+/* latency of finished transfers (each redirect hop is one), for /-/metrics */
+const double FETCH_BUCKET_BOUNDS[FETCH_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+static atomic_uint_fast64_t g_bucket[FETCH_BUCKETS + 1], g_observed, g_observed_failed, g_micros;
+
+static void observe(double seconds, int failed)
+{
+    size_t b = 0;
+    while (b < FETCH_BUCKETS && seconds > FETCH_BUCKET_BOUNDS[b])
+        b++;
+    atomic_fetch_add_explicit(&g_bucket[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&g_observed, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&g_micros, (uint64_t)(seconds * 1e6), memory_order_relaxed);
+    if (failed)
+        atomic_fetch_add_explicit(&g_observed_failed, 1, memory_order_relaxed);
+}
+
+void fetcher_stats(fetcher_stats_t *out)
+{
+    out->count = atomic_load_explicit(&g_observed, memory_order_relaxed);
+    out->failed = atomic_load_explicit(&g_observed_failed, memory_order_relaxed);
+    out->micros = atomic_load_explicit(&g_micros, memory_order_relaxed);
+    for (size_t b = 0; b <= FETCH_BUCKETS; b++)
+        out->bucket[b] = atomic_load_explicit(&g_bucket[b], memory_order_relaxed);
+}
 
 #define MAX_REDIRECTS 5
 
@@ -293,7 +317,7 @@ static void finish_job(CURL *e, CURLcode code)
     char *next = redirect_target(e, j, code);
     if (next) {
         /* the hop's answer is dropped; the next one starts from scratch */
-        metrics_observe_fetch(seconds, 0);
+        observe(seconds, 0);
         release_easy(j, e);
         free(j->from_url);
         j->from_url = j->url;
@@ -316,7 +340,7 @@ static void finish_job(CURL *e, CURLcode code)
             snprintf(j->error, sizeof(j->error), "upstream body exceeds the %lld-byte limit", (long long)j->max_bytes);
         atomic_fetch_add(&g_failed, 1);
     }
-    metrics_observe_fetch(seconds, j->failed);
+    observe(seconds, j->failed);
     if (j->to_blob && j->blob.fd >= 0)
         blob_writer_finish(&j->blob);
     release_easy(j, e);

@@ -77,6 +77,15 @@ void fetcher_submit(fetch_job_t *job);
 void fetch_job_free(fetch_job_t *job);
 
 /* counters for metrics and tests */
+/* finished transfers (each redirect hop is one), their failures, their
+ * time: FETCH_BUCKET_BOUNDS seconds, bucket[FETCH_BUCKETS] beyond the last */
+#define FETCH_BUCKETS 12
+extern const double FETCH_BUCKET_BOUNDS[FETCH_BUCKETS];
+typedef struct fetcher_stats {
+    uint64_t count, failed, micros;
+    uint64_t bucket[FETCH_BUCKETS + 1];
+} fetcher_stats_t;
+void fetcher_stats(fetcher_stats_t *out);
 uint64_t fetcher_count_started(void);
 uint64_t fetcher_count_failed(void);
 uint64_t fetcher_count_refused(void); /* requests and redirects the outbound policy refused */

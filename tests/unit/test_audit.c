@@ -21,6 +21,7 @@
 #include "common/digest.h"
 #include "common/timeutil.h"
 #include "policy/approvals.h"
+#include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
@@ -100,7 +101,7 @@ static void raw_put(store_db_t db, const void *key, size_t klen, const void *val
 static char *record(uint64_t seq, size_t *n)
 {
     unsigned char key[8];
-    audit_u64_key(seq, key);
+    u64_key(seq, key);
     void *v = NULL;
     if (store_get_copy(DB_DECISIONS, key, 8, &v, n) != STORE_OK)
         return NULL;
@@ -110,14 +111,14 @@ static char *record(uint64_t seq, size_t *n)
 static void put_record(uint64_t seq, const char *rec, size_t n)
 {
     unsigned char key[8];
-    audit_u64_key(seq, key);
+    u64_key(seq, key);
     raw_put(DB_DECISIONS, key, 8, rec, n);
 }
 
 static void del_record(uint64_t seq)
 {
     unsigned char key[8];
-    audit_u64_key(seq, key);
+    u64_key(seq, key);
     raw_put(DB_DECISIONS, key, 8, NULL, 0);
 }
 
@@ -405,7 +406,7 @@ static void forge_approval(uint64_t id, const char *pkg, const char *ver, uint64
     rec_put_str(&b, "");
     rec_put_i64(&b, (int64_t)seq);
     unsigned char key[8];
-    audit_u64_key(id, key);
+    u64_key(id, key);
     raw_put(DB_REVIEWS, key, 8, b.data, b.len);
     buf_free(&b);
 }

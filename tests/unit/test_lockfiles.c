@@ -31,6 +31,7 @@
 #include "common/buf.h"
 #include "common/timeutil.h"
 #include "policy/approvals.h"
+#include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"

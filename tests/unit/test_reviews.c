@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/timeutil.h"
 #include "policy/approvals.h"
+#include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
@@ -23,6 +24,7 @@
 #include "policy/policy.h"
 #include "journal/tokens.h"
 #include "tests/unit/test.h"
+#include "store/record.h"
 
 #define DAY (86400LL * 1000)
 static char g_dir[256];
@@ -55,7 +57,7 @@ static int poke_txn(MDB_txn *txn, void *arg)
 {
     poke_t *p = arg;
     unsigned char key[8];
-    audit_u64_key(p->seq, key);
+    u64_key(p->seq, key);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, store_dbi(DB_DECISIONS), &k, &v);
     if (rc)
@@ -149,7 +151,7 @@ static void set_head(const char *value)
 static void prev_carried(uint64_t seq, char out[65])
 {
     unsigned char key[8];
-    audit_u64_key(seq, key);
+    u64_key(seq, key);
     void *v;
     size_t n;
     out[0] = '\0';
@@ -357,6 +359,7 @@ TEST(held_queue_counts_refusals)
     DECISION_SET(&d, reason, "quarantine");
     DECISION_SET(&d, rule, "default min_age 7d");
     d.published_at = d.since = now - DAY;
+    held_start();
     CHECK_INT_EQ(decision_log_start(), 0);
     decision_log_append(&d);
     decision_log_append(&d);

@@ -1,0 +1,236 @@
+/* approvals_store: reviewers' approvals and blocks as they are written —
+ * each with its audit chain record, in one durable transaction — and loaded
+ * into the set policy consults (policy/approvals.h), keeping only those a
+ * genuine chain record accounts for. */
+#include "review/approvals_store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_tree.h>
+
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "journal/audit.h"
+#include "store/record.h"
+#include "store/store.h"
+
+static const char *jstr(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val s = yajl_tree_get(v, path, yajl_t_any);
+    return s && YAJL_IS_STRING(s) ? YAJL_GET_STRING(s) : s && YAJL_IS_NULL(s) ? "" : NULL;
+}
+
+/* 1 when the genuine chain record r names is the one that made r; 0 (why
+ * says) when none accounts for it; -1 store error */
+static int accounted(MDB_txn *txn, const review_t *r, char *why, size_t whylen)
+{
+    if (r->audit_seq == 0) {
+        snprintf(why, whylen, "it names no chain record");
+        return 0;
+    }
+    MDB_val rec;
+    int g = audit_record_genuine(txn, r->audit_seq, &rec, why, whylen);
+    if (g <= 0)
+        return g < 0 ? -1 : 0;
+    char *text = strndup(rec.mv_data, rec.mv_size);
+    yajl_val v = text ? yajl_tree_parse(text, NULL, 0) : NULL;
+    free(text);
+    if (v == NULL)
+        return -1;
+    const char *path[] = {"id", NULL};
+    yajl_val id = yajl_tree_get(v, path, yajl_t_number);
+    const char *type = jstr(v, "type"), *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"),
+               *ver = jstr(v, "version"), *exp = jstr(v, "expires_at");
+    int64_t es = exp && *exp ? time_parse_iso8601(exp, strlen(exp)) : TIME_NONE;
+    int64_t want = r->expires_at == TIME_NONE ? TIME_NONE : r->expires_at / 1000 * 1000;
+    int ok = id && YAJL_IS_INTEGER(id) && (uint64_t)YAJL_GET_INTEGER(id) == r->id && type &&
+             !strcmp(type, review_kind_name(r->kind)) && eco && !strcmp(eco, eco_name(r->eco)) && pkg &&
+             !strcmp(pkg, r->package) && ver && !strcmp(ver, r->version) &&
+             (r->kind != REVIEW_APPROVAL || es == want);
+    yajl_tree_free(v);
+    if (!ok)
+        snprintf(why, whylen, "chain record %" PRIu64 " is not the one that made it", r->audit_seq);
+    return ok;
+}
+
+/* drops from all[] what no genuine chain record accounts for, saying so */
+static int keep_accounted(review_t *all, size_t *n)
+{
+    MDB_txn *txn;
+    if (store_read_begin(&txn) != 0)
+        return -1;
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < *n; i++) {
+        char why[300];
+        int a = accounted(txn, &all[i], why, sizeof(why));
+        if (a < 0) {
+            rc = -1;
+            a = 1;
+        }
+        if (a) {
+            all[kept++] = all[i];
+            continue;
+        }
+        char what[700];
+        snprintf(what, sizeof(what), "%s %" PRIu64 " (%s %s%s%s) is not in force: no audit chain record accounts for it "
+                 "(%s); run cordon audit verify",
+                 review_kind_name(all[i].kind), all[i].id, eco_name(all[i].eco), all[i].package, all[i].version[0] ? "@" : "",
+                 all[i].version, why);
+        buf_t b;
+        buf_init(&b);
+        int first = 1;
+        buf_putc(&b, '{');
+        json_kv_str(&b, &first, "level", "error");
+        json_kv_str(&b, &first, "msg", what);
+        json_kv_int(&b, &first, "id", (int64_t)all[i].id);
+        buf_puts(&b, "}\n");
+        fputs(buf_cstr(&b), stderr);
+        buf_free(&b);
+        review_free(&all[i]);
+    }
+    store_read_end(txn);
+    *n = kept;
+    return rc;
+}
+
+int approvals_load(void)
+{
+    review_t *all;
+    size_t n;
+    int64_t now = time_now_ms();
+    if (approvals_list(REVIEW_APPROVAL | REVIEW_BLOCK, 1, -1, NULL, NULL, now, &all, &n) != 0)
+        return -1;
+    /* an approval or block is in force only while the chain accounts for it:
+     * one added to the store directly, or whose record was cut, is not */
+    if (keep_accounted(all, &n) != 0) {
+        reviews_free(all, n);
+        return -1;
+    }
+    return approvals_publish(all, n);
+}
+
+/* ---- writing ---- */
+
+typedef struct add_op {
+    review_t *r;
+} add_op_t;
+
+static int add_txn(MDB_txn *txn, void *arg)
+{
+    review_t *r = ((add_op_t *)arg)->r;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, store_dbi(DB_REVIEWS), &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    r->id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
+
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    review_members(r, &b, &first);
+    rc = b.oom ? ENOMEM : audit_append(txn, review_kind_name(r->kind), r->created_at, b.data, b.len, &r->audit_seq);
+    if (rc == 0) {
+        buf_reset(&b);
+        review_encode(r, &b);
+        unsigned char key[8];
+        u64_key(r->id, key);
+        MDB_val nk = {8, key}, nv = {b.len, b.data};
+        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &nk, &nv, MDB_APPEND);
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int approvals_add(review_t *r, char *err, size_t errlen)
+{
+    r->created_at = time_now_ms();
+    r->ended_at = TIME_NONE;
+    if (r->kind == REVIEW_BLOCK)
+        r->expires_at = TIME_NONE;
+    add_op_t op = {r};
+    if (store_write(add_txn, &op, err, errlen) != STORE_OK)
+        return -1;
+    if (approvals_load() != 0) {
+        snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct end_op {
+    uint64_t id;
+    review_kind_t kind;
+    const char *by;
+    review_t *out;
+    int status;
+} end_op_t;
+
+static int end_txn(MDB_txn *txn, void *arg)
+{
+    end_op_t *op = arg;
+    unsigned char key[8];
+    u64_key(op->id, key);
+    MDB_val k = {8, key}, v;
+    int rc = mdb_get(txn, store_dbi(DB_REVIEWS), &k, &v);
+    review_free(op->out);
+    if (rc == MDB_NOTFOUND || (rc == 0 && (review_decode(op->id, v.mv_data, v.mv_size, op->out) != 0 ||
+                                           op->out->kind != op->kind))) {
+        op->status = 404;
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (op->out->ended_at != TIME_NONE) {
+        op->status = 409;
+        return 0;
+    }
+    op->out->ended_at = time_now_ms();
+    free(op->out->ended_by);
+    op->out->ended_by = strdup(op->by ? op->by : "");
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    json_kv_int(&b, &first, "id", (int64_t)op->id);
+    json_kv_str(&b, &first, "ecosystem", eco_name(op->out->eco));
+    json_kv_str(&b, &first, "package", op->out->package);
+    review_kv_str_or_null(&b, &first, "version", op->out->version);
+    json_kv_str(&b, &first, "by", op->out->ended_by ? op->out->ended_by : "");
+    rc = b.oom ? ENOMEM
+               : audit_append(txn, op->kind == REVIEW_APPROVAL ? "approval_revoked" : "block_removed",
+                              op->out->ended_at, b.data, b.len, NULL);
+    if (rc == 0) {
+        buf_reset(&b);
+        review_encode(op->out, &b);
+        MDB_val nv = {b.len, b.data};
+        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &k, &nv, 0);
+    }
+    buf_free(&b);
+    op->status = 0;
+    return rc;
+}
+
+int approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    end_op_t op = {id, kind, by, out, 0};
+    if (store_write(end_txn, &op, err, errlen) != STORE_OK)
+        return -1;
+    if (op.status)
+        return op.status;
+    if (approvals_load() != 0) {
+        snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");
+        return -1;
+    }
+    return 0;
+}
+

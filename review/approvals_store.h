@@ -1,0 +1,23 @@
+/* approvals_store: writing reviewers' approvals and blocks (each with its
+ * audit chain record, durable before the answer) and loading those in force
+ * into the set policy consults (policy/approvals.h). */
+#ifndef CORDON_APPROVALS_STORE_H
+#define CORDON_APPROVALS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/approvals.h"
+
+/* Loads every record in force into the in-memory set (at start, and after
+ * each change); only those a genuine audit record accounts for. The store must be open. 0 or -1. */
+int approvals_load(void);
+/* Stores a new approval or block (r->id, created_at, audit_seq are set
+ * here), audited, durable on return; then the in-memory set is rebuilt.
+ * Returns 0, or -1 with err. */
+int approvals_add(review_t *r, char *err, size_t errlen);
+/* Ends record `id` of `kind`: 0 done (out gets the record), 404 no such
+ * record, 409 already ended, -1 store error (err says why). */
+int approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err, size_t errlen);
+
+#endif
