@@ -1109,7 +1109,7 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
     http_send_error(req, 404, "not_found", "no such admin call: see docs/admin-api.md");
 }
 
-void admin_metrics_handle(h2o_req_t *req)
+void admin_metrics_handle(h2o_req_t *req, const char *rest, size_t rlen)
 {
     buf_t b;
     buf_init(&b);

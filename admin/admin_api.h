@@ -10,7 +10,7 @@
 
 /* path is what follows "/-/api/" (query removed, still percent-encoded) */
 void admin_api_handle(h2o_req_t *req, const char *path, size_t plen);
-void admin_metrics_handle(h2o_req_t *req);
+void admin_metrics_handle(h2o_req_t *req, const char *rest, size_t rlen);
 /* 1 when an Authorization header value carries a token that may submit
  * lockfiles (reviewer, ci): the guard reads a lockfile's body only then */
 int admin_api_may_submit_lockfiles(const char *auth, size_t len);

@@ -29,6 +29,10 @@
 #include "core/config.h"
 #include "journal/decision_log.h"
 #include "review/held.h"
+#include "admin/admin_page.h"
+#include "admin/admin_api.h"
+#include "http/conn_guard.h"
+#include "http/router.h"
 #include "journal/journal_retention.h"
 #include "http/listener.h"
 #include "core/runtime.h"
@@ -318,6 +322,10 @@ static int cmd_serve(int argc, char **argv)
     upstream_cache_init(&ucfg);
     fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
     held_start();
+    router_mount("/-/api/", 1, admin_api_handle);
+    router_mount("/-/admin", 1, admin_page_handle);
+    router_mount("/-/metrics", 0, admin_metrics_handle);
+    conn_guard_set_lockfile_auth(admin_api_may_submit_lockfiles);
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
         journal_retention_start() != 0) {
         fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");

@@ -53,7 +53,6 @@
 #include <unistd.h>
 
 #include "common/timeutil.h"
-#include "admin/admin_api.h"
 #include "http/http.h"
 #include "core/runtime.h"
 
@@ -79,6 +78,11 @@ typedef struct conn_slot {
     h2o_timeout_entry_t handover;
 } conn_slot_t;
 
+
+/* who may send a lockfile body (the admin API's token check), set at start;
+ * none set: nobody may */
+static conn_guard_auth_fn g_may_submit;
+void conn_guard_set_lockfile_auth(conn_guard_auth_fn fn) { g_may_submit = fn; }
 static atomic_long g_open, g_large;
 static atomic_uint_fast64_t g_refused_conns, g_refused_bodies[BODY_VERDICT_COUNT];
 static atomic_llong g_last_warn_ms;
@@ -164,7 +168,7 @@ static size_t vet_head(h2o_socket_t *sock, conn_slot_t *slot)
     body_route_t route = body_route(cfg, method, mlen, path, plen);
     body_verdict_t v = body_judge(route, length, cfg->max_body);
     if (route == BODY_ROUTE_LOCKFILE && (v == BODY_ADMIT || v == BODY_ADMIT_LARGE) &&
-        !admin_api_may_submit_lockfiles(auth ? auth->value : NULL, auth ? auth->value_len : 0))
+        !(g_may_submit && g_may_submit(auth ? auth->value : NULL, auth ? auth->value_len : 0)))
         v = BODY_REFUSE_AUTH;
     if (v == BODY_ADMIT_LARGE && !slot->large) {
         if (atomic_fetch_add(&g_large, 1) >= cfg->max_large_bodies) {

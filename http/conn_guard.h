@@ -20,6 +20,10 @@
  * configuration to the small body limit. 0, or -1 when the guard cannot
  * work (then bodies are judged only once read; logged). */
 int conn_guard_init(h2o_context_t *ctx);
+/* the check a lockfile submission's Authorization header must pass before
+ * its body is read (the admin API's token check); set before serving */
+typedef int (*conn_guard_auth_fn)(const char *authorization, size_t len);
+void conn_guard_set_lockfile_auth(conn_guard_auth_fn fn);
 /* hands an accepted socket to h2o, or refuses it (over the cap) */
 void conn_guard_accept(h2o_accept_ctx_t *actx, h2o_socket_t *sock);
 /* What the guard decided about this request's body: BODY_ADMIT, or the

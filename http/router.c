@@ -8,8 +8,6 @@
 #include "store/store.h"
 #include "common/json.h"
 #include "core/ecosystem.h"
-#include "admin/admin_api.h"
-#include "admin/admin_page.h"
 #include "http/body_limits.h"
 #include "http/conn_guard.h"
 #include "journal/decision_log.h"
@@ -23,6 +21,39 @@ static atomic_long g_active;
 long router_active_requests(void) { return atomic_load(&g_active); }
 
 static void on_request_disposed(void *p) { atomic_fetch_sub(&g_active, 1); }
+
+/* what layers above mount on cordon's own paths (the admin API, its page,
+ * metrics): registered at start, before the listener runs */
+#define MAX_MOUNTS 8
+typedef struct mount {
+    const char *path;
+    int subpaths;
+    router_handle_fn fn;
+} mount_t;
+static mount_t g_mounts[MAX_MOUNTS];
+static size_t g_nmounts;
+
+int router_mount(const char *path, int subpaths, router_handle_fn fn)
+{
+    if (g_nmounts == MAX_MOUNTS)
+        return -1;
+    g_mounts[g_nmounts++] = (mount_t){path, subpaths, fn};
+    return 0;
+}
+
+/* the mount that takes path (its rest starts at path + strlen(mount)) */
+static const mount_t *mount_of(const char *path, size_t plen)
+{
+    for (size_t i = 0; i < g_nmounts; i++) {
+        const char *m = g_mounts[i].path;
+        size_t ml = strlen(m);
+        if (plen < ml || memcmp(path, m, ml) != 0)
+            continue;
+        if (plen == ml || (g_mounts[i].subpaths && (m[ml - 1] == '/' || path[ml] == '/')))
+            return &g_mounts[i];
+    }
+    return NULL;
+}
 
 static int hexval(int c)
 {
@@ -202,54 +233,45 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         health(req);
         return 0;
     }
-    if (plen >= 7 && memcmp(path, "/-/api/", 7) == 0) {
-        admin_api_handle(req, path + 7, plen - 7);
-        return 0;
-    }
-    if (plen >= 8 && memcmp(path, "/-/admin", 8) == 0 && (plen == 8 || path[8] == '/')) {
-        admin_page_handle(req, path + 8, plen - 8);
-        return 0;
-    }
-    if (h2o_memis(path, plen, H2O_STRLIT("/-/metrics"))) {
-        admin_metrics_handle(req);
+    const mount_t *m = mount_of(path, plen);
+    if (m != NULL) {
+        size_t ml = strlen(m->path);
+        m->fn(req, path + ml, plen - ml);
         return 0;
     }
     const config_t *cfg = runtime_config();
     for (int i = 0; i < ECO_COUNT; i++) {
-        static const char *const prefixes[ECO_COUNT] = {"/npm/", "/pypi/", "/maven/"};
-        size_t pl = strlen(prefixes[i]);
-        int exact = plen == pl - 1 && memcmp(path, prefixes[i], pl - 1) == 0;
-        if (!exact && (plen < pl || memcmp(path, prefixes[i], pl) != 0))
-            continue;
         const ecosystem_t *eco = ecosystems[i];
+        size_t pl = strlen(eco->prefix);
+        int exact = plen == pl - 1 && memcmp(path, eco->prefix, pl - 1) == 0;
+        if (!exact && (plen < pl || memcmp(path, eco->prefix, pl) != 0))
+            continue;
         const char *rest = exact ? "" : path + pl;
         size_t rlen = exact ? 0 : plen - pl;
         if (!is_read_verb(req->method)) {
-            if (eco && eco->is_read_only_write &&
-                eco->is_read_only_write(req->method.base, req->method.len, rest, rlen) && cfg->upstream[i]) {
+            if (eco->is_read_only_write && eco->is_read_only_write(req->method.base, req->method.len, rest, rlen) &&
+                cfg->upstream[i]) {
                 eco->handle(req, rest, rlen);
                 return 0;
             }
-            static const ecosystem_t placeholder[ECO_COUNT] = {
-                {.id = ECO_NPM, .name = "npm", .prefix = "/npm/"},
-                {.id = ECO_PYPI, .name = "pypi", .prefix = "/pypi/"},
-                {.id = ECO_MAVEN, .name = "maven", .prefix = "/maven/"}};
-            refuse_publish(req, eco ? eco : &placeholder[i], path, plen);
+            refuse_publish(req, eco, path, plen);
             return 0;
         }
         if (cfg->upstream[i] == NULL) {
-            http_send_error(req, 404, NULL, "%s is not enabled on this cordon: configure upstreams.%s",
-                            eco_name((eco_id_t)i), eco_name((eco_id_t)i));
-            return 0;
-        }
-        if (eco == NULL) {
-            http_send_error(req, 501, NULL, "the %s ecosystem is not implemented yet", eco_name((eco_id_t)i));
+            http_send_error(req, 404, NULL, "%s is not enabled on this cordon: configure upstreams.%s", eco->name,
+                            eco->name);
             return 0;
         }
         eco->handle(req, rest, rlen);
         return 0;
     }
-    http_send_error(req, 404, NULL, "no such route: cordon serves /npm/, /pypi/, /maven/, /-/health, /-/api/, /-/admin/ and /-/metrics");
+    char routes[300] = "";
+    size_t n = 0;
+    for (int i = 0; i < ECO_COUNT; i++)
+        n += (size_t)snprintf(routes + n, n < sizeof(routes) ? sizeof(routes) - n : 0, "%s, ", ecosystems[i]->prefix);
+    for (size_t i = 0; i < g_nmounts; i++)
+        n += (size_t)snprintf(routes + n, n < sizeof(routes) ? sizeof(routes) - n : 0, "%s, ", g_mounts[i].path);
+    http_send_error(req, 404, NULL, "no such route: cordon serves %s/-/health", routes);
     return 0;
 }
 
