@@ -695,3 +695,66 @@ void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn don
     pthread_cond_signal(&g_wake);
     pthread_mutex_unlock(&g_lock);
 }
+
+/* ---- the check upstream_cache runs (see artifact.h) ---- */
+
+typedef struct analysis_check {
+    artifact_check_t base; /* first: the check is this struct */
+    artifact_job_t *job;   /* until start hands it to a worker */
+    eco_id_t eco;
+    char *package, *version;
+    findings_t found;
+    artifact_check_done_fn done;
+    void *token;
+} analysis_check_t;
+
+static void check_analysed(void *arg, const artifact_job_t *job, const findings_t *f)
+{
+    analysis_check_t *c = arg;
+    c->found = *f;
+    c->done(c->token);
+}
+
+static void check_start(artifact_check_t *self, const char *path, artifact_check_done_fn done, void *token)
+{
+    analysis_check_t *c = (analysis_check_t *)self;
+    c->done = done;
+    c->token = token;
+    artifact_job_t *job = c->job;
+    c->job = NULL;
+    artifact_submit(job, path, check_analysed, c);
+}
+
+static int check_record(artifact_check_t *self, MDB_txn *txn, const char *blob_hex)
+{
+    analysis_check_t *c = (analysis_check_t *)self;
+    return findings_put(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->found);
+}
+
+static void check_free(artifact_check_t *self)
+{
+    analysis_check_t *c = (analysis_check_t *)self;
+    artifact_job_free(c->job);
+    free(c->package);
+    free(c->version);
+    free(c);
+}
+
+artifact_check_t *artifact_check_new(artifact_job_t *job)
+{
+    if (job == NULL)
+        return NULL;
+    analysis_check_t *c = calloc(1, sizeof(*c));
+    if (c == NULL || (c->package = strdup(job->package)) == NULL || (c->version = strdup(job->version)) == NULL) {
+        if (c)
+            free(c->package);
+        free(c);
+        artifact_job_free(job);
+        return NULL;
+    }
+    c->base = (artifact_check_t){check_start, check_record, check_free};
+    c->job = job;
+    c->eco = job->eco;
+    findings_clear(&c->found);
+    return &c->base;
+}

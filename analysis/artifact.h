@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "analysis/findings.h"
+#include "upstream/upstream_cache.h"
 #include "core/config.h"
 
 typedef struct artifact_job {
@@ -45,5 +46,11 @@ int artifact_workers_start(int n);
 void artifact_workers_stop(void);
 /* queues job (ownership passes) on path; done runs on a worker thread */
 void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg);
+
+/* The check upstream_cache runs on an artifact's verified bytes before
+ * they become findable (upstream/upstream_cache.h): analysis of job
+ * (ownership passes) on a worker, its findings stored with the blob index
+ * (DB_FINDINGS, per artifact digest). NULL when out of memory (job freed). */
+artifact_check_t *artifact_check_new(artifact_job_t *job);
 
 #endif

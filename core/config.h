@@ -7,13 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/eco.h"
 #include "core/finding_kind.h"
-
-typedef enum { ECO_NPM = 0, ECO_PYPI = 1, ECO_MAVEN = 2, ECO_COUNT = 3 } eco_id_t;
-
-const char *eco_name(eco_id_t id);
-/* -1 when unknown */
-int eco_from_name(const char *s, size_t n);
 
 typedef enum { MISSING_TS_FIRST_SEEN = 0, MISSING_TS_DENY = 1 } missing_ts_t;
 

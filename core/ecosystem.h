@@ -8,10 +8,12 @@
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
 
-#include "upstream/upstream_cache.h"
 #include "common/buf.h"
 #include "core/config.h"
-#include "policy/policy.h"
+
+/* what the hooks take from layers above, by pointer only */
+struct version_facts; /* policy/policy.h */
+struct findings;      /* analysis/findings.h */
 
 /* The upstream document that lists one version (what version_facts reads
  * once it is cached): what a lockfile check fetches when cordon's copy does
@@ -20,7 +22,9 @@ typedef struct version_source {
     char key[1200];            /* the metadata cache key ("npm:lodash") */
     char url[2048];
     const char *accept;        /* NULL: no Accept header */
-    metadata_ingest_fn ingest; /* NULL: stored as it is */
+    /* validates and indexes the fetched document (upstream/upstream_cache.h's
+     * metadata_ingest_fn); NULL: stored as it is */
+    int (*ingest)(const char *key, const char *path, int64_t size, char *err, size_t errlen);
 } version_source_t;
 
 typedef struct ecosystem {
@@ -47,7 +51,8 @@ typedef struct ecosystem {
      * analysis (for the reviewers' queue and approvals): 1 listed (facts and
      * findings filled; facts->findings is left to the caller), 0 not
      * listed, -1 no cached metadata. Reads the store. */
-    int (*version_facts)(const char *package, const char *version, version_facts_t *facts, findings_t *findings);
+    int (*version_facts)(const char *package, const char *version, struct version_facts *facts,
+                         struct findings *findings);
 
     /* The newest version clients may install instead of `version` (what a
      * denial names as "alternative"), from the cached metadata: 0 and out

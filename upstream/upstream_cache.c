@@ -2,7 +2,6 @@
  * runs on the fetcher thread right after the transfer ends, so a flight lands
  * only once its result is durable and every waiter can serve from the store. */
 #include "upstream/upstream_cache.h"
-#include "analysis/findings.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/eco.h"
 #include "store/blob.h"
 #include "upstream/fetcher.h"
 #include "store/store.h"
@@ -27,7 +27,7 @@ void upstream_cache_count_hit(int artifact) { atomic_fetch_add(&g_hits[artifact 
 
 typedef struct job_ctx {
     int artifact;
-    artifact_job_t *analysis; /* analysed before the artifact becomes findable */
+    artifact_check_t *check; /* run before the artifact becomes findable */
     metadata_ingest_fn ingest;
     integrity_t want;
     meta_rec_t prev; /* the copy being revalidated, if any */
@@ -283,14 +283,12 @@ static void submit_metadata(fetch_job_t *j, job_ctx_t *c, const char *key, const
     fetcher_submit(j);
 }
 
-/* the blob index entry for key, and the artifact's findings when it was
- * analysed, in one transaction: whoever finds the artifact finds its
- * findings too */
+/* the blob index entry for key, and what the artifact's check recorded,
+ * in one transaction: whoever finds the artifact finds that too */
 typedef struct index_op {
     const char *key;
     buf_t *rec;
-    const artifact_job_t *job;
-    const findings_t *findings;
+    artifact_check_t *check;
     const char *hex;
 } index_op_t;
 
@@ -299,9 +297,8 @@ static int index_txn(MDB_txn *txn, void *arg)
     index_op_t *op = arg;
     if (op->rec->oom)
         return ENOMEM;
-    if (op->job) {
-        int rc = findings_put(txn, eco_name(op->job->eco), op->job->package, op->job->version, op->hex,
-                              op->findings);
+    if (op->check) {
+        int rc = op->check->record(op->check, txn, op->hex);
         if (rc)
             return rc;
     }
@@ -309,36 +306,38 @@ static int index_txn(MDB_txn *txn, void *arg)
     return mdb_put(txn, store_dbi(DB_BLOBS), &k, &v, 0);
 }
 
-static store_rc_t index_blob(const char *key, const char *hex, int64_t size, const artifact_job_t *job,
-                             const findings_t *f, char *err, size_t errlen)
+static store_rc_t index_blob(const char *key, const char *hex, int64_t size, artifact_check_t *check, char *err,
+                             size_t errlen)
 {
     blob_rec_t b = {.size = size, .stored_at = time_now_ms(), .blob = (char *)hex};
     buf_t enc;
     buf_init(&enc);
     blob_rec_encode(&b, &enc);
-    index_op_t op = {key, &enc, job, f, hex};
+    index_op_t op = {key, &enc, check, hex};
     store_rc_t rc = store_write(index_txn, &op, err, errlen);
     buf_free(&enc);
     return rc;
 }
 
-typedef struct analysed {
+typedef struct checked {
     char *flight_key; /* "art:" + the artifact key */
     char hex[65];
     int64_t size;
-} analysed_t;
+    artifact_check_t *check;
+} checked_t;
 
-/* on an analysis worker */
-static void analysed(void *arg, const artifact_job_t *job, const findings_t *f)
+/* the check is through (on whatever thread it ran): index, then land */
+static void checked(void *token)
 {
-    analysed_t *a = arg;
+    checked_t *a = token;
     flight_outcome_t o;
     memset(&o, 0, sizeof(o));
     char err[400];
-    store_rc_t rc = index_blob(a->flight_key + 4, a->hex, a->size, job, f, err, sizeof(err));
+    store_rc_t rc = index_blob(a->flight_key + 4, a->hex, a->size, a->check, err, sizeof(err));
     if (rc != STORE_OK)
         store_failure(&o, rc, err);
     flight_land(a->flight_key, &o);
+    a->check->free(a->check);
     free(a->flight_key);
     free(a);
 }
@@ -374,48 +373,50 @@ static void artifact_done(fetch_job_t *j)
             if (blob_writer_commit(&j->blob, hex) != 0) {
                 o.status = 503;
                 snprintf(o.error, sizeof(o.error), "cannot store %s: %s", j->url, strerror(j->blob.error));
-            } else if (c->analysis) {
-                /* the worker stores findings and index together, then lands the flight */
-                analysed_t *a = calloc(1, sizeof(*a));
+            } else if (c->check) {
+                /* the check indexes the blob and lands the flight when it is through */
+                checked_t *a = calloc(1, sizeof(*a));
                 char path[4200];
                 blob_path(hex, path, sizeof(path));
                 if (a && (a->flight_key = strdup(j->key)) != NULL) {
                     snprintf(a->hex, sizeof(a->hex), "%s", hex);
                     a->size = (int64_t)j->blob.size;
-                    artifact_job_t *job = c->analysis;
-                    c->analysis = NULL;
+                    a->check = c->check;
+                    c->check = NULL;
                     free(c);
                     fetch_job_free(j);
-                    artifact_submit(job, path, analysed, a);
+                    a->check->start(a->check, path, checked, a);
                     return;
                 }
                 free(a);
                 o.status = 503;
                 snprintf(o.error, sizeof(o.error), "out of memory");
             } else {
-                store_rc_t rc = index_blob(key, hex, (int64_t)j->blob.size, NULL, NULL, err, sizeof(err));
+                store_rc_t rc = index_blob(key, hex, (int64_t)j->blob.size, NULL, err, sizeof(err));
                 if (rc != STORE_OK)
                     store_failure(&o, rc, err);
             }
         }
     }
     flight_land(j->key, &o);
-    artifact_job_free(c->analysis);
+    if (c->check)
+        c->check->free(c->check);
     free(c);
     fetch_job_free(j);
 }
 
-void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_job_t *job, h2o_req_t *req,
+void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_check_t *check, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
 {
     job_ctx_t *c;
     fetch_job_t *j = lead("art:", key, url, req, receiver, fn, arg, &c);
     if (j == NULL) {
-        artifact_job_free(job);
+        if (check)
+            check->free(check);
         return;
     }
     c->artifact = 1;
-    c->analysis = job;
+    c->check = check;
     c->want = *want;
     j->to_blob = 1;
     j->digest_mask = 1u << want->alg;
@@ -568,12 +569,12 @@ static void resume_artifact(h2o_req_t *req, void *arg, const flight_outcome_t *o
 }
 
 void artifact_fetch_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const artifact_source_t *src,
-                          const char *key, const char *url, const integrity_t *want, artifact_job_t *job, void *arg)
+                          const char *key, const char *url, const integrity_t *want, artifact_check_t *check, void *arg)
 {
     serve_state_t *st = h2o_mem_alloc_pool(&req->pool, sizeof(*st));
     memset(st, 0, sizeof(*st));
     st->src_artifact = src;
     st->key = h2o_strdup(&req->pool, key, SIZE_MAX).base;
     st->arg = arg;
-    artifact_fetch(key, url, want, job, req, receiver, resume_artifact, st);
+    artifact_fetch(key, url, want, check, req, receiver, resume_artifact, st);
 }

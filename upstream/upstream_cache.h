@@ -10,7 +10,8 @@
 #ifndef CORDON_UPSTREAM_CACHE_H
 #define CORDON_UPSTREAM_CACHE_H
 
-#include "analysis/artifact.h"
+#include <lmdb.h>
+
 #include "upstream/flight.h"
 #include "store/record.h"
 #include "common/digest.h"
@@ -70,13 +71,28 @@ void metadata_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const 
  * artifact should be looked up again. */
 int metadata_refresh_failed(const char *key, const flight_outcome_t *out);
 
+/* What must happen to an artifact's verified bytes before anyone can find
+ * them: analysis (analysis/artifact.h makes such a check). Once the bytes
+ * are verified and committed to the blob store, upstream_cache calls start;
+ * the check calls done(token) when it is through, on any thread; record
+ * then runs inside the transaction that indexes the blob (so whoever finds
+ * the artifact finds what the check recorded), and free last. A check
+ * passed to artifact_fetch or artifact_fetch_serve is theirs to free. */
+typedef struct artifact_check artifact_check_t;
+typedef void (*artifact_check_done_fn)(void *token);
+struct artifact_check {
+    void (*start)(artifact_check_t *self, const char *path, artifact_check_done_fn done, void *token);
+    int (*record)(artifact_check_t *self, MDB_txn *txn, const char *blob_hex);
+    void (*free)(artifact_check_t *self);
+};
+
 /* 0 and *out filled when the artifact's verified bytes are stored */
 int artifact_lookup(const char *key, blob_rec_t *out);
 /* fetches url, verifies it against want (never stored or served otherwise),
- * analyses it when job is given (analysis/artifact.h; ownership passes),
- * and only then makes it findable by artifact_lookup, with its findings
- * stored first; then resumes req. req NULL: a prefetch nobody waits for. */
-void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_job_t *job, h2o_req_t *req,
+ * runs check when one is given (ownership passes), and only then makes it
+ * findable by artifact_lookup, with what the check recorded; then resumes
+ * req. req NULL: a prefetch nobody waits for. */
+void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_check_t *check, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
 /* forwards a read-only POST (npm audit) for ecosystem eco upstream, without
@@ -104,7 +120,7 @@ int artifact_serve_cached(h2o_req_t *req, const artifact_source_t *src, const ch
 /* fetches url (once for all concurrent requests), verifies it against want,
  * then serves it, or calls fail. src must be static; arg lives as long as req. */
 void artifact_fetch_serve(h2o_req_t *req, h2o_multithread_receiver_t *receiver, const artifact_source_t *src,
-                          const char *key, const char *url, const integrity_t *want, artifact_job_t *job, void *arg);
+                          const char *key, const char *url, const integrity_t *want, artifact_check_t *check, void *arg);
 
 /* counters for metrics */
 uint64_t upstream_cache_hits(int artifact); /* 0: metadata served fresh from cache, 1: artifacts */

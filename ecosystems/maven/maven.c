@@ -12,6 +12,7 @@
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
+#include "analysis/artifact.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
@@ -766,7 +767,8 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
         free(pom);
     }
     mr->fetched = 1;
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want, job, mr);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want,
+                         artifact_check_new(job), mr);
 }
 
 /* ---- the table entry ---- */

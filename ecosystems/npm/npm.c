@@ -18,6 +18,7 @@
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
+#include "analysis/artifact.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/json.h"
@@ -152,7 +153,7 @@ static void prefetch_young(const npm_packument_t *p, const unsigned char *script
         artifact_job_t *job =
             artifact_job_new(ECO_NPM, p->name, v->version, file, p->doc + v->value.start,
                              v->value.end > v->value.start ? v->value.end - v->value.start : 0);
-        artifact_fetch(akey, v->tarball_url, &want, job, NULL, NULL, NULL, NULL);
+        artifact_fetch(akey, v->tarball_url, &want, artifact_check_new(job), NULL, NULL, NULL, NULL);
         started++;
     }
 }
@@ -614,7 +615,8 @@ static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
     artifact_job_t *job = artifact_job_new(ECO_NPM, nr->route.name, version, nr->route.file, manifest, mlen);
     free(manifest);
     nr->fetched = 1;
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want, job, nr);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want,
+                         artifact_check_new(job), nr);
     version_rec_free(&v);
 }
 

@@ -12,6 +12,7 @@
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
+#include "analysis/artifact.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
@@ -256,7 +257,8 @@ static void prefetch_young(const pypi_project_t *p, const char *project, const c
                 continue;
             resolve_url(page, f->url, url, sizeof(url));
             url[strcspn(url, "#")] = '\0';
-            artifact_fetch(akey, url, &want, artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0),
+            artifact_fetch(akey, url, &want,
+                           artifact_check_new(artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0)),
                            NULL, NULL, NULL, NULL);
             started++;
         }
@@ -664,7 +666,8 @@ static void handle_file(h2o_req_t *req, pypi_req_t *pr)
                               ? artifact_job_new(ECO_PYPI, pr->route.project, pr->version, pr->route.file, NULL, 0)
                               : NULL;
     pr->fetched = 1;
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want, job, pr);
+    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want,
+                         artifact_check_new(job), pr);
     version_rec_free(&v);
 }
 
