@@ -23,6 +23,7 @@
 #include "http/denial.h"
 #include "http/http.h"
 #include "http/loop.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 
@@ -199,9 +200,12 @@ static int record_pom_time(maven_req_t *mr, const char *version, const flight_ou
     return record_pom_time_of(mr->package, version, key);
 }
 
+/* decides a version from its times in f: what analysis found in its POM
+ * and artifacts, the name check, the reviewers' records and whether it is
+ * a SNAPSHOT join the facts (metadata filtering passes times of its own:
+ * a version ordered below a mature one is taken as old) */
 static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
 {
-    /* what analysis found in the version's POM and artifacts joins the facts */
     findings_t found;
     findings_clear(&found);
     MDB_txn *txn;
@@ -210,7 +214,10 @@ static void decide(const maven_req_t *mr, const char *version, const version_fac
         store_read_end(txn);
     }
     version_facts_t facts = *f;
+    policy_gather_package(ECO_MAVEN, mr->package, now, &found, &facts.findings_until);
+    policy_gather_review(ECO_MAVEN, mr->package, version, now, &facts);
     facts.findings = &found;
+    policy_gather_snapshot(ECO_MAVEN, version, &facts);
     policy_decide(runtime_config(), ECO_MAVEN, mr->package, version, &facts, now, vd);
 }
 
@@ -380,7 +387,7 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
     if (md->last_updated != TIME_NONE && md->nversions) {
         verdict_t probe;
         version_facts_t f = {.published_at = md->last_updated, .first_seen = TIME_NONE};
-        policy_decide(cfg, ECO_MAVEN, mr->package, order[0].version, &f, now, &probe);
+        decide(mr, order[0].version, &f, now, &probe);
         all_mature = probe.allow && cfg->nrules == 0;
     }
     int mature_seen = all_mature;
@@ -817,7 +824,8 @@ static int maven_canonical_name(const char *in, char *out, size_t outlen)
 }
 
 /* Maven has no listing with times: what cordon learned from the version's POM */
-static int maven_version_facts(const char *package, const char *version, version_facts_t *f, findings_t *found)
+static int maven_version_facts(const char *package, const char *version, const char *file, version_facts_t *f,
+                               findings_t *found)
 {
     findings_clear(found);
     if (version_facts(package, version, f) != 0)
@@ -862,6 +870,7 @@ const ecosystem_t maven_ecosystem = {
     .canonical_name = maven_canonical_name,
     .version_compare = maven_version_compare,
     .version_facts = maven_version_facts,
+    .is_snapshot = maven_version_is_snapshot,
     .version_source = maven_version_source,
     .version_learned = maven_version_learned,
 };

@@ -32,6 +32,7 @@
 #include "http/http.h"
 #include "http/loop.h"
 #include "http/denial.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 
@@ -127,15 +128,20 @@ static void prefetch_young(const npm_packument_t *p, const unsigned char *script
     if (!cfg->analysis.prefetch)
         return;
     int started = 0;
+    findings_t names;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_NPM, p->name, now, &names, &names_until);
     for (size_t k = p->nversions; k-- > 0 && started < PREFETCH_PER_PACKUMENT;) {
         const npm_version_t *v = &p->versions[k];
-        findings_t f;
-        findings_clear(&f);
+        findings_t f = names;
         npm_script_findings(p->name, v->version, scripts[k], &f);
-        version_facts_t facts = {.published_at = v->published_at, .first_seen = now, .findings = &f};
+        version_facts_t facts = {.published_at = v->published_at, .first_seen = now, .findings = &f,
+                                 .findings_until = names_until};
+        policy_gather_review(ECO_NPM, p->name, v->version, now, &facts);
         verdict_t vd;
         policy_decide(cfg, ECO_NPM, p->name, v->version, &facts, now, &vd);
-        if (vd.allow || strcmp(vd.reason, "quarantine") != 0 || !v->tarball_url)
+        if (vd.allow || vd.reason != REASON_QUARANTINE || !v->tarball_url)
             continue; /* only what age alone holds: the rest is refused or served anyway */
         char file[512], akey[1200], integrity[200];
         npm_tarball_filename(p, v, file, sizeof(file));
@@ -456,13 +462,24 @@ static int npm_facts(const char *name, const char *version, version_rec_t *v, fi
     return 0;
 }
 
+/* the verdict on a version's tarball, and its record (integrity, URL):
+ * 0, or -1 when cordon has no record of the version */
 static int decide_tarball(const npm_req_t *nr, const char *version, version_rec_t *v, verdict_t *vd)
 {
-    findings_t f;
-    if (npm_facts(nr->route.name, version, v, &f) != 0)
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), "npm", nr->route.name, version);
+    MDB_txn *txn;
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, v) == 0;
+        store_read_end(txn);
+    }
+    if (!found)
         return -1;
-    version_facts_t facts = {.published_at = v->published_at, .first_seen = v->first_seen, .findings = &f};
-    policy_decide(runtime_config(), ECO_NPM, nr->route.name, version, &facts, time_now_ms(), vd);
+    if (policy_judge(runtime_config(), ECO_NPM, nr->route.name, version, NULL, time_now_ms(), vd, NULL, NULL) != 1) {
+        version_rec_free(v);
+        return -1;
+    }
     return 0;
 }
 
@@ -816,10 +833,12 @@ static int npm_canonical_name(const char *in, char *out, size_t outlen)
     return 0;
 }
 
-static int npm_version_facts(const char *package, const char *version, version_facts_t *f, findings_t *found)
+static int npm_version_facts(const char *package, const char *version, const char *file, version_facts_t *f,
+                             findings_t *found)
 {
     version_rec_t v;
     f->published_at = f->first_seen = TIME_NONE;
+    f->snapshot = 0;
     if (npm_facts(package, version, &v, found) != 0) {
         char key[NPM_NAME_MAX + 8];
         meta_rec_t m;

@@ -24,6 +24,7 @@
 #include "http/denial.h"
 #include "http/http.h"
 #include "http/loop.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 
@@ -230,16 +231,22 @@ static void prefetch_young(const pypi_project_t *p, const char *project, const c
     if (!cfg->analysis.prefetch)
         return;
     int started = 0;
+    findings_t names;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_PYPI, project, now, &names, &names_until);
     for (int pass = 0; pass < 2; pass++) /* wheels first */
         for (size_t k = p->nfiles; k-- > 0 && started < PREFETCH_PER_PAGE;) {
             const pypi_file_t *f = &p->files[k];
             if (f->version == NULL || is_wheel(f->filename) != (pass == 0) ||
                 !artifact_is_analysed(ECO_PYPI, f->filename))
                 continue;
-            version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = now};
+            version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = now, .findings = &names,
+                                     .findings_until = names_until};
+            policy_gather_review(ECO_PYPI, project, f->version, now, &facts);
             verdict_t vd;
             policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, &vd);
-            if (vd.allow || strcmp(vd.reason, "quarantine") != 0)
+            if (vd.allow || vd.reason != REASON_QUARANTINE)
                 continue;
             char akey[1200], url[4096], integrity[200];
             snprintf(akey, sizeof(akey), "pypi:%s/%s", project, f->filename);
@@ -345,17 +352,23 @@ static int filtered_load(const char *project, const meta_rec_t *m, int64_t now, 
         txn = NULL;
     const config_t *cfg = runtime_config();
     unsigned char *sdist_only = sdist_only_files(&fd->p);
+    /* what every file shares (the name check) is gathered once */
+    findings_t names;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_PYPI, project, now, &names, &names_until);
     for (size_t i = 0; i < fd->p.nfiles; i++) {
         pypi_file_t *f = &fd->p.files[i];
         if (f->version == NULL)
             continue;
-        findings_t found;
-        findings_clear(&found);
+        findings_t found = names;
         if (sdist_only && sdist_only[i])
             sdist_only_finding(project, f->version, &found);
         if (txn)
             findings_get_version(txn, "pypi", project, f->version, &found);
-        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE, .findings = &found};
+        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE, .findings = &found,
+                                 .findings_until = names_until};
+        policy_gather_review(ECO_PYPI, project, f->version, now, &facts);
         if (facts.published_at == TIME_NONE)
             facts.first_seen = first_seen_of(txn, project, f->filename);
         verdict_t *vd = &fd->verdicts[i];
@@ -550,29 +563,26 @@ static void artifact_key(const pypi_req_t *pr, char *out, size_t outlen)
     snprintf(out, outlen, "pypi:%s/%s", pr->route.project, file_name(pr, f, sizeof(f)));
 }
 
-/* The verdict on one file from the same facts the page filter uses: its
- * record (upload time, first seen, sdist-only release) and what analysis
- * found in the release's files. 0, or -1 when cordon has no record of it. */
+/* The verdict on one file from the same facts the page filter uses (its
+ * record: upload time, first seen, sdist-only release; what analysis found
+ * in the release's files), and the record (integrity, URL). 0, or -1 when
+ * cordon has no record of it. */
 static int decide_file(pypi_req_t *pr, version_rec_t *v, verdict_t *vd)
 {
     char fname[PYPI_FILE_MAX + 16], key[1024];
     size_t klen = version_key(key, sizeof(key), "pypi", pr->route.project, file_name(pr, fname, sizeof(fname)));
     MDB_txn *txn;
-    findings_t f;
-    findings_clear(&f);
     int found = 0;
     if (klen && store_read_begin(&txn) == 0) {
         found = version_rec_get(txn, key, klen, v) == 0;
-        if (found)
-            findings_get_version(txn, "pypi", pr->route.project, pr->version, &f);
         store_read_end(txn);
     }
     if (!found)
         return -1;
-    if (v->flags & VERSION_SDIST_ONLY)
-        sdist_only_finding(pr->route.project, pr->version, &f);
-    version_facts_t facts = {.published_at = v->published_at, .first_seen = v->first_seen, .findings = &f};
-    policy_decide(runtime_config(), ECO_PYPI, pr->route.project, pr->version, &facts, time_now_ms(), vd);
+    if (policy_judge(runtime_config(), ECO_PYPI, pr->route.project, pr->version, fname, time_now_ms(), vd, NULL, NULL) != 1) {
+        version_rec_free(v);
+        return -1;
+    }
     return 0;
 }
 
@@ -746,44 +756,76 @@ static int pypi_canonical_name(const char *in, char *out, size_t outlen)
     return pypi_normalize(in, strlen(in), out, outlen) == 0 ? 0 : -1;
 }
 
-static int pypi_version_facts(const char *project, const char *version, version_facts_t *f, findings_t *found)
+/* one file's facts from its record; the release's from every file of it in
+ * the cached page (its newest file's time: the one a window holds longest) */
+static int pypi_version_facts(const char *project, const char *version, const char *file, version_facts_t *f,
+                              findings_t *found)
 {
-    char key[PYPI_NAME_MAX + 8], err[300];
-    meta_rec_t m;
-    filtered_t fd;
     f->published_at = f->first_seen = TIME_NONE;
+    f->snapshot = 0;
     findings_clear(found);
+    if (file != NULL) {
+        char key[1024];
+        size_t klen = version_key(key, sizeof(key), "pypi", project, file);
+        MDB_txn *txn;
+        version_rec_t v;
+        int listed = 0;
+        if (klen && store_read_begin(&txn) == 0) {
+            listed = version_rec_get(txn, key, klen, &v) == 0;
+            if (listed) {
+                f->published_at = v.published_at;
+                f->first_seen = v.first_seen;
+                if (v.flags & VERSION_SDIST_ONLY)
+                    sdist_only_finding(project, version, found);
+                version_rec_free(&v);
+                findings_get_version(txn, "pypi", project, version, found);
+            }
+            store_read_end(txn);
+        }
+        return listed;
+    }
+    char key[PYPI_NAME_MAX + 8], err[300], src[4200];
+    meta_rec_t m;
     snprintf(key, sizeof(key), "pypi:%s", project);
     if (metadata_lookup(key, &m) != 0)
         return -1;
-    int have = filtered_load(project, &m, time_now_ms(), &fd, err, sizeof(err)) == 0;
+    blob_path(m.blob, src, sizeof(src));
     meta_rec_free(&m);
-    if (!have)
+    mapped_t map;
+    pypi_project_t p;
+    if (map_file(src, &map) != 0)
         return -1;
+    if (pypi_index_parse(&p, project, map.p ? map.p : "", map.len, err, sizeof(err)) != 0) {
+        unmap_file(&map);
+        return -1;
+    }
+    MDB_txn *txn = NULL;
+    if (store_read_begin(&txn) != 0)
+        txn = NULL;
     int listed = 0;
-    unsigned char *sdist_only = sdist_only_files(&fd.p);
-    for (size_t i = 0; i < fd.p.nfiles; i++) {
-        const pypi_file_t *pf = &fd.p.files[i];
+    unsigned char *sdist_only = sdist_only_files(&p);
+    for (size_t i = 0; i < p.nfiles; i++) {
+        const pypi_file_t *pf = &p.files[i];
         if (pf->version == NULL || strcmp(pf->version, version) != 0)
             continue;
         listed = 1;
         if (sdist_only && sdist_only[i])
             sdist_only_finding(project, version, found);
-        /* a release's time is its newest file's: the one a window would hold longest */
-        const verdict_t *vd = &fd.verdicts[i];
-        if (vd->published_at != TIME_NONE && (f->published_at == TIME_NONE || vd->published_at > f->published_at))
-            f->published_at = vd->published_at;
-        if (vd->published_at == TIME_NONE && vd->since != TIME_NONE &&
-            (f->first_seen == TIME_NONE || vd->since > f->first_seen))
-            f->first_seen = vd->since;
+        if (pf->upload_time_ms != TIME_NONE) {
+            if (f->published_at == TIME_NONE || pf->upload_time_ms > f->published_at)
+                f->published_at = pf->upload_time_ms;
+        } else {
+            int64_t seen = first_seen_of(txn, project, pf->filename);
+            if (seen != TIME_NONE && (f->first_seen == TIME_NONE || seen > f->first_seen))
+                f->first_seen = seen;
+        }
     }
     free(sdist_only);
-    filtered_free(&fd);
-    MDB_txn *txn;
-    if (listed && store_read_begin(&txn) == 0) {
+    if (listed && txn)
         findings_get_version(txn, "pypi", project, version, found);
-        store_read_end(txn);
-    }
+    store_read_end(txn);
+    pypi_index_free(&p);
+    unmap_file(&map);
     return listed;
 }
 
