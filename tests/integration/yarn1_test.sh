@@ -151,6 +151,7 @@ t_lockfile_held() {
     assert_contains "$(resolved_in "$dir" q-lib)" "1.2.0 $OPEN_URL/npm/q-lib/-/q-lib-1.2.0.tgz#" "yarn.lock from the open cordon"
     rm -rf "$dir/node_modules"
     sed -i "s#$OPEN_URL/npm/#$MAIN_URL/npm/#g" "$dir/yarn.lock"
+    assert_not_contains "$(cat "$dir/yarn.lock")" "$OPEN_URL" "yarn.lock pointed at the quarantining cordon"
     cp "$dir/yarn.lock" "$dir/yarn.lock.before"
     out=$(yarn1_in "$MAIN_URL" "$dir" locked install --frozen-lockfile 2>&1)
     rc=$?
@@ -160,6 +161,24 @@ t_lockfile_held() {
         fail "yarn output does not show the 403 for a held tarball"
     [[ ! -e $dir/node_modules/q-lib ]] || fail "q-lib was installed"
     cmp -s "$dir/yarn.lock" "$dir/yarn.lock.before" || fail "yarn changed the frozen lockfile"
+}
+
+# yarn 1 fetches a locked tarball from the URL in yarn.lock, whatever the
+# registry setting says (the README warns of it): a lockfile whose URLs
+# name another registry bypasses the cordon yarn is pointed at.
+t_lockfile_elsewhere() {
+    local src=$IT_TMP/y-lock dir=$IT_TMP/y-elsewhere out before after
+    [[ -f $src/yarn.lock.before ]] || fail "needs the lockfile of the previous case"
+    mkdir -p "$dir"
+    cp "$src/package.json" "$dir/"
+    sed "s#$MAIN_URL/npm/#$OPEN_URL/npm/#g" "$src/yarn.lock.before" >"$dir/yarn.lock"
+    before=$(grep -c 'q-lib-1.2.0.tgz' "$IT_TMP/open/stderr")
+    out=$(yarn1_in "$MAIN_URL" "$dir" elsewhere install --frozen-lockfile 2>&1) ||
+        fail "yarn install of a lockfile naming the other cordon failed: $out"
+    echo "$out"
+    assert_installed "$dir" q-lib 1.2.0
+    after=$(grep -c 'q-lib-1.2.0.tgz' "$IT_TMP/open/stderr")
+    (( after > before )) || fail "the tarball did not come from the URL in yarn.lock (the other cordon's access log has no new request for it)"
 }
 
 # What yarn 1 does not show: the refusal, with cordon's reason and times, is
@@ -188,5 +207,6 @@ run_test "yarn install: caret ranges resolve to mature versions, exempt scope, l
 run_test "decision log: yarn 1's allowed q-lib 1.1.0" t_install_logged
 run_test "yarn install of an exact pin to a held version: no matching version" t_pin
 run_test "yarn install --frozen-lockfile pinning held versions: the tarball refused with 403" t_lockfile_held
+run_test "yarn 1 fetches a locked tarball from the lockfile's URL, not the registry setting" t_lockfile_elsewhere
 run_test "decision log and held queue: yarn 1's request of a held tarball, reason quarantine" t_held_logged
 finish
