@@ -4,7 +4,7 @@
 # Makes sure the Debian packages cordon needs are installed. Quiet and fast
 # (one dpkg-query call) when nothing is missing.
 #   (no argument)  what the build needs
-#   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang,
+#   --test         also what the tests need (node, npm, python3, mvn, gradle, java, curl, clang,
 #                  chromium for the admin page's browser test, Debian's Maven plugin
 #                  packages, stress-ng for `make test-under-load`, gcc's ThreadSanitizer
 #                  runtime for `make test-tsan`)
@@ -37,7 +37,7 @@ pkgs=("${build_pkgs[@]}")
 if (( with_test )); then
   # package:command — the package is needed only when the command is not
   # already on PATH (node, python3 or a JDK may come from somewhere else).
-  for pair in nodejs:node npm:npm python3:python3 maven:mvn \
+  for pair in nodejs:node npm:npm python3:python3 maven:mvn gradle:gradle \
               default-jdk-headless:java curl:curl clang:clang chromium:chromium \
               stress-ng:stress-ng; do
     command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
