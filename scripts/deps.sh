@@ -7,7 +7,8 @@
 #   --test         also what the tests need (node, npm, python3, mvn, gradle, java, curl, clang,
 #                  chromium for the admin page's browser test, Debian's Maven plugin
 #                  packages, stress-ng for `make test-under-load`, gcc's ThreadSanitizer
-#                  runtime for `make test-tsan`)
+#                  runtime for `make test-tsan`, Debian's packaging tools for `make deb`
+#                  and its test: debhelper, dpkg-dev, fakeroot, lintian, logrotate)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
@@ -47,6 +48,9 @@ if (( with_test )); then
   # (the default lifecycle of a jar project, plus install and deploy).
   # gcc's ThreadSanitizer runtime (libtsan.so) for `make test-tsan`
   pkgs+=(libtsan2)
+  # `make deb` (dpkg-buildpackage, debhelper compat 13) and packaging_test.sh
+  # (lintian on the result; logrotate -d on its logrotate file)
+  pkgs+=(debhelper dpkg-dev fakeroot lintian logrotate)
   pkgs+=(libmaven-resources-plugin-java libmaven-compiler-plugin-java
          libmaven-jar-plugin-java libsurefire-java libmaven-install-plugin-java
          libmaven-deploy-plugin-java libmaven-dependency-plugin-java)
