@@ -26,6 +26,7 @@
 #include "journal/audit.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
+#include "admin/views.h"
 #include "http/loop.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -334,11 +335,7 @@ static void whoami(h2o_req_t *req, const caller_t *c)
 {
     buf_t b;
     buf_init(&b);
-    int first = 1;
-    buf_putc(&b, '{');
-    json_kv_str(&b, &first, "name", c->name);
-    json_kv_str(&b, &first, "role", role_name(c->role));
-    buf_putc(&b, '}');
+    view_whoami(c->name, role_name(c->role), &b);
     send_buf(req, 200, &b);
 }
 
@@ -367,30 +364,16 @@ static void held(h2o_req_t *req)
             return;
         }
     }
-    buf_t b;
-    buf_init(&b);
-    if (held_list_json(runtime_config(), time_now_ms(), e, hp == 1 ? pkg : NULL, s, &b) != 0) {
-        buf_free(&b);
+    held_queue_t q;
+    if (held_list(runtime_config(), time_now_ms(), e, hp == 1 ? pkg : NULL, s, &q) != 0) {
         http_send_error(req, 503, NULL, "the store cannot be read");
         return;
     }
+    buf_t b;
+    buf_init(&b);
+    view_held_queue(runtime_config(), &q, &b);
+    held_queue_free(&q);
     send_buf(req, 200, &b);
-}
-
-static void reviews_array(buf_t *b, review_kind_t kind, eco_id_t eco, const char *pkg, const char *ver, int64_t now)
-{
-    review_t *v;
-    size_t n;
-    buf_putc(b, '[');
-    if (approvals_list(kind, 0, (int)eco, pkg, ver, now, &v, &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                buf_putc(b, ',');
-            review_json(&v[i], now, b);
-        }
-        reviews_free(v, n);
-    }
-    buf_putc(b, ']');
 }
 
 /* versions/ECO/PKG/VER: the first segment, the last, and what lies between */
@@ -418,15 +401,23 @@ static void version_view(h2o_req_t *req, const char *rest, size_t rlen)
         return;
     }
     int64_t now = time_now_ms();
+    held_version_t hv;
+    if (held_version(runtime_config(), now, (eco_id_t)e, canon, ver, &hv) != 0) {
+        http_send_error(req, 503, NULL, "out of memory");
+        return;
+    }
+    review_t *ap = NULL, *bl = NULL;
+    size_t nap = 0, nbl = 0;
+    if (approvals_list(REVIEW_APPROVAL, 0, e, canon, ver, now, &ap, &nap) != 0)
+        nap = 0, ap = NULL;
+    if (approvals_list(REVIEW_BLOCK, 0, e, canon, ver, now, &bl, &nbl) != 0)
+        nbl = 0, bl = NULL;
     buf_t b;
     buf_init(&b);
-    int known;
-    held_version_json(runtime_config(), now, (eco_id_t)e, canon, ver, &b, &known);
-    buf_puts(&b, ",\"approvals\":");
-    reviews_array(&b, REVIEW_APPROVAL, (eco_id_t)e, canon, ver, now);
-    buf_puts(&b, ",\"blocks\":");
-    reviews_array(&b, REVIEW_BLOCK, (eco_id_t)e, canon, ver, now);
-    buf_putc(&b, '}');
+    view_held_version(runtime_config(), &hv, ap, nap, bl, nbl, now, &b);
+    reviews_free(ap, nap);
+    reviews_free(bl, nbl);
+    held_queue_free(&hv.q);
     send_buf(req, 200, &b);
 }
 
@@ -476,7 +467,7 @@ static void add_review(h2o_req_t *req, const caller_t *c, review_kind_t kind)
     }
     buf_t b;
     buf_init(&b);
-    review_json(&r, time_now_ms(), &b);
+    view_review(&r, time_now_ms(), &b);
     if (b.len && b.data[b.len - 1] == '}') {
         b.len--;
         int first = 0;
@@ -498,26 +489,26 @@ static void end_review(h2o_req_t *req, const caller_t *c, review_kind_t kind, ui
     review_t r;
     char err[300];
     const char *what = kind == REVIEW_APPROVAL ? "approval" : "block";
-    int rc = approvals_end(id, kind, c->name, &r, err, sizeof(err));
-    if (rc == 404) {
+    approvals_end_t rc = approvals_end(id, kind, c->name, &r, err, sizeof(err));
+    if (rc == APPROVALS_NOT_FOUND) {
         review_free(&r);
         http_send_error(req, 404, "not_found", "there is no %s %" PRIu64, what, id);
         return;
     }
-    if (rc == 409) {
+    if (rc == APPROVALS_ALREADY_ENDED) {
         review_free(&r);
         http_send_error(req, 409, "conflict", "%s %" PRIu64 " was already %s", what, id,
                         kind == REVIEW_APPROVAL ? "revoked" : "lifted");
         return;
     }
-    if (rc != 0) {
+    if (rc != APPROVALS_ENDED) {
         review_free(&r);
         http_send_error(req, 503, NULL, "not stored: %s", err);
         return;
     }
     buf_t b;
     buf_init(&b);
-    review_json(&r, time_now_ms(), &b);
+    view_review(&r, time_now_ms(), &b);
     review_free(&r);
     send_buf(req, 200, &b);
 }
@@ -536,13 +527,7 @@ static void list_reviews(h2o_req_t *req, review_kind_t kind)
     }
     buf_t b;
     buf_init(&b);
-    buf_puts(&b, kind == REVIEW_APPROVAL ? "{\"approvals\":[" : "{\"blocks\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_putc(&b, ',');
-        review_json(&v[i], now, &b);
-    }
-    buf_puts(&b, "]}");
+    view_review_list(kind == REVIEW_APPROVAL ? "approvals" : "blocks", v, n, now, &b);
     reviews_free(v, n);
     send_buf(req, 200, &b);
 }
@@ -753,10 +738,18 @@ static void add_review_request(h2o_req_t *req)
         return;
     }
     review_request_t rq = {t.eco, t.package, t.version, why, client, ua};
+    held_request_t q = {.eco = t.eco,
+                        .package = t.package,
+                        .version = t.version,
+                        .justification = (char *)why,
+                        .client = client,
+                        .ua = ua};
+    char err[300];
+    int rc = review_request_add(&rq, &q.id, &q.time, err, sizeof(err));
     buf_t b;
     buf_init(&b);
-    char err[300];
-    int rc = review_request_add(&rq, runtime_config()->public_url, &b, err, sizeof(err));
+    if (rc == 0)
+        view_review_request(&q, runtime_config()->public_url, &b);
     yajl_tree_free(body);
     if (rc != 0) {
         buf_free(&b);
@@ -820,15 +813,15 @@ static void *lock_job_main(void *arg)
     buf_init(&b);
     flight_outcome_t o;
     memset(&o, 0, sizeof(o));
-    int rc = lockfiles_check(runtime_config(), &sub, &b, o.error, sizeof(o.error));
-    if (rc == 0 && !b.oom) {
+    lockfiles_result_t rc = lockfiles_check(runtime_config(), &sub, &b, o.error, sizeof(o.error));
+    if (rc == LOCKFILES_OK && !b.oom) {
         o.upstream_status = 200;
         snprintf(o.content_type, sizeof(o.content_type), "application/json");
         o.body = b.data;
         o.body_len = b.len;
     } else {
-        o.status = rc ? rc : 503;
-        snprintf(o.reason, sizeof(o.reason), "%s", rc == 400 ? "bad_lockfile" : "");
+        o.status = rc == LOCKFILES_UNREADABLE ? 400 : 503;
+        snprintf(o.reason, sizeof(o.reason), "%s", rc == LOCKFILES_UNREADABLE ? "bad_lockfile" : "");
         if (b.oom)
             snprintf(o.error, sizeof(o.error), "out of memory");
     }
@@ -926,21 +919,23 @@ static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *proj
         yajl_tree_free(body);
         return;
     }
-    buf_t b;
-    buf_init(&b);
     char err[800];
-    int rc = lockfiles_approve(runtime_config(), project, id, comment, expires_ms, c->name, &b, err, sizeof(err));
+    review_t *made;
+    size_t n;
+    lockfiles_result_t rc = lockfiles_approve(runtime_config(), project, id, comment, expires_ms, c->name, &made, &n,
+                                              err, sizeof(err));
     yajl_tree_free(body);
-    if (rc == 404) {
-        buf_free(&b);
+    if (rc == LOCKFILES_NOT_FOUND) {
         http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
-    } else if (rc == 409) {
-        buf_free(&b);
+    } else if (rc == LOCKFILES_NOT_APPROVABLE) {
         http_send_error(req, 409, "not_approvable", "%s", err);
-    } else if (rc != 0) {
-        buf_free(&b);
+    } else if (rc != LOCKFILES_OK) {
         http_send_error(req, 503, NULL, "not stored: %s", err);
     } else {
+        buf_t b;
+        buf_init(&b);
+        view_lockfile_approved(made, n, id, time_now_ms(), &b);
+        reviews_free(made, n);
         send_buf(req, 200, &b);
     }
 }
@@ -969,12 +964,17 @@ static void lockfiles(h2o_req_t *req, const char *rest, size_t rlen)
         if (!get) {
             method_not_allowed(req, "GET");
         } else if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (lockfiles_report_json(project, id, &b) != 0) {
-                buf_free(&b);
+            char *report;
+            lockfiles_result_t rc = lockfiles_report(project, id, &report);
+            if (rc == LOCKFILES_NOT_FOUND) {
                 http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
+            } else if (rc != LOCKFILES_OK) {
+                http_send_error(req, 503, NULL, "the store cannot be read");
             } else {
+                buf_t b;
+                buf_init(&b);
+                buf_puts(&b, report);
+                free(report);
                 send_buf(req, 200, &b);
             }
         }
@@ -985,12 +985,17 @@ static void lockfiles(h2o_req_t *req, const char *rest, size_t rlen)
             lockfile_submit(req, &c, project);
     } else if (get) {
         if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (lockfiles_history_json(project, &b) != 0) {
-                buf_free(&b);
+            lockfile_history_t h;
+            lockfiles_result_t rc = lockfiles_history(project, &h);
+            if (rc == LOCKFILES_NOT_FOUND) {
                 http_send_error(req, 404, "not_found", "no lockfile was submitted for project %s", project);
+            } else if (rc != LOCKFILES_OK) {
+                http_send_error(req, 503, NULL, "the store cannot be read");
             } else {
+                buf_t b;
+                buf_init(&b);
+                view_lockfile_history(project, &h, &b);
+                lockfile_history_free(&h);
                 send_buf(req, 200, &b);
             }
         }
@@ -1012,12 +1017,15 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
         else if (!get)
             method_not_allowed(req, "GET, POST");
         else if (authenticate(req, NEED_READ, "read review requests", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (review_requests_json(&b) != 0) {
-                buf_free(&b);
+            held_request_t *v;
+            size_t n;
+            if (review_requests_list(&v, &n) != 0) {
                 http_send_error(req, 503, NULL, "the store cannot be read");
             } else {
+                buf_t b;
+                buf_init(&b);
+                view_review_requests(v, n, &b);
+                held_requests_free(v, n);
                 send_buf(req, 200, &b);
             }
         }
@@ -1070,12 +1078,15 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
         if (!get) {
             method_not_allowed(req, "GET");
         } else if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (lockfiles_projects_json(&b) != 0) {
-                buf_free(&b);
+            lockfile_project_t *v;
+            size_t n;
+            if (lockfiles_projects(&v, &n) != LOCKFILES_OK) {
                 http_send_error(req, 503, NULL, "the store cannot be read");
             } else {
+                buf_t b;
+                buf_init(&b);
+                view_lockfile_projects(v, n, &b);
+                lockfile_projects_free(v, n);
                 send_buf(req, 200, &b);
             }
         }

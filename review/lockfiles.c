@@ -851,7 +851,8 @@ static int put_txn(MDB_txn *txn, void *arg)
     return rc;
 }
 
-int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out, char *err, size_t errlen)
+lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out, char *err,
+                                   size_t errlen)
 {
     int64_t now = time_now_ms();
     stored_t cur;
@@ -859,7 +860,7 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
     char perr[512];
     if (lockfile_parse(s->body, s->len, s->format, &cur.snap, perr, sizeof(perr)) != 0) {
         snprintf(err, errlen, "the lockfile cannot be read: %s", perr);
-        return 400;
+        return LOCKFILES_UNREADABLE;
     }
     /* the base: read now, outside the write (judging reads metadata) */
     stored_t base;
@@ -879,7 +880,7 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
         stored_free(&base);
         stored_free(&cur);
         snprintf(err, errlen, "out of memory");
-        return 503;
+        return LOCKFILES_STORE_ERROR;
     }
     metadata_fetch_batch(fx.want, fx.n, FETCH_PARALLEL, cfg->lockfile_deadline_ms, fetch_landed, &fx, &fx.res);
     now = time_now_ms(); /* the verdicts are as of now, after the wait */
@@ -931,12 +932,12 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
 
     put_op_t op = {.project = s->project, .s = &cur, .report = &report, .summary_members = buf_cstr(&summary),
                    .body_sha = sha, .by = s->by ? s->by : "", .client = s->client ? s->client : ""};
-    int rc = 0;
+    lockfiles_result_t rc = LOCKFILES_OK;
     if (report.oom || summary.oom || !cur.ref || !cur.format) {
         snprintf(err, errlen, "out of memory");
-        rc = 503;
+        rc = LOCKFILES_STORE_ERROR;
     } else if (store_write(put_txn, &op, err, errlen) != STORE_OK) {
-        rc = 503;
+        rc = LOCKFILES_STORE_ERROR;
     } else {
         buf_puts(out, cur.report);
     }
@@ -948,80 +949,105 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
 
 /* ---- reading ---- */
 
-int lockfiles_history_json(const char *project, buf_t *out)
+/* the summary counts of a stored report, in its order */
+static void summary_of(const char *report, lockfile_submission_t *sub)
 {
+    yajl_val r = yajl_tree_parse(report ? report : "", NULL, 0);
+    const char *sp[] = {"summary", NULL};
+    yajl_val sum = r ? yajl_tree_get(r, sp, yajl_t_object) : NULL;
+    sub->has_summary = sum != NULL;
+    for (size_t i = 0; sum && i < YAJL_GET_OBJECT(sum)->len && sub->nsummary < LOCKFILES_SUMMARY_MAX; i++) {
+        yajl_val x = YAJL_GET_OBJECT(sum)->values[i];
+        snprintf(sub->summary[sub->nsummary].key, sizeof(sub->summary[0].key), "%s", YAJL_GET_OBJECT(sum)->keys[i]);
+        sub->summary[sub->nsummary++].value = YAJL_IS_INTEGER(x) ? YAJL_GET_INTEGER(x) : 0LL;
+    }
+    if (r)
+        yajl_tree_free(r);
+}
+
+void lockfile_history_free(lockfile_history_t *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->v[i].ref);
+        free(h->v[i].format);
+    }
+    free(h->v);
+    memset(h, 0, sizeof(*h));
+}
+
+lockfiles_result_t lockfiles_history(const char *project, lockfile_history_t *out)
+{
+    memset(out, 0, sizeof(*out));
     MDB_txn *txn;
     if (store_read_begin(&txn) != 0)
-        return 503;
+        return LOCKFILES_STORE_ERROR;
     char key[300];
     size_t plen = strlen(project) + 1;
     size_t klen = sub_key(key, sizeof(key), project, UINT64_MAX);
     MDB_cursor *c;
     if (klen == 0 || mdb_cursor_open(txn, store_dbi(DB_LOCKFILES), &c) != 0) {
         store_read_end(txn);
-        return 404;
+        return LOCKFILES_NOT_FOUND;
     }
-    uint64_t base = base_of(txn, project);
-    buf_puts(out, "{\"project\":");
-    json_cstr(out, project);
-    if (base)
-        buf_printf(out, ",\"base\":%" PRIu64 ",\"submissions\":[", base);
-    else
-        buf_puts(out, ",\"base\":null,\"submissions\":[");
+    out->base = base_of(txn, project);
     MDB_val k = {klen, key}, v;
     int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV) : mdb_cursor_get(c, &k, &v, MDB_LAST);
-    int n = 0;
+    size_t cap = 0;
+    lockfiles_result_t res = LOCKFILES_OK;
     for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
         if (k.mv_size != plen + 8 || memcmp(k.mv_data, key, plen) != 0)
             break;
         stored_t s;
         if (decode(v.mv_data, v.mv_size, 0, &s) != 0)
             continue;
-        /* the summary, not the changes: the stored report holds both */
-        yajl_val r = yajl_tree_parse(s.report ? s.report : "", NULL, 0);
-        const char *sp[] = {"summary", NULL};
-        yajl_val sum = r ? yajl_tree_get(r, sp, yajl_t_object) : NULL;
-        int first = 1;
-        buf_puts(out, n++ ? ",{" : "{");
-        json_kv_int(out, &first, "submission", (int64_t)u64_from_key((const char *)k.mv_data + plen, 8));
-        json_kv_time(out, &first, "time", s.time);
-        json_kv_str(out, &first, "ref", s.ref);
-        json_kv_str(out, &first, "format", s.format);
-        json_kv_bool(out, &first, "ok", s.ok);
-        json_kv_bool(out, &first, "accepted", s.accepted);
-        if (sum) {
-            buf_puts(out, ",\"summary\":{");
-            for (size_t i = 0; i < YAJL_GET_OBJECT(sum)->len; i++) {
-                yajl_val x = YAJL_GET_OBJECT(sum)->values[i];
-                buf_printf(out, "%s\"%s\":%lld", i ? "," : "", YAJL_GET_OBJECT(sum)->keys[i],
-                           YAJL_IS_INTEGER(x) ? YAJL_GET_INTEGER(x) : 0LL);
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            lockfile_submission_t *nv = realloc(out->v, ncap * sizeof(*nv));
+            if (nv == NULL) {
+                stored_free(&s);
+                res = LOCKFILES_STORE_ERROR;
+                break;
             }
-            buf_putc(out, '}');
+            out->v = nv;
+            cap = ncap;
         }
-        buf_putc(out, '}');
-        if (r)
-            yajl_tree_free(r);
+        lockfile_submission_t *sub = &out->v[out->n++];
+        memset(sub, 0, sizeof(*sub));
+        sub->id = u64_from_key((const char *)k.mv_data + plen, 8);
+        sub->time = s.time;
+        sub->ok = s.ok;
+        sub->accepted = s.accepted;
+        /* the summary, not the changes: the stored report holds both */
+        summary_of(s.report, sub);
+        sub->ref = s.ref;
+        sub->format = s.format;
+        s.ref = s.format = NULL;
         stored_free(&s);
     }
     store_cursor_end(txn, c);
-    buf_puts(out, "]}");
-    return n ? 0 : 404;
+    if (res == LOCKFILES_OK && out->n == 0)
+        res = LOCKFILES_NOT_FOUND;
+    if (res != LOCKFILES_OK)
+        lockfile_history_free(out);
+    return res;
 }
 
-int lockfiles_report_json(const char *project, uint64_t id, buf_t *out)
+lockfiles_result_t lockfiles_report(const char *project, uint64_t id, char **report)
 {
+    *report = NULL;
     MDB_txn *txn;
     if (store_read_begin(&txn) != 0)
-        return 503;
+        return LOCKFILES_STORE_ERROR;
     stored_t s;
     int rc = load(txn, project, id, 0, &s);
     store_read_end(txn);
     if (rc != 0)
-        return 404;
-    buf_puts(out, s.report ? s.report : "{}");
+        return LOCKFILES_NOT_FOUND;
+    *report = s.report ? s.report : strdup("{}");
+    s.report = NULL;
     stored_free(&s);
-    return 0;
+    return *report ? LOCKFILES_OK : LOCKFILES_STORE_ERROR;
 }
 
 /* ---- change-set approval ---- */
@@ -1093,17 +1119,18 @@ static const char *str_at(yajl_val v, const char **path)
     return s ? YAJL_GET_STRING(s) : NULL;
 }
 
-int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment, int64_t expires_ms,
-                      const char *by, buf_t *out, char *err, size_t errlen)
+lockfiles_result_t lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment,
+                                     int64_t expires_ms, const char *by, review_t **approvals, size_t *napprovals,
+                                     char *err, size_t errlen)
 {
-    buf_t report;
-    buf_init(&report);
-    if (lockfiles_report_json(project, id, &report) != 0) {
-        buf_free(&report);
-        return 404;
-    }
-    yajl_val r = yajl_tree_parse(buf_cstr(&report), NULL, 0);
-    buf_free(&report);
+    *approvals = NULL;
+    *napprovals = 0;
+    char *report;
+    lockfiles_result_t got = lockfiles_report(project, id, &report);
+    if (got != LOCKFILES_OK)
+        return got == LOCKFILES_NOT_FOUND ? LOCKFILES_NOT_FOUND : LOCKFILES_STORE_ERROR;
+    yajl_val r = yajl_tree_parse(report, NULL, 0);
+    free(report);
     const char *cp[] = {"changes", NULL};
     yajl_val changes = r ? yajl_tree_get(r, cp, yajl_t_array) : NULL;
     /* no approval makes other bytes than upstream's right, or a version
@@ -1128,11 +1155,11 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
                      nfix > 3 ? " and more" : "");
         if (r)
             yajl_tree_free(r);
-        return 409;
+        return LOCKFILES_NOT_APPROVABLE;
     }
     int64_t now = time_now_ms();
-    buf_puts(out, "{\"approvals\":[");
-    size_t n = 0;
+    size_t n = 0, cap = 0;
+    review_t *made = NULL;
     int rc = 0;
     for (size_t i = 0; changes && i < YAJL_GET_ARRAY(changes)->len && rc == 0; i++) {
         yajl_val ch = YAJL_GET_ARRAY(changes)->values[i];
@@ -1158,39 +1185,60 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
         a.by = strdup(by);
         a.ended_by = strdup("");
         a.expires_at = expires_ms > 0 ? now + expires_ms : TIME_NONE;
-        if (!a.package || !a.version || !a.comment || !a.by || !a.ended_by) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            review_t *nv = realloc(made, ncap * sizeof(*nv));
+            if (nv) {
+                made = nv;
+                cap = ncap;
+            }
+        }
+        if (!a.package || !a.version || !a.comment || !a.by || !a.ended_by || n == cap) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
         } else if (approvals_add(&a, err, errlen) != 0) {
             rc = -1;
         } else {
-            if (n++)
-                buf_putc(out, ',');
-            review_json(&a, now, out);
+            made[n++] = a; /* the caller's now */
+            continue;
         }
         review_free(&a);
     }
     if (r)
         yajl_tree_free(r);
-    if (rc != 0)
-        return -1;
     accept_op_t op = {project, id, comment, by, n, 0};
-    if (store_write(accept_txn, &op, err, errlen) != STORE_OK)
-        return -1;
-    if (op.missing)
-        return 404;
-    buf_printf(out, "],\"base\":%" PRIu64 "}", id);
-    return 0;
+    if (rc != 0 || store_write(accept_txn, &op, err, errlen) != STORE_OK) {
+        reviews_free(made, n);
+        return LOCKFILES_STORE_ERROR;
+    }
+    if (op.missing) {
+        reviews_free(made, n);
+        return LOCKFILES_NOT_FOUND;
+    }
+    *approvals = made;
+    *napprovals = n;
+    return LOCKFILES_OK;
 }
 
-int lockfiles_projects_json(buf_t *out)
+void lockfile_projects_free(lockfile_project_t *v, size_t n)
 {
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].project);
+        free(v[i].ref);
+    }
+    free(v);
+}
+
+lockfiles_result_t lockfiles_projects(lockfile_project_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
     MDB_txn *txn;
     MDB_cursor *c;
     if (store_cursor_begin(DB_LOCKFILES, &txn, &c) != 0)
-        return 503;
-    buf_puts(out, "{\"projects\":[");
-    int n = 0;
+        return LOCKFILES_STORE_ERROR;
+    size_t cap = 0;
+    lockfiles_result_t res = LOCKFILES_OK;
     MDB_val k, v;
     /* keys are project\0id: the last key of each project is its newest submission */
     int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
@@ -1213,23 +1261,37 @@ int lockfiles_projects_json(buf_t *out)
         stored_t s;
         if (decode(lastv.mv_data, lastv.mv_size, 0, &s) != 0)
             continue;
-        uint64_t base = base_of(txn, project);
-        int first = 1;
-        buf_puts(out, n++ ? ",{" : "{");
-        json_kv_str(out, &first, "project", project);
-        json_kv_int(out, &first, "latest", (int64_t)u64_from_key((const char *)lastk.mv_data + plen, 8));
-        json_kv_time(out, &first, "time", s.time);
-        json_kv_str(out, &first, "ref", s.ref);
-        json_kv_bool(out, &first, "ok", s.ok);
-        json_kv_bool(out, &first, "accepted", s.accepted);
-        if (base)
-            json_kv_int(out, &first, "base", (int64_t)base);
-        else
-            json_kv_raw(out, &first, "base", "null", 4);
-        buf_putc(out, '}');
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            lockfile_project_t *nv = realloc(*out, ncap * sizeof(*nv));
+            if (nv == NULL) {
+                stored_free(&s);
+                res = LOCKFILES_STORE_ERROR;
+                break;
+            }
+            *out = nv;
+            cap = ncap;
+        }
+        lockfile_project_t *p = &(*out)[(*n)++];
+        p->project = strdup(project);
+        p->latest = u64_from_key((const char *)lastk.mv_data + plen, 8);
+        p->base = base_of(txn, project);
+        p->time = s.time;
+        p->ref = s.ref;
+        s.ref = NULL;
+        p->ok = s.ok;
+        p->accepted = s.accepted;
         stored_free(&s);
+        if (p->project == NULL) {
+            res = LOCKFILES_STORE_ERROR;
+            break;
+        }
     }
     store_cursor_end(txn, c);
-    buf_puts(out, "]}");
-    return 0;
+    if (res != LOCKFILES_OK) {
+        lockfile_projects_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return res;
 }

@@ -25,6 +25,7 @@
 #include "common/buf.h"
 #include "core/lockfile.h"
 #include "core/config.h"
+#include "policy/approvals.h"
 
 typedef struct lockfile_submit {
     const char *project; /* 1-200 of [A-Za-z0-9._~@/-] */
@@ -38,21 +39,69 @@ typedef struct lockfile_submit {
 
 int lockfiles_project_valid(const char *project);
 
-/* Checks, stores and audits one submission; out gets the report. Returns
- * 0, or an HTTP status (400 unreadable lockfile, 503 store) with err. */
-int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out, char *err, size_t errlen);
-/* {"project", "base", "submissions": [summaries, newest first]}; 0 or 404 */
-int lockfiles_history_json(const char *project, buf_t *out);
-/* {"projects": [{project, latest, time, ref, ok, accepted, base}]} */
-int lockfiles_projects_json(buf_t *out);
-/* the stored report of one submission; 0 or 404 */
-int lockfiles_report_json(const char *project, uint64_t id, buf_t *out);
+typedef enum {
+    LOCKFILES_OK = 0,
+    LOCKFILES_UNREADABLE,     /* the lockfile cannot be read: err names the line */
+    LOCKFILES_NOT_FOUND,      /* no such project or submission */
+    LOCKFILES_NOT_APPROVABLE, /* entries no approval can admit: err names them */
+    LOCKFILES_STORE_ERROR,    /* the store cannot be read or written (err, where given, says why) */
+} lockfiles_result_t;
+
+/* Checks, stores and audits one submission; out gets the report (the JSON
+ * document stored with it, as docs/admin-api.md shows): LOCKFILES_OK,
+ * UNREADABLE or STORE_ERROR, with err. */
+lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out, char *err,
+                                   size_t errlen);
+
+#define LOCKFILES_SUMMARY_MAX 24
+/* one submission as a project's history lists it */
+typedef struct lockfile_submission {
+    uint64_t id;
+    int64_t time;
+    char *ref, *format;
+    int ok, accepted;
+    int has_summary;
+    size_t nsummary; /* the report's summary counts, in its order */
+    struct {
+        char key[32];
+        long long value;
+    } summary[LOCKFILES_SUMMARY_MAX];
+} lockfile_submission_t;
+
+typedef struct lockfile_history {
+    uint64_t base; /* the accepted submission, 0 none */
+    lockfile_submission_t *v; /* newest first */
+    size_t n;
+} lockfile_history_t;
+
+/* a project's submissions: LOCKFILES_OK, NOT_FOUND (none) or STORE_ERROR */
+lockfiles_result_t lockfiles_history(const char *project, lockfile_history_t *out);
+void lockfile_history_free(lockfile_history_t *h);
+
+/* the latest submission of each project */
+typedef struct lockfile_project {
+    char *project, *ref;
+    uint64_t latest, base; /* base 0: none accepted */
+    int64_t time;
+    int ok, accepted;
+} lockfile_project_t;
+
+/* every project, in name order: LOCKFILES_OK or STORE_ERROR */
+lockfiles_result_t lockfiles_projects(lockfile_project_t **out, size_t *n);
+void lockfile_projects_free(lockfile_project_t *v, size_t n);
+
+/* the stored report of one submission (NUL-terminated, the caller frees):
+ * LOCKFILES_OK, NOT_FOUND or STORE_ERROR */
+lockfiles_result_t lockfiles_report(const char *project, uint64_t id, char **report);
+
 /* A reviewer approves submission id as a change set: one approval per
  * entry it held (comment + " (lockfile PROJECT#ID)"), then it becomes the
- * accepted base. 0 (out: {"approvals": [...], "base": id}), 404, 409 (err:
- * entries no approval can admit — integrity_mismatch, not_found — so
- * nothing is approved), or -1 (err). */
-int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment, int64_t expires_ms,
-                      const char *by, buf_t *out, char *err, size_t errlen);
+ * accepted base. LOCKFILES_OK (*approvals gets the records made, free with
+ * reviews_free), NOT_FOUND, NOT_APPROVABLE (err: entries no approval can
+ * admit — integrity_mismatch, not_found — so nothing is approved), or
+ * STORE_ERROR (err). */
+lockfiles_result_t lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment,
+                                     int64_t expires_ms, const char *by, review_t **approvals, size_t *napprovals,
+                                     char *err, size_t errlen);
 
 #endif

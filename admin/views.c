@@ -1,0 +1,308 @@
+/* views: the admin API's JSON documents (see views.h). */
+#include "admin/views.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/findings.h"
+#include "common/json.h"
+#include "common/timeutil.h"
+#include "core/ecosystem.h"
+#include "http/denial.h"
+#include "review/approvals_store.h"
+
+void view_whoami(const char *name, const char *role, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "name", name);
+    json_kv_str(out, &first, "role", role);
+    buf_putc(out, '}');
+}
+
+/* ---- approvals and blocks ---- */
+
+void view_review(const review_t *r, int64_t now, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    review_members(r, out, &first); /* what its audit record says */
+    const char *ended = r->kind == REVIEW_APPROVAL ? "revoked" : "removed";
+    char k1[24], k2[24];
+    snprintf(k1, sizeof(k1), "%s_at", ended);
+    snprintf(k2, sizeof(k2), "%s_by", ended);
+    json_kv_time(out, &first, k1, r->ended_at);
+    review_kv_str_or_null(out, &first, k2, r->ended_by);
+    json_kv_bool(out, &first, "active", review_active(r, now));
+    json_kv_int(out, &first, "audit_seq", (int64_t)r->audit_seq);
+    buf_putc(out, '}');
+}
+
+static void reviews_array(const review_t *v, size_t n, int64_t now, buf_t *out)
+{
+    buf_putc(out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(out, ',');
+        view_review(&v[i], now, out);
+    }
+    buf_putc(out, ']');
+}
+
+void view_review_list(const char *member, const review_t *v, size_t n, int64_t now, buf_t *out)
+{
+    buf_putc(out, '{');
+    json_cstr(out, member);
+    buf_putc(out, ':');
+    reviews_array(v, n, now, out);
+    buf_putc(out, '}');
+}
+
+/* ---- the held queue ---- */
+
+/* The verdict as people read it. Without facts (nobody fetched the
+ * package through cordon yet, or upstream does not list the version) the
+ * window's dates would be invented, so the entry says what is unknown. */
+static void verdict_members(const held_entry_t *e, buf_t *b, int *first)
+{
+    int unknown = e->facts != 1 && !e->vd.allow &&
+                  (strcmp(e->vd.reason, "quarantine") == 0 || strcmp(e->vd.reason, "missing_timestamp") == 0);
+    buf_t line;
+    buf_init(&line);
+    if (!unknown) {
+        json_kv_str(b, first, "reason", e->vd.reason);
+        json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->vd.allow)
+            json_kv_raw(b, first, "error", "null", 4);
+        else
+            denial_error_line(e->package, e->version, &e->vd, NULL, &line);
+        json_kv_time(b, first, "published_at", e->vd.published_at);
+        json_kv_time(b, first, "eligible_at", e->vd.eligible_at);
+    } else {
+        json_kv_str(b, first, "reason", "unknown");
+        json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->facts == 0)
+            buf_printf(&line,
+                       "%s@%s is not listed upstream (in cordon's copy of %s's metadata): nothing can install it; an "
+                       "approval would admit it if it appears",
+                       e->package, e->version, e->package);
+        else
+            buf_printf(&line,
+                       "%s@%s: cordon has not fetched %s's metadata from upstream yet, so its publish time is "
+                       "unknown; it is decided when a client asks for the package through cordon (or approve it now)",
+                       e->package, e->version, e->package);
+        json_kv_time(b, first, "published_at", TIME_NONE);
+        json_kv_time(b, first, "eligible_at", TIME_NONE);
+    }
+    if (line.len)
+        json_kv_str(b, first, "error", buf_cstr(&line));
+    buf_free(&line);
+}
+
+/* "findings": [{"kind", "reason", "action", "detail"}] */
+static void findings_members(const config_t *cfg, const findings_t *all, buf_t *b, int *first)
+{
+    json_kv_raw(b, first, "findings", "[", 1);
+    int any = 0;
+    for (int k = 0; k < FINDING_KIND_COUNT; k++) {
+        if (!(all->mask & (1u << k)))
+            continue;
+        int f2 = 1;
+        buf_puts(b, any++ ? ",{" : "{");
+        json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
+        json_kv_str(b, &f2, "reason", finding_reason((finding_kind_t)k));
+        json_kv_str(b, &f2, "action",
+                    finding_action_name(findings_action(all, (finding_kind_t)k, cfg->analysis.action[k])));
+        json_kv_str(b, &f2, "detail", all->detail[k]);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+}
+
+static void entry_view(const config_t *cfg, const held_entry_t *e, const held_request_t *reqs, size_t nreqs,
+                       buf_t *b)
+{
+    int first = 1;
+    buf_putc(b, '{');
+    json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
+    json_kv_str(b, &first, "package", e->package);
+    json_kv_str(b, &first, "version", e->version);
+    verdict_members(e, b, &first);
+    json_kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
+    json_kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
+    json_kv_int(b, &first, "requests", e->have_rec ? e->rec.count : 0);
+    json_kv_raw(b, &first, "clients", "[", 1);
+    for (size_t i = 0; e->have_rec && i < e->rec.nclients; i++) {
+        int f2 = 1;
+        buf_puts(b, i ? ",{" : "{");
+        json_kv_str(b, &f2, "address", e->rec.c[i].addr);
+        json_kv_str(b, &f2, "user_agent", e->rec.c[i].ua);
+        json_kv_int(b, &f2, "requests", e->rec.c[i].count);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+    findings_members(cfg, &e->findings, b, &first);
+    json_kv_raw(b, &first, "review_requests", "[", 1);
+    int any = 0;
+    for (size_t i = nreqs; i-- > 0;) {
+        const held_request_t *q = &reqs[i];
+        if (q->eco != e->eco || strcmp(q->package, e->package) || strcmp(q->version, e->version))
+            continue;
+        if (any++)
+            buf_putc(b, ',');
+        int f2 = 1;
+        buf_putc(b, '{');
+        json_kv_int(b, &f2, "id", (int64_t)q->id);
+        json_kv_time(b, &f2, "time", q->time);
+        json_kv_str(b, &f2, "justification", q->justification);
+        json_kv_str(b, &f2, "client", q->client);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+    buf_t url;
+    buf_init(&url);
+    denial_review_url(cfg->public_url, eco_name(e->eco), e->package, e->version, &url);
+    json_kv_str(b, &first, "review_url", buf_cstr(&url));
+    buf_free(&url);
+    buf_putc(b, '}');
+}
+
+void view_held_queue(const config_t *cfg, const held_queue_t *q, buf_t *out)
+{
+    buf_puts(out, "{\"held\":[");
+    for (size_t i = 0; i < q->n; i++) {
+        if (i)
+            buf_putc(out, ',');
+        entry_view(cfg, &q->v[i], q->reqs, q->nreqs, out);
+    }
+    buf_printf(out, "],\"count\":%zu}", q->n);
+}
+
+void view_held_version(const config_t *cfg, const held_version_t *hv, const review_t *approvals, size_t napprovals,
+                       const review_t *blocks, size_t nblocks, int64_t now, buf_t *out)
+{
+    const held_entry_t *e = &hv->q.v[0];
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "ecosystem", eco_name(e->eco));
+    json_kv_str(out, &first, "package", e->package);
+    json_kv_str(out, &first, "version", e->version);
+    json_kv_bool(out, &first, "allowed", e->vd.allow);
+    verdict_members(e, out, &first);
+    json_kv_bool(out, &first, "known_upstream", hv->known);
+    findings_members(cfg, &e->findings, out, &first); /* warnings too: an allowed version may carry some */
+    json_kv_raw(out, &first, "held", "", 0);
+    if (hv->in_queue)
+        entry_view(cfg, e, hv->q.reqs, hv->q.nreqs, out);
+    else
+        buf_puts(out, "null");
+    buf_puts(out, ",\"approvals\":");
+    reviews_array(approvals, napprovals, now, out);
+    buf_puts(out, ",\"blocks\":");
+    reviews_array(blocks, nblocks, now, out);
+    buf_putc(out, '}');
+}
+
+/* ---- review requests ---- */
+
+void view_review_request(const held_request_t *q, const char *public_url, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_int(out, &first, "id", (int64_t)q->id);
+    json_kv_str(out, &first, "ecosystem", eco_name(q->eco));
+    json_kv_str(out, &first, "package", q->package);
+    json_kv_str(out, &first, "version", q->version);
+    json_kv_str(out, &first, "justification", q->justification);
+    json_kv_str(out, &first, "client", q->client);
+    json_kv_str(out, &first, "user_agent", q->ua);
+    json_kv_time(out, &first, "time", q->time);
+    if (public_url) {
+        buf_t url;
+        buf_init(&url);
+        denial_review_url(public_url, eco_name(q->eco), q->package, q->version, &url);
+        json_kv_str(out, &first, "review_url", buf_cstr(&url));
+        buf_free(&url);
+    }
+    buf_putc(out, '}');
+}
+
+void view_review_requests(const held_request_t *v, size_t n, buf_t *out)
+{
+    buf_puts(out, "{\"reviews\":[");
+    for (size_t i = n; i-- > 0;) {
+        view_review_request(&v[i], NULL, out);
+        if (i)
+            buf_putc(out, ',');
+    }
+    buf_puts(out, "]}");
+}
+
+/* ---- lockfiles ---- */
+
+static void base_member(buf_t *out, int *first, uint64_t base)
+{
+    if (base)
+        json_kv_int(out, first, "base", (int64_t)base);
+    else
+        json_kv_raw(out, first, "base", "null", 4);
+}
+
+void view_lockfile_history(const char *project, const lockfile_history_t *h, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "project", project);
+    base_member(out, &first, h->base);
+    buf_puts(out, ",\"submissions\":[");
+    for (size_t i = 0; i < h->n; i++) {
+        const lockfile_submission_t *s = &h->v[i];
+        int f2 = 1;
+        buf_puts(out, i ? ",{" : "{");
+        json_kv_int(out, &f2, "submission", (int64_t)s->id);
+        json_kv_time(out, &f2, "time", s->time);
+        json_kv_str(out, &f2, "ref", s->ref);
+        json_kv_str(out, &f2, "format", s->format);
+        json_kv_bool(out, &f2, "ok", s->ok);
+        json_kv_bool(out, &f2, "accepted", s->accepted);
+        if (s->has_summary) {
+            buf_puts(out, ",\"summary\":{");
+            for (size_t k = 0; k < s->nsummary; k++) {
+                if (k)
+                    buf_putc(out, ',');
+                json_cstr(out, s->summary[k].key);
+                buf_printf(out, ":%lld", s->summary[k].value);
+            }
+            buf_putc(out, '}');
+        }
+        buf_putc(out, '}');
+    }
+    buf_puts(out, "]}");
+}
+
+void view_lockfile_projects(const lockfile_project_t *v, size_t n, buf_t *out)
+{
+    buf_puts(out, "{\"projects\":[");
+    for (size_t i = 0; i < n; i++) {
+        const lockfile_project_t *p = &v[i];
+        int first = 1;
+        buf_puts(out, i ? ",{" : "{");
+        json_kv_str(out, &first, "project", p->project);
+        json_kv_int(out, &first, "latest", (int64_t)p->latest);
+        json_kv_time(out, &first, "time", p->time);
+        json_kv_str(out, &first, "ref", p->ref);
+        json_kv_bool(out, &first, "ok", p->ok);
+        json_kv_bool(out, &first, "accepted", p->accepted);
+        base_member(out, &first, p->base);
+        buf_putc(out, '}');
+    }
+    buf_puts(out, "]}");
+}
+
+void view_lockfile_approved(const review_t *v, size_t n, uint64_t base, int64_t now, buf_t *out)
+{
+    buf_puts(out, "{\"approvals\":");
+    reviews_array(v, n, now, out);
+    buf_printf(out, ",\"base\":%" PRIu64 "}", base);
+}
