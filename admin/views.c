@@ -23,19 +23,39 @@ void view_whoami(const char *name, const char *role, buf_t *out)
 
 /* ---- approvals and blocks ---- */
 
-void view_review(const review_t *r, int64_t now, buf_t *out)
+static void review_object_members(const review_t *r, int64_t now, buf_t *out, int *first)
 {
-    int first = 1;
-    buf_putc(out, '{');
-    review_members(r, out, &first); /* what its audit record says */
+    review_members(r, out, first); /* what its audit record says */
     const char *ended = r->kind == REVIEW_APPROVAL ? "revoked" : "removed";
     char k1[24], k2[24];
     snprintf(k1, sizeof(k1), "%s_at", ended);
     snprintf(k2, sizeof(k2), "%s_by", ended);
-    json_kv_time(out, &first, k1, r->ended_at);
-    review_kv_str_or_null(out, &first, k2, r->ended_by);
-    json_kv_bool(out, &first, "active", review_active(r, now));
-    json_kv_int(out, &first, "audit_seq", (int64_t)r->audit_seq);
+    json_kv_time(out, first, k1, r->ended_at);
+    review_kv_str_or_null(out, first, k2, r->ended_by);
+    json_kv_bool(out, first, "active", review_active(r, now));
+    json_kv_int(out, first, "audit_seq", (int64_t)r->audit_seq);
+}
+
+void view_review(const review_t *r, int64_t now, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    review_object_members(r, now, out, &first);
+    buf_putc(out, '}');
+}
+
+void view_review_made(const review_t *r, int64_t now, int known, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    review_object_members(r, now, out, &first);
+    if (r->kind == REVIEW_APPROVAL) {
+        json_kv_bool(out, &first, "known_upstream", known);
+        if (!known)
+            json_kv_str(out, &first, "warning",
+                        "cordon has not seen this version upstream (yet): the approval is stored and will admit it "
+                        "if it appears; check the package name and version");
+    }
     buf_putc(out, '}');
 }
 
@@ -210,13 +230,7 @@ void view_review_request(const held_request_t *q, const char *public_url, buf_t 
 {
     int first = 1;
     buf_putc(out, '{');
-    json_kv_int(out, &first, "id", (int64_t)q->id);
-    json_kv_str(out, &first, "ecosystem", eco_name(q->eco));
-    json_kv_str(out, &first, "package", q->package);
-    json_kv_str(out, &first, "version", q->version);
-    json_kv_str(out, &first, "justification", q->justification);
-    json_kv_str(out, &first, "client", q->client);
-    json_kv_str(out, &first, "user_agent", q->ua);
+    held_request_members(q, out, &first); /* what its audit record says */
     json_kv_time(out, &first, "time", q->time);
     if (public_url) {
         buf_t url;
@@ -305,4 +319,28 @@ void view_lockfile_approved(const review_t *v, size_t n, uint64_t base, int64_t 
     buf_puts(out, "{\"approvals\":");
     reviews_array(v, n, now, out);
     buf_printf(out, ",\"base\":%" PRIu64 "}", base);
+}
+
+/* ---- the chain ---- */
+
+void view_chain_open(const char *member, buf_t *out)
+{
+    buf_putc(out, '{');
+    json_cstr(out, member);
+    buf_puts(out, ":[");
+}
+
+void view_chain_record(buf_t *out, long i, const char *rec, size_t len)
+{
+    if (i)
+        buf_putc(out, ',');
+    buf_append(out, rec, len);
+}
+
+void view_chain_close(const chain_page_t *page, buf_t *out)
+{
+    if (page->more)
+        buf_printf(out, "],\"next_before\":%" PRIu64 "}", page->next_before);
+    else
+        buf_puts(out, "],\"next_before\":null}");
 }

@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "core/config.h"
+#include "journal/chain_scan.h"
 #include "policy/approvals.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
@@ -19,6 +20,9 @@ void view_whoami(const char *name, const char *role, buf_t *out);
 
 /* one approval or block: {"id", "kind", …, "active", "audit_seq"} */
 void view_review(const review_t *r, int64_t now, buf_t *out);
+/* a record just made (201): an approval also says whether cordon has seen
+ * its version upstream (known), with a warning when not */
+void view_review_made(const review_t *r, int64_t now, int known, buf_t *out);
 /* {"<member>": [records]} */
 void view_review_list(const char *member, const review_t *v, size_t n, int64_t now, buf_t *out);
 
@@ -39,5 +43,11 @@ void view_lockfile_history(const char *project, const lockfile_history_t *h, buf
 void view_lockfile_projects(const lockfile_project_t *v, size_t n, buf_t *out);
 /* {"approvals": [records], "base": id}: what approving a change set made */
 void view_lockfile_approved(const review_t *v, size_t n, uint64_t base, int64_t now, buf_t *out);
+
+/* a page of the chain: {"<member>": [records as stored], "next_before": SEQ|null},
+ * written as chain_scan hands out the records */
+void view_chain_open(const char *member, buf_t *out);
+void view_chain_record(buf_t *out, long i, const char *rec, size_t len);
+void view_chain_close(const chain_page_t *page, buf_t *out);
 
 #endif

@@ -227,6 +227,17 @@ void held_requests_free(held_request_t *v, size_t n)
     free(v);
 }
 
+void held_request_members(const held_request_t *q, buf_t *b, int *first)
+{
+    json_kv_int(b, first, "id", (int64_t)q->id);
+    json_kv_str(b, first, "ecosystem", eco_name(q->eco));
+    json_kv_str(b, first, "package", q->package);
+    json_kv_str(b, first, "version", q->version);
+    json_kv_str(b, first, "justification", q->justification);
+    json_kv_str(b, first, "client", q->client);
+    json_kv_str(b, first, "user_agent", q->ua);
+}
+
 typedef struct add_req_op {
     const review_request_t *rq;
     int64_t time;
@@ -250,13 +261,15 @@ static int add_request_txn(MDB_txn *txn, void *arg)
     buf_t b;
     buf_init(&b);
     int first = 1;
-    json_kv_int(&b, &first, "id", (int64_t)op->id);
-    json_kv_str(&b, &first, "ecosystem", eco_name(rq->eco));
-    json_kv_str(&b, &first, "package", rq->package);
-    json_kv_str(&b, &first, "version", rq->version);
-    json_kv_str(&b, &first, "justification", rq->justification);
-    json_kv_str(&b, &first, "client", rq->client);
-    json_kv_str(&b, &first, "user_agent", rq->user_agent);
+    held_request_t q = {op->id,
+                        rq->eco,
+                        (char *)rq->package,
+                        (char *)rq->version,
+                        (char *)rq->justification,
+                        (char *)rq->client,
+                        (char *)rq->user_agent,
+                        op->time};
+    held_request_members(&q, &b, &first);
     uint64_t seq = 0;
     rc = b.oom ? ENOMEM : audit_append(txn, "review_request", op->time, b.data, b.len, &seq);
     if (rc == 0) {

@@ -101,6 +101,8 @@ int review_request_add(const review_request_t *rq, uint64_t *id, int64_t *time, 
 /* every stored review request, oldest first; 0 or -1. Free with held_requests_free. */
 int review_requests_list(held_request_t **out, size_t *n);
 void held_request_free(held_request_t *q);
+/* the members of a request's audit record (the API's object starts with them) */
+void held_request_members(const held_request_t *q, buf_t *b, int *first);
 void held_requests_free(held_request_t *v, size_t n);
 /* per client address, counted exactly (no address shares another's count)
  * in a bounded table: 0 allowed now, else seconds until the next one is
