@@ -374,23 +374,33 @@ static int cmd_log(int argc, char **argv)
     return rc;
 }
 
+static int cmd_version(int argc, char **argv)
+{
+    printf("cordon %s\n", CORDON_VERSION);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv) { return usage(stdout); }
+
+/* the commands main runs itself; the reviewers' and operators' are admin_cli's */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command */
+} COMMANDS[] = {
+    {"serve", cmd_serve}, {"log", cmd_log},     {"version", cmd_version}, {"--version", cmd_version},
+    {"help", cmd_help},   {"--help", cmd_help}, {"-h", cmd_help},
+};
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr);
     const char *cmd = argv[1];
-    if (strcmp(cmd, "serve") == 0)
-        return cmd_serve(argc - 1, argv + 1);
-    if (strcmp(cmd, "log") == 0)
-        return cmd_log(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
+        if (strcmp(cmd, COMMANDS[i].name) == 0)
+            return COMMANDS[i].run(argc - 1, argv + 1);
     if (admin_cli_owns(cmd))
         return admin_cli_main(argc - 1, argv + 1);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("cordon %s\n", CORDON_VERSION);
-        return 0;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
-        return usage(stdout);
     fprintf(stderr, "cordon: unknown command '%s'\n", cmd);
     return usage(stderr);
 }
