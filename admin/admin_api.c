@@ -123,11 +123,6 @@ static int query_param(h2o_req_t *req, const char *name, char *out, size_t outle
     return 0;
 }
 
-static int method_is(h2o_req_t *req, const char *m)
-{
-    return h2o_memis(req->method.base, req->method.len, m, strlen(m));
-}
-
 static void send_buf(h2o_req_t *req, int status, buf_t *b)
 {
     if (b->oom) {
@@ -1013,9 +1008,22 @@ static match_t match(const char *pat, const char *path, size_t plen, call_t *k)
     return i == plen ? MATCH : NO_MATCH;
 }
 
-static int method_takes(h2o_req_t *req, const char *method)
+/* whether a request's method (m, mlen) is one a row of that method takes */
+static int method_takes(const char *m, size_t mlen, const char *method)
 {
-    return method_is(req, method) || (strcmp(method, "GET") == 0 && method_is(req, "HEAD"));
+    return h2o_memis(m, mlen, method, strlen(method)) ||
+           (strcmp(method, "GET") == 0 && h2o_memis(m, mlen, H2O_STRLIT("HEAD")));
+}
+
+body_route_t admin_api_body_route(const char *method, size_t mlen, const char *path, size_t plen)
+{
+    for (size_t i = 0; i < sizeof(ROUTES) / sizeof(ROUTES[0]); i++) {
+        call_t k;
+        memset(&k, 0, sizeof(k));
+        if (method_takes(method, mlen, ROUTES[i].method) && match(ROUTES[i].path, path, plen, &k) == MATCH)
+            return ROUTES[i].takes == TAKES_LOCKFILE ? BODY_ROUTE_LOCKFILE : BODY_ROUTE_SMALL;
+    }
+    return BODY_ROUTE_SMALL; /* answered 404, 405 or 400 without reading much */
 }
 
 /* 0 with k->body set when the route takes JSON, or -1 after answering 415/413/400 */
@@ -1052,7 +1060,7 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
         }
         if (m != MATCH)
             continue;
-        if (method_takes(req, ROUTES[i].method))
+        if (method_takes(req->method.base, req->method.len, ROUTES[i].method))
             route = &ROUTES[i];
         else if (strstr(allow, ROUTES[i].method) == NULL)
             snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s", allow[0] ? ", " : "",

@@ -326,6 +326,7 @@ static int cmd_serve(int argc, char **argv)
     router_mount("/-/admin", 1, admin_page_handle);
     router_mount("/-/metrics", 0, admin_metrics_handle);
     conn_guard_set_lockfile_auth(admin_api_may_submit_lockfiles);
+    body_limits_set_api_route(admin_api_body_route);
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
         journal_retention_start() != 0) {
         fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
