@@ -40,12 +40,12 @@
 #define CORDON_VERSION "0.1.0"
 #define DEFAULT_CONFIG "conf/cordon.yaml"
 
+static const char SERVE_USAGE[] = "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n";
+static const char LOG_USAGE[] = "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n";
+
 static int usage(FILE *out)
 {
-    fprintf(out, "usage:\n"
-                 "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n"
-                 "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n"
-                 "  cordon version\n");
+    fprintf(out, "usage:\n%s%s  cordon version\n", SERVE_USAGE, LOG_USAGE);
     admin_cli_usage(out);
     return out == stderr ? 2 : 0;
 }
@@ -86,7 +86,9 @@ static int parse_cli(int argc, char **argv, cli_t *cli)
             break;
         }
         case 'j': cli->json = 1; break;
-        case 'h': usage(stdout); exit(0);
+        case 'h': /* its own usage */
+            printf("usage:\n%s", strcmp(argv[0], "log") == 0 ? LOG_USAGE : SERVE_USAGE);
+            exit(0);
         default: return -1;
         }
     }

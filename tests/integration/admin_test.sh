@@ -1175,6 +1175,24 @@ t_audit_verify_tamper() {
     assert_eq true "$(jb 'd["ok"]')" "audit/verify once the record is restored"
 }
 
+# DESIGN.md: every subcommand answers --help with its own usage (exit 0,
+# on stdout, nothing else done); the overall usage still lists them all.
+t_cli_help() {
+    local cmd
+    for cmd in token audit held approve revoke block unblock decisions reviews lockfile; do
+        cli_ok "$cmd" --help
+        assert_contains "$CLI_OUT" "cordon $cmd" "cordon $cmd --help"
+        [[ $(grep -c '^  cordon ' <<<"$CLI_OUT") -le 2 ]] || fail "cordon $cmd --help prints more than its own usage"
+        cli "$cmd" -h
+        assert_eq 0 "$CLI_RC" "exit code of cordon $cmd -h"
+    done
+    cli help
+    assert_eq 0 "$CLI_RC" "exit code of cordon help"
+    for cmd in serve log version token audit held approve revoke block unblock decisions reviews lockfile; do
+        assert_contains "$CLI_OUT" "cordon $cmd" "cordon help"
+    done
+}
+
 t_no_token_leak() {
     no_token_in "cordon's logs" "$IT_TMP/cordon.stderr" "$IT_TMP/cordon.stdout" "$IT_TMP/upstream/upstream.log"
     no_token_in "the data directory" "$DATA"
@@ -1203,6 +1221,7 @@ run_test "mvn: NEW dependency refused; cordon approve -> builds; cordon block ->
 run_test "expiry: a 10 s approval admits, then the version is held again in metadata and on the artifact route" t_expiry
 run_test "whole-package block refuses every version, the old one too; lifting it restores them" t_whole_package_block
 run_test "CLI: held table and --json, approve/revoke/block/unblock, decisions, reviews, token file; exit 1 refused, 2 usage" t_cli
+run_test "CLI: each command answers --help (and -h) with its own usage, exit 0" t_cli_help
 run_test "audit: every kind of record in the chain, type filter, first record, verify ok" t_audit
 run_test "audit verify: intact 0 (server running); one record altered -> 1 naming it; restored -> 0" t_audit_verify_tamper
 run_test "tokens never in logs, decision log or store" t_no_token_leak
