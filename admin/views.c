@@ -10,6 +10,7 @@
 #include "common/timeutil.h"
 #include "core/ecosystem.h"
 #include "http/denial.h"
+#include "policy/reason.h"
 #include "review/approvals_store.h"
 
 void view_whoami(const char *name, const char *role, buf_t *out)
@@ -87,11 +88,11 @@ void view_review_list(const char *member, const review_t *v, size_t n, int64_t n
 static void verdict_members(const held_entry_t *e, buf_t *b, int *first)
 {
     int unknown = e->facts != 1 && !e->vd.allow &&
-                  (strcmp(e->vd.reason, "quarantine") == 0 || strcmp(e->vd.reason, "missing_timestamp") == 0);
+                  (reason_flags(e->vd.reason) & REASON_F_LIFTS);
     buf_t line;
     buf_init(&line);
     if (!unknown) {
-        json_kv_str(b, first, "reason", e->vd.reason);
+        json_kv_str(b, first, "reason", reason_name(e->vd.reason));
         json_kv_str(b, first, "policy", e->vd.rule);
         if (e->vd.allow)
             json_kv_raw(b, first, "error", "null", 4);
@@ -120,7 +121,7 @@ static void verdict_members(const held_entry_t *e, buf_t *b, int *first)
     buf_free(&line);
 }
 
-/* "findings": [{"kind", "reason", "action", "detail"}] */
+/* "findings": [{"kind", "reason", "action", "detail"}], the name check included */
 static void findings_members(const config_t *cfg, const findings_t *all, buf_t *b, int *first)
 {
     json_kv_raw(b, first, "findings", "[", 1);
@@ -131,7 +132,7 @@ static void findings_members(const config_t *cfg, const findings_t *all, buf_t *
         int f2 = 1;
         buf_puts(b, any++ ? ",{" : "{");
         json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
-        json_kv_str(b, &f2, "reason", finding_reason((finding_kind_t)k));
+        json_kv_str(b, &f2, "reason", reason_name(finding_reason((finding_kind_t)k)));
         json_kv_str(b, &f2, "action",
                     finding_action_name(findings_action(all, (finding_kind_t)k, cfg->analysis.action[k])));
         json_kv_str(b, &f2, "detail", all->detail[k]);

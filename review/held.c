@@ -20,6 +20,7 @@
 #include "core/ecosystem.h"
 #include "analysis/analysis.h"
 #include "journal/audit.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 
 enum { FMT_HELD = 'H', FMT_REQUEST = 'Q' };
@@ -107,8 +108,8 @@ void held_start(void)
 
 int held_note_denial(MDB_txn *txn, const decision_t *d)
 {
-    if (d->version[0] == '\0' || strcmp(d->reason, "publish_forbidden") == 0 ||
-        strcmp(d->reason, "integrity_mismatch") == 0)
+    /* what a reviewer can act on: a held version, not a refused publish or bytes that did not verify */
+    if (d->version[0] == '\0' || !(reason_flags(reason_from_name(d->reason)) & REASON_F_HELD))
         return 0;
     char key[1024];
     size_t klen = version_key(key, sizeof(key), d->ecosystem, d->package, d->version);
@@ -393,16 +394,18 @@ static int split_key(const char *k, size_t n, eco_id_t *eco, char **pkg, char **
 }
 
 /* the facts a verdict about a version is made from: the times of its last
- * refusal (else what the cached metadata says), and what analysis found */
-static int facts_for(eco_id_t eco, const char *package, const char *version, const held_rec_t *rec,
+ * refusal (else what the cached metadata says), what analysis found (the
+ * name check included), what reviewers decided */
+static int facts_for(eco_id_t eco, const char *package, const char *version, const held_rec_t *rec, int64_t now,
                      version_facts_t *f, findings_t *found)
 {
     const ecosystem_t *e = ecosystems[eco];
+    memset(f, 0, sizeof(*f));
     findings_clear(found);
-    int listed = e && e->version_facts ? e->version_facts(package, version, f, found) : -1;
+    int listed = e && e->version_facts ? e->version_facts(package, version, NULL, f, found) : -1;
     if (listed != 1)
         f->published_at = f->first_seen = TIME_NONE;
-    f->findings = found;
+    policy_gather(eco, package, version, now, f, found);
     if (rec) {
         f->published_at = rec->published_at;
         f->first_seen = rec->since;
@@ -415,7 +418,7 @@ int held_version_known(eco_id_t eco, const char *package, const char *version)
 {
     version_facts_t f;
     findings_t found;
-    return facts_for(eco, package, version, NULL, &f, &found) == 1;
+    return facts_for(eco, package, version, NULL, time_now_ms(), &f, &found) == 1;
 }
 
 static void entry_free(held_entry_t *e)
@@ -492,7 +495,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     for (size_t i = 0; i < *n; i++) {
         held_entry_t *e = &(*out)[i];
         version_facts_t f;
-        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f, &e->findings);
+        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, now, &f, &e->findings);
         policy_decide(cfg, e->eco, e->package, e->version, &f, now, &e->vd);
         if (e->vd.allow) {
             entry_free(e);
@@ -510,7 +513,7 @@ static int entry_cmp(const void *a, const void *b, void *arg)
     const held_entry_t *x = a, *y = b;
     held_sort_t sort = *(const held_sort_t *)arg;
     if (sort == HELD_SORT_REASON) {
-        int c = strcmp(x->vd.reason, y->vd.reason);
+        int c = strcmp(reason_name(x->vd.reason), reason_name(y->vd.reason));
         if (c)
             return c;
     } else if (sort == HELD_SORT_REQUESTS) {
@@ -531,12 +534,11 @@ static int client_cmp(const void *a, const void *b)
 }
 
 /* what a listed entry shows besides its verdict: clients most frequent
- * first, and the name check's findings with analysis's */
-static void entry_complete(held_entry_t *e, int64_t now)
+ * first (the name check's findings are in e->findings: policy_gather) */
+static void entry_complete(held_entry_t *e)
 {
     if (e->have_rec)
         qsort(e->rec.c, e->rec.nclients, sizeof(held_client_t), client_cmp);
-    analysis_name_findings(e->eco, e->package, now, &e->findings, NULL);
 }
 
 void held_queue_free(held_queue_t *q)
@@ -560,7 +562,7 @@ int held_list(const config_t *cfg, int64_t now, int eco, const char *package, he
     if (out->n > 1)
         qsort_r(out->v, out->n, sizeof(held_entry_t), entry_cmp, &sort);
     for (size_t i = 0; i < out->n; i++)
-        entry_complete(&out->v[i], now);
+        entry_complete(&out->v[i]);
     return 0;
 }
 
@@ -599,7 +601,7 @@ int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *pac
         free(val);
     }
     version_facts_t f;
-    int listed = facts_for(eco, package, version, NULL, &f, &e->findings);
+    int listed = facts_for(eco, package, version, NULL, now, &f, &e->findings);
     out->known = listed == 1;
     if (e->have_rec) {
         f.published_at = e->rec.published_at;
@@ -616,7 +618,7 @@ int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *pac
         asked += q->reqs[i].eco == eco && !strcmp(q->reqs[i].package, package) && !strcmp(q->reqs[i].version, version);
     /* the queue's entry: only for a version in the queue (refused or asked about, still held) */
     out->in_queue = !e->vd.allow && (e->have_rec || asked > 0);
-    entry_complete(e, now);
+    entry_complete(e);
     if (e->package == NULL || e->version == NULL) {
         held_queue_free(q);
         return -1;
