@@ -723,7 +723,7 @@ static void *lock_job_main(void *arg)
     buf_init(&b);
     flight_outcome_t o;
     memset(&o, 0, sizeof(o));
-    lockfiles_result_t rc = lockfiles_check(runtime_config(), &sub, &b, o.error, sizeof(o.error));
+    lockfiles_result_t rc = lockfiles_check(runtime_config(), &sub, view_lockfile_report, &b, o.error, sizeof(o.error));
     if (rc == LOCKFILES_OK && !b.oom) {
         o.upstream_status = 200;
         snprintf(o.content_type, sizeof(o.content_type), "application/json");

@@ -264,6 +264,123 @@ static void base_member(buf_t *out, int *first, uint64_t base)
         json_kv_raw(out, first, "base", "null", 4);
 }
 
+static const char *const CHANGE_NAMES[LOCK_CH_COUNT] = {
+    [LOCK_CH_ADDED] = "added",
+    [LOCK_CH_REMOVED] = "removed",
+    [LOCK_CH_UPGRADED] = "upgraded",
+    [LOCK_CH_DOWNGRADED] = "downgraded",
+    [LOCK_CH_INTEGRITY] = "integrity_changed",
+    [LOCK_CH_RESOLVED] = "resolved_changed",
+    [LOCK_CH_UNCHANGED] = "unchanged",
+};
+static const char *const IC_NAMES[LOCK_IC_COUNT] = {
+    [LOCK_IC_NONE] = "none",
+    [LOCK_IC_UNAVAILABLE] = "unavailable",
+    [LOCK_IC_VERIFIED] = "verified",
+    [LOCK_IC_MISMATCH] = "mismatch",
+};
+
+/* "verdict": {"status", "allowed", "reason", "policy", ["alternative"], "error", ["upstream_error"], times} */
+static void lockfile_verdict_member(const lockfile_judged_t *j, buf_t *b, int *first)
+{
+    static const char *const STATUS[] = {[LOCK_ALLOWED] = "allowed", [LOCK_HELD] = "held", [LOCK_UNKNOWN] = "unknown"};
+    json_kv_raw(b, first, "verdict", "{", 1);
+    int f2 = 1;
+    json_kv_str(b, &f2, "status", STATUS[j->status]);
+    json_kv_bool(b, &f2, "allowed", j->status == LOCK_ALLOWED);
+    json_kv_str(b, &f2, "reason",
+                j->status == LOCK_ALLOWED ? "" : j->status == LOCK_UNKNOWN ? "unknown" : reason_name(j->reason));
+    json_kv_str(b, &f2, "policy", j->rule);
+    if (j->alternative)
+        json_kv_str(b, &f2, "alternative", j->alternative);
+    if (j->status == LOCK_ALLOWED)
+        json_kv_raw(b, &f2, "error", "null", 4);
+    else
+        json_kv_str(b, &f2, "error", j->error);
+    if (j->upstream_error)
+        json_kv_str(b, &f2, "upstream_error", j->upstream_error);
+    json_kv_time(b, &f2, "published_at", j->published_at);
+    json_kv_time(b, &f2, "eligible_at", j->eligible_at);
+    buf_putc(b, '}');
+}
+
+/* one change of a report: the entry, its flags, and (unless removed) its verdict */
+static void lockfile_change(const lockfile_judged_t *j, buf_t *b)
+{
+    const lock_entry_t *e = j->entry;
+    int first = 1;
+    buf_putc(b, '{');
+    json_kv_str(b, &first, "change", CHANGE_NAMES[j->change]);
+    json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
+    json_kv_str(b, &first, "package", e->package);
+    json_kv_str(b, &first, "version", e->version);
+    if (j->from_version)
+        json_kv_str(b, &first, "from_version", j->from_version);
+    json_kv_int(b, &first, "line", e->line);
+    json_kv_bool(b, &first, "direct", e->direct);
+    json_kv_bool(b, &first, "dev", e->dev);
+    json_kv_str(b, &first, "integrity", e->integrity);
+    json_kv_str(b, &first, "resolved", e->resolved);
+    json_kv_raw(b, &first, "flags", "[", 1);
+    int nflags = 0;
+    if (j->integrity_changed)
+        buf_puts(b, nflags++ ? ",\"integrity_changed\"" : "\"integrity_changed\"");
+    if (j->resolved_elsewhere)
+        buf_puts(b, nflags++ ? ",\"resolved_elsewhere\"" : "\"resolved_elsewhere\"");
+    buf_putc(b, ']');
+    if (j->change != LOCK_CH_REMOVED) {
+        json_kv_str(b, &first, "integrity_check", IC_NAMES[j->integrity_check]);
+        if (j->integrity_check == LOCK_IC_MISMATCH)
+            json_kv_str(b, &first, "upstream_integrity", j->upstream_integrity);
+        lockfile_verdict_member(j, b, &first);
+    }
+    buf_putc(b, '}');
+}
+
+/* "fetch": what the check asked upstream first, and what failed */
+static void lockfile_fetch_member(const lockfile_fetch_summary_t *f, buf_t *b)
+{
+    buf_printf(b,
+               ",\"fetch\":{\"documents\":%zu,\"fetched\":%zu,\"not_found\":%zu,\"failed\":%zu,\"unfinished\":%zu,"
+               "\"unstarted\":%zu,\"deadline_seconds\":%lld,\"errors\":[",
+               f->documents, f->fetched, f->not_found, f->failed, f->unfinished, f->unstarted,
+               (long long)f->deadline_seconds);
+    for (size_t i = 0; i < f->nerrors; i++) {
+        int first = 1;
+        buf_puts(b, i ? ",{" : "{");
+        json_kv_str(b, &first, "ecosystem", eco_name(f->errors[i].eco));
+        json_kv_str(b, &first, "package", f->errors[i].package);
+        json_kv_str(b, &first, "error", f->errors[i].error);
+        buf_putc(b, '}');
+    }
+    buf_puts(b, "]}");
+}
+
+void view_lockfile_report(const lockfile_report_t *r, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "project", r->project);
+    json_kv_str(out, &first, "ref", r->ref);
+    json_kv_str(out, &first, "format", r->format);
+    json_kv_time(out, &first, "time", r->time);
+    json_kv_str(out, &first, "sha256", r->sha256);
+    json_kv_bool(out, &first, "ok", r->ok);
+    json_kv_bool(out, &first, "accepted", r->accepted);
+    lockfile_summary_members(&r->counts, out, &first);
+    buf_puts(out, ",\"changes\":[");
+    for (size_t i = 0; i < r->nchanges; i++) {
+        if (i)
+            buf_putc(out, ',');
+        lockfile_change(&r->changes[i], out);
+    }
+    buf_printf(out, "],\"changes_omitted\":%zu", r->omitted);
+    lockfile_fetch_member(&r->fetch, out);
+    json_kv_int(out, &first, "submission", (int64_t)r->submission);
+    base_member(out, &first, r->base);
+    buf_putc(out, '}');
+}
+
 void view_lockfile_history(const char *project, const lockfile_history_t *h, buf_t *out)
 {
     int first = 1;

@@ -37,6 +37,10 @@ void view_review_request(const held_request_t *q, const char *public_url, buf_t 
 /* {"reviews": [newest first]} from the stored list (oldest first) */
 void view_review_requests(const held_request_t *v, size_t n, buf_t *out);
 
+/* a lockfile check's report, as stored and answered: {"project", …,
+ * "summary", "changes": […], "changes_omitted", "fetch", "submission",
+ * "base"} (lockfiles_check's view) */
+void view_lockfile_report(const lockfile_report_t *r, buf_t *out);
 /* {"project", "base", "submissions": [summaries, newest first]} */
 void view_lockfile_history(const char *project, const lockfile_history_t *h, buf_t *out);
 /* {"projects": [{project, latest, time, ref, ok, accepted, base}]} */

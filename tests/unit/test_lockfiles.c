@@ -103,7 +103,7 @@ static int check(const buf_t *body, buf_t *report, char *err)
     lockfile_submit_t s = {.project = "acme/web", .ref = "main", .format = LOCK_AUTO, .body = body->data,
                            .len = body->len, .by = "ci", .client = "127.0.0.1"};
     buf_reset(report);
-    return lockfiles_check(g_use, &s, report, err, 300);
+    return lockfiles_check(g_use, &s, view_lockfile_report, report, err, 300);
 }
 
 static int check_in(const char *project, const buf_t *body, buf_t *report, char *err)
@@ -111,7 +111,7 @@ static int check_in(const char *project, const buf_t *body, buf_t *report, char 
     lockfile_submit_t s = {.project = project, .ref = "main", .format = LOCK_AUTO, .body = body->data,
                            .len = body->len, .by = "ci", .client = "127.0.0.1"};
     buf_reset(report);
-    return lockfiles_check(g_use, &s, report, err, 300);
+    return lockfiles_check(g_use, &s, view_lockfile_report, report, err, 300);
 }
 
 /* the API's documents: what review/lockfiles returns, as admin/views.c renders it */
@@ -333,7 +333,7 @@ TEST(five_thousand_entries)
     lockfile_submit_t s = {.project = "big", .ref = "", .format = LOCK_NPM, .body = a.data, .len = a.len,
                            .by = "ci", .client = ""};
     double t0 = now_ms(), c0 = cpu_ms();
-    CHECK_INT_EQ(lockfiles_check(g_use, &s, &rep, err, sizeof(err)), 0);
+    CHECK_INT_EQ(lockfiles_check(g_use, &s, view_lockfile_report, &rep, err, sizeof(err)), 0);
     double first = now_ms() - t0, first_cpu = cpu_ms() - c0;
     CHECK(strstr(buf_cstr(&rep), "\"ok\":true") != NULL);
     s.body = b.data;
@@ -341,7 +341,7 @@ TEST(five_thousand_entries)
     buf_reset(&rep);
     t0 = now_ms();
     c0 = cpu_ms();
-    CHECK_INT_EQ(lockfiles_check(g_use, &s, &rep, err, sizeof(err)), 0);
+    CHECK_INT_EQ(lockfiles_check(g_use, &s, view_lockfile_report, &rep, err, sizeof(err)), 0);
     double second = now_ms() - t0, second_cpu = cpu_ms() - c0;
     CHECK(strstr(buf_cstr(&rep), "\"upgraded\":100") != NULL);
     CHECK(strstr(buf_cstr(&rep), "\"unchanged\":4900") != NULL); /* and every one judged */
