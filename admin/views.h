@@ -1,7 +1,9 @@
 /* views: the admin API's JSON documents (docs/admin-api.md), rendered from
  * what the review modules return — the held queue, one version's verdict,
- * approvals and blocks, review requests, lockfile histories and projects.
- * The domain modules hand back data; only this file knows the shapes. */
+ * approvals and blocks, review requests, lockfile reports, histories and
+ * projects. The domain modules hand back data; only this file writes the
+ * shapes (review/lockfiles.c reads back the summary and the verdicts of the
+ * report it stored, as docs/admin-api.md fixes them). */
 #ifndef CORDON_ADMIN_VIEWS_H
 #define CORDON_ADMIN_VIEWS_H
 
