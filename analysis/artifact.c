@@ -17,6 +17,7 @@
 #include "analysis/archive.h"
 #include "analysis/npm_manifest.h"
 #include "analysis/pom.h"
+#include "ecosystems/eco_ids.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_path.h"
 

@@ -93,6 +93,7 @@
 #include <string.h>
 
 #include "analysis/popular_builtin.h"
+#include "ecosystems/eco_ids.h"
 
 #define TS_NAME_MAX 512 /* longer names are neither added nor checked */
 #define TS_MIN_ALNUM 5  /* the distance rule's floor */

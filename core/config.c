@@ -14,18 +14,7 @@
 
 #include "common/units.h"
 #include "common/url.h"
-
-static const char *const ECO_NAMES[ECO_COUNT] = {"npm", "pypi", "maven"};
-
-const char *eco_name(eco_id_t id) { return id < ECO_COUNT ? ECO_NAMES[id] : "?"; }
-
-int eco_from_name(const char *s, size_t n)
-{
-    for (int i = 0; i < ECO_COUNT; i++)
-        if (strlen(ECO_NAMES[i]) == n && memcmp(ECO_NAMES[i], s, n) == 0)
-            return i;
-    return -1;
-}
+#include "ecosystems/eco_ids.h"
 
 void archive_limits_default(archive_limits_t *l)
 {

@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/digest.h"
+#include "ecosystems/eco_ids.h"
 #include "ecosystems/pypi/pypi_path.h"
 #include "core/lock_internal.h"
 

@@ -13,6 +13,7 @@
 
 #include "analysis/popular_builtin.h"
 #include "analysis/typosquat.h"
+#include "ecosystems/eco_ids.h"
 
 static popular_set_t *popular;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/store.h"
 #include "common/buf.h"
 #include "common/digest.h"

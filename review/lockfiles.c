@@ -14,6 +14,7 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
+#include "ecosystems/eco_ids.h"
 #include "upstream/metadata_batch.h"
 #include "store/record.h"
 #include "store/store.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/eco_ids.h"
 
 #define HEADER "The following files have been resolved:"
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"

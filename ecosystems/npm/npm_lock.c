@@ -36,6 +36,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "package-lock.json"
 #define MAX_FRAMES 4096 /* v1 trees nest per node_modules level; far beyond any real one */

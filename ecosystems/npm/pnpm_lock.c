@@ -35,6 +35,7 @@
 #include <yaml.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "pnpm-lock.yaml"
 #define MAX_FRAMES 64

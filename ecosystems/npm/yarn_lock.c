@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "yarn.lock"
 

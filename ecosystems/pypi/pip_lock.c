@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "ecosystems/eco_ids.h"
 #include "ecosystems/pypi/pypi_path.h"
 #include "core/lock_internal.h"
 

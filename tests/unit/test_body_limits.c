@@ -3,6 +3,7 @@
  * review route's Content-Type check). */
 #include <string.h>
 
+#include "ecosystems/eco_ids.h"
 #include "http/body_limits.h"
 #include "core/config.h"
 #include "http/http.h"

@@ -9,6 +9,7 @@
 
 #include "analysis/popular_builtin.h"
 #include "analysis/typosquat.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
 
 typedef struct flag_case {
