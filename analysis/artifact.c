@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "analysis/archive.h"
-#include "analysis/npm_manifest.h"
-#include "analysis/pom.h"
+#include "ecosystems/npm/npm_manifest.h"
+#include "ecosystems/maven/pom.h"
 #include "ecosystems/eco_ids.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_path.h"

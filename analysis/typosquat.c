@@ -92,7 +92,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/popular_builtin.h"
+#include "ecosystems/popular_builtin.h"
 #include "ecosystems/eco_ids.h"
 
 #define TS_NAME_MAX 512 /* longer names are neither added nor checked */
