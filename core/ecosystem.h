@@ -13,7 +13,8 @@
 
 /* what the hooks take from layers above, by pointer only */
 struct version_facts; /* policy/policy.h */
-struct findings;      /* analysis/findings.h */
+struct findings;        /* analysis/findings.h */
+struct artifact_reader; /* analysis/artifact.h */
 
 /* The upstream document that lists one version (what version_facts reads
  * once it is cached): what a lockfile check fetches when cordon's copy does
@@ -79,6 +80,11 @@ typedef struct ecosystem {
      * caller compares, so an ecosystem may skip reading what it cannot use.
      * NULL: upstream publishes none a lockfile carries (Maven). */
     int (*version_digests)(const char *package, const char *version, unsigned algs, buf_t *out);
+
+    /* How analysis reads the ecosystem's artifacts (analysis/artifact.h:
+     * which file names are archives and how, which entries the walk hands
+     * over and what they mean). Required. */
+    const struct artifact_reader *artifacts;
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ecosystems/eco_ids.h"
+#include "ecosystems/maven/maven_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -865,4 +866,5 @@ const ecosystem_t maven_ecosystem = {
     .version_facts = maven_version_facts,
     .version_source = maven_version_source,
     .version_learned = maven_version_learned,
+    .artifacts = &maven_artifacts,
 };

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ecosystems/eco_ids.h"
+#include "ecosystems/npm/npm_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -949,4 +950,5 @@ const ecosystem_t npm_ecosystem = {
     .version_facts = npm_version_facts,
     .version_source = npm_version_source,
     .version_digests = npm_version_digests,
+    .artifacts = &npm_artifacts,
 };

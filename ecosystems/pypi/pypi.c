@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ecosystems/eco_ids.h"
+#include "ecosystems/pypi/pypi_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -872,4 +873,5 @@ const ecosystem_t pypi_ecosystem = {
     .version_facts = pypi_version_facts,
     .version_source = pypi_version_source,
     .version_digests = pypi_version_digests,
+    .artifacts = &pypi_artifacts,
 };
