@@ -15,6 +15,7 @@
 struct version_facts; /* policy/policy.h */
 struct findings;        /* analysis/findings.h */
 struct artifact_reader; /* analysis/artifact.h */
+struct lock_format_def; /* core/lock_internal.h */
 
 /* The upstream document that lists one version (what version_facts reads
  * once it is cached): what a lockfile check fetches when cordon's copy does
@@ -92,6 +93,19 @@ typedef struct ecosystem {
      * which file names are archives and how, which entries the walk hands
      * over and what they mean). Required. */
     const struct artifact_reader *artifacts;
+
+    /* The lockfile formats the ecosystem reads (core/lockfile.h), ended by
+     * NULL; detection asks them in table order. NULL: none. */
+    const struct lock_format_def *const *lockfiles;
+
+    /* A name as lockfiles and name lists (the popular-name file) write it,
+     * canonical: 0 and out filled, -1 when it cannot be a name of the
+     * ecosystem (PyPI: PEP 503 normalised; Maven: not groupId:artifactId).
+     * Looser than canonical_name: it checks the form, not each character.
+     * NULL: the name as written. */
+    int (*list_name)(const char *in, char *out, size_t outlen);
+    /* how a name is written, for messages ("groupId:artifactId"); NULL: nothing to say */
+    const char *name_form;
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

@@ -29,6 +29,8 @@ typedef unsigned int lock_format_t;
 /* the format's name as format= and reports spell it ("auto" for LOCK_AUTO, "?" for no format) */
 const char *lock_format_name(lock_format_t f);
 int lock_format_from_name(const char *s); /* -1 when unknown */
+/* every format= name ("auto" first) joined by sep into out; its length */
+size_t lock_format_names(char *out, size_t outlen, const char *sep);
 
 typedef struct lock_entry {
     eco_id_t eco;

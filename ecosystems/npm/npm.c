@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ecosystems/eco_ids.h"
+#include "ecosystems/lock_formats.h"
 #include "ecosystems/npm/npm_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
@@ -876,6 +877,8 @@ static int npm_version_digests(const char *package, const char *version, unsigne
     return 1;
 }
 
+static const lock_format_def_t *const npm_lockfiles[] = {&npm_lock_format, &yarn_lock_format, &pnpm_lock_format, NULL};
+
 const ecosystem_t npm_ecosystem = {
     .id = ECO_NPM,
     .name = "npm",
@@ -890,4 +893,5 @@ const ecosystem_t npm_ecosystem = {
     .version_source = npm_version_source,
     .version_digests = npm_version_digests,
     .artifacts = &npm_artifacts,
+    .lockfiles = npm_lockfiles,
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ecosystems/eco_ids.h"
+#include "ecosystems/lock_formats.h"
 #include "ecosystems/pypi/pypi_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
@@ -823,6 +824,8 @@ static int pypi_version_digests(const char *project, const char *version, unsign
     return listed;
 }
 
+static const lock_format_def_t *const pypi_lockfiles[] = {&pip_lock_format, NULL};
+
 const ecosystem_t pypi_ecosystem = {
     .id = ECO_PYPI,
     .name = "pypi",
@@ -837,4 +840,6 @@ const ecosystem_t pypi_ecosystem = {
     .version_source = pypi_version_source,
     .version_digests = pypi_version_digests,
     .artifacts = &pypi_artifacts,
+    .lockfiles = pypi_lockfiles,
+    .list_name = pypi_canonical_name,
 };
