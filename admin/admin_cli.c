@@ -19,6 +19,7 @@
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
+#include "core/lockfile.h"
 #include "journal/tokens.h"
 
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -56,9 +57,11 @@ void admin_cli_usage(void *out)
                  "  cordon block ECO PKG [VER] --comment TEXT\n"
                  "  cordon unblock ID\n"
                  "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"
-                 "  cordon reviews\n"
-                 "  cordon lockfile check FILE --project P [--ref R] [--format auto|npm|yarn|pnpm|pip|maven]\n"
-                 "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"
+                 "  cordon reviews\n");
+    char formats[200];
+    lock_format_names(formats, sizeof(formats), "|");
+    fprintf(out, "  cordon lockfile check FILE --project P [--ref R] [--format %s]\n", formats);
+    fprintf(out, "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"
                  "    (these talk to a running server: --server URL or $CORDON_SERVER, else the config's public_url;\n"
                  "     token from $CORDON_TOKEN or --token-file FILE; --json prints the API's answer)\n");
 }

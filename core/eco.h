@@ -20,5 +20,12 @@ typedef unsigned int eco_id_t;
 const char *eco_name(eco_id_t id);
 /* the id of a name of n bytes; -1 when unknown */
 int eco_from_name(const char *s, size_t n);
+/* every ecosystem's name followed by `after`, joined by ", " and before the
+ * last by last_sep, into out (for messages: "npm, pypi, maven" is
+ * eco_names_join(out, n, "", ", ")); out */
+const char *eco_names_join(char *out, size_t outlen, const char *after, const char *last_sep);
+/* a name in place as an ECO_F_FOLD_NAMES ecosystem compares it (PEP 503):
+ * lower case, every run of '-', '_' and '.' one '-' */
+void eco_fold_name(char *s);
 
 #endif

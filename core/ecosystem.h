@@ -29,10 +29,39 @@ typedef struct version_source {
     int (*ingest)(const char *key, const char *path, int64_t size, char *err, size_t errlen);
 } version_source_t;
 
+/* How the name check (analysis/typosquat.c) reads an ecosystem's names
+ * (ecosystem_t.typosquat). A NULL or 0 field: that rule does not apply. */
+typedef struct typosquat_rules {
+    /* where a name splits into owner and name: npm "@scope/x" (split '/',
+     * split_lead '@': only names starting with it split), Maven "g:a"
+     * (split ':'); 0: names have no owner */
+    char split, split_lead;
+    /* affixes that make a popular name look official ("js-", "-python"),
+     * NULL-ended; asked only of names without an owner */
+    const char *const *prefixes;
+    const char *const *suffixes;
+    const char *bare_suffix; /* a suffix also taken with no separator at all (npm "xjs") */
+    /* the owner of packages that type another one ("@types/"): such a name
+     * is judged by the name it types (DefinitelyTyped writes "@a/b" "a__b") */
+    const char *types_scope;
+    int owner_games;     /* a popular multi-word name under a new owner, a popular owner's name alone */
+    int one_edit;        /* a name one edit from a popular one */
+    int owner_lookalike; /* a popular name under an owner one edit, a prefix or an extension away (groupIds) */
+    /* the built-in popular list (ecosystems/popular_builtin.h) and its length */
+    const char *const *popular;
+    const size_t *npopular;
+} typosquat_rules_t;
+
+/* ecosystem_t.flags */
+#define ECO_F_FOLD_NAMES 1u /* names compare folded (core/eco.h's eco_fold_name, PEP 503): rule patterns, name checks */
+
+/* The data part (id, name, prefix, flags, name_form) is required but
+ * name_form; each hook says whether it is. */
 typedef struct ecosystem {
     eco_id_t id;
-    const char *name;   /* "npm" */
+    const char *name;   /* "npm": configuration keys, store keys, URLs, metrics labels */
     const char *prefix; /* "/npm/" : every route of the ecosystem is below it */
+    unsigned flags;     /* ECO_F_… */
 
     /* Requests with a write verb that only read (npm audit POSTs): these are
      * handled; every other write verb is refused as a publish. */
@@ -106,6 +135,10 @@ typedef struct ecosystem {
     int (*list_name)(const char *in, char *out, size_t outlen);
     /* how a name is written, for messages ("groupId:artifactId"); NULL: nothing to say */
     const char *name_form;
+
+    /* The typosquat check's rules for the ecosystem's names. NULL: its
+     * names are checked for look-alike characters only. */
+    const typosquat_rules_t *typosquat;
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

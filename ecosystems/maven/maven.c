@@ -11,6 +11,7 @@
 
 #include "ecosystems/eco_ids.h"
 #include "ecosystems/lock_formats.h"
+#include "ecosystems/popular_builtin.h"
 #include "ecosystems/maven/maven_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
@@ -829,6 +830,11 @@ static void maven_version_learned(const char *package, const char *version, cons
     record_pom_time_of(package, version, src->key);
 }
 
+static const typosquat_rules_t maven_typosquat = {.split = ':',
+                                                  .owner_lookalike = 1,
+                                                  .popular = popular_builtin_maven,
+                                                  .npopular = &popular_builtin_maven_count};
+
 static const lock_format_def_t *const maven_lockfiles[] = {&maven_lock_format, NULL};
 
 const ecosystem_t maven_ecosystem = {
@@ -846,6 +852,7 @@ const ecosystem_t maven_ecosystem = {
     .version_learned = maven_version_learned,
     .artifacts = &maven_artifacts,
     .lockfiles = maven_lockfiles,
+    .typosquat = &maven_typosquat,
     .list_name = maven_list_name,
     .name_form = "groupId:artifactId",
 };

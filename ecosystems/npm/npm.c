@@ -17,6 +17,7 @@
 
 #include "ecosystems/eco_ids.h"
 #include "ecosystems/lock_formats.h"
+#include "ecosystems/popular_builtin.h"
 #include "ecosystems/npm/npm_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
@@ -877,6 +878,19 @@ static int npm_version_digests(const char *package, const char *version, unsigne
     return 1;
 }
 
+static const char *const npm_prefixes[] = {"js-", "node-", NULL};
+static const char *const npm_suffixes[] = {"-js", "-node", NULL};
+static const typosquat_rules_t npm_typosquat = {.split = '/',
+                                                .split_lead = '@',
+                                                .prefixes = npm_prefixes,
+                                                .suffixes = npm_suffixes,
+                                                .bare_suffix = "js",
+                                                .types_scope = "@types/",
+                                                .owner_games = 1,
+                                                .one_edit = 1,
+                                                .popular = popular_builtin_npm,
+                                                .npopular = &popular_builtin_npm_count};
+
 static const lock_format_def_t *const npm_lockfiles[] = {&npm_lock_format, &yarn_lock_format, &pnpm_lock_format, NULL};
 
 const ecosystem_t npm_ecosystem = {
@@ -894,4 +908,5 @@ const ecosystem_t npm_ecosystem = {
     .version_digests = npm_version_digests,
     .artifacts = &npm_artifacts,
     .lockfiles = npm_lockfiles,
+    .typosquat = &npm_typosquat,
 };
