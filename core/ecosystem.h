@@ -135,6 +135,10 @@ typedef struct ecosystem {
     int (*list_name)(const char *in, char *out, size_t outlen);
     /* how a name is written, for messages ("groupId:artifactId"); NULL: nothing to say */
     const char *name_form;
+    /* what a lockfile report says when upstream has no document for a
+     * version (version_source's fetch found none); NULL: "the <name>
+     * registry has no package <package>" */
+    const char *upstream_lacks;
 
     /* The typosquat check's rules for the ecosystem's names. NULL: its
      * names are checked for look-alike characters only. */

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "ecosystems/eco_ids.h"
 #include "upstream/metadata_batch.h"
 #include "store/record.h"
 #include "store/store.h"
@@ -127,7 +126,7 @@ static int decode(const void *p, size_t n, int with_snapshot, stored_t *s)
         for (int64_t i = 0; i < cnt && !r.err; i++) {
             lock_entry_t *e = &s->snap.entries[s->snap.n++];
             int64_t eco = rec_get_i64(&r);
-            e->eco = eco >= 0 && eco < ECO_COUNT ? (eco_id_t)eco : ECO_NPM;
+            e->eco = eco >= 0 && eco < ECO_COUNT ? (eco_id_t)eco : 0; /* a damaged id: the first ecosystem's */
             e->package = rec_get_str(&r);
             e->version = rec_get_str(&r);
             e->integrity = rec_get_str(&r);
@@ -602,9 +601,8 @@ static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const c
         if (listed == 0)
             buf_printf(&line, "%s@%s is not published upstream: the %s registry lists no such version of %s", e->package,
                        e->version, eco_name(e->eco), e->package);
-        else if (e->eco == ECO_MAVEN)
-            buf_printf(&line, "%s@%s is not published upstream: the maven repository has no POM for this version",
-                       e->package, e->version);
+        else if (eco && eco->upstream_lacks)
+            buf_printf(&line, "%s@%s is not published upstream: %s", e->package, e->version, eco->upstream_lacks);
         else
             buf_printf(&line, "%s@%s is not published upstream: the %s registry has no package %s", e->package,
                        e->version, eco_name(e->eco), e->package);

@@ -855,4 +855,5 @@ const ecosystem_t maven_ecosystem = {
     .typosquat = &maven_typosquat,
     .list_name = maven_list_name,
     .name_form = "groupId:artifactId",
+    .upstream_lacks = "the maven repository has no POM for this version",
 };
