@@ -15,6 +15,7 @@
 #include "upstream/upstream_cache.h"
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
 #include "common/buf.h"
@@ -206,6 +207,26 @@ static void reload_config(void)
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
 }
 
+/* SIGHUP, before the configuration is read again: the access log and the
+ * server log files are opened again by name, so that a rotation that moved
+ * them gets new files (log.file and log.format themselves need a restart) */
+static void reopen_logs(void)
+{
+    const config_t *cfg = runtime_config();
+    if (log_reopen() != 0)
+        log_kv(LOG_ERROR, "cannot reopen the server log; it stays on the old file", "file", cfg->log_file,
+               "error", strerror(errno), NULL);
+    if (access_log_reopen() != 0)
+        log_kv(LOG_ERROR, "cannot reopen the access log; it stays on the old file", "file", cfg->access_log,
+               "error", strerror(errno), NULL);
+}
+
+static void on_sighup(void)
+{
+    reopen_logs();
+    reload_config();
+}
+
 /* one JSON log line: level, msg, then key/value string pairs (NULL ends them) */
 static void log_line(const char *level, const char *msg, ...)
 {
@@ -283,6 +304,12 @@ static int cmd_serve(int argc, char **argv)
         config_free(&cfg);
         return 2;
     }
+    log_set_format(cfg.log_text ? LOG_TEXT : LOG_JSON);
+    if (log_open(cfg.log_file) != 0) {
+        fprintf(stderr, "%s: cannot open log.file %s: %s\n", cfg.path, cfg.log_file, strerror(errno));
+        config_free(&cfg);
+        return 2;
+    }
     warn_readable_credentials(&cfg);
     runtime_set_config(&cfg);
     rc = 2;
@@ -331,7 +358,7 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
         goto out;
     }
-    listener_on_reload(reload_config);
+    listener_on_reload(on_sighup);
     listener_run(&cfg);
     rc = 0;
 out:
