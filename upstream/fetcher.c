@@ -3,6 +3,7 @@
  * against the outbound policy (upstream/outbound.h) before it is requested and
  * carries credentials only when it is on the upstream's own origin. */
 #include "upstream/fetcher.h"
+#include "common/log.h"
 #include "upstream/outbound.h"
 #include "common/json.h"
 #include "common/url.h"
@@ -170,18 +171,8 @@ static void refuse_job(fetch_job_t *j, const char *why)
     atomic_fetch_add(&g_refused, 1);
     atomic_fetch_add(&g_failed, 1);
     url_redact(j->url, shown, sizeof(shown));
-    buf_t b;
-    buf_init(&b);
-    buf_puts(&b, "{\"level\":\"warn\",\"msg\":\"outbound fetch refused\",\"ecosystem\":");
-    json_cstr(&b, j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none");
-    buf_puts(&b, ",\"url\":");
-    json_cstr(&b, shown);
-    buf_puts(&b, ",\"error\":");
-    json_cstr(&b, j->error);
-    buf_puts(&b, "}\n");
-    if (!b.oom)
-        fwrite(b.data, 1, b.len, stderr);
-    buf_free(&b);
+    log_kv(LOG_WARN, "outbound fetch refused", "ecosystem",
+           j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none", "url", shown, "error", j->error, NULL);
     j->done(j);
 }
 

@@ -2,6 +2,7 @@
  * runs on the fetcher thread right after the transfer ends, so a flight lands
  * only once its result is durable and every waiter can serve from the store. */
 #include "upstream/upstream_cache.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -135,7 +136,7 @@ static void store_failure(flight_outcome_t *o, store_rc_t rc, const char *err)
     o->status = 503;
     snprintf(o->reason, sizeof(o->reason), "%s", rc == STORE_FULL ? "store_full" : "store_error");
     snprintf(o->error, sizeof(o->error), "cordon cannot record this: %s", err);
-    fprintf(stderr, "{\"level\":\"error\",\"msg\":\"store write failed\",\"error\":\"%s\"}\n", err);
+    log_kv(LOG_ERROR, "store write failed", "error", err, NULL);
 }
 
 static void metadata_done(fetch_job_t *j)
