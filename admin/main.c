@@ -32,6 +32,7 @@
 #include "review/held.h"
 #include "admin/admin_page.h"
 #include "admin/admin_api.h"
+#include "admin/start_line.h"
 #include "http/conn_guard.h"
 #include "http/router.h"
 #include "journal/journal_retention.h"
@@ -212,6 +213,8 @@ static void reopen_logs(void)
                "error", strerror(errno), NULL);
 }
 
+static void on_ready(int threads) { start_line_log(runtime_config(), CORDON_VERSION, threads); }
+
 static void on_sighup(void)
 {
     reopen_logs();
@@ -331,6 +334,8 @@ static int cmd_serve(int argc, char **argv)
         goto out;
     }
     listener_on_reload(on_sighup);
+    listener_on_ready(on_ready);
+    start_line_warn(&cfg);
     listener_run(&cfg);
     rc = 0;
 out:

@@ -55,6 +55,8 @@ static void (*g_reload_fn)(void);
 
 void listener_request_stop(void) { atomic_store(&g_stop, 1); }
 void listener_on_reload(void (*fn)(void)) { g_reload_fn = fn; }
+static void (*g_ready_fn)(int threads);
+void listener_on_ready(void (*fn)(int threads)) { g_ready_fn = fn; }
 
 static void on_signal(int sig)
 {
@@ -290,8 +292,11 @@ int listener_run(const config_t *cfg)
             pthread_cond_wait(&g_start_cv, &g_start_mu);
         pthread_mutex_unlock(&g_start_mu);
     }
-    log_event(LOG_INFO, "cordon serving",
-              (const log_field_t[]){LOG_STR("listen", cfg->listen[0]), LOG_INT("threads", n), LOG_END});
+    if (g_ready_fn)
+        g_ready_fn(n);
+    else
+        log_event(LOG_INFO, "cordon serving",
+                  (const log_field_t[]){LOG_STR("listen", cfg->listen[0]), LOG_INT("threads", n), LOG_END});
     for (int i = 0; i < n; i++)
         pthread_join(threads[i].tid, NULL);
     /* loops and contexts are not torn down one by one: the process exits next,

@@ -116,8 +116,88 @@ t_bad_format_is_refused() {
     assert_contains "$out" "badlog.yaml:3: 'log.format' must be json or text, not 'xml'"
 }
 
+t_start_line() {
+    serve_once start "upstreams:
+  npm: http://ci:s3cret-pw@127.0.0.1:$UPORT/
+  pypi: $FIXTURE_URL/pypi
+quarantine: { min_age: 3d, rules: [ { match: \"npm:left-pad\", min_age: 0 } ] }"
+    local f=$IT_TMP/start/stderr
+    ! grep -qF 's3cret-pw' "$f" || fail "the upstream password is in the server log"
+    "$PYTHON" - "$f" "$UPORT" "$IT_TMP/start/data" <<'PY' || fail "the start line is not what it should be: $(grep 'cordon serving' "$f")"
+import json, os, sys
+path, uport, data = sys.argv[1], sys.argv[2], sys.argv[3]
+lines = [json.loads(l) for l in open(path) if l.startswith("{")]
+start = [d for d in lines if d.get("msg") == "cordon serving"]
+assert len(start) == 1, start
+s = start[0]
+assert s["level"] == "info" and s["version"], s
+assert s["listeners"] and all(set(l) == {"addr", "tls"} and l["tls"] is False for l in s["listeners"]), s
+assert s["ecosystems"]["npm"]["upstream"] == "http://127.0.0.1:%s" % uport, s
+assert s["ecosystems"]["npm"]["credentials"] is True, s
+assert s["ecosystems"]["pypi"]["upstream"] == "http://127.0.0.1:%s/pypi" % uport, s
+assert "maven" not in s["ecosystems"], s
+assert s["data_dir"] == os.path.realpath(data), s
+assert s["store"] == "lmdb", s
+p = s["policy"]
+assert p["min_age_ms"] == 3 * 86400000 and p["rules"] == 1 and p["missing_timestamp"] == "first_seen", p
+assert p["min_age_ms_by_ecosystem"] == {"npm": 3 * 86400000, "pypi": 3 * 86400000}, p
+PY
+}
+
+t_start_line_tls() {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+        -keyout "$IT_TMP/key.pem" -out "$IT_TMP/cert.pem" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+    local tport
+    reserve_port tport
+    serve_once tls "upstreams: { npm: $UPSTREAM_URL }
+tls: { listen: 127.0.0.1:$tport, cert: $IT_TMP/cert.pem, key: $IT_TMP/key.pem }"
+    grep 'cordon serving' "$IT_TMP/tls/stderr" | "$PYTHON" -c '
+import json, sys
+s = json.loads(sys.stdin.readline())
+tls = [l for l in s["listeners"] if l["tls"]]
+assert len(tls) == 1 and tls[0]["addr"] == "127.0.0.1:" + sys.argv[1], s["listeners"]
+assert len([l for l in s["listeners"] if not l["tls"]]) == 1, s["listeners"]
+' "$tport" || fail "the start line does not list the TLS listener: $(grep 'cordon serving' "$IT_TMP/tls/stderr")"
+}
+
+t_warn_no_upstream() {
+    serve_once none "quarantine: { min_age: 0 }"
+    grep -F '"level":"warn","msg":"no upstream configured' "$IT_TMP/none/stderr" >/dev/null ||
+        fail "no warning for a configuration without upstreams: $(head -n 8 "$IT_TMP/none/stderr")"
+    ! grep -qF 'an upstream is cordon itself' "$IT_TMP/none/stderr" || fail "a loop warning without upstreams"
+}
+
+t_warn_upstream_is_cordon() {
+    # serve_once reserves the port; the upstream names the same port through public_url
+    local dir=$IT_TMP/self port
+    mkdir -p "$dir"
+    reserve_port port
+    printf 'listen: 127.0.0.1:%s\ndata_dir: %s/data\nthreads: 1\nupstreams: { npm: "http://127.0.0.1:%s/npm", pypi: %s/pypi }\n' \
+        "$port" "$dir" "$port" "$FIXTURE_URL" >"$dir/cordon.yaml"
+    "$CORDON_BIN" serve --config "$dir/cordon.yaml" >"$dir/stdout" 2>"$dir/stderr" &
+    local pid=$! deadline=$(( $(date +%s) + IT_START_SECS ))
+    until grep -qF 'cordon serving' "$dir/stderr"; do
+        if ! pid_running "$pid" || (( $(date +%s) >= deadline )); then
+            stop_pid "$pid" "cordon self"; fail "cordon self did not start: $(tail -n 5 "$dir/stderr")"
+        fi
+        sleep 0.1
+    done
+    stop_pid "$pid" "cordon self"
+    local warns
+    warns=$(grep -F 'an upstream is cordon itself' "$dir/stderr")
+    assert_contains "$warns" '"key":"upstreams.npm"'
+    assert_contains "$warns" "\"upstream\":\"http://127.0.0.1:$port/npm\""
+    assert_not_contains "$warns" 'upstreams.pypi'
+    ! grep -qF 'no upstream configured' "$dir/stderr" || fail "the no-upstream warning with upstreams configured"
+    ! grep -qF 'an upstream is cordon itself' "$IT_TMP/start/stderr" || fail "a loop warning for the fixture upstream"
+}
+
 run_test "SIGHUP reopens the access log and the server log (rotation)" t_sighup_reopens_logs
 run_test "every server log line is JSON with an ISO-8601 time and a level" t_json_lines_have_time_and_level
 run_test "log.format: text writes TIME LEVEL message lines" t_text_format
 run_test "a bad log.format is refused with FILE:LINE" t_bad_format_is_refused
+run_test "the start line: version, listeners, ecosystems and upstreams (no credentials), data_dir, store, policy" t_start_line
+run_test "the start line marks the TLS listener" t_start_line_tls
+run_test "a start without upstreams warns" t_warn_no_upstream
+run_test "an upstream that is cordon's own listener warns at start" t_warn_upstream_is_cordon
 finish
