@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "upstream/outbound.h"
 #include "common/json.h"
+#include "common/timeutil.h"
 #include "common/url.h"
 #include "core/runtime.h"
 
@@ -297,6 +298,42 @@ static void release_easy(fetch_job_t *j, CURL *e)
     j->easy = NULL;
 }
 
+/* one warn line per upstream failure (a transfer error, or a 5xx or 429
+ * answer): its origin (never userinfo), status or error, the request that
+ * asked. At most 5 lines a second; the next line counts those left out. */
+static void log_failure(const fetch_job_t *j)
+{
+    static atomic_int_fast64_t window_start;
+    static atomic_int window_lines, suppressed;
+    int64_t now = time_now_ms(), start = atomic_load(&window_start);
+    if (now - start >= 1000 && atomic_compare_exchange_strong(&window_start, &start, now))
+        atomic_store(&window_lines, 0);
+    if (atomic_fetch_add(&window_lines, 1) >= 5) {
+        atomic_fetch_add(&suppressed, 1);
+        return;
+    }
+    url_origin_t o;
+    char origin[300] = "", hostport[280];
+    if (url_origin(j->url, &o) == 0) {
+        url_origin_hostport(&o, hostport, sizeof(hostport));
+        snprintf(origin, sizeof(origin), "%s://%s", o.https ? "https" : "http", hostport);
+    }
+    log_field_t f[8];
+    size_t n = 0;
+    f[n++] = (log_field_t)LOG_STR("ecosystem", j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none");
+    f[n++] = (log_field_t)LOG_STR("origin", origin);
+    if (j->failed)
+        f[n++] = (log_field_t)LOG_STR("error", j->error);
+    else
+        f[n++] = (log_field_t)LOG_INT("status", j->status);
+    f[n++] = (log_field_t)LOG_STR("request_id", j->request_id);
+    int left_out = atomic_exchange(&suppressed, 0);
+    if (left_out)
+        f[n++] = (log_field_t)LOG_INT("suppressed_before", left_out);
+    f[n] = (log_field_t)LOG_END;
+    log_event(j->failed ? LOG_ERROR : LOG_WARN, j->failed ? "upstream fetch failed" : "upstream answered an error", f);
+}
+
 static void finish_job(CURL *e, CURLcode code)
 {
     fetch_job_t *j = NULL;
@@ -332,6 +369,8 @@ static void finish_job(CURL *e, CURLcode code)
         atomic_fetch_add(&g_failed, 1);
     }
     observe(seconds, j->failed);
+    if ((j->failed && !j->too_large) || j->status >= 500 || j->status == 429)
+        log_failure(j);
     if (j->to_blob && j->blob.fd >= 0)
         blob_writer_finish(&j->blob);
     release_easy(j, e);

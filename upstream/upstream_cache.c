@@ -211,7 +211,11 @@ static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h
     snprintf(fkey, sizeof(fkey), "%s%s", prefix, key);
     if (!flight_join(fkey, req, receiver, fn, arg))
         return NULL;
-    return leader_job(fkey, url, ctx);
+    fetch_job_t *j = leader_job(fkey, url, ctx);
+    h2o_iovec_t *rid = j && req ? h2o_req_getenv(req, H2O_STRLIT("cordon.rid"), 0) : NULL;
+    if (rid)
+        snprintf(j->request_id, sizeof(j->request_id), "%.*s", (int)rid->len, rid->base);
+    return j;
 }
 
 /* the job (and context) of the flight fkey's leader; NULL when out of

@@ -192,6 +192,25 @@ t_warn_upstream_is_cordon() {
     ! grep -qF 'an upstream is cordon itself' "$IT_TMP/start/stderr" || fail "a loop warning for the fixture upstream"
 }
 
+t_upstream_failure_line() {
+    fixture_mutate '{"overrides": {"/is-thing": {"status": 503, "body": "down"}}}'
+    http GET "$CORDON_URL/npm/is-thing"
+    [[ $HTTP_STATUS == 5* ]] || fail "a failing upstream without a copy answered $HTTP_STATUS"
+    local rid
+    rid=$(header x-request-id)
+    [[ -n $rid ]] || fail "no X-Request-Id"
+    wait_for_line "$IT_TMP/server.log" "\"request_id\":\"$rid\""
+    grep -F "\"request_id\":\"$rid\"" "$IT_TMP/server.log" | "$PYTHON" -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+assert len(lines) == 1, lines
+d = lines[0]
+assert d["level"] == "warn" and d["msg"] == "upstream answered an error", d
+assert d["origin"] == "http://127.0.0.1:" + sys.argv[1] and d["status"] == 503 and d["ecosystem"] == "npm", d
+' "$UPORT" || fail "the upstream failure line is wrong: $(grep -F "$rid" "$IT_TMP/server.log")"
+    fixture_mutate '{"overrides": {"/is-thing": null}}'
+}
+
 run_test "SIGHUP reopens the access log and the server log (rotation)" t_sighup_reopens_logs
 run_test "every server log line is JSON with an ISO-8601 time and a level" t_json_lines_have_time_and_level
 run_test "log.format: text writes TIME LEVEL message lines" t_text_format
@@ -200,4 +219,5 @@ run_test "the start line: version, listeners, ecosystems and upstreams (no crede
 run_test "the start line marks the TLS listener" t_start_line_tls
 run_test "a start without upstreams warns" t_warn_no_upstream
 run_test "an upstream that is cordon's own listener warns at start" t_warn_upstream_is_cordon
+run_test "an upstream failure leaves one warn line with origin, status and request id" t_upstream_failure_line
 finish
