@@ -3,6 +3,7 @@
  * into the set policy consults (policy/approvals.h), keeping only those a
  * genuine chain record accounts for. */
 #include "review/approvals_store.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -103,16 +104,7 @@ static int keep_accounted(review_t *all, size_t *n)
                  "(%s); run cordon audit verify",
                  review_kind_name(all[i].kind), all[i].id, eco_name(all[i].eco), all[i].package, all[i].version[0] ? "@" : "",
                  all[i].version, why);
-        buf_t b;
-        buf_init(&b);
-        int first = 1;
-        buf_putc(&b, '{');
-        json_kv_str(&b, &first, "level", "error");
-        json_kv_str(&b, &first, "msg", what);
-        json_kv_int(&b, &first, "id", (int64_t)all[i].id);
-        buf_puts(&b, "}\n");
-        fputs(buf_cstr(&b), stderr);
-        buf_free(&b);
+        log_event(LOG_ERROR, what, (const log_field_t[]){LOG_INT("id", all[i].id), LOG_END});
         review_free(&all[i]);
     }
     store_read_end(txn);

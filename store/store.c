@@ -3,6 +3,7 @@
  * only allows mdb_env_set_mapsize when this process has no transaction open.
  * The environment's directory is 0700 and its files 0600. */
 #include "store/store.h"
+#include "common/log.h"
 
 #include "common/fsutil.h"
 
@@ -31,8 +32,11 @@ static void restrict_mode(const char *p, mode_t want)
     if (stat(p, &st) != 0 || (st.st_mode & 07777) == want)
         return;
     if (chmod(p, want) != 0)
-        fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"cannot make %s mode %o: %s\"}\n", p, (unsigned)want,
-                strerror(errno));
+    {
+        char msg[4200];
+        snprintf(msg, sizeof(msg), "cannot make %s mode %o: %s", p, (unsigned)want, strerror(errno));
+        log_event(LOG_WARN, msg, NULL);
+    }
 }
 
 static void restrict_modes(const char *data_dir, const char *lmdb)
