@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fsutil.h"
 #include "common/json.h"
 #include "common/timeutil.h"
 
@@ -25,12 +26,9 @@ void log_set_format(log_format_t format) { g_format = format; }
 /* the file opened for appending, mode 0640 whatever the umask, on fd 2 */
 static int open_onto_stderr(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    int fd = open_log_file(path);
     if (fd < 0)
         return -1;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0640)
-        fchmod(fd, 0640);
     if (fd != 2 && dup2(fd, 2) < 0) {
         int e = errno;
         close(fd);

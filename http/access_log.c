@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/fsutil.h"
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "http/http.h"
@@ -19,18 +20,6 @@
 static int g_fd = 2;
 static char *g_path; /* the file, when the log is one */
 
-/* the file opened for appending, 0640 whatever the umask: the group that
- * collects logs reads it, nobody else */
-static int open_file(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (fd < 0)
-        return -1;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0640)
-        fchmod(fd, 0640);
-    return fd;
-}
 
 int access_log_open(const char *target)
 {
@@ -44,7 +33,7 @@ int access_log_open(const char *target)
         g_fd = -1;
         return 0;
     }
-    int fd = open_file(target);
+    int fd = open_log_file(target);
     if (fd < 0)
         return -1;
     g_path = strdup(target);
@@ -58,7 +47,7 @@ int access_log_reopen(void)
 {
     if (g_path == NULL || g_fd < 0)
         return 0;
-    int fd = open_file(g_path);
+    int fd = open_log_file(g_path);
     if (fd < 0)
         return -1;
     int rc = dup2(fd, g_fd) < 0 ? -1 : 0;
