@@ -137,16 +137,9 @@ typedef struct add_op {
 static int add_txn(MDB_txn *txn, void *arg)
 {
     review_t *r = ((add_op_t *)arg)->r;
-    MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, store_dbi(DB_REVIEWS), &c);
+    int rc = store_next_id(txn, DB_REVIEWS, &r->id);
     if (rc)
         return rc;
-    MDB_val k, v;
-    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-    mdb_cursor_close(c);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    r->id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
 
     buf_t b;
     buf_init(&b);

@@ -3,6 +3,7 @@
  * only allows mdb_env_set_mapsize when this process has no transaction open.
  * The environment's directory is 0700 and its files 0600. */
 #include "store/store.h"
+#include "store/record.h"
 #include "common/log.h"
 
 #include "common/fsutil.h"
@@ -108,6 +109,21 @@ void store_close(void)
 int store_is_open(void) { return g_env != NULL; }
 
 MDB_dbi store_dbi(store_db_t db) { return g_dbi[db]; }
+
+int store_next_id(MDB_txn *txn, store_db_t db, uint64_t *id)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, g_dbi[db], &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
+    return 0;
+}
 
 static int begin(unsigned flags, MDB_txn **txn)
 {
