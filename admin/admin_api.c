@@ -18,6 +18,7 @@
 #include "upstream/flight.h"
 #include "store/store.h"
 #include "common/json.h"
+#include "common/pct.h"
 #include "common/timeutil.h"
 #include "common/units.h"
 #include "core/ecosystem.h"
@@ -52,40 +53,6 @@ typedef struct caller {
 
 /* ---- small helpers ---- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* percent-decodes (and '+' as space when plus) into out; -1 on a bad
- * escape, a NUL byte or overflow */
-static int pct_decode(const char *in, size_t n, char *out, size_t outlen, int plus)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)in[i];
-        if (c == '%') {
-            if (i + 2 >= n)
-                return -1;
-            int h = hexval((unsigned char)in[i + 1]), l = hexval((unsigned char)in[i + 2]);
-            if (h < 0 || l < 0)
-                return -1;
-            c = h * 16 + l;
-            i += 2;
-        } else if (c == '+' && plus) {
-            c = ' ';
-        }
-        if (c == 0 || o + 1 >= outlen)
-            return -1;
-        out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return 0;
-}
-
 /* the decoded value of ?name=…; 1 found, 0 absent, -1 malformed */
 static int query_param(h2o_req_t *req, const char *name, char *out, size_t outlen)
 {
@@ -100,7 +67,7 @@ static int query_param(h2o_req_t *req, const char *name, char *out, size_t outle
         const char *kend = eq ? eq : stop;
         if ((size_t)(kend - q) == nl && memcmp(q, name, nl) == 0) {
             const char *v = eq ? eq + 1 : stop;
-            return pct_decode(v, (size_t)(stop - v), out, outlen, 1) == 0 ? 1 : -1;
+            return pct_decode(v, (size_t)(stop - v), out, outlen, PCT_PLUS) >= 0 ? 1 : -1;
         }
         q = stop + 1;
     }
@@ -402,9 +369,9 @@ static void version_view(h2o_req_t *req, const char *rest, size_t rlen)
         slash2--;
     char eco[16], pkg[512], ver[130], canon[512];
     if (slash1 == NULL || slash2 == NULL || slash2 - 1 <= slash1 ||
-        pct_decode(rest, (size_t)(slash1 - rest), eco, sizeof(eco), 0) != 0 ||
-        pct_decode(slash1 + 1, (size_t)(slash2 - 1 - slash1 - 1), pkg, sizeof(pkg), 0) != 0 ||
-        pct_decode(slash2, (size_t)(rest + rlen - slash2), ver, sizeof(ver), 0) != 0 || !pkg[0] || !ver[0]) {
+        pct_decode(rest, (size_t)(slash1 - rest), eco, sizeof(eco), 0) < 0 ||
+        pct_decode(slash1 + 1, (size_t)(slash2 - 1 - slash1 - 1), pkg, sizeof(pkg), 0) < 0 ||
+        pct_decode(slash2, (size_t)(rest + rlen - slash2), ver, sizeof(ver), 0) < 0 || !pkg[0] || !ver[0]) {
         http_send_error(req, 400, "bad_request", "expected /-/api/versions/ECOSYSTEM/PACKAGE/VERSION");
         return;
     }
@@ -788,7 +755,7 @@ static int lockfile_path(const char *rest, size_t rlen, char *project, size_t pl
     } else if (*approve) {
         return -1;
     }
-    return pct_decode(rest, end, project, plen, 0) == 0 && lockfiles_project_valid(project) ? 0 : -1;
+    return pct_decode(rest, end, project, plen, 0) >= 0 && lockfiles_project_valid(project) ? 0 : -1;
 }
 
 /* A lockfile check runs on a thread of its own (a 50 MB lockfile takes
