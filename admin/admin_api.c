@@ -8,18 +8,18 @@
 #include "admin/admin_api.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "upstream/flight.h"
 #include "store/store.h"
 #include "common/json.h"
 #include "common/pct.h"
 #include "common/timeutil.h"
+#include "common/workpool.h"
+#include "common/xalloc.h"
 #include "common/units.h"
 #include "core/ecosystem.h"
 #include "policy/approvals.h"
@@ -758,22 +758,28 @@ static int lockfile_path(const char *rest, size_t rlen, char *project, size_t pl
     return pct_decode(rest, end, project, plen, 0) >= 0 && lockfiles_project_valid(project) ? 0 : -1;
 }
 
-/* A lockfile check runs on a thread of its own (a 50 MB lockfile takes
- * seconds to parse and judge; the event loop must not wait) and resumes
- * the request through the flight queue, which hands each loop its results. */
-#define LOCKFILE_CHECKS_MAX 4
-
+/* A lockfile check runs on the worker pool (a 50 MB lockfile takes seconds
+ * to parse and judge, and the check waits for upstream metadata: the event
+ * loop must not wait) and hands its report back to the request's loop with
+ * loop_reply_post. At most ADMIN_LOCKFILE_CHECKS_MAX run or wait at once;
+ * more get 503 busy. */
 typedef struct lock_job {
-    char key[48];
     char project[256], ref[200], by[TOKEN_NAME_MAX + 1], client[64];
     lock_format_t format;
     char *body; /* a copy: the request may go away while the check runs */
     size_t len;
+    const config_t *cfg; /* held for the check (core/runtime.h) */
+    loop_reply_t *reply;
+    int rc; /* lockfiles_check's: 0 with report, else an HTTP status with err */
+    buf_t report;
+    char err[480];
 } lock_job_t;
 
 static atomic_int g_lock_checks;
+static workpool_class_t g_lock_work = {"lockfile check", ADMIN_LOCKFILE_CHECKS_MAX, 0};
 
-static void *lock_job_main(void *arg)
+/* on a worker */
+static void lock_job_run(void *arg)
 {
     lock_job_t *j = arg;
     lockfile_submit_t sub = {.project = j->project,
@@ -783,50 +789,40 @@ static void *lock_job_main(void *arg)
                              .len = j->len,
                              .by = j->by,
                              .client = j->client};
-    buf_t b;
-    buf_init(&b);
-    flight_outcome_t o;
-    memset(&o, 0, sizeof(o));
-    int rc = lockfiles_check(runtime_config(), &sub, &b, o.error, sizeof(o.error));
-    if (rc == 0 && !b.oom) {
-        o.upstream_status = 200;
-        snprintf(o.content_type, sizeof(o.content_type), "application/json");
-        o.body = b.data;
-        o.body_len = b.len;
-    } else {
-        o.status = rc ? rc : 503;
-        snprintf(o.reason, sizeof(o.reason), "%s", rc == 400 ? "bad_lockfile" : "");
-        if (b.oom)
-            snprintf(o.error, sizeof(o.error), "out of memory");
-    }
-    flight_land(j->key, &o); /* copies the body for the waiting request */
-    buf_free(&b);
+    runtime_use(j->cfg);
+    j->rc = lockfiles_check(j->cfg, &sub, &j->report, j->err, sizeof(j->err));
+    runtime_use(NULL);
+    runtime_release(j->cfg);
+    j->cfg = NULL;
     free(j->body);
-    free(j);
+    j->body = NULL;
+    if (j->rc == 0 && j->report.oom) {
+        j->rc = 503;
+        snprintf(j->err, sizeof(j->err), "out of memory");
+    }
     atomic_fetch_sub(&g_lock_checks, 1);
-    return NULL;
+    loop_reply_post(j->reply);
 }
 
-static void lock_job_resume(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+/* on the request's loop; req NULL when the client went away */
+static void lock_job_answer(h2o_req_t *req, void *arg)
 {
-    if (out->status != 0) {
-        http_send_error(req, out->status, out->reason[0] ? out->reason : NULL, "%s", out->error);
-        return;
+    lock_job_t *j = arg;
+    if (req != NULL && j->rc == 0) {
+        send_buf(req, 200, &j->report); /* takes the report */
+    } else {
+        if (req != NULL)
+            http_send_error(req, j->rc, j->rc == 400 ? "bad_lockfile" : NULL, "%s",
+                            j->err[0] ? j->err : "the lockfile check failed");
+        buf_free(&j->report);
     }
-    buf_t b;
-    buf_init(&b);
-    buf_append(&b, out->body ? out->body : "{}", out->body ? out->body_len : 2);
-    send_buf(req, 200, &b);
+    free(j);
 }
 
 static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *project)
 {
     char format[16] = "auto";
-    lock_job_t *j = calloc(1, sizeof(*j));
-    if (j == NULL) {
-        http_send_error(req, 503, NULL, "out of memory");
-        return;
-    }
+    lock_job_t *j = xcalloc(1, sizeof(*j));
     int hr = query_param(req, "ref", j->ref, sizeof(j->ref)), hf = query_param(req, "format", format, sizeof(format));
     int f = hf == 1 ? lock_format_from_name(format) : LOCK_AUTO;
     if (hr < 0 || hf < 0 || f < 0) {
@@ -839,42 +835,32 @@ static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *proje
         http_send_error(req, 400, "bad_request", "send the lockfile as the request body");
         return;
     }
-    if (atomic_fetch_add(&g_lock_checks, 1) >= LOCKFILE_CHECKS_MAX) {
+    if (atomic_fetch_add(&g_lock_checks, 1) >= ADMIN_LOCKFILE_CHECKS_MAX) {
         atomic_fetch_sub(&g_lock_checks, 1);
         free(j);
         h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("5"), 1);
         http_send_error(req, 503, "busy", "%d lockfile checks are running; try again in a few seconds",
-                        LOCKFILE_CHECKS_MAX);
+                        ADMIN_LOCKFILE_CHECKS_MAX);
         return;
     }
-    static atomic_uint_fast64_t seq;
-    snprintf(j->key, sizeof(j->key), "lockcheck:%llu", (unsigned long long)atomic_fetch_add(&seq, 1));
+    /* the body is as large as the client made it (limits.max_body): checked */
+    j->body = malloc(req->entity.len);
+    if (j->body == NULL) {
+        atomic_fetch_sub(&g_lock_checks, 1);
+        free(j);
+        http_send_error(req, 503, NULL, "out of memory");
+        return;
+    }
     snprintf(j->project, sizeof(j->project), "%s", project);
     snprintf(j->by, sizeof(j->by), "%s", c->name);
     http_client_addr(req, j->client, sizeof(j->client));
     j->format = (lock_format_t)f;
     j->len = req->entity.len;
-    j->body = malloc(j->len);
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (j->body == NULL) {
-        http_send_error(req, 503, NULL, "out of memory");
-    } else {
-        memcpy(j->body, req->entity.base, j->len);
-        flight_join(j->key, req, &loop_of(req)->flight_receiver, lock_job_resume, NULL);
-        if (pthread_create(&t, &attr, lock_job_main, j) == 0) {
-            pthread_attr_destroy(&attr);
-            return;
-        }
-        flight_outcome_t o = {.status = 503, .error = "cannot start the lockfile check"};
-        flight_land(j->key, &o);
-    }
-    pthread_attr_destroy(&attr);
-    atomic_fetch_sub(&g_lock_checks, 1);
-    free(j->body);
-    free(j);
+    memcpy(j->body, req->entity.base, j->len);
+    buf_init(&j->report);
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, lock_job_answer, j);
+    workpool_submit(&g_lock_work, lock_job_run, j);
 }
 
 static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *project, uint64_t id)

@@ -5,7 +5,7 @@
  * under, a POM's <repositories>, and whether the archive is sane at all —
  * for every archive format an ecosystem serves (which file is read how:
  * the format table in artifact.c).
- * Runs on worker threads after an artifact is fetched and verified and
+ * Runs on the worker pool after an artifact is fetched and verified and
  * before its first byte reaches a client (upstream/upstream_cache.c). */
 #ifndef CORDON_ARTIFACT_H
 #define CORDON_ARTIFACT_H
@@ -40,11 +40,12 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
 void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
                              findings_t *out);
 
-/* ---- worker threads ---- */
+/* ---- on the worker pool (common/workpool.h) ---- */
+/* analyses run at once (each one walks an archive: CPU and a file) */
+#define ARTIFACT_ANALYSES_AT_ONCE 1
 typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f);
-int artifact_workers_start(int n);
-void artifact_workers_stop(void);
-/* queues job (ownership passes) on path; done runs on a worker thread */
+/* queues job (ownership passes) on path; done runs on a worker thread (or
+ * here, before this returns, when no pool runs: tools, tests) */
 void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg);
 
 /* The check upstream_cache runs on an artifact's verified bytes before

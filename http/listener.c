@@ -31,6 +31,7 @@
 #include "http/http.h"
 #include "http/loop.h"
 #include "http/router.h"
+#include "core/runtime.h"
 
 #define MAX_LISTENERS 16
 #define DRAIN_MS 5000
@@ -180,6 +181,9 @@ static void *loop_main(void *arg)
 {
     loop_thread_t *t = arg;
     h2o_evloop_t *evloop = t->loop.ctx.loop;
+    /* callbacks borrow the configuration (core/runtime.h): nothing of it is
+     * kept from one round of h2o_evloop_run to the next */
+    runtime_reader_register();
     for (size_t i = 0; i < g_nsocks; i++) {
         t->socks[i] = h2o_evloop_socket_create(evloop, g_socks[i].fd, H2O_SOCKET_FLAG_DONT_READ);
         t->socks[i]->data = g_socks[i].tls ? &t->accept_tls : &t->accept_plain;
@@ -187,6 +191,7 @@ static void *loop_main(void *arg)
     }
     while (!g_stop) {
         h2o_evloop_run(evloop, 200);
+        runtime_quiescent();
         if (g_reload && t->loop.index == 0) {
             g_reload = 0;
             if (g_reload_fn)
@@ -198,13 +203,21 @@ static void *loop_main(void *arg)
         h2o_socket_read_stop(t->socks[i]);
     h2o_context_request_shutdown(&t->loop.ctx);
     int64_t deadline = time_now_ms() + DRAIN_MS;
-    while (router_active_requests() > 0 && time_now_ms() < deadline)
+    while (router_active_requests() > 0 && time_now_ms() < deadline) {
         h2o_evloop_run(evloop, 50);
+        runtime_quiescent();
+    }
+    runtime_reader_unregister();
     return NULL;
 }
 
 int listener_run(const config_t *cfg)
 {
+    /* cfg is read only until the first loop starts: from then on a reload
+     * may replace it (core/runtime.h) */
+    size_t max_body = (size_t)cfg->max_body;
+    char first_listen[300];
+    snprintf(first_listen, sizeof(first_listen), "%s", cfg->listen[0]);
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
@@ -244,9 +257,10 @@ int listener_run(const config_t *cfg)
         h2o_context_init(&t->loop.ctx, h2o_evloop_create(), &t->gconf);
         if (i == 0)
             guarded = conn_guard_init(&t->loop.ctx) == 0;
-        t->gconf.max_request_entity_size = guarded ? small : (size_t)cfg->max_body;
+        t->gconf.max_request_entity_size = guarded ? small : max_body;
         t->loop.queue = h2o_multithread_create_queue(t->loop.ctx.loop);
         h2o_multithread_register_receiver(t->loop.queue, &t->loop.flight_receiver, flight_on_messages);
+        loop_init_posts(&t->loop);
         t->accept_plain.ctx = &t->loop.ctx;
         t->accept_plain.hosts = g_globalconf.hosts;
         t->accept_tls = t->accept_plain;
@@ -259,7 +273,7 @@ int listener_run(const config_t *cfg)
         }
     }
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"cordon serving\",\"listen\":\"%s\",\"threads\":%d}\n",
-            cfg->listen[0], n);
+            first_listen, n);
     for (int i = 0; i < n; i++)
         pthread_join(threads[i].tid, NULL);
     /* loops and contexts are not torn down one by one: the process exits next,
