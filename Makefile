@@ -1,18 +1,20 @@
 # Thin wrapper around CMake: the two README commands and the bench.
 #   make run    deps, build, first config, serve on 127.0.0.1:7878
 #   make test   deps, build, every test; then the same suite under ASan/UBSan,
-#               and each fuzzer for a bounded time when clang is present
+#               then under ThreadSanitizer, and each fuzzer for a bounded time
+#               when clang is present
 #   make test-under-load   the ctest suite while stress-ng keeps every core busy
 # CTEST_ARGS is passed to every ctest run (e.g. CTEST_ARGS='-L integration').
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 CONFIG ?= conf/cordon.yaml
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 6
 CTEST_ARGS ?=
 
-.PHONY: all deps test-deps build run test test-asan test-under-load fuzz bench census clean
+.PHONY: all deps test-deps build run test test-asan test-tsan test-under-load fuzz bench census clean
 
 all: build
 
@@ -29,6 +31,10 @@ $(BUILD)/CMakeCache.txt:
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCORDON_SANITIZE=ON >/dev/null
 
+# optimised: ThreadSanitizer's own cost is large enough
+$(TSAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_TSAN=ON >/dev/null
+
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -40,12 +46,20 @@ test: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure $(CTEST_ARGS)
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-tsan
 	$(MAKE) --no-print-directory fuzz
 
 # the whole suite again with AddressSanitizer, UBSan and LeakSanitizer
 test-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure $(CTEST_ARGS)
+
+# the whole suite again with ThreadSanitizer: a report fails the test, also
+# one a background server wrote (tests/integration/lib.sh tsan_reports);
+# tests/tsan.supp lists the reports that lie inside uninstrumented libraries
+test-tsan: $(TSAN_BUILD)/CMakeCache.txt
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && ctest --output-on-failure $(CTEST_ARGS)
 
 # the ctest suite of $(BUILD) while `stress-ng --cpu N` keeps every core busy
 # (scripts/under-load.sh stops it on every path): proof that no test is flaky
@@ -72,4 +86,4 @@ census: build
 	bench/census.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -1,4 +1,4 @@
-/* findings: kinds, their reasons and defaults, and the DB_FINDINGS records
+/* findings: sets of findings, and the DB_FINDINGS records
  * ('F', mask | capped << 32 (i64), then the detail of each kind present, in
  * kind order; records written before capped existed have 0 there). */
 #include "analysis/findings.h"
@@ -15,20 +15,6 @@
 #include <openssl/evp.h>
 
 enum { FMT_FINDINGS = 'F' };
-
-/* the DESIGN.md denial reason a held finding of each kind gives */
-static const char *const REASONS[FINDING_KIND_COUNT] = {
-    [FINDING_INSTALL_SCRIPT] = "install_script",
-    [FINDING_NEW_INSTALL_SCRIPT] = "new_install_script",
-    [FINDING_MANIFEST_MISMATCH] = "manifest_mismatch",
-    [FINDING_TYPOSQUAT] = "typosquat",
-    [FINDING_MALFORMED_ARCHIVE] = "malformed_archive",
-    [FINDING_PTH_FILE] = "install_script",
-    [FINDING_SDIST_ONLY] = "install_script",
-    [FINDING_POM_REPOSITORIES] = "manifest_mismatch",
-};
-
-const char *finding_reason(finding_kind_t k) { return k < FINDING_KIND_COUNT ? REASONS[k] : "blocked"; }
 
 void findings_clear(findings_t *f)
 {

@@ -17,9 +17,6 @@
 
 #include "core/finding_kind.h"
 
-/* the DESIGN.md denial reason a held finding of this kind gives */
-const char *finding_reason(finding_kind_t k);
-
 #define FINDING_DETAIL_MAX 240
 
 typedef struct findings {

@@ -47,17 +47,24 @@ typedef struct ecosystem {
      * normalised, Maven "groupId:artifactId"); -1 when it cannot be a name. */
     int (*canonical_name)(const char *in, char *out, size_t outlen);
 
-    /* What cordon knows about one version from its cached metadata and
-     * analysis (for the reviewers' queue and approvals): 1 listed (facts and
-     * findings filled; facts->findings is left to the caller), 0 not
-     * listed, -1 no cached metadata. Reads the store. */
-    int (*version_facts)(const char *package, const char *version, struct version_facts *facts,
+    /* What cordon knows about one version — of one of its files when file
+     * is given (PyPI: each file has its own upload time; NULL: the release
+     * as a whole, which is its newest file) — from its records: facts
+     * (times, snapshot) and findings (what the metadata and analysis of its
+     * artifacts found; the name check and the reviewers' records are the
+     * caller's, policy/judge.h) filled. 1 listed, 0 not listed, -1 no
+     * cached metadata. Reads the store. Required. */
+    int (*version_facts)(const char *package, const char *version, const char *file, struct version_facts *facts,
                          struct findings *findings);
 
     /* The newest version clients may install instead of `version` (what a
      * denial names as "alternative"), from the cached metadata: 0 and out
      * filled, -1 when there is none (or no metadata). NULL: not offered. */
     int (*alternative)(const char *package, const char *version, char *out, size_t outlen);
+
+    /* 1 when version is a development build a release proxy does not serve
+     * unless a rule names it (Maven SNAPSHOTs). NULL: the ecosystem has none. */
+    int (*is_snapshot)(const char *version);
 
     /* <0, 0, >0 by the ecosystem's own version ordering (lockfile diffs) */
     int (*version_compare)(const char *a, const char *b);

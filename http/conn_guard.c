@@ -85,12 +85,12 @@ static conn_guard_auth_fn g_may_submit;
 void conn_guard_set_lockfile_auth(conn_guard_auth_fn fn) { g_may_submit = fn; }
 static atomic_long g_open, g_large;
 static atomic_uint_fast64_t g_refused_conns, g_refused_bodies[BODY_VERDICT_COUNT];
-static atomic_llong g_last_warn_ms;
+static _Atomic int64_t g_last_warn_ms;
 
 typedef void (*read_start_fn)(h2o_socket_t *sock, h2o_socket_cb cb);
 static read_start_fn g_h2o_read_start;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-static h2o_socket_cb g_http1_reader; /* lib/http1.c reqread_on_read; written before the loops start */
+static h2o_socket_cb g_http1_reader; /* lib/http1.c reqread_on_read; written by the first loop before the others start */
 static h2o_socket_t *g_probe;        /* the socket conn_guard_init learns it on */
 
 static void find_h2o_read_start(void)

@@ -24,23 +24,23 @@ void denial_error_line(const char *package, const char *version, const verdict_t
     char since[40], elig[40];
     iso(v->since, since, sizeof(since));
     iso(v->eligible_at, elig, sizeof(elig));
-    if (strcmp(v->reason, "quarantine") == 0) {
+    if (v->reason == REASON_QUARANTINE) {
         buf_printf(out, "%s@%s is quarantined until %s (%s%s, policy %s)", package, version, elig,
                    v->published_at == TIME_NONE ? "upstream gives no publish time; first seen by cordon "
                                                 : "published ",
                    since, v->rule);
-    } else if (strcmp(v->reason, "blocked") == 0 && v->review_id) {
+    } else if (v->reason == REASON_BLOCKED && v->review_id) {
         buf_printf(out, "%s@%s is %s", package, version, v->rule);
-    } else if (strcmp(v->reason, "blocked") == 0) {
+    } else if (v->reason == REASON_BLOCKED) {
         buf_printf(out, "%s@%s is blocked by policy %s", package, version, v->rule);
-    } else if (strcmp(v->reason, "missing_timestamp") == 0) {
+    } else if (v->reason == REASON_MISSING_TIMESTAMP) {
         buf_printf(out, "%s@%s is refused: upstream gives no publish time and the policy is %s", package, version,
                    v->rule);
     } else if (v->detail[0]) {
-        buf_printf(out, "%s@%s is held by cordon's analysis (%s): %s (policy %s)", package, version, v->reason,
+        buf_printf(out, "%s@%s is held by cordon's analysis (%s): %s (policy %s)", package, version, reason_name(v->reason),
                    v->detail, v->rule);
     } else {
-        buf_printf(out, "%s@%s is held (%s, policy %s)", package, version, v->reason, v->rule);
+        buf_printf(out, "%s@%s is held (%s, policy %s)", package, version, reason_name(v->reason), v->rule);
     }
     if (alternative)
         buf_printf(out, "; newest allowed: %s", alternative);
@@ -85,7 +85,7 @@ void denial_json(const char *eco, const char *package, const char *version, cons
     json_kv_raw(out, &first, "error", "", 0);
     json_str(out, line.data ? line.data : "", line.len);
     buf_free(&line);
-    json_kv_str(out, &first, "reason", v->reason);
+    json_kv_str(out, &first, "reason", reason_name(v->reason));
     json_kv_str(out, &first, "ecosystem", eco);
     json_kv_str(out, &first, "package", package);
     json_kv_str(out, &first, "version", version);
@@ -123,7 +123,7 @@ void denial_send(h2o_req_t *req, const char *eco, const char *package, const cha
     denial_json(eco, package, version, v, alternative, http_request_id(req), runtime_config()->public_url, &b);
     /* the status line is all some clients (Maven) print: make it say why */
     char phrase[96];
-    snprintf(phrase, sizeof(phrase), "Forbidden - %s by cordon", strcmp(v->reason, "quarantine") == 0 ? "quarantined"
-                                                                 : v->reason);
+    snprintf(phrase, sizeof(phrase), "Forbidden - %s by cordon", v->reason == REASON_QUARANTINE ? "quarantined"
+                                                                 : reason_name(v->reason));
     http_send_json(req, 403, phrase, &b);
 }

@@ -302,7 +302,7 @@ void http_record_denial(h2o_req_t *req, const char *eco, const char *package, co
     http_decision_init(req, &d, eco);
     d.published_at = vd->published_at;
     d.since = vd->since;
-    record(req, &d, package, version, "deny", vd->reason, vd->rule, detail);
+    record(req, &d, package, version, "deny", reason_name(vd->reason), vd->rule, detail);
 }
 
 void http_metadata_headers(h2o_req_t *req, int stale)

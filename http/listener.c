@@ -46,19 +46,22 @@ static size_t g_nsocks;
 static SSL_CTX *g_ssl;
 static h2o_globalconf_t g_globalconf;
 static h2o_hostconf_t *g_hostconf;
-static volatile sig_atomic_t g_stop;
-static volatile sig_atomic_t g_reload;
+/* set by signal handlers on whichever thread takes the signal, read by every
+ * loop: lock-free atomics (a volatile sig_atomic_t is only for a handler and
+ * the thread it interrupted) */
+static atomic_int g_stop;
+static atomic_int g_reload;
 static void (*g_reload_fn)(void);
 
-void listener_request_stop(void) { g_stop = 1; }
+void listener_request_stop(void) { atomic_store(&g_stop, 1); }
 void listener_on_reload(void (*fn)(void)) { g_reload_fn = fn; }
 
 static void on_signal(int sig)
 {
     if (sig == SIGHUP)
-        g_reload = 1;
+        atomic_store(&g_reload, 1);
     else
-        g_stop = 1;
+        atomic_store(&g_stop, 1);
 }
 
 static int bind_one(const char *addr, int tls, char *err, size_t errlen)
@@ -162,7 +165,19 @@ typedef struct loop_thread {
     pthread_t tid;
     h2o_accept_ctx_t accept_plain, accept_tls;
     h2o_socket_t *socks[MAX_LISTENERS];
+    size_t small_body, max_body; /* h2o's body limit: the small one when the guard works */
 } loop_thread_t;
+
+/* Each loop makes its evloop, context and queue on its own thread: h2o keeps
+ * a buffer pool per thread, and a socket made on the main thread (h2o's
+ * context and cordon's queue each have one) would recycle its buffers into
+ * the main thread's pool, which every loop then shares without a lock.
+ * Loops start one after the other: the first one's conn_guard_init learns
+ * h2o's request reader, which every read a later loop arms looks at. */
+static pthread_mutex_t g_start_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_start_cv = PTHREAD_COND_INITIALIZER;
+static int g_loops_ready; /* loops past loop_init; under g_start_mu */
+static int g_guarded;     /* conn_guard_init worked; written by the first loop before it is ready */
 
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
@@ -177,23 +192,43 @@ static void on_accept(h2o_socket_t *listener, const char *err)
         conn_guard_accept(actx, sock);
 }
 
-static void *loop_main(void *arg)
+/* on the loop's thread: its evloop, context, queue and accepting sockets */
+static void loop_init(loop_thread_t *t)
 {
-    loop_thread_t *t = arg;
-    h2o_evloop_t *evloop = t->loop.ctx.loop;
-    /* callbacks borrow the configuration (core/runtime.h): nothing of it is
-     * kept from one round of h2o_evloop_run to the next */
-    runtime_reader_register();
+    h2o_context_init(&t->loop.ctx, h2o_evloop_create(), &t->gconf);
+    if (t->loop.index == 0)
+        g_guarded = conn_guard_init(&t->loop.ctx) == 0;
+    t->gconf.max_request_entity_size = g_guarded ? t->small_body : t->max_body;
+    t->loop.queue = h2o_multithread_create_queue(t->loop.ctx.loop);
+    h2o_multithread_register_receiver(t->loop.queue, &t->loop.flight_receiver, flight_on_messages);
+    loop_init_posts(&t->loop);
+    t->accept_plain.ctx = &t->loop.ctx;
+    t->accept_plain.hosts = g_globalconf.hosts;
+    t->accept_tls = t->accept_plain;
+    t->accept_tls.ssl_ctx = g_ssl;
     for (size_t i = 0; i < g_nsocks; i++) {
-        t->socks[i] = h2o_evloop_socket_create(evloop, g_socks[i].fd, H2O_SOCKET_FLAG_DONT_READ);
+        t->socks[i] = h2o_evloop_socket_create(t->loop.ctx.loop, g_socks[i].fd, H2O_SOCKET_FLAG_DONT_READ);
         t->socks[i]->data = g_socks[i].tls ? &t->accept_tls : &t->accept_plain;
         h2o_socket_read_start(t->socks[i], on_accept);
     }
-    while (!g_stop) {
+    pthread_mutex_lock(&g_start_mu);
+    g_loops_ready++;
+    pthread_cond_broadcast(&g_start_cv);
+    pthread_mutex_unlock(&g_start_mu);
+}
+
+static void *loop_main(void *arg)
+{
+    loop_thread_t *t = arg;
+    /* callbacks borrow the configuration (core/runtime.h): nothing of it is
+     * kept from one round of h2o_evloop_run to the next */
+    runtime_reader_register();
+    loop_init(t);
+    h2o_evloop_t *evloop = t->loop.ctx.loop;
+    while (!atomic_load(&g_stop)) {
         h2o_evloop_run(evloop, 200);
         runtime_quiescent();
-        if (g_reload && t->loop.index == 0) {
-            g_reload = 0;
+        if (t->loop.index == 0 && atomic_exchange(&g_reload, 0)) {
             if (g_reload_fn)
                 g_reload_fn();
         }
@@ -248,29 +283,23 @@ int listener_run(const config_t *cfg)
      * small one, raised for a large body the guard admits; if the guard
      * cannot work, h2o's limit stays limits.max_body for every route */
     size_t small = (size_t)body_limit(BODY_ROUTE_SMALL, cfg->max_body);
-    int guarded = 0;
     for (int i = 0; i < n; i++) {
         loop_thread_t *t = &threads[i];
         t->loop.index = i;
         t->loop.started_ms = time_now_ms();
         t->gconf = g_globalconf;
-        h2o_context_init(&t->loop.ctx, h2o_evloop_create(), &t->gconf);
-        if (i == 0)
-            guarded = conn_guard_init(&t->loop.ctx) == 0;
-        t->gconf.max_request_entity_size = guarded ? small : max_body;
-        t->loop.queue = h2o_multithread_create_queue(t->loop.ctx.loop);
-        h2o_multithread_register_receiver(t->loop.queue, &t->loop.flight_receiver, flight_on_messages);
-        loop_init_posts(&t->loop);
-        t->accept_plain.ctx = &t->loop.ctx;
-        t->accept_plain.hosts = g_globalconf.hosts;
-        t->accept_tls = t->accept_plain;
-        t->accept_tls.ssl_ctx = g_ssl;
+        t->small_body = small;
+        t->max_body = max_body;
         if (pthread_create(&t->tid, NULL, loop_main, t) != 0) {
             fprintf(stderr, "cordon: cannot start thread %d\n", i);
-            g_stop = 1;
+            atomic_store(&g_stop, 1);
             n = i;
             break;
         }
+        pthread_mutex_lock(&g_start_mu);
+        while (g_loops_ready <= i)
+            pthread_cond_wait(&g_start_cv, &g_start_mu);
+        pthread_mutex_unlock(&g_start_mu);
     }
     fprintf(stderr, "{\"level\":\"info\",\"msg\":\"cordon serving\",\"listen\":\"%s\",\"threads\":%d}\n",
             first_listen, n);

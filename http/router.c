@@ -11,6 +11,7 @@
 #include "http/body_limits.h"
 #include "http/conn_guard.h"
 #include "journal/decision_log.h"
+#include "policy/reason.h"
 #include "http/http.h"
 #include "core/runtime.h"
 
@@ -89,7 +90,7 @@ static void refuse_publish(h2o_req_t *req, const ecosystem_t *eco, const char *p
     decision_t d;
     http_decision_init(req, &d, eco->name);
     DECISION_SET(&d, decision, "deny");
-    DECISION_SET(&d, reason, "publish_forbidden");
+    DECISION_SET(&d, reason, reason_name(REASON_PUBLISH_FORBIDDEN));
     DECISION_SET(&d, rule, "publishing is never allowed through cordon");
     if (eco->package_of && plen > strlen(eco->prefix))
         eco->package_of(path + strlen(eco->prefix), plen - strlen(eco->prefix), d.package, sizeof(d.package));
@@ -107,7 +108,7 @@ static void refuse_publish(h2o_req_t *req, const ecosystem_t *eco, const char *p
     int first = 1;
     buf_putc(&b, '{');
     json_kv_str(&b, &first, "error", msg);
-    json_kv_str(&b, &first, "reason", "publish_forbidden");
+    json_kv_str(&b, &first, "reason", reason_name(REASON_PUBLISH_FORBIDDEN));
     json_kv_str(&b, &first, "ecosystem", eco->name);
     json_kv_str(&b, &first, "request_id", http_request_id(req));
     buf_putc(&b, '}');

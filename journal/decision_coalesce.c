@@ -4,6 +4,8 @@
  * key is compared in full, so a hash collision never merges two clients. */
 #include "journal/decision_coalesce.h"
 
+#include "policy/reason.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,7 @@ static int64_t g_window = -1; /* start of the minute the tables are for */
 static decision_t *g_due;
 static size_t g_ndue, g_capdue;
 
-int coalesce_wanted(const decision_t *d) { return strcmp(d->reason, "publish_forbidden") == 0; }
+int coalesce_wanted(const decision_t *d) { return reason_from_name(d->reason) == REASON_PUBLISH_FORBIDDEN; }
 
 static uint32_t fnv(const char *a, const char *b)
 {

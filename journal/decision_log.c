@@ -23,6 +23,7 @@
 #include "journal/audit.h"
 #include "journal/audit_anchor.h"
 #include "journal/decision_coalesce.h"
+#include "policy/reason.h"
 
 #define BATCH_MAX 1024
 #define QUEUE_MAX 200000
@@ -235,20 +236,8 @@ int decision_log_start(void)
 
 static const char *const COUNTED_DECISIONS[] = {"allow", "deny", "error"};
 #define NDECISIONS (sizeof(COUNTED_DECISIONS) / sizeof(COUNTED_DECISIONS[0]))
-static const char *const COUNTED_REASONS[] = {"",
-                                              "quarantine",
-                                              "blocked",
-                                              "install_script",
-                                              "new_install_script",
-                                              "manifest_mismatch",
-                                              "typosquat",
-                                              "malformed_archive",
-                                              "integrity_mismatch",
-                                              "missing_timestamp",
-                                              "publish_forbidden",
-                                              "upstream_error",
-                                              "other"};
-#define NREASONS (sizeof(COUNTED_REASONS) / sizeof(COUNTED_REASONS[0]))
+/* every reason of policy/reason.h, and one row for anything else */
+#define NREASONS (REASON_COUNT + 1)
 static atomic_uint_fast64_t g_counts[NDECISIONS][NREASONS];
 
 static void count_decision(const char *decision, const char *reason)
@@ -258,9 +247,7 @@ static void count_decision(const char *decision, const char *reason)
         d++;
     if (d == NDECISIONS)
         return;
-    size_t i = 0;
-    while (i < NREASONS - 1 && strcmp(COUNTED_REASONS[i], reason ? reason : "") != 0)
-        i++;
+    size_t i = (size_t)reason_from_name(reason ? reason : ""); /* REASON_COUNT: the "other" row */
     atomic_fetch_add_explicit(&g_counts[d][i], 1, memory_order_relaxed);
 }
 
@@ -271,7 +258,8 @@ size_t decision_log_counts(decision_count_t *out, size_t max)
         for (size_t i = 0; i < NREASONS && n < max; i++) {
             uint64_t v = atomic_load_explicit(&g_counts[d][i], memory_order_relaxed);
             if (v || (d == 0 && i == 0))
-                out[n++] = (decision_count_t){COUNTED_DECISIONS[d], COUNTED_REASONS[i], v};
+                out[n++] = (decision_count_t){COUNTED_DECISIONS[d], i < REASON_COUNT ? reason_name((reason_t)i) : "other",
+                                              v};
         }
     return n;
 }

@@ -13,13 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "store/store.h"
 #include "common/buf.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
 #include "common/units.h"
-#include "analysis/analysis.h"
-#include "policy/approvals.h"
 
 enum { MATCH_NONE = 0, MATCH_GLOB = 1, MATCH_PACKAGE = 2, MATCH_VERSION = 3 };
 
@@ -76,28 +73,24 @@ static const finding_kind_t SEVERITY[FINDING_KIND_COUNT] = {
     FINDING_PTH_FILE,          FINDING_INSTALL_SCRIPT,    FINDING_SDIST_ONLY, FINDING_POM_REPOSITORIES};
 
 /* 1 when a finding the configuration holds applies (out filled) */
-static int findings_hold(const config_t *cfg, eco_id_t eco, const char *package, const version_facts_t *facts,
-                         int64_t now, verdict_t *out)
+static int findings_hold(const config_t *cfg, const version_facts_t *facts, verdict_t *out)
 {
-    findings_t all;
-    int64_t name_until;
-    findings_clear(&all);
-    analysis_name_findings(eco, package, now, &all, &name_until);
-    if (facts->findings)
-        findings_merge(&all, facts->findings);
+    const findings_t *all = facts->findings;
+    if (all == NULL)
+        return 0;
     for (int i = 0; i < FINDING_KIND_COUNT; i++) {
         finding_kind_t k = SEVERITY[i];
-        if (!(all.mask & (1u << k)))
+        if (!(all->mask & (1u << k)))
             continue;
-        finding_action_t action = findings_action(&all, k, cfg->analysis.action[k]);
+        finding_action_t action = findings_action(all, k, cfg->analysis.action[k]);
         if (action == FINDING_HOLD) {
             out->allow = 0;
             out->reason = finding_reason(k);
             out->eligible_at = TIME_NONE;
             /* a young look-alike is weighed again once it is old enough */
-            out->valid_until = k == FINDING_TYPOSQUAT ? name_until : TIME_NONE;
+            out->valid_until = k == FINDING_TYPOSQUAT ? facts->findings_until : TIME_NONE;
             snprintf(out->rule, sizeof(out->rule), "analysis %s: hold", finding_kind_name(k));
-            snprintf(out->detail, sizeof(out->detail), "%s", all.detail[k]);
+            snprintf(out->detail, sizeof(out->detail), "%s", all->detail[k]);
             return 1;
         }
         if (action == FINDING_WARN)
@@ -106,11 +99,19 @@ static int findings_hold(const config_t *cfg, eco_id_t eco, const char *package,
     return 0;
 }
 
+void policy_refuse(verdict_t *out, reason_t reason, const char *rule)
+{
+    memset(out, 0, sizeof(*out));
+    out->reason = reason;
+    out->published_at = out->eligible_at = out->since = out->valid_until = TIME_NONE;
+    snprintf(out->rule, sizeof(out->rule), "%s", rule ? rule : "");
+}
+
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
                    const version_facts_t *facts, int64_t now, verdict_t *out)
 {
     memset(out, 0, sizeof(*out));
-    out->reason = "";
+    out->reason = REASON_NONE;
     out->published_at = facts->published_at;
     out->eligible_at = TIME_NONE;
     out->valid_until = TIME_NONE;
@@ -121,35 +122,34 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     char dur[32];
     if (r != NULL && r->deny) {
         rule_text(cfg, r, out->rule, sizeof(out->rule));
-        out->reason = "blocked";
+        out->reason = REASON_BLOCKED;
         return;
     }
-    review_match_t m;
-    approvals_match(eco, package, version ? version : "", now, &m);
-    if (m.kind == REVIEW_BLOCK) {
-        out->reason = "blocked";
-        out->review_id = m.id;
-        snprintf(out->rule, sizeof(out->rule), "blocked by reviewer %s (block %llu: %s)", m.by,
-                 (unsigned long long)m.id, m.comment);
+    const review_match_t *m = &facts->review;
+    if (m->kind == REVIEW_BLOCK) {
+        out->reason = REASON_BLOCKED;
+        out->review_id = m->id;
+        snprintf(out->rule, sizeof(out->rule), "blocked by reviewer %s (block %llu: %s)", m->by,
+                 (unsigned long long)m->id, m->comment);
         return;
     }
-    if (m.kind == REVIEW_APPROVAL) {
+    if (m->kind == REVIEW_APPROVAL) {
         out->allow = 1;
-        out->review_id = m.id;
+        out->review_id = m->id;
         out->eligible_at = facts->published_at;
-        out->valid_until = m.expires_at;
-        snprintf(out->rule, sizeof(out->rule), "approved by reviewer %s (approval %llu)", m.by,
-                 (unsigned long long)m.id);
+        out->valid_until = m->expires_at;
+        snprintf(out->rule, sizeof(out->rule), "approved by reviewer %s (approval %llu)", m->by,
+                 (unsigned long long)m->id);
         return;
     }
-    if (!(r != NULL && r->allow) && findings_hold(cfg, eco, package, facts, now, out))
+    if (!(r != NULL && r->allow) && findings_hold(cfg, facts, out))
         return;
-    /* a release proxy has no business serving Maven SNAPSHOTs: refused
-     * unless a rule names them (and then decided by that rule) */
-    size_t vlen = version ? strlen(version) : 0;
-    if (eco == ECO_MAVEN && r == NULL && vlen >= 9 && strcasecmp(version + vlen - 9, "-SNAPSHOT") == 0) {
-        out->reason = "blocked";
-        snprintf(out->rule, sizeof(out->rule), "maven SNAPSHOT versions are not served (allow them with a rule)");
+    /* a release proxy has no business serving development builds (Maven
+     * SNAPSHOTs): refused unless a rule names them (and then decided by it) */
+    if (facts->snapshot && r == NULL) {
+        out->reason = REASON_BLOCKED;
+        snprintf(out->rule, sizeof(out->rule), "%s SNAPSHOT versions are not served (allow them with a rule)",
+                 eco_name(eco));
         return;
     }
     if (r != NULL) {
@@ -179,7 +179,7 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
         }
         if (cfg->missing_timestamp == MISSING_TS_DENY) {
             out->allow = 0;
-            out->reason = "missing_timestamp";
+            out->reason = REASON_MISSING_TIMESTAMP;
             size_t n = strlen(out->rule);
             snprintf(out->rule + n, sizeof(out->rule) - n, ", missing_timestamp deny");
             return;
@@ -192,7 +192,7 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->eligible_at = since + window;
     out->allow = now >= out->eligible_at;
     if (!out->allow) {
-        out->reason = "quarantine";
+        out->reason = REASON_QUARANTINE;
         out->valid_until = out->eligible_at;
     }
 }
@@ -218,28 +218,3 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     out[16] = '\0';
 }
 
-void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[52])
-{
-    char fp[17], found[17] = "0000000000000000";
-    approvals_package_fp(eco, package, fp);
-    /* the name check's verdict can change as the popular set grows */
-    analysis_refresh(10 * 60 * 1000);
-    findings_t names;
-    findings_clear(&names);
-    analysis_name_findings(eco, package, time_now_ms(), &names, NULL);
-    MDB_txn *txn;
-    if (store_is_open() && store_read_begin(&txn) == 0) {
-        findings_package_fp(txn, eco_name(eco), package, found);
-        store_read_end(txn);
-    }
-    /* 't' a look-alike held, 'w' one weighed as established (warned) */
-    char name_state = !names.mask ? '-' : (names.capped ? 'w' : 't');
-    /* the configuration's own part, computed once per configuration per thread */
-    static _Thread_local uint64_t t_generation;
-    static _Thread_local char t_policy_fp[17];
-    if (t_generation != cfg->generation) {
-        policy_fingerprint(cfg, t_policy_fp);
-        t_generation = cfg->generation;
-    }
-    snprintf(out, 52, "%s.%.15s%c.%s", t_policy_fp, fp, name_state, found);
-}

@@ -1,13 +1,18 @@
 /* policy: THE decision. Every place that asks "may this version be served?"
- * (metadata filtering, the artifact route, later lockfile checks and the
- * reviewers' queue) calls policy_decide and nothing else. Verdicts are pure
- * functions of (configuration, ecosystem, package, version, facts, now), so
- * they are evaluated at request time and never cached as verdicts.
+ * — metadata filtering, the artifact route, lockfile checks, the reviewers'
+ * queue, the agents' tools — ends in policy_decide and nothing else.
+ *
+ * policy_decide is pure: its verdict is a function of (configuration,
+ * ecosystem, package, version, facts, now) and it reads no global state.
+ * The facts are gathered by whoever asks: policy_judge (policy/judge.h)
+ * gathers them for one version through the ecosystem's hooks; metadata
+ * filtering gathers them for every version of a document in one pass.
+ * Verdicts are evaluated at request time and never cached as verdicts.
  *
  * Precedence: a configured deny rule, then a reviewer's block, then a
- * reviewer's approval (policy/approvals.h) or a configured allow of the
- * exact version, then analysis findings the configuration holds, then the
- * configured rules and windows. */
+ * reviewer's approval or a configured allow of the exact version, then
+ * analysis findings the configuration holds, then the configured rules and
+ * windows. */
 #ifndef CORDON_POLICY_H
 #define CORDON_POLICY_H
 
@@ -16,18 +21,25 @@
 
 #include "analysis/findings.h"
 #include "core/config.h"
+#include "policy/approvals.h"
+#include "policy/reason.h"
 
+/* everything policy_decide knows about one version */
 typedef struct version_facts {
     int64_t published_at; /* upstream's publish time; TIME_NONE when it gave none */
     int64_t first_seen;   /* when cordon first saw the version; TIME_NONE if never */
-    /* what analysis found in the version's metadata and artifacts (NULL:
-     * nothing known); the name check (typosquat) is policy_decide's own */
+    /* what analysis found in the version's name, metadata and artifacts
+     * (NULL: nothing); the name check's part is capped at warn for an
+     * established package (analysis/established.h) */
     const findings_t *findings;
+    int64_t findings_until; /* when the name check's weighing changes by age alone (TIME_NONE: never) */
+    review_match_t review;  /* what reviewers decided about it (kind 0: nothing) */
+    int snapshot;           /* a development build (Maven -SNAPSHOT): not served unless a rule names it */
 } version_facts_t;
 
 typedef struct verdict {
     int allow;
-    const char *reason;   /* "" when allowed; else quarantine | blocked | missing_timestamp */
+    reason_t reason;      /* REASON_NONE when allowed */
     char rule[200];       /* the rule that decided, for people: "npm min_age 3d" */
     int64_t published_at; /* the time the window counts from (TIME_NONE if none) */
     int64_t eligible_at;  /* when age alone admits it; TIME_NONE = never (blocked) */
@@ -42,12 +54,14 @@ typedef struct verdict {
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
                    const version_facts_t *facts, int64_t now, verdict_t *out);
 
+/* The verdicts decided outside the window and the findings — a refused
+ * publish, an artifact whose bytes do not match upstream's integrity, an
+ * upstream cordon cannot learn the facts from — in the same shape, so
+ * every refusal is reported one way. rule: what decided, for people. */
+void policy_refuse(verdict_t *out, reason_t reason, const char *rule);
+
 /* A short fingerprint of everything policy_decide reads from cfg: documents
  * rendered under one policy are never served under another. */
 void policy_fingerprint(const config_t *cfg, char out[17]);
-/* what a rendered document of one package is keyed by: the configuration's
- * fingerprint, the reviewers' records in force for that package, and what
- * analysis found in it (its name, its analysed artifacts) */
-void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[52]);
 
 #endif

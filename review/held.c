@@ -22,6 +22,7 @@
 #include "analysis/analysis.h"
 #include "journal/audit.h"
 #include "http/denial.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 
 enum { FMT_HELD = 'H', FMT_REQUEST = 'Q' };
@@ -124,8 +125,8 @@ void held_start(void)
 
 int held_note_denial(MDB_txn *txn, const decision_t *d)
 {
-    if (d->version[0] == '\0' || strcmp(d->reason, "publish_forbidden") == 0 ||
-        strcmp(d->reason, "integrity_mismatch") == 0)
+    /* what a reviewer can act on: a held version, not a refused publish or bytes that did not verify */
+    if (d->version[0] == '\0' || !(reason_flags(reason_from_name(d->reason)) & REASON_F_HELD))
         return 0;
     char key[1024];
     size_t klen = version_key(key, sizeof(key), d->ecosystem, d->package, d->version);
@@ -459,16 +460,18 @@ static int split_key(const char *k, size_t n, eco_id_t *eco, char **pkg, char **
 }
 
 /* the facts a verdict about a version is made from: the times of its last
- * refusal (else what the cached metadata says), and what analysis found */
-static int facts_for(eco_id_t eco, const char *package, const char *version, const held_rec_t *rec,
+ * refusal (else what the cached metadata says), what analysis found (the
+ * name check included), what reviewers decided */
+static int facts_for(eco_id_t eco, const char *package, const char *version, const held_rec_t *rec, int64_t now,
                      version_facts_t *f, findings_t *found)
 {
     const ecosystem_t *e = ecosystems[eco];
+    memset(f, 0, sizeof(*f));
     findings_clear(found);
-    int listed = e && e->version_facts ? e->version_facts(package, version, f, found) : -1;
+    int listed = e && e->version_facts ? e->version_facts(package, version, NULL, f, found) : -1;
     if (listed != 1)
         f->published_at = f->first_seen = TIME_NONE;
-    f->findings = found;
+    policy_gather(eco, package, version, now, f, found);
     if (rec) {
         f->published_at = rec->published_at;
         f->first_seen = rec->since;
@@ -481,7 +484,7 @@ int held_version_known(eco_id_t eco, const char *package, const char *version)
 {
     version_facts_t f;
     findings_t found;
-    return facts_for(eco, package, version, NULL, &f, &found) == 1;
+    return facts_for(eco, package, version, NULL, time_now_ms(), &f, &found) == 1;
 }
 
 static void entry_free(entry_t *e)
@@ -558,7 +561,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     for (size_t i = 0; i < *n; i++) {
         entry_t *e = &(*out)[i];
         version_facts_t f;
-        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, &f, &e->findings);
+        e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, now, &f, &e->findings);
         policy_decide(cfg, e->eco, e->package, e->version, &f, now, &e->vd);
         if (e->vd.allow) {
             entry_free(e);
@@ -576,7 +579,7 @@ static int entry_cmp(const void *a, const void *b, void *arg)
     const entry_t *x = a, *y = b;
     held_sort_t sort = *(const held_sort_t *)arg;
     if (sort == HELD_SORT_REASON) {
-        int c = strcmp(x->vd.reason, y->vd.reason);
+        int c = strcmp(reason_name(x->vd.reason), reason_name(y->vd.reason));
         if (c)
             return c;
     } else if (sort == HELD_SORT_REQUESTS) {
@@ -602,11 +605,11 @@ static int client_cmp(const void *a, const void *b)
 static void verdict_members(const entry_t *e, buf_t *b, int *first)
 {
     int unknown = e->facts != 1 && !e->vd.allow &&
-                  (strcmp(e->vd.reason, "quarantine") == 0 || strcmp(e->vd.reason, "missing_timestamp") == 0);
+                  (reason_flags(e->vd.reason) & REASON_F_LIFTS);
     buf_t line;
     buf_init(&line);
     if (!unknown) {
-        json_kv_str(b, first, "reason", e->vd.reason);
+        json_kv_str(b, first, "reason", reason_name(e->vd.reason));
         json_kv_str(b, first, "policy", e->vd.rule);
         if (e->vd.allow)
             json_kv_raw(b, first, "error", "null", 4);
@@ -638,8 +641,7 @@ static void verdict_members(const entry_t *e, buf_t *b, int *first)
 /* "findings": [{"kind", "reason", "action", "detail"}], the name check included */
 static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *first)
 {
-    findings_t all = e->findings;
-    analysis_name_findings(e->eco, e->package, time_now_ms(), &all, NULL);
+    const findings_t all = e->findings;
     json_kv_raw(b, first, "findings", "[", 1);
     int any = 0;
     for (int k = 0; k < FINDING_KIND_COUNT; k++) {
@@ -648,7 +650,7 @@ static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *
         int f2 = 1;
         buf_puts(b, any++ ? ",{" : "{");
         json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
-        json_kv_str(b, &f2, "reason", finding_reason((finding_kind_t)k));
+        json_kv_str(b, &f2, "reason", reason_name(finding_reason((finding_kind_t)k)));
         json_kv_str(b, &f2, "action",
                     finding_action_name(findings_action(&all, (finding_kind_t)k, cfg->analysis.action[k])));
         json_kv_str(b, &f2, "detail", all.detail[k]);
@@ -765,7 +767,7 @@ int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char
     version_facts_t f;
     entry_t e;
     memset(&e, 0, sizeof(e));
-    int listed = facts_for(eco, package, version, NULL, &f, &e.findings);
+    int listed = facts_for(eco, package, version, NULL, now, &f, &e.findings);
     *known = listed == 1;
     if (have) {
         f.published_at = rec.published_at;

@@ -26,6 +26,7 @@
 #include "review/approvals_store.h"
 #include "journal/audit.h"
 #include "http/denial.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 
 enum { FMT_LOCK = 'L' };
@@ -237,7 +238,18 @@ static int fetches_add(fetches_t *fx, const version_source_t *src, size_t entry)
  * rule, a name check, a Maven SNAPSHOT): the window and missing times aside */
 static int age_only(const verdict_t *vd)
 {
-    return !vd->allow && (!strcmp(vd->reason, "quarantine") || !strcmp(vd->reason, "missing_timestamp"));
+    return !vd->allow && (reason_flags(vd->reason) & REASON_F_LIFTS);
+}
+
+/* the verdict on a version cordon knows no facts of: what needs none still
+ * holds it (a block, a deny rule, the name check) */
+static void decide_unlisted(const config_t *cfg, const lock_entry_t *e, int64_t now, verdict_t *vd)
+{
+    findings_t found;
+    findings_clear(&found);
+    version_facts_t none = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
+    policy_gather(e->eco, e->package, e->version, now, &none, &found);
+    policy_decide(cfg, e->eco, e->package, e->version, &none, now, vd);
 }
 
 /* Which entries need upstream's metadata: those whose version cordon's copy
@@ -259,12 +271,11 @@ static int plan_fetches(const config_t *cfg, const lockfile_t *lf, int64_t now, 
             continue;
         version_facts_t f;
         findings_t found;
-        int listed = eco->version_facts(e->package, e->version, &f, &found);
+        int listed = eco->version_facts(e->package, e->version, NULL, &f, &found);
         if (listed == 1)
             continue;
-        version_facts_t none = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
         verdict_t vd;
-        policy_decide(cfg, e->eco, e->package, e->version, &none, now, &vd);
+        decide_unlisted(cfg, e, now, &vd);
         version_source_t src;
         if ((!vd.allow && !age_only(&vd)) || eco->version_source(e->package, e->version, &src) != 0)
             continue;
@@ -542,15 +553,10 @@ static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const c
         return 0;
     }
     const ecosystem_t *eco = ecosystems[e->eco];
-    version_facts_t f = {.published_at = TIME_NONE, .first_seen = TIME_NONE};
-    findings_t found;
-    findings_clear(&found);
-    int listed = eco && eco->version_facts ? eco->version_facts(e->package, e->version, &f, &found) : -1;
-    if (listed != 1)
-        f.published_at = f.first_seen = TIME_NONE;
-    f.findings = &found;
     verdict_t vd;
-    policy_decide(cfg, e->eco, e->package, e->version, &f, x->now, &vd);
+    int listed = policy_judge(cfg, e->eco, e->package, e->version, NULL, x->now, &vd, NULL, NULL);
+    if (listed != 1)
+        decide_unlisted(cfg, e, x->now, &vd);
 
     buf_t upstream, line;
     buf_init(&upstream);
@@ -562,7 +568,7 @@ static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const c
 
     /* the status, and the reason when it is not the policy's */
     enum { S_ALLOWED, S_HELD, S_UNKNOWN } st;
-    const char *reason = vd.reason, *rule = vd.rule, *upstream_error = NULL;
+    const char *reason = reason_name(vd.reason), *rule = vd.rule, *upstream_error = NULL;
     int with_times = 1, has_alt = 0;
     char alt[130];
     if (listed == 1 && ic == IC_MISMATCH) {

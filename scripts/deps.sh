@@ -6,7 +6,8 @@
 #   (no argument)  what the build needs
 #   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang,
 #                  chromium for the admin page's browser test, Debian's Maven plugin
-#                  packages, stress-ng for `make test-under-load`)
+#                  packages, stress-ng for `make test-under-load`, gcc's ThreadSanitizer
+#                  runtime for `make test-tsan`)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
@@ -44,6 +45,8 @@ if (( with_test )); then
   # Debian's packaged Maven plugins: their /usr/share/maven-repo is the fixture
   # upstream's plugin content, so the mvn tests build without the internet
   # (the default lifecycle of a jar project, plus install and deploy).
+  # gcc's ThreadSanitizer runtime (libtsan.so) for `make test-tsan`
+  pkgs+=(libtsan2)
   pkgs+=(libmaven-resources-plugin-java libmaven-compiler-plugin-java
          libmaven-jar-plugin-java libsurefire-java libmaven-install-plugin-java
          libmaven-deploy-plugin-java libmaven-dependency-plugin-java)

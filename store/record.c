@@ -8,7 +8,8 @@
 #include "store/store.h"
 #include "common/timeutil.h"
 
-enum { FMT_VERSION = 1, FMT_META = 2, FMT_BLOB = 3, FMT_PACKAGE = 4 };
+/* FMT_BLOB: a blob record before generations; FMT_BLOB_GEN: with its generation */
+enum { FMT_VERSION = 1, FMT_META = 2, FMT_BLOB = 3, FMT_PACKAGE = 4, FMT_BLOB_GEN = 5 };
 
 void rec_put_i64(buf_t *b, int64_t v)
 {
@@ -134,6 +135,19 @@ int version_rec_get(MDB_txn *txn, const char *key, size_t klen, version_rec_t *v
     return version_rec_decode(val.mv_data, val.mv_size, v) == 0 ? 0 : MDB_CORRUPTED;
 }
 
+int version_rec_load(const char *eco, const char *package, const char *version, version_rec_t *v)
+{
+    char key[1024];
+    size_t klen = version_key(key, sizeof(key), eco, package, version);
+    MDB_txn *txn;
+    int found = 0;
+    if (klen && store_read_begin(&txn) == 0) {
+        found = version_rec_get(txn, key, klen, v) == 0;
+        store_read_end(txn);
+    }
+    return found ? 0 : -1;
+}
+
 void meta_rec_encode(const meta_rec_t *m, buf_t *out)
 {
     buf_putc(out, FMT_META);
@@ -176,10 +190,11 @@ void meta_rec_free(meta_rec_t *m)
 
 void blob_rec_encode(const blob_rec_t *b, buf_t *out)
 {
-    buf_putc(out, FMT_BLOB);
+    buf_putc(out, FMT_BLOB_GEN);
     rec_put_i64(out, b->size);
     rec_put_i64(out, b->stored_at);
     rec_put_str(out, b->blob);
+    rec_put_i64(out, (int64_t)b->generation);
 }
 
 int blob_rec_decode(const void *p, size_t n, blob_rec_t *b)
@@ -187,11 +202,13 @@ int blob_rec_decode(const void *p, size_t n, blob_rec_t *b)
     rec_reader_t r;
     memset(b, 0, sizeof(*b));
     rec_reader_init(&r, p, n);
-    if (check_format(&r, FMT_BLOB))
+    int with_gen = n >= 1 && ((const unsigned char *)p)[0] == FMT_BLOB_GEN;
+    if (check_format(&r, with_gen ? FMT_BLOB_GEN : FMT_BLOB))
         return -1;
     b->size = rec_get_i64(&r);
     b->stored_at = rec_get_i64(&r);
     b->blob = rec_get_str(&r);
+    b->generation = with_gen ? (uint64_t)rec_get_i64(&r) : 0; /* older records: indexed before any decision now */
     if (r.err) {
         blob_rec_free(b);
         return -1;

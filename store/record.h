@@ -48,6 +48,8 @@ int version_rec_decode(const void *p, size_t n, version_rec_t *v);
 void version_rec_free(version_rec_t *v);
 /* MDB_NOTFOUND when absent */
 int version_rec_get(MDB_txn *txn, const char *key, size_t klen, version_rec_t *v);
+/* the same in a read transaction of its own: 0 found (*v filled), -1 not */
+int version_rec_load(const char *eco, const char *package, const char *version, version_rec_t *v);
 
 /* ---- package record: what upstream metadata said about a whole package
  * the last time cordon read it (DB_PACKAGES). Analysis weighs a name that
@@ -88,7 +90,8 @@ void meta_rec_free(meta_rec_t *m);
 typedef struct blob_rec {
     int64_t size;
     int64_t stored_at;
-    char *blob; /* sha256 hex */
+    char *blob;          /* sha256 hex */
+    uint64_t generation; /* the store generation that indexed it (store_generation()); 0 in old records */
 } blob_rec_t;
 
 void blob_rec_encode(const blob_rec_t *b, buf_t *out);

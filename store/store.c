@@ -221,3 +221,15 @@ store_rc_t store_get_copy(store_db_t db, const void *key, size_t klen, void **va
     store_read_end(txn);
     return out;
 }
+
+uint64_t store_generation(void)
+{
+    MDB_txn *txn;
+    if (!store_is_open() || store_read_begin(&txn) != 0)
+        return 0;
+    uint64_t g = (uint64_t)mdb_txn_id(txn);
+    store_read_end(txn);
+    return g;
+}
+
+uint64_t store_txn_generation(MDB_txn *txn) { return (uint64_t)mdb_txn_id(txn); }

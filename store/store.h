@@ -48,6 +48,13 @@ void store_cursor_end(MDB_txn *txn, MDB_cursor *cursor);
 typedef int (*store_write_fn)(MDB_txn *txn, void *arg);
 store_rc_t store_write(store_write_fn fn, void *arg, char *err, size_t errlen);
 
+/* A number that grows with every committed write (LMDB's transaction id):
+ * what was indexed under a larger one was written after a read that saw
+ * this one. 0 when the store is not open. Inside a write transaction,
+ * store_txn_generation gives the generation that transaction commits as. */
+uint64_t store_generation(void);
+uint64_t store_txn_generation(MDB_txn *txn);
+
 /* convenience: copy of one value (caller frees); STORE_NOTFOUND when absent */
 store_rc_t store_get_copy(store_db_t db, const void *key, size_t klen, void **val, size_t *vlen);
 

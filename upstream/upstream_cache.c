@@ -288,36 +288,35 @@ static void submit_metadata(fetch_job_t *j, job_ctx_t *c, const char *key, const
  * in one transaction: whoever finds the artifact finds that too */
 typedef struct index_op {
     const char *key;
-    buf_t *rec;
+    blob_rec_t rec;
     artifact_check_t *check;
-    const char *hex;
 } index_op_t;
 
 static int index_txn(MDB_txn *txn, void *arg)
 {
     index_op_t *op = arg;
-    if (op->rec->oom)
-        return ENOMEM;
     if (op->check) {
-        int rc = op->check->record(op->check, txn, op->hex);
+        int rc = op->check->record(op->check, txn, op->rec.blob);
         if (rc)
             return rc;
     }
-    MDB_val k = {strlen(op->key), (void *)op->key}, v = {op->rec->len, op->rec->data};
-    return mdb_put(txn, store_dbi(DB_BLOBS), &k, &v, 0);
+    /* the generation says who decided before this blob (and what its check
+     * found) became findable: the artifact route decides again for them */
+    op->rec.generation = store_txn_generation(txn);
+    buf_t enc;
+    buf_init(&enc);
+    blob_rec_encode(&op->rec, &enc);
+    MDB_val k = {strlen(op->key), (void *)op->key}, v = {enc.len, enc.data};
+    int rc = enc.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_BLOBS), &k, &v, 0);
+    buf_free(&enc);
+    return rc;
 }
 
 static store_rc_t index_blob(const char *key, const char *hex, int64_t size, artifact_check_t *check, char *err,
                              size_t errlen)
 {
-    blob_rec_t b = {.size = size, .stored_at = time_now_ms(), .blob = (char *)hex};
-    buf_t enc;
-    buf_init(&enc);
-    blob_rec_encode(&b, &enc);
-    index_op_t op = {key, &enc, check, hex};
-    store_rc_t rc = store_write(index_txn, &op, err, errlen);
-    buf_free(&enc);
-    return rc;
+    index_op_t op = {key, {.size = size, .stored_at = time_now_ms(), .blob = (char *)hex}, check};
+    return store_write(index_txn, &op, err, errlen);
 }
 
 typedef struct checked {

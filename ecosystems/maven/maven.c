@@ -13,6 +13,7 @@
 #include "store/derived.h"
 #include "store/store.h"
 #include "analysis/artifact.h"
+#include "ecosystems/artifact_route.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
@@ -23,6 +24,7 @@
 #include "http/denial.h"
 #include "http/http.h"
 #include "http/loop.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 
@@ -32,14 +34,10 @@
 typedef struct maven_req {
     maven_route_t route;
     char package[800]; /* "g:a" */
-    int refreshed;     /* metadata fetched for this request already */
-    int fetched;       /* the file was fetched (and analysed) for this request: decide again */
-    int64_t decided_at; /* when it was decided: a blob stored about then may have been analysed after */
     int sum_stage;     /* which upstream checksum is being tried */
-    integrity_t want;
     int lookups;       /* POM time look-ups made for this request */
     char lookup_version[128];
-    char rule[200];
+    artifact_req_t ar; /* a file's way through the artifact route */
 } maven_req_t;
 
 static const maven_sum_t SUM_ORDER[] = {SUM_SHA256, SUM_SHA1}; /* strongest first */
@@ -61,16 +59,9 @@ static void gpath(const char *group, char *out, size_t outlen)
 
 static int version_facts(const char *package, const char *version, version_facts_t *f)
 {
-    char key[1024];
-    size_t klen = version_key(key, sizeof(key), "maven", package, version);
-    MDB_txn *txn;
     version_rec_t v;
-    int found = 0;
     f->published_at = f->first_seen = TIME_NONE;
-    if (klen && store_read_begin(&txn) == 0) {
-        found = version_rec_get(txn, key, klen, &v) == 0;
-        store_read_end(txn);
-    }
+    int found = version_rec_load("maven", package, version, &v) == 0;
     if (found) {
         f->published_at = v.published_at;
         f->first_seen = v.first_seen;
@@ -109,7 +100,7 @@ static void pom_key(const maven_req_t *mr, const char *version, char *out, size_
 }
 
 /* starts learning a version's publish time from its POM's Last-Modified */
-static void fetch_pom_time(h2o_req_t *req, maven_req_t *mr, const char *version, flight_resume_fn fn)
+static void fetch_pom_time(h2o_req_t *req, maven_req_t *mr, const char *version, flight_resume_fn fn, void *arg)
 {
     char key[1024], gp[512], path[1400], url[2048];
     pom_key(mr, version, key, sizeof(key));
@@ -118,7 +109,7 @@ static void fetch_pom_time(h2o_req_t *req, maven_req_t *mr, const char *version,
     upstream_url(path, url, sizeof(url));
     snprintf(mr->lookup_version, sizeof(mr->lookup_version), "%s", version);
     mr->lookups++;
-    metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, fn, mr);
+    metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, fn, arg);
 }
 
 /* the cached POM of a version (NUL-terminated, caller frees); NULL when none */
@@ -199,9 +190,12 @@ static int record_pom_time(maven_req_t *mr, const char *version, const flight_ou
     return record_pom_time_of(mr->package, version, key);
 }
 
+/* decides a version from its times in f: what analysis found in its POM
+ * and artifacts, the name check, the reviewers' records and whether it is
+ * a SNAPSHOT join the facts (metadata filtering passes times of its own:
+ * a version ordered below a mature one is taken as old) */
 static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
 {
-    /* what analysis found in the version's POM and artifacts joins the facts */
     findings_t found;
     findings_clear(&found);
     MDB_txn *txn;
@@ -210,7 +204,10 @@ static void decide(const maven_req_t *mr, const char *version, const version_fac
         store_read_end(txn);
     }
     version_facts_t facts = *f;
+    policy_gather_package(ECO_MAVEN, mr->package, now, &found, &facts.findings_until);
+    policy_gather_review(ECO_MAVEN, mr->package, version, now, &facts);
     facts.findings = &found;
+    policy_gather_snapshot(ECO_MAVEN, version, &facts);
     policy_decide(runtime_config(), ECO_MAVEN, mr->package, version, &facts, now, vd);
 }
 
@@ -380,7 +377,7 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
     if (md->last_updated != TIME_NONE && md->nversions) {
         verdict_t probe;
         version_facts_t f = {.published_at = md->last_updated, .first_seen = TIME_NONE};
-        policy_decide(cfg, ECO_MAVEN, mr->package, order[0].version, &f, now, &probe);
+        decide(mr, order[0].version, &f, now, &probe);
         all_mature = probe.allow && cfg->nrules == 0;
     }
     int mature_seen = all_mature;
@@ -391,7 +388,7 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
         if (!known && !mature_seen && !maven_version_is_snapshot(v)) {
             if (mr->lookups < MAX_TIME_LOOKUPS) {
                 free(order);
-                fetch_pom_time(req, mr, v, resume_metadata_time);
+                fetch_pom_time(req, mr, v, resume_metadata_time, mr);
                 return 1;
             }
             /* out of look-ups: unknown and possibly new, so held (first seen now) */
@@ -544,23 +541,9 @@ static void resume_metadata_time(h2o_req_t *req, void *arg, const flight_outcome
     meta_rec_free(&m);
 }
 
-/* ---- files ---- */
+/* ---- files: the artifact route's Maven part ---- */
 
-static void resume_file_time(h2o_req_t *req, void *arg, const flight_outcome_t *out);
 static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-static void handle_file(h2o_req_t *req, maven_req_t *mr);
-
-static void record(h2o_req_t *req, maven_req_t *mr, const char *decision, const char *reason, const char *rule)
-{
-    char detail[300];
-    snprintf(detail, sizeof(detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
-    http_record_decision(req, "maven", mr->package, mr->route.version, decision, reason, rule, detail);
-}
-
-static void artifact_key(const maven_req_t *mr, char *out, size_t outlen)
-{
-    snprintf(out, outlen, "maven:%s/%s", mr->route.dir, mr->route.file);
-}
 
 static const char *content_type(const char *file)
 {
@@ -576,50 +559,51 @@ static const char *content_type(const char *file)
     return "application/octet-stream";
 }
 
-static void deny_file(h2o_req_t *req, maven_req_t *mr, const verdict_t *vd, int64_t now);
-
-static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
+static int file_judge(artifact_req_t *ar, verdict_t *out)
 {
-    maven_req_t *mr = arg;
-    /* decided again when the file was fetched for this request: it was analysed since */
+    maven_req_t *mr = ar->er;
     version_facts_t f;
-    int recheck = mr->fetched || b->stored_at >= mr->decided_at - 1000;
-    if (recheck && mr->route.version[0] && version_facts(mr->package, mr->route.version, &f) == 0) {
-        verdict_t vd;
-        int64_t now = time_now_ms();
-        decide(mr, mr->route.version, &f, now, &vd);
-        if (!vd.allow) {
-            deny_file(req, mr, &vd, now);
-            return;
-        }
+    int64_t now = time_now_ms();
+    if (version_facts(mr->package, mr->route.version, &f) != 0) {
+        if (!maven_version_is_snapshot(mr->route.version))
+            return -1;
+        f.published_at = f.first_seen = TIME_NONE; /* refused without asking upstream */
     }
-    char path[4200], etag[80];
-    blob_path(b->blob, path, sizeof(path));
-    snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
-    record(req, mr, "allow", "", mr->rule);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-                   H2O_STRLIT("public, max-age=31536000, immutable"));
-    send_file_or_sum(req, mr, path, content_type(mr->route.file), etag);
+    decide(mr, mr->route.version, &f, now, out);
+    return 1;
 }
 
-static void file_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+static void file_learn(h2o_req_t *req, artifact_req_t *ar, flight_resume_fn resume)
 {
-    maven_req_t *mr = arg;
-    if (strcmp(out->reason, "integrity_mismatch") == 0) {
-        record(req, mr, "deny", "integrity_mismatch", "upstream checksum");
-        http_send_refusal(req, out->status, "maven", mr->package, mr->route.version, "integrity_mismatch", "%s: %s",
-                          mr->route.file, out->error);
-        return;
-    }
-    record(req, mr, "error", "upstream_error", "");
-    http_send_error(req, out->status, out->reason, "%s: %s", mr->route.file, out->error);
+    maven_req_t *mr = ar->er;
+    fetch_pom_time(req, mr, mr->route.version, resume, ar);
 }
 
-static const artifact_source_t MAVEN_FILE = {file_serve, file_fail};
+/* the version's time comes from its POM's Last-Modified */
+static int file_learned(artifact_req_t *ar, const flight_outcome_t *out, int *status, char *err, size_t errlen)
+{
+    maven_req_t *mr = ar->er;
+    if (record_pom_time(mr, mr->route.version, out) == 0)
+        return 0;
+    *status = out->status == 404 ? 404 : out->status ? out->status : 502;
+    if (out->status == 404)
+        snprintf(err, errlen, "%s:%s does not exist upstream (no POM)", mr->package, mr->route.version);
+    else
+        snprintf(err, errlen, "%s", out->status ? out->error : "no POM after fetch");
+    return -1;
+}
+
+static void file_not_listed(artifact_req_t *ar, char *out, size_t outlen)
+{
+    maven_req_t *mr = ar->er;
+    snprintf(out, outlen, "%s:%s has no POM upstream", mr->package, mr->route.version);
+}
 
 /* the highest version of this artifact that cordon knows and admits */
-static const char *alternative(h2o_req_t *req, maven_req_t *mr, int64_t now)
+static const char *file_alternative(h2o_req_t *req, artifact_req_t *ar)
 {
+    maven_req_t *mr = ar->er;
+    int64_t now = time_now_ms();
     char key[1200], src[4200], err[300];
     meta_rec_t m;
     const char *best = NULL;
@@ -652,6 +636,7 @@ static const char *alternative(h2o_req_t *req, maven_req_t *mr, int64_t now)
     return best;
 }
 
+/* the checksum file upstream publishes beside the artifact, strongest first */
 static void fetch_sum(h2o_req_t *req, maven_req_t *mr)
 {
     char key[1400], path[1400], url[2048];
@@ -662,64 +647,21 @@ static void fetch_sum(h2o_req_t *req, maven_req_t *mr)
     metadata_fetch(key, url, NULL, NULL, req, &loop_of(req)->flight_receiver, resume_file_sum, mr);
 }
 
-static void deny_file(h2o_req_t *req, maven_req_t *mr, const verdict_t *vd, int64_t now)
+static int file_source(h2o_req_t *req, artifact_req_t *ar)
 {
-    const char *alt = alternative(req, mr, now);
-    char detail[300];
-    snprintf(detail, sizeof(detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
-    http_record_denial(req, "maven", mr->package, mr->route.version, vd, detail);
-    denial_send(req, "maven", mr->package, mr->route.version, vd, alt);
-}
-
-static void handle_file(h2o_req_t *req, maven_req_t *mr)
-{
-    version_facts_t f;
-    int64_t now = time_now_ms();
-    if (version_facts(mr->package, mr->route.version, &f) != 0) {
-        if (maven_version_is_snapshot(mr->route.version)) {
-            f.published_at = f.first_seen = TIME_NONE; /* refused below without asking upstream */
-        } else if (!mr->refreshed) {
-            mr->refreshed = 1;
-            fetch_pom_time(req, mr, mr->route.version, resume_file_time);
-            return;
-        } else {
-            http_send_error(req, 404, NULL, "%s:%s has no POM upstream", mr->package, mr->route.version);
-            return;
-        }
-    }
-    verdict_t vd;
-    decide(mr, mr->route.version, &f, now, &vd);
-    if (!vd.allow) {
-        deny_file(req, mr, &vd, now);
-        return;
-    }
-    snprintf(mr->rule, sizeof(mr->rule), "%s", vd.rule);
-    mr->decided_at = time_now_ms();
-    char akey[1400];
-    artifact_key(mr, akey, sizeof(akey));
-    if (artifact_serve_cached(req, &MAVEN_FILE, akey, mr))
-        return;
+    maven_req_t *mr = ar->er;
+    char fpath[1400];
+    snprintf(fpath, sizeof(fpath), "%s/%s", mr->route.dir, mr->route.file);
+    upstream_url(fpath, ar->url, sizeof(ar->url));
     mr->sum_stage = 0;
     fetch_sum(req, mr);
-}
-
-static void resume_file_time(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    maven_req_t *mr = arg;
-    if (record_pom_time(mr, mr->route.version, out) != 0) {
-        if (out->status == 404)
-            http_send_error(req, 404, NULL, "%s:%s does not exist upstream (no POM)", mr->package, mr->route.version);
-        else
-            http_send_error(req, out->status ? out->status : 502, out->reason, "%s",
-                            out->status ? out->error : "no POM after fetch");
-        return;
-    }
-    handle_file(req, mr);
+    return 1;
 }
 
 static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *out)
 {
     maven_req_t *mr = arg;
+    artifact_req_t *ar = &mr->ar;
     maven_sum_t s = SUM_ORDER[mr->sum_stage];
     char key[1400], path[4200];
     meta_rec_t m;
@@ -731,11 +673,9 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
             return;
         }
         if (out->status == 404) {
-            record(req, mr, "deny", "integrity_mismatch", "no checksum upstream");
-            http_send_refusal(req, 502, "maven", mr->package, mr->route.version, "integrity_mismatch",
-                              "%s: upstream publishes no .sha1 or .sha256 for it, so cordon cannot verify it and "
-                              "will not serve it",
-                              mr->route.file);
+            artifact_route_refuse_integrity(req, ar, "no checksum upstream",
+                                            "upstream publishes no .sha1 or .sha256 for it, so cordon cannot verify "
+                                            "it and will not serve it");
             return;
         }
         http_send_error(req, out->status ? out->status : 502, out->reason, "%s",
@@ -745,30 +685,54 @@ static void resume_file_sum(h2o_req_t *req, void *arg, const flight_outcome_t *o
     blob_path(m.blob, path, sizeof(path));
     meta_rec_free(&m);
     mapped_t mm;
-    int ok = map_file(path, &mm) == 0 && maven_checksum_parse(mm.p ? mm.p : "", mm.len, s, &mr->want) == 0;
+    int ok = map_file(path, &mm) == 0 && maven_checksum_parse(mm.p ? mm.p : "", mm.len, s, &ar->want) == 0;
     unmap_file(&mm);
     if (!ok) {
-        record(req, mr, "deny", "integrity_mismatch", "unreadable checksum upstream");
-        http_send_refusal(req, 502, "maven", mr->package, mr->route.version, "integrity_mismatch",
-                          "%s: the upstream %s file holds no %s digest", mr->route.file, maven_sum_ext(s),
-                          digest_alg_name(maven_sum_alg(s)));
+        artifact_route_refuse_integrity(req, ar, "unreadable checksum upstream", "the upstream %s file holds no %s digest",
+                                        maven_sum_ext(s), digest_alg_name(maven_sum_alg(s)));
         return;
     }
-    char akey[1400], fpath[1400], url[2048];
-    artifact_key(mr, akey, sizeof(akey));
-    snprintf(fpath, sizeof(fpath), "%s/%s", mr->route.dir, mr->route.file);
-    upstream_url(fpath, url, sizeof(url));
-    artifact_job_t *job = NULL;
-    if (artifact_is_analysed(ECO_MAVEN, mr->route.file)) {
-        /* a jar is compared with the version's POM (its relocation and dependencies) */
-        size_t plen = 0;
-        char *pom = pom_text(mr, mr->route.version, &plen);
-        job = artifact_job_new(ECO_MAVEN, mr->package, mr->route.version, mr->route.file, pom, plen);
-        free(pom);
-    }
-    mr->fetched = 1;
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &MAVEN_FILE, akey, url, &mr->want,
-                         artifact_check_new(job), mr);
+    artifact_route_fetch(req, ar);
+}
+
+/* a jar is compared with the version's POM (its relocation and dependencies) */
+static artifact_check_t *file_check(artifact_req_t *ar)
+{
+    maven_req_t *mr = ar->er;
+    if (!artifact_is_analysed(ECO_MAVEN, mr->route.file))
+        return NULL;
+    size_t plen = 0;
+    char *pom = pom_text(mr, mr->route.version, &plen);
+    artifact_job_t *job = artifact_job_new(ECO_MAVEN, mr->package, mr->route.version, mr->route.file, pom, plen);
+    free(pom);
+    return artifact_check_new(job);
+}
+
+static void file_send(h2o_req_t *req, artifact_req_t *ar, const char *path, const char *etag)
+{
+    maven_req_t *mr = ar->er;
+    send_file_or_sum(req, mr, path, content_type(mr->route.file), etag);
+}
+
+static const artifact_ops_t FILE_OPS = {
+    .judge = file_judge,
+    .learn = file_learn,
+    .learned = file_learned,
+    .not_listed = file_not_listed,
+    .alternative = file_alternative,
+    .source = file_source,
+    .check = file_check,
+    .send = file_send,
+};
+
+static void handle_file(h2o_req_t *req, maven_req_t *mr)
+{
+    artifact_req_t *ar = &mr->ar;
+    artifact_req_init(ar, &FILE_OPS, mr, ECO_MAVEN, mr->package, mr->route.version, "upstream checksum");
+    snprintf(ar->key, sizeof(ar->key), "maven:%s/%s", mr->route.dir, mr->route.file);
+    snprintf(ar->detail, sizeof(ar->detail), "GET %s%s", mr->route.file, maven_sum_ext(mr->route.sum));
+    snprintf(ar->what, sizeof(ar->what), "%s", mr->route.file);
+    artifact_route(req, ar);
 }
 
 /* ---- the table entry ---- */
@@ -817,7 +781,8 @@ static int maven_canonical_name(const char *in, char *out, size_t outlen)
 }
 
 /* Maven has no listing with times: what cordon learned from the version's POM */
-static int maven_version_facts(const char *package, const char *version, version_facts_t *f, findings_t *found)
+static int maven_version_facts(const char *package, const char *version, const char *file, version_facts_t *f,
+                               findings_t *found)
 {
     findings_clear(found);
     if (version_facts(package, version, f) != 0)
@@ -862,6 +827,7 @@ const ecosystem_t maven_ecosystem = {
     .canonical_name = maven_canonical_name,
     .version_compare = maven_version_compare,
     .version_facts = maven_version_facts,
+    .is_snapshot = maven_version_is_snapshot,
     .version_source = maven_version_source,
     .version_learned = maven_version_learned,
 };

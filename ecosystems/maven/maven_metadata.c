@@ -218,7 +218,9 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
     where_t w;
     memset(&w, 0, sizeof(w));
     size_t cap = 0;
-    int nversioning = 0, nversions = 0, rc = xml_reader_open(&x, doc, len);
+    /* counted apart from the value: an unreadable first stamp must not let a
+     * second one by (render would write a valid stamp into both) */
+    int nversioning = 0, nversions = 0, nupdated = 0, rc = xml_reader_open(&x, doc, len);
     while (rc == 0 && (rc = xml_reader_next(&x, 0)) == 1) {
         int type = xmlTextReaderNodeType(x.r), depth = xmlTextReaderDepth(x.r);
         int line = xmlTextReaderGetParserLineNumber(x.r);
@@ -258,7 +260,7 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
             *slot = element_text(&x, role == ROLE_LATEST ? "latest" : "release");
             break;
         case ROLE_UPDATED:
-            if (m->last_updated != TIME_NONE) {
+            if (++nupdated > 1) {
                 xml_reader_fail(&x, "line %d: a second <lastUpdated>", line);
                 break;
             }

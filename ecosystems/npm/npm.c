@@ -19,6 +19,7 @@
 #include "store/derived.h"
 #include "store/store.h"
 #include "analysis/artifact.h"
+#include "ecosystems/artifact_route.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/json.h"
@@ -32,6 +33,7 @@
 #include "http/http.h"
 #include "http/loop.h"
 #include "http/denial.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 
@@ -40,12 +42,9 @@
 
 typedef struct npm_req {
     npm_route_t route;
-    char rule[200];    /* the policy rule that admitted the artifact */
     char version[256]; /* the version a tarball request names */
     int abbreviated;
-    int refreshed; /* metadata was fetched for this request already */
-    int fetched;   /* the tarball was fetched (and analysed) for this request: decide again */
-    int64_t decided_at; /* when it was decided: a blob stored about then may have been analysed after */
+    artifact_req_t ar; /* a tarball's way through the artifact route */
 } npm_req_t;
 
 /* ---- ingest: runs on the fetcher thread for every new upstream packument ---- */
@@ -127,34 +126,30 @@ static void prefetch_young(const npm_packument_t *p, const unsigned char *script
     if (!cfg->analysis.prefetch)
         return;
     int started = 0;
+    findings_t names;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_NPM, p->name, now, &names, &names_until);
     for (size_t k = p->nversions; k-- > 0 && started < PREFETCH_PER_PACKUMENT;) {
         const npm_version_t *v = &p->versions[k];
-        findings_t f;
-        findings_clear(&f);
+        findings_t f = names;
         npm_script_findings(p->name, v->version, scripts[k], &f);
-        version_facts_t facts = {.published_at = v->published_at, .first_seen = now, .findings = &f};
+        version_facts_t facts = {.published_at = v->published_at, .first_seen = now, .findings = &f,
+                                 .findings_until = names_until};
+        policy_gather_review(ECO_NPM, p->name, v->version, now, &facts);
         verdict_t vd;
         policy_decide(cfg, ECO_NPM, p->name, v->version, &facts, now, &vd);
-        if (vd.allow || strcmp(vd.reason, "quarantine") != 0 || !v->tarball_url)
+        if (vd.allow || vd.reason != REASON_QUARANTINE || !v->tarball_url)
             continue; /* only what age alone holds: the rest is refused or served anyway */
         char file[512], akey[1200], integrity[200];
         npm_tarball_filename(p, v, file, sizeof(file));
         snprintf(akey, sizeof(akey), "npm:%s/%s", p->name, file);
-        blob_rec_t b;
-        if (artifact_lookup(akey, &b) == 0) {
-            blob_rec_free(&b);
-            continue;
-        }
         snprintf(integrity, sizeof(integrity), "%s%s", v->integrity ? "" : "sha1:",
                  v->integrity ? v->integrity : (v->shasum ? v->shasum : ""));
-        integrity_t want;
-        if (integrity_parse_any(integrity, &want) != 0)
-            continue;
         artifact_job_t *job =
             artifact_job_new(ECO_NPM, p->name, v->version, file, p->doc + v->value.start,
                              v->value.end > v->value.start ? v->value.end - v->value.start : 0);
-        artifact_fetch(akey, v->tarball_url, &want, artifact_check_new(job), NULL, NULL, NULL, NULL);
-        started++;
+        started += artifact_prefetch(akey, v->tarball_url, integrity, artifact_check_new(job));
     }
 }
 
@@ -199,13 +194,12 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
 
 static void packument_source(const npm_req_t *nr, char *key, size_t keylen, char *url, size_t urllen);
 
-/* fetches the packument for a tarball request (a version not seen yet) */
-static void start_metadata_fetch(h2o_req_t *req, npm_req_t *nr, flight_resume_fn fn)
+/* fetches the packument for a tarball request (a version not seen yet); resumes fn with arg */
+static void start_metadata_fetch(h2o_req_t *req, npm_req_t *nr, flight_resume_fn fn, void *arg)
 {
     char key[NPM_NAME_MAX + 8], url[2048];
     packument_source(nr, key, sizeof(key), url, sizeof(url));
-    nr->refreshed = 1;
-    metadata_fetch(key, url, "application/json", npm_ingest, req, &loop_of(req)->flight_receiver, fn, nr);
+    metadata_fetch(key, url, "application/json", npm_ingest, req, &loop_of(req)->flight_receiver, fn, arg);
 }
 
 /* first-seen times of the versions upstream gives no time for */
@@ -411,25 +405,9 @@ static void handle_packument(h2o_req_t *req, npm_req_t *nr)
     metadata_serve(req, &loop_of(req)->flight_receiver, &PACKUMENT, key, url, nr);
 }
 
-/* ---- tarballs ---- */
+/* ---- tarballs: the artifact route's npm part ---- */
 
-static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-static void handle_tarball(h2o_req_t *req, npm_req_t *nr);
-
-static void record(h2o_req_t *req, npm_req_t *nr, const char *version, const char *decision, const char *reason,
-                   const char *rule)
-{
-    char detail[300];
-    snprintf(detail, sizeof(detail), "GET %s", nr->route.file);
-    http_record_decision(req, "npm", nr->route.name, version, decision, reason, rule, detail);
-}
-
-static void artifact_key(const npm_req_t *nr, char *out, size_t outlen)
-{
-    snprintf(out, outlen, "npm:%s/%s", nr->route.name, nr->route.file);
-}
-
-static void deny_tarball(h2o_req_t *req, npm_req_t *nr, const char *version, const verdict_t *vd, int64_t now);
+static int npm_alternative(const char *package, const char *version, char *out, size_t outlen);
 
 /* The facts of a version's verdict, the same metadata filtering uses: its
  * record (times, install-script history) and what analysis found in its
@@ -453,16 +431,6 @@ static int npm_facts(const char *name, const char *version, version_rec_t *v, fi
                         ((v->flags & VERSION_HAS_INSTALL_SCRIPT) ? NPM_SCRIPTS_HAS : 0) |
                             ((v->flags & VERSION_NEW_INSTALL_SCRIPT) ? NPM_SCRIPTS_NEW : 0),
                         f);
-    return 0;
-}
-
-static int decide_tarball(const npm_req_t *nr, const char *version, version_rec_t *v, verdict_t *vd)
-{
-    findings_t f;
-    if (npm_facts(nr->route.name, version, v, &f) != 0)
-        return -1;
-    version_facts_t facts = {.published_at = v->published_at, .first_seen = v->first_seen, .findings = &f};
-    policy_decide(runtime_config(), ECO_NPM, nr->route.name, version, &facts, time_now_ms(), vd);
     return 0;
 }
 
@@ -498,138 +466,107 @@ static char *registry_manifest(const char *name, const char *version, size_t *le
     return out;
 }
 
-static void tarball_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
+static int tarball_judge(artifact_req_t *ar, verdict_t *out)
 {
-    npm_req_t *nr = arg;
-    /* decided again when the tarball was fetched for this request: it was analysed since */
-    version_rec_t v;
-    verdict_t vd;
-    int recheck = nr->fetched || b->stored_at >= nr->decided_at - 1000;
-    if (recheck && decide_tarball(nr, nr->version, &v, &vd) == 0) {
-        version_rec_free(&v);
-        if (!vd.allow) {
-            deny_tarball(req, nr, nr->version, &vd, time_now_ms());
-            return;
-        }
-        snprintf(nr->rule, sizeof(nr->rule), "%s", vd.rule);
-    }
-    char path[4200], etag[80];
-    blob_path(b->blob, path, sizeof(path));
-    snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
-    record(req, nr, nr->version, "allow", "", nr->rule);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-                   H2O_STRLIT("public, max-age=31536000, immutable"));
-    if (http_not_modified(req, etag))
-        return;
-    http_send_artifact(req, path, "application/octet-stream", etag);
+    npm_req_t *nr = ar->er;
+    return policy_judge(runtime_config(), ECO_NPM, nr->route.name, nr->version, NULL, time_now_ms(), out, NULL,
+                        NULL);
 }
 
-static void tarball_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+static void tarball_learn(h2o_req_t *req, artifact_req_t *ar, flight_resume_fn resume)
 {
-    npm_req_t *nr = arg;
-    if (strcmp(out->reason, "integrity_mismatch") == 0) {
-        record(req, nr, nr->version, "deny", "integrity_mismatch", "dist.integrity");
-        http_send_refusal(req, out->status, "npm", nr->route.name, nr->version, "integrity_mismatch", "%s@%s: %s",
-                          nr->route.name, nr->version, out->error);
-        return;
-    }
-    record(req, nr, nr->version, "error", "upstream_error", "");
-    http_send_error(req, out->status, out->reason, "%s@%s: %s", nr->route.name, nr->version, out->error);
+    start_metadata_fetch(req, ar->er, resume, ar);
 }
 
-static const artifact_source_t TARBALL = {tarball_serve, tarball_fail};
-
-/* refuses a held version's tarball with the denial object; the alternative
- * comes from the same filtered view of the packument clients get */
-static void deny_tarball(h2o_req_t *req, npm_req_t *nr, const char *version, const verdict_t *vd, int64_t now)
+static int tarball_learned(artifact_req_t *ar, const flight_outcome_t *out, int *status, char *err, size_t errlen)
 {
-    char key[NPM_NAME_MAX + 8], err[300];
-    const char *alt = NULL;
-    meta_rec_t m;
-    filtered_t fd;
-    int have = 0;
+    npm_req_t *nr = ar->er;
+    char key[NPM_NAME_MAX + 8];
     snprintf(key, sizeof(key), "npm:%s", nr->route.name);
-    if (metadata_lookup(key, &m) == 0) {
-        have = filtered_load(&m, now, &fd, err, sizeof(err)) == 0;
-        meta_rec_free(&m);
-        if (have)
-            alt = npm_filter_alternative(&fd.p, &fd.f, version);
-    }
-    char detail[300];
-    snprintf(detail, sizeof(detail), "GET %s", nr->route.file);
-    http_record_denial(req, "npm", nr->route.name, version, vd, detail);
-    denial_send(req, "npm", nr->route.name, version, vd, alt);
-    if (have)
-        filtered_free(&fd);
+    return artifact_learned_metadata(key, out, status, err, errlen);
 }
+
+static void tarball_not_listed(artifact_req_t *ar, char *out, size_t outlen)
+{
+    npm_req_t *nr = ar->er;
+    snprintf(out, outlen, "%s@%s does not exist upstream", nr->route.name, nr->version);
+}
+
+/* the alternative comes from the same filtered view of the packument clients get */
+static const char *tarball_alternative(h2o_req_t *req, artifact_req_t *ar)
+{
+    npm_req_t *nr = ar->er;
+    char alt[256];
+    if (npm_alternative(nr->route.name, nr->version, alt, sizeof(alt)) != 0)
+        return NULL;
+    return h2o_strdup(&req->pool, alt, SIZE_MAX).base;
+}
+
+static int tarball_source(h2o_req_t *req, artifact_req_t *ar)
+{
+    npm_req_t *nr = ar->er;
+    version_rec_t v;
+    if (version_rec_load("npm", nr->route.name, nr->version, &v) != 0) {
+        http_send_error(req, 502, NULL, "%s@%s: cordon lost its record of the version", nr->route.name, nr->version);
+        return -1;
+    }
+    int rc = 0;
+    if (integrity_parse_any(v.integrity, &ar->want) != 0) {
+        artifact_route_refuse_integrity(req, ar, "no usable integrity upstream",
+                                        "the registry advertises no usable integrity (%s), so cordon cannot verify "
+                                        "it and will not serve it",
+                                        v.integrity[0] ? v.integrity : "none");
+        rc = -1;
+    } else if (v.artifact_url[0] == '\0') {
+        http_send_error(req, 502, NULL, "%s@%s has no tarball URL upstream", nr->route.name, nr->version);
+        rc = -1;
+    } else {
+        snprintf(ar->url, sizeof(ar->url), "%s", v.artifact_url);
+    }
+    version_rec_free(&v);
+    return rc;
+}
+
+/* the tarball's package.json is compared with the registry's manifest */
+static artifact_check_t *tarball_check(artifact_req_t *ar)
+{
+    npm_req_t *nr = ar->er;
+    size_t mlen = 0;
+    char *manifest = registry_manifest(nr->route.name, nr->version, &mlen);
+    artifact_job_t *job = artifact_job_new(ECO_NPM, nr->route.name, nr->version, nr->route.file, manifest, mlen);
+    free(manifest);
+    return artifact_check_new(job);
+}
+
+static void tarball_send(h2o_req_t *req, artifact_req_t *ar, const char *path, const char *etag)
+{
+    if (!http_not_modified(req, etag))
+        http_send_artifact(req, path, "application/octet-stream", etag);
+}
+
+static const artifact_ops_t TARBALL_OPS = {
+    .judge = tarball_judge,
+    .learn = tarball_learn,
+    .learned = tarball_learned,
+    .not_listed = tarball_not_listed,
+    .alternative = tarball_alternative,
+    .source = tarball_source,
+    .check = tarball_check,
+    .send = tarball_send,
+};
 
 static void handle_tarball(h2o_req_t *req, npm_req_t *nr)
 {
-    char *version = nr->version;
-    if (npm_tarball_version(nr->route.name, nr->route.file, version, sizeof(nr->version)) != 0) {
+    if (npm_tarball_version(nr->route.name, nr->route.file, nr->version, sizeof(nr->version)) != 0) {
         http_send_error(req, 404, NULL, "%s is not a tarball of %s", nr->route.file, nr->route.name);
         return;
     }
-    version_rec_t v;
-    verdict_t vd;
-    if (decide_tarball(nr, version, &v, &vd) != 0) {
-        if (!nr->refreshed) {
-            /* a version cordon has not seen yet: learn it from the packument */
-            start_metadata_fetch(req, nr, resume_tarball_meta);
-            return;
-        }
-        http_send_error(req, 404, NULL, "%s@%s does not exist upstream", nr->route.name, version);
-        return;
-    }
-    int64_t now = time_now_ms();
-    if (!vd.allow) {
-        deny_tarball(req, nr, version, &vd, now);
-        version_rec_free(&v);
-        return;
-    }
-    snprintf(nr->rule, sizeof(nr->rule), "%s", vd.rule);
-    nr->decided_at = time_now_ms();
-    char akey[600];
-    artifact_key(nr, akey, sizeof(akey));
-    if (artifact_serve_cached(req, &TARBALL, akey, nr)) {
-        version_rec_free(&v);
-        return;
-    }
-    integrity_t want;
-    if (integrity_parse_any(v.integrity, &want) != 0) {
-        record(req, nr, version, "deny", "integrity_mismatch", "no usable integrity upstream");
-        http_send_refusal(req, 502, "npm", nr->route.name, version, "integrity_mismatch",
-                          "%s@%s: the registry advertises no usable integrity (%s), so cordon cannot verify it and "
-                          "will not serve it",
-                          nr->route.name, version, v.integrity[0] ? v.integrity : "none");
-        version_rec_free(&v);
-        return;
-    }
-    if (v.artifact_url[0] == '\0') {
-        http_send_error(req, 502, NULL, "%s@%s has no tarball URL upstream", nr->route.name, version);
-        version_rec_free(&v);
-        return;
-    }
-    size_t mlen = 0;
-    char *manifest = registry_manifest(nr->route.name, version, &mlen);
-    artifact_job_t *job = artifact_job_new(ECO_NPM, nr->route.name, version, nr->route.file, manifest, mlen);
-    free(manifest);
-    nr->fetched = 1;
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &TARBALL, akey, v.artifact_url, &want,
-                         artifact_check_new(job), nr);
-    version_rec_free(&v);
-}
-
-static void resume_tarball_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    npm_req_t *nr = arg;
-    char key[NPM_NAME_MAX + 8];
-    snprintf(key, sizeof(key), "npm:%s", nr->route.name);
-    if (metadata_refresh_failed(key, out)) {
-        http_send_error(req, out->status, out->reason, "%s", out->error);
-        return;
-    }
-    handle_tarball(req, nr);
+    artifact_req_t *ar = &nr->ar;
+    artifact_req_init(ar, &TARBALL_OPS, nr, ECO_NPM, nr->route.name, nr->version, "dist.integrity");
+    snprintf(ar->key, sizeof(ar->key), "npm:%s/%s", nr->route.name, nr->route.file);
+    snprintf(ar->detail, sizeof(ar->detail), "GET %s", nr->route.file);
+    snprintf(ar->what, sizeof(ar->what), "%s@%s", nr->route.name, nr->version);
+    artifact_route(req, ar);
 }
 
 /* ---- audit relay ---- */
@@ -816,10 +753,12 @@ static int npm_canonical_name(const char *in, char *out, size_t outlen)
     return 0;
 }
 
-static int npm_version_facts(const char *package, const char *version, version_facts_t *f, findings_t *found)
+static int npm_version_facts(const char *package, const char *version, const char *file, version_facts_t *f,
+                             findings_t *found)
 {
     version_rec_t v;
     f->published_at = f->first_seen = TIME_NONE;
+    f->snapshot = 0;
     if (npm_facts(package, version, &v, found) != 0) {
         char key[NPM_NAME_MAX + 8];
         meta_rec_t m;

@@ -51,7 +51,7 @@ static void append_held(buf_t *m, const npm_packument_t *p, size_t i, const verd
         return;
     char when[40];
     buf_puts(m, *listed ? "; " : "");
-    buf_printf(m, "%s@%s is held (%s", p->name ? p->name : "?", p->versions[i].version, v->reason);
+    buf_printf(m, "%s@%s is held (%s", p->name ? p->name : "?", p->versions[i].version, reason_name(v->reason));
     if (v->detail[0])
         buf_printf(m, ": %s", v->detail);
     if (v->eligible_at != TIME_NONE) {
@@ -79,13 +79,26 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
     buf_t msg;
     buf_init(&msg);
     size_t listed = 0;
+    /* what every version shares (the name check) is gathered once */
+    const char *name = p->name ? p->name : "";
+    findings_t names, one;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_NPM, name, now, &names, &names_until);
     for (size_t i = 0; i < n; i++) {
         const npm_version_t *v = &p->versions[i];
+        const findings_t *mine = findings ? findings[i] : NULL;
+        if (mine) {
+            one = *mine;
+            findings_merge(&one, &names);
+        }
         version_facts_t facts = {.published_at = v->published_at,
                                  .first_seen = first_seen ? first_seen[i] : TIME_NONE,
-                                 .findings = findings ? findings[i] : NULL};
+                                 .findings = mine ? &one : &names,
+                                 .findings_until = names_until};
+        policy_gather_review(ECO_NPM, name, v->version, now, &facts);
         verdict_t *vd = &f->verdicts[i];
-        policy_decide(cfg, ECO_NPM, p->name ? p->name : "", v->version, &facts, now, vd);
+        policy_decide(cfg, ECO_NPM, name, v->version, &facts, now, vd);
         f->keep[i] = (unsigned char)vd->allow;
         if (vd->valid_until != TIME_NONE && (f->valid_until == TIME_NONE || vd->valid_until < f->valid_until))
             f->valid_until = vd->valid_until;

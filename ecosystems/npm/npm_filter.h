@@ -9,6 +9,7 @@
 #include "common/buf.h"
 #include "ecosystems/npm/npm_packument.h"
 #include "core/config.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 
 typedef struct npm_filter {

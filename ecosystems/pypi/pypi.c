@@ -13,6 +13,7 @@
 #include "store/derived.h"
 #include "store/store.h"
 #include "analysis/artifact.h"
+#include "ecosystems/artifact_route.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
 #include "common/timeutil.h"
@@ -24,6 +25,7 @@
 #include "http/denial.h"
 #include "http/http.h"
 #include "http/loop.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 
@@ -33,11 +35,9 @@
 typedef struct pypi_req {
     pypi_route_t route;
     pypi_format_t format;
-    int refreshed;
-    int fetched; /* the file was fetched (and analysed) for this request: decide again */
-    int64_t decided_at; /* when it was decided: a blob stored about then may have been analysed after */
-    char rule[200];
     char version[128];
+    char file[PYPI_FILE_MAX + 16]; /* the file asked for (its ".metadata" included) */
+    artifact_req_t ar;             /* a file's way through the artifact route */
 } pypi_req_t;
 
 /* ---- URLs ---- */
@@ -230,37 +230,34 @@ static void prefetch_young(const pypi_project_t *p, const char *project, const c
     if (!cfg->analysis.prefetch)
         return;
     int started = 0;
+    findings_t names;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_PYPI, project, now, &names, &names_until);
     for (int pass = 0; pass < 2; pass++) /* wheels first */
         for (size_t k = p->nfiles; k-- > 0 && started < PREFETCH_PER_PAGE;) {
             const pypi_file_t *f = &p->files[k];
             if (f->version == NULL || is_wheel(f->filename) != (pass == 0) ||
                 !artifact_is_analysed(ECO_PYPI, f->filename))
                 continue;
-            version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = now};
+            version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = now, .findings = &names,
+                                     .findings_until = names_until};
+            policy_gather_review(ECO_PYPI, project, f->version, now, &facts);
             verdict_t vd;
             policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, &vd);
-            if (vd.allow || strcmp(vd.reason, "quarantine") != 0)
+            if (vd.allow || vd.reason != REASON_QUARANTINE)
                 continue;
             char akey[1200], url[4096], integrity[200];
-            snprintf(akey, sizeof(akey), "pypi:%s/%s", project, f->filename);
-            blob_rec_t b;
-            if (artifact_lookup(akey, &b) == 0) {
-                blob_rec_free(&b);
-                continue;
-            }
             const pypi_hash_t *h = pypi_file_hash(f);
-            integrity_t want;
             if (h == NULL)
                 continue;
+            snprintf(akey, sizeof(akey), "pypi:%s/%s", project, f->filename);
             snprintf(integrity, sizeof(integrity), "%s:%s", h->alg, h->hex);
-            if (integrity_parse_any(integrity, &want) != 0)
-                continue;
             resolve_url(page, f->url, url, sizeof(url));
             url[strcspn(url, "#")] = '\0';
-            artifact_fetch(akey, url, &want,
-                           artifact_check_new(artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0)),
-                           NULL, NULL, NULL, NULL);
-            started++;
+            started += artifact_prefetch(
+                akey, url, integrity,
+                artifact_check_new(artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0)));
         }
 }
 
@@ -345,17 +342,23 @@ static int filtered_load(const char *project, const meta_rec_t *m, int64_t now, 
         txn = NULL;
     const config_t *cfg = runtime_config();
     unsigned char *sdist_only = sdist_only_files(&fd->p);
+    /* what every file shares (the name check) is gathered once */
+    findings_t names;
+    int64_t names_until;
+    findings_clear(&names);
+    policy_gather_package(ECO_PYPI, project, now, &names, &names_until);
     for (size_t i = 0; i < fd->p.nfiles; i++) {
         pypi_file_t *f = &fd->p.files[i];
         if (f->version == NULL)
             continue;
-        findings_t found;
-        findings_clear(&found);
+        findings_t found = names;
         if (sdist_only && sdist_only[i])
             sdist_only_finding(project, f->version, &found);
         if (txn)
             findings_get_version(txn, "pypi", project, f->version, &found);
-        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE, .findings = &found};
+        version_facts_t facts = {.published_at = f->upload_time_ms, .first_seen = TIME_NONE, .findings = &found,
+                                 .findings_until = names_until};
+        policy_gather_review(ECO_PYPI, project, f->version, now, &facts);
         if (facts.published_at == TIME_NONE)
             facts.first_seen = first_seen_of(txn, project, f->filename);
         verdict_t *vd = &fd->verdicts[i];
@@ -395,13 +398,12 @@ static const char *alternative(const filtered_t *fd)
 
 /* ---- project pages ---- */
 
-static void fetch_page(h2o_req_t *req, pypi_req_t *pr, flight_resume_fn fn)
+static void fetch_page(h2o_req_t *req, pypi_req_t *pr, flight_resume_fn fn, void *arg)
 {
     char key[PYPI_NAME_MAX + 8], url[2048];
     snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
     page_url(pr->route.project, url, sizeof(url));
-    pr->refreshed = 1;
-    metadata_fetch(key, url, JSON_ACCEPT, pypi_ingest, req, &loop_of(req)->flight_receiver, fn, pr);
+    metadata_fetch(key, url, JSON_ACCEPT, pypi_ingest, req, &loop_of(req)->flight_receiver, fn, arg);
 }
 
 static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, const char *key, int64_t now, char *file,
@@ -506,96 +508,78 @@ static void handle_root(h2o_req_t *req, pypi_req_t *pr)
 
 /* ---- files ---- */
 
-static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out);
-static void handle_file(h2o_req_t *req, pypi_req_t *pr);
+/* ---- files: the artifact route's PyPI part ---- */
 
-static const char *file_name(const pypi_req_t *pr, char *buf, size_t len)
+static int pypi_alternative(const char *project, const char *version, char *out, size_t outlen);
+
+static int file_judge(artifact_req_t *ar, verdict_t *out)
 {
-    snprintf(buf, len, "%s%s", pr->route.file, pr->route.metadata ? ".metadata" : "");
-    return buf;
+    pypi_req_t *pr = ar->er;
+    return policy_judge(runtime_config(), ECO_PYPI, pr->route.project, pr->version, pr->file, time_now_ms(), out,
+                        NULL, NULL);
 }
 
-static void record(h2o_req_t *req, pypi_req_t *pr, const char *decision, const char *reason, const char *rule)
+static void file_learn(h2o_req_t *req, artifact_req_t *ar, flight_resume_fn resume)
 {
-    char f[PYPI_FILE_MAX + 16], detail[300];
-    snprintf(detail, sizeof(detail), "GET %s", file_name(pr, f, sizeof(f)));
-    http_record_decision(req, "pypi", pr->route.project, pr->version, decision, reason, rule, detail);
+    fetch_page(req, ar->er, resume, ar);
 }
 
-static void deny_file(h2o_req_t *req, pypi_req_t *pr, const verdict_t *vd, int64_t now)
+static int file_learned(artifact_req_t *ar, const flight_outcome_t *out, int *status, char *err, size_t errlen)
 {
-    char key[PYPI_NAME_MAX + 8], err[300];
-    const char *alt = NULL;
-    meta_rec_t m;
-    filtered_t fd;
-    int have = 0;
+    pypi_req_t *pr = ar->er;
+    char key[PYPI_NAME_MAX + 8];
     snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
-    if (metadata_lookup(key, &m) == 0) {
-        have = filtered_load(pr->route.project, &m, now, &fd, err, sizeof(err)) == 0;
-        meta_rec_free(&m);
-        if (have)
-            alt = alternative(&fd);
-    }
-    char f[PYPI_FILE_MAX + 16], detail[300];
-    snprintf(detail, sizeof(detail), "GET %s", file_name(pr, f, sizeof(f)));
-    http_record_denial(req, "pypi", pr->route.project, pr->version, vd, detail);
-    denial_send(req, "pypi", pr->route.project, pr->version, vd, alt);
-    if (have)
-        filtered_free(&fd);
+    return artifact_learned_metadata(key, out, status, err, errlen);
 }
 
-static void artifact_key(const pypi_req_t *pr, char *out, size_t outlen)
+static void file_not_listed(artifact_req_t *ar, char *out, size_t outlen)
 {
-    char f[PYPI_FILE_MAX + 16];
-    snprintf(out, outlen, "pypi:%s/%s", pr->route.project, file_name(pr, f, sizeof(f)));
+    pypi_req_t *pr = ar->er;
+    snprintf(out, outlen, "%s is not listed for %s upstream", pr->file, pr->route.project);
 }
 
-/* The verdict on one file from the same facts the page filter uses: its
- * record (upload time, first seen, sdist-only release) and what analysis
- * found in the release's files. 0, or -1 when cordon has no record of it. */
-static int decide_file(pypi_req_t *pr, version_rec_t *v, verdict_t *vd)
+static const char *file_alternative(h2o_req_t *req, artifact_req_t *ar)
 {
-    char fname[PYPI_FILE_MAX + 16], key[1024];
-    size_t klen = version_key(key, sizeof(key), "pypi", pr->route.project, file_name(pr, fname, sizeof(fname)));
-    MDB_txn *txn;
-    findings_t f;
-    findings_clear(&f);
-    int found = 0;
-    if (klen && store_read_begin(&txn) == 0) {
-        found = version_rec_get(txn, key, klen, v) == 0;
-        if (found)
-            findings_get_version(txn, "pypi", pr->route.project, pr->version, &f);
-        store_read_end(txn);
-    }
-    if (!found)
-        return -1;
-    if (v->flags & VERSION_SDIST_ONLY)
-        sdist_only_finding(pr->route.project, pr->version, &f);
-    version_facts_t facts = {.published_at = v->published_at, .first_seen = v->first_seen, .findings = &f};
-    policy_decide(runtime_config(), ECO_PYPI, pr->route.project, pr->version, &facts, time_now_ms(), vd);
-    return 0;
+    pypi_req_t *pr = ar->er;
+    char alt[256];
+    if (pypi_alternative(pr->route.project, pr->version, alt, sizeof(alt)) != 0)
+        return NULL;
+    return h2o_strdup(&req->pool, alt, SIZE_MAX).base;
 }
 
-static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
+static int file_source(h2o_req_t *req, artifact_req_t *ar)
 {
-    pypi_req_t *pr = arg;
-    /* decided again when the file was fetched for this request: it was analysed since */
+    pypi_req_t *pr = ar->er;
     version_rec_t v;
-    verdict_t vd;
-    if ((pr->fetched || b->stored_at >= pr->decided_at - 1000) && decide_file(pr, &v, &vd) == 0) {
-        version_rec_free(&v);
-        if (!vd.allow) {
-            deny_file(req, pr, &vd, time_now_ms());
-            return;
-        }
-        snprintf(pr->rule, sizeof(pr->rule), "%s", vd.rule);
+    if (version_rec_load("pypi", pr->route.project, pr->file, &v) != 0) {
+        http_send_error(req, 502, NULL, "%s: cordon lost its record of the file", pr->file);
+        return -1;
     }
-    char path[4200], etag[80];
-    blob_path(b->blob, path, sizeof(path));
-    snprintf(etag, sizeof(etag), "\"%.32s\"", b->blob);
-    record(req, pr, "allow", "", pr->rule);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
-                   H2O_STRLIT("public, max-age=31536000, immutable"));
+    int rc = 0;
+    if (v.integrity[0] == '\0' || integrity_parse_any(v.integrity, &ar->want) != 0) {
+        artifact_route_refuse_integrity(req, ar, "no sha256 or sha512 upstream",
+                                        "the index gives no sha256 (or sha512) hash cordon can verify (%s), so it "
+                                        "is not served",
+                                        v.integrity[0] ? v.integrity : "none");
+        rc = -1;
+    } else {
+        snprintf(ar->url, sizeof(ar->url), "%s", v.artifact_url);
+    }
+    version_rec_free(&v);
+    return rc;
+}
+
+static artifact_check_t *file_check(artifact_req_t *ar)
+{
+    pypi_req_t *pr = ar->er;
+    if (pr->route.metadata || !artifact_is_analysed(ECO_PYPI, pr->route.file))
+        return NULL;
+    return artifact_check_new(artifact_job_new(ECO_PYPI, pr->route.project, pr->version, pr->route.file, NULL, 0));
+}
+
+static void file_send(h2o_req_t *req, artifact_req_t *ar, const char *path, const char *etag)
+{
+    pypi_req_t *pr = ar->er;
     if (http_not_modified(req, etag))
         return;
     if (pr->route.metadata)
@@ -604,83 +588,30 @@ static void file_serve(h2o_req_t *req, void *arg, const blob_rec_t *b)
         http_send_artifact(req, path, "application/octet-stream", etag);
 }
 
-static void file_fail(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    pypi_req_t *pr = arg;
-    char fname[PYPI_FILE_MAX + 16];
-    file_name(pr, fname, sizeof(fname));
-    if (strcmp(out->reason, "integrity_mismatch") == 0) {
-        record(req, pr, "deny", "integrity_mismatch", "index sha256");
-        http_send_refusal(req, out->status, "pypi", pr->route.project, pr->version, "integrity_mismatch", "%s: %s",
-                          fname, out->error);
-        return;
-    }
-    record(req, pr, "error", "upstream_error", "");
-    http_send_error(req, out->status, out->reason, "%s: %s", fname, out->error);
-}
-
-static const artifact_source_t DIST_FILE = {file_serve, file_fail};
+static const artifact_ops_t FILE_OPS = {
+    .judge = file_judge,
+    .learn = file_learn,
+    .learned = file_learned,
+    .not_listed = file_not_listed,
+    .alternative = file_alternative,
+    .source = file_source,
+    .check = file_check,
+    .send = file_send,
+};
 
 static void handle_file(h2o_req_t *req, pypi_req_t *pr)
 {
-    char fname[PYPI_FILE_MAX + 16];
     if (pypi_file_version(pr->route.project, pr->route.file, pr->version, sizeof(pr->version)) != 0) {
         http_send_error(req, 404, NULL, "%s is not a distribution of %s", pr->route.file, pr->route.project);
         return;
     }
-    file_name(pr, fname, sizeof(fname));
-    version_rec_t v;
-    verdict_t vd;
-    if (decide_file(pr, &v, &vd) != 0) {
-        if (!pr->refreshed) {
-            fetch_page(req, pr, resume_file_meta);
-            return;
-        }
-        http_send_error(req, 404, NULL, "%s is not listed for %s upstream", fname, pr->route.project);
-        return;
-    }
-    int64_t now = time_now_ms();
-    if (!vd.allow) {
-        deny_file(req, pr, &vd, now);
-        version_rec_free(&v);
-        return;
-    }
-    snprintf(pr->rule, sizeof(pr->rule), "%s", vd.rule);
-    pr->decided_at = time_now_ms();
-    char akey[600];
-    artifact_key(pr, akey, sizeof(akey));
-    if (artifact_serve_cached(req, &DIST_FILE, akey, pr)) {
-        version_rec_free(&v);
-        return;
-    }
-    integrity_t want;
-    if (v.integrity[0] == '\0' || integrity_parse_any(v.integrity, &want) != 0) {
-        record(req, pr, "deny", "integrity_mismatch", "no sha256 or sha512 upstream");
-        http_send_refusal(req, 502, "pypi", pr->route.project, pr->version, "integrity_mismatch",
-                          "%s: the index gives no sha256 (or sha512) hash cordon can verify (%s), so it is not served",
-                          fname, v.integrity[0] ? v.integrity : "none");
-        version_rec_free(&v);
-        return;
-    }
-    artifact_job_t *job = !pr->route.metadata && artifact_is_analysed(ECO_PYPI, pr->route.file)
-                              ? artifact_job_new(ECO_PYPI, pr->route.project, pr->version, pr->route.file, NULL, 0)
-                              : NULL;
-    pr->fetched = 1;
-    artifact_fetch_serve(req, &loop_of(req)->flight_receiver, &DIST_FILE, akey, v.artifact_url, &want,
-                         artifact_check_new(job), pr);
-    version_rec_free(&v);
-}
-
-static void resume_file_meta(h2o_req_t *req, void *arg, const flight_outcome_t *out)
-{
-    pypi_req_t *pr = arg;
-    char key[PYPI_NAME_MAX + 8];
-    snprintf(key, sizeof(key), "pypi:%s", pr->route.project);
-    if (metadata_refresh_failed(key, out)) {
-        http_send_error(req, out->status, out->reason, "%s", out->error);
-        return;
-    }
-    handle_file(req, pr);
+    snprintf(pr->file, sizeof(pr->file), "%s%s", pr->route.file, pr->route.metadata ? ".metadata" : "");
+    artifact_req_t *ar = &pr->ar;
+    artifact_req_init(ar, &FILE_OPS, pr, ECO_PYPI, pr->route.project, pr->version, "index sha256");
+    snprintf(ar->key, sizeof(ar->key), "pypi:%s/%s", pr->route.project, pr->file);
+    snprintf(ar->detail, sizeof(ar->detail), "GET %s", pr->file);
+    snprintf(ar->what, sizeof(ar->what), "%s", pr->file);
+    artifact_route(req, ar);
 }
 
 /* ---- the table entry ---- */
@@ -746,44 +677,76 @@ static int pypi_canonical_name(const char *in, char *out, size_t outlen)
     return pypi_normalize(in, strlen(in), out, outlen) == 0 ? 0 : -1;
 }
 
-static int pypi_version_facts(const char *project, const char *version, version_facts_t *f, findings_t *found)
+/* one file's facts from its record; the release's from every file of it in
+ * the cached page (its newest file's time: the one a window holds longest) */
+static int pypi_version_facts(const char *project, const char *version, const char *file, version_facts_t *f,
+                              findings_t *found)
 {
-    char key[PYPI_NAME_MAX + 8], err[300];
-    meta_rec_t m;
-    filtered_t fd;
     f->published_at = f->first_seen = TIME_NONE;
+    f->snapshot = 0;
     findings_clear(found);
+    if (file != NULL) {
+        char key[1024];
+        size_t klen = version_key(key, sizeof(key), "pypi", project, file);
+        MDB_txn *txn;
+        version_rec_t v;
+        int listed = 0;
+        if (klen && store_read_begin(&txn) == 0) {
+            listed = version_rec_get(txn, key, klen, &v) == 0;
+            if (listed) {
+                f->published_at = v.published_at;
+                f->first_seen = v.first_seen;
+                if (v.flags & VERSION_SDIST_ONLY)
+                    sdist_only_finding(project, version, found);
+                version_rec_free(&v);
+                findings_get_version(txn, "pypi", project, version, found);
+            }
+            store_read_end(txn);
+        }
+        return listed;
+    }
+    char key[PYPI_NAME_MAX + 8], err[300], src[4200];
+    meta_rec_t m;
     snprintf(key, sizeof(key), "pypi:%s", project);
     if (metadata_lookup(key, &m) != 0)
         return -1;
-    int have = filtered_load(project, &m, time_now_ms(), &fd, err, sizeof(err)) == 0;
+    blob_path(m.blob, src, sizeof(src));
     meta_rec_free(&m);
-    if (!have)
+    mapped_t map;
+    pypi_project_t p;
+    if (map_file(src, &map) != 0)
         return -1;
+    if (pypi_index_parse(&p, project, map.p ? map.p : "", map.len, err, sizeof(err)) != 0) {
+        unmap_file(&map);
+        return -1;
+    }
+    MDB_txn *txn = NULL;
+    if (store_read_begin(&txn) != 0)
+        txn = NULL;
     int listed = 0;
-    unsigned char *sdist_only = sdist_only_files(&fd.p);
-    for (size_t i = 0; i < fd.p.nfiles; i++) {
-        const pypi_file_t *pf = &fd.p.files[i];
+    unsigned char *sdist_only = sdist_only_files(&p);
+    for (size_t i = 0; i < p.nfiles; i++) {
+        const pypi_file_t *pf = &p.files[i];
         if (pf->version == NULL || strcmp(pf->version, version) != 0)
             continue;
         listed = 1;
         if (sdist_only && sdist_only[i])
             sdist_only_finding(project, version, found);
-        /* a release's time is its newest file's: the one a window would hold longest */
-        const verdict_t *vd = &fd.verdicts[i];
-        if (vd->published_at != TIME_NONE && (f->published_at == TIME_NONE || vd->published_at > f->published_at))
-            f->published_at = vd->published_at;
-        if (vd->published_at == TIME_NONE && vd->since != TIME_NONE &&
-            (f->first_seen == TIME_NONE || vd->since > f->first_seen))
-            f->first_seen = vd->since;
+        if (pf->upload_time_ms != TIME_NONE) {
+            if (f->published_at == TIME_NONE || pf->upload_time_ms > f->published_at)
+                f->published_at = pf->upload_time_ms;
+        } else {
+            int64_t seen = first_seen_of(txn, project, pf->filename);
+            if (seen != TIME_NONE && (f->first_seen == TIME_NONE || seen > f->first_seen))
+                f->first_seen = seen;
+        }
     }
     free(sdist_only);
-    filtered_free(&fd);
-    MDB_txn *txn;
-    if (listed && store_read_begin(&txn) == 0) {
+    if (listed && txn)
         findings_get_version(txn, "pypi", project, version, found);
-        store_read_end(txn);
-    }
+    store_read_end(txn);
+    pypi_index_free(&p);
+    unmap_file(&map);
     return listed;
 }
 

@@ -222,9 +222,38 @@ it_setup() {
         unset "$v"
     done
     unset NODE_OPTIONS
+    tsan_setup
     trap it_cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
+}
+
+# ThreadSanitizer (the build-tsan run, `make test-tsan`): every instrumented
+# process a test starts (servers in the background, CLI calls, test tools)
+# writes its reports to $IT_TMP/tsan/report.PID rather than to a stderr that
+# nobody may read, with tests/tsan.supp unless TSAN_OPTIONS names
+# suppressions already.  finish and it_cleanup fail the file when a report
+# was written (tsan_reports).  Builds without TSan ignore TSAN_OPTIONS.
+tsan_setup() {
+    mkdir -p "$IT_TMP/tsan"
+    [[ ${TSAN_OPTIONS:-} == *suppressions=* ]] ||
+        TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}suppressions=$IT_ROOT/tests/tsan.supp"
+    export TSAN_OPTIONS="$TSAN_OPTIONS:log_path=$IT_TMP/tsan/report"
+}
+
+# tsan_reports: after everything stopped, one failed case when any process
+# wrote a ThreadSanitizer report; each report file is printed.
+tsan_reports() {
+    local f n=0
+    for f in "$IT_TMP"/tsan/report.*; do
+        [[ -s $f ]] || continue
+        n=$((n + 1))
+        note "---- ThreadSanitizer, $(basename "$f") (first 300 lines)"
+        head -n 300 "$f" | sed 's/^/#   /'
+    done
+    (( n == 0 )) && return 0
+    IT_FAILED=$((IT_FAILED + 1))
+    printf 'not ok - ThreadSanitizer: %d process(es) wrote a report\n' "$n"
 }
 
 # pid_running PID: the process exists and is not a zombie (one that exited
@@ -307,6 +336,7 @@ it_cleanup() {
     # Ended early: setup failure, a signal, or a bug in a test file.
     show_logs
     stop_all
+    tsan_reports
     local c
     for c in "${IT_BEFORE_REMOVE[@]}"; do eval "$c"; done
     remove_tmp
@@ -771,6 +801,7 @@ IT_BEFORE_REMOVE=()   # commands run after stopping everything, before the temp 
 finish() {
     (( IT_FAILED > IT_MISSING )) && show_logs
     stop_all
+    tsan_reports
     local c
     for c in "${IT_BEFORE_REMOVE[@]}"; do eval "$c"; done
     remove_tmp

@@ -18,6 +18,7 @@
 #include "ecosystems/npm/npm_filter.h"
 #include "ecosystems/npm/npm_packument.h"
 #include "core/config.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "tests/unit/archive_writer.h"
 #include "tests/unit/test.h"
@@ -40,7 +41,12 @@ static verdict_t decide(eco_id_t eco, const char *pkg, const char *ver, const fi
 {
     verdict_t v;
     int64_t now = time_now_ms();
-    version_facts_t facts = {.published_at = now - 100 * DAY, .first_seen = TIME_NONE, .findings = f};
+    version_facts_t facts = {.published_at = now - 100 * DAY, .first_seen = TIME_NONE};
+    findings_t found;
+    findings_clear(&found);
+    if (f)
+        found = *f;
+    policy_gather(eco, pkg, ver, now, &facts, &found); /* the facts the server gathers besides these */
     policy_decide(&g_cfg, eco, pkg, ver, &facts, now, &v);
     return v;
 }
@@ -60,19 +66,19 @@ TEST(findings_in_policy)
     findings_add(&f, FINDING_NEW_INSTALL_SCRIPT, "pkg@1.0.0 runs install scripts and no earlier version did");
     v = decide(ECO_NPM, "pkg", "1.0.0", &f);
     CHECK(!v.allow);
-    CHECK_STR_EQ(v.reason, "new_install_script");
+    CHECK_STR_EQ(reason_name(v.reason), "new_install_script");
     CHECK_STR_EQ(v.rule, "analysis new_install_script: hold");
     CHECK(strstr(v.detail, "no earlier version") != NULL);
     CHECK(v.eligible_at == TIME_NONE); /* age never admits it */
 
     /* the most severe finding is the one reported */
     findings_add(&f, FINDING_MANIFEST_MISMATCH, "scripts.postinstall differs");
-    CHECK_STR_EQ(decide(ECO_NPM, "pkg", "1.0.0", &f).reason, "manifest_mismatch");
+    CHECK_STR_EQ(reason_name(decide(ECO_NPM, "pkg", "1.0.0", &f).reason), "manifest_mismatch");
     /* reasons of the finer kinds are DESIGN's */
     findings_t p;
     findings_clear(&p);
     findings_add(&p, FINDING_PTH_FILE, "evil.pth");
-    CHECK_STR_EQ(decide(ECO_PYPI, "x", "1.0", &p).reason, "install_script");
+    CHECK_STR_EQ(reason_name(decide(ECO_PYPI, "x", "1.0", &p).reason), "install_script");
 
     /* the configuration decides */
     load("quarantine: { min_age: 7d }\nanalysis: { new_install_script: warn, manifest_mismatch: ignore }\n");
@@ -87,7 +93,7 @@ TEST(findings_in_policy)
          "    - { match: \"npm:bad\", deny: true }\n");
     CHECK(decide(ECO_NPM, "pkg", "1.0.0", &f).allow);
     CHECK(!decide(ECO_NPM, "pkg", "1.0.1", &f).allow);
-    CHECK_STR_EQ(decide(ECO_NPM, "bad", "1.0.0", NULL).reason, "blocked");
+    CHECK_STR_EQ(reason_name(decide(ECO_NPM, "bad", "1.0.0", NULL).reason), "blocked");
 
     /* a configuration that names an unknown kind or action is refused */
     char err[300];
@@ -112,18 +118,18 @@ TEST(typosquat_through_policy)
     CHECK_INT_EQ(analysis_configure(&g_cfg, err, sizeof(err)), 0);
     verdict_t v = decide(ECO_NPM, "lodahs", "1.0.0", NULL);
     CHECK(!v.allow);
-    CHECK_STR_EQ(v.reason, "typosquat");
+    CHECK_STR_EQ(reason_name(v.reason), "typosquat");
     CHECK(strstr(v.detail, "looks like lodash") != NULL);
     CHECK(decide(ECO_NPM, "lodash", "4.17.21", NULL).allow);
     /* asked again: the cached answer */
-    CHECK_STR_EQ(decide(ECO_NPM, "lodahs", "1.0.1", NULL).reason, "typosquat");
+    CHECK_STR_EQ(reason_name(decide(ECO_NPM, "lodahs", "1.0.1", NULL).reason), "typosquat");
     /* a popular file adds names (and so protects them) */
     FILE *pf = fopen("/tmp/cordon-test-popular.txt", "w");
     fputs("# ours\nnpm:acme-widgets\n", pf);
     fclose(pf);
     load("quarantine: { min_age: 7d }\nanalysis: { popular_file: /tmp/cordon-test-popular.txt }\n");
     CHECK_INT_EQ(analysis_configure(&g_cfg, err, sizeof(err)), 0);
-    CHECK_STR_EQ(decide(ECO_NPM, "acme-widgetz", "1.0.0", NULL).reason, "typosquat");
+    CHECK_STR_EQ(reason_name(decide(ECO_NPM, "acme-widgetz", "1.0.0", NULL).reason), "typosquat");
     CHECK(decide(ECO_NPM, "acme-widgets", "1.0.0", NULL).allow);
     pf = fopen("/tmp/cordon-test-popular.txt", "w");
     fputs("nope:x\n", pf);
@@ -204,7 +210,7 @@ TEST(npm_tarballs)
     analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
     CHECK(f.mask == (1u << FINDING_MANIFEST_MISMATCH));
     CHECK(strstr(f.detail[FINDING_MANIFEST_MISMATCH], "postinstall") != NULL);
-    CHECK_STR_EQ(decide(ECO_NPM, "m", "1.0.0", &f).reason, "manifest_mismatch");
+    CHECK_STR_EQ(reason_name(decide(ECO_NPM, "m", "1.0.0", &f).reason), "manifest_mismatch");
     buf_free(&b);
 
     /* a root binding.gyp is an install script npm runs */
@@ -232,7 +238,7 @@ TEST(npm_tarballs)
     buf_puts(&b, "<html>not found</html>");
     analyse(ECO_NPM, "m", "1.0.0", "m-1.0.0.tgz", reg, &b, &f);
     CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
-    CHECK_STR_EQ(decide(ECO_NPM, "m", "1.0.0", &f).reason, "malformed_archive");
+    CHECK_STR_EQ(reason_name(decide(ECO_NPM, "m", "1.0.0", &f).reason), "malformed_archive");
     buf_free(&b);
 
     /* a path out of the archive */
@@ -481,7 +487,7 @@ TEST(every_served_format)
             if (f.mask != (1u << FINDING_MALFORMED_ARCHIVE))
                 fprintf(stderr, "%s cut to %zu of %zu bytes: mask %u\n", sf->file, b.len, full, f.mask);
             CHECK(f.mask == (1u << FINDING_MALFORMED_ARCHIVE));
-            CHECK_STR_EQ(decide(sf->eco, pkg, "1.0", &f).reason, "malformed_archive");
+            CHECK_STR_EQ(reason_name(decide(sf->eco, pkg, "1.0", &f).reason), "malformed_archive");
         }
         buf_free(&b);
         if (sf->kind == RAW_GZ || sf->kind == RAW_XZ) {

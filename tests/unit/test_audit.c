@@ -29,6 +29,7 @@
 #include "journal/decision_log.h"
 #include "journal/journal_retention.h"
 #include "http/metrics.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
 #include "tests/unit/test.h"
@@ -367,6 +368,9 @@ static verdict_t decide(const char *pkg, const char *ver, int64_t now)
 {
     verdict_t v;
     version_facts_t f = {.published_at = now - DAY, .first_seen = TIME_NONE};
+    findings_t found;
+    findings_clear(&found);
+    policy_gather(ECO_NPM, pkg, ver, now, &f, &found); /* the facts the server gathers besides the times */
     policy_decide(&g_cfg, ECO_NPM, pkg, ver, &f, now, &v);
     return v;
 }

@@ -249,6 +249,10 @@ TEST(metadata_refused)
         "<metadata><versioning><versions><version>1.0</version></versions><versions><version>2.0</version>"
         "</versions></versioning></metadata>",
         "<metadata><versioning><latest>1.0</latest><latest>2.0</latest></versioning></metadata>",
+        /* two <lastUpdated>, the first not a timestamp: rendering would write
+         * a valid stamp into both (found by fuzz_maven_metadata) */
+        "<metadata><versioning><lastUpdated>00001965642614</lastUpdated><lastUpdated>20240101000000"
+        "</lastUpdated></versioning></metadata>",
         /* <versions> or <versioning> where no reader looks, and more than text in a version */
         "<metadata><versions><version>2.0</version></versions></metadata>",
         "<metadata><plugins><versioning><versions><version>2.0</version></versions></versioning></plugins></metadata>",

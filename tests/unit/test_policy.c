@@ -3,6 +3,7 @@
 
 #include "common/timeutil.h"
 #include "core/config.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "tests/unit/test.h"
 
@@ -23,6 +24,9 @@ static verdict_t decide(config_t *cfg, eco_id_t eco, const char *pkg, const char
 {
     verdict_t v;
     version_facts_t f = {.published_at = published, .first_seen = first_seen};
+    findings_t found;
+    findings_clear(&found);
+    policy_gather(eco, pkg, ver, NOW, &f, &found); /* the facts the server gathers besides the times */
     policy_decide(cfg, eco, pkg, ver, &f, NOW, &v);
     return v;
 }
@@ -45,7 +49,7 @@ TEST(default_and_ecosystem_windows)
     config_t cfg;
     load(&cfg, RULES);
     verdict_t v = decide(&cfg, ECO_NPM, "react", "19.0.0", NOW - 2 * DAY, TIME_NONE);
-    CHECK(!v.allow && strcmp(v.reason, "quarantine") == 0);
+    CHECK(!v.allow && strcmp(reason_name(v.reason), "quarantine") == 0);
     CHECK_INT_EQ(v.eligible_at, NOW + 1 * DAY);
     CHECK_STR_EQ(v.rule, "npm min_age 3d");
     v = decide(&cfg, ECO_NPM, "react", "18.0.0", NOW - 3 * DAY, TIME_NONE);
@@ -72,7 +76,7 @@ TEST(precedence_most_specific_wins)
     CHECK(v.allow && strstr(v.rule, "allow") != NULL);
     /* deny beats age */
     v = decide(&cfg, ECO_NPM, "lodash", "4.17.23", NOW - 400 * DAY, TIME_NONE);
-    CHECK(!v.allow && strcmp(v.reason, "blocked") == 0 && v.eligible_at == TIME_NONE);
+    CHECK(!v.allow && strcmp(reason_name(v.reason), "blocked") == 0 && v.eligible_at == TIME_NONE);
     v = decide(&cfg, ECO_NPM, "lodash", "4.17.21", NOW - 400 * DAY, TIME_NONE);
     CHECK(v.allow);
     /* among globs the longest pattern wins */
@@ -84,7 +88,7 @@ TEST(precedence_most_specific_wins)
     v = decide(&cfg, ECO_PYPI, "django-rest-framework", "3.0", NOW - 10 * DAY, TIME_NONE);
     CHECK(!v.allow && strstr(v.rule, "min_age 14d") != NULL);
     v = decide(&cfg, ECO_MAVEN, "org.example:lib", "1.0", NOW - 400 * DAY, TIME_NONE);
-    CHECK(!v.allow && strcmp(v.reason, "blocked") == 0);
+    CHECK(!v.allow && strcmp(reason_name(v.reason), "blocked") == 0);
     v = decide(&cfg, ECO_NPM, "org.example:lib", "1.0", NOW - 400 * DAY, TIME_NONE);
     CHECK(v.allow);
     config_free(&cfg);
@@ -96,7 +100,7 @@ TEST(missing_timestamp_first_seen)
     load(&cfg, "quarantine: { min_age: 7d }\n");
     /* never "old": counted from first seen */
     verdict_t v = decide(&cfg, ECO_NPM, "x", "1.0.0", TIME_NONE, NOW - 2 * DAY);
-    CHECK(!v.allow && strcmp(v.reason, "quarantine") == 0);
+    CHECK(!v.allow && strcmp(reason_name(v.reason), "quarantine") == 0);
     CHECK_INT_EQ(v.eligible_at, NOW + 5 * DAY);
     CHECK(v.published_at == TIME_NONE && v.since == NOW - 2 * DAY);
     v = decide(&cfg, ECO_NPM, "x", "1.0.0", TIME_NONE, NOW - 8 * DAY);
@@ -115,7 +119,7 @@ TEST(missing_timestamp_deny)
     config_t cfg;
     load(&cfg, "quarantine: { min_age: 7d, missing_timestamp: deny }\n");
     verdict_t v = decide(&cfg, ECO_NPM, "x", "1.0.0", TIME_NONE, NOW - 30 * DAY);
-    CHECK(!v.allow && strcmp(v.reason, "missing_timestamp") == 0);
+    CHECK(!v.allow && strcmp(reason_name(v.reason), "missing_timestamp") == 0);
     v = decide(&cfg, ECO_NPM, "x", "1.0.1", NOW - 30 * DAY, TIME_NONE);
     CHECK(v.allow);
     config_free(&cfg);
@@ -162,7 +166,7 @@ TEST(maven_snapshots_blocked_unless_a_rule_admits)
     load(&cfg, "quarantine:\n  min_age: 7d\n  rules:\n"
                "    - { match: \"maven:org.example:dev-*\", min_age: 0 }\n");
     verdict_t v = decide(&cfg, ECO_MAVEN, "org.example:lib", "1.0-SNAPSHOT", NOW - 400 * DAY, TIME_NONE);
-    CHECK(!v.allow && strcmp(v.reason, "blocked") == 0 && v.eligible_at == TIME_NONE);
+    CHECK(!v.allow && strcmp(reason_name(v.reason), "blocked") == 0 && v.eligible_at == TIME_NONE);
     CHECK(strstr(v.rule, "SNAPSHOT") != NULL);
     v = decide(&cfg, ECO_MAVEN, "org.example:lib", "1.0-snapshot", NOW - 400 * DAY, TIME_NONE);
     CHECK(!v.allow);

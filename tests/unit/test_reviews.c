@@ -21,6 +21,7 @@
 #include "core/config.h"
 #include "journal/decision_log.h"
 #include "review/held.h"
+#include "policy/judge.h"
 #include "policy/policy.h"
 #include "journal/tokens.h"
 #include "tests/unit/test.h"
@@ -238,6 +239,9 @@ static verdict_t decide(eco_id_t eco, const char *pkg, const char *ver, int64_t 
 {
     verdict_t v;
     version_facts_t f = {.published_at = published, .first_seen = TIME_NONE};
+    findings_t found;
+    findings_clear(&found);
+    policy_gather(eco, pkg, ver, now, &f, &found); /* the facts the server gathers besides the times */
     policy_decide(&g_cfg, eco, pkg, ver, &f, now, &v);
     return v;
 }
@@ -287,7 +291,7 @@ TEST(approvals_and_blocks_in_policy)
     uint64_t b = add(REVIEW_BLOCK, ECO_NPM, "left-pad", "", TIME_NONE);
     v = decide(ECO_NPM, "left-pad", "1.4.0", young, now);
     CHECK(!v.allow);
-    CHECK_STR_EQ(v.reason, "blocked");
+    CHECK_STR_EQ(reason_name(v.reason), "blocked");
     CHECK(strstr(v.rule, "blocked by reviewer alice") != NULL);
     CHECK(!decide(ECO_NPM, "left-pad", "1.0.0", now - 400 * DAY, now).allow);
     review_t ended;

@@ -223,6 +223,23 @@ TEST(records_truncated_and_corrupt)
     CHECK_INT_EQ(prefix_fail, (long long)b.len);
     CHECK(md.blob == NULL && md.etag == NULL);
 
+    /* a blob record keeps its generation; one written before generations reads as 0 */
+    buf_reset(&b);
+    blob_rec_t bg = {.size = 3, .stored_at = 4, .blob = FOX_SHA256_HEX, .generation = 77};
+    blob_rec_encode(&bg, &b);
+    CHECK_INT_EQ(blob_rec_decode(b.data, b.len, &bd), 0);
+    CHECK_INT_EQ((long long)bd.generation, 77);
+    blob_rec_free(&bd);
+    buf_reset(&b);
+    buf_putc(&b, 3); /* the old layout: size, stored_at, blob */
+    rec_put_i64(&b, 3);
+    rec_put_i64(&b, 4);
+    rec_put_str(&b, FOX_SHA256_HEX);
+    CHECK_INT_EQ(blob_rec_decode(b.data, b.len, &bd), 0);
+    CHECK_INT_EQ((long long)bd.generation, 0);
+    CHECK_STR_EQ(bd.blob, FOX_SHA256_HEX);
+    blob_rec_free(&bd);
+
     buf_reset(&b);
     blob_rec_t br = {.size = 1, .stored_at = 2, .blob = FOX_SHA256_HEX};
     blob_rec_encode(&br, &b);
@@ -282,6 +299,14 @@ static int put_version_fn(MDB_txn *txn, void *p)
     buf_t *val = a[2];
     MDB_val k = {klen, (void *)key}, v = {val->len, val->data};
     return mdb_put(txn, store_dbi(DB_VERSIONS), &k, &v, 0);
+}
+
+/* inside a write: the generation it commits as is past every one read before */
+static int gen_fn(MDB_txn *txn, void *arg)
+{
+    uint64_t *before = arg;
+    *before = store_txn_generation(txn) > *before ? 0 : 1; /* 0: as it should be */
+    return *before ? MDB_BAD_TXN : 0;
 }
 
 TEST(store_version_records)
@@ -344,6 +369,16 @@ TEST(store_version_records)
     free(val);
     CHECK_INT_EQ(store_get_copy(DB_VERSIONS, "nope", 4, &val, &vlen), STORE_NOTFOUND);
     CHECK_INT_EQ(store_get_copy(DB_STATE, key, klen, &val, &vlen), STORE_NOTFOUND); /* other database */
+
+    /* generations grow with every commit: what a write indexes carries a
+     * larger one than any read before it saw (the artifact route's recheck) */
+    uint64_t g0 = store_generation();
+    CHECK(g0 > 0);
+    CHECK_INT_EQ(store_write(put_version_fn, args, err, sizeof(err)), STORE_OK);
+    uint64_t g1 = store_generation();
+    CHECK(g1 > g0);
+    CHECK_INT_EQ(store_write(gen_fn, &g1, err, sizeof(err)), STORE_OK);
+    CHECK(store_generation() > g1);
 
     /* a failing write function: nothing committed, STORE_ERROR with a message */
     err[0] = '\0';

@@ -1,0 +1,89 @@
+/* judge: gathering the facts of a version and deciding it (see judge.h). */
+#include "policy/judge.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "common/timeutil.h"
+#include "core/ecosystem.h"
+#include "policy/approvals.h"
+#include "store/store.h"
+
+void policy_gather_package(eco_id_t eco, const char *package, int64_t now, findings_t *found, int64_t *until)
+{
+    analysis_name_findings(eco, package, now, found, until);
+}
+
+void policy_gather_review(eco_id_t eco, const char *package, const char *version, int64_t now,
+                          version_facts_t *facts)
+{
+    approvals_match(eco, package, version ? version : "", now, &facts->review);
+}
+
+void policy_gather_snapshot(eco_id_t eco, const char *version, version_facts_t *facts)
+{
+    const ecosystem_t *e = eco < ECO_COUNT ? ecosystems[eco] : NULL;
+    facts->snapshot = e && e->is_snapshot && version ? e->is_snapshot(version) : 0;
+}
+
+void policy_gather(eco_id_t eco, const char *package, const char *version, int64_t now, version_facts_t *facts,
+                   findings_t *found)
+{
+    findings_t names;
+    findings_clear(&names);
+    policy_gather_package(eco, package, now, &names, &facts->findings_until);
+    findings_merge(found, &names);
+    policy_gather_review(eco, package, version, now, facts);
+    policy_gather_snapshot(eco, version, facts);
+    facts->findings = found;
+}
+
+int policy_judge(const config_t *cfg, eco_id_t eco, const char *package, const char *version, const char *file,
+                 int64_t now, verdict_t *out, version_facts_t *facts, findings_t *found)
+{
+    version_facts_t f;
+    findings_t fs;
+    memset(&f, 0, sizeof(f));
+    f.published_at = f.first_seen = f.findings_until = TIME_NONE;
+    findings_clear(&fs);
+    const ecosystem_t *e = eco < ECO_COUNT ? ecosystems[eco] : NULL;
+    int listed = e && e->version_facts ? e->version_facts(package, version, file, &f, &fs) : -1;
+    if (listed == 1) {
+        policy_gather(eco, package, version, now, &f, &fs);
+        policy_decide(cfg, eco, package, version, &f, now, out);
+    }
+    if (found)
+        *found = fs;
+    if (facts) {
+        *facts = f;
+        facts->findings = NULL; /* it pointed into this frame */
+    }
+    return listed;
+}
+
+void policy_document_fp(const config_t *cfg, eco_id_t eco, const char *package, char out[52])
+{
+    char fp[17], found[17] = "0000000000000000";
+    approvals_package_fp(eco, package, fp);
+    /* the name check's verdict can change as the popular set grows */
+    analysis_refresh(10 * 60 * 1000);
+    findings_t names;
+    findings_clear(&names);
+    analysis_name_findings(eco, package, time_now_ms(), &names, NULL);
+    MDB_txn *txn;
+    if (store_is_open() && store_read_begin(&txn) == 0) {
+        findings_package_fp(txn, eco_name(eco), package, found);
+        store_read_end(txn);
+    }
+    /* 't' a look-alike held, 'w' one weighed as established (warned) */
+    char name_state = !names.mask ? '-' : (names.capped ? 'w' : 't');
+    /* the configuration's own part, computed once per configuration per thread */
+    static _Thread_local uint64_t t_generation;
+    static _Thread_local char t_policy_fp[17];
+    if (t_generation != cfg->generation) {
+        policy_fingerprint(cfg, t_policy_fp);
+        t_generation = cfg->generation;
+    }
+    snprintf(out, 52, "%s.%.15s%c.%s", t_policy_fp, fp, name_state, found);
+}
