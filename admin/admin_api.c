@@ -776,7 +776,8 @@ typedef struct lock_job {
 } lock_job_t;
 
 static atomic_int g_lock_checks;
-static workpool_class_t g_lock_work = {"lockfile check", ADMIN_LOCKFILE_CHECKS_MAX, 0};
+/* all workers but one, at most the admitted: a thread stays for analyses */
+static workpool_class_t g_lock_work = {"lockfile check", -1, 0};
 
 /* on a worker */
 static void lock_job_run(void *arg)

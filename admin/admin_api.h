@@ -16,7 +16,7 @@ void admin_metrics_handle(h2o_req_t *req, const char *rest, size_t rlen);
 int admin_api_may_submit_lockfiles(const char *auth, size_t len);
 
 #define ADMIN_JSON_BODY_MAX (64 * 1024)
-/* lockfile checks running or waiting at once (more: 503 busy); each takes a
+/* lockfile checks running or queued at once (more: 503 busy); each takes a
  * worker of the pool (common/workpool.h) while it runs */
 #define ADMIN_LOCKFILE_CHECKS_MAX 4
 

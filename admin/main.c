@@ -309,9 +309,8 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto out;
     }
-    /* one pool for analysis and lockfile checks: as many threads as their
-     * limits add up to, so neither waits for the other (common/workpool.h) */
-    if (workpool_start(ARTIFACT_ANALYSES_AT_ONCE + ADMIN_LOCKFILE_CHECKS_MAX) != 0) {
+    /* one pool for analyses and lockfile checks (common/workpool.h) */
+    if (workpool_start(cfg->workers) != 0) {
         fprintf(stderr, "cordon: cannot start the worker pool\n");
         goto out;
     }

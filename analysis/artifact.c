@@ -593,7 +593,8 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
 
 /* ---- on the worker pool ---- */
 
-static workpool_class_t g_analyses = {"analysis", ARTIFACT_ANALYSES_AT_ONCE, 0};
+/* all workers but one: a thread stays for lockfile checks */
+static workpool_class_t g_analyses = {"analysis", -1, 0};
 
 typedef struct work {
     artifact_job_t *job;

@@ -41,8 +41,6 @@ void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t
                              findings_t *out);
 
 /* ---- on the worker pool (common/workpool.h) ---- */
-/* analyses run at once (each one walks an archive: CPU and a file) */
-#define ARTIFACT_ANALYSES_AT_ONCE 1
 typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f);
 /* queues job (ownership passes) on path; done runs on a worker thread (or
  * here, before this returns, when no pool runs: tools, tests) */

@@ -8,8 +8,6 @@
 
 #include "common/xalloc.h"
 
-#define WORKPOOL_MAX 64
-
 typedef struct job {
     workpool_class_t *cls;
     workpool_fn fn;
@@ -21,14 +19,20 @@ static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
 static job_t *g_head;
 static int g_stop, g_nthreads, g_running; /* g_running: the pool takes jobs */
-static pthread_t g_threads[WORKPOOL_MAX];
+static pthread_t g_threads[WORKPOOL_THREADS_MAX];
+
+static int limit_locked(const workpool_class_t *cls)
+{
+    int n = cls->max > 0 ? cls->max : g_nthreads + cls->max;
+    return n > 0 ? n : 1;
+}
 
 /* the oldest job whose class may run one more, unlinked; NULL when none */
 static job_t *take_locked(void)
 {
     for (job_t **pp = &g_head; *pp; pp = &(*pp)->next) {
         job_t *j = *pp;
-        if (j->cls->running < (j->cls->max > 0 ? j->cls->max : 1)) {
+        if (j->cls->running < limit_locked(j->cls)) {
             *pp = j->next;
             j->cls->running++;
             return j;
@@ -64,8 +68,8 @@ int workpool_start(int n)
 {
     if (n < 1)
         n = 1;
-    if (n > WORKPOOL_MAX)
-        n = WORKPOOL_MAX;
+    if (n > WORKPOOL_THREADS_MAX)
+        n = WORKPOOL_THREADS_MAX;
     pthread_mutex_lock(&g_lock);
     g_stop = 0;
     for (g_nthreads = 0; g_nthreads < n; g_nthreads++)
@@ -84,12 +88,14 @@ void workpool_stop(void)
     pthread_mutex_lock(&g_lock);
     g_stop = 1;
     g_running = 0;
-    int n = g_nthreads;
-    g_nthreads = 0;
+    int n = g_nthreads; /* the limits stay as they were while it drains */
     pthread_cond_broadcast(&g_wake);
     pthread_mutex_unlock(&g_lock);
     for (int i = 0; i < n; i++)
         pthread_join(g_threads[i], NULL);
+    pthread_mutex_lock(&g_lock);
+    g_nthreads = 0;
+    pthread_mutex_unlock(&g_lock);
 }
 
 void workpool_submit(workpool_class_t *cls, workpool_fn fn, void *arg)

@@ -3,14 +3,14 @@
  * (which also waits for upstream). Results go back to whoever asked through
  * their own means (an event loop's loop_post, http/loop.h; a flight).
  *
- * Each job belongs to a class that says how many of its kind may run at
- * once; a worker takes the oldest queued job whose class is below its limit.
- * The pool is started with as many threads as the limits add up to, so a
- * job never waits for a thread while its class has room: a class of slow
- * jobs (lockfile checks waiting for upstream) cannot starve another
- * (analysis), and each kind runs exactly as many at once as it did on
- * threads of its own. Admission (refusing work beyond a limit, 503) is the
- * submitter's: the pool queues whatever it is given. */
+ * The pool has a fixed number of threads (`workers:` in the configuration,
+ * 2 by default). Each job belongs to a class that says how many of its kind
+ * may run at once; a worker takes the oldest queued job whose class is
+ * below its limit. A class limited to "all threads but one" (max -1) leaves
+ * a thread to the others: slow jobs of one kind (lockfile checks waiting
+ * for upstream) cannot starve another (analysis), and the other way round.
+ * Admission (refusing work beyond a limit, 503) is the submitter's: the
+ * pool queues whatever it is given. */
 #ifndef CORDON_WORKPOOL_H
 #define CORDON_WORKPOOL_H
 
@@ -18,13 +18,18 @@
 
 typedef struct workpool_class {
     const char *name; /* for messages */
-    int max;          /* jobs of this class running at once (at least 1) */
+    /* jobs of this class running at once: max > 0 that many; max <= 0 the
+     * pool's threads + max (0 all, -1 all but one), at least 1 */
+    int max;
     int running;      /* the pool's, under its lock */
 } workpool_class_t;
 
 typedef void (*workpool_fn)(void *arg);
 
-/* n threads (1 to 64); 0, or -1 when none could be started */
+#define WORKPOOL_THREADS_DEFAULT 2
+#define WORKPOOL_THREADS_MAX 64
+
+/* n threads (1 to WORKPOOL_THREADS_MAX); 0, or -1 when none could be started */
 int workpool_start(int n);
 /* runs what is queued, then joins the threads; later submissions run at once */
 void workpool_stop(void);

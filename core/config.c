@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/units.h"
 #include "common/url.h"
+#include "common/workpool.h"
 #include "common/xalloc.h"
 
 static const char *const ECO_NAMES[ECO_COUNT] = {"npm", "pypi", "maven"};
@@ -62,6 +63,7 @@ void config_defaults(config_t *cfg)
     cfg->lockfile_deadline_ms = 60 * 1000;
     cfg->max_body = 64LL << 20;
     cfg->max_connections = 1024;
+    cfg->workers = WORKPOOL_THREADS_DEFAULT;
     cfg->max_large_bodies = 8;
     cfg->review_requests_per_hour = 20;
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
@@ -782,6 +784,17 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         if (*s == '\0' || *end != '\0' || t < 0 || t > 256)
             return fail(L, v, "'threads' must be a number from 0 (one per core) to 256");
         c->threads = (int)t;
+        return 0;
+    }
+    if (!strcmp(key, "workers")) {
+        char *end;
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        long t = strtol(s, &end, 10);
+        /* two at least: each kind of job leaves one thread to the others */
+        if (*s == '\0' || *end != '\0' || t < 2 || t > WORKPOOL_THREADS_MAX)
+            return fail(L, v, "'workers' must be a number from 2 to %d", WORKPOOL_THREADS_MAX);
+        c->workers = (int)t;
         return 0;
     }
     if (!strcmp(key, "access_log")) {

@@ -305,6 +305,21 @@ TEST(limits_connections_and_large_bodies)
     config_free(&c);
 }
 
+TEST(workers)
+{
+    config_t c;
+    CHECK_INT_EQ(load(&c, "threads: 2\n"), 0);
+    CHECK_INT_EQ(c.workers, 2);
+    config_free(&c);
+    CHECK_INT_EQ(load(&c, "workers: 6\n"), 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_INT_EQ(c.workers, 6);
+    config_free(&c);
+    EXPECT_ERROR("workers: 1\n", "cordon.yaml:1: ", "'workers' must be a number from 2 to 64");
+    EXPECT_ERROR("workers: 65\n", "cordon.yaml:1: ", "'workers' must be a number from 2 to 64");
+    EXPECT_ERROR("workers: two\n", "cordon.yaml:1: ", "'workers' must be a number");
+}
+
 TEST(errors_threads_and_listen)
 {
     EXPECT_ERROR("threads: -1\n", "cordon.yaml:1: ", "'threads' must be a number");
@@ -758,6 +773,7 @@ int main(void)
     RUN(rules_parsing);
     RUN(errors_name_file_and_line);
     RUN(limits_connections_and_large_bodies);
+    RUN(workers);
     RUN(errors_threads_and_listen);
     RUN(errors_rules);
     RUN(errors_malformed_yaml);
