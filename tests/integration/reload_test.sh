@@ -17,6 +17,9 @@ start_fixture "$IT_ROOT/tests/fixtures/npm_spec.json"
 # a lockfile check waits at most 2 s for metadata upstream does not answer
 # (hang-pkg): each one holds its configuration across several reloads
 CORDON_FETCH_YAML="{ metadata_ttl: 5m, timeout: 10s, stale_if_error: 24h, lockfile_deadline: 2s }"
+# under ASan, freed memory waits in a quarantine of up to 256 MB before it is
+# reused: without one, RSS shows what cordon keeps (builds without ASan ignore it)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
 start_cordon "$UPSTREAM_URL"
 CI_TOKEN=$(timeout 15 "$CORDON_BIN" token add reload-ci --role ci --data-dir "$IT_TMP/data" 2>"$IT_TMP/token.err")
 CI_TOKEN=${CI_TOKEN%%$'\n'*}
