@@ -174,8 +174,8 @@ static int xalloc_child(void)
 }
 
 /* A failed xmalloc prints one line and aborts (the policy in xalloc.h). The
- * child is this program again, so that ASan may be told to let malloc
- * return NULL instead of reporting the size itself. */
+ * child is this program again, so that ASan or TSan may be told to let
+ * malloc return NULL instead of reporting the size itself. */
 TEST(xalloc_failure_aborts)
 {
     int fds[2];
@@ -187,10 +187,13 @@ TEST(xalloc_failure_aborts)
         dup2(fds[1], STDERR_FILENO);
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
-        const char *old = getenv("ASAN_OPTIONS");
-        char opts[1024];
-        snprintf(opts, sizeof(opts), "%s%sallocator_may_return_null=1", old ? old : "", old && *old ? ":" : "");
-        setenv("ASAN_OPTIONS", opts, 1);
+        static const char *const sanitizers[] = {"ASAN_OPTIONS", "TSAN_OPTIONS"};
+        for (size_t i = 0; i < sizeof(sanitizers) / sizeof(sanitizers[0]); i++) {
+            const char *old = getenv(sanitizers[i]);
+            char opts[1024];
+            snprintf(opts, sizeof(opts), "%s%sallocator_may_return_null=1", old ? old : "", old && *old ? ":" : "");
+            setenv(sanitizers[i], opts, 1);
+        }
         execl("/proc/self/exe", "test_common", "--xalloc-child", (char *)NULL);
         _exit(99);
     }
