@@ -239,13 +239,16 @@ typedef struct target {
 static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t *t)
 {
     const char *eco, *pkg, *ver;
+    char names[100];
     if (get_str(body, "ecosystem", &eco) != 1) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' is required: one of npm, pypi, maven");
+        http_send_error(req, 400, "bad_request", "'ecosystem' is required: one of %s",
+                        eco_names_join(names, sizeof(names), "", ", "));
         return -1;
     }
     int e = eco_from_name(eco, strlen(eco));
     if (e < 0 || ecosystems[e] == NULL) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of npm, pypi, maven (got '%.40s')", eco);
+        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of %s (got '%.40s')",
+                        eco_names_join(names, sizeof(names), "", ", "), eco);
         return -1;
     }
     t->eco = (eco_id_t)e;
@@ -310,7 +313,9 @@ static void held(h2o_req_t *req, call_t *k)
         return;
     }
     if (he == 1 && (e = eco_from_name(eco, strlen(eco))) < 0) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of npm, pypi, maven");
+        char names[100];
+        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of %s",
+                        eco_names_join(names, sizeof(names), "", ", "));
         return;
     }
     held_sort_t s = HELD_SORT_AGE;
@@ -355,7 +360,9 @@ static void version_view(h2o_req_t *req, call_t *k)
     }
     int e = eco_from_name(eco, strlen(eco));
     if (e < 0 || ecosystems[e] == NULL) {
-        http_send_error(req, 400, "bad_request", "'%s' is not an ecosystem: one of npm, pypi, maven", eco);
+        char names[100];
+        http_send_error(req, 400, "bad_request", "'%s' is not an ecosystem: one of %s", eco,
+                        eco_names_join(names, sizeof(names), "", ", "));
         return;
     }
     if (ecosystems[e]->canonical_name(pkg, canon, sizeof(canon)) != 0) {
@@ -734,7 +741,9 @@ static void lockfile_submit(h2o_req_t *req, call_t *k)
     int f = hf == 1 ? lock_format_from_name(format) : LOCK_AUTO;
     if (hr < 0 || hf < 0 || f < 0) {
         free(j);
-        http_send_error(req, 400, "bad_request", "'format' is one of auto, npm, yarn, pnpm, pip, maven");
+        char names[200];
+        lock_format_names(names, sizeof(names), ", ");
+        http_send_error(req, 400, "bad_request", "'format' is one of %s", names);
         return;
     }
     if (req->entity.base == NULL || req->entity.len == 0) {

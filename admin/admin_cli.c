@@ -19,6 +19,7 @@
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
+#include "core/lockfile.h"
 #include "journal/tokens.h"
 
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -786,7 +787,7 @@ typedef struct command {
     const char *name;
     int remote; /* talks to a running server: libcurl is set up around it */
     int (*run)(const char *cmd, const opts_t *o);
-    const char *usage; /* its lines of the usage text */
+    const char *usage; /* its lines of the usage text: a printf format, its one %s the lockfile formats */
 } command_t;
 
 static const command_t COMMANDS[] = {
@@ -803,7 +804,7 @@ static const command_t COMMANDS[] = {
     {"decisions", 1, cmd_list, "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"},
     {"reviews", 1, cmd_list, "  cordon reviews\n"},
     {"lockfile", 1, cmd_lockfile,
-     "  cordon lockfile check FILE --project P [--ref R] [--format auto|npm|yarn|pnpm|pip|maven]\n"
+     "  cordon lockfile check FILE --project P [--ref R] [--format %s]\n"
      "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"},
 };
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
@@ -822,10 +823,17 @@ static const command_t *find(const char *name)
 
 int admin_cli_owns(const char *cmd) { return find(cmd) != NULL; }
 
+static void print_usage(FILE *out, const command_t *c)
+{
+    char formats[200];
+    lock_format_names(formats, sizeof(formats), "|");
+    fprintf(out, c->usage, formats);
+}
+
 void admin_cli_usage(void *out)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fputs(COMMANDS[i].usage, out);
+        print_usage(out, &COMMANDS[i]);
     fputs(REMOTE_NOTE, out);
 }
 
@@ -838,7 +846,9 @@ int admin_cli_main(int argc, char **argv)
     if (parse(argc, argv, &o) != 0)
         return 2;
     if (o.help) {
-        printf("usage:\n%s%s", c->usage, c->remote ? REMOTE_NOTE : "");
+        printf("usage:\n");
+        print_usage(stdout, c);
+        fputs(c->remote ? REMOTE_NOTE : "", stdout);
         return 0;
     }
     if (!c->remote)

@@ -30,16 +30,17 @@ body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, co
             return BODY_ROUTE_NONE;
         return g_api_route ? g_api_route(method, mlen, path + 7, plen - 7) : BODY_ROUTE_SMALL;
     }
-    static const char *const prefixes[ECO_COUNT] = {"/npm/", "/pypi/", "/maven/"};
     for (int i = 0; i < ECO_COUNT; i++) {
-        size_t pl = strlen(prefixes[i]);
-        int exact = plen == pl - 1 && memcmp(path, prefixes[i], pl - 1) == 0;
-        if (!exact && !starts(path, plen, prefixes[i]))
+        const ecosystem_t *eco = ecosystems[i];
+        if (eco == NULL)
+            continue;
+        size_t pl = strlen(eco->prefix);
+        int exact = plen == pl - 1 && memcmp(path, eco->prefix, pl - 1) == 0;
+        if (!exact && !starts(path, plen, eco->prefix))
             continue;
         if (read)
             return BODY_ROUTE_NONE;
-        const ecosystem_t *eco = ecosystems[i];
-        if (eco && eco->is_read_only_write && cfg->upstream[i] &&
+        if (eco->is_read_only_write && cfg->upstream[i] &&
             eco->is_read_only_write(method, mlen, exact ? "" : path + pl, exact ? 0 : plen - pl))
             return BODY_ROUTE_RELAY;
         return BODY_ROUTE_PUBLISH;

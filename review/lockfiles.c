@@ -126,7 +126,7 @@ static int decode(const void *p, size_t n, int with_snapshot, stored_t *s)
         for (int64_t i = 0; i < cnt && !r.err; i++) {
             lock_entry_t *e = &s->snap.entries[s->snap.n++];
             int64_t eco = rec_get_i64(&r);
-            e->eco = eco >= 0 && eco < ECO_COUNT ? (eco_id_t)eco : ECO_NPM;
+            e->eco = eco >= 0 && eco < ECO_COUNT ? (eco_id_t)eco : 0; /* a damaged id: the first ecosystem's */
             e->package = rec_get_str(&r);
             e->version = rec_get_str(&r);
             e->integrity = rec_get_str(&r);
@@ -522,9 +522,9 @@ static void not_found_line(const lock_entry_t *e, int listed, const char *alt, b
     if (listed == 0)
         buf_printf(line, "%s@%s is not published upstream: the %s registry lists no such version of %s", e->package,
                    e->version, eco_name(e->eco), e->package);
-    else if (e->eco == ECO_MAVEN)
-        buf_printf(line, "%s@%s is not published upstream: the maven repository has no POM for this version",
-                   e->package, e->version);
+    else if (e->eco < ECO_COUNT && ecosystems[e->eco] && ecosystems[e->eco]->upstream_lacks)
+        buf_printf(line, "%s@%s is not published upstream: %s", e->package, e->version,
+                   ecosystems[e->eco]->upstream_lacks);
     else
         buf_printf(line, "%s@%s is not published upstream: the %s registry has no package %s", e->package,
                    e->version, eco_name(e->eco), e->package);

@@ -36,6 +36,8 @@
 #include <yajl/yajl_parse.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "package-lock.json"
 #define MAX_FRAMES 4096 /* v1 trees nest per node_modules level; far beyond any real one */
@@ -646,3 +648,17 @@ int lock_parse_npm(lock_builder_t *b, const char *text, size_t len)
     free(ps.st);
     return rc;
 }
+
+/* a JSON object: package-lock.json when it has a lockfileVersion, else no lockfile */
+static int detect(const char *text, size_t len)
+{
+    const char *p = lock_skip_space(text, text + len);
+    if (p == text + len || *p != '{')
+        return 0;
+    size_t head = len < LOCK_DETECT_HEAD ? len : LOCK_DETECT_HEAD, far = len < (1u << 20) ? len : (1u << 20);
+    return lock_contains(text, head, "\"lockfileVersion\"") || lock_contains(text, far, "\"lockfileVersion\"") ? 1
+                                                                                                              : -1;
+}
+
+const lock_format_def_t npm_lock_format = {
+    .id = LOCK_NPM, .name = "npm", .what = "package-lock.json", .detect = detect, .parse = lock_parse_npm};

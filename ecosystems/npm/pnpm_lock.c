@@ -35,6 +35,8 @@
 #include <yaml.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "pnpm-lock.yaml"
 #define MAX_FRAMES 64
@@ -797,3 +799,14 @@ int lock_parse_pnpm(lock_builder_t *b, const char *text, size_t len)
     yaml_parser_delete(&parser);
     return rc;
 }
+
+static int detect(const char *text, size_t len)
+{
+    size_t head = len < LOCK_DETECT_HEAD ? len : LOCK_DETECT_HEAD;
+    return lock_contains(text, head, "lockfileVersion:") &&
+           (lock_contains(text, len, "importers:") || lock_contains(text, len, "packages:") ||
+            lock_contains(text, head, "dependencies:"));
+}
+
+const lock_format_def_t pnpm_lock_format = {
+    .id = LOCK_PNPM, .name = "pnpm", .what = "pnpm-lock.yaml", .detect = detect, .parse = lock_parse_pnpm};

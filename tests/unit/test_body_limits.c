@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "admin/admin_api.h"
+#include "ecosystems/eco_ids.h"
 #include "http/body_limits.h"
 #include "core/config.h"
 #include "http/http.h"

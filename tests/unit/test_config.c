@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "core/config.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
 
 #define SEC 1000LL

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/blob.h"
 #include "upstream/fetcher.h"
 #include "upstream/flight.h"

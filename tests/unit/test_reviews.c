@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/store.h"
 #include "common/buf.h"
 #include "common/timeutil.h"
