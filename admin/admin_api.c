@@ -13,15 +13,18 @@
 #include "admin/admin_api.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "upstream/flight.h"
+#include "store/store.h"
+#include "common/json.h"
+#include "common/pct.h"
 #include "common/timeutil.h"
+#include "common/workpool.h"
+#include "common/xalloc.h"
 #include "common/units.h"
 #include "core/ecosystem.h"
 #include "policy/approvals.h"
@@ -68,40 +71,6 @@ typedef struct call {
 
 /* ---- small helpers ---- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* percent-decodes (and '+' as space when plus) into out; -1 on a bad
- * escape, a NUL byte or overflow */
-static int pct_decode(const char *in, size_t n, char *out, size_t outlen, int plus)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)in[i];
-        if (c == '%') {
-            if (i + 2 >= n)
-                return -1;
-            int h = hexval((unsigned char)in[i + 1]), l = hexval((unsigned char)in[i + 2]);
-            if (h < 0 || l < 0)
-                return -1;
-            c = h * 16 + l;
-            i += 2;
-        } else if (c == '+' && plus) {
-            c = ' ';
-        }
-        if (c == 0 || o + 1 >= outlen)
-            return -1;
-        out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return 0;
-}
-
 /* the decoded value of ?name=…; 1 found, 0 absent, -1 malformed */
 static int query_param(h2o_req_t *req, const char *name, char *out, size_t outlen)
 {
@@ -116,7 +85,7 @@ static int query_param(h2o_req_t *req, const char *name, char *out, size_t outle
         const char *kend = eq ? eq : stop;
         if ((size_t)(kend - q) == nl && memcmp(q, name, nl) == 0) {
             const char *v = eq ? eq + 1 : stop;
-            return pct_decode(v, (size_t)(stop - v), out, outlen, 1) == 0 ? 1 : -1;
+            return pct_decode(v, (size_t)(stop - v), out, outlen, PCT_PLUS) >= 0 ? 1 : -1;
         }
         q = stop + 1;
     }
@@ -383,9 +352,9 @@ static void version_view(h2o_req_t *req, call_t *k)
         slash2--;
     char eco[16], pkg[512], ver[130], canon[512];
     if (slash1 == NULL || slash2 == NULL || slash2 - 1 <= slash1 ||
-        pct_decode(rest, (size_t)(slash1 - rest), eco, sizeof(eco), 0) != 0 ||
-        pct_decode(slash1 + 1, (size_t)(slash2 - 1 - slash1 - 1), pkg, sizeof(pkg), 0) != 0 ||
-        pct_decode(slash2, (size_t)(rest + rlen - slash2), ver, sizeof(ver), 0) != 0 || !pkg[0] || !ver[0]) {
+        pct_decode(rest, (size_t)(slash1 - rest), eco, sizeof(eco), 0) < 0 ||
+        pct_decode(slash1 + 1, (size_t)(slash2 - 1 - slash1 - 1), pkg, sizeof(pkg), 0) < 0 ||
+        pct_decode(slash2, (size_t)(rest + rlen - slash2), ver, sizeof(ver), 0) < 0 || !pkg[0] || !ver[0]) {
         http_send_error(req, 400, "bad_request", "expected /-/api/versions/ECOSYSTEM/PACKAGE/VERSION");
         return;
     }
@@ -698,25 +667,32 @@ static int lockfile_path(const char *rest, size_t rlen, char *project, size_t pl
     } else if (*approve) {
         return -1;
     }
-    return pct_decode(rest, end, project, plen, 0) == 0 && lockfiles_project_valid(project) ? 0 : -1;
+    return pct_decode(rest, end, project, plen, 0) >= 0 && lockfiles_project_valid(project) ? 0 : -1;
 }
 
-/* A lockfile check runs on a thread of its own (a 50 MB lockfile takes
- * seconds to parse and judge; the event loop must not wait) and resumes
- * the request through the flight queue, which hands each loop its results. */
-#define LOCKFILE_CHECKS_MAX 4
-
+/* A lockfile check runs on the worker pool (a 50 MB lockfile takes seconds
+ * to parse and judge, and the check waits for upstream metadata: the event
+ * loop must not wait) and hands its report back to the request's loop with
+ * loop_reply_post. At most ADMIN_LOCKFILE_CHECKS_MAX run or wait at once;
+ * more get 503 busy. */
 typedef struct lock_job {
-    char key[48];
     char project[256], ref[200], by[TOKEN_NAME_MAX + 1], client[64];
     lock_format_t format;
     char *body; /* a copy: the request may go away while the check runs */
     size_t len;
+    const config_t *cfg; /* held for the check (core/runtime.h) */
+    loop_reply_t *reply;
+    lockfiles_result_t rc; /* what the check came to: LOCKFILES_OK with report, else err */
+    buf_t report;
+    char err[480];
 } lock_job_t;
 
 static atomic_int g_lock_checks;
+/* all workers but one, at most the admitted: a thread stays for analyses */
+static workpool_class_t g_lock_work = {"lockfile check", -1, 0};
 
-static void *lock_job_main(void *arg)
+/* on a worker */
+static void lock_job_run(void *arg)
 {
     lock_job_t *j = arg;
     lockfile_submit_t sub = {.project = j->project,
@@ -726,50 +702,41 @@ static void *lock_job_main(void *arg)
                              .len = j->len,
                              .by = j->by,
                              .client = j->client};
-    buf_t b;
-    buf_init(&b);
-    flight_outcome_t o;
-    memset(&o, 0, sizeof(o));
-    lockfiles_result_t rc = lockfiles_check(runtime_config(), &sub, view_lockfile_report, &b, o.error, sizeof(o.error));
-    if (rc == LOCKFILES_OK && !b.oom) {
-        o.upstream_status = 200;
-        snprintf(o.content_type, sizeof(o.content_type), "application/json");
-        o.body = b.data;
-        o.body_len = b.len;
-    } else {
-        o.status = rc == LOCKFILES_UNREADABLE ? 400 : 503;
-        snprintf(o.reason, sizeof(o.reason), "%s", rc == LOCKFILES_UNREADABLE ? "bad_lockfile" : "");
-        if (b.oom)
-            snprintf(o.error, sizeof(o.error), "out of memory");
-    }
-    flight_land(j->key, &o); /* copies the body for the waiting request */
-    buf_free(&b);
+    runtime_use(j->cfg);
+    j->rc = lockfiles_check(j->cfg, &sub, view_lockfile_report, &j->report, j->err, sizeof(j->err));
+    runtime_use(NULL);
+    runtime_release(j->cfg);
+    j->cfg = NULL;
     free(j->body);
-    free(j);
+    j->body = NULL;
+    if (j->rc == LOCKFILES_OK && j->report.oom) {
+        j->rc = LOCKFILES_STORE_ERROR; /* not stored whole: 503 like a store error */
+        snprintf(j->err, sizeof(j->err), "out of memory");
+    }
     atomic_fetch_sub(&g_lock_checks, 1);
-    return NULL;
+    loop_reply_post(j->reply);
 }
 
-static void lock_job_resume(h2o_req_t *req, void *arg, const flight_outcome_t *out)
+/* on the request's loop; req NULL when the client went away */
+static void lock_job_answer(h2o_req_t *req, void *arg)
 {
-    if (out->status != 0) {
-        http_send_error(req, out->status, out->reason[0] ? out->reason : NULL, "%s", out->error);
-        return;
+    lock_job_t *j = arg;
+    if (req != NULL && j->rc == LOCKFILES_OK) {
+        send_buf(req, 200, &j->report); /* takes the report */
+    } else {
+        if (req != NULL && j->rc == LOCKFILES_UNREADABLE)
+            http_send_error(req, 400, "bad_lockfile", "%s", j->err);
+        else if (req != NULL)
+            http_send_error(req, 503, NULL, "%s", j->err[0] ? j->err : "the lockfile check failed");
+        buf_free(&j->report);
     }
-    buf_t b;
-    buf_init(&b);
-    buf_append(&b, out->body ? out->body : "{}", out->body ? out->body_len : 2);
-    send_buf(req, 200, &b);
+    free(j);
 }
 
 static void lockfile_submit(h2o_req_t *req, call_t *k)
 {
     char format[16] = "auto";
-    lock_job_t *j = calloc(1, sizeof(*j));
-    if (j == NULL) {
-        http_send_error(req, 503, NULL, "out of memory");
-        return;
-    }
+    lock_job_t *j = xcalloc(1, sizeof(*j));
     int hr = query_param(req, "ref", j->ref, sizeof(j->ref)), hf = query_param(req, "format", format, sizeof(format));
     int f = hf == 1 ? lock_format_from_name(format) : LOCK_AUTO;
     if (hr < 0 || hf < 0 || f < 0) {
@@ -784,42 +751,32 @@ static void lockfile_submit(h2o_req_t *req, call_t *k)
         http_send_error(req, 400, "bad_request", "send the lockfile as the request body");
         return;
     }
-    if (atomic_fetch_add(&g_lock_checks, 1) >= LOCKFILE_CHECKS_MAX) {
+    if (atomic_fetch_add(&g_lock_checks, 1) >= ADMIN_LOCKFILE_CHECKS_MAX) {
         atomic_fetch_sub(&g_lock_checks, 1);
         free(j);
         h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("5"), 1);
         http_send_error(req, 503, "busy", "%d lockfile checks are running; try again in a few seconds",
-                        LOCKFILE_CHECKS_MAX);
+                        ADMIN_LOCKFILE_CHECKS_MAX);
         return;
     }
-    static atomic_uint_fast64_t seq;
-    snprintf(j->key, sizeof(j->key), "lockcheck:%llu", (unsigned long long)atomic_fetch_add(&seq, 1));
+    /* the body is as large as the client made it (limits.max_body): checked */
+    j->body = malloc(req->entity.len);
+    if (j->body == NULL) {
+        atomic_fetch_sub(&g_lock_checks, 1);
+        free(j);
+        http_send_error(req, 503, NULL, "out of memory");
+        return;
+    }
     snprintf(j->project, sizeof(j->project), "%s", k->project);
     snprintf(j->by, sizeof(j->by), "%s", k->caller.name);
     http_client_addr(req, j->client, sizeof(j->client));
     j->format = (lock_format_t)f;
     j->len = req->entity.len;
-    j->body = malloc(j->len);
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (j->body == NULL) {
-        http_send_error(req, 503, NULL, "out of memory");
-    } else {
-        memcpy(j->body, req->entity.base, j->len);
-        flight_join(j->key, req, &loop_of(req)->flight_receiver, lock_job_resume, NULL);
-        if (pthread_create(&t, &attr, lock_job_main, j) == 0) {
-            pthread_attr_destroy(&attr);
-            return;
-        }
-        flight_outcome_t o = {.status = 503, .error = "cannot start the lockfile check"};
-        flight_land(j->key, &o);
-    }
-    pthread_attr_destroy(&attr);
-    atomic_fetch_sub(&g_lock_checks, 1);
-    free(j->body);
-    free(j);
+    memcpy(j->body, req->entity.base, j->len);
+    buf_init(&j->report);
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, lock_job_answer, j);
+    workpool_submit(&g_lock_work, lock_job_run, j);
 }
 
 static void lockfile_approve(h2o_req_t *req, call_t *k)

@@ -22,5 +22,8 @@ int admin_api_may_submit_lockfiles(const char *auth, size_t len);
 body_route_t admin_api_body_route(const char *method, size_t mlen, const char *path, size_t plen);
 
 #define ADMIN_JSON_BODY_MAX (64 * 1024)
+/* lockfile checks running or queued at once (more: 503 busy); each takes a
+ * worker of the pool (common/workpool.h) while it runs */
+#define ADMIN_LOCKFILE_CHECKS_MAX 4
 
 #endif

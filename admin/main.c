@@ -38,6 +38,8 @@
 #include "journal/journal_retention.h"
 #include "http/listener.h"
 #include "core/runtime.h"
+#include "common/workpool.h"
+#include "common/xalloc.h"
 
 #define CORDON_VERSION "0.1.0"
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -163,18 +165,15 @@ static void warn_readable_credentials(const config_t *cfg)
  * quarantine rules, windows and upstream URLs of the new file take effect
  * at once (documents rendered under the old policy are not served under the
  * new one: the policy fingerprint changes); listen addresses, TLS, data_dir,
- * fetch and limits settings need a restart. Replaced configurations are kept
- * until exit: a request may still be reading one. */
-static config_t *g_configs[64];
-static int g_nconfigs;
-
+ * fetch and limits settings need a restart. The replaced configuration is
+ * freed by the runtime once no request, job or thread reads it any more
+ * (core/runtime.h), so reloads are unbounded. Runs on the first event loop,
+ * which borrows the current configuration like every callback. */
 static void reload_config(void)
 {
     const config_t *cur = runtime_config();
     char err[1024];
-    config_t *next = calloc(1, sizeof(*next));
-    if (next == NULL)
-        return;
+    config_t *next = xcalloc(1, sizeof(*next));
     if (config_load(next, cur->path, err, sizeof(err)) != 0 || config_read_secrets(next, err, sizeof(err)) != 0) {
         log_kv(LOG_ERROR, "reload failed; the running configuration stays", "error", err, NULL);
         config_free(next);
@@ -187,18 +186,11 @@ static void reload_config(void)
         free(next);
         return;
     }
-    if (g_nconfigs == (int)(sizeof(g_configs) / sizeof(g_configs[0]))) {
-        log_event(LOG_ERROR, "too many reloads; restart cordon", NULL);
-        config_free(next);
-        free(next);
-        return;
-    }
     /* what needs a restart keeps its running value */
     config_set_str(&next->data_dir, cur->data_dir);
-    g_configs[g_nconfigs++] = next;
     warn_readable_credentials(next);
-    runtime_set_config(next);
-    log_kv(LOG_INFO, "configuration reloaded", "file", cur->path, NULL);
+    log_kv(LOG_INFO, "configuration reloaded", "file", next->path, NULL);
+    runtime_publish(next);
 }
 
 /* SIGHUP, before the configuration is read again: the access log and the
@@ -215,7 +207,14 @@ static void reopen_logs(void)
                "error", strerror(errno), NULL);
 }
 
-static void on_ready(int threads) { start_line_log(runtime_config(), CORDON_VERSION, threads); }
+/* on the main thread once every loop serves: it holds what it reads, as a
+ * reload may come at any moment from then on */
+static void on_ready(int threads)
+{
+    const config_t *cfg = runtime_acquire();
+    start_line_log(cfg, CORDON_VERSION, threads);
+    runtime_release(cfg);
+}
 
 static void on_sighup(void)
 {
@@ -269,62 +268,71 @@ static int open_audit(const config_t *cfg, char *err, size_t errlen)
 static int cmd_serve(int argc, char **argv)
 {
     cli_t cli;
-    config_t cfg;
     char err[1024];
     if (parse_cli(argc, argv, &cli) != 0)
         return usage(stderr);
-    int rc = load_config(&cli, &cfg, 1);
-    if (rc)
-        return rc;
-    if (config_read_secrets(&cfg, err, sizeof(err)) != 0) {
+    config_t *cfg = xcalloc(1, sizeof(*cfg));
+    int rc = load_config(&cli, cfg, 1);
+    if (rc == 0 && config_read_secrets(cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
-        config_free(&cfg);
+        config_free(cfg);
+        rc = 2;
+    }
+    if (rc) {
+        free(cfg);
+        return rc;
+    }
+    log_set_format(cfg->log_text ? LOG_TEXT : LOG_JSON);
+    if (log_open(cfg->log_file) != 0) {
+        fprintf(stderr, "%s: cannot open log.file %s: %s\n", cfg->path, cfg->log_file, strerror(errno));
+        config_free(cfg);
+        free(cfg);
         return 2;
     }
-    log_set_format(cfg.log_text ? LOG_TEXT : LOG_JSON);
-    if (log_open(cfg.log_file) != 0) {
-        fprintf(stderr, "%s: cannot open log.file %s: %s\n", cfg.path, cfg.log_file, strerror(errno));
-        config_free(&cfg);
-        return 2;
-    }
-    warn_readable_credentials(&cfg);
-    runtime_set_config(&cfg);
+    warn_readable_credentials(cfg);
+    /* the runtime owns cfg from here on; this thread holds it while it
+     * starts everything (listener_run reads it before the first loop, the
+     * only place a reload comes from, starts) */
+    runtime_publish(cfg);
+    const config_t *held = runtime_acquire();
+    runtime_use(held);
     rc = 2;
-    if (access_log_open(cfg.access_log) != 0) {
-        fprintf(stderr, "%s: cannot open access_log %s: %s\n", cfg.path, cfg.access_log, strerror(errno));
+    if (access_log_open(cfg->access_log) != 0) {
+        fprintf(stderr, "%s: cannot open access_log %s: %s\n", cfg->path, cfg->access_log, strerror(errno));
         goto out;
     }
-    if (listener_bind(&cfg, err, sizeof(err)) != 0) {
+    if (listener_bind(cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "cordon: %s\n", err);
         goto out;
     }
-    if (blob_init(cfg.data_dir, err, sizeof(err)) != 0 || store_open(cfg.data_dir, cfg.map_size, 0, err, sizeof(err)) != 0) {
+    if (blob_init(cfg->data_dir, err, sizeof(err)) != 0 || store_open(cfg->data_dir, cfg->map_size, 0, err, sizeof(err)) != 0) {
         fprintf(stderr, "cordon: %s\n", err);
         goto out;
     }
-    if (open_audit(&cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s: %s\n", cfg.path, err);
+    if (open_audit(cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s\n", cfg->path, err);
         goto out;
     }
     if (approvals_load() != 0) {
         fprintf(stderr, "cordon: cannot read the reviewers' approvals and blocks from the store\n");
         goto out;
     }
-    if (analysis_configure(&cfg, err, sizeof(err)) != 0) {
+    if (analysis_configure(cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
         goto out;
     }
-    if (artifact_workers_start(1) != 0) {
-        fprintf(stderr, "cordon: cannot start the analysis worker\n");
+    /* one pool for analyses and lockfile checks (common/workpool.h) */
+    if (workpool_start(cfg->workers) != 0) {
+        fprintf(stderr, "cordon: cannot start the worker pool\n");
         goto out;
     }
-    upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg.metadata_ttl_ms,
-                                    .stale_if_error_ms = cfg.stale_if_error_ms,
+    upstream_cache_config_t ucfg = {.metadata_ttl_ms = cfg->metadata_ttl_ms,
+                                    .stale_if_error_ms = cfg->stale_if_error_ms,
                                     .max_metadata = 512LL << 20,
-                                    .max_artifact = cfg.max_artifact,
-                                    .metadata_timeout_ms = cfg.metadata_timeout_ms};
+                                    .max_artifact = cfg->max_artifact,
+                                    .metadata_timeout_ms = cfg->metadata_timeout_ms};
     upstream_cache_init(&ucfg);
-    fetcher_config_t fcfg = {.timeout_ms = cfg.timeout_ms, .connect_timeout_ms = cfg.connect_timeout_ms};
+    fetcher_config_t fcfg = {.timeout_ms = cfg->timeout_ms, .connect_timeout_ms = cfg->connect_timeout_ms};
     held_start();
     router_mount("/-/api/", 1, admin_api_handle);
     router_mount("/-/admin", 1, admin_page_handle);
@@ -338,25 +346,28 @@ static int cmd_serve(int argc, char **argv)
     }
     listener_on_reload(on_sighup);
     listener_on_ready(on_ready);
-    start_line_warn(&cfg);
-    listener_run(&cfg);
+    start_line_warn(cfg);
+    runtime_use(NULL);
+    runtime_release(held);
+    held = NULL;
+    listener_run(cfg);
+    cfg = NULL; /* replaced, maybe freed, by a reload */
     rc = 0;
 out:
+    /* the pool first: a lockfile check that runs still gets its metadata */
+    workpool_stop();
     journal_retention_stop();
     decision_log_stop();
     audit_anchor_stop();
     fetcher_stop();
-    artifact_workers_stop();
     analysis_shutdown();
     listener_close();
     approvals_unload();
     store_close();
     access_log_close();
-    for (int i = 0; i < g_nconfigs; i++) {
-        config_free(g_configs[i]);
-        free(g_configs[i]);
-    }
-    config_free(&cfg);
+    runtime_use(NULL);
+    runtime_release(held);
+    runtime_shutdown();
     return rc;
 }
 

@@ -1,10 +1,13 @@
 /* analysis: popular set, cached name checks, served counts (see
  * analysis.h).
  *
- * The current popular set is swapped under a rwlock; every swap bumps a
- * generation, and each thread keeps a small cache of name verdicts tagged
- * with the generation they were computed under (a filter asks about the
- * same name thousands of times in a row). */
+ * The current popular set is swapped under a rwlock and read only under it;
+ * every swap (and the shutdown) bumps a generation, and each thread keeps a
+ * small cache of name verdicts tagged with the generation they were
+ * computed under (a filter asks about the same name thousands of times in a
+ * row). When the set was built is an atomic (0: no set), so the refresh
+ * check costs no lock; the configured file and count are read under the
+ * build lock that writes them. */
 #include "analysis/analysis.h"
 
 #include <errno.h>
@@ -20,12 +23,12 @@
 #include "common/timeutil.h"
 
 static pthread_rwlock_t g_lock = PTHREAD_RWLOCK_INITIALIZER;
-static popular_set_t *g_set;
+static popular_set_t *g_set;                 /* under g_lock */
 static atomic_uint_fast64_t g_generation = 1;
-static char *g_file;        /* the configured popular_file (owned) */
-static int g_served_top;    /* popular_served */
-static int64_t g_built_at;  /* when the served part was last read */
 static pthread_mutex_t g_build_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *g_file;                          /* the configured popular_file (owned); under g_build_lock */
+static int g_served_top;                      /* popular_served; under g_build_lock */
+static _Atomic int64_t g_built_at;            /* when the served part was last read; 0: no set */
 
 #define SERVED_MIN 25
 
@@ -109,7 +112,7 @@ static int build(const char *file, int served_top, char *err, size_t errlen)
     atomic_fetch_add(&g_generation, 1);
     pthread_rwlock_unlock(&g_lock);
     popular_set_free(old);
-    g_built_at = time_now_ms();
+    atomic_store(&g_built_at, time_now_ms());
     return 0;
 }
 
@@ -128,24 +131,30 @@ int analysis_configure(const config_t *cfg, char *err, size_t errlen)
 
 void analysis_refresh(int64_t max_age_ms)
 {
-    if (g_set == NULL || time_now_ms() - g_built_at < max_age_ms)
+    int64_t built = atomic_load(&g_built_at);
+    if (built == 0 || time_now_ms() - built < max_age_ms)
         return;
     if (pthread_mutex_trylock(&g_build_lock) != 0)
         return; /* someone else is rebuilding */
     char err[300];
-    if (time_now_ms() - g_built_at >= max_age_ms && build(g_file, g_served_top, err, sizeof(err)) != 0)
-        g_built_at = time_now_ms(); /* the file went bad since start: keep the set, retry later */
+    built = atomic_load(&g_built_at);
+    if (built != 0 && time_now_ms() - built >= max_age_ms && build(g_file, g_served_top, err, sizeof(err)) != 0)
+        atomic_store(&g_built_at, time_now_ms()); /* the file went bad since start: keep the set, retry later */
     pthread_mutex_unlock(&g_build_lock);
 }
 
 void analysis_shutdown(void)
 {
+    pthread_mutex_lock(&g_build_lock);
     pthread_rwlock_wrlock(&g_lock);
     popular_set_free(g_set);
     g_set = NULL;
+    atomic_fetch_add(&g_generation, 1); /* cached verdicts of the old set no longer count */
+    atomic_store(&g_built_at, 0);
     pthread_rwlock_unlock(&g_lock);
     free(g_file);
     g_file = NULL;
+    pthread_mutex_unlock(&g_build_lock);
 }
 
 #define NAME_CACHE 64
@@ -198,7 +207,7 @@ void analysis_name_findings(eco_id_t eco, const char *package, int64_t now, find
 {
     if (until)
         *until = TIME_NONE;
-    if (g_set == NULL || package == NULL || strlen(package) >= sizeof(t_cache[0].name))
+    if (package == NULL || strlen(package) >= sizeof(t_cache[0].name))
         return;
     uint64_t gen = atomic_load(&g_generation);
     cached_t *c = &t_cache[hash_name(eco, package)];
@@ -206,6 +215,7 @@ void analysis_name_findings(eco_id_t eco, const char *package, int64_t now, find
         char like[216], why[120];
         typosquat_rule_t rule = TS_RULE_NONE;
         pthread_rwlock_rdlock(&g_lock);
+        gen = atomic_load(&g_generation); /* the generation of the set read here */
         if (g_set)
             typosquat_check(g_set, eco, package, like, sizeof(like), why, sizeof(why), &rule);
         pthread_rwlock_unlock(&g_lock);

@@ -1,14 +1,13 @@
 /* artifact: the reading of one artifact that every ecosystem shares — its
  * format found in the ecosystem's table, the walk with limits, the
- * ecosystem's reader fed the entries it asks for — and the worker threads
- * that do it (see artifact.h). Everything is streamed through
+ * ecosystem's reader fed the entries it asks for — and its jobs on the
+ * worker pool (see artifact.h). Everything is streamed through
  * archive_walk_*: only the few small files a reader keeps are ever held in
  * memory. */
 #include "analysis/artifact.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,8 @@
 #include <unistd.h>
 
 #include "analysis/archive.h"
+#include "common/workpool.h"
+#include "common/xalloc.h"
 #include "core/ecosystem.h"
 #include "core/runtime.h"
 
@@ -254,109 +255,44 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
     walk_free(&w);
 }
 
-/* ---- workers ---- */
+/* ---- on the worker pool ---- */
+
+/* all workers but one: a thread stays for lockfile checks */
+static workpool_class_t g_analyses = {"analysis", -1, 0};
 
 typedef struct work {
     artifact_job_t *job;
     char *path;
     artifact_done_fn done;
     void *arg;
-    struct work *next;
 } work_t;
 
-static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
-static work_t *g_head, *g_tail;
-static int g_stop, g_nthreads;
-static pthread_t g_threads[8];
-
-static void run(work_t *w)
+/* a worker is no reader of the configuration: it holds the one current
+ * when the job starts, for the analysis and the done callback */
+static void run(void *arg)
 {
+    work_t *w = arg;
+    const config_t *cfg = runtime_acquire();
+    runtime_use(cfg);
     findings_t f;
     findings_clear(&f);
-    if (w->job && w->path)
-        artifact_analyse(w->job, w->path, &runtime_config()->analysis, &f);
-    else
-        findings_add(&f, FINDING_MALFORMED_ARCHIVE, "cordon ran out of memory analysing it");
+    artifact_analyse(w->job, w->path, &cfg->analysis, &f);
     w->done(w->arg, w->job, &f);
+    runtime_use(NULL);
+    runtime_release(cfg);
     artifact_job_free(w->job);
     free(w->path);
     free(w);
 }
 
-static void *worker_main(void *arg)
-{
-    pthread_mutex_lock(&g_lock);
-    for (;;) {
-        while (g_head == NULL && !g_stop)
-            pthread_cond_wait(&g_wake, &g_lock);
-        if (g_head == NULL)
-            break;
-        work_t *w = g_head;
-        g_head = w->next;
-        if (g_head == NULL)
-            g_tail = NULL;
-        pthread_mutex_unlock(&g_lock);
-        run(w);
-        pthread_mutex_lock(&g_lock);
-    }
-    pthread_mutex_unlock(&g_lock);
-    return NULL;
-}
-
-int artifact_workers_start(int n)
-{
-    if (n < 1)
-        n = 1;
-    if (n > 8)
-        n = 8;
-    g_stop = 0;
-    for (g_nthreads = 0; g_nthreads < n; g_nthreads++)
-        if (pthread_create(&g_threads[g_nthreads], NULL, worker_main, NULL) != 0)
-            return g_nthreads ? 0 : -1;
-    return 0;
-}
-
-void artifact_workers_stop(void)
-{
-    pthread_mutex_lock(&g_lock);
-    g_stop = 1;
-    pthread_cond_broadcast(&g_wake);
-    pthread_mutex_unlock(&g_lock);
-    for (int i = 0; i < g_nthreads; i++)
-        pthread_join(g_threads[i], NULL);
-    g_nthreads = 0;
-}
-
 void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg)
 {
-    work_t *w = calloc(1, sizeof(*w));
-    if (w == NULL) {
-        findings_t f;
-        findings_clear(&f);
-        findings_add(&f, FINDING_MALFORMED_ARCHIVE, "cordon ran out of memory analysing it");
-        done(arg, job, &f);
-        artifact_job_free(job);
-        return;
-    }
+    work_t *w = xcalloc(1, sizeof(*w));
     w->job = job;
-    w->path = strdup(path);
+    w->path = xstrdup(path);
     w->done = done;
     w->arg = arg;
-    pthread_mutex_lock(&g_lock);
-    if (g_nthreads == 0 || g_stop) {
-        /* no workers (tools, tests): analyse here */
-        pthread_mutex_unlock(&g_lock);
-        run(w);
-        return;
-    }
-    if (g_tail)
-        g_tail->next = w;
-    else
-        g_head = w;
-    g_tail = w;
-    pthread_cond_signal(&g_wake);
-    pthread_mutex_unlock(&g_lock);
+    workpool_submit(&g_analyses, run, w);
 }
 
 /* ---- the check upstream_cache runs (see artifact.h) ---- */

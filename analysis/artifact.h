@@ -6,7 +6,7 @@
  * that ecosystem_t.artifacts points to: the npm tarball's package.json
  * against the registry's manifest, a wheel's .pth files and METADATA, a
  * jar's pom.properties against its POM, a POM's <repositories>).
- * Runs on worker threads after an artifact is fetched and verified and
+ * Runs on the worker pool after an artifact is fetched and verified and
  * before its first byte reaches a client (upstream/upstream_cache.c). */
 #ifndef CORDON_ARTIFACT_H
 #define CORDON_ARTIFACT_H
@@ -100,11 +100,10 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
 void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
                              findings_t *out);
 
-/* ---- worker threads ---- */
+/* ---- on the worker pool (common/workpool.h) ---- */
 typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f);
-int artifact_workers_start(int n);
-void artifact_workers_stop(void);
-/* queues job (ownership passes) on path; done runs on a worker thread */
+/* queues job (ownership passes) on path; done runs on a worker thread (or
+ * here, before this returns, when no pool runs: tools, tests) */
 void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg);
 
 /* The check upstream_cache runs on an artifact's verified bytes before

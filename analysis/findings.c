@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "store/record.h"
 #include "store/store.h"
 #include <openssl/evp.h>
@@ -169,13 +170,8 @@ void findings_package_fp(MDB_txn *txn, const char *eco, const char *package, cha
         }
         unsigned char h[32];
         unsigned n = 0;
-        if (any && EVP_DigestFinal_ex(md, h, &n) == 1) {
-            static const char hex[] = "0123456789abcdef";
-            for (int i = 0; i < 8; i++) {
-                out[2 * i] = hex[h[i] >> 4];
-                out[2 * i + 1] = hex[h[i] & 15];
-            }
-        }
+        if (any && EVP_DigestFinal_ex(md, h, &n) == 1)
+            hex_encode(h, 8, out);
     }
     EVP_MD_CTX_free(md);
     mdb_cursor_close(c);

@@ -158,15 +158,7 @@ int integrity_parse_hex(digest_alg_t alg, const char *s, size_t n, integrity_t *
         return -1;
     out->alg = alg;
     out->len = want;
-    for (unsigned i = 0; i < want; i++) {
-        int hi = (unsigned char)s[2 * i], lo = (unsigned char)s[2 * i + 1];
-        if (!isxdigit(hi) || !isxdigit(lo))
-            return -1;
-        hi = isdigit(hi) ? hi - '0' : (tolower(hi) - 'a' + 10);
-        lo = isdigit(lo) ? lo - '0' : (tolower(lo) - 'a' + 10);
-        out->want[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return 0;
+    return hex_decode(s, n, out->want, want);
 }
 
 int integrity_parse_any(const char *s, integrity_t *out)
@@ -188,16 +180,6 @@ int integrity_check(const integrity_t *want, const digest_set_t *got)
     if (!got->finished || got->ctx[want->alg] == NULL || got->outlen[want->alg] != want->len)
         return 0;
     return CRYPTO_memcmp(want->want, got->out[want->alg], want->len) == 0;
-}
-
-void hex_encode(const unsigned char *in, size_t n, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex[in[i] >> 4];
-        out[2 * i + 1] = hex[in[i] & 15];
-    }
-    out[2 * n] = '\0';
 }
 
 void sha256_hex(const void *p, size_t n, char out[65])

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/hex.h" /* hex_encode, for the digests' callers */
+
 typedef enum { DIGEST_SHA1 = 0, DIGEST_SHA256 = 1, DIGEST_SHA512 = 2, DIGEST_MD5 = 3, DIGEST_COUNT = 4 } digest_alg_t;
 
 typedef struct digest_set {
@@ -40,7 +42,6 @@ int integrity_parse_any(const char *s, integrity_t *out);
 int integrity_check(const integrity_t *want, const digest_set_t *got);
 const char *digest_alg_name(digest_alg_t alg);
 
-void hex_encode(const unsigned char *in, size_t n, char *out /* 2n+1 */);
 /* one-shot SHA-256 as lowercase hex (65 bytes out) */
 void sha256_hex(const void *p, size_t n, char out[65]);
 

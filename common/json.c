@@ -2,6 +2,7 @@
  * the two JSON metacharacters are escaped; '<' '>' '&' too, so a document is
  * safe to embed in HTML as well. */
 #include "common/json.h"
+#include "common/hex.h"
 #include "common/timeutil.h"
 
 #include <inttypes.h>
@@ -9,7 +10,6 @@
 
 void json_str(buf_t *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     buf_reserve(b, n + 2);
     buf_putc(b, '"');
     size_t run = 0;
@@ -26,7 +26,7 @@ void json_str(buf_t *b, const char *s, size_t n)
         case '\r': buf_append(b, "\\r", 2); break;
         case '\t': buf_append(b, "\\t", 2); break;
         default: {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            char u[6] = {'\\', 'u', '0', '0', HEX_LOWER[c >> 4], HEX_LOWER[c & 15]};
             buf_append(b, u, 6);
         }
         }

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/pct.h"
+#include "common/xalloc.h"
+
 /* where the authority of url starts and ends: [*start, *end); 0, or -1
  * when url does not begin with "scheme://" */
 static int authority(const char *url, size_t *start, size_t *end)
@@ -38,9 +41,9 @@ char *url_without_userinfo(const char *url)
 {
     size_t start, end, at;
     if (authority(url, &start, &end) != 0 || (at = userinfo_end(url, start, end)) == 0)
-        return strdup(url);
+        return xstrdup(url);
     size_t rest = strlen(url + at);
-    char *out = malloc(start + rest + 1);
+    char *out = xmalloc(start + rest + 1);
     if (out == NULL)
         return NULL;
     memcpy(out, url, start);
@@ -59,40 +62,14 @@ void url_redact(const char *url, char *out, size_t outlen)
         snprintf(out, outlen, "%.*s%s", (int)start, url, url + at);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* percent-decodes s[0..n) into a new string; NULL on a bad escape or a NUL */
 static char *decode(const char *s, size_t n)
 {
-    char *out = malloc(n + 1);
-    size_t o = 0;
-    if (out == NULL)
+    char *out = xmalloc(n + 1);
+    if (pct_decode(s, n, out, n + 1, 0) < 0) {
+        free(out);
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (c == '%') {
-            int a = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
-            int b = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
-            if (a < 0 || b < 0) {
-                free(out);
-                return NULL;
-            }
-            c = a * 16 + b;
-            i += 2;
-        }
-        if (c == 0) {
-            free(out);
-            return NULL;
-        }
-        out[o++] = (char)c;
     }
-    out[o] = '\0';
     return out;
 }
 
@@ -107,7 +84,7 @@ int url_userinfo(const char *url, char **user, char **pass)
     const char *colon = memchr(ui, ':', n);
     size_t ulen = colon ? (size_t)(colon - ui) : n;
     *user = decode(ui, ulen);
-    *pass = colon ? decode(colon + 1, n - ulen - 1) : strdup("");
+    *pass = colon ? decode(colon + 1, n - ulen - 1) : xstrdup("");
     if (*user == NULL || *pass == NULL) {
         free(*user);
         free(*pass);

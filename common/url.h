@@ -21,14 +21,14 @@ int url_origin_same(const url_origin_t *a, const url_origin_t *b);
 /* "host", or "host:port" when the port is not the scheme's default */
 void url_origin_hostport(const url_origin_t *o, char *out, size_t outlen);
 
-/* url without its userinfo, everything else byte for byte (malloc'd; NULL
- * when out of memory). A string that is no URL comes back as it is. */
+/* url without its userinfo, everything else byte for byte (malloc'd). A
+ * string that is no URL comes back as it is. */
 char *url_without_userinfo(const char *url);
 /* the same into out (truncated to fit): the form for messages and logs */
 void url_redact(const char *url, char *out, size_t outlen);
 /* the userinfo of url, percent-decoded and malloc'd: 1 with *user and *pass
  * (either may be ""), 0 when url has none (both NULL), -1 when it is
- * malformed (a bad %-escape, a NUL) or memory ran out */
+ * malformed (a bad %-escape, a NUL) */
 int url_userinfo(const char *url, char **user, char **pass);
 
 #endif

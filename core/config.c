@@ -12,8 +12,11 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "common/buf.h"
 #include "common/units.h"
 #include "common/url.h"
+#include "common/workpool.h"
+#include "common/xalloc.h"
 #include "core/ecosystem.h"
 
 void archive_limits_default(archive_limits_t *l)
@@ -29,7 +32,7 @@ void archive_limits_default(archive_limits_t *l)
 void config_set_str(char **field, const char *value)
 {
     free(*field);
-    *field = value ? strdup(value) : NULL;
+    *field = value ? xstrdup(value) : NULL;
 }
 
 void config_defaults(config_t *cfg)
@@ -49,13 +52,14 @@ void config_defaults(config_t *cfg)
     cfg->lockfile_deadline_ms = 60 * 1000;
     cfg->max_body = 64LL << 20;
     cfg->max_connections = 1024;
+    cfg->workers = WORKPOOL_THREADS_DEFAULT;
     cfg->max_large_bodies = 8;
     cfg->review_requests_per_hour = 20;
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         cfg->analysis.action[k] = finding_default_action((finding_kind_t)k);
-    cfg->analysis.pth_allow = calloc(1, sizeof(char *));
-    if (cfg->analysis.pth_allow && (cfg->analysis.pth_allow[0] = strdup("distutils-precedence.pth")) != NULL)
-        cfg->analysis.npth_allow = 1;
+    cfg->analysis.pth_allow = xcalloc(1, sizeof(char *));
+    cfg->analysis.pth_allow[0] = xstrdup("distutils-precedence.pth");
+    cfg->analysis.npth_allow = 1;
     cfg->analysis.popular_served = 200;
     cfg->analysis.prefetch = 1;
     archive_limits_default(&cfg->analysis.limits);
@@ -78,10 +82,8 @@ static void free_list(char **v, size_t n)
 int config_set_listen(config_t *cfg, const char *addr)
 {
     free_list(cfg->listen, cfg->nlisten);
-    cfg->listen = calloc(1, sizeof(char *));
-    if (cfg->listen == NULL)
-        return -1;
-    cfg->listen[0] = strdup(addr);
+    cfg->listen = xcalloc(1, sizeof(char *));
+    cfg->listen[0] = xstrdup(addr);
     cfg->nlisten = 1;
     return 0;
 }
@@ -118,12 +120,22 @@ void config_free(config_t *cfg)
 
 /* ---- loader ---------------------------------------------------------- */
 
+/* everything one load works on: the loader keeps no state of its own, so
+ * loads on several threads at once (a reload beside a check) do not meet */
 typedef struct loader {
     yaml_document_t *doc;
     config_t *cfg;
     const char *name;
     char *err;
     size_t errlen;
+    /* what the callback of the mapping being walked fills: */
+    quarantine_rule_t *rule; /* on_rule: the rule being read */
+    int eco;                 /* on_eco_window: quarantine.<eco> being read */
+    struct {                 /* on_upstream_map: upstreams.<eco> as {url, username, password_file} */
+        yaml_node_t *url;
+        const char *username;
+        yaml_node_t *password_file;
+    } upstream;
 } loader_t;
 
 static int fail(loader_t *L, yaml_node_t *node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -321,9 +333,7 @@ static int get_allow_hosts(loader_t *L, yaml_node_t *v)
                         "'allow_hosts': '%s' is not \"host\" or \"host:port\" (no scheme, no path; e.g. "
                         "files.example.com or 10.0.0.5:8443)",
                         s);
-        char *h = strdup(s);
-        if (h == NULL)
-            return fail(L, item, "out of memory");
+        char *h = xstrdup(s);
         for (char *p = h; *p; p++)
             *p = (char)tolower((unsigned char)*p);
         c->allow_hosts[c->nallow_hosts++] = h;
@@ -430,13 +440,6 @@ static int get_upstream_url(loader_t *L, yaml_node_t *v, int eco, const char *ke
     return 0;
 }
 
-/* upstreams.E as {url, username, password_file} (read by on_upstream_map) */
-static struct {
-    yaml_node_t *url;
-    const char *username;
-    yaml_node_t *password_file;
-} g_upstream;
-
 static int on_upstream_map(loader_t *L, const char *key, yaml_node_t *v)
 {
     const char *s;
@@ -447,11 +450,11 @@ static int on_upstream_map(loader_t *L, const char *key, yaml_node_t *v)
     if (*s == '\0')
         return fail(L, v, "'%s' is empty", key);
     if (!strcmp(key, "url"))
-        g_upstream.url = v;
+        L->upstream.url = v;
     else if (!strcmp(key, "username"))
-        g_upstream.username = s;
+        L->upstream.username = s;
     else
-        g_upstream.password_file = v;
+        L->upstream.password_file = v;
     return 0;
 }
 
@@ -468,31 +471,29 @@ static int on_upstreams(loader_t *L, const char *key, yaml_node_t *v)
     }
     if (v->type != YAML_MAPPING_NODE)
         return get_upstream_url(L, v, eco, key);
-    memset(&g_upstream, 0, sizeof(g_upstream));
+    memset(&L->upstream, 0, sizeof(L->upstream));
     if (each_pair(L, v, key, on_upstream_map))
         return -1;
-    if (g_upstream.url == NULL)
+    if (L->upstream.url == NULL)
         return fail(L, v, "upstreams.%s needs url", key);
-    if (get_upstream_url(L, g_upstream.url, eco, "url"))
+    if (get_upstream_url(L, L->upstream.url, eco, "url"))
         return -1;
-    if (c->upstream_username[eco] && (g_upstream.username || g_upstream.password_file))
+    if (c->upstream_username[eco] && (L->upstream.username || L->upstream.password_file))
         return fail(L, v, "upstreams.%s: give the credentials once, in url or as username and password_file", key);
-    if ((g_upstream.username != NULL) != (g_upstream.password_file != NULL))
+    if ((L->upstream.username != NULL) != (L->upstream.password_file != NULL))
         return fail(L, v, "upstreams.%s: username and password_file go together", key);
-    if (g_upstream.username) {
-        config_set_str(&c->upstream_username[eco], g_upstream.username);
-        config_set_str(&c->upstream_password_file[eco], scalar(g_upstream.password_file));
-        c->upstream_password_line[eco] = (int)g_upstream.password_file->start_mark.line + 1;
+    if (L->upstream.username) {
+        config_set_str(&c->upstream_username[eco], L->upstream.username);
+        config_set_str(&c->upstream_password_file[eco], scalar(L->upstream.password_file));
+        c->upstream_password_line[eco] = (int)L->upstream.password_file->start_mark.line + 1;
     }
     return 0;
 }
 
-static int g_rule_eco; /* which ecosystem block on_eco_window is reading (loader is single-threaded) */
-
 static int on_eco_window(loader_t *L, const char *key, yaml_node_t *v)
 {
     if (!strcmp(key, "min_age"))
-        return get_duration(L, v, key, &L->cfg->min_age_eco[g_rule_eco]);
+        return get_duration(L, v, key, &L->cfg->min_age_eco[L->eco]);
     return 1;
 }
 
@@ -519,15 +520,13 @@ static int parse_match(loader_t *L, yaml_node_t *n, const char *s, quarantine_ru
     free(r->version);
     free(r->text);
     r->eco = (eco_id_t)eco;
-    r->pattern = strndup(name, nlen);
-    r->version = at ? strdup(at + 1) : NULL;
-    r->text = strdup(s);
-    if (r->pattern && ecosystems[eco] && (ecosystems[eco]->flags & ECO_F_FOLD_NAMES))
+    r->pattern = xstrndup(name, nlen);
+    r->version = at ? xstrdup(at + 1) : NULL;
+    r->text = xstrdup(s);
+    if (ecosystems[eco] && (ecosystems[eco]->flags & ECO_F_FOLD_NAMES))
         eco_fold_name(r->pattern);
     return 0;
 }
-
-static quarantine_rule_t *g_rule;
 
 static int on_rule(loader_t *L, const char *key, yaml_node_t *v)
 {
@@ -535,14 +534,14 @@ static int on_rule(loader_t *L, const char *key, yaml_node_t *v)
     if (!strcmp(key, "match")) {
         if (want_scalar(L, v, key, &s))
             return -1;
-        return parse_match(L, v, s, g_rule);
+        return parse_match(L, v, s, L->rule);
     }
     if (!strcmp(key, "min_age"))
-        return get_duration(L, v, key, &g_rule->min_age);
+        return get_duration(L, v, key, &L->rule->min_age);
     if (!strcmp(key, "allow"))
-        return get_bool(L, v, key, &g_rule->allow);
+        return get_bool(L, v, key, &L->rule->allow);
     if (!strcmp(key, "deny"))
-        return get_bool(L, v, key, &g_rule->deny);
+        return get_bool(L, v, key, &L->rule->deny);
     return 1;
 }
 
@@ -560,7 +559,7 @@ static int load_rules(loader_t *L, yaml_node_t *seq)
         quarantine_rule_t *r = &c->rules[c->nrules++];
         r->min_age = -1;
         r->line = (int)item->start_mark.line + 1;
-        g_rule = r;
+        L->rule = r;
         if (each_pair(L, item, "a rule", on_rule))
             return -1;
         if (r->pattern == NULL)
@@ -594,7 +593,7 @@ static int on_quarantine(loader_t *L, const char *key, yaml_node_t *v)
         return load_rules(L, v);
     int eco = eco_from_name(key, strlen(key));
     if (eco >= 0) {
-        g_rule_eco = eco;
+        L->eco = eco;
         return each_pair(L, v, key, on_eco_window);
     }
     return 1;
@@ -674,7 +673,7 @@ static int on_analysis(loader_t *L, const char *key, yaml_node_t *v)
             size_t len = strlen(s);
             if (len < 5 || strcmp(s + len - 4, ".pth") != 0 || strchr(s, '/'))
                 return fail(L, item, "'pth_allow': '%s' is not a .pth file name", s);
-            a->pth_allow[a->npth_allow++] = strdup(s);
+            a->pth_allow[a->npth_allow++] = xstrdup(s);
         }
         return 0;
     }
@@ -760,12 +759,12 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
         if (n == 0)
             return fail(L, v, "'listen' is empty");
-        c->listen = calloc(n, sizeof(char *));
+        c->listen = xcalloc(n, sizeof(char *));
         for (size_t i = 0; i < n; i++) {
             yaml_node_t *item = yaml_document_get_node(L->doc, v->data.sequence.items.start[i]);
             if (want_scalar(L, item, "listen", &s) || check_addr(L, item, s))
                 return -1;
-            c->listen[c->nlisten++] = strdup(s);
+            c->listen[c->nlisten++] = xstrdup(s);
         }
         return 0;
     }
@@ -787,6 +786,17 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         if (*s == '\0' || *end != '\0' || t < 0 || t > 256)
             return fail(L, v, "'threads' must be a number from 0 (one per core) to 256");
         c->threads = (int)t;
+        return 0;
+    }
+    if (!strcmp(key, "workers")) {
+        char *end;
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        long t = strtol(s, &end, 10);
+        /* two at least: each kind of job leaves one thread to the others */
+        if (*s == '\0' || *end != '\0' || t < 2 || t > WORKPOOL_THREADS_MAX)
+            return fail(L, v, "'workers' must be a number from 2 to %d", WORKPOOL_THREADS_MAX);
+        c->workers = (int)t;
         return 0;
     }
     if (!strcmp(key, "access_log")) {
@@ -821,7 +831,7 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
 int config_load_string(config_t *cfg, const char *name, const char *yaml, size_t len, char *err, size_t errlen)
 {
     config_defaults(cfg);
-    cfg->path = strdup(name);
+    cfg->path = xstrdup(name);
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
@@ -850,6 +860,7 @@ int config_load_string(config_t *cfg, const char *name, const char *yaml, size_t
 }
 
 #define MAX_PASSWORD 4096
+#define CONFIG_FILE_MAX (16u << 20)
 
 int config_read_secrets(config_t *cfg, char *err, size_t errlen)
 {
@@ -888,12 +899,8 @@ int config_read_secrets(config_t *cfg, char *err, size_t errlen)
             return -1;
         }
         free(cfg->upstream_password[e]);
-        cfg->upstream_password[e] = strndup(buf, n);
+        cfg->upstream_password[e] = xstrndup(buf, n);
         memset(buf, 0, sizeof(buf));
-        if (cfg->upstream_password[e] == NULL) {
-            snprintf(err, errlen, "%s: out of memory", head);
-            return -1;
-        }
     }
     return 0;
 }
@@ -906,27 +913,28 @@ int config_load(config_t *cfg, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char *data = NULL;
-    size_t len = 0, cap = 0;
+    buf_t data;
+    buf_init(&data);
+    const char *why = NULL;
     for (;;) {
-        if (len + 4096 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            if (cap > (16u << 20)) {
-                free(data);
-                fclose(f);
-                config_defaults(cfg);
-                snprintf(err, errlen, "%s:0: configuration file is too large", path);
-                return -1;
-            }
-            data = realloc(data, cap);
+        if (data.len > CONFIG_FILE_MAX)
+            why = "configuration file is too large";
+        else if (buf_reserve(&data, 8192) != 0)
+            why = "out of memory reading it";
+        if (why) {
+            buf_free(&data);
+            fclose(f);
+            config_defaults(cfg);
+            snprintf(err, errlen, "%s:0: %s", path, why);
+            return -1;
         }
-        size_t n = fread(data + len, 1, cap - len, f);
+        size_t n = fread(data.data + data.len, 1, data.cap - data.len - 1, f);
         if (n == 0)
             break;
-        len += n;
+        data.len += n;
     }
     fclose(f);
-    int rc = config_load_string(cfg, path, data ? data : "", len, err, errlen);
-    free(data);
+    int rc = config_load_string(cfg, path, data.len ? data.data : "", data.len, err, errlen);
+    buf_free(&data);
     return rc;
 }

@@ -53,6 +53,7 @@ typedef struct config {
     char *public_url; /* no trailing slash */
     char *data_dir;
     int threads;
+    int workers; /* worker-pool threads: analyses and lockfile checks (common/workpool.h) */
     char *upstream[ECO_COUNT]; /* no trailing slash, no userinfo; NULL = ecosystem disabled */
     /* credentials sent to that upstream's origin only (upstream/outbound.h):
      * from the URL's userinfo, or username + password_file; NULL = none */

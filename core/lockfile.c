@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "common/digest.h"
+#include "common/hex.h"
 #include "core/ecosystem.h"
 #include "core/lock_internal.h"
 
@@ -81,21 +82,13 @@ int lock_fail(lock_builder_t *b, int line, int col, const char *fmt, ...)
     return -1;
 }
 
-static int is_hex(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isxdigit((unsigned char)s[i]))
-            return 0;
-    return 1;
-}
-
 int lock_integrity_normalise(const char *in, char *out, size_t outlen)
 {
     size_t n = strlen(in);
     char tmp[300];
     if (n == 0 || n >= sizeof(tmp))
         return -1;
-    if (n == 40 && is_hex(in, n)) { /* yarn classic's #sha1 fragment */
+    if (n == 40 && hex_is(in, n)) { /* yarn classic's #sha1 fragment */
         snprintf(tmp, sizeof(tmp), "sha1:%s", in);
     } else {
         snprintf(tmp, sizeof(tmp), "%s", in);

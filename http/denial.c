@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "http/http.h"
@@ -52,15 +53,14 @@ void denial_error_line(const char *package, const char *version, const verdict_t
  * ("@scope/name", "group:artifact") stays one fragment segment */
 static void put_segment(buf_t *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
             *p == '.' || *p == '_' || *p == '~') {
             buf_putc(b, (char)*p);
         } else {
             buf_putc(b, '%');
-            buf_putc(b, hex[*p >> 4]);
-            buf_putc(b, hex[*p & 15]);
+            buf_putc(b, HEX_UPPER[*p >> 4]);
+            buf_putc(b, HEX_UPPER[*p & 15]);
         }
     }
 }

@@ -32,6 +32,7 @@
 #include "http/http.h"
 #include "http/loop.h"
 #include "http/router.h"
+#include "core/runtime.h"
 
 #define MAX_LISTENERS 16
 #define DRAIN_MS 5000
@@ -205,6 +206,7 @@ static void loop_init(loop_thread_t *t)
     t->gconf.max_request_entity_size = g_guarded ? t->small_body : t->max_body;
     t->loop.queue = h2o_multithread_create_queue(t->loop.ctx.loop);
     h2o_multithread_register_receiver(t->loop.queue, &t->loop.flight_receiver, flight_on_messages);
+    loop_init_posts(&t->loop);
     t->accept_plain.ctx = &t->loop.ctx;
     t->accept_plain.hosts = g_globalconf.hosts;
     t->accept_tls = t->accept_plain;
@@ -223,10 +225,14 @@ static void loop_init(loop_thread_t *t)
 static void *loop_main(void *arg)
 {
     loop_thread_t *t = arg;
+    /* callbacks borrow the configuration (core/runtime.h): nothing of it is
+     * kept from one round of h2o_evloop_run to the next */
+    runtime_reader_register();
     loop_init(t);
     h2o_evloop_t *evloop = t->loop.ctx.loop;
     while (!atomic_load(&g_stop)) {
         h2o_evloop_run(evloop, 200);
+        runtime_quiescent();
         if (t->loop.index == 0 && atomic_exchange(&g_reload, 0)) {
             if (g_reload_fn)
                 g_reload_fn();
@@ -237,13 +243,21 @@ static void *loop_main(void *arg)
         h2o_socket_read_stop(t->socks[i]);
     h2o_context_request_shutdown(&t->loop.ctx);
     int64_t deadline = time_now_ms() + DRAIN_MS;
-    while (router_active_requests() > 0 && time_now_ms() < deadline)
+    while (router_active_requests() > 0 && time_now_ms() < deadline) {
         h2o_evloop_run(evloop, 50);
+        runtime_quiescent();
+    }
+    runtime_reader_unregister();
     return NULL;
 }
 
 int listener_run(const config_t *cfg)
 {
+    /* cfg is read only until the first loop starts: from then on a reload
+     * may replace it (core/runtime.h) */
+    size_t max_body = (size_t)cfg->max_body;
+    char first_listen[300];
+    snprintf(first_listen, sizeof(first_listen), "%s", cfg->listen[0]);
     signal(SIGPIPE, SIG_IGN);
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
@@ -280,7 +294,7 @@ int listener_run(const config_t *cfg)
         t->loop.started_ms = time_now_ms();
         t->gconf = g_globalconf;
         t->small_body = small;
-        t->max_body = (size_t)cfg->max_body;
+        t->max_body = max_body;
         if (pthread_create(&t->tid, NULL, loop_main, t) != 0) {
             log_event(LOG_ERROR, "cannot start a loop thread", (const log_field_t[]){LOG_INT("thread", i), LOG_END});
             atomic_store(&g_stop, 1);
@@ -296,7 +310,7 @@ int listener_run(const config_t *cfg)
         g_ready_fn(n);
     else
         log_event(LOG_INFO, "cordon serving",
-                  (const log_field_t[]){LOG_STR("listen", cfg->listen[0]), LOG_INT("threads", n), LOG_END});
+                  (const log_field_t[]){LOG_STR("listen", first_listen), LOG_INT("threads", n), LOG_END});
     for (int i = 0; i < n; i++)
         pthread_join(threads[i].tid, NULL);
     /* loops and contexts are not torn down one by one: the process exits next,

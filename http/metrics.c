@@ -11,6 +11,7 @@
 #include "policy/approvals.h"
 #include "journal/decision_log.h"
 #include "http/conn_guard.h"
+#include "core/runtime.h"
 #include "core/ecosystem.h"
 
 /* routes a request is counted under: each ecosystem's (its id, labelled
@@ -159,6 +160,12 @@ void metrics_render(const config_t *cfg, buf_t *out)
                "# TYPE cordon_blocks_active gauge\n"
                "cordon_blocks_active %zu\n",
                approvals, blocks);
+    buf_printf(out,
+               "# HELP cordon_configurations_live Configurations in memory: the current one and replaced ones a "
+               "request or job still reads.\n"
+               "# TYPE cordon_configurations_live gauge\n"
+               "cordon_configurations_live %zu\n",
+               runtime_configs_live());
     for (size_t i = 0; i < g_nsections; i++)
         g_sections[i](cfg, out);
 }

@@ -1,12 +1,12 @@
 /* router: request dispatch (see router.h). */
 #include "http/router.h"
 
-#include <ctype.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #include "store/store.h"
 #include "common/json.h"
+#include "common/pct.h"
 #include "core/ecosystem.h"
 #include "http/body_limits.h"
 #include "http/conn_guard.h"
@@ -56,14 +56,6 @@ static const mount_t *mount_of(const char *path, size_t plen)
     return NULL;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
 int router_path_is_safe(const char *path, size_t len)
 {
     if (len == 0 || path[0] != '/' || len > MAX_PATH_LEN)
@@ -74,17 +66,7 @@ int router_path_is_safe(const char *path, size_t len)
         char seg[8];
         size_t segdec = 0;
         while (i < len && path[i] != '/') {
-            int c = (unsigned char)path[i];
-            if (c == '%') {
-                int a = i + 1 < len ? hexval((unsigned char)path[i + 1]) : -1;
-                int b = i + 2 < len ? hexval((unsigned char)path[i + 2]) : -1;
-                if (a < 0 || b < 0)
-                    return -1;
-                c = a * 16 + b;
-                i += 3;
-            } else {
-                i++;
-            }
+            int c = pct_byte(path, len, &i);
             if (c < 0x20 || c == 0x7f)
                 return -1;
             if (segdec < sizeof(seg))

@@ -114,22 +114,11 @@ int audit_hmac_hex(const void *p, size_t n, char out[65])
     return 0;
 }
 
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* 64 hex digits, then nothing but whitespace */
 static int parse_key(const char *s, size_t n, unsigned char out[AUDIT_KEY_BYTES])
 {
-    if (n < 64)
+    if (n < 64 || hex_decode(s, 64, out, AUDIT_KEY_BYTES) != 0)
         return -1;
-    for (size_t i = 0; i < AUDIT_KEY_BYTES; i++) {
-        int a = hexval((unsigned char)s[2 * i]), b = hexval((unsigned char)s[2 * i + 1]);
-        if (a < 0 || b < 0)
-            return -1;
-        out[i] = (unsigned char)(a << 4 | b);
-    }
     for (size_t i = 64; i < n; i++)
         if (s[i] != '\n' && s[i] != '\r' && s[i] != ' ' && s[i] != '\t')
             return -1;

@@ -342,7 +342,10 @@ static void *retention_main(void *arg)
 {
     pthread_mutex_lock(&g_lock);
     while (!g_stop) {
-        int64_t keep = runtime_config()->journal_keep_ms;
+        /* no reader thread (it sleeps for hours): a reference for one read */
+        const config_t *cfg = runtime_acquire();
+        int64_t keep = cfg ? cfg->journal_keep_ms : 0;
+        runtime_release(cfg);
         pthread_mutex_unlock(&g_lock);
         if (keep > 0)
             pass(keep);

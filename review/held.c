@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "common/json.h"
 #include "common/timeutil.h"
+#include "common/xalloc.h"
 #include "core/ecosystem.h"
 #include "analysis/analysis.h"
 #include "journal/audit.h"
@@ -127,8 +128,8 @@ int held_note_denial(MDB_txn *txn, const decision_t *d)
     } else {
         return rc;
     }
-    h.reason = strdup(d->reason);
-    h.rule = strdup(d->rule);
+    h.reason = xstrdup(d->reason);
+    h.rule = xstrdup(d->rule);
     h.last = d->time_ms;
     h.count++;
     h.published_at = d->published_at;
@@ -140,8 +141,8 @@ int held_note_denial(MDB_txn *txn, const decision_t *d)
     if (i < h.nclients) {
         h.c[i].count++;
     } else if (h.nclients < HELD_MAX_CLIENTS) {
-        h.c[i].addr = strdup(d->client);
-        h.c[i].ua = strdup(d->user_agent);
+        h.c[i].addr = xstrdup(d->client);
+        h.c[i].ua = xstrdup(d->user_agent);
         h.c[i].count = 1;
         h.nclients++;
     }
@@ -480,8 +481,8 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
         held_entry_t *e = &(*out)[(*n)++];
         memset(e, 0, sizeof(*e));
         e->eco = q->eco;
-        e->package = strdup(q->package);
-        e->version = strdup(q->version);
+        e->package = xstrdup(q->package);
+        e->version = xstrdup(q->version);
     }
     /* decide each again now; keep what is still held */
     size_t kept = 0;

@@ -377,8 +377,12 @@ static void finish_job(CURL *e, CURLcode code)
     j->done(j);
 }
 
+/* a reader of the configuration (core/runtime.h): job starts and their
+ * completions borrow it; it is quiescent after each round and offline
+ * while it polls */
 static void *fetcher_main(void *arg)
 {
+    runtime_reader_register();
     while (!atomic_load(&g_stop)) {
         pthread_mutex_lock(&g_lock);
         fetch_job_t *q = g_queue_head;
@@ -397,8 +401,11 @@ static void *fetcher_main(void *arg)
         while ((m = curl_multi_info_read(g_multi, &left)) != NULL)
             if (m->msg == CURLMSG_DONE)
                 finish_job(m->easy_handle, m->data.result);
+        runtime_reader_offline();
         curl_multi_poll(g_multi, NULL, 0, 1000, NULL);
+        runtime_reader_online();
     }
+    runtime_reader_unregister();
     return NULL;
 }
 

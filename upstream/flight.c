@@ -1,11 +1,15 @@
 /* flight: a mutex-protected table of in-progress keys, each with its list of
  * waiting requests. The table is small (one entry per upstream fetch in
- * progress), so a linked list is enough. */
+ * progress), so a linked list is enough. Flights and waiters are small
+ * fixed-size allocations (xalloc); a relayed body is as large as upstream
+ * made it, so each waiter's copy is checked and dropped when it fails. */
 #include "upstream/flight.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/xalloc.h"
 
 typedef struct waiter waiter_t;
 
@@ -53,8 +57,8 @@ static int join(const char *key, waiter_t *w)
         if (strcmp(f->key, key) == 0)
             break;
     if (f == NULL) {
-        f = calloc(1, sizeof(*f));
-        f->key = strdup(key);
+        f = xcalloc(1, sizeof(*f));
+        f->key = xstrdup(key);
         f->next = g_flights;
         g_flights = f;
         leader = 1;
@@ -72,7 +76,7 @@ int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *rec
 {
     waiter_t *w = NULL;
     if (req != NULL) { /* NULL: work nobody waits for (a prefetch) */
-        w = calloc(1, sizeof(*w));
+        w = xcalloc(1, sizeof(*w));
         req_guard_t *g = h2o_mem_alloc_shared(&req->pool, sizeof(*g), on_guard_dispose);
         g->waiter = w;
         w->receiver = receiver;
@@ -86,12 +90,7 @@ int flight_join(const char *key, h2o_req_t *req, h2o_multithread_receiver_t *rec
 
 int flight_join_notify(const char *key, flight_notify_fn fn, void *arg)
 {
-    waiter_t *w = calloc(1, sizeof(*w));
-    if (w == NULL) { /* the caller still learns the outcome, at once */
-        flight_outcome_t o = {.status = 503, .error = "out of memory"};
-        fn(arg, &o);
-        return 0;
-    }
+    waiter_t *w = xcalloc(1, sizeof(*w));
     w->notify = fn;
     w->arg = arg;
     return join(key, w);

@@ -16,6 +16,7 @@
 #include "upstream/fetcher.h"
 #include "store/store.h"
 #include "common/timeutil.h"
+#include "common/xalloc.h"
 
 static upstream_cache_config_t g_cfg;
 static atomic_uint_fast64_t g_hits[2], g_misses;
@@ -469,9 +470,9 @@ void upstream_relay_post(int eco, const char *url, const char *body, size_t len,
         memcpy(j->body, body, len);
     j->body_len = len;
     j->method = "POST";
-    j->body_type = strdup(content_type && *content_type ? content_type : "application/json");
-    j->body_encoding = content_encoding ? strdup(content_encoding) : NULL;
-    j->key = strdup(fkey);
+    j->body_type = xstrdup(content_type && *content_type ? content_type : "application/json");
+    j->body_encoding = content_encoding ? xstrdup(content_encoding) : NULL;
+    j->key = xstrdup(fkey);
     j->eco = eco;
     j->max_redirects = 0;
     j->max_bytes = RELAY_MAX_ANSWER;

@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "common/timeutil.h"
+#include "common/xalloc.h"
 
 #define MAX_DEPTH 64
 #define KEY_MAX 256
@@ -92,12 +93,12 @@ static int value_done(parser_t *ps, int parent, npm_span_t span, const char *str
         if (m == NULL)
             return 0;
         p->members = m;
-        p->members[p->nmembers].key = f0->long_key ? strdup(f0->long_key) : strndup(f0->key, f0->keylen);
+        p->members[p->nmembers].key = f0->long_key ? xstrdup(f0->long_key) : xstrndup(f0->key, f0->keylen);
         p->members[p->nmembers].value = span;
         p->nmembers++;
         if (key_is(f0, "name") && is_str) {
             free(p->name);
-            p->name = strndup(str, slen);
+            p->name = xstrndup(str, slen);
         }
         return 1;
     }
@@ -107,8 +108,8 @@ static int value_done(parser_t *ps, int parent, npm_span_t span, const char *str
         if (t == NULL)
             return 0;
         p->tags = t;
-        p->tags[p->ntags].tag = strndup(f1->key, f1->keylen);
-        p->tags[p->ntags].version = strndup(str, slen);
+        p->tags[p->ntags].tag = xstrndup(f1->key, f1->keylen);
+        p->tags[p->ntags].version = xstrndup(str, slen);
         p->ntags++;
         return 1;
     }
@@ -123,7 +124,7 @@ static int value_done(parser_t *ps, int parent, npm_span_t span, const char *str
             if (te == NULL)
                 return 0;
             ps->times = te;
-            ps->times[ps->ntimes].key = strndup(f1->key, f1->keylen);
+            ps->times[ps->ntimes].key = xstrndup(f1->key, f1->keylen);
             ps->times[ps->ntimes].t = t;
             ps->ntimes++;
         }
@@ -152,14 +153,14 @@ static int value_done(parser_t *ps, int parent, npm_span_t span, const char *str
     if (parent == 3 && key_is(f2, "dist") && is_str) {
         if (key_is(f3, "tarball")) {
             free(ps->cur->tarball_url);
-            ps->cur->tarball_url = strndup(str, slen);
+            ps->cur->tarball_url = xstrndup(str, slen);
             ps->cur->tarball = span;
         } else if (key_is(f3, "integrity")) {
             free(ps->cur->integrity);
-            ps->cur->integrity = strndup(str, slen);
+            ps->cur->integrity = xstrndup(str, slen);
         } else if (key_is(f3, "shasum")) {
             free(ps->cur->shasum);
-            ps->cur->shasum = strndup(str, slen);
+            ps->cur->shasum = xstrndup(str, slen);
         }
         return 1;
     }
@@ -217,7 +218,7 @@ static int open_container(parser_t *ps, int is_map)
         if (ps->stack[1].key_too_long)
             return 0;
         ps->cur = &p->versions[p->nversions++];
-        ps->cur->version = strndup(ps->stack[1].key, ps->stack[1].keylen);
+        ps->cur->version = xstrndup(ps->stack[1].key, ps->stack[1].keylen);
         ps->cur->published_at = TIME_NONE;
     }
     frame_t *f = &ps->stack[ps->depth++];
@@ -254,13 +255,8 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
     frame_t *f = &ps->stack[ps->depth - 1];
     free(f->long_key);
     f->long_key = NULL;
-    if (n >= KEY_MAX && ps->depth == 1) {
-        f->long_key = strndup((const char *)k, n);
-        if (f->long_key == NULL) {
-            ps->oom = 1;
-            return 0;
-        }
-    }
+    if (n >= KEY_MAX && ps->depth == 1)
+        f->long_key = xstrndup((const char *)k, n);
     f->key_too_long = n >= KEY_MAX;
     f->keylen = n < KEY_MAX ? n : 0;
     memcpy(f->key, k, f->keylen);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/pct.h"
+
 static int url_safe(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
@@ -48,22 +50,12 @@ void npm_name_encode(const char *name, char *out, size_t outlen)
 static int decode_name(const char *s, size_t n, char *out, size_t outlen)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= n)
-                return -1;
-            if (s[i + 1] == '2' && (s[i + 2] == 'f' || s[i + 2] == 'F'))
-                c = '/';
-            else if (s[i + 1] == '4' && s[i + 2] == '0')
-                c = '@';
-            else
-                return -1;
-            i += 2;
-        }
-        if (o + 1 >= outlen)
+    for (size_t i = 0; i < n;) {
+        int escaped = s[i] == '%';
+        int c = pct_byte(s, n, &i);
+        if (c < 0 || (escaped && c != '/' && c != '@') || o + 1 >= outlen)
             return -1;
-        out[o++] = c;
+        out[o++] = (char)c;
     }
     out[o] = '\0';
     return 0;

@@ -56,6 +56,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
+#include "common/pct.h"
 #include "core/lock_internal.h"
 #include "ecosystems/lock_formats.h"
 #include "ecosystems/eco_ids.h"
@@ -242,15 +244,6 @@ static void entry_reset(yparser_t *yp)
 
 /* ---- finishing an entry ---- */
 
-static int is_hex40(const char *s)
-{
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (!isxdigit((unsigned char)s[n]))
-            return 0;
-    return n == 40;
-}
-
 static int finish_classic(yparser_t *yp)
 {
     lock_builder_t *b = yp->b;
@@ -279,26 +272,18 @@ static int finish_classic(yparser_t *yp)
     if (frag && (has_prefix(resolved, "http://") || has_prefix(resolved, "https://")) &&
         !(frag - resolved >= 4 && memcmp(frag - 4, ".git", 4) == 0)) {
         *frag++ = '\0';
-        if ((integrity == NULL || integrity[0] == '\0') && is_hex40(frag))
+        if ((integrity == NULL || integrity[0] == '\0') && strlen(frag) == 40 && hex_is(frag, 40))
             integrity = frag; /* lock_integrity_normalise makes it "sha1:<hex>" */
     }
     return lock_add(b, ECO_NPM, name, yp->e_version, integrity, resolved, 0, 0, yp->e_line);
 }
 
-/* "%3A" → ':' (berry's patch: locators are URL-encoded) */
+/* "%3A" → ':' in place (berry's patch: locators are URL-encoded); what is
+ * no escape stays as written */
 static void url_decode(char *s)
 {
-    char *o = s;
-    for (char *p = s; *p; p++) {
-        if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-            char hex[3] = {p[1], p[2], 0};
-            *o++ = (char)strtol(hex, NULL, 16);
-            p += 2;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
+    size_t n = strlen(s);
+    pct_decode(s, n, s, n + 1, PCT_LENIENT);
 }
 
 static int finish_berry(yparser_t *yp)

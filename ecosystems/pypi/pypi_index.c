@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "common/timeutil.h"
+#include "common/xalloc.h"
 #include "ecosystems/pypi/pypi_path.h"
 
 #define DEPTH 8
@@ -240,7 +241,7 @@ int pypi_index_parse(pypi_project_t *p, const char *project, const char *doc, si
          * project ("a file URL outside the project") are dropped later */
         if (f->filename && f->url && pypi_filename_safe(f->filename, strlen(f->filename)) &&
             pypi_file_version(project, f->filename, v, sizeof(v)) == 0)
-            f->version = strdup(v);
+            f->version = xstrdup(v);
     }
     if (rc != 0)
         pypi_index_free(p);

@@ -4,6 +4,8 @@
  * artifacts (npm manifest confusion and binding.gyp, wheel .pth and
  * METADATA, jar coordinates, POM repositories, broken archives), the
  * findings store and the typosquat name check through the running set. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -614,10 +616,64 @@ TEST(pom_as_xml)
     }
 }
 
+/* The popular set is swapped (a reload, the periodic refresh of the served
+ * part) while event loops check names against it: readers never see a
+ * missing or freed set, and the built-in names are flagged throughout.
+ * (analysis.c read the set pointer and its build time unlocked; run this
+ * under ThreadSanitizer to see the race.) Counts are kept per thread and
+ * checked on the main one. */
+#define NAME_READERS 2
+static atomic_int g_swapping;
+
+typedef struct name_reader {
+    int checks, misses;
+} name_reader_t;
+
+static void *check_names(void *arg)
+{
+    name_reader_t *r = arg;
+    while (atomic_load(&g_swapping)) {
+        findings_t f;
+        findings_clear(&f);
+        int64_t until;
+        analysis_name_findings(ECO_NPM, r->checks % 2 ? "lodahs" : "expresss", time_now_ms(), &f, &until);
+        r->misses += (f.mask & (1u << FINDING_TYPOSQUAT)) == 0;
+        r->checks++;
+        if (r->checks % 16 == 0)
+            analysis_refresh(0); /* rebuilds: the served part is "old" at once */
+    }
+    return NULL;
+}
+
+TEST(popular_set_swaps_under_readers)
+{
+    load("quarantine: { min_age: 7d }\n");
+    char err[300];
+    CHECK_INT_EQ(analysis_configure(&g_cfg, err, sizeof(err)), 0);
+    pthread_t t[NAME_READERS];
+    name_reader_t r[NAME_READERS];
+    memset(r, 0, sizeof(r));
+    atomic_store(&g_swapping, 1);
+    for (int i = 0; i < NAME_READERS; i++)
+        CHECK_INT_EQ(pthread_create(&t[i], NULL, check_names, &r[i]), 0);
+    int failed = 0;
+    for (int n = 0; n < 60; n++)
+        failed += analysis_configure(&g_cfg, err, sizeof(err)) != 0;
+    atomic_store(&g_swapping, 0);
+    for (int i = 0; i < NAME_READERS; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(r[i].checks > 0);
+        CHECK_INT_EQ(r[i].misses, 0);
+    }
+    CHECK_INT_EQ(failed, 0);
+    analysis_shutdown();
+}
+
 int main(void)
 {
     RUN(findings_in_policy);
     RUN(typosquat_through_policy);
+    RUN(popular_set_swaps_under_readers);
     RUN(npm_install_script_history);
     RUN(npm_tarballs);
     RUN(wheels_and_jars);

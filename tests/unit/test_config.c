@@ -1,10 +1,12 @@
 /* unit tests: core/config.h: the DESIGN.md example, defaults, and errors
  * that must name FILE:LINE. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "core/config.h"
 #include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
@@ -302,6 +304,21 @@ TEST(limits_connections_and_large_bodies)
     CHECK_INT_EQ(c.max_connections, 50);
     CHECK_INT_EQ(c.max_large_bodies, 2);
     config_free(&c);
+}
+
+TEST(workers)
+{
+    config_t c;
+    CHECK_INT_EQ(load(&c, "threads: 2\n"), 0);
+    CHECK_INT_EQ(c.workers, 2);
+    config_free(&c);
+    CHECK_INT_EQ(load(&c, "workers: 6\n"), 0);
+    CHECK_STR_EQ(err, "");
+    CHECK_INT_EQ(c.workers, 6);
+    config_free(&c);
+    EXPECT_ERROR("workers: 1\n", "cordon.yaml:1: ", "'workers' must be a number from 2 to 64");
+    EXPECT_ERROR("workers: 65\n", "cordon.yaml:1: ", "'workers' must be a number from 2 to 64");
+    EXPECT_ERROR("workers: two\n", "cordon.yaml:1: ", "'workers' must be a number");
 }
 
 TEST(errors_threads_and_listen)
@@ -686,6 +703,69 @@ TEST(allow_hosts)
     EXPECT_ERROR("fetch:\n  allow_hosts: cdn.example\n", "cordon.yaml:2: ", "must be a list");
 }
 
+/* The loader keeps no state of its own between calls: threads loading
+ * different files at once (a reload beside `cordon config check`, tests)
+ * each get their own rules, windows and upstream credentials. Each thread
+ * counts its own mismatches; the checks run on the main thread. */
+#define LOADERS 4
+#define LOADS 150
+#define LOAD_RULES 40
+
+typedef struct loader_run {
+    int id;
+    int mismatches, failures;
+} loader_run_t;
+
+static void *load_many(void *arg)
+{
+    loader_run_t *lr = arg;
+    buf_t y;
+    buf_init(&y);
+    buf_printf(&y, "upstreams:\n  maven: { url: \"http://127.0.0.1:1/m%d\", username: user%d, password_file: /p%d }\n"
+                   "quarantine:\n  pypi: { min_age: %dd }\n  rules:\n",
+               lr->id, lr->id, lr->id, lr->id + 1);
+    for (int j = 0; j < LOAD_RULES; j++)
+        buf_printf(&y, "    - { match: \"npm:t%d-r%d\", min_age: %dh }\n", lr->id, j, lr->id * 100 + j + 1);
+    for (int n = 0; n < LOADS; n++) {
+        config_t c;
+        char e[512];
+        if (config_load_string(&c, "threaded.yaml", y.data, y.len, e, sizeof(e)) != 0) {
+            lr->failures++;
+            config_free(&c);
+            continue;
+        }
+        char want[64];
+        int bad = c.nrules != LOAD_RULES || c.min_age_eco[ECO_PYPI] != (lr->id + 1) * DAY;
+        for (size_t j = 0; !bad && j < c.nrules; j++) {
+            snprintf(want, sizeof(want), "t%d-r%zu", lr->id, j);
+            bad = strcmp(c.rules[j].pattern, want) != 0 || c.rules[j].min_age != (lr->id * 100 + (int64_t)j + 1) * HOUR;
+        }
+        snprintf(want, sizeof(want), "user%d", lr->id);
+        bad = bad || c.upstream_username[ECO_MAVEN] == NULL || strcmp(c.upstream_username[ECO_MAVEN], want) != 0;
+        snprintf(want, sizeof(want), "/p%d", lr->id);
+        bad = bad || c.upstream_password_file[ECO_MAVEN] == NULL || strcmp(c.upstream_password_file[ECO_MAVEN], want) != 0;
+        lr->mismatches += bad;
+        config_free(&c);
+    }
+    buf_free(&y);
+    return NULL;
+}
+
+TEST(loader_is_reentrant)
+{
+    pthread_t t[LOADERS];
+    loader_run_t runs[LOADERS];
+    for (int i = 0; i < LOADERS; i++) {
+        runs[i] = (loader_run_t){.id = i};
+        CHECK_INT_EQ(pthread_create(&t[i], NULL, load_many, &runs[i]), 0);
+    }
+    for (int i = 0; i < LOADERS; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_INT_EQ(runs[i].failures, 0);
+        CHECK_INT_EQ(runs[i].mismatches, 0);
+    }
+}
+
 int main(void)
 {
     RUN(design_example);
@@ -694,6 +774,7 @@ int main(void)
     RUN(rules_parsing);
     RUN(errors_name_file_and_line);
     RUN(limits_connections_and_large_bodies);
+    RUN(workers);
     RUN(errors_threads_and_listen);
     RUN(errors_rules);
     RUN(errors_malformed_yaml);
@@ -704,6 +785,7 @@ int main(void)
     RUN(upstream_credentials_errors);
     RUN(read_secrets);
     RUN(allow_hosts);
+    RUN_ISOLATED(loader_is_reentrant);
     /* in a child process: memory errors here abort */
     RUN_ISOLATED(errors_listen_empty_list);
     RUN_ISOLATED(duplicate_keys);
