@@ -31,6 +31,7 @@
 #include "http/metrics.h"
 #include "core/runtime.h"
 #include "journal/tokens.h"
+#include "intel/osv_feed.h"
 #include "store/record.h"
 
 #define PAGE_DEFAULT 100
@@ -1090,6 +1091,17 @@ void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
             method_not_allowed(req, "GET");
         else if (authenticate(req, NEED_CI, "read decisions", &c) == 0)
             chain_page(req, 1);
+        return;
+    }
+    if (path_is(path, plen, "intel")) {
+        if (!get)
+            method_not_allowed(req, "GET");
+        else if (authenticate(req, NEED_READ, "read the threat intelligence status", &c) == 0) {
+            buf_t b;
+            buf_init(&b);
+            osv_feed_status_json(&b);
+            send_buf(req, 200, &b);
+        }
         return;
     }
     if (path_is(path, plen, "audit")) {

@@ -36,6 +36,8 @@
 #include "journal/journal_retention.h"
 #include "http/listener.h"
 #include "core/runtime.h"
+#include "http/metrics.h"
+#include "intel/osv_feed.h"
 
 #define CORDON_VERSION "0.1.0"
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -310,6 +312,12 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto out;
     }
+    /* the OSV feed is in force before the first request, then re-read on change */
+    if (osv_feed_start(cfg.intel.osv_dir, 1000) != 0) {
+        fprintf(stderr, "cordon: cannot load intel.osv_dir or start its reload thread\n");
+        goto out;
+    }
+    metrics_add_section(osv_feed_metrics);
     if (artifact_workers_start(1) != 0) {
         fprintf(stderr, "cordon: cannot start the analysis worker\n");
         goto out;
@@ -340,6 +348,7 @@ out:
     audit_anchor_stop();
     fetcher_stop();
     artifact_workers_stop();
+    osv_feed_stop();
     analysis_shutdown();
     listener_close();
     approvals_unload();

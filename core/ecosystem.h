@@ -31,6 +31,7 @@ typedef struct ecosystem {
     eco_id_t id;
     const char *name;   /* "npm" */
     const char *prefix; /* "/npm/" : every route of the ecosystem is below it */
+    const char *osv_name; /* the ecosystem as OSV records name it (intel/osv.h); NULL: none */
 
     /* Requests with a write verb that only read (npm audit POSTs): these are
      * handled; every other write verb is refused as a publish. */
