@@ -49,10 +49,13 @@ static void gather_fast_lane(eco_id_t eco, const char *package, const char *vers
 
 void policy_gather_intel(eco_id_t eco, const char *package, const char *version, version_facts_t *facts)
 {
+    /* both written whatever the feed says: callers fill facts field by field */
+    facts->malicious.id[0] = facts->malicious.summary[0] = '\0';
+    facts->fast_lane[0] = '\0';
     if (version == NULL)
         return;
     if (!osv_feed_malicious(eco, package, version, &facts->malicious))
-        facts->malicious.id[0] = '\0';
+        facts->malicious.id[0] = facts->malicious.summary[0] = '\0';
     gather_fast_lane(eco, package, version, facts);
 }
 

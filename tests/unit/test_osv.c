@@ -366,6 +366,30 @@ TEST(policy_fast_lane_admits_the_fix)
     config_free(&cfg);
 }
 
+/* Regression: the Maven route fills its facts field by field; the fast
+ * lane's advisory left as stack garbage admitted a 10-minute-old version.
+ * Gathering writes the feed's fields whatever the feed says. */
+TEST(gathering_writes_the_feed_fields)
+{
+    version_facts_t f;
+    memset(&f, 'x', sizeof(f));
+    f.published_at = NOW - DAY / 100;
+    f.first_seen = NOW;
+    policy_gather_review(ECO_MAVEN, "org.x:y", "1.1", NOW, &f);
+    CHECK_INT_EQ(f.fast_lane[0], 0);
+    CHECK_INT_EQ(f.malicious.id[0], 0);
+    config_t cfg;
+    char err[300];
+    const char *y = "quarantine:\n  min_age: 3d\n";
+    CHECK_INT_EQ(config_load_string(&cfg, "t.yaml", y, strlen(y), err, sizeof(err)), 0);
+    f.findings = NULL;
+    f.snapshot = 0;
+    verdict_t v;
+    policy_decide(&cfg, ECO_MAVEN, "org.x:y", "1.1", &f, NOW, &v);
+    CHECK_INT_EQ(v.reason, REASON_QUARANTINE);
+    config_free(&cfg);
+}
+
 TEST(config_intel_block)
 {
     config_t cfg;
@@ -452,6 +476,7 @@ int main(void)
     RUN(feed_follows_the_folder);
     RUN(policy_refuses_malicious_whatever_admits_it);
     RUN(policy_fast_lane_admits_the_fix);
+    RUN(gathering_writes_the_feed_fields);
     RUN(config_intel_block);
     RUN(loads_a_corpus_of_ossf_size);
     rm_rf(g_tmp);
