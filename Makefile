@@ -4,17 +4,19 @@
 #               then under ThreadSanitizer, and each fuzzer for a bounded time
 #               when clang is present
 #   make test-under-load   the ctest suite while stress-ng keeps every core busy
+#   make deb    the Debian package, built by dpkg-buildpackage (packaging/build-deb.sh)
 # CTEST_ARGS is passed to every ctest run (e.g. CTEST_ARGS='-L integration').
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
+DEB_BUILD ?= build-deb
 CONFIG ?= conf/cordon.yaml
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 6
 CTEST_ARGS ?=
 
-.PHONY: all deps test-deps build run test test-asan test-tsan test-under-load fuzz bench census clean
+.PHONY: all deps test-deps build run test test-asan test-tsan test-under-load fuzz bench census deb clean
 
 all: build
 
@@ -85,5 +87,10 @@ bench: build
 census: build
 	bench/census.sh
 
+# cordon_VERSION_ARCH.deb in $(DEB_BUILD), by dpkg-buildpackage and debhelper from
+# packaging/debian (a staged copy of the tree: the repository stays clean)
+deb: deps
+	packaging/build-deb.sh $(DEB_BUILD)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(DEB_BUILD)

@@ -1,4 +1,9 @@
-/* admin_api: routing, authentication and the calls (see admin_api.h).
+/* admin_api: the route table, authentication and the calls (see
+ * admin_api.h). Every call is one row of ROUTES (method, path pattern, the
+ * role it needs, the body it takes, its handler); admin_api_handle matches
+ * the path, answers 405 for a verb no row of that path takes, checks the
+ * token and reads the JSON body in one place, and hands the handler what it
+ * needs: the caller, the path's captures, the parsed body.
  *
  * Writes (approvals, blocks, review requests) commit to LMDB with their
  * audit record before the answer is sent: a 201 means durable. They run on
@@ -16,8 +21,6 @@
 #include <yajl/yajl_tree.h>
 
 #include "upstream/flight.h"
-#include "store/store.h"
-#include "common/json.h"
 #include "common/timeutil.h"
 #include "common/units.h"
 #include "core/ecosystem.h"
@@ -26,13 +29,14 @@
 #include "journal/audit.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
+#include "admin/views.h"
 #include "http/loop.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "journal/chain_scan.h"
 #include "core/runtime.h"
 #include "journal/tokens.h"
 #include "intel/osv_feed.h"
-#include "store/record.h"
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 1000
@@ -40,6 +44,7 @@
 #define TEXT_MAX 2000   /* comments and justifications */
 
 typedef enum {
+    NEED_NONE,   /* no token (POST /-/api/reviews: what agents do after a denial) */
     NEED_READ,   /* reviewer, auditor */
     NEED_CI,     /* reviewer, auditor, ci */
     NEED_WRITE,  /* reviewer */
@@ -50,6 +55,17 @@ typedef struct caller {
     role_t role;
     char name[TOKEN_NAME_MAX + 1];
 } caller_t;
+
+/* what a handler is given: who asks, what the path captured, the body */
+typedef struct call {
+    caller_t caller;   /* role ROLE_NONE on a route that needs no token */
+    uint64_t id;       /* {id} */
+    char project[256]; /* {project}, decoded */
+    const char *rest;  /* {rest}, still percent-encoded */
+    size_t rlen;
+    yajl_val body; /* a route taking JSON: the object, freed after the handler */
+    int arg;       /* the route's own argument */
+} call_t;
 
 /* ---- small helpers ---- */
 
@@ -108,31 +124,6 @@ static int query_param(h2o_req_t *req, const char *name, char *out, size_t outle
     return 0;
 }
 
-static int method_is(h2o_req_t *req, const char *m)
-{
-    return h2o_memis(req->method.base, req->method.len, m, strlen(m));
-}
-
-static int path_is(const char *path, size_t plen, const char *want)
-{
-    return plen == strlen(want) && memcmp(path, want, plen) == 0;
-}
-
-/* "prefix/<decimal id>" → id, else 0 */
-static uint64_t path_id(const char *path, size_t plen, const char *prefix)
-{
-    size_t l = strlen(prefix);
-    if (plen <= l || plen - l > 19 || memcmp(path, prefix, l) != 0)
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = l; i < plen; i++) {
-        if (!isdigit((unsigned char)path[i]))
-            return 0;
-        v = v * 10 + (uint64_t)(path[i] - '0');
-    }
-    return v;
-}
-
 static void send_buf(h2o_req_t *req, int status, buf_t *b)
 {
     if (b->oom) {
@@ -155,6 +146,7 @@ static void method_not_allowed(h2o_req_t *req, const char *allow)
 static int may(role_t role, need_t need)
 {
     switch (need) {
+    case NEED_NONE: return 1;
     case NEED_WRITE: return role == ROLE_REVIEWER;
     case NEED_READ: return role == ROLE_REVIEWER || role == ROLE_AUDITOR;
     case NEED_CI: return role != ROLE_NONE;
@@ -279,13 +271,16 @@ typedef struct target {
 static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t *t)
 {
     const char *eco, *pkg, *ver;
+    char names[100];
     if (get_str(body, "ecosystem", &eco) != 1) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' is required: one of npm, pypi, maven");
+        http_send_error(req, 400, "bad_request", "'ecosystem' is required: one of %s",
+                        eco_names_join(names, sizeof(names), "", ", "));
         return -1;
     }
     int e = eco_from_name(eco, strlen(eco));
     if (e < 0 || ecosystems[e] == NULL) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of npm, pypi, maven (got '%.40s')", eco);
+        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of %s (got '%.40s')",
+                        eco_names_join(names, sizeof(names), "", ", "), eco);
         return -1;
     }
     t->eco = (eco_id_t)e;
@@ -331,19 +326,15 @@ static const char *read_text(h2o_req_t *req, yajl_val body, const char *key, con
 
 /* ---- calls ---- */
 
-static void whoami(h2o_req_t *req, const caller_t *c)
+static void whoami(h2o_req_t *req, call_t *k)
 {
     buf_t b;
     buf_init(&b);
-    int first = 1;
-    buf_putc(&b, '{');
-    json_kv_str(&b, &first, "name", c->name);
-    json_kv_str(&b, &first, "role", role_name(c->role));
-    buf_putc(&b, '}');
+    view_whoami(k->caller.name, role_name(k->caller.role), &b);
     send_buf(req, 200, &b);
 }
 
-static void held(h2o_req_t *req)
+static void held(h2o_req_t *req, call_t *k)
 {
     char eco[16], pkg[512], sort[16];
     int e = -1;
@@ -354,7 +345,9 @@ static void held(h2o_req_t *req)
         return;
     }
     if (he == 1 && (e = eco_from_name(eco, strlen(eco))) < 0) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of npm, pypi, maven");
+        char names[100];
+        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of %s",
+                        eco_names_join(names, sizeof(names), "", ", "));
         return;
     }
     held_sort_t s = HELD_SORT_AGE;
@@ -368,35 +361,23 @@ static void held(h2o_req_t *req)
             return;
         }
     }
-    buf_t b;
-    buf_init(&b);
-    if (held_list_json(runtime_config(), time_now_ms(), e, hp == 1 ? pkg : NULL, s, &b) != 0) {
-        buf_free(&b);
+    held_queue_t q;
+    if (held_list(runtime_config(), time_now_ms(), e, hp == 1 ? pkg : NULL, s, &q) != 0) {
         http_send_error(req, 503, NULL, "the store cannot be read");
         return;
     }
+    buf_t b;
+    buf_init(&b);
+    view_held_queue(runtime_config(), &q, &b);
+    held_queue_free(&q);
     send_buf(req, 200, &b);
 }
 
-static void reviews_array(buf_t *b, review_kind_t kind, eco_id_t eco, const char *pkg, const char *ver, int64_t now)
-{
-    review_t *v;
-    size_t n;
-    buf_putc(b, '[');
-    if (approvals_list(kind, 0, (int)eco, pkg, ver, now, &v, &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                buf_putc(b, ',');
-            review_json(&v[i], now, b);
-        }
-        reviews_free(v, n);
-    }
-    buf_putc(b, ']');
-}
-
 /* versions/ECO/PKG/VER: the first segment, the last, and what lies between */
-static void version_view(h2o_req_t *req, const char *rest, size_t rlen)
+static void version_view(h2o_req_t *req, call_t *k)
 {
+    const char *rest = k->rest;
+    size_t rlen = k->rlen;
     const char *slash1 = memchr(rest, '/', rlen);
     const char *slash2 = rlen ? rest + rlen : NULL;
     while (slash2 && slash2 > rest && slash2[-1] != '/')
@@ -411,7 +392,9 @@ static void version_view(h2o_req_t *req, const char *rest, size_t rlen)
     }
     int e = eco_from_name(eco, strlen(eco));
     if (e < 0 || ecosystems[e] == NULL) {
-        http_send_error(req, 400, "bad_request", "'%s' is not an ecosystem: one of npm, pypi, maven", eco);
+        char names[100];
+        http_send_error(req, 400, "bad_request", "'%s' is not an ecosystem: one of %s", eco,
+                        eco_names_join(names, sizeof(names), "", ", "));
         return;
     }
     if (ecosystems[e]->canonical_name(pkg, canon, sizeof(canon)) != 0) {
@@ -419,44 +402,47 @@ static void version_view(h2o_req_t *req, const char *rest, size_t rlen)
         return;
     }
     int64_t now = time_now_ms();
+    held_version_t hv;
+    if (held_version(runtime_config(), now, (eco_id_t)e, canon, ver, &hv) != 0) {
+        http_send_error(req, 503, NULL, "out of memory");
+        return;
+    }
+    review_t *ap = NULL, *bl = NULL;
+    size_t nap = 0, nbl = 0;
+    if (approvals_list(REVIEW_APPROVAL, 0, e, canon, ver, now, &ap, &nap) != 0)
+        nap = 0, ap = NULL;
+    if (approvals_list(REVIEW_BLOCK, 0, e, canon, ver, now, &bl, &nbl) != 0)
+        nbl = 0, bl = NULL;
     buf_t b;
     buf_init(&b);
-    int known;
-    held_version_json(runtime_config(), now, (eco_id_t)e, canon, ver, &b, &known);
-    buf_puts(&b, ",\"approvals\":");
-    reviews_array(&b, REVIEW_APPROVAL, (eco_id_t)e, canon, ver, now);
-    buf_puts(&b, ",\"blocks\":");
-    reviews_array(&b, REVIEW_BLOCK, (eco_id_t)e, canon, ver, now);
-    buf_putc(&b, '}');
+    view_held_version(runtime_config(), &hv, ap, nap, bl, nbl, now, &b);
+    reviews_free(ap, nap);
+    reviews_free(bl, nbl);
+    held_queue_free(&hv.q);
     send_buf(req, 200, &b);
 }
 
-static void add_review(h2o_req_t *req, const caller_t *c, review_kind_t kind)
+static void add_review(h2o_req_t *req, call_t *k)
 {
-    yajl_val body = read_object(req);
-    if (body == NULL)
-        return;
+    review_kind_t kind = (review_kind_t)k->arg;
+    yajl_val body = k->body;
     target_t t;
     const char *comment, *exp = NULL;
     int64_t expires_ms = TIME_NONE;
     if (read_target(req, body, kind == REVIEW_APPROVAL, &t) != 0 ||
         (comment = read_text(req, body, "comment",
                              kind == REVIEW_APPROVAL ? "say why this version is safe to install"
-                                                     : "say why this is blocked")) == NULL) {
-        yajl_tree_free(body);
+                                                     : "say why this is blocked")) == NULL)
         return;
-    }
     if (kind == REVIEW_APPROVAL) {
         int r = get_str(body, "expires_in", &exp);
         if (r < 0 || (r == 1 && ((expires_ms = units_parse_duration_ms(exp)) <= 0))) {
             http_send_error(req, 400, "bad_request",
                             "'expires_in' must be a positive duration such as \"12h\", \"7d\" or \"2w\"");
-            yajl_tree_free(body);
             return;
         }
     } else if (yajl_tree_get(body, (const char *[]){"expires_in", NULL}, yajl_t_any) != NULL) {
         http_send_error(req, 400, "bad_request", "blocks do not expire: lift one with DELETE /-/api/blocks/ID");
-        yajl_tree_free(body);
         return;
     }
     int known = t.version[0] ? held_version_known(t.eco, t.package, t.version) : 1;
@@ -464,67 +450,57 @@ static void add_review(h2o_req_t *req, const caller_t *c, review_kind_t kind)
     r.package = strdup(t.package);
     r.version = strdup(t.version);
     r.comment = strdup(comment);
-    r.by = strdup(c->name);
+    r.by = strdup(k->caller.name);
     r.ended_by = strdup("");
-    yajl_tree_free(body);
     int64_t now = time_now_ms();
     r.expires_at = expires_ms > 0 ? now + expires_ms : TIME_NONE;
-    char err[300];
+    char err[300] = "out of memory";
     if (!r.package || !r.version || !r.comment || !r.by || !r.ended_by || approvals_add(&r, err, sizeof(err)) != 0) {
-        review_free(&r);
-        http_send_error(req, 503, NULL, "not stored: %s", r.package ? err : "out of memory");
-        return;
-    }
-    buf_t b;
-    buf_init(&b);
-    review_json(&r, time_now_ms(), &b);
-    if (b.len && b.data[b.len - 1] == '}') {
-        b.len--;
-        int first = 0;
-        if (kind == REVIEW_APPROVAL) {
-            json_kv_bool(&b, &first, "known_upstream", known);
-            if (!known)
-                json_kv_str(&b, &first, "warning",
-                            "cordon has not seen this version upstream (yet): the approval is stored and will admit "
-                            "it if it appears; check the package name and version");
-        }
-        buf_putc(&b, '}');
-    }
-    review_free(&r);
-    send_buf(req, 201, &b);
-}
-
-static void end_review(h2o_req_t *req, const caller_t *c, review_kind_t kind, uint64_t id)
-{
-    review_t r;
-    char err[300];
-    const char *what = kind == REVIEW_APPROVAL ? "approval" : "block";
-    int rc = approvals_end(id, kind, c->name, &r, err, sizeof(err));
-    if (rc == 404) {
-        review_free(&r);
-        http_send_error(req, 404, "not_found", "there is no %s %" PRIu64, what, id);
-        return;
-    }
-    if (rc == 409) {
-        review_free(&r);
-        http_send_error(req, 409, "conflict", "%s %" PRIu64 " was already %s", what, id,
-                        kind == REVIEW_APPROVAL ? "revoked" : "lifted");
-        return;
-    }
-    if (rc != 0) {
         review_free(&r);
         http_send_error(req, 503, NULL, "not stored: %s", err);
         return;
     }
     buf_t b;
     buf_init(&b);
-    review_json(&r, time_now_ms(), &b);
+    view_review_made(&r, time_now_ms(), known, &b);
+    review_free(&r);
+    send_buf(req, 201, &b);
+}
+
+static void end_review(h2o_req_t *req, call_t *k)
+{
+    review_kind_t kind = (review_kind_t)k->arg;
+    uint64_t id = k->id;
+    review_t r;
+    char err[300];
+    const char *what = kind == REVIEW_APPROVAL ? "approval" : "block";
+    approvals_end_t rc = approvals_end(id, kind, k->caller.name, &r, err, sizeof(err));
+    if (rc == APPROVALS_NOT_FOUND) {
+        review_free(&r);
+        http_send_error(req, 404, "not_found", "there is no %s %" PRIu64, what, id);
+        return;
+    }
+    if (rc == APPROVALS_ALREADY_ENDED) {
+        review_free(&r);
+        http_send_error(req, 409, "conflict", "%s %" PRIu64 " was already %s", what, id,
+                        kind == REVIEW_APPROVAL ? "revoked" : "lifted");
+        return;
+    }
+    if (rc != APPROVALS_ENDED) {
+        review_free(&r);
+        http_send_error(req, 503, NULL, "not stored: %s", err);
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    view_review(&r, time_now_ms(), &b);
     review_free(&r);
     send_buf(req, 200, &b);
 }
 
-static void list_reviews(h2o_req_t *req, review_kind_t kind)
+static void list_reviews(h2o_req_t *req, call_t *k)
 {
+    review_kind_t kind = (review_kind_t)k->arg;
     char active[8];
     int ha = query_param(req, "active", active, sizeof(active));
     int only = ha == 1 && (strcmp(active, "1") == 0 || strcmp(active, "true") == 0);
@@ -537,13 +513,7 @@ static void list_reviews(h2o_req_t *req, review_kind_t kind)
     }
     buf_t b;
     buf_init(&b);
-    buf_puts(&b, kind == REVIEW_APPROVAL ? "{\"approvals\":[" : "{\"blocks\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_putc(&b, ',');
-        review_json(&v[i], now, &b);
-    }
-    buf_puts(&b, "]}");
+    view_review_list(kind == REVIEW_APPROVAL ? "approvals" : "blocks", v, n, now, &b);
     reviews_free(v, n);
     send_buf(req, 200, &b);
 }
@@ -551,145 +521,89 @@ static void list_reviews(h2o_req_t *req, review_kind_t kind)
 /* ---- the chain: decisions and audit ---- */
 
 typedef struct chain_query {
-    int only_decisions;
+    chain_filter_t f;
     char type[32], eco[16], package[512], version[130], decision[16];
-    int64_t since;
-    uint64_t before;
-    long limit;
 } chain_query_t;
 
-/* a string member of a record, or "" */
-static const char *member(yajl_val rec, const char *key)
+/* the page a query string asks for; 0, or -1 after answering 400 */
+static int chain_query(h2o_req_t *req, int only_decisions, chain_query_t *q)
 {
-    const char *path[] = {key, NULL};
-    yajl_val v = yajl_tree_get(rec, path, yajl_t_string);
-    const char *s = v ? YAJL_GET_STRING(v) : NULL;
-    return s ? s : "";
-}
-
-static int field_is(yajl_val rec, const char *key, const char *want)
-{
-    return !want[0] || strcmp(member(rec, key), want) == 0;
-}
-
-static void chain_page(h2o_req_t *req, int only_decisions)
-{
-    chain_query_t q;
-    memset(&q, 0, sizeof(q));
-    q.only_decisions = only_decisions;
-    q.since = TIME_NONE;
-    q.limit = PAGE_DEFAULT;
+    memset(q, 0, sizeof(*q));
+    q->f = (chain_filter_t){.only_decisions = only_decisions,
+                            .type = q->type,
+                            .ecosystem = q->eco,
+                            .package = q->package,
+                            .version = q->version,
+                            .decision = q->decision,
+                            .since = TIME_NONE,
+                            .limit = PAGE_DEFAULT,
+                            .scan_max = SCAN_MAX};
     char since[64], before[32], limit[32];
-    int bad = query_param(req, "ecosystem", q.eco, sizeof(q.eco)) < 0 ||
-              query_param(req, "package", q.package, sizeof(q.package)) < 0 ||
-              query_param(req, "version", q.version, sizeof(q.version)) < 0 ||
-              query_param(req, "decision", q.decision, sizeof(q.decision)) < 0 ||
-              query_param(req, "type", q.type, sizeof(q.type)) < 0;
+    int bad = query_param(req, "ecosystem", q->eco, sizeof(q->eco)) < 0 ||
+              query_param(req, "package", q->package, sizeof(q->package)) < 0 ||
+              query_param(req, "version", q->version, sizeof(q->version)) < 0 ||
+              query_param(req, "decision", q->decision, sizeof(q->decision)) < 0 ||
+              query_param(req, "type", q->type, sizeof(q->type)) < 0;
     int hs = query_param(req, "since", since, sizeof(since)), hb = query_param(req, "before", before, sizeof(before)),
         hl = query_param(req, "limit", limit, sizeof(limit));
     if (bad || hs < 0 || hb < 0 || hl < 0) {
         http_send_error(req, 400, "bad_request", "malformed query string");
-        return;
+        return -1;
     }
-    if (hs == 1 && (q.since = time_parse_iso8601(since, strlen(since))) == TIME_NONE) {
+    if (hs == 1 && (q->f.since = time_parse_iso8601(since, strlen(since))) == TIME_NONE) {
         http_send_error(req, 400, "bad_request", "'since' must be an ISO 8601 time such as 2026-11-23T10:00:00Z");
-        return;
+        return -1;
     }
     char *end;
     if (hb == 1) {
-        q.before = strtoull(before, &end, 10);
+        q->f.before = strtoull(before, &end, 10);
         if (*end || !before[0]) {
             http_send_error(req, 400, "bad_request", "'before' must be a sequence number");
-            return;
+            return -1;
         }
     }
     if (hl == 1) {
-        q.limit = strtol(limit, &end, 10);
-        if (*end || q.limit < 1 || q.limit > PAGE_MAX) {
+        q->f.limit = strtol(limit, &end, 10);
+        if (*end || q->f.limit < 1 || q->f.limit > PAGE_MAX) {
             http_send_error(req, 400, "bad_request", "'limit' must be a number from 1 to %d", PAGE_MAX);
-            return;
+            return -1;
         }
     }
-    MDB_txn *txn;
-    MDB_cursor *c;
-    if (store_read_begin(&txn) != 0) {
-        http_send_error(req, 503, NULL, "the store cannot be read");
+    return 0;
+}
+
+static void chain_record(void *arg, long i, const char *rec, size_t len) { view_chain_record(arg, i, rec, len); }
+
+/* GET decisions (arg 1) and audit (arg 0): a page of the chain, newest first */
+static void chain_page(h2o_req_t *req, call_t *k)
+{
+    chain_query_t q;
+    if (chain_query(req, k->arg, &q) != 0)
         return;
-    }
-    if (mdb_cursor_open(txn, store_dbi(DB_DECISIONS), &c) != 0) {
-        store_read_end(txn);
-        http_send_error(req, 503, NULL, "the store cannot be read");
-        return;
-    }
     buf_t b;
     buf_init(&b);
-    buf_puts(&b, only_decisions ? "{\"decisions\":[" : "{\"records\":[");
-    MDB_val k, v;
-    int rc;
-    if (q.before) {
-        unsigned char key[8];
-        u64_key(q.before, key);
-        k.mv_size = 8;
-        k.mv_data = key;
-        rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-        rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV) : mdb_cursor_get(c, &k, &v, MDB_LAST);
-    } else {
-        rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    view_chain_open(k->arg ? "decisions" : "records", &b);
+    chain_page_t page;
+    if (chain_scan(&q.f, chain_record, &b, &page) != 0) {
+        buf_free(&b);
+        http_send_error(req, 503, NULL, "the store cannot be read");
+        return;
     }
-    long n = 0, scanned = 0;
-    uint64_t last_seq = 0;
-    int more = 0;
-    char *text = NULL;
-    size_t textcap = 0;
-    for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
-        uint64_t seq = u64_from_key(k.mv_data, k.mv_size);
-        if (n >= q.limit || scanned >= SCAN_MAX) {
-            more = 1;
-            break;
-        }
-        scanned++;
-        last_seq = seq;
-        if (v.mv_size + 1 > textcap) {
-            textcap = v.mv_size + 1;
-            char *nt = realloc(text, textcap);
-            if (nt == NULL)
-                break;
-            text = nt;
-        }
-        memcpy(text, v.mv_data, v.mv_size);
-        text[v.mv_size] = '\0';
-        yajl_val rec = yajl_tree_parse(text, NULL, 0);
-        if (rec == NULL)
-            continue;
-        const char *type = member(rec, "type"), *when = member(rec, "time");
-        if (!type[0])
-            type = "decision"; /* records from before the chain had other types */
-        int64_t t = when[0] ? time_parse_iso8601(when, strlen(when)) : TIME_NONE;
-        if (q.since != TIME_NONE && t != TIME_NONE && t < q.since) {
-            yajl_tree_free(rec);
-            break; /* the chain is in time order: nothing older matches */
-        }
-        int keep = (!only_decisions || strcmp(type, "decision") == 0) && (!q.type[0] || strcmp(type, q.type) == 0) &&
-                   field_is(rec, "ecosystem", q.eco) && field_is(rec, "package", q.package) &&
-                   field_is(rec, "version", q.version) && field_is(rec, "decision", q.decision);
-        yajl_tree_free(rec);
-        if (!keep)
-            continue;
-        if (n++)
-            buf_putc(&b, ',');
-        buf_append(&b, v.mv_data, v.mv_size);
-    }
-    free(text);
-    mdb_cursor_close(c);
-    store_read_end(txn);
-    if (more)
-        buf_printf(&b, "],\"next_before\":%" PRIu64 "}", last_seq);
-    else
-        buf_puts(&b, "],\"next_before\":null}");
+    view_chain_close(&page, &b);
     send_buf(req, 200, &b);
 }
 
-static void audit_verify_call(h2o_req_t *req)
+/* GET /-/api/intel: the OSV feed in force (intel/osv_feed.h) */
+static void intel_status(h2o_req_t *req, call_t *k)
+{
+    (void)k;
+    buf_t b;
+    buf_init(&b);
+    osv_feed_status_json(&b);
+    send_buf(req, 200, &b);
+}
+
+static void audit_verify_call(h2o_req_t *req, call_t *k)
 {
     char head[120];
     int hh = query_param(req, "head", head, sizeof(head));
@@ -715,35 +629,19 @@ static void audit_verify_call(h2o_req_t *req)
 
 /* ---- review requests: no token ---- */
 
-static void add_review_request(h2o_req_t *req)
+static void add_review_request(h2o_req_t *req, call_t *k)
 {
-    /* no token guards this call: JSON only, which a web page cannot send
-     * from a visitor's browser without a CORS preflight cordon never grants
-     * (a form or a no-cors fetch can send text/plain, form and multipart) */
-    h2o_iovec_t ct = http_header(req, H2O_TOKEN_CONTENT_TYPE);
-    if (!http_media_type_is(ct.base, ct.len, "application/json")) {
-        http_send_error(req, 415, "unsupported_media_type",
-                        "a review request is a JSON object sent with 'Content-Type: application/json' (this one "
-                        "came as '%.*s')",
-                        (int)(ct.len > 100 ? 100 : ct.len), ct.base ? ct.base : "");
-        return;
-    }
-    yajl_val body = read_object(req);
-    if (body == NULL)
-        return;
+    yajl_val body = k->body;
     target_t t;
     const char *why;
     if (read_target(req, body, 1, &t) != 0 ||
-        (why = read_text(req, body, "justification", "say why you need this version")) == NULL) {
-        yajl_tree_free(body);
+        (why = read_text(req, body, "justification", "say why you need this version")) == NULL)
         return;
-    }
     char client[64], ua[200];
     http_client_addr(req, client, sizeof(client));
     http_user_agent(req, ua, sizeof(ua));
     int wait = review_rate_check(client, runtime_config()->review_requests_per_hour, time_now_ms());
     if (wait > 0) {
-        yajl_tree_free(body);
         char ra[16];
         snprintf(ra, sizeof(ra), "%d", wait);
         h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, h2o_strdup(&req->pool, ra, SIZE_MAX).base,
@@ -754,17 +652,39 @@ static void add_review_request(h2o_req_t *req)
         return;
     }
     review_request_t rq = {t.eco, t.package, t.version, why, client, ua};
+    held_request_t q = {.eco = t.eco,
+                        .package = t.package,
+                        .version = t.version,
+                        .justification = (char *)why,
+                        .client = client,
+                        .ua = ua};
+    char err[300];
+    int rc = review_request_add(&rq, &q.id, &q.time, err, sizeof(err));
     buf_t b;
     buf_init(&b);
-    char err[300];
-    int rc = review_request_add(&rq, runtime_config()->public_url, &b, err, sizeof(err));
-    yajl_tree_free(body);
+    if (rc == 0)
+        view_review_request(&q, runtime_config()->public_url, &b);
     if (rc != 0) {
         buf_free(&b);
         http_send_error(req, 503, NULL, "not stored: %s", err);
         return;
     }
     send_buf(req, 201, &b);
+}
+
+static void list_review_requests(h2o_req_t *req, call_t *k)
+{
+    held_request_t *v;
+    size_t n;
+    if (review_requests_list(&v, &n) != 0) {
+        http_send_error(req, 503, NULL, "the store cannot be read");
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    view_review_requests(v, n, &b);
+    held_requests_free(v, n);
+    send_buf(req, 200, &b);
 }
 
 /* ---- lockfiles ---- */
@@ -821,15 +741,15 @@ static void *lock_job_main(void *arg)
     buf_init(&b);
     flight_outcome_t o;
     memset(&o, 0, sizeof(o));
-    int rc = lockfiles_check(runtime_config(), &sub, &b, o.error, sizeof(o.error));
-    if (rc == 0 && !b.oom) {
+    lockfiles_result_t rc = lockfiles_check(runtime_config(), &sub, view_lockfile_report, &b, o.error, sizeof(o.error));
+    if (rc == LOCKFILES_OK && !b.oom) {
         o.upstream_status = 200;
         snprintf(o.content_type, sizeof(o.content_type), "application/json");
         o.body = b.data;
         o.body_len = b.len;
     } else {
-        o.status = rc ? rc : 503;
-        snprintf(o.reason, sizeof(o.reason), "%s", rc == 400 ? "bad_lockfile" : "");
+        o.status = rc == LOCKFILES_UNREADABLE ? 400 : 503;
+        snprintf(o.reason, sizeof(o.reason), "%s", rc == LOCKFILES_UNREADABLE ? "bad_lockfile" : "");
         if (b.oom)
             snprintf(o.error, sizeof(o.error), "out of memory");
     }
@@ -853,7 +773,7 @@ static void lock_job_resume(h2o_req_t *req, void *arg, const flight_outcome_t *o
     send_buf(req, 200, &b);
 }
 
-static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *project)
+static void lockfile_submit(h2o_req_t *req, call_t *k)
 {
     char format[16] = "auto";
     lock_job_t *j = calloc(1, sizeof(*j));
@@ -865,7 +785,9 @@ static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *proje
     int f = hf == 1 ? lock_format_from_name(format) : LOCK_AUTO;
     if (hr < 0 || hf < 0 || f < 0) {
         free(j);
-        http_send_error(req, 400, "bad_request", "'format' is one of auto, npm, yarn, pnpm, pip, maven");
+        char names[200];
+        lock_format_names(names, sizeof(names), ", ");
+        http_send_error(req, 400, "bad_request", "'format' is one of %s", names);
         return;
     }
     if (req->entity.base == NULL || req->entity.len == 0) {
@@ -883,8 +805,8 @@ static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *proje
     }
     static atomic_uint_fast64_t seq;
     snprintf(j->key, sizeof(j->key), "lockcheck:%llu", (unsigned long long)atomic_fetch_add(&seq, 1));
-    snprintf(j->project, sizeof(j->project), "%s", project);
-    snprintf(j->by, sizeof(j->by), "%s", c->name);
+    snprintf(j->project, sizeof(j->project), "%s", k->project);
+    snprintf(j->by, sizeof(j->by), "%s", k->caller.name);
     http_client_addr(req, j->client, sizeof(j->client));
     j->format = (lock_format_t)f;
     j->len = req->entity.len;
@@ -911,11 +833,11 @@ static void lockfile_submit(h2o_req_t *req, const caller_t *c, const char *proje
     free(j);
 }
 
-static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *project, uint64_t id)
+static void lockfile_approve(h2o_req_t *req, call_t *k)
 {
-    yajl_val body = read_object(req);
-    if (body == NULL)
-        return;
+    const char *project = k->project;
+    uint64_t id = k->id;
+    yajl_val body = k->body;
     const char *comment = read_text(req, body, "comment", "say why this change set is safe"), *exp = NULL;
     int64_t expires_ms = TIME_NONE;
     int r = comment ? get_str(body, "expires_in", &exp) : 0;
@@ -923,202 +845,263 @@ static void lockfile_approve(h2o_req_t *req, const caller_t *c, const char *proj
         http_send_error(req, 400, "bad_request", "'expires_in' must be a positive duration such as \"7d\"");
         comment = NULL;
     }
-    if (comment == NULL) {
-        yajl_tree_free(body);
+    if (comment == NULL)
         return;
-    }
-    buf_t b;
-    buf_init(&b);
     char err[800];
-    int rc = lockfiles_approve(runtime_config(), project, id, comment, expires_ms, c->name, &b, err, sizeof(err));
-    yajl_tree_free(body);
-    if (rc == 404) {
-        buf_free(&b);
+    review_t *made;
+    size_t n;
+    lockfiles_result_t rc = lockfiles_approve(runtime_config(), project, id, comment, expires_ms, k->caller.name,
+                                              &made, &n, err, sizeof(err));
+    if (rc == LOCKFILES_NOT_FOUND) {
         http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
-    } else if (rc == 409) {
-        buf_free(&b);
+    } else if (rc == LOCKFILES_NOT_APPROVABLE) {
         http_send_error(req, 409, "not_approvable", "%s", err);
-    } else if (rc != 0) {
-        buf_free(&b);
+    } else if (rc != LOCKFILES_OK) {
         http_send_error(req, 503, NULL, "not stored: %s", err);
     } else {
+        buf_t b;
+        buf_init(&b);
+        view_lockfile_approved(made, n, id, time_now_ms(), &b);
+        reviews_free(made, n);
         send_buf(req, 200, &b);
     }
 }
 
-static void lockfiles(h2o_req_t *req, const char *rest, size_t rlen)
+static void lockfile_report(h2o_req_t *req, call_t *k)
 {
-    char project[256];
-    uint64_t id;
-    int approve;
-    caller_t c;
-    if (lockfile_path(rest, rlen, project, sizeof(project), &id, &approve) != 0) {
-        http_send_error(req, 400, "bad_request",
-                        "expected /-/api/lockfiles/PROJECT[/ID[/approve]]; a project name is 1-200 of letters, "
-                        "digits and . _ ~ @ / -");
+    char *report;
+    lockfiles_result_t rc = lockfiles_report(k->project, k->id, &report);
+    if (rc == LOCKFILES_NOT_FOUND) {
+        http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, k->project, k->id);
         return;
     }
-    int get = method_is(req, "GET") || method_is(req, "HEAD");
-    if (approve) {
-        if (!method_is(req, "POST"))
-            method_not_allowed(req, "POST");
-        else if (authenticate(req, NEED_WRITE, "approve lockfile change sets", &c) == 0)
-            lockfile_approve(req, &c, project, id);
+    if (rc != LOCKFILES_OK) {
+        http_send_error(req, 503, NULL, "the store cannot be read");
         return;
     }
-    if (id) {
-        if (!get) {
-            method_not_allowed(req, "GET");
-        } else if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (lockfiles_report_json(project, id, &b) != 0) {
-                buf_free(&b);
-                http_send_error(req, 404, "not_found", "project %s has no submission %" PRIu64, project, id);
-            } else {
-                send_buf(req, 200, &b);
-            }
-        }
-        return;
-    }
-    if (method_is(req, "POST")) {
-        if (authenticate(req, NEED_SUBMIT, "submit lockfiles", &c) == 0)
-            lockfile_submit(req, &c, project);
-    } else if (get) {
-        if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (lockfiles_history_json(project, &b) != 0) {
-                buf_free(&b);
-                http_send_error(req, 404, "not_found", "no lockfile was submitted for project %s", project);
-            } else {
-                send_buf(req, 200, &b);
-            }
-        }
-    } else {
-        method_not_allowed(req, "GET, POST");
-    }
+    buf_t b;
+    buf_init(&b);
+    buf_puts(&b, report);
+    free(report);
+    send_buf(req, 200, &b);
 }
 
-/* ---- dispatch ---- */
+static void lockfile_history(h2o_req_t *req, call_t *k)
+{
+    lockfile_history_t h;
+    lockfiles_result_t rc = lockfiles_history(k->project, &h);
+    if (rc == LOCKFILES_NOT_FOUND) {
+        http_send_error(req, 404, "not_found", "no lockfile was submitted for project %s", k->project);
+        return;
+    }
+    if (rc != LOCKFILES_OK) {
+        http_send_error(req, 503, NULL, "the store cannot be read");
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    view_lockfile_history(k->project, &h, &b);
+    lockfile_history_free(&h);
+    send_buf(req, 200, &b);
+}
+
+static void lockfile_projects(h2o_req_t *req, call_t *k)
+{
+    lockfile_project_t *v;
+    size_t n;
+    if (lockfiles_projects(&v, &n) != LOCKFILES_OK) {
+        http_send_error(req, 503, NULL, "the store cannot be read");
+        return;
+    }
+    buf_t b;
+    buf_init(&b);
+    view_lockfile_projects(v, n, &b);
+    lockfile_projects_free(v, n);
+    send_buf(req, 200, &b);
+}
+
+/* ---- the route table ---- */
+
+typedef enum {
+    TAKES_NOTHING,   /* a body, if any, is not read */
+    TAKES_JSON,      /* a JSON object of at most ADMIN_JSON_BODY_MAX: 400/413 before the handler */
+    TAKES_JSON_ONLY, /* the same, and only as Content-Type: application/json (415): for a call no
+                        token guards, since a web page cannot send that type from a visitor's
+                        browser without a CORS preflight cordon never grants (a form or a no-cors
+                        fetch can send text/plain, form and multipart) */
+    TAKES_LOCKFILE,  /* the raw body, up to limits.max_body (the connection guard let it in) */
+} takes_t;
+
+typedef struct route {
+    const char *method; /* "GET" answers HEAD too */
+    /* after /-/api/: literal bytes and captures —
+     *   {id}      a record id: 1 to 19 digits, not 0, a whole segment;
+     *   {rest}    the rest of the path, one byte at least, still percent-encoded;
+     *   {project} the rest of the path, read from its end as lockfile_path
+     *             does (PROJECT, PROJECT/ID or PROJECT/ID/approve): the row's
+     *             pattern after {project} must be that shape's. A rest that is
+     *             none of them is a 400, whatever the verb. */
+    const char *path;
+    need_t need;
+    const char *what; /* the 403: "the ci token 'x' may not <what>" */
+    takes_t takes;
+    void (*handle)(h2o_req_t *req, call_t *k);
+    int arg;
+} route_t;
+
+/* The order of the rows of one path is the order of its Allow header. */
+static const route_t ROUTES[] = {
+    {"GET", "whoami", NEED_CI, "ask who it is", TAKES_NOTHING, whoami, 0},
+    {"GET", "held", NEED_CI, "read the held queue", TAKES_NOTHING, held, 0},
+    {"GET", "versions/{rest}", NEED_CI, "read verdicts", TAKES_NOTHING, version_view, 0},
+    {"GET", "reviews", NEED_READ, "read review requests", TAKES_NOTHING, list_review_requests, 0},
+    {"POST", "reviews", NEED_NONE, NULL, TAKES_JSON_ONLY, add_review_request, 0},
+    {"GET", "approvals", NEED_READ, "list approvals", TAKES_NOTHING, list_reviews, REVIEW_APPROVAL},
+    {"POST", "approvals", NEED_WRITE, "approve versions", TAKES_JSON, add_review, REVIEW_APPROVAL},
+    {"DELETE", "approvals/{id}", NEED_WRITE, "revoke approvals", TAKES_NOTHING, end_review, REVIEW_APPROVAL},
+    {"GET", "blocks", NEED_READ, "list blocks", TAKES_NOTHING, list_reviews, REVIEW_BLOCK},
+    {"POST", "blocks", NEED_WRITE, "block packages", TAKES_JSON, add_review, REVIEW_BLOCK},
+    {"DELETE", "blocks/{id}", NEED_WRITE, "lift blocks", TAKES_NOTHING, end_review, REVIEW_BLOCK},
+    {"GET", "lockfiles", NEED_CI, "read lockfile checks", TAKES_NOTHING, lockfile_projects, 0},
+    {"GET", "lockfiles/{project}", NEED_CI, "read lockfile checks", TAKES_NOTHING, lockfile_history, 0},
+    {"POST", "lockfiles/{project}", NEED_SUBMIT, "submit lockfiles", TAKES_LOCKFILE, lockfile_submit, 0},
+    {"GET", "lockfiles/{project}/{id}", NEED_CI, "read lockfile checks", TAKES_NOTHING, lockfile_report, 0},
+    {"POST", "lockfiles/{project}/{id}/approve", NEED_WRITE, "approve lockfile change sets", TAKES_JSON,
+     lockfile_approve, 0},
+    {"GET", "decisions", NEED_CI, "read decisions", TAKES_NOTHING, chain_page, 1},
+    {"GET", "audit", NEED_READ, "read the audit chain", TAKES_NOTHING, chain_page, 0},
+    {"GET", "audit/verify", NEED_READ, "verify the audit chain", TAKES_NOTHING, audit_verify_call, 0},
+    {"GET", "intel", NEED_READ, "read the threat intelligence status", TAKES_NOTHING, intel_status, 0},
+};
+
+typedef enum { NO_MATCH, MATCH, BAD_PROJECT } match_t;
+
+/* {id} at path[*i]: a whole segment of 1-19 digits, not 0 */
+static int match_id(const char *path, size_t plen, size_t *i, uint64_t *id)
+{
+    size_t j = *i;
+    uint64_t v = 0;
+    while (j < plen && isdigit((unsigned char)path[j]) && j - *i < 20)
+        v = v * 10 + (uint64_t)(path[j++] - '0');
+    if (j == *i || j - *i > 19 || v == 0 || (j < plen && path[j] != '/'))
+        return 0;
+    *i = j;
+    *id = v;
+    return 1;
+}
+
+/* {project} and what follows it in the pattern, against the rest of the path */
+static match_t match_project(const char *pat, const char *rest, size_t rlen, call_t *k)
+{
+    int approve;
+    if (rlen == 0)
+        return NO_MATCH;
+    if (lockfile_path(rest, rlen, k->project, sizeof(k->project), &k->id, &approve) != 0)
+        return BAD_PROJECT;
+    const char *shape = approve ? "/{id}/approve" : k->id ? "/{id}" : "";
+    return strcmp(pat, shape) == 0 ? MATCH : NO_MATCH;
+}
+
+static match_t match(const char *pat, const char *path, size_t plen, call_t *k)
+{
+    size_t i = 0;
+    while (*pat) {
+        if (*pat != '{') {
+            if (i >= plen || path[i] != *pat)
+                return NO_MATCH;
+            pat++;
+            i++;
+        } else if (strncmp(pat, "{id}", 4) == 0) {
+            if (!match_id(path, plen, &i, &k->id))
+                return NO_MATCH;
+            pat += 4;
+        } else if (strncmp(pat, "{rest}", 6) == 0) {
+            if (i >= plen)
+                return NO_MATCH;
+            k->rest = path + i;
+            k->rlen = plen - i;
+            i = plen;
+            pat += 6;
+        } else { /* {project} */
+            return match_project(pat + 9, path + i, plen - i, k);
+        }
+    }
+    return i == plen ? MATCH : NO_MATCH;
+}
+
+/* whether a request's method (m, mlen) is one a row of that method takes */
+static int method_takes(const char *m, size_t mlen, const char *method)
+{
+    return h2o_memis(m, mlen, method, strlen(method)) ||
+           (strcmp(method, "GET") == 0 && h2o_memis(m, mlen, H2O_STRLIT("HEAD")));
+}
+
+body_route_t admin_api_body_route(const char *method, size_t mlen, const char *path, size_t plen)
+{
+    for (size_t i = 0; i < sizeof(ROUTES) / sizeof(ROUTES[0]); i++) {
+        call_t k;
+        memset(&k, 0, sizeof(k));
+        if (method_takes(method, mlen, ROUTES[i].method) && match(ROUTES[i].path, path, plen, &k) == MATCH)
+            return ROUTES[i].takes == TAKES_LOCKFILE ? BODY_ROUTE_LOCKFILE : BODY_ROUTE_SMALL;
+    }
+    return BODY_ROUTE_SMALL; /* answered 404, 405 or 400 without reading much */
+}
+
+/* 0 with k->body set when the route takes JSON, or -1 after answering 415/413/400 */
+static int read_body(h2o_req_t *req, takes_t takes, call_t *k)
+{
+    if (takes == TAKES_JSON_ONLY) {
+        h2o_iovec_t ct = http_header(req, H2O_TOKEN_CONTENT_TYPE);
+        if (!http_media_type_is(ct.base, ct.len, "application/json")) {
+            http_send_error(req, 415, "unsupported_media_type",
+                            "this call takes a JSON object sent with 'Content-Type: application/json' (this one "
+                            "came as '%.*s')",
+                            (int)(ct.len > 100 ? 100 : ct.len), ct.base ? ct.base : "");
+            return -1;
+        }
+    }
+    if (takes == TAKES_JSON || takes == TAKES_JSON_ONLY)
+        return (k->body = read_object(req)) != NULL ? 0 : -1;
+    return 0;
+}
 
 void admin_api_handle(h2o_req_t *req, const char *path, size_t plen)
 {
-    caller_t c;
-    int get = method_is(req, "GET") || method_is(req, "HEAD");
-    uint64_t id;
-    if (path_is(path, plen, "reviews")) {
-        if (method_is(req, "POST"))
-            add_review_request(req);
-        else if (!get)
-            method_not_allowed(req, "GET, POST");
-        else if (authenticate(req, NEED_READ, "read review requests", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (review_requests_json(&b) != 0) {
-                buf_free(&b);
-                http_send_error(req, 503, NULL, "the store cannot be read");
-            } else {
-                send_buf(req, 200, &b);
-            }
+    const route_t *route = NULL;
+    call_t k;
+    char allow[64] = "";
+    for (size_t i = 0; i < sizeof(ROUTES) / sizeof(ROUTES[0]) && route == NULL; i++) {
+        memset(&k, 0, sizeof(k));
+        match_t m = match(ROUTES[i].path, path, plen, &k);
+        if (m == BAD_PROJECT) {
+            http_send_error(req, 400, "bad_request",
+                            "expected /-/api/lockfiles/PROJECT[/ID[/approve]]; a project name is 1-200 of letters, "
+                            "digits and . _ ~ @ / -");
+            return;
         }
+        if (m != MATCH)
+            continue;
+        if (method_takes(req->method.base, req->method.len, ROUTES[i].method))
+            route = &ROUTES[i];
+        else if (strstr(allow, ROUTES[i].method) == NULL)
+            snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow), "%s%s", allow[0] ? ", " : "",
+                     ROUTES[i].method);
+    }
+    if (route == NULL) {
+        if (allow[0])
+            method_not_allowed(req, allow);
+        else
+            http_send_error(req, 404, "not_found", "no such admin call: see docs/admin-api.md");
         return;
     }
-    if (path_is(path, plen, "whoami")) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_CI, "ask who it is", &c) == 0)
-            whoami(req, &c);
+    k.arg = route->arg;
+    if (route->need != NEED_NONE && authenticate(req, route->need, route->what, &k.caller) != 0)
         return;
-    }
-    if (path_is(path, plen, "held")) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_CI, "read the held queue", &c) == 0)
-            held(req);
+    if (read_body(req, route->takes, &k) != 0)
         return;
-    }
-    if (plen > 9 && memcmp(path, "versions/", 9) == 0) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_CI, "read verdicts", &c) == 0)
-            version_view(req, path + 9, plen - 9);
-        return;
-    }
-    if (path_is(path, plen, "approvals") || path_is(path, plen, "blocks")) {
-        review_kind_t kind = path[0] == 'a' ? REVIEW_APPROVAL : REVIEW_BLOCK;
-        if (method_is(req, "POST")) {
-            if (authenticate(req, NEED_WRITE, kind == REVIEW_APPROVAL ? "approve versions" : "block packages", &c) ==
-                0)
-                add_review(req, &c, kind);
-        } else if (get) {
-            if (authenticate(req, NEED_READ, kind == REVIEW_APPROVAL ? "list approvals" : "list blocks", &c) == 0)
-                list_reviews(req, kind);
-        } else {
-            method_not_allowed(req, "GET, POST");
-        }
-        return;
-    }
-    if ((id = path_id(path, plen, "approvals/")) != 0 || (id = path_id(path, plen, "blocks/")) != 0) {
-        review_kind_t kind = path[0] == 'a' ? REVIEW_APPROVAL : REVIEW_BLOCK;
-        if (!method_is(req, "DELETE"))
-            method_not_allowed(req, "DELETE");
-        else if (authenticate(req, NEED_WRITE, kind == REVIEW_APPROVAL ? "revoke approvals" : "lift blocks", &c) == 0)
-            end_review(req, &c, kind, id);
-        return;
-    }
-    if (path_is(path, plen, "lockfiles")) {
-        if (!get) {
-            method_not_allowed(req, "GET");
-        } else if (authenticate(req, NEED_CI, "read lockfile checks", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            if (lockfiles_projects_json(&b) != 0) {
-                buf_free(&b);
-                http_send_error(req, 503, NULL, "the store cannot be read");
-            } else {
-                send_buf(req, 200, &b);
-            }
-        }
-        return;
-    }
-    if (plen > 10 && memcmp(path, "lockfiles/", 10) == 0) {
-        lockfiles(req, path + 10, plen - 10);
-        return;
-    }
-    if (path_is(path, plen, "decisions")) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_CI, "read decisions", &c) == 0)
-            chain_page(req, 1);
-        return;
-    }
-    if (path_is(path, plen, "intel")) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_READ, "read the threat intelligence status", &c) == 0) {
-            buf_t b;
-            buf_init(&b);
-            osv_feed_status_json(&b);
-            send_buf(req, 200, &b);
-        }
-        return;
-    }
-    if (path_is(path, plen, "audit")) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_READ, "read the audit chain", &c) == 0)
-            chain_page(req, 0);
-        return;
-    }
-    if (path_is(path, plen, "audit/verify")) {
-        if (!get)
-            method_not_allowed(req, "GET");
-        else if (authenticate(req, NEED_READ, "verify the audit chain", &c) == 0)
-            audit_verify_call(req);
-        return;
-    }
-    http_send_error(req, 404, "not_found", "no such admin call: see docs/admin-api.md");
+    route->handle(req, &k);
+    if (k.body)
+        yajl_tree_free(k.body);
 }
 
 void admin_metrics_handle(h2o_req_t *req, const char *rest, size_t rlen)

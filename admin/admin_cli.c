@@ -19,6 +19,7 @@
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
+#include "core/lockfile.h"
 #include "journal/tokens.h"
 
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -29,39 +30,10 @@ typedef struct opts {
     const char *ecosystem, *package;
     const char *head, *key_file;
     long limit;
-    int json, active;
+    int json, active, help;
     int nargs;
     char **args;
 } opts_t;
-
-static const char *const COMMANDS[] = {"token", "audit", "lockfile", "held", "approve", "revoke", "block",
-                                       "unblock", "decisions", "reviews", NULL};
-
-int admin_cli_owns(const char *cmd)
-{
-    for (int i = 0; COMMANDS[i]; i++)
-        if (strcmp(cmd, COMMANDS[i]) == 0)
-            return 1;
-    return 0;
-}
-
-void admin_cli_usage(void *out)
-{
-    fprintf(out, "  cordon token add NAME --role reviewer|auditor|ci [--data-dir DIR]\n"
-                 "  cordon token list [--json] | token revoke NAME     [--data-dir DIR]\n"
-                 "  cordon audit verify [--config FILE | --key-file FILE] [--data-dir DIR] [--head SEQ:HASH] [--json]\n"
-                 "  cordon held [--ecosystem E] [--package P]\n"
-                 "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n"
-                 "  cordon revoke ID\n"
-                 "  cordon block ECO PKG [VER] --comment TEXT\n"
-                 "  cordon unblock ID\n"
-                 "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"
-                 "  cordon reviews\n"
-                 "  cordon lockfile check FILE --project P [--ref R] [--format auto|npm|yarn|pnpm|pip|maven]\n"
-                 "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"
-                 "    (these talk to a running server: --server URL or $CORDON_SERVER, else the config's public_url;\n"
-                 "     token from $CORDON_TOKEN or --token-file FILE; --json prints the API's answer)\n");
-}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -90,13 +62,14 @@ static int parse(int argc, char **argv, opts_t *o)
                                              {"format", required_argument, NULL, 'f'},
                                              {"head", required_argument, NULL, 'H'},
                                              {"key-file", required_argument, NULL, 'K'},
+                                             {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->limit = 50;
     int c;
     optind = 1;
     opterr = 1;
-    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'd': o->data_dir = optarg; break;
@@ -121,6 +94,7 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'f': o->format = optarg; break;
         case 'H': o->head = optarg; break;
         case 'K': o->key_file = optarg; break;
+        case 'h': o->help = 1; break;
         default: return usage_error("bad option in '%s'", argv[0]);
         }
     }
@@ -196,7 +170,7 @@ static int load_key(const opts_t *o, const config_t *cfg, int for_verify)
 
 /* ---- on the store ---- */
 
-static int cmd_token(const opts_t *o)
+static int cmd_token(const char *cmd, const opts_t *o)
 {
     if (o->nargs < 1)
         return usage_error("token needs a subcommand: add, list or revoke%s", "");
@@ -260,7 +234,7 @@ static int cmd_token(const opts_t *o)
     return rc;
 }
 
-static int cmd_audit(const opts_t *o)
+static int cmd_audit(const char *cmd, const opts_t *o)
 {
     if (o->nargs != 1 || strcmp(o->args[0], "verify") != 0)
         return usage_error("audit takes one subcommand: verify%s", "");
@@ -539,64 +513,65 @@ static void show_reviews(yajl_val v, const opts_t *o)
     }
 }
 
-static int cmd_remote(const char *cmd, const opts_t *o)
+/* held, decisions, reviews: one GET, filters as query parameters */
+static int cmd_list(const char *cmd, const opts_t *o)
 {
-    buf_t path, body;
+    if (o->nargs != 0)
+        return usage_error("%s takes no arguments (filters are options)", cmd);
+    buf_t path;
     buf_init(&path);
-    buf_init(&body);
-    int rc;
-    if (!strcmp(cmd, "held") || !strcmp(cmd, "decisions") || !strcmp(cmd, "reviews")) {
-        if (o->nargs != 0) {
-            rc = usage_error("%s takes no arguments (filters are options)", cmd);
-            goto out;
-        }
-        buf_printf(&path, "/-/api/%s", cmd);
-        url_param(&path, "ecosystem", o->ecosystem);
-        url_param(&path, "package", o->package);
-        if (!strcmp(cmd, "decisions")) {
-            char lim[16];
-            snprintf(lim, sizeof(lim), "%ld", o->limit);
-            url_param(&path, "limit", lim);
-        }
-        rc = run(o, "GET", buf_cstr(&path), NULL,
-                 !strcmp(cmd, "held") ? show_held : !strcmp(cmd, "decisions") ? show_decisions : show_reviews);
-    } else if (!strcmp(cmd, "approve") || !strcmp(cmd, "block")) {
-        int approve = cmd[0] == 'a';
-        if (o->nargs != 3 && (approve || o->nargs != 2)) {
-            rc = usage_error(approve ? "%s needs ECO PKG VER" : "%s needs ECO PKG [VER]", cmd);
-            goto out;
-        }
-        if (o->comment == NULL) {
-            rc = usage_error("%s needs --comment saying why", cmd);
-            goto out;
-        }
-        if (!approve && o->expires) {
-            rc = usage_error("%s does not take --expires: blocks last until lifted", cmd);
-            goto out;
-        }
-        int first = 1;
-        buf_putc(&body, '{');
-        json_kv_str(&body, &first, "ecosystem", o->args[0]);
-        json_kv_str(&body, &first, "package", o->args[1]);
-        if (o->nargs == 3)
-            json_kv_str(&body, &first, "version", o->args[2]);
-        json_kv_str(&body, &first, "comment", o->comment);
-        if (o->expires)
-            json_kv_str(&body, &first, "expires_in", o->expires);
-        buf_putc(&body, '}');
-        rc = run(o, "POST", approve ? "/-/api/approvals" : "/-/api/blocks", &body, show_review);
-    } else { /* revoke, unblock */
-        char *end;
-        if (o->nargs != 1 || strtoull(o->args[0], &end, 10) == 0 || *end) {
-            rc = usage_error("%s needs the numeric ID of the record (see --json output of held/approve/block)", cmd);
-            goto out;
-        }
-        buf_printf(&path, "/-/api/%s/%s", !strcmp(cmd, "revoke") ? "approvals" : "blocks", o->args[0]);
-        rc = run(o, "DELETE", buf_cstr(&path), NULL, show_review);
+    buf_printf(&path, "/-/api/%s", cmd);
+    url_param(&path, "ecosystem", o->ecosystem);
+    url_param(&path, "package", o->package);
+    if (!strcmp(cmd, "decisions")) {
+        char lim[16];
+        snprintf(lim, sizeof(lim), "%ld", o->limit);
+        url_param(&path, "limit", lim);
     }
-out:
+    int rc = run(o, "GET", buf_cstr(&path), NULL,
+                 !strcmp(cmd, "held") ? show_held : !strcmp(cmd, "decisions") ? show_decisions : show_reviews);
     buf_free(&path);
+    return rc;
+}
+
+/* approve ECO PKG VER, block ECO PKG [VER]: one POST with the record */
+static int cmd_review(const char *cmd, const opts_t *o)
+{
+    int approve = cmd[0] == 'a';
+    if (o->nargs != 3 && (approve || o->nargs != 2))
+        return usage_error(approve ? "%s needs ECO PKG VER" : "%s needs ECO PKG [VER]", cmd);
+    if (o->comment == NULL)
+        return usage_error("%s needs --comment saying why", cmd);
+    if (!approve && o->expires)
+        return usage_error("%s does not take --expires: blocks last until lifted", cmd);
+    buf_t body;
+    buf_init(&body);
+    int first = 1;
+    buf_putc(&body, '{');
+    json_kv_str(&body, &first, "ecosystem", o->args[0]);
+    json_kv_str(&body, &first, "package", o->args[1]);
+    if (o->nargs == 3)
+        json_kv_str(&body, &first, "version", o->args[2]);
+    json_kv_str(&body, &first, "comment", o->comment);
+    if (o->expires)
+        json_kv_str(&body, &first, "expires_in", o->expires);
+    buf_putc(&body, '}');
+    int rc = run(o, "POST", approve ? "/-/api/approvals" : "/-/api/blocks", &body, show_review);
     buf_free(&body);
+    return rc;
+}
+
+/* revoke ID, unblock ID: one DELETE */
+static int cmd_end(const char *cmd, const opts_t *o)
+{
+    char *end;
+    if (o->nargs != 1 || strtoull(o->args[0], &end, 10) == 0 || *end)
+        return usage_error("%s needs the numeric ID of the record (see --json output of held/approve/block)", cmd);
+    buf_t path;
+    buf_init(&path);
+    buf_printf(&path, "/-/api/%s/%s", !strcmp(cmd, "revoke") ? "approvals" : "blocks", o->args[0]);
+    int rc = run(o, "DELETE", buf_cstr(&path), NULL, show_review);
+    buf_free(&path);
     return rc;
 }
 
@@ -710,7 +685,7 @@ static int show_lock_report(yajl_val r, const char *file)
     return 1;
 }
 
-static int cmd_lockfile(const opts_t *o)
+static int cmd_lockfile(const char *cmd, const opts_t *o)
 {
     if (o->nargs < 1)
         return usage_error("lockfile needs a subcommand: check, history or approve%s", "");
@@ -806,18 +781,80 @@ out:
     return rc;
 }
 
+/* ---- the commands ---- */
+
+typedef struct command {
+    const char *name;
+    int remote; /* talks to a running server: libcurl is set up around it */
+    int (*run)(const char *cmd, const opts_t *o);
+    const char *usage; /* its lines of the usage text: a printf format, its one %s the lockfile formats */
+} command_t;
+
+static const command_t COMMANDS[] = {
+    {"token", 0, cmd_token,
+     "  cordon token add NAME --role reviewer|auditor|ci [--data-dir DIR]\n"
+     "  cordon token list [--json] | token revoke NAME     [--data-dir DIR]\n"},
+    {"audit", 0, cmd_audit,
+     "  cordon audit verify [--config FILE | --key-file FILE] [--data-dir DIR] [--head SEQ:HASH] [--json]\n"},
+    {"held", 1, cmd_list, "  cordon held [--ecosystem E] [--package P]\n"},
+    {"approve", 1, cmd_review, "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n"},
+    {"revoke", 1, cmd_end, "  cordon revoke ID\n"},
+    {"block", 1, cmd_review, "  cordon block ECO PKG [VER] --comment TEXT\n"},
+    {"unblock", 1, cmd_end, "  cordon unblock ID\n"},
+    {"decisions", 1, cmd_list, "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"},
+    {"reviews", 1, cmd_list, "  cordon reviews\n"},
+    {"lockfile", 1, cmd_lockfile,
+     "  cordon lockfile check FILE --project P [--ref R] [--format %s]\n"
+     "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"},
+};
+#define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
+
+static const char REMOTE_NOTE[] =
+    "    (these talk to a running server: --server URL or $CORDON_SERVER, else the config's public_url;\n"
+    "     token from $CORDON_TOKEN or --token-file FILE; --json prints the API's answer)\n";
+
+static const command_t *find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(name, COMMANDS[i].name) == 0)
+            return &COMMANDS[i];
+    return NULL;
+}
+
+int admin_cli_owns(const char *cmd) { return find(cmd) != NULL; }
+
+static void print_usage(FILE *out, const command_t *c)
+{
+    char formats[200];
+    lock_format_names(formats, sizeof(formats), "|");
+    fprintf(out, c->usage, formats);
+}
+
+void admin_cli_usage(void *out)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        print_usage(out, &COMMANDS[i]);
+    fputs(REMOTE_NOTE, out);
+}
+
 int admin_cli_main(int argc, char **argv)
 {
     opts_t o;
-    const char *cmd = argv[0];
+    const command_t *c = find(argv[0]);
+    if (c == NULL)
+        return usage_error("unknown command '%s'", argv[0]);
     if (parse(argc, argv, &o) != 0)
         return 2;
-    if (!strcmp(cmd, "token"))
-        return cmd_token(&o);
-    if (!strcmp(cmd, "audit"))
-        return cmd_audit(&o);
+    if (o.help) {
+        printf("usage:\n");
+        print_usage(stdout, c);
+        fputs(c->remote ? REMOTE_NOTE : "", stdout);
+        return 0;
+    }
+    if (!c->remote)
+        return c->run(c->name, &o);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = !strcmp(cmd, "lockfile") ? cmd_lockfile(&o) : cmd_remote(cmd, &o);
+    int rc = c->run(c->name, &o);
     curl_global_cleanup();
     return rc;
 }

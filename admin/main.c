@@ -42,12 +42,12 @@
 #define CORDON_VERSION "0.1.0"
 #define DEFAULT_CONFIG "conf/cordon.yaml"
 
+static const char SERVE_USAGE[] = "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n";
+static const char LOG_USAGE[] = "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n";
+
 static int usage(FILE *out)
 {
-    fprintf(out, "usage:\n"
-                 "  cordon serve   [--config FILE] [--listen ADDR:PORT] [--data-dir DIR]\n"
-                 "  cordon log     [--config FILE] [--data-dir DIR] [--limit N] [--json]\n"
-                 "  cordon version\n");
+    fprintf(out, "usage:\n%s%s  cordon version\n", SERVE_USAGE, LOG_USAGE);
     admin_cli_usage(out);
     return out == stderr ? 2 : 0;
 }
@@ -88,7 +88,9 @@ static int parse_cli(int argc, char **argv, cli_t *cli)
             break;
         }
         case 'j': cli->json = 1; break;
-        case 'h': usage(stdout); exit(0);
+        case 'h': /* its own usage */
+            printf("usage:\n%s", strcmp(argv[0], "log") == 0 ? LOG_USAGE : SERVE_USAGE);
+            exit(0);
         default: return -1;
         }
     }
@@ -334,6 +336,7 @@ static int cmd_serve(int argc, char **argv)
     router_mount("/-/admin", 1, admin_page_handle);
     router_mount("/-/metrics", 0, admin_metrics_handle);
     conn_guard_set_lockfile_auth(admin_api_may_submit_lockfiles);
+    body_limits_set_api_route(admin_api_body_route);
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||
         journal_retention_start() != 0) {
         fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
@@ -383,23 +386,33 @@ static int cmd_log(int argc, char **argv)
     return rc;
 }
 
+static int cmd_version(int argc, char **argv)
+{
+    printf("cordon %s\n", CORDON_VERSION);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv) { return usage(stdout); }
+
+/* the commands main runs itself; the reviewers' and operators' are admin_cli's */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command */
+} COMMANDS[] = {
+    {"serve", cmd_serve}, {"log", cmd_log},     {"version", cmd_version}, {"--version", cmd_version},
+    {"help", cmd_help},   {"--help", cmd_help}, {"-h", cmd_help},
+};
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr);
     const char *cmd = argv[1];
-    if (strcmp(cmd, "serve") == 0)
-        return cmd_serve(argc - 1, argv + 1);
-    if (strcmp(cmd, "log") == 0)
-        return cmd_log(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof(COMMANDS) / sizeof(COMMANDS[0]); i++)
+        if (strcmp(cmd, COMMANDS[i].name) == 0)
+            return COMMANDS[i].run(argc - 1, argv + 1);
     if (admin_cli_owns(cmd))
         return admin_cli_main(argc - 1, argv + 1);
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("cordon %s\n", CORDON_VERSION);
-        return 0;
-    }
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
-        return usage(stdout);
     fprintf(stderr, "cordon: unknown command '%s'\n", cmd);
     return usage(stderr);
 }

@@ -179,7 +179,7 @@ static void weigh(eco_id_t eco, const char *package, const cached_t *c, int64_t 
     if (store_is_open() && store_read_begin(&txn) == 0) {
         have = package_rec_get(txn, eco_name(eco), package, &rec) == 0;
         if (c->rule == TS_RULE_SCOPE)
-            scope_ok = scope_established(txn, package, now);
+            scope_ok = scope_established(txn, eco, package, now);
         store_read_end(txn);
     }
     if (scope_ok)

@@ -1,10 +1,11 @@
-/* artifact: what an artifact's own bytes say — the npm tarball's
- * package.json against the registry's manifest (and binding.gyp), a wheel's
- * .pth files and METADATA against its file name, a Java archive's
- * META-INF/maven/…/pom.properties against the coordinates it is served
- * under, a POM's <repositories>, and whether the archive is sane at all —
- * for every archive format an ecosystem serves (which file is read how:
- * the format table in artifact.c).
+/* artifact: what an artifact's own bytes say, for every archive format an
+ * ecosystem serves: whether the archive is sane at all (analysis/archive.h's
+ * walk with limits), and what the ecosystem reads inside it. Each ecosystem
+ * says which file names are archives and how they are read, which entries
+ * it wants from the walk and what they mean (an artifact_reader_t, below,
+ * that ecosystem_t.artifacts points to: the npm tarball's package.json
+ * against the registry's manifest, a wheel's .pth files and METADATA, a
+ * jar's pom.properties against its POM, a POM's <repositories>).
  * Runs on worker threads after an artifact is fetched and verified and
  * before its first byte reaches a client (upstream/upstream_cache.c). */
 #ifndef CORDON_ARTIFACT_H
@@ -12,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "analysis/archive.h"
 #include "analysis/findings.h"
 #include "upstream/upstream_cache.h"
 #include "core/config.h"
@@ -26,12 +28,70 @@ typedef struct artifact_job {
     size_t expected_len;
 } artifact_job_t;
 
+/* ---- how an ecosystem reads its artifacts (ecosystem_t.artifacts) ---- */
+
+typedef enum {
+    ARTIFACT_PLAIN = 0, /* not an archive: served as it is */
+    ARTIFACT_ARCHIVE,   /* tar (any compression) or zip, walked */
+    ARTIFACT_STREAM,    /* one compressed file, decompressed and counted */
+    ARTIFACT_DOCUMENT,  /* a document read whole by read_document (a Maven POM) */
+    ARTIFACT_REFUSED,   /* an archive format cordon does not read: malformed_archive */
+} artifact_kind_t;
+
+/* one file-name ending; ".Z" and ".tar.Z" keep their case (".z" is gzip's
+ * old pack format, not compress), every other ending matches in any case */
+typedef struct artifact_format {
+    const char *ext;      /* NULL ends a table */
+    artifact_kind_t kind;
+    unsigned flags;       /* the ecosystem's own, handed to its reader (Maven: a Java archive) */
+} artifact_format_t;
+
+/* small files a reader keeps from a walk (package.json, METADATA) */
+#define ARTIFACT_SMALL_FILE_MAX (1u << 20)
+
+/* An ecosystem's reading of its artifacts. Required: formats. The manifest
+ * hooks go together (all or none; none: nothing inside the archives is
+ * read, the walk still checks them); read_document is required when a
+ * format is ARTIFACT_DOCUMENT. */
+typedef struct artifact_reader {
+    /* every format the ecosystem serves, first match wins (so ".tar.gz"
+     * before ".gz"); a file of no listed ending is ARTIFACT_PLAIN */
+    const artifact_format_t *formats;
+
+    /* state for one walk over job's archive of format fmt, findings into
+     * out; NULL when out of memory */
+    void *(*manifest_begin)(const artifact_job_t *job, const artifact_format_t *fmt, const analysis_config_t *cfg,
+                            findings_t *out);
+    /* asked for every file entry: bytes of it wanted (archive_want_fn) */
+    size_t (*manifest_want)(void *state, const archive_entry_info_t *e);
+    /* what was asked for (archive_content_fn) */
+    void (*manifest_content)(void *state, const archive_entry_info_t *e, const char *data, size_t len,
+                             int truncated);
+    /* after a walk the archive layer did not find malformed: what the kept entries say */
+    void (*manifest_check)(void *state);
+    void (*manifest_end)(void *state); /* frees the state */
+
+    /* an ARTIFACT_DOCUMENT of len bytes; text NULL when it could not be
+     * read, why says why */
+    void (*read_document)(const artifact_job_t *job, const char *text, size_t len, const char *why, findings_t *out);
+    size_t document_max; /* larger documents are not read ("larger than …") */
+} artifact_reader_t;
+
+/* For manifest_content: keeps the first copy of a small file in *dst
+ * (NUL-terminated, length in *dlen); a truncated one is a malformed_archive
+ * finding instead. Later copies are ignored. */
+void artifact_keep_file(char **dst, size_t *dlen, const archive_entry_info_t *e, const char *data, size_t len,
+                        int truncated, findings_t *out);
+
+/* For readers: the last component of an entry's path */
+const char *artifact_base_name(const char *path);
+
 /* copies everything; NULL on out of memory */
 artifact_job_t *artifact_job_new(eco_id_t eco, const char *package, const char *version, const char *filename,
                                  const char *expected, size_t expected_len);
 void artifact_job_free(artifact_job_t *j);
 /* 1 when files of this name are analysed (every archive format the ecosystem serves, and POMs) or refused
- * (archive formats cordon does not read); the table is in artifact.c, documented in docs/analysis.md */
+ * (archive formats cordon does not read): the ecosystem's formats (documented in docs/analysis.md) */
 int artifact_is_analysed(eco_id_t eco, const char *filename);
 
 /* Reads the file at path (never writes anything) and adds what it finds. */

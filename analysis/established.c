@@ -40,13 +40,13 @@ int package_established(const package_rec_t *r, int64_t now, char *why, size_t w
     return 0;
 }
 
-int scope_established(MDB_txn *txn, const char *name, int64_t now)
+int scope_established(MDB_txn *txn, eco_id_t eco, const char *name, int64_t now)
 {
     const char *slash = name[0] == '@' ? strchr(name, '/') : NULL;
     if (txn == NULL || slash == NULL)
         return 0;
     char prefix[600];
-    size_t plen = package_key(prefix, sizeof(prefix), "npm", "");
+    size_t plen = package_key(prefix, sizeof(prefix), eco_name(eco), "");
     size_t slen = (size_t)(slash - name) + 1; /* "@s/" */
     if (plen == 0 || plen + slen >= sizeof(prefix))
         return 0;
@@ -55,7 +55,7 @@ int scope_established(MDB_txn *txn, const char *name, int64_t now)
     MDB_cursor *c;
     if (mdb_cursor_open(txn, store_dbi(DB_PACKAGES), &c) != 0)
         return 0;
-    size_t self = strlen("npm") + 1 + strlen(name);
+    size_t self = strlen(eco_name(eco)) + 1 + strlen(name);
     int peers = 0, walked = 0;
     MDB_val k = {plen, prefix}, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);

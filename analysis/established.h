@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/eco.h"
 #include "store/record.h"
 
 #define ESTABLISHED_AGE (180LL * 86400 * 1000)
@@ -40,8 +41,9 @@
  * until: when age alone will make it established (TIME_NONE: not by age). */
 int package_established(const package_rec_t *r, int64_t now, char *why, size_t whylen, int64_t *until);
 
-/* npm: 1 when the scope of name ("@s/x") has ESTABLISHED_SCOPE_PEERS other
- * established packages among those cordon has read metadata of */
-int scope_established(MDB_txn *txn, const char *name, int64_t now);
+/* 1 when the scope of name ("@s/x", an npm scope: the typosquat scope rule's)
+ * has ESTABLISHED_SCOPE_PEERS other established packages of ecosystem eco
+ * among those cordon has read metadata of */
+int scope_established(MDB_txn *txn, eco_id_t eco, const char *name, int64_t now);
 
 #endif

@@ -92,7 +92,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/popular_builtin.h"
+#include "core/ecosystem.h"
 
 #define TS_NAME_MAX 512 /* longer names are neither added nor checked */
 #define TS_MIN_ALNUM 5  /* the distance rule's floor */
@@ -297,15 +297,24 @@ static size_t look_key(const char *nf, size_t n, char *out)
     return w;
 }
 
+static const typosquat_rules_t NO_RULES;
+
+/* the ecosystem's rules (eco < ECO_COUNT) */
+static const typosquat_rules_t *rules_of(eco_id_t eco)
+{
+    return ecosystems[eco] && ecosystems[eco]->typosquat ? ecosystems[eco]->typosquat : &NO_RULES;
+}
+
 /* canonical form into out (TS_NAME_MAX + 1 bytes); -1 when empty or too long */
 static int canonical(eco_id_t eco, const char *name, char *out)
 {
     size_t n = strnlen(name, TS_NAME_MAX + 1), o = 0;
     if (n == 0 || n > TS_NAME_MAX)
         return -1;
+    int fold = ecosystems[eco] && (ecosystems[eco]->flags & ECO_F_FOLD_NAMES);
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
-        if (eco == ECO_PYPI && is_sep(c)) { /* PEP 503: runs of -_. become one '-' */
+        if (fold && is_sep(c)) { /* PEP 503: runs of -_. become one '-' */
             if (o > 0 && out[o - 1] == '-')
                 continue;
             c = '-';
@@ -316,16 +325,20 @@ static int canonical(eco_id_t eco, const char *name, char *out)
     return 0;
 }
 
-/* where a name splits: npm "@scope/x" → length of "@scope"; Maven "g:a" →
- * length of g; 0 when it does not */
+/* where a name splits into owner and name (typosquat_rules_t.split): npm
+ * "@scope/x" → length of "@scope"; Maven "g:a" → length of g; 0 when it
+ * does not */
 static uint32_t split_at(eco_id_t eco, const char *s)
 {
-    const char *p = NULL;
-    if (eco == ECO_NPM && s[0] == '@')
-        p = strchr(s, '/');
-    else if (eco == ECO_MAVEN)
-        p = strchr(s, ':');
+    const typosquat_rules_t *r = rules_of(eco);
+    const char *p = r->split && (r->split_lead == 0 || s[0] == r->split_lead) ? strchr(s, r->split) : NULL;
     return p ? (uint32_t)(p - s) : 0;
+}
+
+/* 1 when canonical name c is in the ecosystem's types scope ("@types/x") */
+static int in_types_scope(const typosquat_rules_t *r, const char *c)
+{
+    return r->types_scope != NULL && strncmp(c, r->types_scope, strlen(r->types_scope)) == 0;
 }
 
 /* ---------- the set ---------- */
@@ -365,9 +378,11 @@ popular_set_t *popular_set_new(int with_builtin)
     popular_set_t *s = calloc(1, sizeof(*s));
     if (s == NULL || !with_builtin)
         return s;
-    add_list(s, ECO_NPM, popular_builtin_npm, popular_builtin_npm_count);
-    add_list(s, ECO_PYPI, popular_builtin_pypi, popular_builtin_pypi_count);
-    add_list(s, ECO_MAVEN, popular_builtin_maven, popular_builtin_maven_count);
+    for (eco_id_t i = 0; i < ECO_COUNT; i++) {
+        const typosquat_rules_t *r = rules_of(i);
+        if (r->popular != NULL && r->npopular != NULL)
+            add_list(s, i, r->popular, *r->npopular);
+    }
     return s;
 }
 
@@ -441,12 +456,13 @@ void popular_set_add(popular_set_t *s, eco_id_t eco, const char *name)
     (void)smap_put(&es->look, e->look, lklen, idx);
     (void)idxvec_push(&es->bylen[BY_NORM][nlen], idx);
     (void)idxvec_push(&es->bylen[BY_CANON][clen], idx);
-    if (eco == ECO_NPM && e->csplit > 0) {
+    const typosquat_rules_t *r = rules_of(eco);
+    if (r->owner_games && e->csplit > 0) {
         (void)smap_put(&es->scope, e->canon, e->csplit, idx);
         const char *tail = e->norm + e->nsplit + 1;
-        if (strncmp(e->canon, "@types/", 7) != 0 && strchr(tail, '-') != NULL) {
-            /* the key: the look key's part after '/' (the look key keeps '/') */
-            const char *lt = strchr(e->look, '/');
+        if (!in_types_scope(r, e->canon) && strchr(tail, '-') != NULL) {
+            /* the key: the look key's part after the split (the look key keeps it) */
+            const char *lt = strchr(e->look, r->split);
             if (lt != NULL)
                 (void)smap_put(&es->tail, lt + 1, strlen(lt + 1), idx);
         }
@@ -487,16 +503,16 @@ static char *trim(char *p)
  * message (no "FILE:LINE: " prefix) in msg */
 static int parse_line(char *t, pending_t *out, char *msg, size_t msglen)
 {
-    char *colon = strchr(t, ':');
+    char *colon = strchr(t, ':'), names[100];
     if (colon == NULL) {
-        snprintf(msg, msglen, "expected eco:name (npm:, pypi: or maven:)");
+        snprintf(msg, msglen, "expected eco:name (%s)", eco_names_join(names, sizeof(names), ":", " or "));
         return -1;
     }
     *colon = '\0';
     char *econame = trim(t), *name = trim(colon + 1);
     int eco = eco_from_name(econame, strlen(econame));
-    if (eco < 0) {
-        snprintf(msg, msglen, "unknown ecosystem '%.40s' (npm, pypi, maven)", econame);
+    if (eco < 0 || ecosystems[eco] == NULL) {
+        snprintf(msg, msglen, "unknown ecosystem '%.40s' (%s)", econame, eco_names_join(names, sizeof(names), "", ", "));
         return -1;
     }
     if (*name == '\0') {
@@ -511,12 +527,11 @@ static int parse_line(char *t, pending_t *out, char *msg, size_t msglen)
         snprintf(msg, msglen, "name '%.80s' has a blank in it", name);
         return -1;
     }
-    if (eco == ECO_MAVEN) {
-        const char *c2 = strchr(name, ':');
-        if (c2 == NULL || c2 == name || c2[1] == '\0' || strchr(c2 + 1, ':') != NULL) {
-            snprintf(msg, msglen, "maven name '%.80s' is not groupId:artifactId", name);
-            return -1;
-        }
+    const ecosystem_t *e = ecosystems[eco];
+    char listed[TS_NAME_MAX + 1];
+    if (e->list_name && e->list_name(name, listed, sizeof(listed)) != 0) {
+        snprintf(msg, msglen, "%s name '%.80s' is not %s", e->name, name, e->name_form ? e->name_form : "a valid name");
+        return -1;
     }
     out->eco = (eco_id_t)eco;
     out->name = strdup(name);
@@ -686,15 +701,12 @@ static long look_lookup(const eco_set_t *es, const char *nf, size_t n, int multi
     return idx;
 }
 
-static int check_affix(const eco_set_t *es, eco_id_t eco, const char *nf, size_t nlen, const char *lk, size_t lklen,
-                       hit_t *h)
+static int check_affix(const eco_set_t *es, const typosquat_rules_t *r, const char *nf, size_t nlen, const char *lk,
+                       size_t lklen, hit_t *h)
 {
-    static const char *const npm_pre[] = {"js-", "node-", NULL};
-    static const char *const npm_suf[] = {"-js", "-node", NULL};
-    static const char *const pypi_pre[] = {"py-", "python-", NULL};
-    static const char *const pypi_suf[] = {"-python", "-py", NULL};
-    const char *const *pre = eco == ECO_NPM ? npm_pre : pypi_pre;
-    const char *const *suf = eco == ECO_NPM ? npm_suf : pypi_suf;
+    static const char *const none[] = {NULL};
+    const char *const *pre = r->prefixes ? r->prefixes : none;
+    const char *const *suf = r->suffixes ? r->suffixes : none;
     for (size_t i = 0; pre[i] != NULL; i++) {
         size_t al = strlen(pre[i]);
         if (nlen >= al + 2 && memcmp(nf, pre[i], al) == 0 &&
@@ -708,8 +720,9 @@ static int check_affix(const eco_set_t *es, eco_id_t eco, const char *nf, size_t
             return 1;
     }
     /* npm "xjs": the suffix with no separator at all */
-    if (eco == ECO_NPM && lklen >= 5 && memcmp(lk + lklen - 2, "js", 2) == 0) {
-        long idx = smap_get(&es->look, lk, lklen - 2);
+    size_t bl = r->bare_suffix ? strlen(r->bare_suffix) : 0;
+    if (bl > 0 && lklen >= bl + 3 && memcmp(lk + lklen - bl, r->bare_suffix, bl) == 0) {
+        long idx = smap_get(&es->look, lk, lklen - bl);
         if (idx >= 0 && es->e[idx].csplit == 0 && found(h, es, idx, WHY_SUFFIX))
             return 1;
     }
@@ -774,9 +787,9 @@ static int group_lookalike(const char *g, size_t gl, const char *p, size_t pl)
     return memcmp(g + i, p + i + 1, gl - i) == 0;
 }
 
-static int check_maven_group(const eco_set_t *es, const char *nf, hit_t *h)
+static int check_owner(const eco_set_t *es, char split, const char *nf, hit_t *h)
 {
-    const char *colon = strchr(nf, ':');
+    const char *colon = strchr(nf, split);
     if (colon == NULL || colon == nf)
         return 0;
     size_t gl = (size_t)(colon - nf);
@@ -797,15 +810,16 @@ static int check_maven_group(const eco_set_t *es, const char *nf, hit_t *h)
 static int check_name(const popular_set_t *s, eco_id_t eco, const char *name, int in_types, hit_t *h);
 
 /* "@types/x": judged by x; DefinitelyTyped writes "@a/b" as "a__b" */
-static int check_types(const popular_set_t *s, const char *x, hit_t *h)
+static int check_types(const popular_set_t *s, eco_id_t eco, const char *x, hit_t *h)
 {
+    const typosquat_rules_t *r = rules_of(eco);
     char target[TS_NAME_MAX + 2];
     const char *us = strstr(x, "__");
     if (us != NULL && us != x && us[2] != '\0')
-        snprintf(target, sizeof(target), "@%.*s/%s", (int)(us - x), x, us + 2);
+        snprintf(target, sizeof(target), "%c%.*s%c%s", r->split_lead, (int)(us - x), x, r->split, us + 2);
     else
         snprintf(target, sizeof(target), "%s", x);
-    return check_name(s, ECO_NPM, target, 1, h);
+    return check_name(s, eco, target, 1, h);
 }
 
 static int check_name(const popular_set_t *s, eco_id_t eco, const char *name, int in_types, hit_t *h)
@@ -822,10 +836,11 @@ static int check_name(const popular_set_t *s, eco_id_t eco, const char *name, in
     size_t nlen = strlen(nf);
     size_t lklen = look_key(nf, nlen, lk);
     uint32_t csplit = split_at(eco, c);
+    const typosquat_rules_t *r = rules_of(eco);
 
-    if (eco == ECO_NPM && csplit > 0) {
-        if (csplit == 6 && memcmp(c, "@types", 6) == 0)
-            return in_types ? 0 : check_types(s, c + 7, h);
+    if (r->owner_games && csplit > 0) {
+        if (in_types_scope(r, c) && strlen(r->types_scope) == csplit + 1)
+            return in_types ? 0 : check_types(s, eco, c + csplit + 1, h);
         if (smap_get(&es->scope, c, csplit) >= 0)
             return 0; /* a scope a popular name lives in: its owner's */
     }
@@ -833,8 +848,8 @@ static int check_name(const popular_set_t *s, eco_id_t eco, const char *name, in
     if (found(h, es, smap_get(&es->look, lk, lklen), WHY_LOOKALIKE))
         return 1;
     /* 2: scopes, multi-word names only */
-    if (eco == ECO_NPM) {
-        const char *ntail = csplit > 0 ? strchr(nf, '/') : NULL;
+    if (r->owner_games) {
+        const char *ntail = csplit > 0 ? strchr(nf, r->split) : NULL;
         if (ntail != NULL) {
             if (found(h, es, look_lookup(es, ntail + 1, strlen(ntail + 1), 1), WHY_SCOPE))
                 return 1;
@@ -842,15 +857,15 @@ static int check_name(const popular_set_t *s, eco_id_t eco, const char *name, in
             return 1;
     }
     /* 3: affixes */
-    if ((eco == ECO_NPM && csplit == 0) || eco == ECO_PYPI) {
-        if (check_affix(es, eco, nf, nlen, lk, lklen, h))
+    if ((r->prefixes || r->suffixes || r->bare_suffix) && csplit == 0) {
+        if (check_affix(es, r, nf, nlen, lk, lklen, h))
             return 1;
     }
     /* 4: one edit */
-    if (eco != ECO_MAVEN && check_distance(es, name, c, clen, nf, nlen, h))
+    if (r->one_edit && check_distance(es, name, c, clen, nf, nlen, h))
         return 1;
-    /* 5: Maven groupIds */
-    if (eco == ECO_MAVEN && check_maven_group(es, nf, h))
+    /* 5: owners (Maven groupIds) */
+    if (r->owner_lookalike && check_owner(es, r->split, nf, h))
         return 1;
     return 0;
 }
@@ -872,13 +887,14 @@ int typosquat_check(const popular_set_t *s, eco_id_t eco, const char *name, char
     if (looks_like != NULL && lllen > 0) {
         const char *p = h.e->canon;
         char c[TS_NAME_MAX + 1];
-        if (eco == ECO_NPM && canonical(eco, name, c) == 0 && strncmp(c, "@types/", 7) == 0) {
+        const typosquat_rules_t *r = rules_of(eco);
+        if (canonical(eco, name, c) == 0 && in_types_scope(r, c)) {
             /* found through "@types/x": name the types package of the popular name */
-            const char *slash = p[0] == '@' ? strchr(p, '/') : NULL;
+            const char *slash = r->split_lead && p[0] == r->split_lead ? strchr(p, r->split) : NULL;
             if (slash != NULL)
-                snprintf(looks_like, lllen, "@types/%.*s__%s", (int)(slash - p - 1), p + 1, slash + 1);
+                snprintf(looks_like, lllen, "%s%.*s__%s", r->types_scope, (int)(slash - p - 1), p + 1, slash + 1);
             else
-                snprintf(looks_like, lllen, "@types/%s", p);
+                snprintf(looks_like, lllen, "%s%s", r->types_scope, p);
         } else
             snprintf(looks_like, lllen, "%s", p);
     }

@@ -19,6 +19,7 @@
 
 #include "analysis/artifact.h"
 #include "core/config.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/archive_writer.h"
 
 extern char **environ;

@@ -15,18 +15,7 @@
 
 #include "common/units.h"
 #include "common/url.h"
-
-static const char *const ECO_NAMES[ECO_COUNT] = {"npm", "pypi", "maven"};
-
-const char *eco_name(eco_id_t id) { return id < ECO_COUNT ? ECO_NAMES[id] : "?"; }
-
-int eco_from_name(const char *s, size_t n)
-{
-    for (int i = 0; i < ECO_COUNT; i++)
-        if (strlen(ECO_NAMES[i]) == n && memcmp(ECO_NAMES[i], s, n) == 0)
-            return i;
-    return -1;
-}
+#include "core/ecosystem.h"
 
 void archive_limits_default(archive_limits_t *l)
 {
@@ -472,8 +461,9 @@ static int on_upstreams(loader_t *L, const char *key, yaml_node_t *v)
 {
     config_t *c = L->cfg;
     int eco = eco_from_name(key, strlen(key));
+    char names[100];
     if (eco < 0)
-        return fail(L, v, "unknown ecosystem '%s' in upstreams (npm, pypi, maven)", key);
+        return fail(L, v, "unknown ecosystem '%s' in upstreams (%s)", key, eco_names_join(names, sizeof(names), "", ", "));
     if (scalar(v) && (scalar(v)[0] == '\0' || !strcmp(scalar(v), "~") || !strcmp(scalar(v), "null"))) {
         config_set_str(&c->upstream[eco], NULL);
         return 0;
@@ -514,8 +504,9 @@ static int parse_match(loader_t *L, yaml_node_t *n, const char *s, quarantine_ru
 {
     const char *colon = strchr(s, ':');
     int eco = colon ? eco_from_name(s, (size_t)(colon - s)) : -1;
+    char names[100];
     if (eco < 0)
-        return fail(L, n, "rule match '%s' must start with npm:, pypi: or maven:", s);
+        return fail(L, n, "rule match '%s' must start with %s", s, eco_names_join(names, sizeof(names), ":", " or "));
     const char *name = colon + 1;
     /* the version separator is the last '@' that is not the first character (npm scopes start with '@') */
     const char *at = strrchr(name, '@');
@@ -533,20 +524,8 @@ static int parse_match(loader_t *L, yaml_node_t *n, const char *s, quarantine_ru
     r->pattern = strndup(name, nlen);
     r->version = at ? strdup(at + 1) : NULL;
     r->text = strdup(s);
-    if (eco == ECO_PYPI) {
-        /* PEP 503: lower case, runs of -_. become one '-' */
-        char *w = r->pattern;
-        for (char *p = r->pattern; *p; p++) {
-            char c = *p;
-            if (c == '_' || c == '.' || c == '-') {
-                if (w == r->pattern || w[-1] != '-')
-                    *w++ = '-';
-            } else {
-                *w++ = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-            }
-        }
-        *w = '\0';
-    }
+    if (r->pattern && ecosystems[eco] && (ecosystems[eco]->flags & ECO_F_FOLD_NAMES))
+        eco_fold_name(r->pattern);
     return 0;
 }
 

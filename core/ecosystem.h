@@ -13,7 +13,9 @@
 
 /* what the hooks take from layers above, by pointer only */
 struct version_facts; /* policy/policy.h */
-struct findings;      /* analysis/findings.h */
+struct findings;        /* analysis/findings.h */
+struct artifact_reader; /* analysis/artifact.h */
+struct lock_format_def; /* core/lock_internal.h */
 
 /* The upstream document that lists one version (what version_facts reads
  * once it is cached): what a lockfile check fetches when cordon's copy does
@@ -27,10 +29,39 @@ typedef struct version_source {
     int (*ingest)(const char *key, const char *path, int64_t size, char *err, size_t errlen);
 } version_source_t;
 
+/* How the name check (analysis/typosquat.c) reads an ecosystem's names
+ * (ecosystem_t.typosquat). A NULL or 0 field: that rule does not apply. */
+typedef struct typosquat_rules {
+    /* where a name splits into owner and name: npm "@scope/x" (split '/',
+     * split_lead '@': only names starting with it split), Maven "g:a"
+     * (split ':'); 0: names have no owner */
+    char split, split_lead;
+    /* affixes that make a popular name look official ("js-", "-python"),
+     * NULL-ended; asked only of names without an owner */
+    const char *const *prefixes;
+    const char *const *suffixes;
+    const char *bare_suffix; /* a suffix also taken with no separator at all (npm "xjs") */
+    /* the owner of packages that type another one ("@types/"): such a name
+     * is judged by the name it types (DefinitelyTyped writes "@a/b" "a__b") */
+    const char *types_scope;
+    int owner_games;     /* a popular multi-word name under a new owner, a popular owner's name alone */
+    int one_edit;        /* a name one edit from a popular one */
+    int owner_lookalike; /* a popular name under an owner one edit, a prefix or an extension away (groupIds) */
+    /* the built-in popular list (ecosystems/popular_builtin.h) and its length */
+    const char *const *popular;
+    const size_t *npopular;
+} typosquat_rules_t;
+
+/* ecosystem_t.flags */
+#define ECO_F_FOLD_NAMES 1u /* names compare folded (core/eco.h's eco_fold_name, PEP 503): rule patterns, name checks */
+
+/* The data part (id, name, prefix, flags, name_form) is required but
+ * name_form; each hook says whether it is. */
 typedef struct ecosystem {
     eco_id_t id;
-    const char *name;   /* "npm" */
+    const char *name;   /* "npm": configuration keys, store keys, URLs, metrics labels */
     const char *prefix; /* "/npm/" : every route of the ecosystem is below it */
+    unsigned flags;     /* ECO_F_… */
     const char *osv_name; /* the ecosystem as OSV records name it (intel/osv.h); NULL: none */
 
     /* Requests with a write verb that only read (npm audit POSTs): these are
@@ -87,6 +118,32 @@ typedef struct ecosystem {
      * caller compares, so an ecosystem may skip reading what it cannot use.
      * NULL: upstream publishes none a lockfile carries (Maven). */
     int (*version_digests)(const char *package, const char *version, unsigned algs, buf_t *out);
+
+    /* How analysis reads the ecosystem's artifacts (analysis/artifact.h:
+     * which file names are archives and how, which entries the walk hands
+     * over and what they mean). Required. */
+    const struct artifact_reader *artifacts;
+
+    /* The lockfile formats the ecosystem reads (core/lockfile.h), ended by
+     * NULL; detection asks them in table order. NULL: none. */
+    const struct lock_format_def *const *lockfiles;
+
+    /* A name as lockfiles and name lists (the popular-name file) write it,
+     * canonical: 0 and out filled, -1 when it cannot be a name of the
+     * ecosystem (PyPI: PEP 503 normalised; Maven: not groupId:artifactId).
+     * Looser than canonical_name: it checks the form, not each character.
+     * NULL: the name as written. */
+    int (*list_name)(const char *in, char *out, size_t outlen);
+    /* how a name is written, for messages ("groupId:artifactId"); NULL: nothing to say */
+    const char *name_form;
+    /* what a lockfile report says when upstream has no document for a
+     * version (version_source's fetch found none); NULL: "the <name>
+     * registry has no package <package>" */
+    const char *upstream_lacks;
+
+    /* The typosquat check's rules for the ecosystem's names. NULL: its
+     * names are checked for look-alike characters only. */
+    const typosquat_rules_t *typosquat;
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

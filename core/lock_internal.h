@@ -31,11 +31,27 @@ int lock_fail(lock_builder_t *b, int line, int col, const char *fmt, ...) __attr
  * lock_entry_t.integrity). 0, or -1 when malformed. */
 int lock_integrity_normalise(const char *in, char *out, size_t outlen);
 
-/* the parsers: each fills b from text; 0 or -1 (b->err set) */
-int lock_parse_npm(lock_builder_t *b, const char *text, size_t len);
-int lock_parse_yarn(lock_builder_t *b, const char *text, size_t len);
-int lock_parse_pnpm(lock_builder_t *b, const char *text, size_t len);
-int lock_parse_pip(lock_builder_t *b, const char *text, size_t len);
-int lock_parse_maven(lock_builder_t *b, const char *text, size_t len);
+/* One lockfile format, defined by the ecosystem that reads it
+ * (ecosystem_t.lockfiles). Every field is required but detect_last. */
+typedef struct lock_format_def {
+    lock_format_t id; /* its stored id (ecosystems/eco_ids.h), above LOCK_AUTO */
+    const char *name; /* as format= and reports spell it */
+    const char *what; /* what such a file is, for "unknown lockfile format" ("package-lock.json") */
+    /* a weak sign (pip: some name==version line): asked only after every
+     * other format said no */
+    int detect_last;
+    /* 1 when text (len bytes) is in this format, 0 when not, -1 when it
+     * certainly is no lockfile at all (detection stops: LOCK_AUTO) */
+    int (*detect)(const char *text, size_t len);
+    /* fills b from text; 0 or -1 (b->err set) */
+    int (*parse)(lock_builder_t *b, const char *text, size_t len);
+} lock_format_def_t;
+
+/* for detect hooks: the first bytes worth looking at for a header line */
+#define LOCK_DETECT_HEAD 4096
+/* 1 when needle occurs in the first len bytes of text */
+int lock_contains(const char *text, size_t len, const char *needle);
+/* p past white space, up to end */
+const char *lock_skip_space(const char *p, const char *end);
 
 #endif

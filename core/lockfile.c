@@ -1,6 +1,7 @@
-/* lockfile: format detection, dispatch to the per-format parsers, and the
- * shared builder — canonical names, normalised integrity, sorted and
- * de-duplicated entries (see lockfile.h and lock_internal.h). */
+/* lockfile: format detection and dispatch over the formats the ecosystems
+ * define (ecosystem_t.lockfiles), and the shared builder — canonical names,
+ * normalised integrity, sorted and de-duplicated entries (see lockfile.h
+ * and lock_internal.h). */
 #include "core/lockfile.h"
 
 #include <ctype.h>
@@ -11,19 +12,54 @@
 
 #include "common/buf.h"
 #include "common/digest.h"
-#include "ecosystems/pypi/pypi_path.h"
+#include "core/ecosystem.h"
 #include "core/lock_internal.h"
 
-static const char *const FORMAT_NAMES[LOCK_FORMAT_COUNT] = {"auto", "npm", "yarn", "pnpm", "pip", "maven"};
+#define AUTO_NAME "auto"
 
-const char *lock_format_name(lock_format_t f) { return f < LOCK_FORMAT_COUNT ? FORMAT_NAMES[f] : "?"; }
+/* the k-th format of all ecosystems' tables, in table order; NULL past the last */
+static const lock_format_def_t *format_at(size_t k)
+{
+    for (eco_id_t i = 0; i < ECO_COUNT; i++)
+        for (const lock_format_def_t *const *d = ecosystems[i] ? ecosystems[i]->lockfiles : NULL; d && *d; d++)
+            if (k-- == 0)
+                return *d;
+    return NULL;
+}
+
+static const lock_format_def_t *format_def(lock_format_t f)
+{
+    const lock_format_def_t *d;
+    for (size_t k = 0; (d = format_at(k)) != NULL; k++)
+        if (d->id == f)
+            return d;
+    return NULL;
+}
+
+const char *lock_format_name(lock_format_t f)
+{
+    const lock_format_def_t *d = f == LOCK_AUTO ? NULL : format_def(f);
+    return f == LOCK_AUTO ? AUTO_NAME : d ? d->name : "?";
+}
 
 int lock_format_from_name(const char *s)
 {
-    for (int i = 0; i < LOCK_FORMAT_COUNT; i++)
-        if (strcmp(FORMAT_NAMES[i], s) == 0)
-            return i;
+    if (strcmp(s, AUTO_NAME) == 0)
+        return LOCK_AUTO;
+    const lock_format_def_t *d;
+    for (size_t k = 0; (d = format_at(k)) != NULL; k++)
+        if (strcmp(d->name, s) == 0)
+            return (int)d->id;
     return -1;
+}
+
+size_t lock_format_names(char *out, size_t outlen, const char *sep)
+{
+    size_t o = (size_t)snprintf(out, outlen, "%s", AUTO_NAME);
+    const lock_format_def_t *d;
+    for (size_t k = 0; (d = format_at(k)) != NULL && o < outlen; k++)
+        o += (size_t)snprintf(out + o, outlen - o, "%s%s", sep, d->name);
+    return o < outlen ? o : outlen - 1;
 }
 
 int lock_fail(lock_builder_t *b, int line, int col, const char *fmt, ...)
@@ -87,13 +123,11 @@ static int canonical(eco_id_t eco, const char *in, char *out, size_t outlen)
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)in[i] <= ' ' || in[i] == 0x7f)
             return -1;
-    if (eco == ECO_PYPI)
-        return pypi_normalize(in, n, out, outlen) == 0 ? 0 : -1;
-    if (eco == ECO_MAVEN) {
-        const char *colon = strchr(in, ':');
-        if (colon == NULL || colon == in || colon[1] == '\0' || strchr(colon + 1, ':'))
-            return -1;
-    }
+    const ecosystem_t *e = eco < ECO_COUNT ? ecosystems[eco] : NULL;
+    if (e == NULL)
+        return -1;
+    if (e->list_name)
+        return e->list_name(in, out, outlen) == 0 ? 0 : -1;
     memcpy(out, in, n + 1);
     return 0;
 }
@@ -235,47 +269,30 @@ static int fold(lock_builder_t *b)
 
 /* ---- detection ---- */
 
-static const char *skip_space(const char *p, const char *end)
+const char *lock_skip_space(const char *p, const char *end)
 {
     while (p < end && isspace((unsigned char)*p))
         p++;
     return p;
 }
 
-static int contains(const char *text, size_t len, const char *needle)
+int lock_contains(const char *text, size_t len, const char *needle)
 {
     return memmem(text, len, needle, strlen(needle)) != NULL;
 }
 
+/* the formats with strong signs in table order, then the weak ones */
 lock_format_t lockfile_detect(const char *text, size_t len)
 {
-    size_t head = len < 4096 ? len : 4096;
-    const char *p = skip_space(text, text + len);
-    if (p < text + len && *p == '{')
-        return contains(text, head, "\"lockfileVersion\"") || contains(text, len < (1u << 20) ? len : (1u << 20),
-                                                                          "\"lockfileVersion\"")
-                   ? LOCK_NPM
-                   : LOCK_AUTO;
-    if (contains(text, head, "# yarn lockfile v1") || contains(text, head, "__metadata:"))
-        return LOCK_YARN;
-    if (contains(text, head, "lockfileVersion:") && (contains(text, len, "importers:") || contains(text, len, "packages:") ||
-                                                      contains(text, head, "dependencies:")))
-        return LOCK_PNPM;
-    if (contains(text, len, "The following files have been resolved") ||
-        (contains(text, len, "[INFO]") && (contains(text, len, ":jar:") || contains(text, len, ":pom:"))))
-        return LOCK_MAVEN;
-    /* pip: some line of the form name==version (or a --hash option) */
-    const char *end = text + len;
-    for (const char *line = text; line < end;) {
-        const char *nl = memchr(line, '\n', (size_t)(end - line));
-        const char *le = nl ? nl : end;
-        const char *s = skip_space(line, le);
-        if (s < le && *s != '#' && *s != '-') {
-            const char *eq = memmem(s, (size_t)(le - s), "==", 2);
-            if (eq && eq > s)
-                return LOCK_PIP;
+    for (int last = 0; last < 2; last++) {
+        const lock_format_def_t *d;
+        for (size_t k = 0; (d = format_at(k)) != NULL; k++) {
+            if ((d->detect_last != 0) != last)
+                continue;
+            int r = d->detect(text, len);
+            if (r != 0)
+                return r > 0 ? d->id : LOCK_AUTO;
         }
-        line = nl ? nl + 1 : end;
     }
     return LOCK_AUTO;
 }
@@ -289,23 +306,21 @@ int lockfile_parse(const char *text, size_t len, lock_format_t format, lockfile_
         return -1;
     }
     lock_format_t f = format == LOCK_AUTO ? lockfile_detect(text, len) : format;
-    if (f == LOCK_AUTO) {
-        snprintf(err, errlen,
-                 "unknown lockfile format: expected package-lock.json, yarn.lock, pnpm-lock.yaml, a requirements.txt "
-                 "with == pins, or mvn dependency:list output (or say which with format=)");
+    const lock_format_def_t *def = f == LOCK_AUTO ? NULL : format_def(f);
+    if (def == NULL) {
+        /* "expected A, B, or C (or say which with format=)" */
+        size_t o = (size_t)snprintf(err, errlen, "unknown lockfile format: expected ");
+        const lock_format_def_t *d;
+        for (size_t k = 0; (d = format_at(k)) != NULL && o < errlen; k++)
+            o += (size_t)snprintf(err + o, errlen - o, "%s%s", k == 0 ? "" : format_at(k + 1) ? ", " : ", or ",
+                                  d->what);
+        if (o < errlen)
+            snprintf(err + o, errlen - o, " (or say which with format=)");
         return -1;
     }
     out->format = f;
     lock_builder_t b = {.lf = out, .err = err, .errlen = errlen};
-    int rc;
-    switch (f) {
-    case LOCK_NPM: rc = lock_parse_npm(&b, text, len); break;
-    case LOCK_YARN: rc = lock_parse_yarn(&b, text, len); break;
-    case LOCK_PNPM: rc = lock_parse_pnpm(&b, text, len); break;
-    case LOCK_PIP: rc = lock_parse_pip(&b, text, len); break;
-    case LOCK_MAVEN: rc = lock_parse_maven(&b, text, len); break;
-    default: rc = -1; break;
-    }
+    int rc = def->parse(&b, text, len);
     if (rc == 0 && !b.failed)
         rc = fold(&b);
     if (rc != 0 || b.failed) {

@@ -20,19 +20,17 @@
 
 #include "core/config.h"
 
-typedef enum {
-    LOCK_AUTO = 0, /* detect from the content */
-    LOCK_NPM,
-    LOCK_YARN,
-    LOCK_PNPM,
-    LOCK_PIP,
-    LOCK_MAVEN,
-    LOCK_FORMAT_COUNT
-} lock_format_t;
+/* A lockfile format: 0 (LOCK_AUTO) or the id of one of the formats the
+ * ecosystems define (ecosystem_t.lockfiles; ecosystems/eco_ids.h names them). */
+typedef unsigned int lock_format_t;
+#define LOCK_AUTO 0 /* detect from the content */
+#define LOCK_FORMAT_COUNT 6 /* LOCK_AUTO and the formats: ids are below it (ecosystems/ecosystems.c checks it) */
 
-/* "npm", "yarn", "pnpm", "pip", "maven" ("auto" for LOCK_AUTO) */
+/* the format's name as format= and reports spell it ("auto" for LOCK_AUTO, "?" for no format) */
 const char *lock_format_name(lock_format_t f);
 int lock_format_from_name(const char *s); /* -1 when unknown */
+/* every format= name ("auto" first) joined by sep into out; its length */
+size_t lock_format_names(char *out, size_t outlen, const char *sep);
 
 typedef struct lock_entry {
     eco_id_t eco;

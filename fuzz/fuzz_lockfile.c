@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/lockfile.h"
+#include "ecosystems/eco_ids.h"
 
 static void fail(const char *what, const lockfile_t *lf, size_t i)
 {

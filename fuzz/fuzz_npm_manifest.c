@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/npm_manifest.h"
+#include "ecosystems/npm/npm_manifest.h"
 
 static void compare(const char *a, size_t alen, const char *b, size_t blen, int gyp)
 {

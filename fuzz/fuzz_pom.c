@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/pom.h"
+#include "ecosystems/maven/pom.h"
 
 static int terminated(const char *s, size_t n) { return memchr(s, '\0', n) != NULL; }
 

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/popular_builtin.h"
+#include "ecosystems/popular_builtin.h"
 #include "analysis/typosquat.h"
+#include "ecosystems/eco_ids.h"
 
 static popular_set_t *popular;
 

@@ -1,9 +1,8 @@
 /* body_limits: route classes of request bodies (see body_limits.h). The
- * classes follow the router's dispatch (http/router.c) and the admin
- * API's (admin/admin_api.c): change them together. */
+ * classes follow the router's dispatch (http/router.c); the admin API's
+ * are its route table's (admin/admin_api.c), asked through g_api_route. */
 #include "http/body_limits.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "core/ecosystem.h"
@@ -16,22 +15,9 @@ static int starts(const char *s, size_t n, const char *lit)
     return n >= l && memcmp(s, lit, l) == 0;
 }
 
-static int ends(const char *s, size_t n, const char *lit)
-{
-    size_t l = strlen(lit);
-    return n >= l && memcmp(s + n - l, lit, l) == 0;
-}
+static body_api_route_fn g_api_route;
 
-/* POST /-/api/lockfiles/P submits a lockfile; P/ID and P/ID/approve do not */
-static int is_lockfile_submission(const char *rest, size_t rlen)
-{
-    if (rlen == 0 || ends(rest, rlen, "/approve"))
-        return 0;
-    size_t d = rlen;
-    while (d > 0 && isdigit((unsigned char)rest[d - 1]))
-        d--;
-    return !(d < rlen && d > 0 && rest[d - 1] == '/');
-}
+void body_limits_set_api_route(body_api_route_fn fn) { g_api_route = fn; }
 
 body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, const char *path, size_t plen)
 {
@@ -42,21 +28,19 @@ body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, co
     if (starts(path, plen, "/-/api/")) {
         if (read)
             return BODY_ROUTE_NONE;
-        if (is(method, mlen, "POST") && starts(path, plen, "/-/api/lockfiles/") &&
-            is_lockfile_submission(path + 17, plen - 17))
-            return BODY_ROUTE_LOCKFILE;
-        return BODY_ROUTE_SMALL;
+        return g_api_route ? g_api_route(method, mlen, path + 7, plen - 7) : BODY_ROUTE_SMALL;
     }
-    static const char *const prefixes[ECO_COUNT] = {"/npm/", "/pypi/", "/maven/"};
     for (int i = 0; i < ECO_COUNT; i++) {
-        size_t pl = strlen(prefixes[i]);
-        int exact = plen == pl - 1 && memcmp(path, prefixes[i], pl - 1) == 0;
-        if (!exact && !starts(path, plen, prefixes[i]))
+        const ecosystem_t *eco = ecosystems[i];
+        if (eco == NULL)
+            continue;
+        size_t pl = strlen(eco->prefix);
+        int exact = plen == pl - 1 && memcmp(path, eco->prefix, pl - 1) == 0;
+        if (!exact && !starts(path, plen, eco->prefix))
             continue;
         if (read)
             return BODY_ROUTE_NONE;
-        const ecosystem_t *eco = ecosystems[i];
-        if (eco && eco->is_read_only_write && cfg->upstream[i] &&
+        if (eco->is_read_only_write && cfg->upstream[i] &&
             eco->is_read_only_write(method, mlen, exact ? "" : path + pl, exact ? 0 : plen - pl))
             return BODY_ROUTE_RELAY;
         return BODY_ROUTE_PUBLISH;

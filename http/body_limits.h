@@ -5,8 +5,10 @@
  * ecosystem routes), small (the admin API's JSON calls and the review route:
  * BODY_SMALL_MAX), or large, up to limits.max_body (lockfile submissions and
  * npm's audit POSTs). A write verb on an ecosystem route is a publish:
- * refused as one (405, recorded), its body never read. Pure: no state; the
- * guard below h2o (conn_guard) and the router both ask it. */
+ * refused as one (405, recorded), its body never read. The admin API's
+ * classes come from its route table (admin/admin_api.c), through a hook set
+ * once at start; otherwise no state: the guard below h2o (conn_guard) and
+ * the router both ask it. */
 #ifndef CORDON_BODY_LIMITS_H
 #define CORDON_BODY_LIMITS_H
 
@@ -43,6 +45,12 @@ typedef enum {
 /* the route a request head names; path is the raw request target (a query
  * is ignored); cfg says which ecosystems relay (their upstream is set) */
 body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, const char *path, size_t plen);
+/* which class of body a write to the admin API takes: method and the path
+ * after "/-/api/" (query removed); BODY_ROUTE_SMALL or BODY_ROUTE_LOCKFILE.
+ * Set once at start, before the loops run; none set: every admin API write
+ * takes a small body. */
+typedef body_route_t (*body_api_route_fn)(const char *method, size_t mlen, const char *path, size_t plen);
+void body_limits_set_api_route(body_api_route_fn fn);
 /* the most the route takes */
 int64_t body_limit(body_route_t route, int64_t max_body);
 /* the verdict on a body of length bytes (0 none, BODY_CHUNKED unknown) for

@@ -27,6 +27,9 @@
  *    pipelined behind the request it answered, a TLS connection's first
  *    that came with the handshake) is held from h2o for one turn of the
  *    loop and handed to it through guard_on_read;
+ *  - h2o's closes go through cordon's h2o_socket_close too (the same way):
+ *    a connection whose body was refused lingers before it closes, so the
+ *    client gets its answer and not a reset (see linger_start);
  *  - h2o's own limit is per loop: each loop's context has its own copy of
  *    the global configuration (listener.c), whose limit is the small one,
  *    raised to limits.max_body only while h2o reads a large body the guard
@@ -76,6 +79,11 @@ typedef struct conn_slot {
     int in_request;          /* a whole head went to h2o; until the router has the request */
     h2o_buffer_t *held;      /* read bytes held from h2o until `handover` fires */
     h2o_timeout_entry_t handover;
+    int unread_body;         /* a refused body's bytes may still be on the way: linger at close */
+    int lingering;           /* h2o closed it; cordon drops what still comes (see linger_start) */
+    int linger_ticks;
+    size_t dropped, dropped_at_tick;
+    h2o_timeout_entry_t linger_tick;
 } conn_slot_t;
 
 
@@ -88,7 +96,10 @@ static atomic_uint_fast64_t g_refused_conns, g_refused_bodies[BODY_VERDICT_COUNT
 static _Atomic int64_t g_last_warn_ms;
 
 typedef void (*read_start_fn)(h2o_socket_t *sock, h2o_socket_cb cb);
+typedef void (*socket_close_fn)(h2o_socket_t *sock);
 static read_start_fn g_h2o_read_start;
+static socket_close_fn g_h2o_close;
+static atomic_int g_lingering;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static h2o_socket_cb g_http1_reader; /* lib/http1.c reqread_on_read; written by the first loop before the others start */
 static h2o_socket_t *g_probe;        /* the socket conn_guard_init learns it on */
@@ -97,6 +108,8 @@ static void find_h2o_read_start(void)
 {
     void *f = dlsym(RTLD_NEXT, "h2o_socket_read_start");
     memcpy(&g_h2o_read_start, &f, sizeof(f));
+    f = dlsym(RTLD_NEXT, "h2o_socket_close");
+    memcpy(&g_h2o_close, &f, sizeof(f));
 }
 
 static void on_conn_closed(void *data)
@@ -106,6 +119,10 @@ static void on_conn_closed(void *data)
         h2o_timeout_unlink(&slot->handover);
     if (slot->held != NULL)
         h2o_buffer_dispose(&slot->held);
+    if (h2o_timeout_is_linked(&slot->linger_tick))
+        h2o_timeout_unlink(&slot->linger_tick);
+    if (slot->lingering)
+        atomic_fetch_sub(&g_lingering, 1);
     if (slot->large)
         atomic_fetch_sub(&g_large, 1);
     atomic_fetch_sub(&g_open, 1);
@@ -263,7 +280,7 @@ static void on_probe_closed(void *data) { *(int *)data = 1; }
 int conn_guard_init(h2o_context_t *ctx)
 {
     pthread_once(&g_once, find_h2o_read_start);
-    if (g_h2o_read_start == NULL) {
+    if (g_h2o_read_start == NULL || g_h2o_close == NULL) {
         fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot find h2o_socket_read_start: request bodies are "
                         "judged only once read\"}\n");
         return -1;
@@ -290,6 +307,92 @@ int conn_guard_init(h2o_context_t *ctx)
         return -1;
     }
     return 0;
+}
+
+/* ---- closing a connection whose body was refused ----
+ *
+ * A refused body is never read. Closing a socket with bytes unread in it
+ * makes the kernel send a TCP reset, and a client still sending its body
+ * (one that reads its answer only afterwards: curl on a busy machine, npm
+ * publishing) then loses the answer it had already received. So when h2o
+ * closes such a connection, cordon takes it over for a bounded while: the
+ * answer is out; a plain connection is shut for writing (the client reads
+ * the answer and its end), and what still comes is read and dropped, until
+ * the client closes, a second passes with nothing new, LINGER_SECONDS pass
+ * or LINGER_BYTES were dropped; then h2o closes it (TLS: its close_notify).
+ * Only a body announced at most LINGER_BYTES long lingers: cordon spends
+ * no more than that on a refused body, and a larger one is never read.
+ * At most LINGER_MAX connections linger at once; beyond, the close is plain.
+ * Lingering connections keep their slot, so limits.max_connections counts
+ * them. */
+#define LINGER_SECONDS 3
+#define LINGER_BYTES ((size_t)1 << 20) /* bodies announced larger do not linger */
+#define LINGER_MAX 256
+
+static void linger_end(h2o_socket_t *sock, conn_slot_t *slot)
+{
+    if (h2o_timeout_is_linked(&slot->linger_tick))
+        h2o_timeout_unlink(&slot->linger_tick);
+    h2o_socket_read_stop(sock);
+    g_h2o_close(sock); /* frees the slot (on_conn_closed) */
+}
+
+static void linger_on_read(h2o_socket_t *sock, const char *err)
+{
+    conn_slot_t *slot = slot_of(sock);
+    if (slot == NULL) { /* cannot be: the slot lives until the socket closes */
+        g_h2o_close(sock);
+        return;
+    }
+    if (err != NULL) { /* the client closed (or the connection broke): done */
+        linger_end(sock, slot);
+        return;
+    }
+    slot->dropped += sock->input->size;
+    h2o_buffer_consume(&sock->input, sock->input->size);
+    if (slot->dropped > LINGER_BYTES)
+        linger_end(sock, slot);
+}
+
+static void linger_on_tick(h2o_timeout_entry_t *entry)
+{
+    conn_slot_t *slot = H2O_STRUCT_FROM_MEMBER(conn_slot_t, linger_tick, entry);
+    if (++slot->linger_ticks >= LINGER_SECONDS || slot->dropped == slot->dropped_at_tick) {
+        linger_end(slot->sock, slot);
+        return;
+    }
+    slot->dropped_at_tick = slot->dropped;
+    h2o_timeout_link(slot->ctx->loop, &slot->ctx->one_sec_timeout, &slot->linger_tick);
+}
+
+static int linger_start(h2o_socket_t *sock, conn_slot_t *slot)
+{
+    if (atomic_fetch_add(&g_lingering, 1) >= LINGER_MAX) {
+        atomic_fetch_sub(&g_lingering, 1);
+        return -1;
+    }
+    slot->lingering = 1;
+    if (sock->ssl == NULL)
+        shutdown(h2o_socket_get_fd(sock), SHUT_WR);
+    h2o_buffer_consume(&sock->input, sock->input->size);
+    slot->linger_tick.cb = linger_on_tick;
+    h2o_timeout_link(slot->ctx->loop, &slot->ctx->one_sec_timeout, &slot->linger_tick);
+    g_h2o_read_start(sock, linger_on_read);
+    return 0;
+}
+
+/* h2o's closes all come here (see the top of this file) */
+void h2o_socket_close(h2o_socket_t *sock)
+{
+    pthread_once(&g_once, find_h2o_read_start);
+    if (g_h2o_close == NULL) {
+        fprintf(stderr, "cordon: libh2o's h2o_socket_close is not to be found\n");
+        abort();
+    }
+    conn_slot_t *slot = slot_of(sock);
+    if (slot != NULL && slot->unread_body && !slot->lingering && linger_start(sock, slot) == 0)
+        return;
+    g_h2o_close(sock);
 }
 
 /* ---- accepting ---- */
@@ -370,6 +473,10 @@ body_verdict_t conn_guard_take(h2o_req_t *req, int64_t *length)
         atomic_fetch_sub(&g_large, 1);
     }
     body_verdict_t v = slot->refusal;
+    /* the connection closes after the answer: a body small enough to drain
+     * lingers (linger_start), a larger one is never read at all */
+    if (v != BODY_ADMIT && slot->length > 0 && slot->length <= (int64_t)LINGER_BYTES)
+        slot->unread_body = 1;
     *length = slot->length;
     slot->refusal = BODY_ADMIT;
     slot->length = 0;

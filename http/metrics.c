@@ -11,10 +11,17 @@
 #include "policy/approvals.h"
 #include "journal/decision_log.h"
 #include "http/conn_guard.h"
+#include "core/ecosystem.h"
 
-/* routes a request is counted under */
-enum { R_NPM, R_PYPI, R_MAVEN, R_API, R_ADMIN, R_OTHER, R_COUNT };
-static const char *const ROUTE_NAMES[R_COUNT] = {"npm", "pypi", "maven", "api", "admin", "other"};
+/* routes a request is counted under: each ecosystem's (its id, labelled
+ * with its name), then cordon's own */
+enum { R_API = ECO_COUNT, R_ADMIN, R_OTHER, R_COUNT };
+static const char *const OWN_ROUTE_NAMES[R_COUNT - R_API] = {"api", "admin", "other"};
+
+static const char *route_name(int r)
+{
+    return r >= R_API ? OWN_ROUTE_NAMES[r - R_API] : eco_name((eco_id_t)r);
+}
 static atomic_uint_fast64_t g_requests[R_COUNT][600];
 
 /* sections that layers above render themselves (the held queue) */
@@ -40,15 +47,16 @@ static int starts(const char *p, size_t n, const char *prefix)
 void metrics_count_request(const char *path, size_t plen, int status)
 {
     int r = R_OTHER;
-    if (starts(path, plen, "/npm"))
-        r = R_NPM;
-    else if (starts(path, plen, "/pypi"))
-        r = R_PYPI;
-    else if (starts(path, plen, "/maven"))
-        r = R_MAVEN;
-    else if (starts(path, plen, "/-/api/"))
+    for (int i = 0; i < ECO_COUNT && r == R_OTHER; i++) {
+        /* the prefix without its '/': "/npm" counts as npm's */
+        const ecosystem_t *e = ecosystems[i];
+        size_t l = e ? strlen(e->prefix) : 0;
+        if (l > 1 && plen >= l - 1 && memcmp(path, e->prefix, l - 1) == 0)
+            r = i;
+    }
+    if (r == R_OTHER && starts(path, plen, "/-/api/"))
         r = R_API;
-    else if (starts(path, plen, "/-/admin"))
+    else if (r == R_OTHER && starts(path, plen, "/-/admin"))
         r = R_ADMIN;
     if (status < 100 || status > 599)
         status = 599;
@@ -65,7 +73,7 @@ void metrics_render(const config_t *cfg, buf_t *out)
         for (int s = 100; s < 600; s++) {
             uint64_t v = load(&g_requests[r][s]);
             if (v)
-                buf_printf(out, "cordon_requests_total{ecosystem=\"%s\",status=\"%d\"} %llu\n", ROUTE_NAMES[r], s,
+                buf_printf(out, "cordon_requests_total{ecosystem=\"%s\",status=\"%d\"} %llu\n", route_name(r), s,
                            (unsigned long long)v);
         }
     buf_puts(out, "# HELP cordon_decisions_total Install decisions recorded, by decision and reason.\n"

@@ -18,7 +18,6 @@
 #include "store/record.h"
 #include "store/store.h"
 #include "common/digest.h"
-#include "common/json.h"
 #include "common/timeutil.h"
 
 enum { FMT_REVIEW = 'R' };
@@ -109,45 +108,6 @@ int review_decode(uint64_t id, const void *p, size_t n, review_t *r)
 }
 
 const char *review_kind_name(review_kind_t k) { return k == REVIEW_APPROVAL ? "approval" : "block"; }
-
-void review_kv_str_or_null(buf_t *b, int *first, const char *key, const char *s)
-{
-    if (s && *s)
-        json_kv_str(b, first, key, s);
-    else
-        json_kv_raw(b, first, key, "null", 4);
-}
-
-/* members shared by the API object and the audit record */
-void review_members(const review_t *r, buf_t *b, int *first)
-{
-    json_kv_int(b, first, "id", (int64_t)r->id);
-    json_kv_str(b, first, "kind", review_kind_name(r->kind));
-    json_kv_str(b, first, "ecosystem", eco_name(r->eco));
-    json_kv_str(b, first, "package", r->package);
-    review_kv_str_or_null(b, first, "version", r->version);
-    json_kv_str(b, first, "comment", r->comment);
-    json_kv_str(b, first, "by", r->by);
-    json_kv_time(b, first, "created_at", r->created_at);
-    if (r->kind == REVIEW_APPROVAL)
-        json_kv_time(b, first, "expires_at", r->expires_at);
-}
-
-void review_json(const review_t *r, int64_t now, buf_t *out)
-{
-    int first = 1;
-    buf_putc(out, '{');
-    review_members(r, out, &first);
-    const char *ended = r->kind == REVIEW_APPROVAL ? "revoked" : "removed";
-    char k1[24], k2[24];
-    snprintf(k1, sizeof(k1), "%s_at", ended);
-    snprintf(k2, sizeof(k2), "%s_by", ended);
-    json_kv_time(out, &first, k1, r->ended_at);
-    review_kv_str_or_null(out, &first, k2, r->ended_by);
-    json_kv_bool(out, &first, "active", review_active(r, now));
-    json_kv_int(out, &first, "audit_seq", (int64_t)r->audit_seq);
-    buf_putc(out, '}');
-}
 
 /* ---- the in-memory set ---- */
 

@@ -36,16 +36,10 @@ void review_free(review_t *r);
 int review_decode(uint64_t id, const void *p, size_t n, review_t *r);
 /* in force at `now`: not ended and not expired */
 int review_active(const review_t *r, int64_t now);
-/* the API's JSON object for one record */
-void review_json(const review_t *r, int64_t now, buf_t *out);
 /* the stored value of one record (DB_REVIEWS) */
 void review_encode(const review_t *r, buf_t *b);
 /* "approval" | "block" */
 const char *review_kind_name(review_kind_t k);
-/* the members the API object and the audit record share */
-void review_members(const review_t *r, buf_t *b, int *first);
-/* a string member, or null when empty */
-void review_kv_str_or_null(buf_t *b, int *first, const char *key, const char *s);
 
 /* Makes all[0..n) (records in force) the set policy consults, taking their
  * strings; all is freed. 0, or -1 out of memory (the old set stays). */

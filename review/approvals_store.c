@@ -17,6 +17,28 @@
 #include "store/record.h"
 #include "store/store.h"
 
+void review_kv_str_or_null(buf_t *b, int *first, const char *key, const char *s)
+{
+    if (s && *s)
+        json_kv_str(b, first, key, s);
+    else
+        json_kv_raw(b, first, key, "null", 4);
+}
+
+void review_members(const review_t *r, buf_t *b, int *first)
+{
+    json_kv_int(b, first, "id", (int64_t)r->id);
+    json_kv_str(b, first, "kind", review_kind_name(r->kind));
+    json_kv_str(b, first, "ecosystem", eco_name(r->eco));
+    json_kv_str(b, first, "package", r->package);
+    review_kv_str_or_null(b, first, "version", r->version);
+    json_kv_str(b, first, "comment", r->comment);
+    json_kv_str(b, first, "by", r->by);
+    json_kv_time(b, first, "created_at", r->created_at);
+    if (r->kind == REVIEW_APPROVAL)
+        json_kv_time(b, first, "expires_at", r->expires_at);
+}
+
 static const char *jstr(yajl_val v, const char *key)
 {
     const char *path[] = {key, NULL};
@@ -172,7 +194,7 @@ typedef struct end_op {
     review_kind_t kind;
     const char *by;
     review_t *out;
-    int status;
+    approvals_end_t status;
 } end_op_t;
 
 static int end_txn(MDB_txn *txn, void *arg)
@@ -185,13 +207,13 @@ static int end_txn(MDB_txn *txn, void *arg)
     review_free(op->out);
     if (rc == MDB_NOTFOUND || (rc == 0 && (review_decode(op->id, v.mv_data, v.mv_size, op->out) != 0 ||
                                            op->out->kind != op->kind))) {
-        op->status = 404;
+        op->status = APPROVALS_NOT_FOUND;
         return 0;
     }
     if (rc)
         return rc;
     if (op->out->ended_at != TIME_NONE) {
-        op->status = 409;
+        op->status = APPROVALS_ALREADY_ENDED;
         return 0;
     }
     op->out->ended_at = time_now_ms();
@@ -215,22 +237,23 @@ static int end_txn(MDB_txn *txn, void *arg)
         rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &k, &nv, 0);
     }
     buf_free(&b);
-    op->status = 0;
+    op->status = APPROVALS_ENDED;
     return rc;
 }
 
-int approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err, size_t errlen)
+approvals_end_t approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err,
+                              size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    end_op_t op = {id, kind, by, out, 0};
+    end_op_t op = {id, kind, by, out, APPROVALS_ENDED};
     if (store_write(end_txn, &op, err, errlen) != STORE_OK)
-        return -1;
-    if (op.status)
+        return APPROVALS_STORE_ERROR;
+    if (op.status != APPROVALS_ENDED)
         return op.status;
     if (approvals_load() != 0) {
         snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");
-        return -1;
+        return APPROVALS_STORE_ERROR;
     }
-    return 0;
+    return APPROVALS_ENDED;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "policy/approvals.h"
 
 /* Loads every record in force into the in-memory set (at start, and after
@@ -16,8 +17,19 @@ int approvals_load(void);
  * here), audited, durable on return; then the in-memory set is rebuilt.
  * Returns 0, or -1 with err. */
 int approvals_add(review_t *r, char *err, size_t errlen);
-/* Ends record `id` of `kind`: 0 done (out gets the record), 404 no such
- * record, 409 already ended, -1 store error (err says why). */
-int approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err, size_t errlen);
+/* Ends record `id` of `kind` (revokes an approval, lifts a block), audited. */
+typedef enum {
+    APPROVALS_ENDED = 0,   /* done: out gets the record */
+    APPROVALS_NOT_FOUND,   /* no record of that kind has that id */
+    APPROVALS_ALREADY_ENDED,
+    APPROVALS_STORE_ERROR, /* err says why */
+} approvals_end_t;
+approvals_end_t approvals_end(uint64_t id, review_kind_t kind, const char *by, review_t *out, char *err,
+                              size_t errlen);
+
+/* the members of a record's audit entry (the API's object starts with them too) */
+void review_members(const review_t *r, buf_t *b, int *first);
+/* a string member, or null when empty */
+void review_kv_str_or_null(buf_t *b, int *first, const char *key, const char *s);
 
 #endif

@@ -20,26 +20,10 @@
 #include "core/ecosystem.h"
 #include "analysis/analysis.h"
 #include "journal/audit.h"
-#include "http/denial.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
 
 enum { FMT_HELD = 'H', FMT_REQUEST = 'Q' };
-#define MAX_CLIENTS 16
-
-typedef struct held_client {
-    char *addr, *ua;
-    int64_t count;
-} held_client_t;
-
-typedef struct held_rec {
-    int64_t first, last, count;
-    char *reason, *rule;
-    int64_t published_at, since;
-    size_t nclients;
-    held_client_t c[MAX_CLIENTS];
-} held_rec_t;
-
 static void held_rec_free(held_rec_t *h)
 {
     free(h->reason);
@@ -85,7 +69,7 @@ static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
     h->published_at = rec_get_i64(&r);
     h->since = rec_get_i64(&r);
     int64_t nc = rec_get_i64(&r);
-    if (r.err || nc < 0 || nc > MAX_CLIENTS) {
+    if (r.err || nc < 0 || nc > HELD_MAX_CLIENTS) {
         held_rec_free(h);
         return -1;
     }
@@ -155,7 +139,7 @@ int held_note_denial(MDB_txn *txn, const decision_t *d)
             break;
     if (i < h.nclients) {
         h.c[i].count++;
-    } else if (h.nclients < MAX_CLIENTS) {
+    } else if (h.nclients < HELD_MAX_CLIENTS) {
         h.c[i].addr = strdup(d->client);
         h.c[i].ua = strdup(d->user_agent);
         h.c[i].count = 1;
@@ -173,14 +157,7 @@ int held_note_denial(MDB_txn *txn, const decision_t *d)
 
 /* ---- review requests ---- */
 
-typedef struct request_rec {
-    uint64_t id;
-    eco_id_t eco;
-    char *package, *version, *justification, *client, *ua;
-    int64_t time;
-} request_rec_t;
-
-static void request_free(request_rec_t *q)
+void held_request_free(held_request_t *q)
 {
     free(q->package);
     free(q->version);
@@ -189,7 +166,7 @@ static void request_free(request_rec_t *q)
     free(q->ua);
 }
 
-static int request_decode(uint64_t id, const void *p, size_t n, request_rec_t *q)
+static int request_decode(uint64_t id, const void *p, size_t n, held_request_t *q)
 {
     memset(q, 0, sizeof(*q));
     rec_reader_t r;
@@ -206,7 +183,7 @@ static int request_decode(uint64_t id, const void *p, size_t n, request_rec_t *q
     q->ua = rec_get_str(&r);
     q->time = rec_get_i64(&r);
     if (r.err || eco < 0 || eco >= ECO_COUNT) {
-        request_free(q);
+        held_request_free(q);
         return -1;
     }
     q->eco = (eco_id_t)eco;
@@ -214,7 +191,7 @@ static int request_decode(uint64_t id, const void *p, size_t n, request_rec_t *q
 }
 
 /* every stored request, oldest first */
-static int requests_load(request_rec_t **out, size_t *n)
+static int requests_load(held_request_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -225,14 +202,14 @@ static int requests_load(request_rec_t **out, size_t *n)
     size_t cap = 0;
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        request_rec_t q;
+        held_request_t q;
         if (request_decode(u64_from_key(k.mv_data, k.mv_size), v.mv_data, v.mv_size, &q) != 0)
             continue;
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
-            request_rec_t *nv = realloc(*out, ncap * sizeof(*nv));
+            held_request_t *nv = realloc(*out, ncap * sizeof(*nv));
             if (nv == NULL) {
-                request_free(&q);
+                held_request_free(&q);
                 break;
             }
             *out = nv;
@@ -244,33 +221,22 @@ static int requests_load(request_rec_t **out, size_t *n)
     return 0;
 }
 
-static void requests_free(request_rec_t *v, size_t n)
+void held_requests_free(held_request_t *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        request_free(&v[i]);
+        held_request_free(&v[i]);
     free(v);
 }
 
-static void request_json(const request_rec_t *q, const char *public_url, buf_t *b)
+void held_request_members(const held_request_t *q, buf_t *b, int *first)
 {
-    int first = 1;
-    buf_putc(b, '{');
-    json_kv_int(b, &first, "id", (int64_t)q->id);
-    json_kv_str(b, &first, "ecosystem", eco_name(q->eco));
-    json_kv_str(b, &first, "package", q->package);
-    json_kv_str(b, &first, "version", q->version);
-    json_kv_str(b, &first, "justification", q->justification);
-    json_kv_str(b, &first, "client", q->client);
-    json_kv_str(b, &first, "user_agent", q->ua);
-    json_kv_time(b, &first, "time", q->time);
-    if (public_url) {
-        buf_t url;
-        buf_init(&url);
-        denial_review_url(public_url, eco_name(q->eco), q->package, q->version, &url);
-        json_kv_str(b, &first, "review_url", buf_cstr(&url));
-        buf_free(&url);
-    }
-    buf_putc(b, '}');
+    json_kv_int(b, first, "id", (int64_t)q->id);
+    json_kv_str(b, first, "ecosystem", eco_name(q->eco));
+    json_kv_str(b, first, "package", q->package);
+    json_kv_str(b, first, "version", q->version);
+    json_kv_str(b, first, "justification", q->justification);
+    json_kv_str(b, first, "client", q->client);
+    json_kv_str(b, first, "user_agent", q->ua);
 }
 
 typedef struct add_req_op {
@@ -296,13 +262,15 @@ static int add_request_txn(MDB_txn *txn, void *arg)
     buf_t b;
     buf_init(&b);
     int first = 1;
-    json_kv_int(&b, &first, "id", (int64_t)op->id);
-    json_kv_str(&b, &first, "ecosystem", eco_name(rq->eco));
-    json_kv_str(&b, &first, "package", rq->package);
-    json_kv_str(&b, &first, "version", rq->version);
-    json_kv_str(&b, &first, "justification", rq->justification);
-    json_kv_str(&b, &first, "client", rq->client);
-    json_kv_str(&b, &first, "user_agent", rq->user_agent);
+    held_request_t q = {op->id,
+                        rq->eco,
+                        (char *)rq->package,
+                        (char *)rq->version,
+                        (char *)rq->justification,
+                        (char *)rq->client,
+                        (char *)rq->user_agent,
+                        op->time};
+    held_request_members(&q, &b, &first);
     uint64_t seq = 0;
     rc = b.oom ? ENOMEM : audit_append(txn, "review_request", op->time, b.data, b.len, &seq);
     if (rc == 0) {
@@ -325,39 +293,17 @@ static int add_request_txn(MDB_txn *txn, void *arg)
     return rc;
 }
 
-int review_request_add(const review_request_t *rq, const char *public_url, buf_t *out, char *err, size_t errlen)
+int review_request_add(const review_request_t *rq, uint64_t *id, int64_t *time, char *err, size_t errlen)
 {
     add_req_op_t op = {rq, time_now_ms(), 0};
     if (store_write(add_request_txn, &op, err, errlen) != STORE_OK)
         return -1;
-    request_rec_t q = {op.id,
-                       rq->eco,
-                       (char *)rq->package,
-                       (char *)rq->version,
-                       (char *)rq->justification,
-                       (char *)rq->client,
-                       (char *)rq->user_agent,
-                       op.time};
-    request_json(&q, public_url, out);
+    *id = op.id;
+    *time = op.time;
     return 0;
 }
 
-int review_requests_json(buf_t *out)
-{
-    request_rec_t *v;
-    size_t n;
-    if (requests_load(&v, &n) != 0)
-        return -1;
-    buf_puts(out, "{\"reviews\":[");
-    for (size_t i = n; i-- > 0;) {
-        request_json(&v[i], NULL, out);
-        if (i)
-            buf_putc(out, ',');
-    }
-    buf_puts(out, "]}");
-    requests_free(v, n);
-    return 0;
-}
+int review_requests_list(held_request_t **out, size_t *n) { return requests_load(out, n); }
 
 /* Review requests per client address, counted exactly: an open-addressing
  * table keyed by the whole address, so no two addresses ever share a count,
@@ -430,17 +376,6 @@ int review_rate_check(const char *client, int per_hour, int64_t now)
 
 /* ---- the queue ---- */
 
-typedef struct entry {
-    eco_id_t eco;
-    char *package, *version;
-    int facts;    /* 1 known (a refusal's or the cached metadata's), 0 not listed upstream, -1 no metadata */
-    findings_t findings;
-    int have_rec;
-    held_rec_t rec;
-    verdict_t vd;
-    int64_t sort_time;
-} entry_t;
-
 static int split_key(const char *k, size_t n, eco_id_t *eco, char **pkg, char **ver)
 {
     const char *a = memchr(k, '\0', n);
@@ -486,7 +421,7 @@ int held_version_known(eco_id_t eco, const char *package, const char *version)
     return facts_for(eco, package, version, NULL, time_now_ms(), &f, &found) == 1;
 }
 
-static void entry_free(entry_t *e)
+static void entry_free(held_entry_t *e)
 {
     free(e->package);
     free(e->version);
@@ -495,8 +430,8 @@ static void entry_free(entry_t *e)
 }
 
 /* every refused or review-requested version that is still held */
-static int collect(const config_t *cfg, int64_t now, int eco, const char *package, const request_rec_t *reqs,
-                   size_t nreqs, entry_t **out, size_t *n)
+static int collect(const config_t *cfg, int64_t now, int eco, const char *package, const held_request_t *reqs,
+                   size_t nreqs, held_entry_t **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -508,7 +443,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     /* first the refused ones (facts from the store), then requests (facts from metadata, outside the txn) */
     MDB_val k, v;
     for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-        entry_t e;
+        held_entry_t e;
         memset(&e, 0, sizeof(e));
         if (split_key(k.mv_data, k.mv_size, &e.eco, &e.package, &e.version) != 0 ||
             (eco >= 0 && (int)e.eco != eco) || (package && strcmp(package, e.package) != 0) ||
@@ -519,7 +454,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
         e.have_rec = 1;
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
-            entry_t *nv = realloc(*out, ncap * sizeof(*nv));
+            held_entry_t *nv = realloc(*out, ncap * sizeof(*nv));
             if (nv == NULL) {
                 entry_free(&e);
                 break;
@@ -531,7 +466,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     }
     store_cursor_end(txn, c);
     for (size_t i = 0; i < nreqs; i++) {
-        const request_rec_t *q = &reqs[i];
+        const held_request_t *q = &reqs[i];
         if ((eco >= 0 && (int)q->eco != eco) || (package && strcmp(package, q->package) != 0))
             continue;
         size_t j;
@@ -543,13 +478,13 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
             continue;
         if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
-            entry_t *nv = realloc(*out, ncap * sizeof(*nv));
+            held_entry_t *nv = realloc(*out, ncap * sizeof(*nv));
             if (nv == NULL)
                 break;
             *out = nv;
             cap = ncap;
         }
-        entry_t *e = &(*out)[(*n)++];
+        held_entry_t *e = &(*out)[(*n)++];
         memset(e, 0, sizeof(*e));
         e->eco = q->eco;
         e->package = strdup(q->package);
@@ -558,7 +493,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     /* decide each again now; keep what is still held */
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {
-        entry_t *e = &(*out)[i];
+        held_entry_t *e = &(*out)[i];
         version_facts_t f;
         e->facts = facts_for(e->eco, e->package, e->version, e->have_rec ? &e->rec : NULL, now, &f, &e->findings);
         policy_decide(cfg, e->eco, e->package, e->version, &f, now, &e->vd);
@@ -575,7 +510,7 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
 
 static int entry_cmp(const void *a, const void *b, void *arg)
 {
-    const entry_t *x = a, *y = b;
+    const held_entry_t *x = a, *y = b;
     held_sort_t sort = *(const held_sort_t *)arg;
     if (sort == HELD_SORT_REASON) {
         int c = strcmp(reason_name(x->vd.reason), reason_name(y->vd.reason));
@@ -598,154 +533,44 @@ static int client_cmp(const void *a, const void *b)
     return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
 }
 
-/* The verdict as people read it. Without facts (nobody fetched the
- * package through cordon yet, or upstream does not list the version) the
- * window's dates would be invented, so the entry says what is unknown. */
-static void verdict_members(const entry_t *e, buf_t *b, int *first)
+/* what a listed entry shows besides its verdict: clients most frequent
+ * first (the name check's findings are in e->findings: policy_gather) */
+static void entry_complete(held_entry_t *e)
 {
-    int unknown = e->facts != 1 && !e->vd.allow &&
-                  (reason_flags(e->vd.reason) & REASON_F_LIFTS);
-    buf_t line;
-    buf_init(&line);
-    if (!unknown) {
-        json_kv_str(b, first, "reason", reason_name(e->vd.reason));
-        json_kv_str(b, first, "policy", e->vd.rule);
-        if (e->vd.advisory[0]) { /* the OSV record that decided: its id, and its summary when it refused */
-            int f2 = 1;
-            json_kv_raw(b, first, "advisory", "{", 1);
-            json_kv_str(b, &f2, "id", e->vd.advisory);
-            json_kv_str(b, &f2, "summary", e->vd.reason == REASON_MALICIOUS ? e->vd.detail : "");
-            buf_putc(b, '}');
-        }
-        if (e->vd.allow)
-            json_kv_raw(b, first, "error", "null", 4);
-        else
-            denial_error_line(e->package, e->version, &e->vd, NULL, &line);
-        json_kv_time(b, first, "published_at", e->vd.published_at);
-        json_kv_time(b, first, "eligible_at", e->vd.eligible_at);
-    } else {
-        json_kv_str(b, first, "reason", "unknown");
-        json_kv_str(b, first, "policy", e->vd.rule);
-        if (e->facts == 0)
-            buf_printf(&line,
-                       "%s@%s is not listed upstream (in cordon's copy of %s's metadata): nothing can install it; an "
-                       "approval would admit it if it appears",
-                       e->package, e->version, e->package);
-        else
-            buf_printf(&line,
-                       "%s@%s: cordon has not fetched %s's metadata from upstream yet, so its publish time is "
-                       "unknown; it is decided when a client asks for the package through cordon (or approve it now)",
-                       e->package, e->version, e->package);
-        json_kv_time(b, first, "published_at", TIME_NONE);
-        json_kv_time(b, first, "eligible_at", TIME_NONE);
-    }
-    if (line.len)
-        json_kv_str(b, first, "error", buf_cstr(&line));
-    buf_free(&line);
-}
-
-/* "findings": [{"kind", "reason", "action", "detail"}], the name check included */
-static void findings_json(const config_t *cfg, const entry_t *e, buf_t *b, int *first)
-{
-    const findings_t all = e->findings;
-    json_kv_raw(b, first, "findings", "[", 1);
-    int any = 0;
-    for (int k = 0; k < FINDING_KIND_COUNT; k++) {
-        if (!(all.mask & (1u << k)))
-            continue;
-        int f2 = 1;
-        buf_puts(b, any++ ? ",{" : "{");
-        json_kv_str(b, &f2, "kind", finding_kind_name((finding_kind_t)k));
-        json_kv_str(b, &f2, "reason", reason_name(finding_reason((finding_kind_t)k)));
-        json_kv_str(b, &f2, "action",
-                    finding_action_name(findings_action(&all, (finding_kind_t)k, cfg->analysis.action[k])));
-        json_kv_str(b, &f2, "detail", all.detail[k]);
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
-}
-
-static void entry_json(const config_t *cfg, entry_t *e, const request_rec_t *reqs, size_t nreqs, buf_t *b)
-{
-    int first = 1;
-    buf_putc(b, '{');
-    json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
-    json_kv_str(b, &first, "package", e->package);
-    json_kv_str(b, &first, "version", e->version);
-    verdict_members(e, b, &first);
-    json_kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
-    json_kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
-    json_kv_int(b, &first, "requests", e->have_rec ? e->rec.count : 0);
-    json_kv_raw(b, &first, "clients", "[", 1);
-    if (e->have_rec) {
+    if (e->have_rec)
         qsort(e->rec.c, e->rec.nclients, sizeof(held_client_t), client_cmp);
-        for (size_t i = 0; i < e->rec.nclients; i++) {
-            int f2 = 1;
-            buf_puts(b, i ? ",{" : "{");
-            json_kv_str(b, &f2, "address", e->rec.c[i].addr);
-            json_kv_str(b, &f2, "user_agent", e->rec.c[i].ua);
-            json_kv_int(b, &f2, "requests", e->rec.c[i].count);
-            buf_putc(b, '}');
-        }
-    }
-    buf_putc(b, ']');
-    findings_json(cfg, e, b, &first);
-    json_kv_raw(b, &first, "review_requests", "[", 1);
-    int any = 0;
-    for (size_t i = nreqs; i-- > 0;) {
-        const request_rec_t *q = &reqs[i];
-        if (q->eco != e->eco || strcmp(q->package, e->package) || strcmp(q->version, e->version))
-            continue;
-        if (any++)
-            buf_putc(b, ',');
-        int f2 = 1;
-        buf_putc(b, '{');
-        json_kv_int(b, &f2, "id", (int64_t)q->id);
-        json_kv_time(b, &f2, "time", q->time);
-        json_kv_str(b, &f2, "justification", q->justification);
-        json_kv_str(b, &f2, "client", q->client);
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
-    buf_t url;
-    buf_init(&url);
-    denial_review_url(cfg->public_url, eco_name(e->eco), e->package, e->version, &url);
-    json_kv_str(b, &first, "review_url", buf_cstr(&url));
-    buf_free(&url);
-    buf_putc(b, '}');
 }
 
-int held_list_json(const config_t *cfg, int64_t now, int eco, const char *package, held_sort_t sort, buf_t *out)
+void held_queue_free(held_queue_t *q)
 {
-    request_rec_t *reqs;
-    size_t nreqs, n;
-    entry_t *v;
-    if (requests_load(&reqs, &nreqs) != 0)
+    for (size_t i = 0; i < q->n; i++)
+        entry_free(&q->v[i]);
+    free(q->v);
+    held_requests_free(q->reqs, q->nreqs);
+    memset(q, 0, sizeof(*q));
+}
+
+int held_list(const config_t *cfg, int64_t now, int eco, const char *package, held_sort_t sort, held_queue_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (requests_load(&out->reqs, &out->nreqs) != 0)
         return -1;
-    if (collect(cfg, now, eco, package, reqs, nreqs, &v, &n) != 0) {
-        requests_free(reqs, nreqs);
+    if (collect(cfg, now, eco, package, out->reqs, out->nreqs, &out->v, &out->n) != 0) {
+        held_queue_free(out);
         return -1;
     }
-    if (n > 1)
-        qsort_r(v, n, sizeof(entry_t), entry_cmp, &sort);
-    buf_puts(out, "{\"held\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_putc(out, ',');
-        entry_json(cfg, &v[i], reqs, nreqs, out);
-        entry_free(&v[i]);
-    }
-    buf_printf(out, "],\"count\":%zu}", n);
-    free(v);
-    requests_free(reqs, nreqs);
+    if (out->n > 1)
+        qsort_r(out->v, out->n, sizeof(held_entry_t), entry_cmp, &sort);
+    for (size_t i = 0; i < out->n; i++)
+        entry_complete(&out->v[i]);
     return 0;
 }
 
 size_t held_count(const config_t *cfg, int64_t now)
 {
-    request_rec_t *reqs;
+    held_request_t *reqs;
     size_t nreqs, n = 0;
-    entry_t *v;
+    held_entry_t *v;
     if (requests_load(&reqs, &nreqs) != 0)
         return 0;
     if (collect(cfg, now, -1, NULL, reqs, nreqs, &v, &n) == 0) {
@@ -753,63 +578,50 @@ size_t held_count(const config_t *cfg, int64_t now)
             entry_free(&v[i]);
         free(v);
     }
-    requests_free(reqs, nreqs);
+    held_requests_free(reqs, nreqs);
     return n;
 }
 
-int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
-                      buf_t *out, int *known)
+int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
+                 held_version_t *out)
 {
+    memset(out, 0, sizeof(*out));
+    held_queue_t *q = &out->q;
+    q->v = calloc(1, sizeof(held_entry_t));
+    if (q->v == NULL)
+        return -1;
+    q->n = 1;
+    held_entry_t *e = &q->v[0];
     char key[1024];
     size_t klen = version_key(key, sizeof(key), eco_name(eco), package, version);
-    held_rec_t rec;
-    int have = 0;
     void *val;
     size_t vlen;
     if (klen && store_get_copy(DB_HELD, key, klen, &val, &vlen) == STORE_OK) {
-        have = held_rec_decode(val, vlen, &rec) == 0;
+        e->have_rec = held_rec_decode(val, vlen, &e->rec) == 0;
         free(val);
     }
     version_facts_t f;
-    entry_t e;
-    memset(&e, 0, sizeof(e));
-    int listed = facts_for(eco, package, version, NULL, now, &f, &e.findings);
-    *known = listed == 1;
-    if (have) {
-        f.published_at = rec.published_at;
-        f.first_seen = rec.since;
+    int listed = facts_for(eco, package, version, NULL, now, &f, &e->findings);
+    out->known = listed == 1;
+    if (e->have_rec) {
+        f.published_at = e->rec.published_at;
+        f.first_seen = e->rec.since;
     }
-    e.eco = eco;
-    e.package = strdup(package);
-    e.version = strdup(version);
-    e.facts = have ? 1 : listed;
-    e.have_rec = have;
-    if (have)
-        e.rec = rec;
-    policy_decide(cfg, eco, package, version, &f, now, &e.vd);
-    request_rec_t *reqs = NULL;
-    size_t nreqs = 0, asked = 0;
-    requests_load(&reqs, &nreqs);
-    for (size_t i = 0; i < nreqs; i++)
-        asked += reqs[i].eco == eco && !strcmp(reqs[i].package, package) && !strcmp(reqs[i].version, version);
-
-    int first = 1;
-    buf_putc(out, '{');
-    json_kv_str(out, &first, "ecosystem", eco_name(eco));
-    json_kv_str(out, &first, "package", package);
-    json_kv_str(out, &first, "version", version);
-    json_kv_bool(out, &first, "allowed", e.vd.allow);
-    verdict_members(&e, out, &first);
-    json_kv_bool(out, &first, "known_upstream", *known);
-    findings_json(cfg, &e, out, &first); /* warnings too: an allowed version may carry some */
+    e->eco = eco;
+    e->package = strdup(package);
+    e->version = strdup(version);
+    e->facts = e->have_rec ? 1 : listed;
+    policy_decide(cfg, eco, package, version, &f, now, &e->vd);
+    requests_load(&q->reqs, &q->nreqs);
+    size_t asked = 0;
+    for (size_t i = 0; i < q->nreqs; i++)
+        asked += q->reqs[i].eco == eco && !strcmp(q->reqs[i].package, package) && !strcmp(q->reqs[i].version, version);
     /* the queue's entry: only for a version in the queue (refused or asked about, still held) */
-    json_kv_raw(out, &first, "held", "", 0);
-    if (e.vd.allow || (!have && asked == 0))
-        buf_puts(out, "null");
-    else
-        entry_json(cfg, &e, reqs, nreqs, out);
-    requests_free(reqs, nreqs);
-    entry_free(&e);
-    /* the caller adds its members and the closing brace */
+    out->in_queue = !e->vd.allow && (e->have_rec || asked > 0);
+    entry_complete(e);
+    if (e->package == NULL || e->version == NULL) {
+        held_queue_free(q);
+        return -1;
+    }
     return 0;
 }

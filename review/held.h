@@ -2,7 +2,8 @@
  * it (the decision log notes every refusal here, with who asked) or when
  * someone files a review request for it; it is listed for as long as
  * policy_decide still holds it. Review requests (POST /-/api/reviews, no
- * token) are stored here too, audited and rate-limited per client address. */
+ * token) are stored here too, audited and rate-limited per client address.
+ * What it lists is data; admin/views.c renders it for the API. */
 #ifndef CORDON_HELD_H
 #define CORDON_HELD_H
 
@@ -12,7 +13,9 @@
 
 #include "common/buf.h"
 #include "core/config.h"
+#include "analysis/findings.h"
 #include "journal/decision_log.h"
+#include "policy/policy.h"
 
 /* joins the decision log (every refusal is counted in the transaction that
  * records it) and /-/metrics (the queue's size); before decision_log_start */
@@ -22,17 +25,68 @@ int held_note_denial(MDB_txn *txn, const decision_t *d);
 
 typedef enum { HELD_SORT_AGE = 0, HELD_SORT_REASON, HELD_SORT_REQUESTS } held_sort_t;
 
-/* {"held":[…],"count":N} as docs/admin-api.md shows; eco < 0 and package
- * NULL list everything. 0 or -1 (store unreadable). */
-int held_list_json(const config_t *cfg, int64_t now, int eco, const char *package, held_sort_t sort, buf_t *out);
+#define HELD_MAX_CLIENTS 16
+
+typedef struct held_client {
+    char *addr, *ua;
+    int64_t count;
+} held_client_t;
+
+/* what the queue counted of one version's refusals (DB_HELD) */
+typedef struct held_rec {
+    int64_t first, last, count;
+    char *reason, *rule;
+    int64_t published_at, since;
+    size_t nclients;
+    held_client_t c[HELD_MAX_CLIENTS]; /* in a listed entry: most frequent first */
+} held_rec_t;
+
+/* one review request as stored (DB_REQUESTS) */
+typedef struct held_request {
+    uint64_t id;
+    eco_id_t eco;
+    char *package, *version, *justification, *client, *ua;
+    int64_t time;
+} held_request_t;
+
+/* one version in the queue, decided again now */
+typedef struct held_entry {
+    eco_id_t eco;
+    char *package, *version;
+    int facts; /* 1 known (a refusal's or the cached metadata's), 0 not listed upstream, -1 no metadata */
+    findings_t findings; /* what analysis found in it; in a listed entry the name check's too */
+    int have_rec;        /* refused at least once: rec holds the counts */
+    held_rec_t rec;
+    verdict_t vd;
+    int64_t sort_time;
+} held_entry_t;
+
+/* the queue: its entries, and every review request (oldest first; each
+ * entry's own are those naming its version) */
+typedef struct held_queue {
+    held_entry_t *v;
+    size_t n;
+    held_request_t *reqs;
+    size_t nreqs;
+} held_queue_t;
+
+/* the queue as docs/admin-api.md lists it, sorted; eco < 0 and package
+ * NULL list everything. 0 or -1 (store unreadable). Free with held_queue_free. */
+int held_list(const config_t *cfg, int64_t now, int eco, const char *package, held_sort_t sort, held_queue_t *out);
+void held_queue_free(held_queue_t *q);
 /* the queue's size right now (for /-/metrics) */
 size_t held_count(const config_t *cfg, int64_t now);
 
-/* {"ecosystem", …, "allowed", "reason", …, "held": {…}|null} for one
- * version (GET /-/api/versions/…); approvals and blocks are added by the
- * caller. *known gets whether cordon has seen the version upstream. */
-int held_version_json(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
-                      buf_t *out, int *known);
+/* one version, whether held or not (GET /-/api/versions/…): the verdict
+ * and findings (the name check's included) in q.v[0]; in_queue says
+ * whether it is an entry of the queue (refused or asked about, and still
+ * held); known whether cordon has seen it upstream. Free with held_queue_free. */
+typedef struct held_version {
+    held_queue_t q;
+    int in_queue, known;
+} held_version_t;
+int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
+                 held_version_t *out);
 /* whether cordon's cached metadata lists the version upstream */
 int held_version_known(eco_id_t eco, const char *package, const char *version);
 
@@ -41,10 +95,15 @@ typedef struct review_request {
     const char *package, *version, *justification, *client, *user_agent;
 } review_request_t;
 
-/* stores and audits one review request; out gets its JSON. 0, -1 (err). */
-int review_request_add(const review_request_t *rq, const char *public_url, buf_t *out, char *err, size_t errlen);
-/* {"reviews":[newest first]} */
-int review_requests_json(buf_t *out);
+/* stores and audits one review request: *id and *time are the stored
+ * record's. 0, -1 (err). */
+int review_request_add(const review_request_t *rq, uint64_t *id, int64_t *time, char *err, size_t errlen);
+/* every stored review request, oldest first; 0 or -1. Free with held_requests_free. */
+int review_requests_list(held_request_t **out, size_t *n);
+void held_request_free(held_request_t *q);
+/* the members of a request's audit record (the API's object starts with them) */
+void held_request_members(const held_request_t *q, buf_t *b, int *first);
+void held_requests_free(held_request_t *v, size_t n);
 /* per client address, counted exactly (no address shares another's count)
  * in a bounded table: 0 allowed now, else seconds until the next one is
  * (a new address waits too while the table is full of addresses still in

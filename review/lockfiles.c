@@ -126,7 +126,7 @@ static int decode(const void *p, size_t n, int with_snapshot, stored_t *s)
         for (int64_t i = 0; i < cnt && !r.err; i++) {
             lock_entry_t *e = &s->snap.entries[s->snap.n++];
             int64_t eco = rec_get_i64(&r);
-            e->eco = eco >= 0 && eco < ECO_COUNT ? (eco_id_t)eco : ECO_NPM;
+            e->eco = eco >= 0 && eco < ECO_COUNT ? (eco_id_t)eco : 0; /* a damaged id: the first ecosystem's */
             e->package = rec_get_str(&r);
             e->version = rec_get_str(&r);
             e->integrity = rec_get_str(&r);
@@ -166,7 +166,6 @@ static uint64_t base_of(MDB_txn *txn, const char *project)
 /* ---- what upstream says: fetched for the check when cordon's copy does not know ---- */
 
 #define FETCH_PARALLEL 16 /* documents fetched at once by one check */
-#define FETCH_ERRORS_LISTED 10
 
 typedef enum { UP_NONE, UP_OK, UP_GONE, UP_FAILED } up_state_t;
 
@@ -321,33 +320,31 @@ static void fetch_landed(void *arg, size_t i, const flight_outcome_t *out)
     }
 }
 
-/* the fetch summary in the report: what was fetched, and what failed */
-static void fetches_json(const config_t *cfg, const fetches_t *fx, buf_t *b)
+/* the fetch summary in the report: what was fetched, and what failed
+ * (borrowing fx's strings) */
+static void fetch_summary(const config_t *cfg, const fetches_t *fx, lockfile_fetch_summary_t *out)
 {
-    buf_printf(b,
-               ",\"fetch\":{\"documents\":%zu,\"fetched\":%zu,\"not_found\":%zu,\"failed\":%zu,\"unfinished\":%zu,"
-               "\"unstarted\":%zu,\"deadline_seconds\":%lld,\"errors\":[",
-               fx->n, fx->ok, fx->gone, fx->failed, fx->res.unfinished, fx->res.unstarted,
-               (long long)(cfg->lockfile_deadline_ms / 1000));
-    size_t listed = 0;
-    for (size_t i = 0; i < fx->n && listed < FETCH_ERRORS_LISTED; i++) {
+    memset(out, 0, sizeof(*out));
+    out->documents = fx->n;
+    out->fetched = fx->ok;
+    out->not_found = fx->gone;
+    out->failed = fx->failed;
+    out->unfinished = fx->res.unfinished;
+    out->unstarted = fx->res.unstarted;
+    out->deadline_seconds = cfg->lockfile_deadline_ms / 1000;
+    for (size_t i = 0; i < fx->n && out->nerrors < LOCKFILES_FETCH_ERRORS_LISTED; i++) {
         if (fx->state[i] != UP_FAILED)
             continue;
         const lock_entry_t *e = &fx->lf->entries[fx->entry[i]];
-        int first = 1;
-        buf_puts(b, listed++ ? ",{" : "{");
-        json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
-        json_kv_str(b, &first, "package", e->package);
-        json_kv_str(b, &first, "error", fx->error[i] ? fx->error[i] : "");
-        buf_putc(b, '}');
+        out->errors[out->nerrors].eco = e->eco;
+        out->errors[out->nerrors].package = e->package;
+        out->errors[out->nerrors].error = fx->error[i] ? fx->error[i] : "";
+        out->nerrors++;
     }
-    buf_puts(b, "]}");
 }
 
 /* ---- integrity: the lockfile's pins against what upstream publishes ---- */
 
-typedef enum { IC_NONE, IC_UNAVAILABLE, IC_VERIFIED, IC_MISMATCH } integrity_check_t;
-static const char *const IC_NAMES[] = {"none", "unavailable", "verified", "mismatch"};
 
 /* the next space-separated token of *p parsed; 0, 1 malformed, -1 at the end */
 static int next_digest(const char **p, integrity_t *out)
@@ -382,7 +379,7 @@ static unsigned digest_algs(const char *list)
 /* Each digest the lockfile gives must equal one upstream publishes with the
  * same algorithm (pip: one per file of the release); a digest in an
  * algorithm upstream does not publish cannot be checked. */
-static integrity_check_t compare_digests(const char *lock, const char *upstream)
+static lockfile_ic_t compare_digests(const char *lock, const char *upstream)
 {
     size_t verified = 0, mismatched = 0;
     integrity_t t, u;
@@ -403,30 +400,22 @@ static integrity_check_t compare_digests(const char *lock, const char *upstream)
         if (same_alg)
             match ? verified++ : mismatched++;
     }
-    return mismatched ? IC_MISMATCH : verified ? IC_VERIFIED : IC_UNAVAILABLE;
+    return mismatched ? LOCK_IC_MISMATCH : verified ? LOCK_IC_VERIFIED : LOCK_IC_UNAVAILABLE;
 }
 
-static integrity_check_t check_integrity(const lock_entry_t *e, buf_t *upstream)
+static lockfile_ic_t check_integrity(const lock_entry_t *e, buf_t *upstream)
 {
     const ecosystem_t *eco = ecosystems[e->eco];
     if (e->integrity[0] == '\0')
-        return IC_NONE;
+        return LOCK_IC_NONE;
     if (!eco || !eco->version_digests || eco->version_digests(e->package, e->version, digest_algs(e->integrity),
                                                               upstream) != 1)
-        return IC_UNAVAILABLE;
+        return LOCK_IC_UNAVAILABLE;
     return compare_digests(e->integrity, buf_cstr(upstream));
 }
 
 /* ---- judging ---- */
 
-typedef enum { CH_ADDED, CH_REMOVED, CH_UPGRADED, CH_DOWNGRADED, CH_INTEGRITY, CH_RESOLVED, CH_UNCHANGED } change_t;
-static const char *const CHANGE_NAMES[] = {"added",      "removed",           "upgraded",         "downgraded",
-                                           "integrity_changed", "resolved_changed", "unchanged"};
-
-typedef struct counts {
-    size_t added, removed, upgraded, downgraded, integrity_changed, allowed, held, unknown, elsewhere;
-    size_t unchanged, integrity_mismatch, not_found;
-} counts_t;
 
 /* what judging reads besides the entry */
 typedef struct judging {
@@ -517,42 +506,49 @@ static int upstream_lacks(const judging_t *x, const lock_entry_t *e, int listed)
     return listed == 0 && (state == -1 || state == UP_OK);
 }
 
-/* one judged entry as JSON; counts updated; 1 when it is a problem (held,
- * unknown, flagged) */
-static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const char *from, buf_t *b, counts_t *c)
+/* the newest allowed version when the ecosystem can say, else NULL */
+static char *alternative_of(const lock_entry_t *e)
+{
+    const ecosystem_t *eco = ecosystems[e->eco];
+    char alt[130];
+    if (!eco || !eco->alternative || eco->alternative(e->package, e->version, alt, sizeof(alt)) != 0)
+        return NULL;
+    return strdup(alt);
+}
+
+/* the line people read for a version upstream does not publish */
+static void not_found_line(const lock_entry_t *e, int listed, const char *alt, buf_t *line)
+{
+    if (listed == 0)
+        buf_printf(line, "%s@%s is not published upstream: the %s registry lists no such version of %s", e->package,
+                   e->version, eco_name(e->eco), e->package);
+    else if (e->eco < ECO_COUNT && ecosystems[e->eco] && ecosystems[e->eco]->upstream_lacks)
+        buf_printf(line, "%s@%s is not published upstream: %s", e->package, e->version,
+                   ecosystems[e->eco]->upstream_lacks);
+    else
+        buf_printf(line, "%s@%s is not published upstream: the %s registry has no package %s", e->package,
+                   e->version, eco_name(e->eco), e->package);
+    buf_printf(line, "; the lockfile cannot be installed as it is%s%s", alt ? " — newest allowed: " : "",
+               alt ? alt : "");
+}
+
+/* what a judged entry owns */
+static void judged_free(lockfile_judged_t *j)
+{
+    free(j->upstream_integrity);
+    free(j->rule);
+    free(j->alternative);
+    free(j->error);
+    memset(j, 0, sizeof(*j));
+}
+
+/* The status of an entry upstream's metadata was asked about: the policy's
+ * verdict (policy_judge), unless the lockfile pins other bytes than
+ * upstream publishes (integrity_mismatch) or a version upstream does not
+ * publish (not_found), or upstream could not be asked (unknown). */
+static void entry_status(const judging_t *x, const lock_entry_t *e, lockfile_judged_t *j, lockfile_counts_t *c)
 {
     const config_t *cfg = x->cfg;
-    int problem = ch == CH_INTEGRITY;
-    int first = 1;
-    buf_putc(b, '{');
-    json_kv_str(b, &first, "change", CHANGE_NAMES[ch]);
-    json_kv_str(b, &first, "ecosystem", eco_name(e->eco));
-    json_kv_str(b, &first, "package", e->package);
-    json_kv_str(b, &first, "version", e->version);
-    if (from)
-        json_kv_str(b, &first, "from_version", from);
-    json_kv_int(b, &first, "line", e->line);
-    json_kv_bool(b, &first, "direct", e->direct);
-    json_kv_bool(b, &first, "dev", e->dev);
-    json_kv_str(b, &first, "integrity", e->integrity);
-    json_kv_str(b, &first, "resolved", e->resolved);
-    json_kv_raw(b, &first, "flags", "[", 1);
-    int nflags = 0;
-    if (ch == CH_INTEGRITY) {
-        buf_puts(b, "\"integrity_changed\"");
-        nflags++;
-    }
-    if (ch != CH_REMOVED && resolved_elsewhere(cfg, e)) {
-        buf_puts(b, nflags++ ? ",\"resolved_elsewhere\"" : "\"resolved_elsewhere\"");
-        c->elsewhere++;
-        problem = 1;
-    }
-    buf_putc(b, ']');
-    if (ch == CH_REMOVED) {
-        buf_putc(b, '}');
-        return 0;
-    }
-    const ecosystem_t *eco = ecosystems[e->eco];
     verdict_t vd;
     int listed = policy_judge(cfg, e->eco, e->package, e->version, NULL, x->now, &vd, NULL, NULL);
     if (listed != 1)
@@ -561,22 +557,20 @@ static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const c
     buf_t upstream, line;
     buf_init(&upstream);
     buf_init(&line);
-    integrity_check_t ic = listed == 1 ? check_integrity(e, &upstream) : (e->integrity[0] ? IC_UNAVAILABLE : IC_NONE);
-    json_kv_str(b, &first, "integrity_check", IC_NAMES[ic]);
-    if (ic == IC_MISMATCH)
-        json_kv_str(b, &first, "upstream_integrity", buf_cstr(&upstream));
+    j->integrity_check =
+        listed == 1 ? check_integrity(e, &upstream) : (e->integrity[0] ? LOCK_IC_UNAVAILABLE : LOCK_IC_NONE);
+    if (j->integrity_check == LOCK_IC_MISMATCH)
+        j->upstream_integrity = strdup(buf_cstr(&upstream));
 
-    /* the status, and the reason when it is not the policy's */
-    enum { S_ALLOWED, S_HELD, S_UNKNOWN } st;
-    const char *reason = reason_name(vd.reason), *rule = vd.rule, *upstream_error = NULL;
-    int with_times = 1, has_alt = 0;
-    char alt[130];
-    if (listed == 1 && ic == IC_MISMATCH) {
+    j->reason = vd.reason;
+    const char *rule = vd.rule;
+    int with_times = 1;
+    if (listed == 1 && j->integrity_check == LOCK_IC_MISMATCH) {
         char lk[64], up[64];
         short_digest(e->integrity, lk, sizeof(lk));
         short_digest(buf_cstr(&upstream), up, sizeof(up));
-        st = S_HELD;
-        reason = "integrity_mismatch";
+        j->status = LOCK_HELD;
+        j->reason = REASON_INTEGRITY_MISMATCH;
         rule = "upstream integrity";
         buf_printf(&line,
                    "%s@%s: the lockfile's integrity %s is not what the %s upstream publishes for this version (%s): "
@@ -587,64 +581,61 @@ static int judge(const judging_t *x, change_t ch, const lock_entry_t *e, const c
     } else if (listed == 1 || (!vd.allow && !age_only(&vd))) {
         /* what upstream lists is judged by the policy; blocks, deny rules and
          * name checks need no metadata */
-        st = vd.allow ? S_ALLOWED : S_HELD;
+        j->status = vd.allow ? LOCK_ALLOWED : LOCK_HELD;
         if (!vd.allow) {
-            has_alt = eco && eco->alternative && eco->alternative(e->package, e->version, alt, sizeof(alt)) == 0;
-            denial_error_line(e->package, e->version, &vd, has_alt ? alt : NULL, &line);
+            j->alternative = alternative_of(e);
+            denial_error_line(e->package, e->version, &vd, j->alternative, &line);
         }
     } else if (upstream_lacks(x, e, listed)) {
-        st = S_HELD;
-        reason = "not_found";
+        j->status = LOCK_HELD;
+        j->reason = REASON_NOT_FOUND;
         rule = "upstream metadata";
         with_times = 0;
-        has_alt = eco && eco->alternative && eco->alternative(e->package, e->version, alt, sizeof(alt)) == 0;
-        if (listed == 0)
-            buf_printf(&line, "%s@%s is not published upstream: the %s registry lists no such version of %s", e->package,
-                       e->version, eco_name(e->eco), e->package);
-        else if (e->eco == ECO_MAVEN)
-            buf_printf(&line, "%s@%s is not published upstream: the maven repository has no POM for this version",
-                       e->package, e->version);
-        else
-            buf_printf(&line, "%s@%s is not published upstream: the %s registry has no package %s", e->package,
-                       e->version, eco_name(e->eco), e->package);
-        buf_printf(&line, "; the lockfile cannot be installed as it is%s%s", has_alt ? " — newest allowed: " : "",
-                   has_alt ? alt : "");
+        j->alternative = alternative_of(e);
+        not_found_line(e, listed, j->alternative, &line);
         c->not_found++;
     } else {
-        st = S_UNKNOWN;
-        reason = "unknown";
+        j->status = LOCK_UNKNOWN;
         with_times = 0;
-        upstream_error = unknown_line(x, e, &line);
+        j->upstream_error = unknown_line(x, e, &line);
     }
+    j->rule = strdup(rule);
+    if (j->status != LOCK_ALLOWED)
+        j->error = strdup(buf_cstr(&line));
+    j->published_at = with_times ? vd.published_at : TIME_NONE;
+    j->eligible_at = with_times ? vd.eligible_at : TIME_NONE;
+    buf_free(&upstream);
+    buf_free(&line);
+}
 
-    json_kv_raw(b, &first, "verdict", "{", 1);
-    int f2 = 1;
-    json_kv_str(b, &f2, "status", st == S_ALLOWED ? "allowed" : st == S_HELD ? "held" : "unknown");
-    json_kv_bool(b, &f2, "allowed", st == S_ALLOWED);
-    json_kv_str(b, &f2, "reason", st == S_ALLOWED ? "" : reason);
-    json_kv_str(b, &f2, "policy", rule);
-    if (has_alt)
-        json_kv_str(b, &f2, "alternative", alt);
-    if (st == S_ALLOWED)
-        json_kv_raw(b, &f2, "error", "null", 4);
-    else
-        json_kv_str(b, &f2, "error", buf_cstr(&line));
-    if (upstream_error)
-        json_kv_str(b, &f2, "upstream_error", upstream_error);
-    json_kv_time(b, &f2, "published_at", with_times ? vd.published_at : TIME_NONE);
-    json_kv_time(b, &f2, "eligible_at", with_times ? vd.eligible_at : TIME_NONE);
-    buf_puts(b, "}}");
-    if (st == S_ALLOWED) {
+/* One entry judged into j; counts updated; 1 when it is a problem (held,
+ * unknown, flagged) */
+static int judge(const judging_t *x, lockfile_change_t ch, const lock_entry_t *e, const char *from,
+                 lockfile_judged_t *j, lockfile_counts_t *c)
+{
+    memset(j, 0, sizeof(*j));
+    j->change = ch;
+    j->entry = e;
+    j->from_version = from;
+    j->integrity_changed = ch == LOCK_CH_INTEGRITY;
+    int problem = j->integrity_changed;
+    if (ch != LOCK_CH_REMOVED && resolved_elsewhere(x->cfg, e)) {
+        j->resolved_elsewhere = 1;
+        c->elsewhere++;
+        problem = 1;
+    }
+    if (ch == LOCK_CH_REMOVED)
+        return 0;
+    entry_status(x, e, j, c);
+    if (j->status == LOCK_ALLOWED) {
         c->allowed++;
     } else {
-        if (st == S_HELD)
+        if (j->status == LOCK_HELD)
             c->held++;
         else
             c->unknown++;
         problem = 1;
     }
-    buf_free(&upstream);
-    buf_free(&line);
     return problem;
 }
 
@@ -668,21 +659,55 @@ static int pkg_cmp(const lock_entry_t *a, const lock_entry_t *b)
 #define PROBLEMS_MAX 20000 /* a lockfile of 150,000 unknown entries: the counts say the rest */
 
 typedef struct listing {
-    buf_t *out;
-    buf_t one;
-    size_t listed, omitted;
+    lockfile_judged_t *v; /* what the report lists */
+    size_t n, cap, omitted;
+    lockfile_judged_t one; /* the entry just judged */
+    int oom;
 } listing_t;
+
+static void listing_free(listing_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        judged_free(&l->v[i]);
+    free(l->v);
+    judged_free(&l->one);
+    memset(l, 0, sizeof(*l));
+}
+
+/* whether what the entry owns was all made (strdup failed otherwise) */
+static int judged_complete(const lockfile_judged_t *j)
+{
+    if (j->change == LOCK_CH_REMOVED)
+        return 1;
+    return j->rule && (j->status == LOCK_ALLOWED || j->error) &&
+           (j->integrity_check != LOCK_IC_MISMATCH || j->upstream_integrity);
+}
 
 static void list_change(listing_t *l, int problem)
 {
-    if ((problem && l->listed < PROBLEMS_MAX) || l->listed < LISTED_MAX) {
-        if (l->listed++)
-            buf_putc(l->out, ',');
-        buf_append(l->out, l->one.data, l->one.len);
+    if (!judged_complete(&l->one)) {
+        l->oom = 1;
+        judged_free(&l->one);
+        return;
+    }
+    if ((problem && l->n < PROBLEMS_MAX) || l->n < LISTED_MAX) {
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? l->cap * 2 : 64;
+            lockfile_judged_t *v = realloc(l->v, cap * sizeof(*v));
+            if (v == NULL) {
+                l->oom = 1;
+                judged_free(&l->one);
+                return;
+            }
+            l->v = v;
+            l->cap = cap;
+        }
+        l->v[l->n++] = l->one; /* the listing owns it now */
+        memset(&l->one, 0, sizeof(l->one));
     } else {
         l->omitted++;
+        judged_free(&l->one);
     }
-    buf_reset(&l->one);
 }
 
 static void list_unchanged(listing_t *l, int problem)
@@ -690,17 +715,17 @@ static void list_unchanged(listing_t *l, int problem)
     if (problem)
         list_change(l, 1);
     else
-        buf_reset(&l->one);
+        judged_free(&l->one);
 }
 
 /* the changes between base and cur (both sorted by package, version), and
  * the verdict on every entry of cur */
-static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, counts_t *c)
+static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, lockfile_counts_t *c)
 {
     const config_t *cfg = x->cfg;
     const lockfile_t *cur = x->cur;
     size_t i = 0, j = 0;
-    buf_t *b = &l->one;
+    lockfile_judged_t *b = &l->one;
     while (i < base->n || j < cur->n) {
         /* one package at a time: [i, i2) in base, [j, j2) in cur */
         const lock_entry_t *pk = i < base->n && (j >= cur->n || pkg_cmp(&base->entries[i], &cur->entries[j]) <= 0)
@@ -723,15 +748,15 @@ static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, count
                 rem = &base->entries[x2];
             } else if (base->entries[x2].integrity[0] && cur->entries[y].integrity[0] &&
                        strcmp(base->entries[x2].integrity, cur->entries[y].integrity) != 0) {
-                list_change(l, judge(x, CH_INTEGRITY, &cur->entries[y], NULL, b, c));
+                list_change(l, judge(x, LOCK_CH_INTEGRITY, &cur->entries[y], NULL, b, c));
                 c->integrity_changed++;
             } else if (strcmp(base->entries[x2].resolved, cur->entries[y].resolved) != 0 &&
                        resolved_elsewhere(cfg, &cur->entries[y])) {
                 /* the same pin now downloaded from somewhere else */
-                list_change(l, judge(x, CH_RESOLVED, &cur->entries[y], NULL, b, c));
+                list_change(l, judge(x, LOCK_CH_RESOLVED, &cur->entries[y], NULL, b, c));
             } else {
                 /* the same pin as accepted: judged again, since a block, a rule or a finding may hold it now */
-                list_unchanged(l, judge(x, CH_UNCHANGED, &cur->entries[y], NULL, b, c));
+                list_unchanged(l, judge(x, LOCK_CH_UNCHANGED, &cur->entries[y], NULL, b, c));
                 c->unchanged++;
             }
         }
@@ -748,7 +773,7 @@ static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, count
             const ecosystem_t *eco = ecosystems[add->eco];
             int cmp = eco && eco->version_compare ? eco->version_compare(add->version, rem->version)
                                                   : strcmp(add->version, rem->version);
-            int problem = judge(x, cmp >= 0 ? CH_UPGRADED : CH_DOWNGRADED, add, rem->version, b, c);
+            int problem = judge(x, cmp >= 0 ? LOCK_CH_UPGRADED : LOCK_CH_DOWNGRADED, add, rem->version, b, c);
             list_change(l, problem);
             if (cmp >= 0)
                 c->upgraded++;
@@ -760,7 +785,7 @@ static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, count
                 for (x2 = i; x2 < i2 && strcmp(base->entries[x2].version, cur->entries[y].version) != 0; x2++)
                     ;
                 if (x2 == i2) {
-                    list_change(l, judge(x, CH_ADDED, &cur->entries[y], NULL, b, c));
+                    list_change(l, judge(x, LOCK_CH_ADDED, &cur->entries[y], NULL, b, c));
                     c->added++;
                 }
             }
@@ -769,7 +794,7 @@ static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, count
                 for (y = j; y < j2 && strcmp(cur->entries[y].version, base->entries[x2].version) != 0; y++)
                     ;
                 if (y == j2) {
-                    list_change(l, judge(x, CH_REMOVED, &base->entries[x2], NULL, b, c));
+                    list_change(l, judge(x, LOCK_CH_REMOVED, &base->entries[x2], NULL, b, c));
                     c->removed++;
                 }
             }
@@ -781,83 +806,90 @@ static void diff(const judging_t *x, const lockfile_t *base, listing_t *l, count
 
 /* ---- storing ---- */
 
+void lockfile_summary_members(const lockfile_counts_t *c, buf_t *b, int *first)
+{
+    json_kv_raw(b, first, "summary", "{", 1);
+    buf_printf(b,
+               "\"entries\":%zu,\"added\":%zu,\"removed\":%zu,\"upgraded\":%zu,\"downgraded\":%zu,"
+               "\"integrity_changed\":%zu,\"resolved_elsewhere\":%zu,\"allowed\":%zu,\"held\":%zu,\"unknown\":%zu,"
+               "\"unchanged\":%zu,\"integrity_mismatch\":%zu,\"not_found\":%zu}",
+               c->entries, c->added, c->removed, c->upgraded, c->downgraded, c->integrity_changed, c->elsewhere,
+               c->allowed, c->held, c->unknown, c->unchanged, c->integrity_mismatch, c->not_found);
+}
+
 typedef struct put_op {
-    const char *project;
     stored_t *s;
-    buf_t *report; /* the report without its closing members; finished here once the id is known */
-    const char *summary_members;
-    const char *body_sha;
+    lockfile_report_t *report; /* its submission and base are set here, once known */
+    lockfile_report_view_fn view;
     const char *by, *client;
-    uint64_t id, base;
 } put_op_t;
 
 static int put_txn(MDB_txn *txn, void *arg)
 {
     put_op_t *op = arg;
+    lockfile_report_t *r = op->report;
     /* the next id of this project */
     char key[300];
-    size_t plen = strlen(op->project) + 1;
-    size_t klen = sub_key(key, sizeof(key), op->project, UINT64_MAX);
+    size_t plen = strlen(r->project) + 1;
+    size_t klen = sub_key(key, sizeof(key), r->project, UINT64_MAX);
     MDB_cursor *c;
     int rc = mdb_cursor_open(txn, store_dbi(DB_LOCKFILES), &c);
     if (rc)
         return rc;
     MDB_val k = {klen, key}, v;
-    op->id = 1;
+    r->submission = 1;
     rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV) : mdb_cursor_get(c, &k, &v, MDB_LAST);
     if (rc == 0 && k.mv_size == plen + 8 && memcmp(k.mv_data, key, plen) == 0)
-        op->id = u64_from_key((const char *)k.mv_data + plen, 8) + 1;
+        r->submission = u64_from_key((const char *)k.mv_data + plen, 8) + 1;
     mdb_cursor_close(c);
-    op->base = base_of(txn, op->project);
+    r->base = base_of(txn, r->project);
 
     buf_t members;
     buf_init(&members);
     int first = 1;
-    json_kv_str(&members, &first, "project", op->project);
-    json_kv_int(&members, &first, "submission", (int64_t)op->id);
+    json_kv_str(&members, &first, "project", r->project);
+    json_kv_int(&members, &first, "submission", (int64_t)r->submission);
     json_kv_str(&members, &first, "ref", op->s->ref);
     json_kv_str(&members, &first, "format", op->s->format);
-    json_kv_str(&members, &first, "sha256", op->body_sha);
+    json_kv_str(&members, &first, "sha256", r->sha256);
     json_kv_str(&members, &first, "by", op->by);
     json_kv_str(&members, &first, "client", op->client);
     json_kv_bool(&members, &first, "accepted", op->s->accepted);
-    buf_printf(&members, ",%s", op->summary_members);
+    lockfile_summary_members(&r->counts, &members, &first);
     rc = members.oom ? ENOMEM : audit_append(txn, "lockfile", op->s->time, members.data, members.len, NULL);
     buf_free(&members);
     if (rc)
         return rc;
 
-    /* finish the report: its id and base are known now */
-    size_t mark = op->report->len;
-    buf_printf(op->report, ",\"submission\":%" PRIu64 ",\"base\":", op->id);
-    if (op->base)
-        buf_printf(op->report, "%" PRIu64 "}", op->base);
-    else
-        buf_puts(op->report, "null}");
+    /* the report, now that its id and base are known (a retry after growing the map writes it again) */
+    buf_t doc;
+    buf_init(&doc);
+    op->view(r, &doc);
     free(op->s->report);
-    op->s->report = strndup(op->report->data, op->report->len);
-    op->report->len = mark; /* a retry after growing the map writes it again */
+    op->s->report = doc.oom ? NULL : strndup(doc.data ? doc.data : "", doc.len);
+    buf_free(&doc);
     if (op->s->report == NULL)
         return ENOMEM;
     buf_t rec;
     buf_init(&rec);
     encode(op->s, &rec);
-    sub_key(key, sizeof(key), op->project, op->id);
+    sub_key(key, sizeof(key), r->project, r->submission);
     MDB_val nk = {klen, key}, nv = {rec.len, rec.data};
     rc = rec.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_LOCKFILES), &nk, &nv, 0);
     buf_free(&rec);
     if (rc == 0 && op->s->accepted) {
         char bk[300];
         unsigned char idk[8];
-        u64_key(op->id, idk);
-        MDB_val bkv = {base_key(bk, sizeof(bk), op->project), bk}, bv = {8, idk};
+        u64_key(r->submission, idk);
+        MDB_val bkv = {base_key(bk, sizeof(bk), r->project), bk}, bv = {8, idk};
         rc = mdb_put(txn, store_dbi(DB_STATE), &bkv, &bv, 0);
     }
     return rc;
 }
 
-int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out, char *err, size_t errlen)
+lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, lockfile_report_view_fn view,
+                                   buf_t *out, char *err, size_t errlen)
 {
     int64_t now = time_now_ms();
     stored_t cur;
@@ -865,7 +897,7 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
     char perr[512];
     if (lockfile_parse(s->body, s->len, s->format, &cur.snap, perr, sizeof(perr)) != 0) {
         snprintf(err, errlen, "the lockfile cannot be read: %s", perr);
-        return 400;
+        return LOCKFILES_UNREADABLE;
     }
     /* the base: read now, outside the write (judging reads metadata) */
     stored_t base;
@@ -885,149 +917,157 @@ int lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, buf_t *out,
         stored_free(&base);
         stored_free(&cur);
         snprintf(err, errlen, "out of memory");
-        return 503;
+        return LOCKFILES_STORE_ERROR;
     }
     metadata_fetch_batch(fx.want, fx.n, FETCH_PARALLEL, cfg->lockfile_deadline_ms, fetch_landed, &fx, &fx.res);
     now = time_now_ms(); /* the verdicts are as of now, after the wait */
-    counts_t c;
-    memset(&c, 0, sizeof(c));
-    buf_t changes;
-    buf_init(&changes);
-    listing_t listing = {.out = &changes};
-    buf_init(&listing.one);
+    lockfile_report_t r;
+    memset(&r, 0, sizeof(r));
+    listing_t listing;
+    memset(&listing, 0, sizeof(listing));
     judging_t jx = {.cfg = cfg, .now = now, .cur = &cur.snap, .fx = &fx};
-    diff(&jx, &base.snap, &listing, &c);
-    buf_free(&listing.one);
-    stored_free(&base);
-    int ok = c.held == 0 && c.unknown == 0 && c.integrity_changed == 0 && c.elsewhere == 0;
+    diff(&jx, &base.snap, &listing, &r.counts); /* removed entries point into base: freed after the write */
+    const lockfile_counts_t *c = &r.counts;
+    int ok = c->held == 0 && c->unknown == 0 && c->integrity_changed == 0 && c->elsewhere == 0;
 
     char sha[65];
     sha256_hex(s->len ? s->body : "", s->len, sha);
-    buf_t summary;
-    buf_init(&summary);
-    buf_printf(&summary,
-               "\"summary\":{\"entries\":%zu,\"added\":%zu,\"removed\":%zu,\"upgraded\":%zu,\"downgraded\":%zu,"
-               "\"integrity_changed\":%zu,\"resolved_elsewhere\":%zu,\"allowed\":%zu,\"held\":%zu,\"unknown\":%zu,"
-               "\"unchanged\":%zu,\"integrity_mismatch\":%zu,\"not_found\":%zu}",
-               cur.snap.n, c.added, c.removed, c.upgraded, c.downgraded, c.integrity_changed, c.elsewhere, c.allowed,
-               c.held, c.unknown, c.unchanged, c.integrity_mismatch, c.not_found);
-
     cur.time = now;
     cur.ref = strdup(s->ref ? s->ref : "");
     cur.format = strdup(lock_format_name(cur.snap.format));
     cur.accepted = ok;
     cur.ok = ok;
-    buf_t report;
-    buf_init(&report);
-    int first = 1;
-    buf_putc(&report, '{');
-    json_kv_str(&report, &first, "project", s->project);
-    json_kv_str(&report, &first, "ref", cur.ref ? cur.ref : "");
-    json_kv_str(&report, &first, "format", cur.format ? cur.format : "");
-    json_kv_time(&report, &first, "time", now);
-    json_kv_str(&report, &first, "sha256", sha);
-    json_kv_bool(&report, &first, "ok", ok);
-    json_kv_bool(&report, &first, "accepted", ok);
-    buf_printf(&report, ",%s,\"changes\":[", buf_cstr(&summary));
-    buf_append(&report, changes.data ? changes.data : "", changes.len);
-    buf_printf(&report, "],\"changes_omitted\":%zu", listing.omitted);
-    fetches_json(cfg, &fx, &report);
-    fetches_free(&fx);
-    buf_free(&changes);
+    r.project = s->project;
+    r.ref = cur.ref ? cur.ref : "";
+    r.format = cur.format ? cur.format : "";
+    r.sha256 = sha;
+    r.time = now;
+    r.ok = r.accepted = ok;
+    r.counts.entries = cur.snap.n;
+    r.changes = listing.v;
+    r.nchanges = listing.n;
+    r.omitted = listing.omitted;
+    fetch_summary(cfg, &fx, &r.fetch);
 
-    put_op_t op = {.project = s->project, .s = &cur, .report = &report, .summary_members = buf_cstr(&summary),
-                   .body_sha = sha, .by = s->by ? s->by : "", .client = s->client ? s->client : ""};
-    int rc = 0;
-    if (report.oom || summary.oom || !cur.ref || !cur.format) {
+    put_op_t op = {.s = &cur, .report = &r, .view = view, .by = s->by ? s->by : "",
+                   .client = s->client ? s->client : ""};
+    lockfiles_result_t rc = LOCKFILES_OK;
+    if (listing.oom || !cur.ref || !cur.format) {
         snprintf(err, errlen, "out of memory");
-        rc = 503;
+        rc = LOCKFILES_STORE_ERROR;
     } else if (store_write(put_txn, &op, err, errlen) != STORE_OK) {
-        rc = 503;
+        rc = LOCKFILES_STORE_ERROR;
     } else {
         buf_puts(out, cur.report);
     }
-    buf_free(&summary);
-    buf_free(&report);
+    listing_free(&listing);
+    fetches_free(&fx);
+    stored_free(&base);
     stored_free(&cur);
     return rc;
 }
 
 /* ---- reading ---- */
 
-int lockfiles_history_json(const char *project, buf_t *out)
+/* the summary counts of a stored report, in its order */
+static void summary_of(const char *report, lockfile_submission_t *sub)
 {
+    yajl_val r = yajl_tree_parse(report ? report : "", NULL, 0);
+    const char *sp[] = {"summary", NULL};
+    yajl_val sum = r ? yajl_tree_get(r, sp, yajl_t_object) : NULL;
+    sub->has_summary = sum != NULL;
+    for (size_t i = 0; sum && i < YAJL_GET_OBJECT(sum)->len && sub->nsummary < LOCKFILES_SUMMARY_MAX; i++) {
+        yajl_val x = YAJL_GET_OBJECT(sum)->values[i];
+        snprintf(sub->summary[sub->nsummary].key, sizeof(sub->summary[0].key), "%s", YAJL_GET_OBJECT(sum)->keys[i]);
+        sub->summary[sub->nsummary++].value = YAJL_IS_INTEGER(x) ? YAJL_GET_INTEGER(x) : 0LL;
+    }
+    if (r)
+        yajl_tree_free(r);
+}
+
+void lockfile_history_free(lockfile_history_t *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->v[i].ref);
+        free(h->v[i].format);
+    }
+    free(h->v);
+    memset(h, 0, sizeof(*h));
+}
+
+lockfiles_result_t lockfiles_history(const char *project, lockfile_history_t *out)
+{
+    memset(out, 0, sizeof(*out));
     MDB_txn *txn;
     if (store_read_begin(&txn) != 0)
-        return 503;
+        return LOCKFILES_STORE_ERROR;
     char key[300];
     size_t plen = strlen(project) + 1;
     size_t klen = sub_key(key, sizeof(key), project, UINT64_MAX);
     MDB_cursor *c;
     if (klen == 0 || mdb_cursor_open(txn, store_dbi(DB_LOCKFILES), &c) != 0) {
         store_read_end(txn);
-        return 404;
+        return LOCKFILES_NOT_FOUND;
     }
-    uint64_t base = base_of(txn, project);
-    buf_puts(out, "{\"project\":");
-    json_cstr(out, project);
-    if (base)
-        buf_printf(out, ",\"base\":%" PRIu64 ",\"submissions\":[", base);
-    else
-        buf_puts(out, ",\"base\":null,\"submissions\":[");
+    out->base = base_of(txn, project);
     MDB_val k = {klen, key}, v;
     int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     rc = rc == 0 ? mdb_cursor_get(c, &k, &v, MDB_PREV) : mdb_cursor_get(c, &k, &v, MDB_LAST);
-    int n = 0;
+    size_t cap = 0;
+    lockfiles_result_t res = LOCKFILES_OK;
     for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_PREV)) {
         if (k.mv_size != plen + 8 || memcmp(k.mv_data, key, plen) != 0)
             break;
         stored_t s;
         if (decode(v.mv_data, v.mv_size, 0, &s) != 0)
             continue;
-        /* the summary, not the changes: the stored report holds both */
-        yajl_val r = yajl_tree_parse(s.report ? s.report : "", NULL, 0);
-        const char *sp[] = {"summary", NULL};
-        yajl_val sum = r ? yajl_tree_get(r, sp, yajl_t_object) : NULL;
-        int first = 1;
-        buf_puts(out, n++ ? ",{" : "{");
-        json_kv_int(out, &first, "submission", (int64_t)u64_from_key((const char *)k.mv_data + plen, 8));
-        json_kv_time(out, &first, "time", s.time);
-        json_kv_str(out, &first, "ref", s.ref);
-        json_kv_str(out, &first, "format", s.format);
-        json_kv_bool(out, &first, "ok", s.ok);
-        json_kv_bool(out, &first, "accepted", s.accepted);
-        if (sum) {
-            buf_puts(out, ",\"summary\":{");
-            for (size_t i = 0; i < YAJL_GET_OBJECT(sum)->len; i++) {
-                yajl_val x = YAJL_GET_OBJECT(sum)->values[i];
-                buf_printf(out, "%s\"%s\":%lld", i ? "," : "", YAJL_GET_OBJECT(sum)->keys[i],
-                           YAJL_IS_INTEGER(x) ? YAJL_GET_INTEGER(x) : 0LL);
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            lockfile_submission_t *nv = realloc(out->v, ncap * sizeof(*nv));
+            if (nv == NULL) {
+                stored_free(&s);
+                res = LOCKFILES_STORE_ERROR;
+                break;
             }
-            buf_putc(out, '}');
+            out->v = nv;
+            cap = ncap;
         }
-        buf_putc(out, '}');
-        if (r)
-            yajl_tree_free(r);
+        lockfile_submission_t *sub = &out->v[out->n++];
+        memset(sub, 0, sizeof(*sub));
+        sub->id = u64_from_key((const char *)k.mv_data + plen, 8);
+        sub->time = s.time;
+        sub->ok = s.ok;
+        sub->accepted = s.accepted;
+        /* the summary, not the changes: the stored report holds both */
+        summary_of(s.report, sub);
+        sub->ref = s.ref;
+        sub->format = s.format;
+        s.ref = s.format = NULL;
         stored_free(&s);
     }
     store_cursor_end(txn, c);
-    buf_puts(out, "]}");
-    return n ? 0 : 404;
+    if (res == LOCKFILES_OK && out->n == 0)
+        res = LOCKFILES_NOT_FOUND;
+    if (res != LOCKFILES_OK)
+        lockfile_history_free(out);
+    return res;
 }
 
-int lockfiles_report_json(const char *project, uint64_t id, buf_t *out)
+lockfiles_result_t lockfiles_report(const char *project, uint64_t id, char **report)
 {
+    *report = NULL;
     MDB_txn *txn;
     if (store_read_begin(&txn) != 0)
-        return 503;
+        return LOCKFILES_STORE_ERROR;
     stored_t s;
     int rc = load(txn, project, id, 0, &s);
     store_read_end(txn);
     if (rc != 0)
-        return 404;
-    buf_puts(out, s.report ? s.report : "{}");
+        return LOCKFILES_NOT_FOUND;
+    *report = s.report ? s.report : strdup("{}");
+    s.report = NULL;
     stored_free(&s);
-    return 0;
+    return *report ? LOCKFILES_OK : LOCKFILES_STORE_ERROR;
 }
 
 /* ---- change-set approval ---- */
@@ -1099,17 +1139,18 @@ static const char *str_at(yajl_val v, const char **path)
     return s ? YAJL_GET_STRING(s) : NULL;
 }
 
-int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment, int64_t expires_ms,
-                      const char *by, buf_t *out, char *err, size_t errlen)
+lockfiles_result_t lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, const char *comment,
+                                     int64_t expires_ms, const char *by, review_t **approvals, size_t *napprovals,
+                                     char *err, size_t errlen)
 {
-    buf_t report;
-    buf_init(&report);
-    if (lockfiles_report_json(project, id, &report) != 0) {
-        buf_free(&report);
-        return 404;
-    }
-    yajl_val r = yajl_tree_parse(buf_cstr(&report), NULL, 0);
-    buf_free(&report);
+    *approvals = NULL;
+    *napprovals = 0;
+    char *report;
+    lockfiles_result_t got = lockfiles_report(project, id, &report);
+    if (got != LOCKFILES_OK)
+        return got == LOCKFILES_NOT_FOUND ? LOCKFILES_NOT_FOUND : LOCKFILES_STORE_ERROR;
+    yajl_val r = yajl_tree_parse(report, NULL, 0);
+    free(report);
     const char *cp[] = {"changes", NULL};
     yajl_val changes = r ? yajl_tree_get(r, cp, yajl_t_array) : NULL;
     /* no approval makes other bytes than upstream's right, or a version
@@ -1118,14 +1159,15 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
     for (size_t i = 0; changes && i < YAJL_GET_ARRAY(changes)->len; i++) {
         yajl_val ch = YAJL_GET_ARRAY(changes)->values[i];
         const char *pp[] = {"package", NULL}, *vp[] = {"version", NULL}, *rp[] = {"verdict", "reason", NULL};
-        const char *pkg = str_at(ch, pp), *ver = str_at(ch, vp), *reason = str_at(ch, rp);
-        if (!pkg || !ver || !reason || (strcmp(reason, "integrity_mismatch") && strcmp(reason, "not_found")))
+        const char *pkg = str_at(ch, pp), *ver = str_at(ch, vp), *rs = str_at(ch, rp);
+        reason_t reason = rs ? reason_from_name(rs) : REASON_COUNT;
+        if (!pkg || !ver || (reason != REASON_INTEGRITY_MISMATCH && reason != REASON_NOT_FOUND))
             continue;
         if (nfix++ == 0)
             used = (size_t)snprintf(err, errlen, "submission %" PRIu64 " cannot be approved: ", id);
         if (nfix <= 3 && used < errlen)
             used += (size_t)snprintf(err + used, errlen - used, "%s%s@%s (%s)", nfix > 1 ? ", " : "", pkg, ver,
-                                     !strcmp(reason, "not_found") ? "not published upstream" : "integrity_mismatch");
+                                     reason == REASON_NOT_FOUND ? "not published upstream" : reason_name(reason));
     }
     if (nfix) {
         if (used < errlen)
@@ -1134,11 +1176,11 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
                      nfix > 3 ? " and more" : "");
         if (r)
             yajl_tree_free(r);
-        return 409;
+        return LOCKFILES_NOT_APPROVABLE;
     }
     int64_t now = time_now_ms();
-    buf_puts(out, "{\"approvals\":[");
-    size_t n = 0;
+    size_t n = 0, cap = 0;
+    review_t *made = NULL;
     int rc = 0;
     for (size_t i = 0; changes && i < YAJL_GET_ARRAY(changes)->len && rc == 0; i++) {
         yajl_val ch = YAJL_GET_ARRAY(changes)->values[i];
@@ -1164,39 +1206,60 @@ int lockfiles_approve(const config_t *cfg, const char *project, uint64_t id, con
         a.by = strdup(by);
         a.ended_by = strdup("");
         a.expires_at = expires_ms > 0 ? now + expires_ms : TIME_NONE;
-        if (!a.package || !a.version || !a.comment || !a.by || !a.ended_by) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            review_t *nv = realloc(made, ncap * sizeof(*nv));
+            if (nv) {
+                made = nv;
+                cap = ncap;
+            }
+        }
+        if (!a.package || !a.version || !a.comment || !a.by || !a.ended_by || n == cap) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
         } else if (approvals_add(&a, err, errlen) != 0) {
             rc = -1;
         } else {
-            if (n++)
-                buf_putc(out, ',');
-            review_json(&a, now, out);
+            made[n++] = a; /* the caller's now */
+            continue;
         }
         review_free(&a);
     }
     if (r)
         yajl_tree_free(r);
-    if (rc != 0)
-        return -1;
     accept_op_t op = {project, id, comment, by, n, 0};
-    if (store_write(accept_txn, &op, err, errlen) != STORE_OK)
-        return -1;
-    if (op.missing)
-        return 404;
-    buf_printf(out, "],\"base\":%" PRIu64 "}", id);
-    return 0;
+    if (rc != 0 || store_write(accept_txn, &op, err, errlen) != STORE_OK) {
+        reviews_free(made, n);
+        return LOCKFILES_STORE_ERROR;
+    }
+    if (op.missing) {
+        reviews_free(made, n);
+        return LOCKFILES_NOT_FOUND;
+    }
+    *approvals = made;
+    *napprovals = n;
+    return LOCKFILES_OK;
 }
 
-int lockfiles_projects_json(buf_t *out)
+void lockfile_projects_free(lockfile_project_t *v, size_t n)
 {
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].project);
+        free(v[i].ref);
+    }
+    free(v);
+}
+
+lockfiles_result_t lockfiles_projects(lockfile_project_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
     MDB_txn *txn;
     MDB_cursor *c;
     if (store_cursor_begin(DB_LOCKFILES, &txn, &c) != 0)
-        return 503;
-    buf_puts(out, "{\"projects\":[");
-    int n = 0;
+        return LOCKFILES_STORE_ERROR;
+    size_t cap = 0;
+    lockfiles_result_t res = LOCKFILES_OK;
     MDB_val k, v;
     /* keys are project\0id: the last key of each project is its newest submission */
     int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
@@ -1219,23 +1282,37 @@ int lockfiles_projects_json(buf_t *out)
         stored_t s;
         if (decode(lastv.mv_data, lastv.mv_size, 0, &s) != 0)
             continue;
-        uint64_t base = base_of(txn, project);
-        int first = 1;
-        buf_puts(out, n++ ? ",{" : "{");
-        json_kv_str(out, &first, "project", project);
-        json_kv_int(out, &first, "latest", (int64_t)u64_from_key((const char *)lastk.mv_data + plen, 8));
-        json_kv_time(out, &first, "time", s.time);
-        json_kv_str(out, &first, "ref", s.ref);
-        json_kv_bool(out, &first, "ok", s.ok);
-        json_kv_bool(out, &first, "accepted", s.accepted);
-        if (base)
-            json_kv_int(out, &first, "base", (int64_t)base);
-        else
-            json_kv_raw(out, &first, "base", "null", 4);
-        buf_putc(out, '}');
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            lockfile_project_t *nv = realloc(*out, ncap * sizeof(*nv));
+            if (nv == NULL) {
+                stored_free(&s);
+                res = LOCKFILES_STORE_ERROR;
+                break;
+            }
+            *out = nv;
+            cap = ncap;
+        }
+        lockfile_project_t *p = &(*out)[(*n)++];
+        p->project = strdup(project);
+        p->latest = u64_from_key((const char *)lastk.mv_data + plen, 8);
+        p->base = base_of(txn, project);
+        p->time = s.time;
+        p->ref = s.ref;
+        s.ref = NULL;
+        p->ok = s.ok;
+        p->accepted = s.accepted;
         stored_free(&s);
+        if (p->project == NULL) {
+            res = LOCKFILES_STORE_ERROR;
+            break;
+        }
     }
     store_cursor_end(txn, c);
-    buf_puts(out, "]}");
-    return 0;
+    if (res != LOCKFILES_OK) {
+        lockfile_projects_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return res;
 }

@@ -4,10 +4,11 @@
 # Makes sure the Debian packages cordon needs are installed. Quiet and fast
 # (one dpkg-query call) when nothing is missing.
 #   (no argument)  what the build needs
-#   --test         also what the tests need (node, npm, python3, mvn, java, curl, clang,
+#   --test         also what the tests need (node, npm, python3, mvn, gradle, java, curl, clang,
 #                  chromium for the admin page's browser test, Debian's Maven plugin
 #                  packages, stress-ng for `make test-under-load`, gcc's ThreadSanitizer
-#                  runtime for `make test-tsan`)
+#                  runtime for `make test-tsan`, Debian's packaging tools for `make deb`
+#                  and its test: debhelper, dpkg-dev, fakeroot, lintian, logrotate)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
@@ -37,7 +38,7 @@ pkgs=("${build_pkgs[@]}")
 if (( with_test )); then
   # package:command — the package is needed only when the command is not
   # already on PATH (node, python3 or a JDK may come from somewhere else).
-  for pair in nodejs:node npm:npm python3:python3 maven:mvn \
+  for pair in nodejs:node npm:npm python3:python3 maven:mvn gradle:gradle \
               default-jdk-headless:java curl:curl clang:clang chromium:chromium \
               stress-ng:stress-ng; do
     command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
@@ -47,6 +48,9 @@ if (( with_test )); then
   # (the default lifecycle of a jar project, plus install and deploy).
   # gcc's ThreadSanitizer runtime (libtsan.so) for `make test-tsan`
   pkgs+=(libtsan2)
+  # `make deb` (dpkg-buildpackage, debhelper compat 13) and packaging_test.sh
+  # (lintian on the result; logrotate -d on its logrotate file)
+  pkgs+=(debhelper dpkg-dev fakeroot lintian logrotate)
   pkgs+=(libmaven-resources-plugin-java libmaven-compiler-plugin-java
          libmaven-jar-plugin-java libsurefire-java libmaven-install-plugin-java
          libmaven-deploy-plugin-java libmaven-dependency-plugin-java)

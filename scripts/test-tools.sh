@@ -2,12 +2,14 @@
 # scripts/test-tools.sh [BUILD_DIR]
 #
 # Installs the pinned npm packages the integration tests drive besides npm
-# itself — pnpm and yarn berry, and playwright-core for the admin page's
-# browser test (it drives Debian's chromium; it downloads no browser) — into
-# BUILD_DIR/tools (default: build/tools):
+# itself — pnpm, yarn berry and yarn 1 (classic), and playwright-core for the
+# admin page's browser test (it drives Debian's chromium; it downloads no
+# browser) — into BUILD_DIR/tools (default: build/tools):
 #
 #   BUILD_DIR/tools/node_modules/.bin/pnpm
 #   node BUILD_DIR/tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js
+#   node BUILD_DIR/tools/yarn-classic/node_modules/yarn/bin/yarn.js
+#     (a prefix of its own: both yarns name their command "yarn")
 #   BUILD_DIR/tools/node_modules/playwright-core   (import from a .mjs by path)
 #
 # This is an install step like apt-get: it uses this machine's npm with the
@@ -19,18 +21,21 @@ set -euo pipefail
 
 PNPM_VERSION=9.15.9
 YARN_VERSION=4.9.1
+YARN_CLASSIC_VERSION=1.22.22
 PLAYWRIGHT_VERSION=1.65.1
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build}
 [[ $build == /* ]] || build=$PWD/$build
 tools=$build/tools
+classic=$tools/yarn-classic
 
 [[ ${CORDON_SKIP_TOOLS:-0} == 1 ]] && exit 0
 
-# installed_version PACKAGE: its version under $tools, or nothing.
+# installed_version PACKAGE [PREFIX]: its version under PREFIX (default
+# $tools), or nothing.
 installed_version() {
-    local pj=$tools/node_modules/$1/package.json
+    local pj=${2:-$tools}/node_modules/$1/package.json
     [[ -f $pj ]] || return 0
     sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p;T;q' "$pj"
 }
@@ -40,7 +45,9 @@ have_all() {
         [[ $(installed_version @yarnpkg/cli-dist) == "$YARN_VERSION" ]] &&
         [[ $(installed_version playwright-core) == "$PLAYWRIGHT_VERSION" ]] &&
         [[ -x $tools/node_modules/.bin/pnpm ]] &&
-        [[ -f $tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js ]]
+        [[ -f $tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js ]] &&
+        [[ $(installed_version yarn "$classic") == "$YARN_CLASSIC_VERSION" ]] &&
+        [[ -f $classic/node_modules/yarn/bin/yarn.js ]]
 }
 
 have_all && exit 0
@@ -50,10 +57,13 @@ if ! command -v npm >/dev/null 2>&1; then
     exit 1
 fi
 
-mkdir -p "$tools"
+mkdir -p "$tools" "$classic"
 # A package.json of our own so npm does not walk up into the repository.
 if [[ ! -f $tools/package.json ]]; then
     printf '{"name": "cordon-test-tools", "version": "0.0.0", "private": true}\n' >"$tools/package.json"
+fi
+if [[ ! -f $classic/package.json ]]; then
+    printf '{"name": "cordon-test-tools-yarn-classic", "version": "0.0.0", "private": true}\n' >"$classic/package.json"
 fi
 
 echo "test-tools: installing pnpm@$PNPM_VERSION, @yarnpkg/cli-dist@$YARN_VERSION and playwright-core@$PLAYWRIGHT_VERSION into $tools" >&2
@@ -63,9 +73,14 @@ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout -k 10 600 npm install --prefix "$tool
     --no-audit --no-fund --no-update-notifier --save-exact --loglevel=error \
     "pnpm@$PNPM_VERSION" "@yarnpkg/cli-dist@$YARN_VERSION" \
     "playwright-core@$PLAYWRIGHT_VERSION" >&2
+echo "test-tools: installing yarn@$YARN_CLASSIC_VERSION (classic) into $classic" >&2
+# --ignore-scripts: yarn 1's preinstall only removes an older global yarn
+timeout -k 10 600 npm install --prefix "$classic" \
+    --no-audit --no-fund --no-update-notifier --save-exact --loglevel=error \
+    --ignore-scripts "yarn@$YARN_CLASSIC_VERSION" >&2
 
 if ! have_all; then
     echo "test-tools: installation finished but the pinned versions are not in $tools/node_modules" >&2
     exit 1
 fi
-echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), playwright-core $(installed_version playwright-core)" >&2
+echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), yarn classic $(node "$classic/node_modules/yarn/bin/yarn.js" --version), playwright-core $(installed_version playwright-core)" >&2

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecosystems/eco_ids.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/popular_builtin.h"
+#include "ecosystems/maven/maven_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -766,17 +770,26 @@ static void maven_handle(h2o_req_t *req, const char *path, size_t plen)
     }
 }
 
-/* "groupId:artifactId", each part Maven's usual characters */
-static int maven_canonical_name(const char *in, char *out, size_t outlen)
+
+/* "groupId:artifactId" as lockfiles and lists write it: the form only */
+static int maven_list_name(const char *in, char *out, size_t outlen)
 {
     const char *colon = strchr(in, ':');
     size_t n = strlen(in);
     if (colon == NULL || colon == in || colon[1] == '\0' || strchr(colon + 1, ':') || n >= outlen)
         return -1;
-    for (const char *p = in; *p; p++)
-        if (p != colon && !(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
-            return -1;
     memcpy(out, in, n + 1);
+    return 0;
+}
+
+/* "groupId:artifactId", each part Maven's usual characters */
+static int maven_canonical_name(const char *in, char *out, size_t outlen)
+{
+    if (maven_list_name(in, out, outlen) != 0)
+        return -1;
+    for (const char *p = in; *p; p++)
+        if (*p != ':' && !(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
+            return -1;
     return 0;
 }
 
@@ -817,6 +830,13 @@ static void maven_version_learned(const char *package, const char *version, cons
     record_pom_time_of(package, version, src->key);
 }
 
+static const typosquat_rules_t maven_typosquat = {.split = ':',
+                                                  .owner_lookalike = 1,
+                                                  .popular = popular_builtin_maven,
+                                                  .npopular = &popular_builtin_maven_count};
+
+static const lock_format_def_t *const maven_lockfiles[] = {&maven_lock_format, NULL};
+
 const ecosystem_t maven_ecosystem = {
     .id = ECO_MAVEN,
     .name = "maven",
@@ -831,4 +851,10 @@ const ecosystem_t maven_ecosystem = {
     .is_snapshot = maven_version_is_snapshot,
     .version_source = maven_version_source,
     .version_learned = maven_version_learned,
+    .artifacts = &maven_artifacts,
+    .lockfiles = maven_lockfiles,
+    .typosquat = &maven_typosquat,
+    .list_name = maven_list_name,
+    .name_form = "groupId:artifactId",
+    .upstream_lacks = "the maven repository has no POM for this version",
 };

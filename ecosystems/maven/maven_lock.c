@@ -36,6 +36,8 @@
 #include <string.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/eco_ids.h"
 
 #define HEADER "The following files have been resolved:"
 
@@ -267,3 +269,15 @@ int lock_parse_maven(lock_builder_t *b, const char *text, size_t len)
     free(m.col);
     return rc != 0 || b->failed ? -1 : 0;
 }
+
+static int detect(const char *text, size_t len)
+{
+    return lock_contains(text, len, "The following files have been resolved") ||
+           (lock_contains(text, len, "[INFO]") && (lock_contains(text, len, ":jar:") || lock_contains(text, len, ":pom:")));
+}
+
+const lock_format_def_t maven_lock_format = {.id = LOCK_MAVEN,
+                                             .name = "maven",
+                                             .what = "mvn dependency:list output",
+                                             .detect = detect,
+                                             .parse = lock_parse_maven};

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "common/timeutil.h"
+#include "common/utf8.h"
 #include "common/xml.h"
 
 int64_t maven_timestamp_parse(const char *s, size_t n)
@@ -224,10 +225,18 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
     while (rc == 0 && (rc = xml_reader_next(&x, 0)) == 1) {
         int type = xmlTextReaderNodeType(x.r), depth = xmlTextReaderDepth(x.r);
         int line = xmlTextReaderGetParserLineNumber(x.r);
-        if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && in_versions(&w, depth) &&
-            !all_space(xml_value(&x))) {
-            xml_reader_fail(&x, "line %d: text inside <versions> (only <version> elements belong there)", line);
-            break;
+        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
+            const char *v = xml_value(&x);
+            if (in_versions(&w, depth) && !all_space(v)) {
+                xml_reader_fail(&x, "line %d: text inside <versions> (only <version> elements belong there)", line);
+                break;
+            }
+            /* libxml2 lets an overlong form by inside CDATA, not in the text
+             * render() writes it back as: refuse it here, as anywhere else */
+            if (!utf8_valid(v, strlen(v))) {
+                xml_reader_fail(&x, "line %d: text that is not UTF-8", line);
+                break;
+            }
         }
         if (type != XML_READER_TYPE_ELEMENT) {
             rc = 0;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ecosystems/maven/maven_version.h"
+
 static int seg_ok(const char *s, size_t n)
 {
     if (n == 0 || n > 200 || s[0] == '.')
@@ -101,9 +103,10 @@ void maven_route_parse(const char *path, size_t len, maven_route_t *r)
     snprintf(r->file, sizeof(r->file), "%s", file);
     size_t dirlen = (size_t)(seg[n - 1] - path);
     snprintf(r->dir, sizeof(r->dir), "%.*s", (int)(dirlen ? dirlen - 1 : 0), path);
-    size_t last = seglen[n - 2];
-    if (strcmp(file, "maven-metadata.xml") == 0 && n >= 4 && last > 9 &&
-        memcmp(seg[n - 2] + last - 9, "-SNAPSHOT", 9) == 0) {
+    char dirname[512] = "";
+    if (seglen[n - 2] < sizeof(dirname))
+        snprintf(dirname, sizeof(dirname), "%.*s", (int)seglen[n - 2], seg[n - 2]);
+    if (strcmp(file, "maven-metadata.xml") == 0 && n >= 4 && maven_snapshot_base_len(dirname) > 0) {
         /* <group>/<artifact>/<x-SNAPSHOT>/maven-metadata.xml: a snapshot
          * version's own metadata is a file of that version */
         if (version_coordinates(r, seg, seglen, n) != 0)
@@ -126,9 +129,9 @@ void maven_route_parse(const char *path, size_t len, maven_route_t *r)
     /* "<artifact>-<version>": for snapshots the file carries a timestamp in
      * place of "SNAPSHOT", so only "<artifact>-<base version>" is checked */
     char prefix[400];
-    size_t vlen = strlen(r->version);
-    if (vlen > 9 && strcmp(r->version + vlen - 9, "-SNAPSHOT") == 0)
-        snprintf(prefix, sizeof(prefix), "%s-%.*s-", r->artifact, (int)(vlen - 9), r->version);
+    long base = maven_snapshot_base_len(r->version);
+    if (base > 0)
+        snprintf(prefix, sizeof(prefix), "%s-%.*s", r->artifact, (int)base, r->version);
     else
         snprintf(prefix, sizeof(prefix), "%s-%s", r->artifact, r->version);
     if (strncmp(file, prefix, strlen(prefix)) != 0)

@@ -245,8 +245,14 @@ int maven_version_compare(const char *a, const char *b)
     return c;
 }
 
-int maven_version_is_snapshot(const char *v)
+/* the one definition: Maven's (ArtifactUtils.isSnapshot) ends in
+ * "SNAPSHOT" in any case; "1.0-SNAPSHOT" is the convention */
+#define SNAPSHOT_SUFFIX "SNAPSHOT"
+
+long maven_snapshot_base_len(const char *v)
 {
-    size_t n = strlen(v);
-    return n >= 8 && strcasecmp(v + n - 8, "SNAPSHOT") == 0;
+    size_t n = strlen(v), s = sizeof(SNAPSHOT_SUFFIX) - 1;
+    return n >= s && strcasecmp(v + n - s, SNAPSHOT_SUFFIX) == 0 ? (long)(n - s) : -1;
 }
+
+int maven_version_is_snapshot(const char *v) { return maven_snapshot_base_len(v) >= 0; }

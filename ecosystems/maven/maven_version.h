@@ -7,7 +7,11 @@
 #define CORDON_MAVEN_VERSION_H
 
 int maven_version_compare(const char *a, const char *b);
-/* "-SNAPSHOT" versions (and timestamped snapshot file versions) */
+/* SNAPSHOT versions: ending in "SNAPSHOT" in any case ("1.0-SNAPSHOT") */
 int maven_version_is_snapshot(const char *v);
+/* the length of a SNAPSHOT version's part before "SNAPSHOT" ("1.0-" of
+ * "1.0-SNAPSHOT": its timestamped files put the timestamp there); -1 when
+ * v is not a SNAPSHOT version */
+long maven_snapshot_base_len(const char *v);
 
 #endif

@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/popular_builtin.h"
+#include "ecosystems/npm/npm_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -874,6 +878,21 @@ static int npm_version_digests(const char *package, const char *version, unsigne
     return 1;
 }
 
+static const char *const npm_prefixes[] = {"js-", "node-", NULL};
+static const char *const npm_suffixes[] = {"-js", "-node", NULL};
+static const typosquat_rules_t npm_typosquat = {.split = '/',
+                                                .split_lead = '@',
+                                                .prefixes = npm_prefixes,
+                                                .suffixes = npm_suffixes,
+                                                .bare_suffix = "js",
+                                                .types_scope = "@types/",
+                                                .owner_games = 1,
+                                                .one_edit = 1,
+                                                .popular = popular_builtin_npm,
+                                                .npopular = &popular_builtin_npm_count};
+
+static const lock_format_def_t *const npm_lockfiles[] = {&npm_lock_format, &yarn_lock_format, &pnpm_lock_format, NULL};
+
 const ecosystem_t npm_ecosystem = {
     .id = ECO_NPM,
     .name = "npm",
@@ -888,4 +907,7 @@ const ecosystem_t npm_ecosystem = {
     .version_facts = npm_version_facts,
     .version_source = npm_version_source,
     .version_digests = npm_version_digests,
+    .artifacts = &npm_artifacts,
+    .lockfiles = npm_lockfiles,
+    .typosquat = &npm_typosquat,
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/timeutil.h"
+#include "ecosystems/eco_ids.h"
 #include "ecosystems/npm/npm_semver.h"
 
 static long best_kept(const npm_packument_t *p, const npm_filter_t *f, const char *target, int latest)

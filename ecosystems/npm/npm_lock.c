@@ -36,6 +36,8 @@
 #include <yajl/yajl_parse.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "package-lock.json"
 #define MAX_FRAMES 4096 /* v1 trees nest per node_modules level; far beyond any real one */
@@ -257,7 +259,113 @@ static int is_workspace_path(const char *path)
     return path[0] == '\0' || (strncmp(path, "node_modules/", 13) != 0 && strstr(path, "/node_modules/") == NULL);
 }
 
-/* a value starts (scalar, or the opening of a map or array) */
+/* What a section's handler did with a value: failed (the builder says
+ * why), took it, or left it (then it is skipped, nested values and all). */
+enum { V_FAIL = 0, V_TAKEN = 1, V_LEFT = 2 };
+
+/* the top-level object's members: lockfileVersion and the two sections */
+static int top_value(parser_t *ps, int field, int type, const unsigned char *s, size_t n)
+{
+    if (field == K_LOCKVER) {
+        ps->lockver_line = cur_line(ps);
+        if (type != T_NUMBER && type != T_STRING) {
+            lock_fail(ps->b, ps->lockver_line, 0, WHAT ": lockfileVersion is %s, not a number", type_name(type));
+            return V_FAIL;
+        }
+        snprintf(ps->lockver_raw, sizeof(ps->lockver_raw), "%s%.*s%s", type == T_STRING ? "\"" : "",
+                 (int)(n < 30 ? n : 30), (const char *)s, type == T_STRING ? "\"" : "");
+        ps->lockver = 0;
+        if (type == T_NUMBER && n == 1 && s[0] >= '1' && s[0] <= '3')
+            ps->lockver = s[0] - '0';
+        return V_TAKEN;
+    }
+    if (field != K_PACKAGES && field != K_DEPS)
+        return V_LEFT;
+    if (type != T_MAP) {
+        lock_fail(ps->b, cur_line(ps), 0, WHAT ": \"%s\" is %s, not an object",
+                  field == K_PACKAGES ? "packages" : "dependencies", type_name(type));
+        return V_FAIL;
+    }
+    if (field == K_PACKAGES) {
+        ps->seen_packages = 1;
+        if (ps->lockver == 1 || ps->sec[SEC_PACKAGES].n) /* not read by v1 clients; a repeated key */
+            return V_LEFT;
+        return push(ps, F_PACKAGES, -1);
+    }
+    ps->seen_deps = 1;
+    /* v2's copy for old clients is not needed once "packages" came */
+    if (ps->lockver == 3 || (ps->lockver == 2 && ps->seen_packages) || ps->sec[SEC_V1].n)
+        return V_LEFT;
+    return push(ps, F_V1DEPS, -1);
+}
+
+/* "packages" / v1 "dependencies": each member is one entry, an object */
+static int section_value(parser_t *ps, frame_t *f, int type)
+{
+    if (type != T_MAP) {
+        char label[300];
+        entry_label(ps, f->kind == F_PACKAGES ? SEC_PACKAGES : SEC_V1, f->child, label, sizeof(label));
+        lock_fail(ps->b, cur_line(ps), 0, WHAT ": %s is %s, not an object", label, type_name(type));
+        return V_FAIL;
+    }
+    return push(ps, f->kind == F_PACKAGES ? F_PKG : F_V1PKG, f->child);
+}
+
+/* one entry's members: the strings and flags kept, and where names of
+ * direct dependencies (a workspace's) or v1's nested tree begin */
+static int entry_value(parser_t *ps, frame_t *f, int field, int type, const unsigned char *s, size_t n, int bval)
+{
+    int sec = f->kind == F_PKG ? SEC_PACKAGES : SEC_V1;
+    pend_t *p = &ps->sec[sec].v[f->ent];
+    int want = -1;
+    switch (field) {
+    case E_VERSION:
+    case E_RESOLVED:
+    case E_INTEGRITY:
+    case E_NAME: want = T_STRING; break;
+    case E_DEV:
+    case E_DEVOPT:
+    case E_LINK: want = T_BOOL; break;
+    case E_DEPNAMES:
+        if (type == T_MAP && is_workspace_path(p->key))
+            return push(ps, F_DEPNAMES, f->ent);
+        return V_LEFT;
+    case E_V1DEPS: want = T_MAP; break;
+    default: return V_LEFT;
+    }
+    if (type != want) {
+        char label[300];
+        entry_label(ps, sec, f->ent, label, sizeof(label));
+        lock_fail(ps->b, cur_line(ps), 0, WHAT ": %s: \"%s\" is %s, not %s", label, field_name(field),
+                  type_name(type), type_name(want));
+        return V_FAIL;
+    }
+    if (want == T_MAP) /* E_V1DEPS */
+        return push(ps, F_V1DEPS, f->ent);
+    if (want == T_BOOL) {
+        *(field == E_DEV ? &p->dev : field == E_DEVOPT ? &p->devopt : &p->link) = bval;
+        return V_TAKEN;
+    }
+    if (memchr(s, '\0', n)) {
+        char label[300];
+        entry_label(ps, sec, f->ent, label, sizeof(label));
+        lock_fail(ps->b, cur_line(ps), 0, WHAT ": %s: \"%s\" contains a NUL character", label, field_name(field));
+        return V_FAIL;
+    }
+    char *v = strndup((const char *)s, n);
+    if (v == NULL)
+        return oom(ps);
+    char **slot = field == E_VERSION     ? &p->version
+                  : field == E_RESOLVED  ? &p->resolved
+                  : field == E_INTEGRITY ? &p->integrity
+                                         : &p->name;
+    free(*slot);
+    *slot = v;
+    return V_TAKEN;
+}
+
+/* a value starts (scalar, or the opening of a map or array): the handler
+ * of the frame it is in takes it */
 static int on_value(parser_t *ps, int type, const unsigned char *s, size_t n, int bval)
 {
     if (ps->skip) {
@@ -276,108 +384,18 @@ static int on_value(parser_t *ps, int type, const unsigned char *s, size_t n, in
         return push(ps, F_TOP, -1);
     }
     frame_t *f = top(ps);
-    int field = f->field;
+    int field = f->field, r;
     f->field = K_OTHER;
     switch (f->kind) {
-    case F_TOP:
-        if (field == K_LOCKVER) {
-            ps->lockver_line = cur_line(ps);
-            if (type != T_NUMBER && type != T_STRING) {
-                lock_fail(ps->b, ps->lockver_line, 0, WHAT ": lockfileVersion is %s, not a number", type_name(type));
-                return 0;
-            }
-            snprintf(ps->lockver_raw, sizeof(ps->lockver_raw), "%s%.*s%s", type == T_STRING ? "\"" : "",
-                     (int)(n < 30 ? n : 30), (const char *)s, type == T_STRING ? "\"" : "");
-            ps->lockver = 0;
-            if (type == T_NUMBER && n == 1 && s[0] >= '1' && s[0] <= '3')
-                ps->lockver = s[0] - '0';
-            return 1;
-        }
-        if (field == K_PACKAGES || field == K_DEPS) {
-            if (type != T_MAP) {
-                lock_fail(ps->b, cur_line(ps), 0, WHAT ": \"%s\" is %s, not an object",
-                          field == K_PACKAGES ? "packages" : "dependencies", type_name(type));
-                return 0;
-            }
-            if (field == K_PACKAGES) {
-                ps->seen_packages = 1;
-                if (ps->lockver == 1 || ps->sec[SEC_PACKAGES].n) /* not read by v1 clients; a repeated key */
-                    return ps->skip = 1, 1;
-                return push(ps, F_PACKAGES, -1);
-            }
-            ps->seen_deps = 1;
-            /* v2's copy for old clients is not needed once "packages" came */
-            if (ps->lockver == 3 || (ps->lockver == 2 && ps->seen_packages) || ps->sec[SEC_V1].n)
-                return ps->skip = 1, 1;
-            return push(ps, F_V1DEPS, -1);
-        }
-        break;
+    case F_TOP: r = top_value(ps, field, type, s, n); break;
     case F_PACKAGES:
-    case F_V1DEPS: {
-        if (type != T_MAP) {
-            char label[300];
-            entry_label(ps, f->kind == F_PACKAGES ? SEC_PACKAGES : SEC_V1, f->child, label, sizeof(label));
-            lock_fail(ps->b, cur_line(ps), 0, WHAT ": %s is %s, not an object", label, type_name(type));
-            return 0;
-        }
-        return push(ps, f->kind == F_PACKAGES ? F_PKG : F_V1PKG, f->child);
-    }
+    case F_V1DEPS: r = section_value(ps, f, type); break;
     case F_PKG:
-    case F_V1PKG: {
-        int sec = f->kind == F_PKG ? SEC_PACKAGES : SEC_V1;
-        pend_t *p = &ps->sec[sec].v[f->ent];
-        int want = -1;
-        switch (field) {
-        case E_VERSION:
-        case E_RESOLVED:
-        case E_INTEGRITY:
-        case E_NAME: want = T_STRING; break;
-        case E_DEV:
-        case E_DEVOPT:
-        case E_LINK: want = T_BOOL; break;
-        case E_DEPNAMES:
-            if (type == T_MAP && is_workspace_path(p->key))
-                return push(ps, F_DEPNAMES, f->ent);
-            break;
-        case E_V1DEPS: want = T_MAP; break;
-        default: break;
-        }
-        if (want >= 0 && type != want) {
-            char label[300];
-            entry_label(ps, sec, f->ent, label, sizeof(label));
-            lock_fail(ps->b, cur_line(ps), 0, WHAT ": %s: \"%s\" is %s, not %s", label, field_name(field),
-                      type_name(type), type_name(want));
-            return 0;
-        }
-        if (want == T_STRING) {
-            if (memchr(s, '\0', n)) {
-                char label[300];
-                entry_label(ps, sec, f->ent, label, sizeof(label));
-                lock_fail(ps->b, cur_line(ps), 0, WHAT ": %s: \"%s\" contains a NUL character", label,
-                          field_name(field));
-                return 0;
-            }
-            char *v = strndup((const char *)s, n);
-            if (v == NULL)
-                return oom(ps);
-            char **slot = field == E_VERSION     ? &p->version
-                          : field == E_RESOLVED  ? &p->resolved
-                          : field == E_INTEGRITY ? &p->integrity
-                                                 : &p->name;
-            free(*slot);
-            *slot = v;
-            return 1;
-        }
-        if (want == T_BOOL) {
-            *(field == E_DEV ? &p->dev : field == E_DEVOPT ? &p->devopt : &p->link) = bval;
-            return 1;
-        }
-        if (field == E_V1DEPS)
-            return push(ps, F_V1DEPS, f->ent);
-        break;
+    case F_V1PKG: r = entry_value(ps, f, field, type, s, n, bval); break;
+    default: r = V_LEFT; /* F_DEPNAMES: the values (ranges) do not matter */
     }
-    default: /* F_DEPNAMES: the values (ranges) do not matter */ break;
-    }
+    if (r != V_LEFT)
+        return r;
     if (type == T_MAP || type == T_ARRAY)
         ps->skip = 1;
     return 1;
@@ -630,3 +648,17 @@ int lock_parse_npm(lock_builder_t *b, const char *text, size_t len)
     free(ps.st);
     return rc;
 }
+
+/* a JSON object: package-lock.json when it has a lockfileVersion, else no lockfile */
+static int detect(const char *text, size_t len)
+{
+    const char *p = lock_skip_space(text, text + len);
+    if (p == text + len || *p != '{')
+        return 0;
+    size_t head = len < LOCK_DETECT_HEAD ? len : LOCK_DETECT_HEAD, far = len < (1u << 20) ? len : (1u << 20);
+    return lock_contains(text, head, "\"lockfileVersion\"") || lock_contains(text, far, "\"lockfileVersion\"") ? 1
+                                                                                                              : -1;
+}
+
+const lock_format_def_t npm_lock_format = {
+    .id = LOCK_NPM, .name = "npm", .what = "package-lock.json", .detect = detect, .parse = lock_parse_npm};

@@ -35,6 +35,8 @@
 #include <yaml.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "pnpm-lock.yaml"
 #define MAX_FRAMES 64
@@ -312,189 +314,217 @@ static int set_str(pparser_t *pp, char **slot, const char *v)
 
 static const char *type_name(int t) { return t == T_MAP ? "a mapping" : t == T_SEQ ? "a list" : "a single value"; }
 
-/* a value starts: a scalar, or the opening of a mapping or list */
-static int on_value(pparser_t *pp, int type, const char *v, int line, int col)
+/* A frame's handler returns 0 (took the value), -1 (failed: the builder
+ * says why) or LEFT: a value nobody reads, skipped with what it holds. */
+enum { LEFT = 1 };
+
+/* a frame for a mapping that opens now, inheriting what its messages and
+ * references name; 0 or -1 */
+static int push_in(pparser_t *pp, int kind, int line, char *owner, int section, long ent)
+{
+    if (push(pp, kind, line) != 0)
+        return -1;
+    frame_t *g = &pp->st[pp->depth - 1];
+    g->owner = owner;
+    g->section = section;
+    g->ent = ent;
+    return 0;
+}
+
+static int is_dep_section(int field) { return field == F_DEPS || field == F_DEVDEPS || field == F_OPTDEPS; }
+
+/* the document's top level: lockfileVersion and the sections */
+static int top_value(pparser_t *pp, int field, int type, const char *v, int line, int col)
+{
+    if (field == F_LOCKVER) {
+        if (type != T_SCALAR)
+            return lock_fail(pp->b, line, col, WHAT ": lockfileVersion is %s", type_name(type));
+        pp->lockver_line = line;
+        return set_str(pp, &pp->lockver, v);
+    }
+    if (type == T_MAP && field == F_IMPORTERS) {
+        pp->has_importers = 1;
+        return push(pp, P_IMPORTERS, line);
+    }
+    if (type == T_MAP && is_dep_section(field))
+        return push_in(pp, P_DEPSECT, line, ".", field, -1);
+    if (type == T_MAP && field == F_PACKAGES)
+        return push(pp, P_PACKAGES, line);
+    if (type == T_MAP && field == F_SNAPSHOTS)
+        return push(pp, P_SNAPSHOTS, line);
+    /* pnpm writes a section only when it has something: an empty one is a cut */
+    if (field >= F_IMPORTERS && field <= F_SNAPSHOTS)
+        return lock_fail(pp->b, line, col, WHAT ": a top-level section is %s, not a mapping%s", type_name(type),
+                         type == T_SCALAR ? " (truncated?)" : "");
+    return LEFT;
+}
+
+/* importers: path → the importer's mapping; its path is kept for messages */
+static int importers_value(pparser_t *pp, frame_t *f, int type, int line, int col)
+{
+    if (type != T_MAP)
+        return lock_fail(pp->b, line, col, WHAT ": importer %.200s is %s, not a mapping", f->key, type_name(type));
+    char **no = grow(pp->owners, &pp->capowners, pp->nowners, sizeof(*no));
+    if (no == NULL)
+        return oom(pp);
+    pp->owners = no;
+    pp->owners[pp->nowners++] = f->key;
+    char *owner = f->key;
+    f->key = NULL;
+    return push_in(pp, P_IMPORTER, line, owner, 0, -1);
+}
+
+/* one importer: its dependency sections */
+static int importer_value(pparser_t *pp, frame_t *f, int field, int type, int line, int col)
+{
+    if (!is_dep_section(field))
+        return LEFT;
+    if (type == T_MAP)
+        return push_in(pp, P_DEPSECT, line, f->owner, field, -1);
+    return lock_fail(pp->b, line, col, WHAT ": importer %.200s: a dependency section is %s, not a mapping%s",
+                     f->owner, type_name(type), type == T_SCALAR ? " (truncated?)" : "");
+}
+
+/* a dependency section: name → {specifier, version} (or, before 6, the version) */
+static int depsect_value(pparser_t *pp, frame_t *f, int type, const char *v, int line, int col)
+{
+    if (type == T_SCALAR) /* "name: version", the pre-6 shape */
+        return add_ref(pp, f->key, v, f->line, f->section, f->owner);
+    if (type != T_MAP)
+        return lock_fail(pp->b, line, col, WHAT ": importer %.200s: dependency %.200s is a list", f->owner, f->key);
+    char *name = f->key;
+    f->key = NULL;
+    if (push_in(pp, P_DEPSPEC, f->line, f->owner, f->section, -1) != 0) {
+        free(name);
+        return -1;
+    }
+    pp->st[pp->depth - 1].key = name; /* the reference is added when the mapping ends (on_end) */
+    return 0;
+}
+
+/* {specifier, version}: the version is kept */
+static int depspec_value(pparser_t *pp, frame_t *f, int field, int type, const char *v, int line, int col)
+{
+    if (field != F_VERSION)
+        return LEFT;
+    if (type != T_SCALAR)
+        return lock_fail(pp->b, line, col, WHAT ": importer %.200s: dependency %.200s: version is %s", f->owner,
+                         f->key, type_name(type));
+    return set_str(pp, &f->spec_version, v);
+}
+
+/* packages / snapshots: key → the entry's mapping */
+static int entries_value(pparser_t *pp, frame_t *f, int type, int line, int col)
+{
+    int pkgs = f->kind == P_PACKAGES;
+    char *key = pkgs ? pp->pkgs[f->ent].key : pp->snaps[f->ent].key;
+    if (type == T_MAP)
+        return push_in(pp, pkgs ? P_PKG : P_SNAP, line, key, 0, f->ent);
+    if (type == T_SEQ)
+        return lock_fail(pp->b, line, col, WHAT ": %s entry %.200s is a list", pkgs ? "packages" : "snapshots", key);
+    return LEFT; /* an empty entry: checked when the document ends */
+}
+
+/* a packages entry: resolution, dev, name, version, its dependencies */
+static int pkg_value(pparser_t *pp, frame_t *f, int field, int type, const char *v, int line, int col)
 {
     lock_builder_t *b = pp->b;
+    pkg_t *p = &pp->pkgs[f->ent];
+    if (field == F_RESOLUTION) {
+        if (type != T_MAP)
+            return lock_fail(b, line, col, WHAT ": packages entry %.200s: resolution is %s, not a mapping", p->key,
+                             type_name(type));
+        p->has_resolution = 1;
+        return push_in(pp, P_RESOLUTION, line, NULL, 0, f->ent);
+    }
+    if (field == F_DEV || field == F_NAME || field == F_VERSION) {
+        if (type != T_SCALAR)
+            return lock_fail(b, line, col, WHAT ": packages entry %.200s: %s is %s", p->key,
+                             field == F_DEV    ? "dev"
+                             : field == F_NAME ? "name"
+                                               : "version",
+                             type_name(type));
+        if (field == F_DEV) {
+            if (strcmp(v, "true") && strcmp(v, "false"))
+                return lock_fail(b, line, col, WHAT ": packages entry %.200s: dev is '%.40s', not true or false",
+                                 p->key, v);
+            p->dev = v[0] == 't';
+            return 0;
+        }
+        return set_str(pp, field == F_NAME ? &p->name : &p->version, v);
+    }
+    if (field == F_DEPS && type == T_MAP)
+        return push_in(pp, P_PKGDEPS, line, f->owner, 0, -1);
+    return LEFT;
+}
+
+/* a snapshots entry: only its dependencies */
+static int snap_value(pparser_t *pp, frame_t *f, int field, int type, int line)
+{
+    if (field == F_DEPS && type == T_MAP)
+        return push_in(pp, P_PKGDEPS, line, f->owner, 0, -1);
+    return LEFT;
+}
+
+/* resolution: integrity, tarball, a git repo and commit, or a directory */
+static int resolution_value(pparser_t *pp, frame_t *f, int field, int type, const char *v)
+{
+    pkg_t *p = &pp->pkgs[f->ent];
+    if (type != T_SCALAR)
+        return LEFT;
+    if (field == F_INTEGRITY)
+        return set_str(pp, &p->integrity, v);
+    if (field == F_TARBALL)
+        return set_str(pp, &p->tarball, v);
+    if (field == F_REPO)
+        return set_str(pp, &p->repo, v);
+    if (field == F_COMMIT)
+        return set_str(pp, &p->commit, v);
+    if (field == F_DIRECTORY || (field == F_TYPE && !strcmp(v, "directory")))
+        p->directory = 1;
+    return 0;
+}
+
+/* a package's or snapshot's dependencies: name → version */
+static int pkgdeps_value(pparser_t *pp, frame_t *f, int type, const char *v, int line, int col)
+{
+    if (type != T_SCALAR)
+        return lock_fail(pp->b, line, col, WHAT ": %.200s: dependency %.200s is %s, not a version", f->owner, f->key,
+                         type_name(type));
+    return add_ref(pp, f->key, v, line, 0, f->owner);
+}
+
+/* a value starts: a scalar, or the opening of a mapping or list; the
+ * handler of the frame it is in takes it */
+static int on_value(pparser_t *pp, int type, const char *v, int line, int col)
+{
     if (pp->depth == 0) {
         if (pp->root_seen)
-            return lock_fail(b, line, col, WHAT ": a second top-level value");
+            return lock_fail(pp->b, line, col, WHAT ": a second top-level value");
         pp->root_seen = 1;
         if (type != T_MAP)
-            return lock_fail(b, line, col, WHAT ": the document is %s, not a mapping", type_name(type));
+            return lock_fail(pp->b, line, col, WHAT ": the document is %s, not a mapping", type_name(type));
         return push(pp, P_TOP, line);
     }
     frame_t *f = &pp->st[pp->depth - 1];
-    int field = f->field;
+    int field = f->field, rc;
     f->field = F_OTHER;
     switch (f->kind) {
-    case P_TOP:
-        if (field == F_LOCKVER) {
-            if (type != T_SCALAR)
-                return lock_fail(b, line, col, WHAT ": lockfileVersion is %s", type_name(type));
-            pp->lockver_line = line;
-            return set_str(pp, &pp->lockver, v);
-        }
-        if (type == T_MAP && field == F_IMPORTERS) {
-            pp->has_importers = 1;
-            return push(pp, P_IMPORTERS, line);
-        }
-        if (type == T_MAP && (field == F_DEPS || field == F_DEVDEPS || field == F_OPTDEPS)) {
-            if (push(pp, P_DEPSECT, line) != 0)
-                return -1;
-            pp->st[pp->depth - 1].section = field;
-            pp->st[pp->depth - 1].owner = ".";
-            return 0;
-        }
-        if (type == T_MAP && field == F_PACKAGES)
-            return push(pp, P_PACKAGES, line);
-        if (type == T_MAP && field == F_SNAPSHOTS)
-            return push(pp, P_SNAPSHOTS, line);
-        /* pnpm writes a section only when it has something: an empty one is a cut */
-        if (field >= F_IMPORTERS && field <= F_SNAPSHOTS)
-            return lock_fail(b, line, col, WHAT ": a top-level section is %s, not a mapping%s", type_name(type),
-                             type == T_SCALAR ? " (truncated?)" : "");
-        break;
-    case P_IMPORTERS: {
-        if (type != T_MAP)
-            return lock_fail(b, line, col, WHAT ": importer %.200s is %s, not a mapping", f->key, type_name(type));
-        char **no = grow(pp->owners, &pp->capowners, pp->nowners, sizeof(*no));
-        if (no == NULL)
-            return oom(pp);
-        pp->owners = no;
-        pp->owners[pp->nowners++] = f->key;
-        char *owner = f->key;
-        f->key = NULL;
-        if (push(pp, P_IMPORTER, line) != 0)
-            return -1;
-        pp->st[pp->depth - 1].owner = owner;
-        return 0;
-    }
-    case P_IMPORTER:
-        if (type == T_MAP && (field == F_DEPS || field == F_DEVDEPS || field == F_OPTDEPS)) {
-            char *owner = f->owner;
-            if (push(pp, P_DEPSECT, line) != 0)
-                return -1;
-            pp->st[pp->depth - 1].section = field;
-            pp->st[pp->depth - 1].owner = owner;
-            return 0;
-        }
-        if (field == F_DEPS || field == F_DEVDEPS || field == F_OPTDEPS)
-            return lock_fail(b, line, col, WHAT ": importer %.200s: a dependency section is %s, not a mapping%s",
-                             f->owner, type_name(type), type == T_SCALAR ? " (truncated?)" : "");
-        break;
-    case P_DEPSECT:
-        if (type == T_SCALAR) /* "name: version", the pre-6 shape */
-            return add_ref(pp, f->key, v, f->line, f->section, f->owner);
-        if (type == T_MAP) {
-            char *owner = f->owner, *name = f->key;
-            int section = f->section, kline = f->line;
-            f->key = NULL;
-            if (push(pp, P_DEPSPEC, kline) != 0) {
-                free(name);
-                return -1;
-            }
-            frame_t *g = &pp->st[pp->depth - 1];
-            g->owner = owner;
-            g->section = section;
-            g->key = name;
-            return 0;
-        }
-        return lock_fail(b, line, col, WHAT ": importer %.200s: dependency %.200s is a list", f->owner, f->key);
-    case P_DEPSPEC:
-        if (field == F_VERSION) {
-            if (type != T_SCALAR)
-                return lock_fail(b, line, col, WHAT ": importer %.200s: dependency %.200s: version is %s", f->owner,
-                                 f->key, type_name(type));
-            return set_str(pp, &f->spec_version, v);
-        }
-        break;
+    case P_TOP: rc = top_value(pp, field, type, v, line, col); break;
+    case P_IMPORTERS: rc = importers_value(pp, f, type, line, col); break;
+    case P_IMPORTER: rc = importer_value(pp, f, field, type, line, col); break;
+    case P_DEPSECT: rc = depsect_value(pp, f, type, v, line, col); break;
+    case P_DEPSPEC: rc = depspec_value(pp, f, field, type, v, line, col); break;
     case P_PACKAGES:
-    case P_SNAPSHOTS:
-        if (type == T_MAP) {
-            long ent = f->ent;
-            char *owner = f->kind == P_PACKAGES ? pp->pkgs[ent].key : pp->snaps[ent].key;
-            if (push(pp, f->kind == P_PACKAGES ? P_PKG : P_SNAP, line) != 0)
-                return -1;
-            pp->st[pp->depth - 1].ent = ent;
-            pp->st[pp->depth - 1].owner = owner;
-            return 0;
-        }
-        if (type == T_SEQ)
-            return lock_fail(b, line, col, WHAT ": %s entry %.200s is a list",
-                             f->kind == P_PACKAGES ? "packages" : "snapshots",
-                             f->kind == P_PACKAGES ? pp->pkgs[f->ent].key : pp->snaps[f->ent].key);
-        break; /* an empty entry: checked when the document ends */
-    case P_PKG: {
-        pkg_t *p = &pp->pkgs[f->ent];
-        if (field == F_RESOLUTION) {
-            if (type != T_MAP)
-                return lock_fail(b, line, col, WHAT ": packages entry %.200s: resolution is %s, not a mapping", p->key,
-                                 type_name(type));
-            p->has_resolution = 1;
-            long ent = f->ent;
-            if (push(pp, P_RESOLUTION, line) != 0)
-                return -1;
-            pp->st[pp->depth - 1].ent = ent;
-            return 0;
-        }
-        if (field == F_DEV || field == F_NAME || field == F_VERSION) {
-            if (type != T_SCALAR)
-                return lock_fail(b, line, col, WHAT ": packages entry %.200s: %s is %s", p->key,
-                                 field == F_DEV    ? "dev"
-                                 : field == F_NAME ? "name"
-                                                   : "version",
-                                 type_name(type));
-            if (field == F_DEV) {
-                if (strcmp(v, "true") && strcmp(v, "false"))
-                    return lock_fail(b, line, col, WHAT ": packages entry %.200s: dev is '%.40s', not true or false",
-                                     p->key, v);
-                p->dev = v[0] == 't';
-                return 0;
-            }
-            return set_str(pp, field == F_NAME ? &p->name : &p->version, v);
-        }
-        if (field == F_DEPS && type == T_MAP) {
-            char *owner = f->owner;
-            if (push(pp, P_PKGDEPS, line) != 0)
-                return -1;
-            pp->st[pp->depth - 1].owner = owner;
-            return 0;
-        }
-        break;
+    case P_SNAPSHOTS: rc = entries_value(pp, f, type, line, col); break;
+    case P_PKG: rc = pkg_value(pp, f, field, type, v, line, col); break;
+    case P_SNAP: rc = snap_value(pp, f, field, type, line); break;
+    case P_RESOLUTION: rc = resolution_value(pp, f, field, type, v); break;
+    case P_PKGDEPS: rc = pkgdeps_value(pp, f, type, v, line, col); break;
+    default: rc = LEFT;
     }
-    case P_SNAP:
-        if (field == F_DEPS && type == T_MAP) {
-            char *owner = f->owner;
-            if (push(pp, P_PKGDEPS, line) != 0)
-                return -1;
-            pp->st[pp->depth - 1].owner = owner;
-            return 0;
-        }
-        break;
-    case P_RESOLUTION: {
-        pkg_t *p = &pp->pkgs[f->ent];
-        if (type == T_SCALAR) {
-            if (field == F_INTEGRITY)
-                return set_str(pp, &p->integrity, v);
-            if (field == F_TARBALL)
-                return set_str(pp, &p->tarball, v);
-            if (field == F_REPO)
-                return set_str(pp, &p->repo, v);
-            if (field == F_COMMIT)
-                return set_str(pp, &p->commit, v);
-            if (field == F_DIRECTORY || (field == F_TYPE && !strcmp(v, "directory")))
-                p->directory = 1;
-        }
-        break;
-    }
-    case P_PKGDEPS:
-        if (type != T_SCALAR)
-            return lock_fail(b, line, col, WHAT ": %.200s: dependency %.200s is %s, not a version", f->owner, f->key,
-                             type_name(type));
-        return add_ref(pp, f->key, v, line, 0, f->owner);
-    default: break;
-    }
+    if (rc != LEFT)
+        return rc;
     if (type != T_SCALAR)
         pp->skip = 1;
     return 0;
@@ -769,3 +799,14 @@ int lock_parse_pnpm(lock_builder_t *b, const char *text, size_t len)
     yaml_parser_delete(&parser);
     return rc;
 }
+
+static int detect(const char *text, size_t len)
+{
+    size_t head = len < LOCK_DETECT_HEAD ? len : LOCK_DETECT_HEAD;
+    return lock_contains(text, head, "lockfileVersion:") &&
+           (lock_contains(text, len, "importers:") || lock_contains(text, len, "packages:") ||
+            lock_contains(text, head, "dependencies:"));
+}
+
+const lock_format_def_t pnpm_lock_format = {
+    .id = LOCK_PNPM, .name = "pnpm", .what = "pnpm-lock.yaml", .detect = detect, .parse = lock_parse_pnpm};

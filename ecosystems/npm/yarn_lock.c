@@ -57,6 +57,8 @@
 #include <string.h>
 
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/eco_ids.h"
 
 #define WHAT "yarn.lock"
 
@@ -654,3 +656,12 @@ int lock_parse_yarn(lock_builder_t *b, const char *text, size_t len)
     free(yp.refs);
     return rc;
 }
+
+static int detect(const char *text, size_t len)
+{
+    size_t head = len < LOCK_DETECT_HEAD ? len : LOCK_DETECT_HEAD;
+    return lock_contains(text, head, "# yarn lockfile v1") || lock_contains(text, head, "__metadata:");
+}
+
+const lock_format_def_t yarn_lock_format = {
+    .id = LOCK_YARN, .name = "yarn", .what = "yarn.lock", .detect = detect, .parse = lock_parse_yarn};

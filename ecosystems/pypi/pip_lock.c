@@ -47,8 +47,10 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "ecosystems/eco_ids.h"
 #include "ecosystems/pypi/pypi_path.h"
 #include "core/lock_internal.h"
+#include "ecosystems/lock_formats.h"
 
 typedef struct pip_req {
     char *name; /* PEP 503 */
@@ -606,3 +608,28 @@ int lock_parse_pip(lock_builder_t *b, const char *text, size_t len)
     free(p.cols);
     return rc != 0 || b->failed ? -1 : 0;
 }
+
+/* some line of the form name==version (comments and options aside) */
+static int detect(const char *text, size_t len)
+{
+    const char *end = text + len;
+    for (const char *line = text; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *le = nl ? nl : end;
+        const char *s = lock_skip_space(line, le);
+        if (s < le && *s != '#' && *s != '-') {
+            const char *eq = memmem(s, (size_t)(le - s), "==", 2);
+            if (eq && eq > s)
+                return 1;
+        }
+        line = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+const lock_format_def_t pip_lock_format = {.id = LOCK_PIP,
+                                           .name = "pip",
+                                           .what = "a requirements.txt with == pins",
+                                           .detect_last = 1,
+                                           .detect = detect,
+                                           .parse = lock_parse_pip};

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecosystems/eco_ids.h"
+#include "ecosystems/lock_formats.h"
+#include "ecosystems/popular_builtin.h"
+#include "ecosystems/pypi/pypi_artifact.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -821,6 +825,16 @@ static int pypi_version_digests(const char *project, const char *version, unsign
     return listed;
 }
 
+static const char *const pypi_prefixes[] = {"py-", "python-", NULL};
+static const char *const pypi_suffixes[] = {"-python", "-py", NULL};
+static const typosquat_rules_t pypi_typosquat = {.prefixes = pypi_prefixes,
+                                                 .suffixes = pypi_suffixes,
+                                                 .one_edit = 1,
+                                                 .popular = popular_builtin_pypi,
+                                                 .npopular = &popular_builtin_pypi_count};
+
+static const lock_format_def_t *const pypi_lockfiles[] = {&pip_lock_format, NULL};
+
 const ecosystem_t pypi_ecosystem = {
     .id = ECO_PYPI,
     .name = "pypi",
@@ -835,4 +849,9 @@ const ecosystem_t pypi_ecosystem = {
     .version_facts = pypi_version_facts,
     .version_source = pypi_version_source,
     .version_digests = pypi_version_digests,
+    .artifacts = &pypi_artifacts,
+    .flags = ECO_F_FOLD_NAMES,
+    .lockfiles = pypi_lockfiles,
+    .typosquat = &pypi_typosquat,
+    .list_name = pypi_canonical_name,
 };

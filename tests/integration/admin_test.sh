@@ -359,6 +359,50 @@ t_whoami_basics() {
     expect_status 405 "POST /-/api/whoami"
 }
 
+# The route table's edges: every path answers a verb it does not take with
+# 405 and the verbs it does take in Allow (before any token is looked at);
+# ids are whole segments of digits, not 0; a lockfile path that is none of
+# PROJECT, PROJECT/ID, PROJECT/ID/approve is a 400; HEAD is a GET.
+t_routes() {
+    local method path allow
+    while IFS='|' read -r method path allow; do
+        api "" "$method" "$path"
+        expect_error 405 method_not_allowed "" "$method $path"
+        assert_eq "$allow" "$(header allow)" "Allow of $method /-/api/$path"
+    done <<'ROUTES'
+PUT|reviews|GET, POST
+DELETE|approvals|GET, POST
+PATCH|blocks|GET, POST
+GET|approvals/7|DELETE
+POST|blocks/7|DELETE
+POST|whoami|GET
+DELETE|held|GET
+POST|versions/npm/x/1.0.0|GET
+POST|lockfiles|GET
+DELETE|lockfiles/web|GET, POST
+POST|lockfiles/acme%2Fweb/3|GET
+GET|lockfiles/web/3/approve|POST
+PUT|decisions|GET
+POST|audit|GET
+POST|audit/verify|GET
+ROUTES
+    for path in approvals/0 blocks/0 approvals/12345678901234567890 approvals/7x versions/ lockfiles/ audit/verify/x \
+        whoami/ held/x; do
+        api "$T_REV" GET "$path"
+        expect_error 404 not_found "" "GET $path"
+    done
+    api "$T_REV" DELETE approvals/0
+    expect_error 404 not_found "" "DELETE approvals/0"
+    for path in lockfiles/web/approve lockfiles/a%20b lockfiles/a%2F lockfiles/a..b; do
+        api "$T_CI" GET "$path"
+        expect_error 400 bad_request "" "GET $path"
+    done
+    api "$T_CI" HEAD held "" -I
+    expect_status 200 "HEAD held"
+    api "" HEAD held "" -I
+    expect_status 401 "HEAD held without a token"
+}
+
 t_held() {
     local i
     for i in 1 2 3; do
@@ -1131,6 +1175,24 @@ t_audit_verify_tamper() {
     assert_eq true "$(jb 'd["ok"]')" "audit/verify once the record is restored"
 }
 
+# DESIGN.md: every subcommand answers --help with its own usage (exit 0,
+# on stdout, nothing else done); the overall usage still lists them all.
+t_cli_help() {
+    local cmd
+    for cmd in token audit held approve revoke block unblock decisions reviews lockfile; do
+        cli_ok "$cmd" --help
+        assert_contains "$CLI_OUT" "cordon $cmd" "cordon $cmd --help"
+        [[ $(grep -c '^  cordon ' <<<"$CLI_OUT") -le 2 ]] || fail "cordon $cmd --help prints more than its own usage"
+        cli "$cmd" -h
+        assert_eq 0 "$CLI_RC" "exit code of cordon $cmd -h"
+    done
+    cli help
+    assert_eq 0 "$CLI_RC" "exit code of cordon help"
+    for cmd in serve log version token audit held approve revoke block unblock decisions reviews lockfile; do
+        assert_contains "$CLI_OUT" "cordon $cmd" "cordon help"
+    done
+}
+
 t_no_token_leak() {
     no_token_in "cordon's logs" "$IT_TMP/cordon.stderr" "$IT_TMP/cordon.stdout" "$IT_TMP/upstream/upstream.log"
     no_token_in "the data directory" "$DATA"
@@ -1143,6 +1205,7 @@ t_no_token_leak() {
 run_test "tokens: token add prints one cordon_ token; list shows no token; revoke -> 401; 401 with WWW-Authenticate" t_tokens
 run_test "roles: auditor reads but may not write; ci reads decisions/held only; reviewer does all" t_roles
 run_test "whoami; X-Request-Id; 404 unknown call; 405 wrong verb" t_whoami_basics
+run_test "routes: 405 with each path's Allow before the token; ids, lockfile paths; HEAD is GET" t_routes
 run_test "held: refused version listed with reason, requests, clients; filters, sort=requests; approval removes it" t_held
 run_test "versions/ECO/PKG/VER: verdict, approvals, blocks, held entry (npm, scoped, PyPI, Maven)" t_versions
 run_test "approvals: 201 record, effective at once, expires_in, PEP 503 names, list, revoke 200/409/404, ?active=1" t_approvals
@@ -1158,6 +1221,7 @@ run_test "mvn: NEW dependency refused; cordon approve -> builds; cordon block ->
 run_test "expiry: a 10 s approval admits, then the version is held again in metadata and on the artifact route" t_expiry
 run_test "whole-package block refuses every version, the old one too; lifting it restores them" t_whole_package_block
 run_test "CLI: held table and --json, approve/revoke/block/unblock, decisions, reviews, token file; exit 1 refused, 2 usage" t_cli
+run_test "CLI: each command answers --help (and -h) with its own usage, exit 0" t_cli_help
 run_test "audit: every kind of record in the chain, type filter, first record, verify ok" t_audit
 run_test "audit verify: intact 0 (server running); one record altered -> 1 naming it; restored -> 0" t_audit_verify_tamper
 run_test "tokens never in logs, decision log or store" t_no_token_leak

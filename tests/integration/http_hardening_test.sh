@@ -330,6 +330,65 @@ t_no_body_routes_refused_unread() {
     raw 'want(d["status"] == 200, "status %r" % d["status"])' $'GET /-/health HTTP/1.1\nHost: x\nContent-Length: 0\n\n'
 }
 
+# late_reader.py PORT TLS CAFILE BODYBYTES: sends a refused request's head and
+# BODYBYTES of its body at once, reads nothing for a second, then reads the
+# answer; prints {"status": N, "reason": ..., "error": ...}. A server that
+# closes with the body unread in its socket sends a TCP reset, and the
+# client's kernel drops the answer it had already received.
+cat >"$IT_TMP/late_reader.py" <<'PY'
+import json, socket, ssl, sys, threading, time
+port, use_tls, cafile, n = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3], int(sys.argv[4])
+s = socket.create_connection(("127.0.0.1", port), timeout=20)
+if use_tls:
+    ctx = ssl.create_default_context(cafile=cafile)
+    ctx.set_alpn_protocols(["http/1.1"])
+    s = ctx.wrap_socket(s, server_hostname="127.0.0.1")
+head = b"GET /-/health HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % n
+def send():
+    try:
+        s.sendall(head + b"z" * n)
+    except OSError:
+        pass
+t = threading.Thread(target=send, daemon=True)
+t.start()
+time.sleep(1.0)
+data, err = b"", ""
+try:
+    while True:
+        c = s.recv(65536)
+        if not c:
+            break
+        data += c
+except OSError as e:
+    err = e.__class__.__name__
+line = data.split(b"\r\n", 1)[0].decode("latin-1")
+parts = line.split(" ")
+status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+body = data.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in data else b""
+try:
+    reason = json.loads(body.decode()).get("reason")
+except ValueError:
+    reason = None
+print(json.dumps({"status": status, "reason": reason, "error": err}))
+PY
+
+t_refusal_reaches_a_late_reader() {
+    # the refusal is written, the connection closed for writing, and what
+    # the client still sends read and dropped until it is done (a bounded
+    # while): a client that reads its answer only after sending, as curl
+    # on a busy machine or npm publishing, gets the answer, not a reset
+    local tls out=$IT_TMP/late_reader.out
+    for tls in 0 1; do
+        "$PYTHON" "$IT_TMP/late_reader.py" "$([[ $tls == 1 ]] && echo "$TLS_PORT" || echo "$CPORT")" \
+            "$tls" "$IT_TMP/cert.pem" 300000 >"$out" || fail "late_reader.py failed: $(cat "$out")"
+        check_json "$out" '
+want(d["status"] == 413, "status %r" % d["status"])
+want(d["reason"] == "body_not_allowed", "reason %r" % d["reason"])
+want(d["error"] == "", "the connection ended in %s, not a close after the answer" % d["error"])' \
+            "what a late reader got (TLS $tls)"
+    done
+}
+
 t_small_routes() {
     # the review route and the admin API: 64 kB, refused from the head
     WANT=413 REASON=too_large raw "$REFUSED_UNREAD" $'POST /-/api/reviews HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Length: 70000\n\n'
@@ -780,6 +839,7 @@ run_test "bodies: a route that takes none answers from the head (413; a publish 
 run_test "bodies: review route and admin API take 64 kB (413 from the head, 411 chunked); smaller ones are read" t_small_routes
 run_test "bodies: lockfiles (with a token) and npm audit take max_body; no token 401 unread; over 413; h2 64 kB" t_large_routes
 run_test "bodies: over TLS too (HTTP/1.1 judged from the head; HTTP/2 64 kB)" t_tls_bodies
+run_test "bodies: a refusal reaches a client that reads only after sending its body (no reset)" t_refusal_reaches_a_late_reader
 run_test "bodies: keep-alive after a body; pipelined requests judged from their heads, large ones read" t_keepalive_and_pipelining
 run_test "bodies: 60 stalled 4 MB uploads do not grow cordon's RSS" t_stalled_uploads_memory
 run_test "bodies: at most limits.max_large_bodies large bodies at once (503 busy beyond), then again" t_large_bodies_at_once

@@ -852,6 +852,38 @@ sys.exit(1 if errors else 0)
 PY
 }
 
+# client_failed RC OUT WHAT: a real client's run (exit RC, output OUT) failed,
+# and not by timeout(1).
+client_failed() {
+    (( $1 != 0 )) || fail "$3 succeeded; output: $(printf '%s' "$2" | tail -n 20)"
+    (( $1 != 124 && $1 != 137 )) || fail "$3 timed out"
+}
+
+# held_queue_has TOKEN ECO UA PKG VER [PKG VER]...: cordon's /-/api/held (as
+# TOKEN) lists at least one of these versions, and each it lists is held for
+# quarantine with the error line, eligible_at and a client whose user agent
+# contains UA (for clients that show no denial body: where the reason is).
+held_queue_has() {
+    local token=$1 eco=$2 ua=$3
+    shift 3
+    http GET "$CORDON_URL/-/api/held?ecosystem=$eco" -H "Authorization: Bearer $token"
+    expect_status 200 "GET /-/api/held"
+    echo "held: $(head -c 3000 "$HTTP_BODY")"
+    UA=$ua WANTED="$*" check_json "$HTTP_BODY" '
+w = env["WANTED"].split()
+wanted = set(zip(w[0::2], w[1::2]))
+m = [e for e in d.get("held") or [] if (e.get("package"), e.get("version")) in wanted]
+want(m, "none of %s is in the held queue" % sorted(wanted))
+for e in m:
+    n = "%s %s" % (e.get("package"), e.get("version"))
+    want(e.get("reason") == "quarantine", "%s: reason %r" % (n, e.get("reason")))
+    want("quarantined until" in (e.get("error") or ""), "%s: error line %r" % (n, e.get("error")))
+    want(e.get("eligible_at"), "%s: no eligible_at" % n)
+    want(any(env["UA"] in (c.get("user_agent") or "") for c in e.get("clients") or []),
+         "%s: no client with %r among %r" % (n, env["UA"], e.get("clients")))
+' "the held queue"
+}
+
 # start_extra_cordon NAME QUARANTINE_YAML [EXTRA_YAML]: another cordon (npm
 # only) on the same fixture, with its own port and data directory.  Sets
 # ${NAME^^}_URL and ${NAME^^}_PORT.

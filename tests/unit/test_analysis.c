@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
 #include "analysis/findings.h"
+#include "ecosystems/eco_ids.h"
 #include "store/store.h"
 #include "common/timeutil.h"
 #include "ecosystems/npm/npm_filter.h"

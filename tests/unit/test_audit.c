@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/record.h"
 #include "store/store.h"
 #include "common/buf.h"

@@ -3,6 +3,8 @@
  * review route's Content-Type check). */
 #include <string.h>
 
+#include "admin/admin_api.h"
+#include "ecosystems/eco_ids.h"
 #include "http/body_limits.h"
 #include "core/config.h"
 #include "http/http.h"
@@ -105,6 +107,7 @@ int main(void)
 {
     config_defaults(&g_cfg);
     config_set_str(&g_cfg.upstream[ECO_NPM], "http://127.0.0.1:1");
+    body_limits_set_api_route(admin_api_body_route); /* as cordon serve does */
     RUN(routes);
     RUN(limits_and_verdicts);
     RUN(media_type);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
 
 #define SEC 1000LL

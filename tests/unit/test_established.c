@@ -14,6 +14,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/established.h"
+#include "ecosystems/eco_ids.h"
 #include "store/record.h"
 #include "store/store.h"
 #include "common/buf.h"

@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "core/lockfile.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
 
 #define I_SCOPED "sha512-XbLIzdkCCMN1NyyjEsJGpIZ/SLqil6g2gxiPt7KBi5SYxqjkfr9pYS3AJVI6dgcaqM3kZvEwmMFIXD+xkqRM2A=="

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/lockfile.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
 
 #define H1 "b84418eeb0b459aefe25596e565f2a3d6c08b511aa9671192bddcb8ff7320ac6"

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/blob.h"
 #include "upstream/fetcher.h"
 #include "upstream/flight.h"
@@ -36,6 +37,7 @@
 #include "journal/audit_key.h"
 #include "core/config.h"
 #include "review/lockfiles.h"
+#include "admin/views.h"
 #include "core/runtime.h"
 #include "tests/unit/test.h"
 
@@ -102,7 +104,7 @@ static int check(const buf_t *body, buf_t *report, char *err)
     lockfile_submit_t s = {.project = "acme/web", .ref = "main", .format = LOCK_AUTO, .body = body->data,
                            .len = body->len, .by = "ci", .client = "127.0.0.1"};
     buf_reset(report);
-    return lockfiles_check(g_use, &s, report, err, 300);
+    return lockfiles_check(g_use, &s, view_lockfile_report, report, err, 300);
 }
 
 static int check_in(const char *project, const buf_t *body, buf_t *report, char *err)
@@ -110,7 +112,43 @@ static int check_in(const char *project, const buf_t *body, buf_t *report, char 
     lockfile_submit_t s = {.project = project, .ref = "main", .format = LOCK_AUTO, .body = body->data,
                            .len = body->len, .by = "ci", .client = "127.0.0.1"};
     buf_reset(report);
-    return lockfiles_check(g_use, &s, report, err, 300);
+    return lockfiles_check(g_use, &s, view_lockfile_report, report, err, 300);
+}
+
+/* the API's documents: what review/lockfiles returns, as admin/views.c renders it */
+static lockfiles_result_t history_json(const char *project, buf_t *out)
+{
+    lockfile_history_t h;
+    lockfiles_result_t rc = lockfiles_history(project, &h);
+    if (rc == LOCKFILES_OK) {
+        view_lockfile_history(project, &h, out);
+        lockfile_history_free(&h);
+    }
+    return rc;
+}
+
+static lockfiles_result_t report_json(const char *project, uint64_t id, buf_t *out)
+{
+    char *report;
+    lockfiles_result_t rc = lockfiles_report(project, id, &report);
+    if (rc == LOCKFILES_OK) {
+        buf_puts(out, report);
+        free(report);
+    }
+    return rc;
+}
+
+static lockfiles_result_t approve_json(const char *project, uint64_t id, const char *comment, const char *by,
+                                       buf_t *out, char *err, size_t errlen)
+{
+    review_t *made;
+    size_t n;
+    lockfiles_result_t rc = lockfiles_approve(g_use, project, id, comment, TIME_NONE, by, &made, &n, err, errlen);
+    if (rc == LOCKFILES_OK) {
+        view_lockfile_approved(made, n, id, time_now_ms(), out);
+        reviews_free(made, n);
+    }
+    return rc;
 }
 
 static int has(buf_t *b, const char *needle) { return strstr(buf_cstr(b), needle) != NULL; }
@@ -186,19 +224,19 @@ TEST(lockfile_lifecycle)
     CHECK(has(&rep, "\"submission\":2,\"base\":1"));
     buf_t hist;
     buf_init(&hist);
-    CHECK_INT_EQ(lockfiles_history_json("acme/web", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/web", &hist), 0);
     CHECK(has(&hist, "\"base\":1"));
 
     /* the change set is approved: one approval, and submission 2 is the base */
     buf_t out;
     buf_init(&out);
-    CHECK_INT_EQ(lockfiles_approve(g_use, "acme/web", 2, "reviewed", TIME_NONE, "alice", &out, err, sizeof(err)), 0);
+    CHECK_INT_EQ(approve_json("acme/web", 2, "reviewed", "alice", &out, err, sizeof(err)), 0);
     CHECK(has(&out, "\"package\":\"alpha\",\"version\":\"1.1.0\",\"comment\":\"reviewed (lockfile acme/web#2)\""));
     CHECK(has(&out, "\"base\":2"));
     buf_reset(&out);
-    CHECK_INT_EQ(lockfiles_approve(g_use, "acme/web", 99, "x", TIME_NONE, "alice", &out, err, sizeof(err)), 404);
+    CHECK_INT_EQ(approve_json("acme/web", 99, "x", "alice", &out, err, sizeof(err)), LOCKFILES_NOT_FOUND);
     buf_reset(&rep);
-    CHECK_INT_EQ(lockfiles_report_json("acme/web", 2, &rep), 0);
+    CHECK_INT_EQ(report_json("acme/web", 2, &rep), 0);
     CHECK(has(&rep, "\"ok\":false,\"accepted\":true"));
     CHECK_INT_EQ(check(&body, &rep, err), 0);
     CHECK(has(&rep, "\"ok\":true"));
@@ -227,16 +265,16 @@ TEST(lockfile_lifecycle)
 
     /* an unreadable lockfile: 400, nothing stored */
     buf_reset(&hist);
-    CHECK_INT_EQ(lockfiles_history_json("acme/web", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/web", &hist), 0);
     size_t before = hist.len;
     buf_reset(&body);
     buf_puts(&body, "{\"lockfileVersion\":3,\"packages\":{\"node_modules/a\":{\"version\":");
-    CHECK_INT_EQ(check(&body, &rep, err), 400);
+    CHECK_INT_EQ(check(&body, &rep, err), LOCKFILES_UNREADABLE);
     CHECK(strstr(err, "cannot be read") != NULL);
     buf_reset(&hist);
-    CHECK_INT_EQ(lockfiles_history_json("acme/web", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/web", &hist), 0);
     CHECK_INT_EQ((long)hist.len, (long)before);
-    CHECK_INT_EQ(lockfiles_history_json("nobody", &hist), 404);
+    CHECK_INT_EQ(history_json("nobody", &hist), LOCKFILES_NOT_FOUND);
     CHECK(!lockfiles_project_valid("../x"));
     CHECK(!lockfiles_project_valid(""));
     CHECK(lockfiles_project_valid("acme/web-2"));
@@ -296,7 +334,7 @@ TEST(five_thousand_entries)
     lockfile_submit_t s = {.project = "big", .ref = "", .format = LOCK_NPM, .body = a.data, .len = a.len,
                            .by = "ci", .client = ""};
     double t0 = now_ms(), c0 = cpu_ms();
-    CHECK_INT_EQ(lockfiles_check(g_use, &s, &rep, err, sizeof(err)), 0);
+    CHECK_INT_EQ(lockfiles_check(g_use, &s, view_lockfile_report, &rep, err, sizeof(err)), 0);
     double first = now_ms() - t0, first_cpu = cpu_ms() - c0;
     CHECK(strstr(buf_cstr(&rep), "\"ok\":true") != NULL);
     s.body = b.data;
@@ -304,7 +342,7 @@ TEST(five_thousand_entries)
     buf_reset(&rep);
     t0 = now_ms();
     c0 = cpu_ms();
-    CHECK_INT_EQ(lockfiles_check(g_use, &s, &rep, err, sizeof(err)), 0);
+    CHECK_INT_EQ(lockfiles_check(g_use, &s, view_lockfile_report, &rep, err, sizeof(err)), 0);
     double second = now_ms() - t0, second_cpu = cpu_ms() - c0;
     CHECK(strstr(buf_cstr(&rep), "\"upgraded\":100") != NULL);
     CHECK(strstr(buf_cstr(&rep), "\"unchanged\":4900") != NULL); /* and every one judged */
@@ -516,7 +554,7 @@ TEST(block_after_accept)
     CHECK_INT_EQ(summary_of("added"), 0);
     buf_t hist;
     buf_init(&hist);
-    CHECK_INT_EQ(lockfiles_history_json("acme/blocked", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/blocked", &hist), 0);
     CHECK(has(&hist, "\"base\":1"));
 
     /* lifted: the same lockfile passes again */
@@ -580,16 +618,16 @@ TEST(forged_integrity)
     CHECK_INT_EQ(summary_of("held"), 2);
     buf_t hist;
     buf_init(&hist);
-    CHECK_INT_EQ(lockfiles_history_json("acme/forged", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/forged", &hist), 0);
     CHECK(has(&hist, "\"base\":null"));
     /* approval cannot make forged bytes right: refused, nothing approved, no base */
     buf_t out;
     buf_init(&out);
-    CHECK_INT_EQ(lockfiles_approve(g_use, "acme/forged", 1, "looks fine", TIME_NONE, "alice", &out, err, sizeof(err)),
-                 409);
+    CHECK_INT_EQ(approve_json("acme/forged", 1, "looks fine", "alice", &out, err, sizeof(err)),
+                 LOCKFILES_NOT_APPROVABLE);
     CHECK(strstr(err, "sig-forged@1.0.0") != NULL && strstr(err, "integrity") != NULL);
     buf_reset(&hist);
-    CHECK_INT_EQ(lockfiles_history_json("acme/forged", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/forged", &hist), 0);
     CHECK(has(&hist, "\"base\":null"));
 
     /* the right integrity passes */
@@ -708,7 +746,7 @@ TEST(dead_upstream)
     yajl_val failed = yajl_tree_get(g_doc, fp, yajl_t_number);
     CHECK(failed && YAJL_GET_INTEGER(failed) == 1);
     /* nothing lost: stored, audited, the base unchanged */
-    CHECK_INT_EQ(lockfiles_history_json("acme/dead", &hist), 0);
+    CHECK_INT_EQ(history_json("acme/dead", &hist), 0);
     CHECK(has(&hist, "\"base\":1"));
     CHECK(has(&hist, "\"submission\":2"));
     buf_free(&body);

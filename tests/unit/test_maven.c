@@ -253,6 +253,9 @@ TEST(metadata_refused)
          * a valid stamp into both (found by fuzz_maven_metadata) */
         "<metadata><versioning><lastUpdated>00001965642614</lastUpdated><lastUpdated>20240101000000"
         "</lastUpdated></versioning></metadata>",
+        /* bytes that are not UTF-8 in a CDATA section: libxml2 lets them by
+         * there but not as the text rendering writes (found by fuzz_maven_metadata) */
+        "<metadata><versioning><x><![CDATA[a\xc1\xa4" "b]]></x></versioning></metadata>",
         /* <versions> or <versioning> where no reader looks, and more than text in a version */
         "<metadata><versions><version>2.0</version></versions></metadata>",
         "<metadata><plugins><versioning><versions><version>2.0</version></versions></versioning></plugins></metadata>",

@@ -1,9 +1,9 @@
-/* unit tests: analysis/npm_manifest.h (manifest confusion: registry
+/* unit tests: ecosystems/npm/npm_manifest.h (manifest confusion: registry
  * manifest vs the tarball's package.json, and install-script detection). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/npm_manifest.h"
+#include "ecosystems/npm/npm_manifest.h"
 #include "tests/unit/test.h"
 
 static char g_diff[512];

@@ -14,6 +14,7 @@
 #include "common/timeutil.h"
 #include "core/config.h"
 #include "core/ecosystem.h"
+#include "ecosystems/eco_ids.h"
 #include "intel/osv.h"
 #include "intel/osv_feed.h"
 #include "intel/osv_index.h"

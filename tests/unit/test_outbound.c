@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecosystems/eco_ids.h"
 #include "upstream/outbound.h"
 #include "common/url.h"
 #include "tests/unit/test.h"

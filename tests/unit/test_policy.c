@@ -3,6 +3,7 @@
 
 #include "common/timeutil.h"
 #include "core/config.h"
+#include "ecosystems/eco_ids.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
 #include "tests/unit/test.h"

@@ -11,11 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ecosystems/eco_ids.h"
 #include "store/store.h"
 #include "common/buf.h"
 #include "common/timeutil.h"
 #include "policy/approvals.h"
 #include "review/approvals_store.h"
+#include "admin/views.h"
 #include "journal/audit.h"
 #include "journal/audit_key.h"
 #include "core/config.h"
@@ -298,11 +300,11 @@ TEST(approvals_and_blocks_in_policy)
     CHECK_INT_EQ(approvals_end(b, REVIEW_BLOCK, "bob", &ended, err, sizeof(err)), 0);
     CHECK_STR_EQ(ended.ended_by, "bob");
     review_free(&ended);
-    CHECK_INT_EQ(approvals_end(b, REVIEW_BLOCK, "bob", &ended, err, sizeof(err)), 409);
+    CHECK_INT_EQ(approvals_end(b, REVIEW_BLOCK, "bob", &ended, err, sizeof(err)), APPROVALS_ALREADY_ENDED);
     review_free(&ended);
-    CHECK_INT_EQ(approvals_end(b, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), 404);
+    CHECK_INT_EQ(approvals_end(b, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), APPROVALS_NOT_FOUND);
     review_free(&ended);
-    CHECK_INT_EQ(approvals_end(9999, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), 404);
+    CHECK_INT_EQ(approvals_end(9999, REVIEW_APPROVAL, "bob", &ended, err, sizeof(err)), APPROVALS_NOT_FOUND);
     review_free(&ended);
     CHECK(decide(ECO_NPM, "left-pad", "1.0.0", now - 400 * DAY, now).allow);
     CHECK(decide(ECO_NPM, "left-pad", "1.4.0", young, now).allow);
@@ -372,7 +374,10 @@ TEST(held_queue_counts_refusals)
     decision_log_flush();
     buf_t b;
     buf_init(&b);
-    CHECK_INT_EQ(held_list_json(&g_cfg, now, -1, NULL, HELD_SORT_REQUESTS, &b), 0);
+    held_queue_t q;
+    CHECK_INT_EQ(held_list(&g_cfg, now, -1, NULL, HELD_SORT_REQUESTS, &q), 0);
+    view_held_queue(&g_cfg, &q, &b); /* the API's document (admin/views.c) */
+    held_queue_free(&q);
     const char *s = buf_cstr(&b);
     CHECK(strstr(s, "\"package\":\"fresh\",\"version\":\"2.0.0\",\"reason\":\"quarantine\"") != NULL);
     CHECK(strstr(s, "\"requests\":3") != NULL);

@@ -1,14 +1,15 @@
 /* unit tests: analysis/typosquat.h (the popular set, normalisation, the
  * look-alike rules per ecosystem, the popular-names file) and the built-in
- * lists of analysis/popular_builtin.h. */
+ * lists of ecosystems/popular_builtin.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis/popular_builtin.h"
+#include "ecosystems/popular_builtin.h"
 #include "analysis/typosquat.h"
+#include "ecosystems/eco_ids.h"
 #include "tests/unit/test.h"
 
 typedef struct flag_case {

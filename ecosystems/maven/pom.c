@@ -1,6 +1,6 @@
 /* pom: the streaming read of a POM (see the header). Owns nothing beyond
  * the call: the facts are fixed-size, the document stays the caller's. */
-#include "analysis/pom.h"
+#include "ecosystems/maven/pom.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * in JSON.parse) after npm's publish-time normalisations; the first
  * differing key, in field order then byte order, is reported. Everything
  * allocated here is freed before returning. */
-#include "analysis/npm_manifest.h"
+#include "ecosystems/npm/npm_manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
