@@ -15,6 +15,7 @@
 #include "upstream/upstream_cache.h"
 #include "common/buf.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
 #include "common/buf.h"
@@ -31,6 +32,7 @@
 #include "review/held.h"
 #include "admin/admin_page.h"
 #include "admin/admin_api.h"
+#include "admin/start_line.h"
 #include "http/conn_guard.h"
 #include "http/router.h"
 #include "journal/journal_retention.h"
@@ -155,16 +157,7 @@ static void warn_readable_credentials(const config_t *cfg)
                  "(chmod 600 %s)%s",
                  file, (unsigned)(st.st_mode & 0777), keys, file,
                  cfg->upstream_password_file[e] ? "" : ", or move the password to a password_file");
-        buf_t b;
-        buf_init(&b);
-        buf_puts(&b, "{\"level\":\"warn\",\"msg\":");
-        json_cstr(&b, msg);
-        buf_puts(&b, ",\"file\":");
-        json_cstr(&b, file);
-        buf_puts(&b, "}\n");
-        if (!b.oom)
-            fwrite(b.data, 1, b.len, stderr);
-        buf_free(&b);
+        log_kv(LOG_WARN, msg, "file", file, NULL);
     }
 }
 
@@ -185,19 +178,19 @@ static void reload_config(void)
     if (next == NULL)
         return;
     if (config_load(next, cur->path, err, sizeof(err)) != 0 || config_read_secrets(next, err, sizeof(err)) != 0) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
+        log_kv(LOG_ERROR, "reload failed; the running configuration stays", "error", err, NULL);
         config_free(next);
         free(next);
         return;
     }
     if (analysis_configure(next, err, sizeof(err)) != 0) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"reload failed; the running configuration stays\",\"error\":\"%s\"}\n", err);
+        log_kv(LOG_ERROR, "reload failed; the running configuration stays", "error", err, NULL);
         config_free(next);
         free(next);
         return;
     }
     if (g_nconfigs == (int)(sizeof(g_configs) / sizeof(g_configs[0]))) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"too many reloads; restart cordon\"}\n");
+        log_event(LOG_ERROR, "too many reloads; restart cordon", NULL);
         config_free(next);
         free(next);
         return;
@@ -207,26 +200,29 @@ static void reload_config(void)
     g_configs[g_nconfigs++] = next;
     warn_readable_credentials(next);
     runtime_set_config(next);
-    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"configuration reloaded\",\"file\":\"%s\"}\n", cur->path);
+    log_kv(LOG_INFO, "configuration reloaded", "file", cur->path, NULL);
 }
 
-/* one JSON log line: level, msg, then key/value string pairs (NULL ends them) */
-static void log_line(const char *level, const char *msg, ...)
+/* SIGHUP, before the configuration is read again: the access log and the
+ * server log files are opened again by name, so that a rotation that moved
+ * them gets new files (log.file and log.format themselves need a restart) */
+static void reopen_logs(void)
 {
-    buf_t b;
-    buf_init(&b);
-    int first = 1;
-    buf_putc(&b, '{');
-    json_kv_str(&b, &first, "level", level);
-    json_kv_str(&b, &first, "msg", msg);
-    va_list ap;
-    va_start(ap, msg);
-    for (const char *k; (k = va_arg(ap, const char *)) != NULL;)
-        json_kv_str(&b, &first, k, va_arg(ap, const char *));
-    va_end(ap);
-    buf_puts(&b, "}\n");
-    fputs(buf_cstr(&b), stderr);
-    buf_free(&b);
+    const config_t *cfg = runtime_config();
+    if (log_reopen() != 0)
+        log_kv(LOG_ERROR, "cannot reopen the server log; it stays on the old file", "file", cfg->log_file,
+               "error", strerror(errno), NULL);
+    if (access_log_reopen() != 0)
+        log_kv(LOG_ERROR, "cannot reopen the access log; it stays on the old file", "file", cfg->access_log,
+               "error", strerror(errno), NULL);
+}
+
+static void on_ready(int threads) { start_line_log(runtime_config(), CORDON_VERSION, threads); }
+
+static void on_sighup(void)
+{
+    reopen_logs();
+    reload_config();
 }
 
 /* the audit key (made at first start) and the chain keyed from a marked
@@ -248,13 +244,13 @@ static int open_audit(const config_t *cfg, char *err, size_t errlen)
     if (realpath(path, abs) == NULL)
         snprintf(abs, sizeof(abs), "%s", path);
     if (info.created)
-        log_line("info", "audit key made; copy it to every node that shares this store, and keep it out of backups of "
+        log_kv(LOG_INFO, "audit key made; copy it to every node that shares this store, and keep it out of backups of "
                          "data_dir", "key_file", abs, "key_id", info.id, NULL);
     if (info.mode & 077) {
         char msg[600];
         snprintf(msg, sizeof(msg), "the audit key is mode %o: others than cordon's user can read or change it, and so "
                  "forge the chain (chmod 600 the file)", (unsigned)info.mode);
-        log_line("warn", msg, "key_file", abs, NULL);
+        log_kv(LOG_WARN, msg, "key_file", abs, NULL);
     }
     uint64_t keyed_from, legacy;
     if (audit_note_key_file(abs, err, errlen) != 0 || audit_ensure_keyed(&keyed_from, &legacy, err, errlen) != 0)
@@ -262,12 +258,12 @@ static int open_audit(const config_t *cfg, char *err, size_t errlen)
     char kf[24], lg[24];
     snprintf(kf, sizeof(kf), "%llu", (unsigned long long)keyed_from);
     snprintf(lg, sizeof(lg), "%llu", (unsigned long long)legacy);
-    log_line("info", "audit chain keyed", "key_file", abs, "key_id", info.id, "keyed_from", kf,
+    log_kv(LOG_INFO, "audit chain keyed", "key_file", abs, "key_id", info.id, "keyed_from", kf,
              "unkeyed_records_before", lg, NULL);
     uint64_t hs;
     char hh[65];
     if (audit_head_get(&hs, hh) != 0)
-        log_line("error", "the head beside the audit chain is missing or does not verify: the store was changed "
+        log_kv(LOG_ERROR, "the head beside the audit chain is missing or does not verify: the store was changed "
                           "without the key; run cordon audit verify", NULL);
     return 0;
 }
@@ -284,6 +280,12 @@ static int cmd_serve(int argc, char **argv)
         return rc;
     if (config_read_secrets(&cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    log_set_format(cfg.log_text ? LOG_TEXT : LOG_JSON);
+    if (log_open(cfg.log_file) != 0) {
+        fprintf(stderr, "%s: cannot open log.file %s: %s\n", cfg.path, cfg.log_file, strerror(errno));
         config_free(&cfg);
         return 2;
     }
@@ -342,7 +344,9 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "cordon: cannot start the fetcher, the decision log, its anchor or its retention\n");
         goto out;
     }
-    listener_on_reload(reload_config);
+    listener_on_reload(on_sighup);
+    listener_on_ready(on_ready);
+    start_line_warn(&cfg);
     listener_run(&cfg);
     rc = 0;
 out:

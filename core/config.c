@@ -105,6 +105,7 @@ void config_free(config_t *cfg)
     free(cfg->tls_cert);
     free(cfg->tls_key);
     free(cfg->access_log);
+    free(cfg->log_file);
     for (size_t i = 0; i < cfg->nrules; i++) {
         free(cfg->rules[i].pattern);
         free(cfg->rules[i].version);
@@ -742,6 +743,28 @@ static int on_journal(loader_t *L, const char *key, yaml_node_t *v)
     return 1;
 }
 
+static int on_log(loader_t *L, const char *key, yaml_node_t *v)
+{
+    const char *s;
+    if (!strcmp(key, "format")) {
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        if (strcmp(s, "json") != 0 && strcmp(s, "text") != 0)
+            return fail(L, v, "'log.format' must be json or text, not '%s'", s);
+        L->cfg->log_text = strcmp(s, "text") == 0;
+        return 0;
+    }
+    if (!strcmp(key, "file")) {
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        if (*s == '\0')
+            return fail(L, v, "'log.file' is empty (leave it out, or write stderr, to log to stderr)");
+        config_set_str(&L->cfg->log_file, strcmp(s, "stderr") == 0 ? NULL : s);
+        return 0;
+    }
+    return 1;
+}
+
 static int on_top(loader_t *L, const char *key, yaml_node_t *v)
 {
     config_t *c = L->cfg;
@@ -815,6 +838,8 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         return each_pair(L, v, "audit", on_audit);
     if (!strcmp(key, "journal"))
         return each_pair(L, v, "journal", on_journal);
+    if (!strcmp(key, "log"))
+        return each_pair(L, v, "log", on_log);
     return 1;
 }
 

@@ -86,6 +86,8 @@ typedef struct config {
 
     char *tls_listen, *tls_cert, *tls_key;
     char *access_log; /* "stderr", "off" or a file path */
+    char *log_file;   /* the server log: NULL = stderr, else a file path */
+    int log_text;     /* log.format: 0 json (the default), 1 text */
 
     int64_t min_age_default;
     int64_t min_age_eco[ECO_COUNT]; /* -1 = inherit the default */

@@ -6,19 +6,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/fsutil.h"
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "http/http.h"
 
 static int g_fd = 2;
+static char *g_path; /* the file, when the log is one */
+
 
 int access_log_open(const char *target)
 {
+    free(g_path);
+    g_path = NULL;
     if (target == NULL || strcmp(target, "stderr") == 0) {
         g_fd = 2;
         return 0;
@@ -27,15 +33,28 @@ int access_log_open(const char *target)
         g_fd = -1;
         return 0;
     }
-    int fd = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    int fd = open_log_file(target);
     if (fd < 0)
         return -1;
-    /* 0640 whatever the umask: the group that collects logs reads it, nobody else */
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0640)
-        fchmod(fd, 0640);
+    g_path = strdup(target);
     g_fd = fd;
     return 0;
+}
+
+/* dup2 swaps the file under g_fd atomically: a loop writing a line at that
+ * moment writes it whole to the old file or to the new one */
+int access_log_reopen(void)
+{
+    if (g_path == NULL || g_fd < 0)
+        return 0;
+    int fd = open_log_file(g_path);
+    if (fd < 0)
+        return -1;
+    int rc = dup2(fd, g_fd) < 0 ? -1 : 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
 }
 
 void access_log_close(void)
@@ -43,6 +62,8 @@ void access_log_close(void)
     if (g_fd > 2)
         close(g_fd);
     g_fd = 2;
+    free(g_path);
+    g_path = NULL;
 }
 
 static void log_access(h2o_logger_t *self, h2o_req_t *req)

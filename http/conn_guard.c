@@ -41,6 +41,7 @@
  * Loop threads touch only their own connections' slots; the counts shared
  * by all loops are atomics. */
 #include "http/conn_guard.h"
+#include "common/log.h"
 
 #include <dlfcn.h>
 #include <h2o/http1.h>
@@ -281,8 +282,7 @@ int conn_guard_init(h2o_context_t *ctx)
 {
     pthread_once(&g_once, find_h2o_read_start);
     if (g_h2o_read_start == NULL || g_h2o_close == NULL) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot find h2o_socket_read_start: request bodies are "
-                        "judged only once read\"}\n");
+        log_event(LOG_ERROR, "cannot find h2o_socket_read_start: request bodies are judged only once read", NULL);
         return -1;
     }
     int sv[2];
@@ -302,8 +302,7 @@ int conn_guard_init(h2o_context_t *ctx)
     for (int i = 0; i < 200 && !closed; i++)
         h2o_evloop_run(ctx->loop, 10);
     if (g_http1_reader == NULL) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot learn h2o's HTTP/1 request reader: request bodies "
-                        "are judged only once read\"}\n");
+        log_event(LOG_ERROR, "cannot learn h2o's HTTP/1 request reader: request bodies are judged only once read", NULL);
         return -1;
     }
     return 0;
@@ -409,10 +408,8 @@ static void refuse_connection(h2o_accept_ctx_t *actx, h2o_socket_t *sock, int ma
     uint64_t n = atomic_fetch_add(&g_refused_conns, 1) + 1;
     int64_t now = time_now_ms(), last = atomic_load(&g_last_warn_ms);
     if (now - last >= 10000 && atomic_compare_exchange_strong(&g_last_warn_ms, &last, now))
-        fprintf(stderr,
-                "{\"level\":\"warn\",\"msg\":\"connections refused: limits.max_connections reached\","
-                "\"max_connections\":%d,\"refused_total\":%" PRIu64 "}\n",
-                max, n);
+        log_event(LOG_WARN, "connections refused: limits.max_connections reached",
+                  (const log_field_t[]){LOG_INT("max_connections", max), LOG_INT("refused_total", n), LOG_END});
     if (actx->ssl_ctx != NULL) { /* no TLS session to answer in */
         h2o_socket_close(sock);
         return;

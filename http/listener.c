@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "upstream/flight.h"
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "http/access_log.h"
 #include "http/body_limits.h"
@@ -54,6 +55,8 @@ static void (*g_reload_fn)(void);
 
 void listener_request_stop(void) { atomic_store(&g_stop, 1); }
 void listener_on_reload(void (*fn)(void)) { g_reload_fn = fn; }
+static void (*g_ready_fn)(int threads);
+void listener_on_ready(void (*fn)(int threads)) { g_ready_fn = fn; }
 
 static void on_signal(int sig)
 {
@@ -150,10 +153,12 @@ static void raise_fd_limit(const config_t *cfg)
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
     if (rl.rlim_cur < want)
-        fprintf(stderr,
-                "{\"level\":\"warn\",\"msg\":\"the open-file limit (%llu) is below limits.max_connections + 512; "
-                "connections past it fail at accept\"}\n",
-                (unsigned long long)rl.rlim_cur);
+    {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "the open-file limit (%llu) is below limits.max_connections + 512; connections past "
+                 "it fail at accept", (unsigned long long)rl.rlim_cur);
+        log_event(LOG_WARN, msg, NULL);
+    }
 }
 
 typedef struct loop_thread {
@@ -277,7 +282,7 @@ int listener_run(const config_t *cfg)
         t->small_body = small;
         t->max_body = (size_t)cfg->max_body;
         if (pthread_create(&t->tid, NULL, loop_main, t) != 0) {
-            fprintf(stderr, "cordon: cannot start thread %d\n", i);
+            log_event(LOG_ERROR, "cannot start a loop thread", (const log_field_t[]){LOG_INT("thread", i), LOG_END});
             atomic_store(&g_stop, 1);
             n = i;
             break;
@@ -287,13 +292,16 @@ int listener_run(const config_t *cfg)
             pthread_cond_wait(&g_start_cv, &g_start_mu);
         pthread_mutex_unlock(&g_start_mu);
     }
-    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"cordon serving\",\"listen\":\"%s\",\"threads\":%d}\n",
-            cfg->listen[0], n);
+    if (g_ready_fn)
+        g_ready_fn(n);
+    else
+        log_event(LOG_INFO, "cordon serving",
+                  (const log_field_t[]){LOG_STR("listen", cfg->listen[0]), LOG_INT("threads", n), LOG_END});
     for (int i = 0; i < n; i++)
         pthread_join(threads[i].tid, NULL);
     /* loops and contexts are not torn down one by one: the process exits next,
      * and h2o 2.2 has no safe way to dispose a loop with live sockets */
-    fprintf(stderr, "{\"level\":\"info\",\"msg\":\"cordon stopped\"}\n");
+    log_event(LOG_INFO, "cordon stopped", NULL);
     return 0;
 }
 

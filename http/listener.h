@@ -16,5 +16,7 @@ void listener_request_stop(void);
 void listener_close(void);
 /* called on the first loop's thread after SIGHUP */
 void listener_on_reload(void (*fn)(void));
+/* called once every loop runs, instead of the plain "cordon serving" line */
+void listener_on_ready(void (*fn)(int threads));
 
 #endif

@@ -1,6 +1,7 @@
 /* audit: appending to the keyed hash chain, its head, and the pieces that
  * verification and retention share (see audit.h). */
 #include "journal/audit.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -339,10 +340,10 @@ static int next_position(MDB_txn *txn, uint64_t keyed_from, uint64_t *next, char
     buf_free(&m);
     if (rc)
         return rc;
-    fprintf(stderr,
-            "{\"level\":\"error\",\"msg\":\"audit chain: %s; recorded as record %" PRIu64
-            " (type audit_anomaly); run cordon audit verify\",\"tail_seq\":%" PRIu64 "}\n",
-            found, at, t.seq);
+    char msg[400];
+    snprintf(msg, sizeof(msg), "audit chain: %s; recorded as record %" PRIu64 " (type audit_anomaly); run cordon audit verify",
+             found, at);
+    log_event(LOG_ERROR, msg, (const log_field_t[]){LOG_INT("tail_seq", t.seq), LOG_END});
     *next = at + 1;
     memcpy(prev, hash, 65);
     return 0;
@@ -352,8 +353,7 @@ int audit_append(MDB_txn *txn, const char *type, int64_t time_ms, const char *me
                  uint64_t *seq_out)
 {
     if (!audit_key_present()) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"audit chain: no key is loaded, nothing can be appended "
-                        "(audit.key_file)\"}\n");
+        log_event(LOG_ERROR, "audit chain: no key is loaded, nothing can be appended (audit.key_file)", NULL);
         return EACCES;
     }
     uint64_t next;

@@ -3,6 +3,7 @@
  * second or when poked; the head it logged last and when are its only
  * state. */
 #include "journal/audit_anchor.h"
+#include "common/log.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -35,8 +36,8 @@ static void check(int force)
         return;
     if (rc == 1) {
         if (!g_warned_invalid)
-            fprintf(stderr, "{\"level\":\"error\",\"msg\":\"audit head: the head beside the chain is missing or does not "
-                            "verify under the key, so it is not anchored; run cordon audit verify\"}\n");
+            log_event(LOG_ERROR, "audit head: the head beside the chain is missing or does not verify under the key, so it "
+                                 "is not anchored; run cordon audit verify", NULL);
         g_warned_invalid = 1;
         return;
     }
@@ -47,10 +48,10 @@ static void check(int force)
         return;
     if (!force && seq - g_logged_seq < EVERY_RECORDS && now - g_logged_at < EVERY_MS)
         return;
-    fprintf(stderr,
-            "{\"level\":\"info\",\"msg\":\"audit head\",\"seq\":%" PRIu64 ",\"hash\":\"%s\",\"head\":\"%" PRIu64
-            ":%s\"}\n",
-            seq, hash, seq, hash);
+    char head[100];
+    snprintf(head, sizeof(head), "%" PRIu64 ":%s", seq, hash);
+    log_event(LOG_INFO, "audit head",
+              (const log_field_t[]){LOG_INT("seq", seq), LOG_STR("hash", hash), LOG_STR("head", head), LOG_END});
     g_logged_seq = seq;
     g_logged_at = now;
 }

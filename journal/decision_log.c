@@ -4,6 +4,7 @@
  * refusal of a version also updates that version's entry in the reviewers'
  * held queue (review/held.c), in the same transaction. */
 #include "journal/decision_log.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -124,9 +125,9 @@ static int drop_warning(char *out, size_t outlen)
     if (total == g_drops_warned)
         return 0;
     snprintf(out, outlen,
-             "{\"level\":\"warn\",\"msg\":\"decision log: %" PRIu64
+             "decision log: %" PRIu64
              " decisions dropped since the last warning (%" PRIu64 " in all: queue full %" PRIu64
-             ", store error %" PRIu64 ", not running %" PRIu64 "; cordon_decisions_dropped_total)\"}\n",
+             ", store error %" PRIu64 ", not running %" PRIu64 "; cordon_decisions_dropped_total)",
              total - g_drops_warned, total, g_drops.queue_full, g_drops.store_error, g_drops.not_running);
     g_drops_warned = total;
     g_drop_warned_at = time_now_ms();
@@ -192,8 +193,11 @@ static void *writer_main(void *arg)
             batch_t b = {.items = items};
             rc = store_write(write_batch, &b, err, sizeof(err));
             if (rc != STORE_OK)
-                fprintf(stderr, "{\"level\":\"error\",\"msg\":\"decision log write failed, %zu records lost\",\"error\":\"%s\"}\n",
-                        total, err);
+            {
+                char msg[100];
+                snprintf(msg, sizeof(msg), "decision log write failed, %zu records lost", total);
+                log_kv(LOG_ERROR, msg, "error", err, NULL);
+            }
             else
                 audit_anchor_poke();
         }
@@ -211,7 +215,7 @@ static void *writer_main(void *arg)
         pthread_cond_broadcast(&g_flushed);
         if (w) {
             pthread_mutex_unlock(&g_lock);
-            fputs(warn, stderr);
+            log_event(LOG_WARN, warn, NULL);
             pthread_mutex_lock(&g_lock);
         }
         if (stopping && g_head == NULL)
@@ -299,7 +303,7 @@ void decision_log_append(const decision_t *d)
         int w = time_now_ms() - g_drop_warned_at >= 1000 && drop_warning(warn, sizeof(warn));
         pthread_mutex_unlock(&g_lock);
         if (w)
-            fputs(warn, stderr);
+            log_event(LOG_WARN, warn, NULL);
         free(q);
         return;
     }

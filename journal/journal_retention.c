@@ -1,6 +1,7 @@
 /* journal_retention: pruning old decision records into "pruned" runs (see
  * journal_retention.h). */
 #include "journal/journal_retention.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -320,21 +321,21 @@ static void pass(int64_t keep)
     char err[300];
     int64_t cutoff = time_now_ms() - keep;
     if (journal_prune(cutoff, 20000, &res, err, sizeof(err)) != 0) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"journal retention failed\",\"error\":\"%s\"}\n", err);
+        log_kv(LOG_ERROR, "journal retention failed", "error", err, NULL);
         return;
     }
     char before[40];
     time_format_iso8601(cutoff, before, sizeof(before), 0);
     if (res.pruned)
-        fprintf(stderr,
-                "{\"level\":\"info\",\"msg\":\"journal retention: decision records older than journal.keep pruned\","
-                "\"pruned\":%" PRIu64 ",\"through\":%" PRIu64 ",\"before\":\"%s\"}\n",
-                res.pruned, res.through, before);
-    if (res.stopped_at)
-        fprintf(stderr,
-                "{\"level\":\"warn\",\"msg\":\"journal retention stopped at record %" PRIu64
-                ": the chain does not verify there, so nothing after it is pruned; run cordon audit verify\"}\n",
-                res.stopped_at);
+        log_event(LOG_INFO, "journal retention: decision records older than journal.keep pruned",
+                  (const log_field_t[]){LOG_INT("pruned", res.pruned), LOG_INT("through", res.through),
+                                        LOG_STR("before", before), LOG_END});
+    if (res.stopped_at) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "journal retention stopped at record %" PRIu64
+                 ": the chain does not verify there, so nothing after it is pruned; run cordon audit verify", res.stopped_at);
+        log_event(LOG_WARN, msg, NULL);
+    }
 }
 
 static void *retention_main(void *arg)

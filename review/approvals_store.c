@@ -3,6 +3,7 @@
  * into the set policy consults (policy/approvals.h), keeping only those a
  * genuine chain record accounts for. */
 #include "review/approvals_store.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -103,16 +104,7 @@ static int keep_accounted(review_t *all, size_t *n)
                  "(%s); run cordon audit verify",
                  review_kind_name(all[i].kind), all[i].id, eco_name(all[i].eco), all[i].package, all[i].version[0] ? "@" : "",
                  all[i].version, why);
-        buf_t b;
-        buf_init(&b);
-        int first = 1;
-        buf_putc(&b, '{');
-        json_kv_str(&b, &first, "level", "error");
-        json_kv_str(&b, &first, "msg", what);
-        json_kv_int(&b, &first, "id", (int64_t)all[i].id);
-        buf_puts(&b, "}\n");
-        fputs(buf_cstr(&b), stderr);
-        buf_free(&b);
+        log_event(LOG_ERROR, what, (const log_field_t[]){LOG_INT("id", all[i].id), LOG_END});
         review_free(&all[i]);
     }
     store_read_end(txn);
@@ -145,16 +137,9 @@ typedef struct add_op {
 static int add_txn(MDB_txn *txn, void *arg)
 {
     review_t *r = ((add_op_t *)arg)->r;
-    MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, store_dbi(DB_REVIEWS), &c);
+    int rc = store_next_id(txn, DB_REVIEWS, &r->id);
     if (rc)
         return rc;
-    MDB_val k, v;
-    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-    mdb_cursor_close(c);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    r->id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
 
     buf_t b;
     buf_init(&b);

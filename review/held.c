@@ -249,16 +249,9 @@ static int add_request_txn(MDB_txn *txn, void *arg)
 {
     add_req_op_t *op = arg;
     const review_request_t *rq = op->rq;
-    MDB_cursor *c;
-    int rc = mdb_cursor_open(txn, store_dbi(DB_REQUESTS), &c);
+    int rc = store_next_id(txn, DB_REQUESTS, &op->id);
     if (rc)
         return rc;
-    MDB_val k, v;
-    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
-    mdb_cursor_close(c);
-    if (rc != 0 && rc != MDB_NOTFOUND)
-        return rc;
-    op->id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
     buf_t b;
     buf_init(&b);
     int first = 1;

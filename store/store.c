@@ -3,6 +3,8 @@
  * only allows mdb_env_set_mapsize when this process has no transaction open.
  * The environment's directory is 0700 and its files 0600. */
 #include "store/store.h"
+#include "store/record.h"
+#include "common/log.h"
 
 #include "common/fsutil.h"
 
@@ -31,8 +33,11 @@ static void restrict_mode(const char *p, mode_t want)
     if (stat(p, &st) != 0 || (st.st_mode & 07777) == want)
         return;
     if (chmod(p, want) != 0)
-        fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"cannot make %s mode %o: %s\"}\n", p, (unsigned)want,
-                strerror(errno));
+    {
+        char msg[4200];
+        snprintf(msg, sizeof(msg), "cannot make %s mode %o: %s", p, (unsigned)want, strerror(errno));
+        log_event(LOG_WARN, msg, NULL);
+    }
 }
 
 static void restrict_modes(const char *data_dir, const char *lmdb)
@@ -104,6 +109,21 @@ void store_close(void)
 int store_is_open(void) { return g_env != NULL; }
 
 MDB_dbi store_dbi(store_db_t db) { return g_dbi[db]; }
+
+int store_next_id(MDB_txn *txn, store_db_t db, uint64_t *id)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(txn, g_dbi[db], &c);
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    mdb_cursor_close(c);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    *id = rc == 0 ? u64_from_key(k.mv_data, k.mv_size) + 1 : 1;
+    return 0;
+}
 
 static int begin(unsigned flags, MDB_txn **txn)
 {

@@ -33,6 +33,10 @@ void store_close(void);
 int store_is_open(void);
 MDB_dbi store_dbi(store_db_t db);
 
+/* the id after the last of db's 8-byte big-endian keys (1 when db is
+ * empty), inside the write transaction that will use it; an LMDB code */
+int store_next_id(MDB_txn *txn, store_db_t db, uint64_t *id);
+
 /* Read transactions: begin/end around short lookups. */
 int store_read_begin(MDB_txn **txn);
 void store_read_end(MDB_txn *txn);

@@ -3,8 +3,10 @@
  * against the outbound policy (upstream/outbound.h) before it is requested and
  * carries credentials only when it is on the upstream's own origin. */
 #include "upstream/fetcher.h"
+#include "common/log.h"
 #include "upstream/outbound.h"
 #include "common/json.h"
+#include "common/timeutil.h"
 #include "common/url.h"
 #include "core/runtime.h"
 
@@ -170,18 +172,8 @@ static void refuse_job(fetch_job_t *j, const char *why)
     atomic_fetch_add(&g_refused, 1);
     atomic_fetch_add(&g_failed, 1);
     url_redact(j->url, shown, sizeof(shown));
-    buf_t b;
-    buf_init(&b);
-    buf_puts(&b, "{\"level\":\"warn\",\"msg\":\"outbound fetch refused\",\"ecosystem\":");
-    json_cstr(&b, j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none");
-    buf_puts(&b, ",\"url\":");
-    json_cstr(&b, shown);
-    buf_puts(&b, ",\"error\":");
-    json_cstr(&b, j->error);
-    buf_puts(&b, "}\n");
-    if (!b.oom)
-        fwrite(b.data, 1, b.len, stderr);
-    buf_free(&b);
+    log_kv(LOG_WARN, "outbound fetch refused", "ecosystem",
+           j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none", "url", shown, "error", j->error, NULL);
     j->done(j);
 }
 
@@ -306,6 +298,42 @@ static void release_easy(fetch_job_t *j, CURL *e)
     j->easy = NULL;
 }
 
+/* one warn line per upstream failure (a transfer error, or a 5xx or 429
+ * answer): its origin (never userinfo), status or error, the request that
+ * asked. At most 5 lines a second; the next line counts those left out. */
+static void log_failure(const fetch_job_t *j)
+{
+    static atomic_int_fast64_t window_start;
+    static atomic_int window_lines, suppressed;
+    int64_t now = time_now_ms(), start = atomic_load(&window_start);
+    if (now - start >= 1000 && atomic_compare_exchange_strong(&window_start, &start, now))
+        atomic_store(&window_lines, 0);
+    if (atomic_fetch_add(&window_lines, 1) >= 5) {
+        atomic_fetch_add(&suppressed, 1);
+        return;
+    }
+    url_origin_t o;
+    char origin[300] = "", hostport[280];
+    if (url_origin(j->url, &o) == 0) {
+        url_origin_hostport(&o, hostport, sizeof(hostport));
+        snprintf(origin, sizeof(origin), "%s://%s", o.https ? "https" : "http", hostport);
+    }
+    log_field_t f[8];
+    size_t n = 0;
+    f[n++] = (log_field_t)LOG_STR("ecosystem", j->eco >= 0 && j->eco < ECO_COUNT ? eco_name((eco_id_t)j->eco) : "none");
+    f[n++] = (log_field_t)LOG_STR("origin", origin);
+    if (j->failed)
+        f[n++] = (log_field_t)LOG_STR("error", j->error);
+    else
+        f[n++] = (log_field_t)LOG_INT("status", j->status);
+    f[n++] = (log_field_t)LOG_STR("request_id", j->request_id);
+    int left_out = atomic_exchange(&suppressed, 0);
+    if (left_out)
+        f[n++] = (log_field_t)LOG_INT("suppressed_before", left_out);
+    f[n] = (log_field_t)LOG_END;
+    log_event(j->failed ? LOG_ERROR : LOG_WARN, j->failed ? "upstream fetch failed" : "upstream answered an error", f);
+}
+
 static void finish_job(CURL *e, CURLcode code)
 {
     fetch_job_t *j = NULL;
@@ -341,6 +369,8 @@ static void finish_job(CURL *e, CURLcode code)
         atomic_fetch_add(&g_failed, 1);
     }
     observe(seconds, j->failed);
+    if ((j->failed && !j->too_large) || j->status >= 500 || j->status == 429)
+        log_failure(j);
     if (j->to_blob && j->blob.fd >= 0)
         blob_writer_finish(&j->blob);
     release_easy(j, e);

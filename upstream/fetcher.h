@@ -50,6 +50,7 @@ struct fetch_job {
     int refused;    /* the outbound policy refused the URL or a redirect (see error) */
     int redirects;  /* redirects followed */
     char error[512];
+    char request_id[64]; /* the request that started the job, "" when none (the failure line names it) */
     char etag[256];
     char last_modified[64];
     char content_type[128];

@@ -2,6 +2,7 @@
  * runs on the fetcher thread right after the transfer ends, so a flight lands
  * only once its result is durable and every waiter can serve from the store. */
 #include "upstream/upstream_cache.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -135,7 +136,7 @@ static void store_failure(flight_outcome_t *o, store_rc_t rc, const char *err)
     o->status = 503;
     snprintf(o->reason, sizeof(o->reason), "%s", rc == STORE_FULL ? "store_full" : "store_error");
     snprintf(o->error, sizeof(o->error), "cordon cannot record this: %s", err);
-    fprintf(stderr, "{\"level\":\"error\",\"msg\":\"store write failed\",\"error\":\"%s\"}\n", err);
+    log_kv(LOG_ERROR, "store write failed", "error", err, NULL);
 }
 
 static void metadata_done(fetch_job_t *j)
@@ -210,7 +211,11 @@ static fetch_job_t *lead(const char *prefix, const char *key, const char *url, h
     snprintf(fkey, sizeof(fkey), "%s%s", prefix, key);
     if (!flight_join(fkey, req, receiver, fn, arg))
         return NULL;
-    return leader_job(fkey, url, ctx);
+    fetch_job_t *j = leader_job(fkey, url, ctx);
+    h2o_iovec_t *rid = j && req ? h2o_req_getenv(req, H2O_STRLIT("cordon.rid"), 0) : NULL;
+    if (rid)
+        snprintf(j->request_id, sizeof(j->request_id), "%.*s", (int)rid->len, rid->base);
+    return j;
 }
 
 /* the job (and context) of the flight fkey's leader; NULL when out of
