@@ -5,12 +5,12 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/json.h"
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "core/runtime.h"
 
@@ -57,18 +57,8 @@ static void release(live_t *l)
 
 static void warn_file(const char *path, const char *why)
 {
-    buf_t b;
-    buf_init(&b);
-    int first = 1;
-    buf_puts(&b, "{");
-    json_kv_str(&b, &first, "level", "warn");
-    json_kv_str(&b, &first, "msg", "OSV file skipped: it is not a record cordon can read; the others are loaded");
-    json_kv_str(&b, &first, "file", path);
-    json_kv_str(&b, &first, "error", why);
-    buf_puts(&b, "}\n");
-    if (!b.oom)
-        fputs(buf_cstr(&b), stderr);
-    buf_free(&b);
+    log_kv(LOG_WARN, "OSV file skipped: it is not a record cordon can read; the others are loaded", "file", path,
+           "error", why, NULL);
 }
 
 static int same_dir(const char *a, const char *b) { return (a == NULL && b == NULL) || (a && b && !strcmp(a, b)); }
@@ -89,8 +79,7 @@ void osv_feed_refresh(const char *dir)
     live_t *l = calloc(1, sizeof(*l));
     int64_t t0 = time_now_ms();
     if (l == NULL || (dir && (l->dir = strdup(dir)) == NULL) || (l->idx = osv_index_load(dir, &l->st, warn_file)) == NULL) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"OSV feed: out of memory loading intel.osv_dir; the previous "
-                        "index stays in force\"}\n");
+        log_kv(LOG_ERROR, "OSV feed: out of memory loading intel.osv_dir; the previous index stays in force", NULL);
         if (l)
             free(l->dir);
         free(l);
@@ -107,11 +96,13 @@ void osv_feed_refresh(const char *dir)
     g_live = l;
     pthread_mutex_unlock(&g_lock);
     release(old);
-    if (dir)
-        fprintf(stderr,
-                "{\"level\":\"info\",\"msg\":\"OSV feed loaded\",\"osv_dir\":\"%s\",\"records\":%zu,"
-                "\"malicious\":%zu,\"withdrawn\":%zu,\"files\":%zu,\"skipped\":%zu,\"load_ms\":%" PRId64 "}\n",
-                dir, l->st.records, l->st.malicious, l->st.withdrawn, l->st.files, l->st.skipped, l->load_ms);
+    if (dir) {
+        log_field_t f[] = {LOG_STR("osv_dir", dir),           LOG_INT("records", l->st.records),
+                           LOG_INT("malicious", l->st.malicious), LOG_INT("withdrawn", l->st.withdrawn),
+                           LOG_INT("files", l->st.files),       LOG_INT("skipped", l->st.skipped),
+                           LOG_INT("load_ms", l->load_ms),      LOG_END};
+        log_event(LOG_INFO, "OSV feed loaded", f);
+    }
     pthread_mutex_unlock(&g_reload_lock);
 }
 
