@@ -39,6 +39,7 @@
 #include "journal/chain_scan.h"
 #include "core/runtime.h"
 #include "journal/tokens.h"
+#include "intel/osv_feed.h"
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 1000
@@ -561,6 +562,16 @@ static void chain_page(h2o_req_t *req, call_t *k)
     send_buf(req, 200, &b);
 }
 
+/* GET /-/api/intel: the OSV feed in force (intel/osv_feed.h) */
+static void intel_status(h2o_req_t *req, call_t *k)
+{
+    (void)k;
+    buf_t b;
+    buf_init(&b);
+    osv_feed_status_json(&b);
+    send_buf(req, 200, &b);
+}
+
 static void audit_verify_call(h2o_req_t *req, call_t *k)
 {
     char head[120];
@@ -917,6 +928,7 @@ static const route_t ROUTES[] = {
     {"GET", "decisions", NEED_CI, "read decisions", TAKES_NOTHING, chain_page, 1},
     {"GET", "audit", NEED_READ, "read the audit chain", TAKES_NOTHING, chain_page, 0},
     {"GET", "audit/verify", NEED_READ, "verify the audit chain", TAKES_NOTHING, audit_verify_call, 0},
+    {"GET", "intel", NEED_READ, "read the threat intelligence status", TAKES_NOTHING, intel_status, 0},
 };
 
 typedef enum { NO_MATCH, MATCH, BAD_PROJECT } match_t;

@@ -40,6 +40,8 @@
 #include "core/runtime.h"
 #include "common/workpool.h"
 #include "common/xalloc.h"
+#include "http/metrics.h"
+#include "intel/osv_feed.h"
 
 #define CORDON_VERSION "0.1.0"
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -321,6 +323,12 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto out;
     }
+    /* the OSV feed is in force before the first request, then re-read on change */
+    if (osv_feed_start(cfg->intel.osv_dir, 1000) != 0) {
+        fprintf(stderr, "cordon: cannot load intel.osv_dir or start its reload thread\n");
+        goto out;
+    }
+    metrics_add_section(osv_feed_metrics);
     /* one pool for analyses and lockfile checks (common/workpool.h) */
     if (workpool_start(cfg->workers) != 0) {
         fprintf(stderr, "cordon: cannot start the worker pool\n");
@@ -360,6 +368,7 @@ out:
     decision_log_stop();
     audit_anchor_stop();
     fetcher_stop();
+    osv_feed_stop();
     analysis_shutdown();
     listener_close();
     approvals_unload();

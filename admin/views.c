@@ -94,6 +94,13 @@ static void verdict_members(const held_entry_t *e, buf_t *b, int *first)
     if (!unknown) {
         json_kv_str(b, first, "reason", reason_name(e->vd.reason));
         json_kv_str(b, first, "policy", e->vd.rule);
+        if (e->vd.advisory[0]) { /* the OSV record that decided: its id, and its summary when it refused */
+            int f2 = 1;
+            json_kv_raw(b, first, "advisory", "{", 1);
+            json_kv_str(b, &f2, "id", e->vd.advisory);
+            json_kv_str(b, &f2, "summary", e->vd.reason == REASON_MALICIOUS ? e->vd.detail : "");
+            buf_putc(b, '}');
+        }
         if (e->vd.allow)
             json_kv_raw(b, first, "error", "null", 4);
         else

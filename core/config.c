@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "common/buf.h"
@@ -63,6 +64,7 @@ void config_defaults(config_t *cfg)
     cfg->analysis.popular_served = 200;
     cfg->analysis.prefetch = 1;
     archive_limits_default(&cfg->analysis.limits);
+    cfg->intel.fast_lane = 1;
     cfg->max_artifact = 8LL << 30; /* GPU wheels are 0.8-2.5 GB compressed */
     cfg->map_size = 1LL << 30;
     cfg->min_age_default = 7 * 86400 * 1000LL;
@@ -114,6 +116,7 @@ void config_free(config_t *cfg)
     free(cfg->rules);
     free_list(cfg->analysis.pth_allow, cfg->analysis.npth_allow);
     free(cfg->analysis.popular_file);
+    free(cfg->intel.osv_dir);
     free(cfg->audit_key_file);
     memset(cfg, 0, sizeof(*cfg));
 }
@@ -699,6 +702,26 @@ static int on_analysis(loader_t *L, const char *key, yaml_node_t *v)
     return 1;
 }
 
+static int on_intel(loader_t *L, const char *key, yaml_node_t *v)
+{
+    intel_config_t *in = &L->cfg->intel;
+    const char *s;
+    if (!strcmp(key, "osv_dir")) {
+        struct stat st;
+        if (want_scalar(L, v, key, &s))
+            return -1;
+        if (*s == '\0')
+            return fail(L, v, "'osv_dir' is empty (leave it out to run without an OSV feed)");
+        if (stat(s, &st) == 0 && !S_ISDIR(st.st_mode))
+            return fail(L, v, "'osv_dir' %s is not a directory", s);
+        config_set_str(&in->osv_dir, s);
+        return 0;
+    }
+    if (!strcmp(key, "fast_lane"))
+        return get_bool(L, v, key, &in->fast_lane);
+    return 1;
+}
+
 static int on_audit(loader_t *L, const char *key, yaml_node_t *v)
 {
     const char *s;
@@ -819,6 +842,8 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         return each_pair(L, v, "quarantine", on_quarantine);
     if (!strcmp(key, "analysis"))
         return each_pair(L, v, "analysis", on_analysis);
+    if (!strcmp(key, "intel"))
+        return each_pair(L, v, "intel", on_intel);
     if (!strcmp(key, "audit"))
         return each_pair(L, v, "audit", on_audit);
     if (!strcmp(key, "journal"))

@@ -46,6 +46,12 @@ typedef struct analysis_config {
     archive_limits_t limits;
 } analysis_config_t;
 
+/* intel: what cordon learns from the world (intel/) */
+typedef struct intel_config {
+    char *osv_dir; /* OSV records (intel/osv_index.h); NULL: no feed */
+    int fast_lane; /* a version fixing an advisory against the newest allowed one skips the window */
+} intel_config_t;
+
 typedef struct config {
     char *path; /* file it was loaded from */
     char **listen;
@@ -91,6 +97,7 @@ typedef struct config {
     size_t nrules;
 
     analysis_config_t analysis;
+    intel_config_t intel;
 
     char *audit_key_file;    /* audit.key_file; NULL = audit.key beside the configuration file */
     int64_t journal_keep_ms; /* journal.keep: decision records older than this leave the chain; 0 = never */

@@ -62,6 +62,7 @@ typedef struct ecosystem {
     const char *name;   /* "npm": configuration keys, store keys, URLs, metrics labels */
     const char *prefix; /* "/npm/" : every route of the ecosystem is below it */
     unsigned flags;     /* ECO_F_… */
+    const char *osv_name; /* the ecosystem as OSV records name it (intel/osv.h); NULL: none */
 
     /* Requests with a write verb that only read (npm audit POSTs): these are
      * handled; every other write verb is refused as a publish. */

@@ -36,6 +36,9 @@ void denial_error_line(const char *package, const char *version, const verdict_t
     } else if (v->reason == REASON_MISSING_TIMESTAMP) {
         buf_printf(out, "%s@%s is refused: upstream gives no publish time and the policy is %s", package, version,
                    v->rule);
+    } else if (v->reason == REASON_MALICIOUS) {
+        buf_printf(out, "%s@%s is refused as malicious: OSV %s%s%s (approvals do not admit it)", package, version,
+                   v->advisory, v->detail[0] ? ": " : "", v->detail);
     } else if (v->detail[0]) {
         buf_printf(out, "%s@%s is held by cordon's analysis (%s): %s (policy %s)", package, version, reason_name(v->reason),
                    v->detail, v->rule);
@@ -102,6 +105,8 @@ void denial_json(const char *eco, const char *package, const char *version, cons
         json_kv_raw(out, &first, "eligible_at", "null", 4);
     }
     json_kv_str(out, &first, "policy", v->rule);
+    if (v->advisory[0])
+        json_kv_str(out, &first, "advisory", v->advisory);
     if (alternative)
         json_kv_str(out, &first, "alternative", alternative);
     else

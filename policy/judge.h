@@ -24,6 +24,9 @@ int policy_judge(const config_t *cfg, eco_id_t eco, const char *package, const c
 void policy_gather_package(eco_id_t eco, const char *package, int64_t now, findings_t *found, int64_t *until);
 void policy_gather_review(eco_id_t eco, const char *package, const char *version, int64_t now,
                           version_facts_t *facts);
+/* what the OSV feed says of the version (malicious, and the fast lane's
+ * advisory); policy_gather_review includes it */
+void policy_gather_intel(eco_id_t eco, const char *package, const char *version, version_facts_t *facts);
 /* whether the version is a development build (the ecosystem's is_snapshot) */
 void policy_gather_snapshot(eco_id_t eco, const char *version, version_facts_t *facts);
 /* Everything but the ecosystem's own records: the name check (merged into

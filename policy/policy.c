@@ -117,6 +117,15 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->valid_until = TIME_NONE;
     out->since = facts->published_at;
 
+    /* a malicious-package record: whatever rules and reviewers say */
+    if (facts->malicious.id[0]) {
+        out->reason = REASON_MALICIOUS;
+        snprintf(out->advisory, sizeof(out->advisory), "%s", facts->malicious.id);
+        snprintf(out->rule, sizeof(out->rule), "OSV %s (malicious package; withdrawing the record lifts it)",
+                 facts->malicious.id);
+        snprintf(out->detail, sizeof(out->detail), "%s", facts->malicious.summary);
+        return;
+    }
     int64_t window;
     const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
     char dur[32];
@@ -191,6 +200,15 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
     out->since = since;
     out->eligible_at = since + window;
     out->allow = now >= out->eligible_at;
+    if (!out->allow && cfg->intel.fast_lane && facts->fast_lane[0]) {
+        /* the fix for an advisory against the newest allowed version: now,
+         * while the advisory stands (a change of it re-keys documents) */
+        out->allow = 1;
+        snprintf(out->advisory, sizeof(out->advisory), "%s", facts->fast_lane);
+        snprintf(out->rule, sizeof(out->rule), "%s (security fast lane: fixes the newest allowed version)",
+                 facts->fast_lane);
+        return;
+    }
     if (!out->allow) {
         out->reason = REASON_QUARANTINE;
         out->valid_until = out->eligible_at;
@@ -202,6 +220,7 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     buf_t b;
     buf_init(&b);
     buf_printf(&b, "%lld|%d|", (long long)cfg->min_age_default, (int)cfg->missing_timestamp);
+    buf_printf(&b, "fl%d|", cfg->intel.fast_lane);
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         buf_printf(&b, "a%d|", (int)cfg->analysis.action[k]);
     for (int i = 0; i < ECO_COUNT; i++)

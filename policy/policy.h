@@ -9,10 +9,12 @@
  * filtering gathers them for every version of a document in one pass.
  * Verdicts are evaluated at request time and never cached as verdicts.
  *
- * Precedence: a configured deny rule, then a reviewer's block, then a
- * reviewer's approval or a configured allow of the exact version, then
- * analysis findings the configuration holds, then the configured rules and
- * windows. */
+ * Precedence: a malicious-package advisory (nothing admits it: only
+ * withdrawing or removing the record lifts it), then a configured deny rule,
+ * then a reviewer's block, then a reviewer's approval or a configured allow
+ * of the exact version, then analysis findings the configuration holds,
+ * then the configured rules and windows (which the security fast lane may
+ * open early for the version that fixes an advisory). */
 #ifndef CORDON_POLICY_H
 #define CORDON_POLICY_H
 
@@ -21,6 +23,7 @@
 
 #include "analysis/findings.h"
 #include "core/config.h"
+#include "intel/osv_index.h"
 #include "policy/approvals.h"
 #include "policy/reason.h"
 
@@ -35,6 +38,10 @@ typedef struct version_facts {
     int64_t findings_until; /* when the name check's weighing changes by age alone (TIME_NONE: never) */
     review_match_t review;  /* what reviewers decided about it (kind 0: nothing) */
     int snapshot;           /* a development build (Maven -SNAPSHOT): not served unless a rule names it */
+    osv_hit_t malicious;    /* a malicious-package record naming the version (id "": none) */
+    /* an advisory that affects the newest version the window allows and
+     * names this one as its fix (id "": none): the fast lane admits it */
+    char fast_lane[OSV_ID_MAX];
 } version_facts_t;
 
 typedef struct verdict {
@@ -49,6 +56,7 @@ typedef struct verdict {
     uint64_t review_id;   /* the approval or block that decided, 0 if none */
     char detail[FINDING_DETAIL_MAX]; /* a finding that holds it: "looks like lodash (…)" */
     uint32_t warnings;    /* findings whose action is warn (served, but noted) */
+    char advisory[OSV_ID_MAX]; /* the OSV record that decided (malicious, or the fast lane), "" if none */
 } verdict_t;
 
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,

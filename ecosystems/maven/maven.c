@@ -841,6 +841,7 @@ const ecosystem_t maven_ecosystem = {
     .id = ECO_MAVEN,
     .name = "maven",
     .prefix = "/maven/",
+    .osv_name = "Maven",
     .is_read_only_write = NULL,
     .package_of = maven_package_of,
     .handle = maven_handle,

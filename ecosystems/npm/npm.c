@@ -897,6 +897,7 @@ const ecosystem_t npm_ecosystem = {
     .id = ECO_NPM,
     .name = "npm",
     .prefix = "/npm/",
+    .osv_name = "npm",
     .is_read_only_write = npm_is_read_only_write,
     .package_of = npm_package_of,
     .handle = npm_handle,

@@ -839,6 +839,7 @@ const ecosystem_t pypi_ecosystem = {
     .id = ECO_PYPI,
     .name = "pypi",
     .prefix = "/pypi/",
+    .osv_name = "PyPI",
     .is_read_only_write = NULL,
     .package_of = pypi_package_of,
     .handle = pypi_handle,
