@@ -108,6 +108,18 @@ void xml_reader_close(xml_reader_t *x)
     x->r = NULL;
 }
 
+int xml_reader_finish(xml_reader_t *x, int rc, char *err, size_t errlen)
+{
+    if (rc == 1)
+        rc = 0;
+    if (x->failed) {
+        snprintf(err, errlen, "%s", x->err);
+        rc = -1;
+    }
+    xml_reader_close(x);
+    return rc;
+}
+
 const char *xml_local_name(const xml_reader_t *x)
 {
     const xmlChar *n = xmlTextReaderConstLocalName(x->r);

@@ -26,6 +26,10 @@ int xml_reader_open(xml_reader_t *x, const char *doc, size_t len);
 int xml_reader_next(xml_reader_t *x, int skip);
 void xml_reader_fail(xml_reader_t *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xml_reader_close(xml_reader_t *x);
+/* ends a read loop whose last xml_reader_next() answered rc and closes x:
+ * 0 when the reader reached the end without failing, else -1 with x's error
+ * copied into err */
+int xml_reader_finish(xml_reader_t *x, int rc, char *err, size_t errlen);
 
 /* the current node's local name, its value ("" when none) */
 const char *xml_local_name(const xml_reader_t *x);

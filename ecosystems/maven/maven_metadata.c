@@ -282,13 +282,7 @@ int maven_metadata_parse(maven_metadata_t *m, const char *doc, size_t len, char 
         }
         rc = x.failed ? -1 : 0;
     }
-    if (rc == 1)
-        rc = 0;
-    if (x.failed) {
-        snprintf(err, errlen, "%s", x.err);
-        rc = -1;
-    }
-    xml_reader_close(&x);
+    rc = xml_reader_finish(&x, rc, err, errlen);
     if (rc != 0) {
         const char *d = m->doc;
         size_t l = m->len;

@@ -72,12 +72,5 @@ int pom_read(const char *doc, size_t len, pom_facts_t *out, char *err, size_t er
                 block = -1;
         }
     }
-    if (rc == 1)
-        rc = 0;
-    if (x.failed) {
-        snprintf(err, errlen, "%s", x.err);
-        rc = -1;
-    }
-    xml_reader_close(&x);
-    return rc;
+    return xml_reader_finish(&x, rc, err, errlen);
 }
