@@ -40,6 +40,7 @@
 #include "core/runtime.h"
 #include "journal/tokens.h"
 #include "intel/osv_feed.h"
+#include "intel/takedown.h"
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 1000
@@ -569,6 +570,11 @@ static void intel_status(h2o_req_t *req, call_t *k)
     buf_t b;
     buf_init(&b);
     osv_feed_status_json(&b);
+    if (b.len && b.data[b.len - 1] == '}') { /* and what upstream took down */
+        b.len--;
+        takedown_status_json(&b);
+        buf_putc(&b, '}');
+    }
     send_buf(req, 200, &b);
 }
 

@@ -42,6 +42,7 @@
 #include "common/xalloc.h"
 #include "http/metrics.h"
 #include "intel/osv_feed.h"
+#include "intel/takedown.h"
 
 #define CORDON_VERSION "0.1.0"
 #define DEFAULT_CONFIG "conf/cordon.yaml"
@@ -329,6 +330,7 @@ static int cmd_serve(int argc, char **argv)
         goto out;
     }
     metrics_add_section(osv_feed_metrics);
+    metrics_add_section(takedown_metrics);
     /* one pool for analyses and lockfile checks (common/workpool.h) */
     if (workpool_start(cfg->workers) != 0) {
         fprintf(stderr, "cordon: cannot start the worker pool\n");

@@ -65,6 +65,7 @@ void config_defaults(config_t *cfg)
     cfg->analysis.prefetch = 1;
     archive_limits_default(&cfg->analysis.limits);
     cfg->intel.fast_lane = 1;
+    cfg->intel.takedowns = 1;
     cfg->max_artifact = 8LL << 30; /* GPU wheels are 0.8-2.5 GB compressed */
     cfg->map_size = 1LL << 30;
     cfg->min_age_default = 7 * 86400 * 1000LL;
@@ -719,6 +720,8 @@ static int on_intel(loader_t *L, const char *key, yaml_node_t *v)
     }
     if (!strcmp(key, "fast_lane"))
         return get_bool(L, v, key, &in->fast_lane);
+    if (!strcmp(key, "takedowns"))
+        return get_bool(L, v, key, &in->takedowns);
     return 1;
 }
 

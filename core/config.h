@@ -50,6 +50,7 @@ typedef struct analysis_config {
 typedef struct intel_config {
     char *osv_dir; /* OSV records (intel/osv_index.h); NULL: no feed */
     int fast_lane; /* a version fixing an advisory against the newest allowed one skips the window */
+    int takedowns; /* a version upstream no longer lists is no longer served (intel/takedown.h) */
 } intel_config_t;
 
 typedef struct config {

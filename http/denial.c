@@ -39,6 +39,9 @@ void denial_error_line(const char *package, const char *version, const verdict_t
     } else if (v->reason == REASON_MALICIOUS) {
         buf_printf(out, "%s@%s is refused as malicious: OSV %s%s%s (approvals do not admit it)", package, version,
                    v->advisory, v->detail[0] ? ": " : "", v->detail);
+    } else if (v->reason == REASON_REMOVED_UPSTREAM) {
+        buf_printf(out, "%s@%s was taken down: %s (approvals do not admit it)", package, version,
+                   v->rule);
     } else if (v->detail[0]) {
         buf_printf(out, "%s@%s is held by cordon's analysis (%s): %s (policy %s)", package, version, reason_name(v->reason),
                    v->detail, v->rule);

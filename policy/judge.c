@@ -10,6 +10,7 @@
 #include "core/ecosystem.h"
 #include "core/runtime.h"
 #include "intel/osv_feed.h"
+#include "intel/takedown.h"
 #include "policy/approvals.h"
 #include "store/store.h"
 
@@ -94,6 +95,13 @@ int policy_judge(const config_t *cfg, eco_id_t eco, const char *package, const c
     findings_clear(&fs);
     const ecosystem_t *e = eco < ECO_COUNT ? ecosystems[eco] : NULL;
     int listed = e && e->version_facts ? e->version_facts(package, version, file, &f, &fs) : -1;
+    /* what upstream took down stays a fact, whether or not its records still
+     * say it is listed (a PyPI release whose every file went is in no page) */
+    takedown_t td;
+    if (listed >= 0 && takedown_lookup(eco, package, file ? file : version, &td)) {
+        f.removed_at = td.removed_at;
+        listed = 1;
+    }
     if (listed == 1) {
         policy_gather(eco, package, version, now, &f, &fs);
         policy_decide(cfg, eco, package, version, &f, now, out);

@@ -126,6 +126,16 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
         snprintf(out->detail, sizeof(out->detail), "%s", facts->malicious.summary);
         return;
     }
+    /* a takedown: upstream removed what it listed, which is how registries
+     * pull malware; an approval must not serve cordon's copy behind its back */
+    if (facts->removed_at && cfg->intel.takedowns) {
+        char when[40];
+        time_format_iso8601(facts->removed_at, when, sizeof(when), 0);
+        out->reason = REASON_REMOVED_UPSTREAM;
+        snprintf(out->rule, sizeof(out->rule),
+                 "upstream no longer lists it (removed since %s; only upstream listing it again lifts it)", when);
+        return;
+    }
     int64_t window;
     const quarantine_rule_t *r = best_rule(cfg, eco, package, version);
     char dur[32];
@@ -220,7 +230,7 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     buf_t b;
     buf_init(&b);
     buf_printf(&b, "%lld|%d|", (long long)cfg->min_age_default, (int)cfg->missing_timestamp);
-    buf_printf(&b, "fl%d|", cfg->intel.fast_lane);
+    buf_printf(&b, "fl%d|td%d|", cfg->intel.fast_lane, cfg->intel.takedowns);
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         buf_printf(&b, "a%d|", (int)cfg->analysis.action[k]);
     for (int i = 0; i < ECO_COUNT; i++)

@@ -10,7 +10,8 @@
  * Verdicts are evaluated at request time and never cached as verdicts.
  *
  * Precedence: a malicious-package advisory (nothing admits it: only
- * withdrawing or removing the record lifts it), then a configured deny rule,
+ * withdrawing or removing the record lifts it), then an upstream takedown
+ * (only upstream listing the version again lifts it), then a configured deny rule,
  * then a reviewer's block, then a reviewer's approval or a configured allow
  * of the exact version, then analysis findings the configuration holds,
  * then the configured rules and windows (which the security fast lane may
@@ -39,6 +40,7 @@ typedef struct version_facts {
     review_match_t review;  /* what reviewers decided about it (kind 0: nothing) */
     int snapshot;           /* a development build (Maven -SNAPSHOT): not served unless a rule names it */
     osv_hit_t malicious;    /* a malicious-package record naming the version (id "": none) */
+    int64_t removed_at;     /* when upstream stopped listing it (intel/takedown.h); 0: it still does */
     /* an advisory that affects the newest version the window allows and
      * names this one as its fix (id "": none): the fast lane admits it */
     char fast_lane[OSV_ID_MAX];

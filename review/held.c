@@ -14,6 +14,7 @@
 
 #include "http/metrics.h"
 #include "store/record.h"
+#include "intel/takedown.h"
 #include "store/store.h"
 #include "common/json.h"
 #include "common/timeutil.h"
@@ -399,6 +400,11 @@ static int facts_for(eco_id_t eco, const char *package, const char *version, con
     int listed = e && e->version_facts ? e->version_facts(package, version, NULL, f, found) : -1;
     if (listed != 1)
         f->published_at = f->first_seen = TIME_NONE;
+    takedown_t td;
+    if (listed >= 0 && takedown_lookup(eco, package, version, &td)) {
+        f->removed_at = td.removed_at; /* a release whose every file went is in no page */
+        listed = 1;
+    }
     policy_gather(eco, package, version, now, f, found);
     if (rec) {
         f->published_at = rec->published_at;
@@ -423,7 +429,38 @@ static void entry_free(held_entry_t *e)
         held_rec_free(&e->rec);
 }
 
-/* every refused or review-requested version that is still held */
+typedef struct takedown_add {
+    held_entry_t **out;
+    size_t *n, *cap;
+    int eco;
+    const char *package;
+} takedown_add_t;
+
+static int add_takedown(void *arg, eco_id_t eco, const char *package, const char *name, const takedown_t *t)
+{
+    takedown_add_t *a = arg;
+    if (t->file)
+        return 0;
+    for (size_t j = 0; j < *a->n; j++)
+        if ((*a->out)[j].eco == eco && !strcmp((*a->out)[j].package, package) && !strcmp((*a->out)[j].version, name))
+            return 0;
+    if (*a->n == *a->cap) {
+        size_t ncap = *a->cap ? *a->cap * 2 : 32;
+        held_entry_t *nv = realloc(*a->out, ncap * sizeof(*nv));
+        if (nv == NULL)
+            return 1;
+        *a->out = nv;
+        *a->cap = ncap;
+    }
+    held_entry_t *e = &(*a->out)[(*a->n)++];
+    memset(e, 0, sizeof(*e));
+    e->eco = eco;
+    e->package = xstrdup(package);
+    e->version = xstrdup(name);
+    return 0;
+}
+
+/* every refused, review-requested or taken-down version that is still held */
 static int collect(const config_t *cfg, int64_t now, int eco, const char *package, const held_request_t *reqs,
                    size_t nreqs, held_entry_t **out, size_t *n)
 {
@@ -484,6 +521,9 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
         e->package = xstrdup(q->package);
         e->version = xstrdup(q->version);
     }
+    /* then what upstream took down (a version, not a file of one), asked for or not */
+    takedown_add_t ta = {out, n, &cap, eco, package};
+    takedown_walk(eco, package, add_takedown, &ta);
     /* decide each again now; keep what is still held */
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {

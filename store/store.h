@@ -23,6 +23,7 @@ typedef enum {
     DB_SERVED,       /* eco\0package → how many artifacts cordon served (the local popular set) */
     DB_LOCKFILES,    /* project\0 u64 id (big endian) → one lockfile submission: snapshot, diff, verdicts */
     DB_PACKAGES,     /* eco\0package → package record (history upstream gave: first publish, versions) */
+    DB_REMOVED,      /* eco\0package\0name → a takedown: what upstream listed once and lists no more (intel/takedown.h) */
     DB_COUNT
 } store_db_t;
 

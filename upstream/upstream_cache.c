@@ -152,6 +152,11 @@ static void metadata_done(fetch_job_t *j)
         store_rc_t rc = put_meta(key, &c->prev, err, sizeof(err));
         if (rc != STORE_OK)
             store_failure(&o, rc, err);
+    } else if (o.status == 404 && c->has_prev && c->ingest) {
+        /* a document upstream had and has no more (a takedown, not an
+         * outage: a 5xx never gets here); the 404 is still the answer */
+        if (c->ingest(key, NULL, 0, err, sizeof(err)) != 0)
+            log_kv(LOG_ERROR, "cannot record what upstream removed", "key", key, "error", err, NULL);
     } else if (o.status == 0 && j->status == 304) {
         o.status = 502;
         snprintf(o.error, sizeof(o.error), "upstream answered 304 to an unconditional request for %s", j->url);

@@ -17,8 +17,10 @@
 #include "common/digest.h"
 
 /* Validates and indexes a freshly fetched metadata body (runs on the fetcher
- * thread). Returns 0, or -1 with a message when the document is malformed:
- * then the previous good copy stays in service. */
+ * thread, before the new copy replaces the cached one). Returns 0, or -1
+ * with a message when the document is malformed: then the previous good
+ * copy stays in service. path NULL: upstream now answers 404 (or 410) for
+ * a document it had (a copy is cached): what it listed is gone. */
 typedef int (*metadata_ingest_fn)(const char *key, const char *path, int64_t size, char *err, size_t errlen);
 
 typedef struct upstream_cache_config {

@@ -28,6 +28,7 @@
 #include "http/denial.h"
 #include "http/http.h"
 #include "http/loop.h"
+#include "intel/takedown.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
@@ -64,7 +65,9 @@ static void gpath(const char *group, char *out, size_t outlen)
 static int version_facts(const char *package, const char *version, version_facts_t *f)
 {
     version_rec_t v;
+    takedown_t td;
     f->published_at = f->first_seen = TIME_NONE;
+    f->removed_at = takedown_lookup(ECO_MAVEN, package, version, &td) ? td.removed_at : 0;
     int found = version_rec_load("maven", package, version, &v) == 0;
     if (found) {
         f->published_at = v.published_at;
@@ -254,24 +257,82 @@ static int put_package(MDB_txn *txn, void *arg)
     return package_rec_put(txn, "maven", pp->package, &pr);
 }
 
-/* dir "org/example/foo" → package "org.example:foo" */
-static void record_package(const char *dir, size_t nversions)
+/* dir "org/example/foo" → package "org.example:foo"; -1 when it names none */
+static int package_of_dir(const char *dir, char *out, size_t outlen)
 {
     const char *slash = strrchr(dir, '/');
-    package_put_t pp = {.nversions = nversions};
-    if (slash == NULL || (size_t)(slash - dir) + strlen(slash) >= sizeof(pp.package))
-        return;
-    memcpy(pp.package, dir, (size_t)(slash - dir));
+    if (slash == NULL || (size_t)(slash - dir) + strlen(slash) >= outlen)
+        return -1;
+    memcpy(out, dir, (size_t)(slash - dir));
     for (size_t i = 0; i < (size_t)(slash - dir); i++)
-        if (pp.package[i] == '/')
-            pp.package[i] = '.';
-    snprintf(pp.package + (slash - dir), sizeof(pp.package) - (size_t)(slash - dir), ":%s", slash + 1);
+        if (out[i] == '/')
+            out[i] = '.';
+    snprintf(out + (slash - dir), outlen - (size_t)(slash - dir), ":%s", slash + 1);
+    return 0;
+}
+
+static void record_package(const char *dir, size_t nversions)
+{
+    package_put_t pp = {.nversions = nversions};
+    if (package_of_dir(dir, pp.package, sizeof(pp.package)) != 0)
+        return;
     char err[300];
     store_write(put_package, &pp, err, sizeof(err)); /* a lost record only leaves the package unestablished */
 }
 
+/* ---- takedowns: a <version> the metadata listed and lists no more ---- */
+
+/* the versions a parsed document lists, as an array of its strings */
+static const char **version_names(const maven_metadata_t *md)
+{
+    const char **names = malloc((md->nversions ? md->nversions : 1) * sizeof(*names));
+    for (size_t i = 0; names && i < md->nversions; i++)
+        names[i] = md->versions[i].version;
+    return names;
+}
+
+/* Compares what the copy being replaced listed with what now (NULL: a 404,
+ * nothing) lists, and records what went. Version records come from POMs,
+ * not from the listing, so the earlier copy itself says what was listed.
+ * 0, or -1 with err (the store). */
+static int note_takedowns(const char *key, const maven_metadata_t *now, char *err, size_t errlen)
+{
+    char package[600], path[4200];
+    meta_rec_t m;
+    if (package_of_dir(key + strlen("maven-meta:"), package, sizeof(package)) != 0 || metadata_lookup(key, &m) != 0)
+        return 0; /* no earlier copy: nothing was listed */
+    blob_path(m.blob, path, sizeof(path));
+    mapped_t mm;
+    maven_metadata_t before;
+    char perr[300];
+    int rc = 0;
+    if (map_file(path, &mm) == 0) {
+        if (maven_metadata_parse(&before, mm.p ? mm.p : "", mm.len, perr, sizeof(perr)) == 0) {
+            const char **earlier = version_names(&before), **listed = now ? version_names(now) : NULL;
+            takedown_doc_t td = {.eco = ECO_MAVEN, .package = package, .listed = listed,
+                                 .nlisted = now ? now->nversions : 0, .earlier = earlier,
+                                 .nearlier = before.has_versions ? before.nversions : 0, .prev_digest = m.blob,
+                                 .now = time_now_ms()};
+            if (earlier == NULL || (now && listed == NULL)) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+            } else if ((rc = takedown_note_write(&td, err, errlen)) == 0) {
+                takedown_log(&td);
+            }
+            free(earlier);
+            free(listed);
+            maven_metadata_free(&before);
+        }
+        unmap_file(&mm);
+    }
+    meta_rec_free(&m);
+    return rc;
+}
+
 static int metadata_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
 {
+    if (path == NULL)
+        return note_takedowns(key, NULL, err, errlen);
     mapped_t mm;
     if (map_file(path, &mm) != 0) {
         snprintf(err, errlen, "cannot read the fetched document: %s", strerror(errno));
@@ -280,8 +341,10 @@ static int metadata_ingest(const char *key, const char *path, int64_t size, char
     maven_metadata_t md;
     int rc = maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, err, errlen);
     if (rc == 0) {
-        if (md.has_versions)
+        if (md.has_versions) {
             record_package(key + strlen("maven-meta:"), md.nversions);
+            rc = note_takedowns(key, &md, err, errlen);
+        }
         maven_metadata_free(&md);
     }
     unmap_file(&mm);

@@ -37,6 +37,7 @@
 #include "http/http.h"
 #include "http/loop.h"
 #include "http/denial.h"
+#include "intel/takedown.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
 #include "core/runtime.h"
@@ -57,6 +58,7 @@ typedef struct ingest_ctx {
     npm_packument_t *p;
     unsigned char *scripts; /* npm_install_script_history */
     int64_t now;
+    takedown_doc_t td; /* what the packument lists now: earlier versions it lacks were taken down */
 } ingest_ctx_t;
 
 static int record_versions(MDB_txn *txn, void *arg)
@@ -116,6 +118,8 @@ static int record_versions(MDB_txn *txn, void *arg)
         npm_package_history(p, c->now, &pr);
         rc = package_rec_put(txn, "npm", p->name, &pr);
     }
+    if (rc == 0)
+        rc = takedown_note(txn, &c->td);
     return rc;
 }
 
@@ -157,8 +161,33 @@ static void prefetch_young(const npm_packument_t *p, const unsigned char *script
     }
 }
 
+/* the blob of the copy a new document replaces, "" when none */
+static void previous_copy(const char *key, char out[65])
+{
+    meta_rec_t m;
+    out[0] = '\0';
+    if (metadata_lookup(key, &m) == 0) {
+        snprintf(out, 65, "%s", m.blob ? m.blob : "");
+        meta_rec_free(&m);
+    }
+}
+
+/* upstream answers 404 for a package it had: every version it listed went */
+static int npm_gone(const char *key, char *err, size_t errlen)
+{
+    char prev[65];
+    previous_copy(key, prev);
+    takedown_doc_t td = {.eco = ECO_NPM, .package = key + 4, .prev_digest = prev, .now = time_now_ms()};
+    if (takedown_note_write(&td, err, errlen) != 0)
+        return -1;
+    takedown_log(&td);
+    return 0;
+}
+
 static int npm_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
 {
+    if (path == NULL)
+        return npm_gone(key, err, errlen);
     mapped_t m;
     if (map_file(path, &m) != 0) {
         snprintf(err, errlen, "cannot read the fetched document: %s", strerror(errno));
@@ -174,8 +203,14 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
     }
     if (rc == 0) {
         ingest_ctx_t c = {.p = &p, .scripts = malloc(p.nversions ? p.nversions : 1), .now = time_now_ms()};
-        char serr[300];
-        if (c.scripts == NULL) {
+        const char **names = malloc((p.nversions ? p.nversions : 1) * sizeof(*names));
+        char serr[300], prev[65];
+        previous_copy(key, prev);
+        for (size_t i = 0; names && i < p.nversions; i++)
+            names[i] = p.versions[i].version;
+        c.td = (takedown_doc_t){.eco = ECO_NPM, .package = p.name, .listed = names, .nlisted = p.nversions,
+                                .prev_digest = prev, .now = c.now};
+        if (c.scripts == NULL || names == NULL) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
         } else {
@@ -185,8 +220,11 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
                 rc = -1;
             }
         }
-        if (rc == 0)
+        if (rc == 0) {
+            takedown_log(&c.td);
             prefetch_young(&p, c.scripts, c.now);
+        }
+        free(names);
         free(c.scripts);
         npm_packument_free(&p);
     }

@@ -23,6 +23,7 @@
 #include "common/timeutil.h"
 #include "common/url.h"
 #include "core/ecosystem.h"
+#include "intel/takedown.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_index.h"
 #include "ecosystems/pypi/pypi_path.h"
@@ -159,6 +160,7 @@ typedef struct ingest_ctx {
     const char *project;
     const char *page;
     int64_t now;
+    takedown_doc_t td; /* what the page lists now: files and releases it lacks were taken down */
 } ingest_ctx_t;
 
 static int put_file_record(MDB_txn *txn, const char *project, const char *file, const char *integrity,
@@ -220,7 +222,73 @@ static int record_files(MDB_txn *txn, void *arg)
         pypi_package_history(c->p, c->now, &pr);
         rc = package_rec_put(txn, "pypi", c->project, &pr);
     }
+    if (rc == 0)
+        rc = takedown_note(txn, &c->td);
     return rc;
+}
+
+/* ---- takedowns: a file, or a whole release, the page no longer lists ---- */
+
+/* a recorded file's release (its ".metadata" record's too) */
+static int release_of_file(const char *name, char *out, size_t outlen, const void *project)
+{
+    char file[PYPI_FILE_MAX + 16];
+    size_t n = strlen(name);
+    snprintf(file, sizeof(file), "%.*s", (int)(n > 9 && !strcmp(name + n - 9, ".metadata") ? n - 9 : n), name);
+    return pypi_file_version(project, file, out, outlen);
+}
+
+/* what the page lists, as the version records name it: each file, its
+ * core metadata, and each release that still has a file. NULL when out of
+ * memory; *n the count; the strings are the page's or in *store (free both). */
+static const char **listed_names(const pypi_project_t *p, size_t *n, char **store)
+{
+    const char **names = malloc((3 * p->nfiles + 1) * sizeof(*names));
+    char *md = malloc(p->nfiles * (PYPI_FILE_MAX + 16) + 1);
+    *n = 0;
+    *store = md;
+    if (names == NULL || md == NULL) {
+        free(names);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->nfiles; i++) {
+        const pypi_file_t *f = &p->files[i];
+        if (f->version == NULL)
+            continue;
+        names[(*n)++] = f->filename;
+        names[(*n)++] = f->version;
+        if (f->core_metadata) {
+            char *slot = md + i * (PYPI_FILE_MAX + 16);
+            snprintf(slot, PYPI_FILE_MAX + 16, "%s.metadata", f->filename);
+            names[(*n)++] = slot;
+        }
+    }
+    return names;
+}
+
+/* the blob of the copy a new page replaces, "" when none */
+static void previous_copy(const char *key, char out[65])
+{
+    meta_rec_t m;
+    out[0] = '\0';
+    if (metadata_lookup(key, &m) == 0) {
+        snprintf(out, 65, "%s", m.blob ? m.blob : "");
+        meta_rec_free(&m);
+    }
+}
+
+/* upstream answers 404 for a project it had: every file and release went */
+static int pypi_gone(const char *key, char *err, size_t errlen)
+{
+    char prev[65];
+    const char *project = key + strlen("pypi:");
+    previous_copy(key, prev);
+    takedown_doc_t td = {.eco = ECO_PYPI, .package = project, .also = release_of_file, .also_arg = project, .names_are_files = 1,
+                         .prev_digest = prev, .now = time_now_ms()};
+    if (takedown_note_write(&td, err, errlen) != 0)
+        return -1;
+    takedown_log(&td);
+    return 0;
 }
 
 #define PREFETCH_PER_PAGE 2
@@ -268,6 +336,8 @@ static void prefetch_young(const pypi_project_t *p, const char *project, const c
 static int pypi_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
 {
     const char *project = key + strlen("pypi:");
+    if (path == NULL)
+        return pypi_gone(key, err, errlen);
     mapped_t m;
     if (map_file(path, &m) != 0) {
         snprintf(err, errlen, "cannot read the fetched page: %s", strerror(errno));
@@ -279,13 +349,24 @@ static int pypi_ingest(const char *key, const char *path, int64_t size, char *er
         char page[2048];
         page_url(project, page, sizeof(page));
         ingest_ctx_t c = {.p = &p, .project = project, .page = page, .now = time_now_ms()};
-        char serr[300];
-        if (store_write(record_files, &c, serr, sizeof(serr)) != STORE_OK) {
+        char serr[300], prev[65], *md;
+        size_t nnames;
+        const char **names = listed_names(&p, &nnames, &md);
+        previous_copy(key, prev);
+        c.td = (takedown_doc_t){.eco = ECO_PYPI, .package = project, .listed = names, .nlisted = nnames,
+                                .also = release_of_file, .also_arg = project, .names_are_files = 1, .prev_digest = prev, .now = c.now};
+        if (names == NULL) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else if (store_write(record_files, &c, serr, sizeof(serr)) != STORE_OK) {
             snprintf(err, errlen, "cannot record files: %s", serr);
             rc = -1;
         } else {
+            takedown_log(&c.td);
             prefetch_young(&p, project, page, c.now);
         }
+        free(names);
+        free(md);
         pypi_index_free(&p);
     }
     unmap_file(&m);
