@@ -82,9 +82,10 @@ typedef struct ecosystem {
     /* What cordon knows about one version — of one of its files when file
      * is given (PyPI: each file has its own upload time; NULL: the release
      * as a whole, which is its newest file) — from its records: facts
-     * (times, snapshot) and findings (what the metadata and analysis of its
-     * artifacts found; the name check and the reviewers' records are the
-     * caller's, policy/judge.h) filled. 1 listed, 0 not listed, -1 no
+     * (times, snapshot; removed_at 0 or, where the ecosystem reads it
+     * itself, the takedown) and findings (what the metadata and analysis of its
+     * artifacts found; the name check, the reviewers' records and upstream's
+     * takedowns are the caller's, policy/judge.h) filled. 1 listed, 0 not listed, -1 no
      * cached metadata. Reads the store. Required. */
     int (*version_facts)(const char *package, const char *version, const char *file, struct version_facts *facts,
                          struct findings *findings);

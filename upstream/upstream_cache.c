@@ -51,6 +51,16 @@ int metadata_lookup(const char *key, meta_rec_t *out)
     return rc;
 }
 
+void metadata_cached_blob(const char *key, char out[65])
+{
+    meta_rec_t m;
+    out[0] = '\0';
+    if (metadata_lookup(key, &m) == 0) {
+        snprintf(out, 65, "%s", m.blob ? m.blob : "");
+        meta_rec_free(&m);
+    }
+}
+
 int metadata_is_fresh(const meta_rec_t *m, int64_t now_ms) { return now_ms - m->fetched_at < g_cfg.metadata_ttl_ms; }
 
 int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms)

@@ -36,6 +36,9 @@ const upstream_cache_config_t *upstream_cache_config(void);
 
 /* 0 and *out filled when a copy exists (fresh or not); the caller frees it */
 int metadata_lookup(const char *key, meta_rec_t *out);
+/* the blob (sha256 hex) of key's cached copy, "" when none: inside an
+ * ingest, the copy the new document replaces */
+void metadata_cached_blob(const char *key, char out[65]);
 int metadata_is_fresh(const meta_rec_t *m, int64_t now_ms);
 /* a stale copy may stand in when upstream fails */
 int metadata_may_serve_stale(const meta_rec_t *m, int64_t now_ms);

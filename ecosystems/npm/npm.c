@@ -161,22 +161,11 @@ static void prefetch_young(const npm_packument_t *p, const unsigned char *script
     }
 }
 
-/* the blob of the copy a new document replaces, "" when none */
-static void previous_copy(const char *key, char out[65])
-{
-    meta_rec_t m;
-    out[0] = '\0';
-    if (metadata_lookup(key, &m) == 0) {
-        snprintf(out, 65, "%s", m.blob ? m.blob : "");
-        meta_rec_free(&m);
-    }
-}
-
 /* upstream answers 404 for a package it had: every version it listed went */
 static int npm_gone(const char *key, char *err, size_t errlen)
 {
     char prev[65];
-    previous_copy(key, prev);
+    metadata_cached_blob(key, prev);
     takedown_doc_t td = {.eco = ECO_NPM, .package = key + 4, .prev_digest = prev, .now = time_now_ms()};
     if (takedown_note_write(&td, err, errlen) != 0)
         return -1;
@@ -205,7 +194,7 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
         ingest_ctx_t c = {.p = &p, .scripts = malloc(p.nversions ? p.nversions : 1), .now = time_now_ms()};
         const char **names = malloc((p.nversions ? p.nversions : 1) * sizeof(*names));
         char serr[300], prev[65];
-        previous_copy(key, prev);
+        metadata_cached_blob(key, prev);
         for (size_t i = 0; names && i < p.nversions; i++)
             names[i] = p.versions[i].version;
         c.td = (takedown_doc_t){.eco = ECO_NPM, .package = p.name, .listed = names, .nlisted = p.nversions,
@@ -801,6 +790,7 @@ static int npm_version_facts(const char *package, const char *version, const cha
     version_rec_t v;
     f->published_at = f->first_seen = TIME_NONE;
     f->snapshot = 0;
+    f->removed_at = 0; /* policy_judge asks intel/takedown.h */
     if (npm_facts(package, version, &v, found) != 0) {
         char key[NPM_NAME_MAX + 8];
         meta_rec_t m;

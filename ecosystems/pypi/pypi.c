@@ -266,23 +266,12 @@ static const char **listed_names(const pypi_project_t *p, size_t *n, char **stor
     return names;
 }
 
-/* the blob of the copy a new page replaces, "" when none */
-static void previous_copy(const char *key, char out[65])
-{
-    meta_rec_t m;
-    out[0] = '\0';
-    if (metadata_lookup(key, &m) == 0) {
-        snprintf(out, 65, "%s", m.blob ? m.blob : "");
-        meta_rec_free(&m);
-    }
-}
-
 /* upstream answers 404 for a project it had: every file and release went */
 static int pypi_gone(const char *key, char *err, size_t errlen)
 {
     char prev[65];
     const char *project = key + strlen("pypi:");
-    previous_copy(key, prev);
+    metadata_cached_blob(key, prev);
     takedown_doc_t td = {.eco = ECO_PYPI, .package = project, .also = release_of_file, .also_arg = project, .names_are_files = 1,
                          .prev_digest = prev, .now = time_now_ms()};
     if (takedown_note_write(&td, err, errlen) != 0)
@@ -352,7 +341,7 @@ static int pypi_ingest(const char *key, const char *path, int64_t size, char *er
         char serr[300], prev[65], *md;
         size_t nnames;
         const char **names = listed_names(&p, &nnames, &md);
-        previous_copy(key, prev);
+        metadata_cached_blob(key, prev);
         c.td = (takedown_doc_t){.eco = ECO_PYPI, .package = project, .listed = names, .nlisted = nnames,
                                 .also = release_of_file, .also_arg = project, .names_are_files = 1, .prev_digest = prev, .now = c.now};
         if (names == NULL) {
@@ -769,6 +758,7 @@ static int pypi_version_facts(const char *project, const char *version, const ch
 {
     f->published_at = f->first_seen = TIME_NONE;
     f->snapshot = 0;
+    f->removed_at = 0; /* policy_judge asks intel/takedown.h */
     findings_clear(found);
     if (file != NULL) {
         char key[1024];

@@ -385,6 +385,7 @@ TEST(gathering_writes_the_feed_fields)
     CHECK_INT_EQ(config_load_string(&cfg, "t.yaml", y, strlen(y), err, sizeof(err)), 0);
     f.findings = NULL;
     f.snapshot = 0;
+    f.removed_at = 0; /* the ecosystem's records say it (version_facts), not the feed */
     verdict_t v;
     policy_decide(&cfg, ECO_MAVEN, "org.x:y", "1.1", &f, NOW, &v);
     CHECK_INT_EQ(v.reason, REASON_QUARANTINE);
