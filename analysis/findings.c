@@ -96,6 +96,32 @@ int findings_put(MDB_txn *txn, const char *eco, const char *package, const char 
     return rc;
 }
 
+static void decode_into(const MDB_val *v, findings_t *out);
+
+int findings_replace(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                     const findings_t *f)
+{
+    char key[600];
+    size_t klen = key_prefix(key, sizeof(key), eco, package, version, digest);
+    if (klen == 0)
+        return 0;
+    MDB_val k = {klen, key}, v;
+    int have = mdb_get(txn, store_dbi(DB_FINDINGS), &k, &v) == 0;
+    if (!f->mask)
+        return have ? mdb_del(txn, store_dbi(DB_FINDINGS), &k, NULL) : 0;
+    if (have) {
+        findings_t old;
+        findings_clear(&old);
+        decode_into(&v, &old);
+        int same = old.mask == f->mask && (old.capped & old.mask) == (f->capped & f->mask);
+        for (int i = 0; same && i < FINDING_KIND_COUNT; i++)
+            same = !(f->mask & (1u << i)) || strcmp(old.detail[i], f->detail[i]) == 0;
+        if (same)
+            return 0;
+    }
+    return findings_put(txn, eco, package, version, digest, f);
+}
+
 static void decode_into(const MDB_val *v, findings_t *out)
 {
     rec_reader_t r;

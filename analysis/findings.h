@@ -37,6 +37,10 @@ finding_action_t findings_action(const findings_t *f, finding_kind_t k, finding_
 #include <lmdb.h>
 int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
                  const findings_t *f);
+/* the same, writing only a change: f with no finding removes the record
+ * (what a package's history says is recomputed at every ingest) */
+int findings_replace(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                     const findings_t *f);
 /* a short fingerprint of every stored finding of the package's artifacts:
  * documents rendered before an artifact of it was analysed are not served
  * after (out: 17 bytes) */

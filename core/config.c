@@ -643,24 +643,33 @@ static int on_analysis_limits(loader_t *L, const char *key, yaml_node_t *v)
     return 1;
 }
 
+/* hold | warn | ignore */
+static int get_finding_action(loader_t *L, yaml_node_t *v, const char *key, finding_action_t *out)
+{
+    const char *s;
+    if (want_scalar(L, v, key, &s))
+        return -1;
+    if (!strcmp(s, "hold"))
+        *out = FINDING_HOLD;
+    else if (!strcmp(s, "warn"))
+        *out = FINDING_WARN;
+    else if (!strcmp(s, "ignore"))
+        *out = FINDING_IGNORE;
+    else
+        return fail(L, v, "'%s' must be hold, warn or ignore, not '%s'", key, s);
+    return 0;
+}
+
 static int on_analysis(loader_t *L, const char *key, yaml_node_t *v)
 {
     analysis_config_t *a = &L->cfg->analysis;
     const char *s;
     int kind = finding_kind_from_name(key);
-    if (kind >= 0) {
-        if (want_scalar(L, v, key, &s))
-            return -1;
-        if (!strcmp(s, "hold"))
-            a->action[kind] = FINDING_HOLD;
-        else if (!strcmp(s, "warn"))
-            a->action[kind] = FINDING_WARN;
-        else if (!strcmp(s, "ignore"))
-            a->action[kind] = FINDING_IGNORE;
-        else
-            return fail(L, v, "'%s' must be hold, warn or ignore, not '%s'", key, s);
-        return 0;
-    }
+    if (kind >= 0 && finding_kind_intel_key((finding_kind_t)kind))
+        return fail(L, v, "'%s' is set under intel: (as '%s'), not analysis:", key,
+                    finding_kind_intel_key((finding_kind_t)kind));
+    if (kind >= 0)
+        return get_finding_action(L, v, key, &a->action[kind]);
     if (!strcmp(key, "pth_allow")) {
         if (v->type != YAML_SEQUENCE_NODE)
             return fail(L, v, "'pth_allow' must be a list of .pth file names");
@@ -722,6 +731,10 @@ static int on_intel(loader_t *L, const char *key, yaml_node_t *v)
         return get_bool(L, v, key, &in->fast_lane);
     if (!strcmp(key, "takedowns"))
         return get_bool(L, v, key, &in->takedowns);
+    /* what the package's history says: findings whose actions live here */
+    int kind = finding_kind_from_intel_key(key);
+    if (kind >= 0)
+        return get_finding_action(L, v, key, &L->cfg->analysis.action[kind]);
     return 1;
 }
 

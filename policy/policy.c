@@ -69,8 +69,9 @@ static void rule_text(const config_t *cfg, const quarantine_rule_t *r, char *out
 
 /* the order findings are reported in when several hold a version */
 static const finding_kind_t SEVERITY[FINDING_KIND_COUNT] = {
-    FINDING_MALFORMED_ARCHIVE, FINDING_MANIFEST_MISMATCH, FINDING_TYPOSQUAT, FINDING_NEW_INSTALL_SCRIPT,
-    FINDING_PTH_FILE,          FINDING_INSTALL_SCRIPT,    FINDING_SDIST_ONLY, FINDING_POM_REPOSITORIES};
+    FINDING_MALFORMED_ARCHIVE, FINDING_MANIFEST_MISMATCH,  FINDING_PROVENANCE_REGRESSION, FINDING_TYPOSQUAT,
+    FINDING_PUBLISHER_CHANGE,  FINDING_NEW_INSTALL_SCRIPT, FINDING_PTH_FILE,              FINDING_INSTALL_SCRIPT,
+    FINDING_SDIST_ONLY,        FINDING_POM_REPOSITORIES};
 
 /* 1 when a finding the configuration holds applies (out filled) */
 static int findings_hold(const config_t *cfg, const version_facts_t *facts, verdict_t *out)

@@ -164,6 +164,22 @@ static int value_done(parser_t *ps, int parent, npm_span_t span, const char *str
         }
         return 1;
     }
+    if (parent == 3 && key_is(f2, "_npmUser") && key_is(f3, "name") && is_str) {
+        free(ps->cur->publisher);
+        ps->cur->publisher = xstrndup(str, slen);
+        return 1;
+    }
+    if (parent >= 4 && key_is(f2, "dist") && key_is(f3, "attestations") && is_str) {
+        frame_t *f4 = &ps->stack[4];
+        if (parent == 4 && key_is(f4, "url")) {
+            free(ps->cur->attestations_url);
+            ps->cur->attestations_url = xstrndup(str, slen);
+        } else if (parent == 5 && key_is(f4, "provenance") && key_is(&ps->stack[5], "predicateType")) {
+            static const char SLSA[] = "https://slsa.dev/provenance/";
+            ps->cur->has_provenance = slen >= sizeof(SLSA) - 1 && memcmp(str, SLSA, sizeof(SLSA) - 1) == 0;
+        }
+        return 1;
+    }
     if (parent == 3 && key_is(f2, "scripts") &&
         (key_is(f3, "preinstall") || key_is(f3, "install") || key_is(f3, "postinstall")))
         ps->cur->has_install_script = 1;
@@ -361,6 +377,8 @@ void npm_packument_free(npm_packument_t *p)
         free(p->versions[i].tarball_url);
         free(p->versions[i].integrity);
         free(p->versions[i].shasum);
+        free(p->versions[i].publisher);
+        free(p->versions[i].attestations_url);
     }
     free(p->versions);
     for (size_t i = 0; i < p->ntags; i++) {

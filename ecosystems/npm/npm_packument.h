@@ -53,6 +53,12 @@ typedef struct npm_version {
     char *shasum;    /* dist.shasum (hex sha1) */
     int has_install_script; /* preinstall/install/postinstall, or hasInstallScript: true */
     int64_t published_at;   /* time[version], TIME_NONE when absent */
+    char *publisher;        /* _npmUser.name, NULL when absent */
+    /* dist.attestations.provenance.predicateType names SLSA provenance
+     * (https://slsa.dev/provenance/…): the version was built and published
+     * by a CI workflow that signed where it came from */
+    int has_provenance;
+    char *attestations_url; /* dist.attestations.url, NULL when absent */
 } npm_version_t;
 
 typedef struct npm_tag {

@@ -60,6 +60,8 @@ static int on_value(pstate_t *st, int type, const char *s, size_t n)
             free(f->filename), f->filename = dup(s, n, st);
         else if (k_is(st, 3, "url") && type == 's')
             free(f->url), f->url = dup(s, n, st);
+        else if (k_is(st, 3, "provenance") && type == 's')
+            free(f->provenance), f->provenance = dup(s, n, st);
         else if (k_is(st, 3, "requires-python") && type == 's')
             free(f->requires_python), f->requires_python = dup(s, n, st);
         else if (k_is(st, 3, "yanked")) {
@@ -175,6 +177,7 @@ static void file_free(pypi_file_t *f)
         free(f->hashes[i].hex);
     free(f->requires_python);
     free(f->yanked_reason);
+    free(f->provenance);
     free(f->core_metadata_sha256);
     free(f->upload_time);
     free(f->version);

@@ -31,6 +31,7 @@ typedef struct pypi_file {
     char *upload_time;        /* PEP 700, as upstream wrote it; NULL when absent */
     int64_t upload_time_ms;   /* TIME_NONE when absent or unparsable */
     char *version;            /* from the file name; NULL when the file is not this project's */
+    char *provenance;         /* PEP 740: the URL of its provenance (attestations); NULL when absent */
 } pypi_file_t;
 
 typedef struct pypi_project {

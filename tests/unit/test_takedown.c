@@ -228,6 +228,23 @@ TEST(policy_refuses_a_removed_version_over_approvals_and_rules)
     CHECK_INT_EQ(config_load_string(&cfg, "t.yaml", bad, strlen(bad), e, sizeof(e)), -1);
     CHECK(strstr(e, "takedowns") != NULL);
     config_free(&cfg);
+    /* the history's findings are set under intel:, with their own keys */
+    load(&cfg, "intel: { provenance: warn, publisher_change: hold }\n");
+    CHECK_INT_EQ(cfg.analysis.action[FINDING_PROVENANCE_REGRESSION], FINDING_WARN);
+    CHECK_INT_EQ(cfg.analysis.action[FINDING_PUBLISHER_CHANGE], FINDING_HOLD);
+    config_free(&cfg);
+    load(&cfg, "quarantine: { min_age: 1d }\n");
+    CHECK_INT_EQ(cfg.analysis.action[FINDING_PROVENANCE_REGRESSION], FINDING_HOLD); /* DESIGN.md's defaults */
+    CHECK_INT_EQ(cfg.analysis.action[FINDING_PUBLISHER_CHANGE], FINDING_WARN);
+    config_free(&cfg);
+    const char *wrong[] = {"analysis: { publisher_change: hold }\n", "intel: { provenance: sometimes }\n"};
+    const char *says[] = {"set under intel:", "hold, warn or ignore"};
+    for (int i = 0; i < 2; i++) {
+        e[0] = '\0';
+        CHECK_INT_EQ(config_load_string(&cfg, "t.yaml", wrong[i], strlen(wrong[i]), e, sizeof(e)), -1);
+        CHECK(strstr(e, says[i]) != NULL);
+        config_free(&cfg);
+    }
 }
 
 int main(void)

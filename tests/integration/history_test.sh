@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR disable=SC2317  # test functions are called through run_test
+# Integration tests: what a package's release history says (intel/history.h) —
+# provenance regression (intel.provenance) and publisher change
+# (intel.publisher_change) — through the real npm and pip in front of the
+# fixture upstream (tests/fixtures/upstream.py with tests/fixtures/history_spec.json).
+#
+#   CORDON_BIN=build/cordon bash tests/integration/history_test.sh
+#
+# prov-pkg 1.0.0 and 1.1.0 carry SLSA provenance (dist.attestations), 1.2.0
+# does not: held; 2.0.0 has none either, but it starts a new major line: served.
+# pub-pkg 1.3.0 is the first version mallory published after three by alice
+# and bob: held (publisher_change: hold here); 1.4.0, mallory's second, is not
+# a change. prov-py 1.0 carries PEP 740 provenance, 1.1 does not: held; 2.0 is
+# a new line. Then the configuration turns both to warn (SIGHUP): served, with
+# the finding in the decision log.
+
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+command -v npm >/dev/null || setup_skip "npm not found"
+command -v curl >/dev/null || setup_skip "curl not found"
+
+it_setup
+start_fixture "$IT_ROOT/tests/fixtures/history_spec.json"
+CORDON_QUARANTINE_YAML="{ min_age: 7d }"
+CORDON_EXTRA_YAML="intel: { provenance: hold, publisher_change: hold }"
+start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi"
+T_AUD=$(timeout 15 "$CORDON_BIN" token add audrey --role auditor --data-dir "$IT_TMP/data" 2>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
+[[ $T_AUD == cordon_* ]] || setup_failed "cordon token add failed"
+
+tarball_status() { # PKG VERSION
+    curl -s -o "$IT_TMP/tb.body" -w '%{http_code}' --max-time 20 "$CORDON_URL/npm/$1/-/$1-$2.tgz"
+}
+packument_lists() { # PKG VERSION
+    curl -s --max-time 20 "$CORDON_URL/npm/$1" >"$IT_TMP/pk.json" &&
+        json_eval "$IT_TMP/pk.json" "'$2' in d.get('versions', {})" | grep -qx true
+}
+
+# ------------------------------------------------------------------ cases
+
+t_npm_provenance_regression() {
+    local d=$IT_TMP/npm-prov out rc
+    packument_lists prov-pkg 1.2.0 && fail "the packument lists prov-pkg 1.2.0, which lost its line's provenance"
+    packument_lists prov-pkg 1.1.0 || fail "the packument lost prov-pkg 1.1.0"
+    packument_lists prov-pkg 2.0.0 || fail "the packument lost prov-pkg 2.0.0 (a new major line, not a regression)"
+    new_project "$d" '{"prov-pkg": "1.2.0"}'
+    out=$(npm_in "$d" install 2>&1)
+    rc=$?
+    echo "$out" | tail -n 10
+    (( rc != 0 )) || fail "npm installed prov-pkg@1.2.0"
+    assert_contains "$out" "provenance_regression" "npm output"
+    [[ $(tarball_status prov-pkg 1.2.0) == 403 ]] || fail "the 1.2.0 tarball was served"
+    check_json "$IT_TMP/tb.body" '
+want(d["reason"] == "provenance_regression", "reason %r" % d["reason"])
+want("prov-pkg@1.1.0" in d["error"] and "provenance" in d["error"], "error: %r" % d["error"])
+want(d["alternative"] == "1.1.0", "alternative %r" % d.get("alternative"))' "the tarball denial"
+    new_project "$d/range" '{"prov-pkg": "^1.0.0"}'
+    npm_in "$d/range" install >/dev/null 2>&1 || fail "npm install prov-pkg@^1.0.0 failed"
+    assert_installed "$d/range" prov-pkg 1.1.0
+    new_project "$d/major" '{"prov-pkg": "2.0.0"}'
+    npm_in "$d/major" install >/dev/null 2>&1 || fail "npm install prov-pkg@2.0.0 (a new line) failed"
+    assert_installed "$d/major" prov-pkg 2.0.0
+}
+
+t_npm_publisher_change() {
+    local d=$IT_TMP/npm-pub out rc
+    packument_lists pub-pkg 1.3.0 && fail "the packument lists pub-pkg 1.3.0, mallory's first"
+    packument_lists pub-pkg 1.4.0 || fail "the packument lost pub-pkg 1.4.0 (mallory's second is no change)"
+    new_project "$d" '{"pub-pkg": "1.3.0"}'
+    out=$(npm_in "$d" install 2>&1)
+    rc=$?
+    echo "$out" | tail -n 10
+    (( rc != 0 )) || fail "npm installed pub-pkg@1.3.0"
+    assert_contains "$out" "publisher_change" "npm output"
+    [[ $(tarball_status pub-pkg 1.3.0) == 403 ]] || fail "the 1.3.0 tarball was served"
+    check_json "$IT_TMP/tb.body" '
+want(d["reason"] == "publisher_change", "reason %r" % d["reason"])
+want("mallory" in d["error"] and "alice" in d["error"] and "bob" in d["error"], "error: %r" % d["error"])' "the tarball denial"
+    # two versions are no history to break
+    packument_lists pub-young 1.1.0 || fail "pub-young 1.1.0 (bob after one version) was held"
+}
+
+t_pip_provenance_regression() {
+    local out rc
+    out=$(pip_in install --target "$IT_TMP/py-prov1" prov-py==1.1 2>&1)
+    rc=$?
+    echo "$out" | tail -n 5
+    (( rc != 0 )) || fail "pip installed prov-py 1.1"
+    http GET "$CORDON_URL/pypi/files/prov-py/prov_py-1.1-py3-none-any.whl"
+    expect_status 403 "the 1.1 wheel"
+    check_json "$HTTP_BODY" 'want(d["reason"] == "provenance_regression", "reason %r" % d["reason"])' "the wheel denial"
+    pip_in install --target "$IT_TMP/py-prov2" "prov-py<2" >/dev/null 2>&1 || fail "pip install prov-py<2 failed"
+    assert_pip_installed "$IT_TMP/py-prov2" prov-py 1.0
+    pip_in install --target "$IT_TMP/py-prov3" prov-py >/dev/null 2>&1 || fail "pip install prov-py failed"
+    assert_pip_installed "$IT_TMP/py-prov3" prov-py 2.0
+}
+
+t_warn_serves_and_logs() {
+    local d=$IT_TMP/npm-warn
+    sed -i 's/^intel: .*/intel: { provenance: warn, publisher_change: warn }/' "$IT_TMP/cordon.yaml"
+    grep -q 'publisher_change: warn' "$IT_TMP/cordon.yaml" || fail "could not rewrite the configuration"
+    kill -HUP "$CORDON_PID"
+    local deadline=$(( $(date +%s) + 30 ))
+    until packument_lists pub-pkg 1.3.0; do
+        (( $(date +%s) < deadline )) || fail "pub-pkg 1.3.0 still held 30 s after the reload to warn"
+        sleep 0.3
+    done
+    packument_lists prov-pkg 1.2.0 || fail "prov-pkg 1.2.0 still held under provenance: warn"
+    new_project "$d" '{"pub-pkg": "1.3.0"}'
+    npm_in "$d" install >/dev/null 2>&1 || fail "npm install pub-pkg@1.3.0 under warn failed"
+    assert_installed "$d" pub-pkg 1.3.0
+    # the version still carries the finding, as a warning
+    http GET "$CORDON_URL/-/api/versions/npm/pub-pkg/1.3.0" -H "Authorization: Bearer $T_AUD"
+    expect_status 200 "GET /-/api/versions/npm/pub-pkg/1.3.0"
+    check_json "$HTTP_BODY" '
+f = [x for x in d.get("findings", []) if x["kind"] == "publisher_change"]
+want(len(f) == 1, "findings %r" % d.get("findings"))
+if f:
+    want(f[0]["action"] == "warn" and "mallory" in f[0]["detail"], "finding %r" % f[0])' "the version's findings"
+}
+
+run_test "npm: a version without its line's provenance is held; a new major line is not" t_npm_provenance_regression
+run_test "npm: a version by an account new to the package is held (hold), not before three versions" t_npm_publisher_change
+run_test "pip: a release without its line's PEP 740 provenance is held; a new line is not" t_pip_provenance_regression
+run_test "warn: both are served after a reload to warn" t_warn_serves_and_logs
+finish
