@@ -3,6 +3,7 @@
 #include "common/digest.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <string.h>
@@ -102,6 +103,15 @@ static int b64_decode(const char *s, size_t n, unsigned char *out, unsigned cap,
     for (; i < n; i++)
         if (s[i] != '=')
             return -1;
+    *outlen = len;
+    return 0;
+}
+
+int base64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen)
+{
+    unsigned len = 0;
+    if (cap > UINT32_MAX || b64_decode(s, n, out, (unsigned)cap, &len) != 0)
+        return -1;
     *outlen = len;
     return 0;
 }

@@ -44,5 +44,8 @@ const char *digest_alg_name(digest_alg_t alg);
 
 /* one-shot SHA-256 as lowercase hex (65 bytes out) */
 void sha256_hex(const void *p, size_t n, char out[65]);
+/* base64 (standard or URL alphabet, padding optional) of n bytes into out
+ * (at most cap bytes): 0 and *outlen, or -1 when not base64 or too long */
+int base64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *outlen);
 
 #endif

@@ -9,14 +9,14 @@ static const struct {
     finding_action_t def;
     const char *intel_key; /* set under `intel:` by this key; NULL: under `analysis:` by its name */
 } KINDS[FINDING_KIND_COUNT] = {
-    [FINDING_INSTALL_SCRIPT] = {"install_script", FINDING_WARN},
-    [FINDING_NEW_INSTALL_SCRIPT] = {"new_install_script", FINDING_HOLD},
-    [FINDING_MANIFEST_MISMATCH] = {"manifest_mismatch", FINDING_HOLD},
-    [FINDING_TYPOSQUAT] = {"typosquat", FINDING_HOLD},
-    [FINDING_MALFORMED_ARCHIVE] = {"malformed_archive", FINDING_HOLD},
-    [FINDING_PTH_FILE] = {"pth_file", FINDING_HOLD},
-    [FINDING_SDIST_ONLY] = {"sdist_only", FINDING_WARN},
-    [FINDING_POM_REPOSITORIES] = {"pom_repositories", FINDING_WARN},
+    [FINDING_INSTALL_SCRIPT] = {"install_script", FINDING_WARN, NULL},
+    [FINDING_NEW_INSTALL_SCRIPT] = {"new_install_script", FINDING_HOLD, NULL},
+    [FINDING_MANIFEST_MISMATCH] = {"manifest_mismatch", FINDING_HOLD, NULL},
+    [FINDING_TYPOSQUAT] = {"typosquat", FINDING_HOLD, NULL},
+    [FINDING_MALFORMED_ARCHIVE] = {"malformed_archive", FINDING_HOLD, NULL},
+    [FINDING_PTH_FILE] = {"pth_file", FINDING_HOLD, NULL},
+    [FINDING_SDIST_ONLY] = {"sdist_only", FINDING_WARN, NULL},
+    [FINDING_POM_REPOSITORIES] = {"pom_repositories", FINDING_WARN, NULL},
     [FINDING_PROVENANCE_REGRESSION] = {"provenance_regression", FINDING_HOLD, "provenance"},
     [FINDING_PUBLISHER_CHANGE] = {"publisher_change", FINDING_WARN, "publisher_change"},
 };

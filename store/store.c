@@ -23,7 +23,7 @@ static pthread_rwlock_t g_resize_lock = PTHREAD_RWLOCK_INITIALIZER;
 static const char *const DB_NAMES[DB_COUNT] = {"versions", "decisions", "blobs", "meta", "state",
                                                     "reviews",  "held",      "tokens", "requests",
                                                     "findings", "served",    "lockfiles", "packages",
-                                                    "removed"};
+                                                    "removed",  "attested"};
 
 /* the store is for cordon's user alone: directories 0700, files 0600, also
  * for a store an older version made (or a loose umask); says what it could

@@ -24,6 +24,7 @@ typedef enum {
     DB_LOCKFILES,    /* project\0 u64 id (big endian) → one lockfile submission: snapshot, diff, verdicts */
     DB_PACKAGES,     /* eco\0package → package record (history upstream gave: first publish, versions) */
     DB_REMOVED,      /* eco\0package\0name → a takedown: what upstream listed once and lists no more (intel/takedown.h) */
+    DB_ATTESTED,     /* eco\0package\0version → the source repository its provenance names (intel/attested.h) */
     DB_COUNT
 } store_db_t;
 

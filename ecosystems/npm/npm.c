@@ -37,7 +37,7 @@
 #include "http/http.h"
 #include "http/loop.h"
 #include "http/denial.h"
-#include "intel/history.h"
+#include "ecosystems/npm/npm_history.h"
 #include "intel/takedown.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
@@ -60,48 +60,8 @@ typedef struct ingest_ctx {
     unsigned char *scripts; /* npm_install_script_history */
     int64_t now;
     takedown_doc_t td; /* what the packument lists now: earlier versions it lacks were taken down */
-    history_version_t *hv; /* what the history says (intel/history.h), per version */
-    unsigned char *history;
+    npm_history_t history; /* what the release history says (npm_history.h) */
 } ingest_ctx_t;
-
-/* a version's line for the provenance check: its semver major */
-typedef struct npm_line {
-    char s[24];
-} npm_line_t;
-
-/* the package's history as intel/history.h reads it; NULL when out of memory */
-static history_version_t *history_of(const npm_packument_t *p, npm_line_t *lines)
-{
-    history_version_t *hv = calloc(p->nversions ? p->nversions : 1, sizeof(*hv));
-    for (size_t i = 0; hv && i < p->nversions; i++) {
-        const npm_version_t *v = &p->versions[i];
-        semver_t sv;
-        int ok = semver_parse(v->version, &sv) == 0;
-        if (ok)
-            snprintf(lines[i].s, sizeof(lines[i].s), "%llu.x", (unsigned long long)sv.major);
-        hv[i] = (history_version_t){.version = v->version, .published_at = v->published_at,
-                                    .line = ok ? lines[i].s : NULL, .publisher = v->publisher,
-                                    .has_provenance = v->has_provenance};
-    }
-    return hv;
-}
-
-/* what the history says of each version, kept with the version's findings
- * (digest "history"): the artifact route, filtering and the queue read it there */
-static int record_history(MDB_txn *txn, const ingest_ctx_t *c)
-{
-    const npm_packument_t *p = c->p;
-    for (size_t i = 0; i < p->nversions; i++) {
-        findings_t f;
-        findings_clear(&f);
-        if (c->history && c->history[i])
-            history_findings(p->name, c->hv, p->nversions, i, c->history[i], &f);
-        int rc = findings_replace(txn, "npm", p->name, p->versions[i].version, "history", &f);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
 
 static int record_versions(MDB_txn *txn, void *arg)
 {
@@ -161,7 +121,7 @@ static int record_versions(MDB_txn *txn, void *arg)
         rc = package_rec_put(txn, "npm", p->name, &pr);
     }
     if (rc == 0)
-        rc = record_history(txn, c);
+        rc = npm_history_record(txn, &c->history, p);
     if (rc == 0)
         rc = takedown_note(txn, &c->td);
     return rc;
@@ -243,14 +203,8 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
             names[i] = p.versions[i].version;
         c.td = (takedown_doc_t){.eco = ECO_NPM, .package = p.name, .listed = names, .nlisted = p.nversions,
                                 .prev_digest = prev, .now = c.now};
-        npm_line_t *lines = calloc(p.nversions ? p.nversions : 1, sizeof(*lines));
-        c.hv = lines ? history_of(&p, lines) : NULL;
-        c.history = malloc(p.nversions ? p.nversions : 1);
-        if (c.hv && c.history && history_flags(c.hv, p.nversions, c.history) != 0) {
-            free(c.history); /* out of memory: no history finding is then the answer */
-            c.history = NULL;
-        }
-        if (c.scripts == NULL || names == NULL) {
+        int have_history = npm_history_build(&c.history, &p) == 0;
+        if (c.scripts == NULL || names == NULL || !have_history) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
         } else {
@@ -262,13 +216,12 @@ static int npm_ingest(const char *key, const char *path, int64_t size, char *err
         }
         if (rc == 0) {
             takedown_log(&c.td);
+            npm_history_fetch_attestations(&p, &c.history);
             prefetch_young(&p, c.scripts, c.now);
         }
         free(names);
         free(c.scripts);
-        free(c.history);
-        free(c.hv);
-        free(lines);
+        npm_history_free(&c.history);
         npm_packument_free(&p);
     }
     unmap_file(&m);

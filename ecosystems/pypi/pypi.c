@@ -23,7 +23,7 @@
 #include "common/timeutil.h"
 #include "common/url.h"
 #include "core/ecosystem.h"
-#include "intel/history.h"
+#include "ecosystems/pypi/pypi_history.h"
 #include "intel/takedown.h"
 #include "ecosystems/pypi/pep440.h"
 #include "ecosystems/pypi/pypi_index.h"
@@ -162,64 +162,8 @@ typedef struct ingest_ctx {
     const char *page;
     int64_t now;
     takedown_doc_t td; /* what the page lists now: files and releases it lacks were taken down */
+    pypi_history_t history; /* what the release history says (pypi_history.h) */
 } ingest_ctx_t;
-
-/* ---- the release history (intel/history.h): provenance per release line ---- */
-
-/* a release: its version, first upload, whether a file of it carries PEP 740 provenance */
-typedef struct release_hist {
-    history_version_t *hv;
-    char (*lines)[32];
-    size_t n;
-} release_hist_t;
-
-/* the page's releases as intel/history.h reads them; -1 when out of memory */
-static int releases_of(const pypi_project_t *p, release_hist_t *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->hv = calloc(p->nfiles ? p->nfiles : 1, sizeof(*r->hv));
-    r->lines = calloc(p->nfiles ? p->nfiles : 1, sizeof(*r->lines));
-    if (r->hv == NULL || r->lines == NULL)
-        return -1;
-    for (size_t i = 0; i < p->nfiles; i++) {
-        const pypi_file_t *f = &p->files[i];
-        if (f->version == NULL)
-            continue;
-        /* a page lists a release's files together: the last release first */
-        size_t j = r->n && strcmp(r->hv[r->n - 1].version, f->version) == 0 ? r->n - 1 : 0;
-        while (j < r->n && strcmp(r->hv[j].version, f->version) != 0)
-            j++;
-        if (j == r->n) {
-            /* the line: the release's first component ("2" of 2.31.0; an epoch stays with it) */
-            snprintf(r->lines[j], sizeof(r->lines[j]), "%.*s.x", (int)strcspn(f->version, "."), f->version);
-            r->hv[r->n++] = (history_version_t){.version = f->version, .published_at = f->upload_time_ms,
-                                                .line = r->lines[j]};
-        }
-        history_version_t *h = &r->hv[j];
-        if (f->upload_time_ms != TIME_NONE && (h->published_at == TIME_NONE || f->upload_time_ms < h->published_at))
-            h->published_at = f->upload_time_ms;
-        if (f->provenance)
-            h->has_provenance = 1;
-    }
-    return 0;
-}
-
-/* what the history says of each release, kept with its findings (digest "history") */
-static int record_history(MDB_txn *txn, const char *project, const release_hist_t *r)
-{
-    unsigned char *flags = malloc(r->n ? r->n : 1);
-    int ok = flags && history_flags(r->hv, r->n, flags) == 0;
-    int rc = 0;
-    for (size_t i = 0; i < r->n && rc == 0; i++) {
-        findings_t f;
-        findings_clear(&f);
-        if (ok && flags[i])
-            history_findings(project, r->hv, r->n, i, flags[i], &f);
-        rc = findings_replace(txn, "pypi", project, r->hv[i].version, "history", &f);
-    }
-    free(flags);
-    return rc;
-}
 
 static int put_file_record(MDB_txn *txn, const char *project, const char *file, const char *integrity,
                            const char *url, int64_t published, int64_t flags, int64_t now, buf_t *b)
@@ -280,11 +224,8 @@ static int record_files(MDB_txn *txn, void *arg)
         pypi_package_history(c->p, c->now, &pr);
         rc = package_rec_put(txn, "pypi", c->project, &pr);
     }
-    release_hist_t rh = {0};
     if (rc == 0)
-        rc = releases_of(c->p, &rh) == 0 ? record_history(txn, c->project, &rh) : ENOMEM;
-    free(rh.hv);
-    free(rh.lines);
+        rc = pypi_history_record(txn, &c->history, c->project);
     if (rc == 0)
         rc = takedown_note(txn, &c->td);
     return rc;
@@ -407,7 +348,8 @@ static int pypi_ingest(const char *key, const char *path, int64_t size, char *er
         metadata_cached_blob(key, prev);
         c.td = (takedown_doc_t){.eco = ECO_PYPI, .package = project, .listed = names, .nlisted = nnames,
                                 .also = release_of_file, .also_arg = project, .names_are_files = 1, .prev_digest = prev, .now = c.now};
-        if (names == NULL) {
+        int have_history = pypi_history_build(&c.history, &p, project) == 0;
+        if (names == NULL || !have_history) {
             snprintf(err, errlen, "out of memory");
             rc = -1;
         } else if (store_write(record_files, &c, serr, sizeof(serr)) != STORE_OK) {
@@ -415,8 +357,10 @@ static int pypi_ingest(const char *key, const char *path, int64_t size, char *er
             rc = -1;
         } else {
             takedown_log(&c.td);
+            pypi_history_fetch_provenance(&c.history, project);
             prefetch_young(&p, project, page, c.now);
         }
+        pypi_history_free(&c.history);
         free(names);
         free(md);
         pypi_index_free(&p);

@@ -12,8 +12,11 @@
 # pub-pkg 1.3.0 is the first version mallory published after three by alice
 # and bob: held (publisher_change: hold here); 1.4.0, mallory's second, is not
 # a change. prov-py 1.0 carries PEP 740 provenance, 1.1 does not: held; 2.0 is
-# a new line. Then the configuration turns both to warn (SIGHUP): served, with
-# the finding in the decision log.
+# a new line. repo-pkg 1.2.0 and repo-py 1.1 carry provenance, but from
+# another source repository than their line's earlier versions: held once
+# cordon has read the attestation bundles (fetched in the background after
+# the first metadata request: polled with a deadline). Then the
+# configuration turns both kinds to warn (SIGHUP): served, the finding kept.
 
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -96,6 +99,55 @@ t_pip_provenance_regression() {
     assert_pip_installed "$IT_TMP/py-prov3" prov-py 2.0
 }
 
+not() { ! "$@"; }
+
+# wait_until SECONDS CMD...: CMD succeeds before the deadline (polled)
+wait_until() {
+    local secs=$1 deadline
+    shift
+    deadline=$(( $(date +%s) + secs ))
+    until "$@"; do
+        (( $(date +%s) < deadline )) || return 1
+        sleep 0.3
+    done
+}
+
+t_npm_repository_moved() {
+    local d=$IT_TMP/npm-repo out rc
+    curl -s -o /dev/null --max-time 20 "$CORDON_URL/npm/repo-pkg" # cordon reads the packument, then the bundles
+    wait_until 30 not packument_lists repo-pkg 1.2.0 ||
+        fail "repo-pkg 1.2.0 (built from another repository) still listed 30 s after the first request"
+    packument_lists repo-pkg 1.1.0 || fail "the packument lost repo-pkg 1.1.0"
+    new_project "$d" '{"repo-pkg": "1.2.0"}'
+    out=$(npm_in "$d" install 2>&1)
+    rc=$?
+    echo "$out" | tail -n 10
+    (( rc != 0 )) || fail "npm installed repo-pkg@1.2.0"
+    assert_contains "$out" "provenance_regression" "npm output"
+    [[ $(tarball_status repo-pkg 1.2.0) == 403 ]] || fail "the 1.2.0 tarball was served"
+    check_json "$IT_TMP/tb.body" '
+want(d["reason"] == "provenance_regression", "reason %r" % d["reason"])
+want("built from https://github.com/evil/repo-pkg" in d["error"] and "https://github.com/acme/repo-pkg" in d["error"],
+     "error: %r" % d["error"])' "the tarball denial"
+}
+
+t_pip_repository_moved() {
+    local out rc
+    curl -s -o /dev/null --max-time 20 -H 'Accept: application/vnd.pypi.simple.v1+json' "$CORDON_URL/pypi/simple/repo-py/"
+    wait_until 30 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 '$CORDON_URL/pypi/files/repo-py/repo_py-1.1-py3-none-any.whl') == 403 ]]" ||
+        fail "repo-py 1.1 (another publisher repository) still served 30 s after the first request"
+    http GET "$CORDON_URL/pypi/files/repo-py/repo_py-1.1-py3-none-any.whl"
+    check_json "$HTTP_BODY" '
+want(d["reason"] == "provenance_regression", "reason %r" % d["reason"])
+want("GitHub:evil/repo-py" in d["error"] and "GitHub:acme/repo-py" in d["error"], "error: %r" % d["error"])' "the wheel denial"
+    out=$(pip_in install --target "$IT_TMP/py-repo1" repo-py==1.1 2>&1)
+    rc=$?
+    echo "$out" | tail -n 5
+    (( rc != 0 )) || fail "pip installed repo-py 1.1"
+    pip_in install --target "$IT_TMP/py-repo2" repo-py >/dev/null 2>&1 || fail "pip install repo-py failed"
+    assert_pip_installed "$IT_TMP/py-repo2" repo-py 1.0
+}
+
 t_warn_serves_and_logs() {
     local d=$IT_TMP/npm-warn
     sed -i 's/^intel: .*/intel: { provenance: warn, publisher_change: warn }/' "$IT_TMP/cordon.yaml"
@@ -123,5 +175,7 @@ if f:
 run_test "npm: a version without its line's provenance is held; a new major line is not" t_npm_provenance_regression
 run_test "npm: a version by an account new to the package is held (hold), not before three versions" t_npm_publisher_change
 run_test "pip: a release without its line's PEP 740 provenance is held; a new line is not" t_pip_provenance_regression
+run_test "npm: provenance from another source repository than the line's is held" t_npm_repository_moved
+run_test "pip: provenance from another publisher repository than the line's is held" t_pip_repository_moved
 run_test "warn: both are served after a reload to warn" t_warn_serves_and_logs
 finish

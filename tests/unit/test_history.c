@@ -1,10 +1,13 @@
 /* history: provenance regression per line and publisher change over a
  * package's release history (intel/history.h), and the npm packument
  * fields they read (_npmUser.name, dist.attestations). */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/timeutil.h"
+#include "ecosystems/npm/npm_attest.h"
 #include "ecosystems/npm/npm_packument.h"
+#include "ecosystems/pypi/pypi_history.h"
 #include "intel/history.h"
 #include "tests/unit/test.h"
 
@@ -126,11 +129,62 @@ TEST(packument_publisher_and_attestations)
     npm_packument_free(&p);
 }
 
+/* a bundle whose SLSA attestation's payload is base64 of statement */
+static void bundle(char *out, size_t outlen, const char *predicate_type, const char *b64)
+{
+    snprintf(out, outlen,
+             "{\"attestations\":[{\"predicateType\":\"https://github.com/npm/attestation/tree/main/specs/"
+             "publish/v0.1\",\"bundle\":{\"dsseEnvelope\":{\"payload\":\"e30=\"}}},"
+             "{\"predicateType\":\"%s\",\"bundle\":{\"dsseEnvelope\":{\"payload\":\"%s\"}}}]}",
+             predicate_type, b64);
+}
+
+TEST(attestation_bundles)
+{
+    char doc[4096], repo[256], err[300];
+    /* {"predicate":{"buildDefinition":{"externalParameters":{"workflow":{"repository":"https://github.com/a/b"}}}}} */
+    bundle(doc, sizeof(doc), "https://slsa.dev/provenance/v1",
+           "eyJwcmVkaWNhdGUiOnsiYnVpbGREZWZpbml0aW9uIjp7ImV4dGVybmFsUGFyYW1ldGVycyI6eyJ3b3JrZmxvdyI6eyJyZXBvc2l0b3J5"
+           "IjoiaHR0cHM6Ly9naXRodWIuY29tL2EvYiJ9fX19fQ==");
+    CHECK_INT_EQ(npm_attestation_repository(doc, strlen(doc), repo, sizeof(repo), err, sizeof(err)), 0);
+    CHECK_STR_EQ(repo, "https://github.com/a/b");
+    /* SLSA v0.2: {"predicate":{"invocation":{"configSource":{"uri":"git+https://github.com/a/c@refs/heads/main"}}}} */
+    bundle(doc, sizeof(doc), "https://slsa.dev/provenance/v0.2",
+           "eyJwcmVkaWNhdGUiOnsiaW52b2NhdGlvbiI6eyJjb25maWdTb3VyY2UiOnsidXJpIjoiZ2l0K2h0dHBzOi8vZ2l0aHViLmNvbS9hL2NA"
+           "cmVmcy9oZWFkcy9tYWluIn19fX0=");
+    CHECK_INT_EQ(npm_attestation_repository(doc, strlen(doc), repo, sizeof(repo), err, sizeof(err)), 0);
+    CHECK_STR_EQ(repo, "https://github.com/a/c");
+    /* hostile or empty: a reason, never a repository */
+    const char *bad[] = {"", "{", "[]", "{\"attestations\":{}}", "{\"attestations\":[{\"predicateType\":1}]}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err[0] = '\0';
+        CHECK_INT_EQ(npm_attestation_repository(bad[i], strlen(bad[i]), repo, sizeof(repo), err, sizeof(err)), -1);
+        CHECK(err[0] != '\0');
+    }
+    bundle(doc, sizeof(doc), "https://slsa.dev/provenance/v1", "not base64!");
+    CHECK_INT_EQ(npm_attestation_repository(doc, strlen(doc), repo, sizeof(repo), err, sizeof(err)), -1);
+    CHECK(strstr(err, "base64") != NULL);
+    bundle(doc, sizeof(doc), "https://slsa.dev/provenance/v1", "e30="); /* {} names no repository */
+    CHECK_INT_EQ(npm_attestation_repository(doc, strlen(doc), repo, sizeof(repo), err, sizeof(err)), -1);
+    CHECK(strstr(err, "no source repository") != NULL);
+    bundle(doc, sizeof(doc), "https://example.com/other", "e30="); /* not provenance */
+    CHECK_INT_EQ(npm_attestation_repository(doc, strlen(doc), repo, sizeof(repo), err, sizeof(err)), -1);
+
+    const char *pep740 = "{\"version\":1,\"attestation_bundles\":[{\"publisher\":{\"kind\":\"GitHub\","
+                         "\"repository\":\"acme/x\",\"workflow\":\"release.yml\"},\"attestations\":[]}]}";
+    CHECK_INT_EQ(pypi_provenance_repository(pep740, strlen(pep740), repo, sizeof(repo), err, sizeof(err)), 0);
+    CHECK_STR_EQ(repo, "GitHub:acme/x");
+    const char *none = "{\"version\":1,\"attestation_bundles\":[{\"publisher\":{\"kind\":\"GitHub\"}}]}";
+    CHECK_INT_EQ(pypi_provenance_repository(none, strlen(none), repo, sizeof(repo), err, sizeof(err)), -1);
+    CHECK_INT_EQ(pypi_provenance_repository("x", 1, repo, sizeof(repo), err, sizeof(err)), -1);
+}
+
 int main(void)
 {
     RUN(provenance_regression_is_per_line);
     RUN(repository_continuity);
     RUN(publisher_change_needs_a_history);
     RUN(packument_publisher_and_attestations);
+    RUN(attestation_bundles);
     return test_report();
 }
