@@ -172,3 +172,15 @@ void history_findings(const char *package, const history_version_t *v, size_t n,
     }
     free(o);
 }
+
+size_t history_newest(const history_version_t *v, size_t n, int (*want)(size_t i, const void *arg), const void *arg,
+                      size_t *out, size_t max)
+{
+    dated_t *o = by_time(v, n);
+    size_t got = 0;
+    for (size_t k = n; o && k-- > 0 && got < max;)
+        if (want(o[k].index, arg))
+            out[got++] = o[k].index;
+    free(o);
+    return got;
+}

@@ -49,4 +49,10 @@ int history_flags(const history_version_t *v, size_t n, unsigned char *out);
 void history_findings(const char *package, const history_version_t *v, size_t n, size_t i, unsigned flags,
                       findings_t *f);
 
+/* The indexes of the newest versions (by publish time) for which want(i,
+ * arg) holds, newest first, at most max, into out; how many. What the
+ * ecosystems fetch attestation bundles for. */
+size_t history_newest(const history_version_t *v, size_t n, int (*want)(size_t i, const void *arg), const void *arg,
+                      size_t *out, size_t max);
+
 #endif

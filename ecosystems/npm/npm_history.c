@@ -152,38 +152,33 @@ static void attest_landed(void *arg, const flight_outcome_t *out)
         log_kv(LOG_WARN, "cannot read an attestation bundle", "error", out->error, NULL);
 }
 
-typedef struct candidate {
-    size_t i;
-    int64_t t;
-} candidate_t;
+typedef struct want_arg {
+    const npm_packument_t *p;
+    const npm_history_t *h;
+} want_arg_t;
 
-static int newest_first(const void *a, const void *b)
+/* a version with provenance whose repository is unknown and whose bundle URL cordon can fetch */
+static int bundle_unread(size_t i, const void *arg)
 {
-    const candidate_t *x = a, *y = b;
-    return x->t == y->t ? 0 : (x->t > y->t ? -1 : 1);
+    const want_arg_t *w = arg;
+    const npm_version_t *v = &w->p->versions[i];
+    return v->has_provenance && w->h->repos[i] == NULL && v->attestations_url &&
+           (strncmp(v->attestations_url, "https://", 8) == 0 || strncmp(v->attestations_url, "http://", 7) == 0);
 }
 
 void npm_history_fetch_attestations(const npm_packument_t *p, const npm_history_t *h)
 {
-    if (h->repos == NULL || p->nversions == 0)
+    if (h->repos == NULL || h->hv == NULL || p->nversions == 0)
         return;
-    candidate_t *c = malloc(p->nversions * sizeof(*c));
-    size_t n = 0;
-    for (size_t i = 0; c && i < p->nversions; i++) {
-        const npm_version_t *v = &p->versions[i];
-        if (v->has_provenance && h->repos[i] == NULL && v->attestations_url &&
-            (strncmp(v->attestations_url, "https://", 8) == 0 || strncmp(v->attestations_url, "http://", 7) == 0))
-            c[n++] = (candidate_t){i, v->published_at};
-    }
-    if (c)
-        qsort(c, n, sizeof(*c), newest_first);
+    size_t pick[ATTEST_FETCHES_PER_INGEST];
+    want_arg_t w = {p, h};
+    size_t n = history_newest(h->hv, h->n, bundle_unread, &w, pick, ATTEST_FETCHES_PER_INGEST);
     static char landed_arg; /* attest_landed keeps nothing */
-    for (size_t k = 0; k < n && k < ATTEST_FETCHES_PER_INGEST; k++) {
-        const npm_version_t *v = &p->versions[c[k].i];
+    for (size_t k = 0; k < n; k++) {
+        const npm_version_t *v = &p->versions[pick[k]];
         char key[NPM_NAME_MAX + 300];
         snprintf(key, sizeof(key), "npm-attest:%s@%s", p->name, v->version);
         /* the key's "npm" makes the npm upstream's origin and credentials govern the fetch */
         metadata_fetch_notify(key, v->attestations_url, "application/json", attest_ingest, attest_landed, &landed_arg);
     }
-    free(c);
 }

@@ -205,34 +205,25 @@ static void provenance_landed(void *arg, const flight_outcome_t *out)
         log_kv(LOG_WARN, "cannot read a provenance object", "error", out->error, NULL);
 }
 
-typedef struct candidate {
-    size_t i;
-    int64_t t;
-} candidate_t;
-
-static int newest_first(const void *a, const void *b)
+/* a release with a provenance URL cordon can fetch and whose repository is unknown */
+static int provenance_unread(size_t i, const void *arg)
 {
-    const candidate_t *x = a, *y = b;
-    return x->t == y->t ? 0 : (x->t > y->t ? -1 : 1);
+    const pypi_history_t *h = arg;
+    const char *u = h->url[i];
+    return u && h->repos[i] == NULL && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
 }
 
 void pypi_history_fetch_provenance(const pypi_history_t *h, const char *project)
 {
-    candidate_t *c = malloc((h->n ? h->n : 1) * sizeof(*c));
-    size_t n = 0;
-    for (size_t i = 0; c && h->repos && i < h->n; i++) {
-        const char *u = h->url[i];
-        if (u && h->repos[i] == NULL && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0))
-            c[n++] = (candidate_t){i, h->hv[i].published_at};
-    }
-    if (c)
-        qsort(c, n, sizeof(*c), newest_first);
+    if (h->repos == NULL || h->hv == NULL)
+        return;
+    size_t pick[PROVENANCE_FETCHES_PER_INGEST];
+    size_t n = history_newest(h->hv, h->n, provenance_unread, h, pick, PROVENANCE_FETCHES_PER_INGEST);
     static char landed_arg; /* provenance_landed keeps nothing */
-    for (size_t k = 0; k < n && k < PROVENANCE_FETCHES_PER_INGEST; k++) {
+    for (size_t k = 0; k < n; k++) {
         char key[PYPI_NAME_MAX + 300];
-        snprintf(key, sizeof(key), "pypi-prov:%s/%s", project, h->hv[c[k].i].version);
-        metadata_fetch_notify(key, h->url[c[k].i], "application/json", provenance_ingest, provenance_landed,
+        snprintf(key, sizeof(key), "pypi-prov:%s/%s", project, h->hv[pick[k]].version);
+        metadata_fetch_notify(key, h->url[pick[k]], "application/json", provenance_ingest, provenance_landed,
                               &landed_arg);
     }
-    free(c);
 }
