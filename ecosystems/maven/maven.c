@@ -201,21 +201,27 @@ static int record_pom_time(maven_req_t *mr, const char *version, const flight_ou
  * and artifacts, the name check, the reviewers' records and whether it is
  * a SNAPSHOT join the facts (metadata filtering passes times of its own:
  * a version ordered below a mature one is taken as old) */
-static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
+static void decide_package(const char *package, const char *version, const version_facts_t *f, int64_t now,
+                           verdict_t *vd)
 {
     findings_t found;
     findings_clear(&found);
     MDB_txn *txn;
     if (store_read_begin(&txn) == 0) {
-        findings_get_version(txn, "maven", mr->package, version, &found);
+        findings_get_version(txn, "maven", package, version, &found);
         store_read_end(txn);
     }
     version_facts_t facts = *f;
-    policy_gather_package(ECO_MAVEN, mr->package, now, &found, &facts.findings_until);
-    policy_gather_review(ECO_MAVEN, mr->package, version, now, &facts);
+    policy_gather_package(ECO_MAVEN, package, now, &found, &facts.findings_until);
+    policy_gather_review(ECO_MAVEN, package, version, now, &facts);
     facts.findings = &found;
     policy_gather_snapshot(ECO_MAVEN, version, &facts);
-    policy_decide(runtime_config(), ECO_MAVEN, mr->package, version, &facts, now, vd);
+    policy_decide(runtime_config(), ECO_MAVEN, package, version, &facts, now, vd);
+}
+
+static void decide(const maven_req_t *mr, const char *version, const version_facts_t *f, int64_t now, verdict_t *vd)
+{
+    decide_package(mr->package, version, f, now, vd);
 }
 
 /* ---- metadata ---- */
@@ -469,8 +475,9 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
         if (vd.valid_until != TIME_NONE && (*valid_until == TIME_NONE || vd.valid_until < *valid_until))
             *valid_until = vd.valid_until;
         if (vd.allow) {
-            /* an approval admits one version; it says nothing about the age of those below it */
-            if (!maven_version_is_snapshot(v) && vd.review_id == 0)
+            /* an approval or the security fast lane admits one version; it
+             * says nothing about the age of those below it */
+            if (!maven_version_is_snapshot(v) && vd.review_id == 0 && vd.advisory[0] == '\0')
                 mature_seen = 1;
             if (!assumed && f.published_at != TIME_NONE && (*newest_kept == TIME_NONE || f.published_at > *newest_kept))
                 *newest_kept = f.published_at;
@@ -666,41 +673,62 @@ static void file_not_listed(artifact_req_t *ar, char *out, size_t outlen)
     snprintf(out, outlen, "%s:%s has no POM upstream", mr->package, mr->route.version);
 }
 
-/* the highest version of this artifact that cordon knows and admits */
-static const char *file_alternative(h2o_req_t *req, artifact_req_t *ar)
+/* the highest release of package ("group:artifact") that cordon has timed
+ * and admits, from the cached maven-metadata.xml: 0 and out filled, -1 when
+ * there is none. Versions never timed are left out: a version's time is
+ * learned from its POM on the metadata route, never here (this answers
+ * without waiting). */
+static int maven_alternative(const char *package, const char *version, char *out, size_t outlen)
 {
-    maven_req_t *mr = ar->er;
-    int64_t now = time_now_ms();
-    char key[1200], src[4200], err[300];
+    (void)version; /* a denied version is never the answer: it is not admitted */
+    const char *colon = strchr(package, ':');
+    if (colon == NULL || colon == package)
+        return -1;
+    char group[512], gp[512], key[1200], src[4200], err[300];
+    snprintf(group, sizeof(group), "%.*s", (int)(colon - package), package);
+    gpath(group, gp, sizeof(gp));
+    snprintf(key, sizeof(key), "maven-meta:%s/%s", gp, colon + 1);
     meta_rec_t m;
-    const char *best = NULL;
-    snprintf(key, sizeof(key), "maven-meta:%.*s", (int)(strrchr(mr->route.dir, '/') - mr->route.dir),
-             mr->route.dir);
     if (metadata_lookup(key, &m) != 0)
-        return NULL;
+        return -1;
     blob_path(m.blob, src, sizeof(src));
     meta_rec_free(&m);
     mapped_t mm;
     maven_metadata_t md;
     if (map_file(src, &mm) != 0)
-        return NULL;
+        return -1;
+    int rc = -1;
     if (maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, err, sizeof(err)) == 0) {
+        int64_t now = time_now_ms();
+        const char *best = NULL;
         for (size_t i = 0; i < md.nversions; i++) {
             const char *v = md.versions[i].version;
             version_facts_t f;
             verdict_t vd;
-            if (maven_version_is_snapshot(v) || version_facts(mr->package, v, &f) != 0)
+            if (maven_version_is_snapshot(v) || (best && maven_version_compare(v, best) <= 0) ||
+                version_facts(package, v, &f) != 0)
                 continue;
-            decide(mr, v, &f, now, &vd);
-            if (vd.allow && (best == NULL || maven_version_compare(v, best) > 0))
+            decide_package(package, v, &f, now, &vd);
+            if (vd.allow)
                 best = v;
         }
-        if (best)
-            best = h2o_strdup(&req->pool, best, SIZE_MAX).base;
+        if (best) {
+            snprintf(out, outlen, "%s", best);
+            rc = 0;
+        }
         maven_metadata_free(&md);
     }
     unmap_file(&mm);
-    return best;
+    return rc;
+}
+
+static const char *file_alternative(h2o_req_t *req, artifact_req_t *ar)
+{
+    maven_req_t *mr = ar->er;
+    char alt[256];
+    if (maven_alternative(mr->package, mr->route.version, alt, sizeof(alt)) != 0)
+        return NULL;
+    return h2o_strdup(&req->pool, alt, SIZE_MAX).base;
 }
 
 /* the checksum file upstream publishes beside the artifact, strongest first */
@@ -911,6 +939,7 @@ const ecosystem_t maven_ecosystem = {
     .canonical_name = maven_canonical_name,
     .version_compare = maven_version_compare,
     .version_facts = maven_version_facts,
+    .alternative = maven_alternative,
     .is_snapshot = maven_version_is_snapshot,
     .version_source = maven_version_source,
     .version_learned = maven_version_learned,

@@ -42,6 +42,12 @@ put_osv osv/malicious/npm/broken/MAL-2025-199.json '{"id": "MAL-2025-199", "affe
 put_osv advisories/GHSA-fix1-2345-6789.json \
     '{"id":"GHSA-fix1-2345-6789","summary":"prototype pollution in fix-pkg","affected":[{"package":{"ecosystem":"npm","name":"fix-pkg"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.2.4"}]}]}]}'
 
+# the same for fix-py (PyPI order) and fix-jar (Maven order): fixed in 1.1
+put_osv advisories/PYSEC-2025-7.json \
+    '{"id":"PYSEC-2025-7","summary":"path traversal in fix-py","affected":[{"package":{"ecosystem":"PyPI","name":"fix-py"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.1"}]}]}]}'
+put_osv advisories/GHSA-fixj-2345-6789.json \
+    '{"id":"GHSA-fixj-2345-6789","summary":"deserialisation in fix-jar","affected":[{"package":{"ecosystem":"Maven","name":"org.cordon.intel:fix-jar"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.1"}]}]}]}'
+
 start_fixture "$IT_ROOT/tests/fixtures/intel_spec.json"
 CORDON_QUARANTINE_YAML="{ min_age: 7d }"
 CORDON_EXTRA_YAML="intel: { osv_dir: $OSV, fast_lane: true }"
@@ -92,9 +98,9 @@ t_api_intel() {
     api "$T_AUD" GET intel
     expect_status 200 "GET /-/api/intel as auditor"
     check_json "$HTTP_BODY" '
-want(d["records"] == 4, "records: %r" % d["records"])
+want(d["records"] == 6, "records: %r" % d["records"])
 want(d["malicious"] == 3, "malicious: %r" % d["malicious"])
-want(d["advisories"] == 1, "advisories: %r" % d["advisories"])
+want(d["advisories"] == 3, "advisories: %r" % d["advisories"])
 want(d["skipped"] == 1, "skipped: %r" % d["skipped"])
 want(any("MAL-2025-199" in f["path"] for f in d["skipped_files"]), "the malformed file is named")
 want(iso(d["loaded_at"]), "loaded_at: %r" % d["loaded_at"])
@@ -197,6 +203,42 @@ t_fast_lane() {
     check_json "$IT_TMP/tb.body" 'want(d["reason"] == "quarantine", "reason %r" % d["reason"])' "the 1.2.5 denial"
 }
 
+t_pip_fast_lane() {
+    local out rc
+    # 1.0 (30 d) is the newest the window allows, PYSEC-2025-7 affects it and
+    # names 1.1 (1 d) as its fix: pip gets 1.1, and 1.2 (1 d) still waits
+    pip_in install --target "$IT_TMP/py-fix" fix-py >/dev/null 2>&1 || fail "pip install fix-py failed"
+    assert_pip_installed "$IT_TMP/py-fix" fix-py 1.1
+    out=$(pip_in install --target "$IT_TMP/py-fix2" fix-py==1.2 2>&1)
+    rc=$?
+    echo "$out" | tail -n 5
+    (( rc != 0 )) || fail "pip installed fix-py 1.2, which no advisory admits"
+    wait_for_decision 'r["package"] == "fix-py" and r["version"] == "1.1" and r["decision"] == "allow" and "PYSEC-2025-7" in r.get("rule", "")' ||
+        fail "the decision log does not record PYSEC-2025-7 as the rule for fix-py 1.1"
+}
+
+t_mvn_fast_lane() {
+    command -v mvn >/dev/null || { client_missing "mvn fast lane" "mvn"; return 0; }
+    local p=$IT_TMP/mvn-fix out rc
+    # a range: mvn reads maven-metadata.xml, where 1.1 is listed and 1.2 is not
+    new_maven_project "$p" "$(mvn_dep org.cordon.intel fix-jar '[1.0,2.0)')"
+    out=$(IT_MVN_REPO=$IT_TMP/m2-fix mvn_in "$p" compile)
+    rc=$?
+    echo "$out" | tail -n 15
+    (( rc == 0 )) || fail "mvn compile with fix-jar [1.0,2.0) failed"
+    assert_eq "1.1" "$(mvn_local_versions "$IT_TMP/m2-fix" org.cordon.intel fix-jar | tr '\n' ' ' | xargs)" \
+        "fix-jar versions mvn downloaded"
+    http GET "${MAVEN_REPO}org/cordon/intel/fix-jar/maven-metadata.xml"
+    expect_status 200 "fix-jar's maven-metadata.xml"
+    assert_contains "$(body)" "<version>1.1</version>" "fix-jar's metadata"
+    [[ $(body) != *"<version>1.2</version>"* ]] || fail "fix-jar's metadata lists 1.2, which no advisory admits"
+    http GET "${MAVEN_REPO}org/cordon/intel/fix-jar/1.2/fix-jar-1.2.jar"
+    expect_status 403 "fix-jar 1.2's jar"
+    check_json "$HTTP_BODY" 'want(d["reason"] == "quarantine", "reason %r" % d["reason"])' "the 1.2 denial"
+    wait_for_decision 'r["package"] == "org.cordon.intel:fix-jar" and r["version"] == "1.1" and r["decision"] == "allow" and "GHSA-fixj-2345-6789" in r.get("rule", "")' ||
+        fail "the decision log does not record GHSA-fixj-2345-6789 as the rule for fix-jar 1.1"
+}
+
 t_pip_malicious() {
     local out rc file
     # the page no longer offers 1.1: an exact pin finds nothing
@@ -252,5 +294,7 @@ run_test "cached, then flagged: tarball, packument and lockfile check; withdrawn
 run_test "fast lane: the advisory's fixed version only, the advisory as the rule" t_fast_lane
 run_test "pip: a malicious release is refused with the reason" t_pip_malicious
 run_test "mvn: a malicious version fails the build with the reason" t_mvn_malicious
+run_test "pip: the fast lane admits exactly the fixed release" t_pip_fast_lane
+run_test "mvn: the fast lane admits exactly the fixed version" t_mvn_fast_lane
 run_test "metrics count the feed and the malicious refusals" t_metrics
 finish
