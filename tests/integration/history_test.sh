@@ -30,7 +30,8 @@ CORDON_QUARANTINE_YAML="{ min_age: 7d }"
 CORDON_EXTRA_YAML="intel: { provenance: hold, publisher_change: hold }"
 start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi"
 T_AUD=$(timeout 15 "$CORDON_BIN" token add audrey --role auditor --data-dir "$IT_TMP/data" 2>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
-[[ $T_AUD == cordon_* ]] || setup_failed "cordon token add failed"
+T_CI=$(timeout 15 "$CORDON_BIN" token add cici --role ci --data-dir "$IT_TMP/data" 2>>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
+[[ $T_AUD == cordon_* && $T_CI == cordon_* ]] || setup_failed "cordon token add failed"
 
 tarball_status() { # PKG VERSION
     curl -s -o "$IT_TMP/tb.body" -w '%{http_code}' --max-time 20 "$CORDON_URL/npm/$1/-/$1-$2.tgz"
@@ -148,6 +149,63 @@ want("GitHub:evil/repo-py" in d["error"] and "GitHub:acme/repo-py" in d["error"]
     assert_pip_installed "$IT_TMP/py-repo2" repo-py 1.0
 }
 
+# a package-lock.json (v3) pinning these npm PKG@VERSION entries, with the
+# integrity the fixture upstream publishes for each
+npm_lock_of() {
+    "$PYTHON" - "$UPSTREAM_URL" "$CORDON_URL" "$@" <<'PY'
+import json, sys, urllib.request
+up, cordon, pins = sys.argv[1], sys.argv[2], sys.argv[3:]
+lock = {"name": "hist-app", "version": "1.0.0", "lockfileVersion": 3, "requires": True,
+        "packages": {"": {"name": "hist-app", "version": "1.0.0", "dependencies": {}}}}
+for pin in pins:
+    name, version = pin.rsplit("@", 1)
+    with urllib.request.urlopen("%s/%s" % (up, name), timeout=10) as r:
+        dist = json.load(r)["versions"][version]["dist"]
+    lock["packages"][""]["dependencies"][name] = version
+    lock["packages"]["node_modules/" + name] = {
+        "version": version, "resolved": "%s/npm/%s/-/%s-%s.tgz" % (cordon, name, name, version),
+        "integrity": dist["integrity"]}
+print(json.dumps(lock, indent=2))
+PY
+}
+
+t_queue_and_lockfile_check() {
+    # both held versions were refused on the tarball route above: the queue
+    # lists them with their reasons
+    http GET "$CORDON_URL/-/api/held?ecosystem=npm" -H "Authorization: Bearer $T_AUD"
+    expect_status 200 "GET /-/api/held"
+    check_json "$HTTP_BODY" '
+items = {(x["package"], x["version"]): x for x in d["held"]}
+for key, reason in ((("prov-pkg", "1.2.0"), "provenance_regression"), (("pub-pkg", "1.3.0"), "publisher_change"),
+                    (("repo-pkg", "1.2.0"), "provenance_regression")):
+    e = items.get(key)
+    want(e is not None, "%s@%s is not in the queue: %r" % (key + (sorted(items),)))
+    if e:
+        want(e["reason"] == reason, "%s@%s: reason %r" % (key + (e["reason"],)))
+want(("prov-pkg", "2.0.0") not in items, "prov-pkg 2.0.0 (a new line) is in the queue")' "the held queue"
+    # a lockfile pinning them fails the check, each entry with its reason;
+    # the versions around them pass
+    npm_lock_of prov-pkg@1.2.0 pub-pkg@1.3.0 >"$IT_TMP/hist-lock.json" || fail "could not write the lockfile"
+    http POST "$CORDON_URL/-/api/lockfiles/hist-app" -H "Authorization: Bearer $T_CI" --data-binary @"$IT_TMP/hist-lock.json"
+    expect_status 200 "the lockfile check"
+    check_json "$HTTP_BODY" '
+want(d["ok"] is False, "ok %r" % d.get("ok"))
+by = {c["package"]: c for c in d["changes"]}
+for name, reason in (("prov-pkg", "provenance_regression"), ("pub-pkg", "publisher_change")):
+    v = by.get(name, {}).get("verdict", {})
+    want(v.get("allowed") is False and v.get("reason") == reason, "%s: verdict %r" % (name, v))' "the lockfile check"
+    npm_lock_of prov-pkg@1.1.0 pub-pkg@1.4.0 >"$IT_TMP/hist-lock-ok.json" || fail "could not write the lockfile"
+    http POST "$CORDON_URL/-/api/lockfiles/hist-app-ok" -H "Authorization: Bearer $T_CI" --data-binary @"$IT_TMP/hist-lock-ok.json"
+    expect_status 200 "the lockfile check of the versions around them"
+    check_json "$HTTP_BODY" 'want(d["ok"] is True, "ok %r: %r" % (d.get("ok"), [c.get("verdict") for c in d["changes"]]))' \
+        "the lockfile check of 1.1.0 and 1.4.0"
+    # each signal's refusals are counted by reason
+    http GET "$CORDON_URL/-/metrics"
+    expect_status 200 "/-/metrics"
+    assert_contains "$(body)" 'cordon_decisions_total{decision="deny",reason="provenance_regression"}' "metrics"
+    assert_contains "$(body)" 'cordon_decisions_total{decision="deny",reason="publisher_change"}' "metrics"
+}
+
 t_warn_serves_and_logs() {
     local d=$IT_TMP/npm-warn
     sed -i 's/^intel: .*/intel: { provenance: warn, publisher_change: warn }/' "$IT_TMP/cordon.yaml"
@@ -177,5 +235,6 @@ run_test "npm: a version by an account new to the package is held (hold), not be
 run_test "pip: a release without its line's PEP 740 provenance is held; a new line is not" t_pip_provenance_regression
 run_test "npm: provenance from another source repository than the line's is held" t_npm_repository_moved
 run_test "pip: provenance from another publisher repository than the line's is held" t_pip_repository_moved
+run_test "the held queue, the lockfile check and the metrics give both reasons" t_queue_and_lockfile_check
 run_test "warn: both are served after a reload to warn" t_warn_serves_and_logs
 finish
