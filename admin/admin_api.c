@@ -236,13 +236,14 @@ typedef struct target {
     char version[130];
 } target_t;
 
-/* ecosystem, package (canonicalised) and version from a body; version_req:
- * 1 required, 0 optional. 0 ok, -1 after answering 400. */
-static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t *t)
+/* ecosystem, package (canonicalised) and version, each NULL when not
+ * given (vr < 0: not a string); version_req: 1 required, 0 optional. 0 ok,
+ * -1 after answering 400. */
+static int check_target(h2o_req_t *req, const char *eco, const char *pkg, int vr, const char *ver, int version_req,
+                        target_t *t)
 {
-    const char *eco, *pkg, *ver;
     char names[100];
-    if (get_str(body, "ecosystem", &eco) != 1) {
+    if (eco == NULL) {
         http_send_error(req, 400, "bad_request", "'ecosystem' is required: one of %s",
                         eco_names_join(names, sizeof(names), "", ", "));
         return -1;
@@ -254,7 +255,7 @@ static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t 
         return -1;
     }
     t->eco = (eco_id_t)e;
-    if (get_str(body, "package", &pkg) != 1 || blank(pkg)) {
+    if (pkg == NULL || blank(pkg)) {
         http_send_error(req, 400, "bad_request", "'package' is required");
         return -1;
     }
@@ -263,7 +264,6 @@ static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t 
         http_send_error(req, 400, "bad_request", "'package' is not a valid %s package name", eco_name(t->eco));
         return -1;
     }
-    int vr = get_str(body, "version", &ver);
     if (vr < 0 || (version_req && (vr == 0 || blank(ver)))) {
         http_send_error(req, 400, "bad_request", "'version' is required (a string)");
         return -1;
@@ -277,6 +277,31 @@ static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t 
         snprintf(t->version, sizeof(t->version), "%s", ver);
     }
     return 0;
+}
+
+/* the target from a JSON body */
+static int read_target(h2o_req_t *req, yajl_val body, int version_req, target_t *t)
+{
+    const char *eco = NULL, *pkg = NULL, *ver = NULL;
+    if (get_str(body, "ecosystem", &eco) != 1)
+        eco = NULL;
+    if (get_str(body, "package", &pkg) != 1)
+        pkg = NULL;
+    int vr = get_str(body, "version", &ver);
+    return check_target(req, eco, pkg, vr, ver, version_req, t);
+}
+
+/* the target from the query (?ecosystem=&package=&version=) */
+static int query_target(h2o_req_t *req, int version_req, target_t *t)
+{
+    char eco[32], pkg[512], ver[256];
+    int he = query_param(req, "ecosystem", eco, sizeof(eco)), hp = query_param(req, "package", pkg, sizeof(pkg)),
+        hv = query_param(req, "version", ver, sizeof(ver));
+    if (he < 0 || hp < 0 || hv < 0) {
+        http_send_error(req, 400, "bad_request", "a query parameter is too long or badly percent-encoded");
+        return -1;
+    }
+    return check_target(req, he ? eco : NULL, hp ? pkg : NULL, hv, hv ? ver : NULL, version_req, t);
 }
 
 /* a mandatory free text (comment, justification); NULL after answering 400 */
@@ -796,6 +821,74 @@ static void lockfile_submit(h2o_req_t *req, call_t *k)
     workpool_submit(&g_lock_work, lock_job_run, j);
 }
 
+/* GET /-/api/verdict: anyone may ask (no token), so the judgement runs
+ * like a lockfile check of one entry, on the pool: it may fetch upstream
+ * metadata. At most ADMIN_VERDICTS_MAX at once; more get 503 busy. */
+typedef struct verdict_job {
+    target_t t;
+    char request_id[40];
+    const config_t *cfg;
+    loop_reply_t *reply;
+    int rc;
+    buf_t doc;
+} verdict_job_t;
+
+static atomic_int g_verdicts;
+static workpool_class_t g_verdict_work = {"verdict", -1, 0};
+
+/* on a worker */
+static void verdict_job_run(void *arg)
+{
+    verdict_job_t *j = arg;
+    lockfile_judged_t v;
+    runtime_use(j->cfg);
+    j->rc = lockfiles_judge_version(j->cfg, j->t.eco, j->t.package, j->t.version, &v);
+    if (j->rc == 0) {
+        view_verdict(j->cfg->public_url, j->t.eco, j->t.package, j->t.version, &v, j->request_id, &j->doc);
+        lockfile_judged_free(&v);
+    }
+    runtime_use(NULL);
+    runtime_release(j->cfg);
+    j->cfg = NULL;
+    atomic_fetch_sub(&g_verdicts, 1);
+    loop_reply_post(j->reply);
+}
+
+/* on the request's loop; req NULL when the client went away */
+static void verdict_job_answer(h2o_req_t *req, void *arg)
+{
+    verdict_job_t *j = arg;
+    if (req != NULL && j->rc == 0)
+        send_buf(req, 200, &j->doc); /* takes the document */
+    else if (req != NULL)
+        http_send_error(req, 503, NULL, "out of memory");
+    buf_free(&j->doc);
+    free(j);
+}
+
+static void verdict_call(h2o_req_t *req, call_t *k)
+{
+    (void)k;
+    verdict_job_t *j = xcalloc(1, sizeof(*j));
+    if (query_target(req, 1, &j->t) != 0) {
+        free(j);
+        return;
+    }
+    if (atomic_fetch_add(&g_verdicts, 1) >= ADMIN_VERDICTS_MAX) {
+        atomic_fetch_sub(&g_verdicts, 1);
+        free(j);
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
+        http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
+                        ADMIN_VERDICTS_MAX);
+        return;
+    }
+    snprintf(j->request_id, sizeof(j->request_id), "%s", http_request_id(req));
+    buf_init(&j->doc);
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, verdict_job_answer, j);
+    workpool_submit(&g_verdict_work, verdict_job_run, j);
+}
+
 static void lockfile_approve(h2o_req_t *req, call_t *k)
 {
     const char *project = k->project;
@@ -917,6 +1010,7 @@ static const route_t ROUTES[] = {
     {"GET", "whoami", NEED_CI, "ask who it is", TAKES_NOTHING, whoami, 0},
     {"GET", "held", NEED_CI, "read the held queue", TAKES_NOTHING, held, 0},
     {"GET", "versions/{rest}", NEED_CI, "read verdicts", TAKES_NOTHING, version_view, 0},
+    {"GET", "verdict", NEED_NONE, NULL, TAKES_NOTHING, verdict_call, 0},
     {"GET", "reviews", NEED_READ, "read review requests", TAKES_NOTHING, list_review_requests, 0},
     {"POST", "reviews", NEED_NONE, NULL, TAKES_JSON_ONLY, add_review_request, 0},
     {"GET", "approvals", NEED_READ, "list approvals", TAKES_NOTHING, list_reviews, REVIEW_APPROVAL},

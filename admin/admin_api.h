@@ -25,5 +25,7 @@ body_route_t admin_api_body_route(const char *method, size_t mlen, const char *p
 /* lockfile checks running or queued at once (more: 503 busy); each takes a
  * worker of the pool (common/workpool.h) while it runs */
 #define ADMIN_LOCKFILE_CHECKS_MAX 4
+/* GET /-/api/verdict calls (no token) worked out or queued at once */
+#define ADMIN_VERDICTS_MAX 16
 
 #endif

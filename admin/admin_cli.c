@@ -25,7 +25,7 @@
 #define DEFAULT_CONFIG "conf/cordon.yaml"
 
 typedef struct opts {
-    const char *config, *data_dir, *server, *token_file, *role, *comment, *expires;
+    const char *config, *data_dir, *server, *token_file, *role, *comment, *expires, *justification;
     const char *project, *ref, *format;
     const char *ecosystem, *package;
     const char *head, *key_file;
@@ -48,6 +48,8 @@ static int parse(int argc, char **argv, opts_t *o)
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"data-dir", required_argument, NULL, 'd'},
                                              {"server", required_argument, NULL, 's'},
+                                             {"url", required_argument, NULL, 's'},
+                                             {"justification", required_argument, NULL, 'J'},
                                              {"token-file", required_argument, NULL, 't'},
                                              {"role", required_argument, NULL, 'r'},
                                              {"comment", required_argument, NULL, 'm'},
@@ -69,7 +71,7 @@ static int parse(int argc, char **argv, opts_t *o)
     int c;
     optind = 1;
     opterr = 1;
-    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:J:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'd': o->data_dir = optarg; break;
@@ -94,6 +96,7 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'f': o->format = optarg; break;
         case 'H': o->head = optarg; break;
         case 'K': o->key_file = optarg; break;
+        case 'J': o->justification = optarg; break;
         case 'h': o->help = 1; break;
         default: return usage_error("bad option in '%s'", argv[0]);
         }
@@ -294,6 +297,9 @@ static int client_init(const opts_t *o, client_t *c)
     const char *server = o->server ? o->server : getenv("CORDON_SERVER");
     config_t cfg;
     memset(c, 0, sizeof(*c));
+    /* a developer's machine has no configuration: CORDON_URL names the server */
+    if ((server == NULL || !*server) && o->config == NULL && access(DEFAULT_CONFIG, R_OK) != 0)
+        server = getenv("CORDON_URL");
     if (server == NULL || !*server) {
         if (load_config(o, &cfg) != 0)
             return 2;
@@ -575,6 +581,101 @@ static int cmd_end(const char *cmd, const opts_t *o)
     return rc;
 }
 
+/* ---- asking without a token: why, review request ---- */
+
+/* why ECO PKG VER: the verdict and what to do; exit 0 allowed, 1 not */
+static int cmd_why(const char *cmd, const opts_t *o)
+{
+    if (o->nargs != 3)
+        return usage_error("%s needs ECO PKG VERSION", cmd);
+    buf_t path, out;
+    buf_init(&path);
+    buf_init(&out);
+    buf_puts(&path, "/-/api/verdict");
+    url_param(&path, "ecosystem", o->args[0]);
+    url_param(&path, "package", o->args[1]);
+    url_param(&path, "version", o->args[2]);
+    client_t c;
+    long status = 0;
+    int rc = client_init(o, &c);
+    if (rc == 0)
+        rc = call(&c, "GET", buf_cstr(&path), NULL, NULL, &out, &status);
+    buf_free(&path);
+    if (rc != 0) {
+        buf_free(&out);
+        return rc;
+    }
+    yajl_val v = yajl_tree_parse(buf_cstr(&out), NULL, 0);
+    if (status != 200 || v == NULL) {
+        const char *msg = v ? str_at(v, "error") : NULL;
+        fprintf(stderr, "cordon: the server refused (%ld): %s\n", status, msg ? msg : buf_cstr(&out));
+        rc = status == 400 ? 2 : 1;
+    } else if (o->json) {
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        putchar('\n');
+    }
+    if (status == 200 && v) {
+        const char *pathv[] = {"allow", NULL};
+        yajl_val allow = yajl_tree_get(v, pathv, yajl_t_any);
+        int allowed = allow && YAJL_IS_TRUE(allow);
+        if (!o->json) {
+            const char *reason = str_at(v, "reason"), *error = str_at(v, "error"), *alt = str_at(v, "alternative"),
+                       *elig = str_at(v, "eligible_at");
+            printf("%s %s@%s: %s", or_dash(str_at(v, "ecosystem")), or_dash(str_at(v, "package")),
+                   or_dash(str_at(v, "version")), allowed ? "allowed" : "HELD");
+            if (!allowed)
+                printf(" (%s)", or_dash(reason));
+            printf(" — policy %s\n", or_dash(str_at(v, "policy")));
+            if (!allowed && error && *error)
+                printf("  %s\n", error);
+            if (!allowed && elig && *elig)
+                printf("  eligible at: %s\n", elig);
+            if (!allowed)
+                printf("  newest allowed: %s\n", alt && *alt ? alt : "none");
+            printf("  what to do: %s\n", or_dash(str_at(v, "next")));
+            if (!allowed)
+                printf("  review page: %s\n", or_dash(str_at(v, "review_url")));
+        }
+        rc = allowed ? 0 : 1;
+    }
+    if (v)
+        yajl_tree_free(v);
+    buf_free(&out);
+    return rc;
+}
+
+static void show_review_request(yajl_val v, const opts_t *o)
+{
+    (void)o;
+    printf("review request %lld for %s %s@%s filed", int_at(v, "id"), or_dash(str_at(v, "ecosystem")),
+           or_dash(str_at(v, "package")), or_dash(str_at(v, "version")));
+    const char *st = str_at(v, "status");
+    if (st && *st)
+        printf(" (%s)", st);
+    printf("\n  a reviewer sees it in the queue: %s\n", or_dash(str_at(v, "review_url")));
+}
+
+/* review request ECO PKG VER --justification TEXT */
+static int cmd_review_request(const char *cmd, const opts_t *o)
+{
+    if (o->nargs != 4 || strcmp(o->args[0], "request") != 0)
+        return usage_error("%s needs: request ECO PKG VERSION --justification TEXT", cmd);
+    if (o->justification == NULL)
+        return usage_error("%s request needs --justification saying why you need this version", cmd);
+    buf_t body;
+    buf_init(&body);
+    int first = 1;
+    buf_putc(&body, '{');
+    json_kv_str(&body, &first, "ecosystem", o->args[1]);
+    json_kv_str(&body, &first, "package", o->args[2]);
+    json_kv_str(&body, &first, "version", o->args[3]);
+    json_kv_str(&body, &first, "justification", o->justification);
+    buf_putc(&body, '}');
+    int rc = run(o, "POST", "/-/api/reviews", &body, show_review_request);
+    buf_free(&body);
+    return rc;
+}
+
 /* ---- lockfile ---- */
 
 static int read_file(const char *path, buf_t *out)
@@ -803,6 +904,9 @@ static const command_t COMMANDS[] = {
     {"unblock", 1, cmd_end, "  cordon unblock ID\n"},
     {"decisions", 1, cmd_list, "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n"},
     {"reviews", 1, cmd_list, "  cordon reviews\n"},
+    {"why", 1, cmd_why, "  cordon why ECO PKG VERSION [--url URL] [--json]           (no token)\n"},
+    {"review", 1, cmd_review_request,
+     "  cordon review request ECO PKG VERSION --justification TEXT [--url URL]   (no token)\n"},
     {"lockfile", 1, cmd_lockfile,
      "  cordon lockfile check FILE --project P [--ref R] [--format %s]\n"
      "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"},
@@ -810,7 +914,8 @@ static const command_t COMMANDS[] = {
 #define NCOMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
 static const char REMOTE_NOTE[] =
-    "    (these talk to a running server: --server URL or $CORDON_SERVER, else the config's public_url;\n"
+    "    (these talk to a running server: --url URL (or --server) or $CORDON_SERVER, else the config's\n"
+    "     public_url, else $CORDON_URL;\n"
     "     token from $CORDON_TOKEN or --token-file FILE; --json prints the API's answer)\n";
 
 static const command_t *find(const char *name)

@@ -232,6 +232,84 @@ void view_held_version(const config_t *cfg, const held_version_t *hv, const revi
     buf_putc(out, '}');
 }
 
+/* ---- the verdict anyone may ask for ---- */
+
+/* what the asker can do next, in one sentence */
+static void next_step(const char *eco, const char *package, const char *version, const lockfile_judged_t *j,
+                      buf_t *out)
+{
+    if (j->status == LOCK_ALLOWED) {
+        buf_printf(out, "install it: cordon serves %s@%s", package, version);
+        return;
+    }
+    if (j->status == LOCK_UNKNOWN) {
+        buf_puts(out, "nothing was decided: ask again once the upstream answers");
+        return;
+    }
+    unsigned flags = reason_flags(j->reason);
+    if (j->alternative)
+        buf_printf(out, "install %s@%s instead", package, j->alternative);
+    else
+        buf_puts(out, "no version of it is allowed now");
+    if ((flags & REASON_F_LIFTS) && j->eligible_at != TIME_NONE) {
+        char t[40];
+        time_format_iso8601(j->eligible_at, t, sizeof(t), 0);
+        buf_printf(out, ", wait until %s (then it is served by itself)", t);
+    }
+    if (flags & REASON_F_HELD)
+        buf_printf(out, ", or ask a reviewer: cordon review request %s %s %s --justification '…'", eco, package,
+                   version);
+    else if (j->reason == REASON_NOT_FOUND)
+        buf_puts(out, ": upstream does not publish this version");
+    else
+        buf_puts(out, ": no approval admits it");
+}
+
+void view_verdict(const char *public_url, eco_id_t eco, const char *package, const char *version,
+                  const lockfile_judged_t *j, const char *request_id, buf_t *out)
+{
+    static const char *const STATUS[] = {[LOCK_ALLOWED] = "allowed", [LOCK_HELD] = "held", [LOCK_UNKNOWN] = "unknown"};
+    const char *en = eco_name(eco);
+    int first = 1;
+    buf_putc(out, '{');
+    if (j->status == LOCK_ALLOWED)
+        json_kv_raw(out, &first, "error", "null", 4);
+    else
+        json_kv_str(out, &first, "error", j->error ? j->error : "");
+    json_kv_bool(out, &first, "allow", j->status == LOCK_ALLOWED);
+    json_kv_str(out, &first, "status", STATUS[j->status]);
+    if (j->status == LOCK_ALLOWED)
+        json_kv_raw(out, &first, "reason", "null", 4);
+    else
+        json_kv_str(out, &first, "reason", j->status == LOCK_UNKNOWN ? "unknown" : reason_name(j->reason));
+    json_kv_str(out, &first, "ecosystem", en);
+    json_kv_str(out, &first, "package", package);
+    json_kv_str(out, &first, "version", version);
+    json_kv_time(out, &first, "published_at", j->published_at);
+    json_kv_time(out, &first, "eligible_at", j->eligible_at);
+    json_kv_str(out, &first, "policy", j->rule ? j->rule : "");
+    if (j->advisory)
+        json_kv_str(out, &first, "advisory", j->advisory);
+    if (j->alternative)
+        json_kv_str(out, &first, "alternative", j->alternative);
+    else
+        json_kv_raw(out, &first, "alternative", "null", 4);
+    if (j->upstream_error)
+        json_kv_str(out, &first, "upstream_error", j->upstream_error);
+    buf_t line;
+    buf_init(&line);
+    next_step(en, package, version, j, &line);
+    json_kv_str(out, &first, "next", buf_cstr(&line));
+    buf_free(&line);
+    json_kv_str(out, &first, "request_id", request_id ? request_id : "");
+    buf_t url;
+    buf_init(&url);
+    denial_review_url(public_url, en, package, version, &url);
+    json_kv_str(out, &first, "review_url", buf_cstr(&url));
+    buf_free(&url);
+    buf_putc(out, '}');
+}
+
 /* ---- review requests ---- */
 
 void view_review_request(const held_request_t *q, const char *public_url, buf_t *out)
@@ -300,6 +378,8 @@ static void lockfile_verdict_member(const lockfile_judged_t *j, buf_t *b, int *f
     json_kv_str(b, &f2, "policy", j->rule);
     if (j->alternative)
         json_kv_str(b, &f2, "alternative", j->alternative);
+    if (j->advisory)
+        json_kv_str(b, &f2, "advisory", j->advisory);
     if (j->status == LOCK_ALLOWED)
         json_kv_raw(b, &f2, "error", "null", 4);
     else

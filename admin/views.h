@@ -34,6 +34,11 @@ void view_held_queue(const config_t *cfg, const held_queue_t *q, buf_t *out);
 void view_held_version(const config_t *cfg, const held_version_t *hv, const review_t *approvals, size_t napprovals,
                        const review_t *blocks, size_t nblocks, int64_t now, buf_t *out);
 
+/* GET /-/api/verdict: one version's verdict (lockfiles_judge_version) as
+ * a denial object, "allow", "status" and "next" (what to do) added */
+void view_verdict(const char *public_url, eco_id_t eco, const char *package, const char *version,
+                  const lockfile_judged_t *j, const char *request_id, buf_t *out);
+
 /* one review request; review_url only when public_url is given */
 void view_review_request(const held_request_t *q, const char *public_url, buf_t *out);
 /* {"reviews": [newest first]} from the stored list (oldest first) */

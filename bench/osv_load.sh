@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/osv_load.sh [BUILD_DIR] [FILES]: how long cordon takes to load an OSV
+# bench/osv_load.sh [BUILD_DIR] [FILES]: (CORDON=PATH names the binary
+# instead of BUILD_DIR/cordon) how long cordon takes to load an OSV
 # folder of the OSSF malicious-packages repository's size (default 15,000
 # files, generated in the OSSF layout), at start and on a reload after one
 # file changes, as the server's own "OSV feed loaded" log line reports it,
@@ -10,29 +11,12 @@ set -euo pipefail
 build=${1:-build}
 n=${2:-15000}
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/$build/cordon
+bin=${CORDON:-$root/$build/cordon}
 [[ -x $bin ]] || { echo "no $bin: build first" >&2; exit 2; }
 tmp=$(mktemp -d /tmp/cordon-osv-bench.XXXXXX)
 pid=""
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-python3 - "$tmp/osv" "$n" <<'PY'
-import json, os, sys
-base, n = sys.argv[1], int(sys.argv[2])
-ecos = [("npm", "npm", "pkg-%05d"), ("PyPI", "pypi", "py-pkg-%05d"), ("Maven", "maven", "org.bench:art-%05d")]
-for i in range(n):
-    osv_eco, folder, fmt = ecos[i % 3]
-    name = fmt % i
-    d = os.path.join(base, "osv", "malicious", folder, name)
-    os.makedirs(d, exist_ok=True)
-    rec = {"id": "MAL-2024-%05d" % i, "summary": "Malicious code in %s (%s)" % (name, osv_eco),
-           "modified": "2024-06-01T00:00:00Z", "published": "2024-06-01T00:00:00Z",
-           "details": "\n---\n_-= Per source details. Do not edit below this line.=-_\n",
-           "affected": [{"package": {"ecosystem": osv_eco, "name": name},
-                         "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
-                         "versions": ["1.0.0", "1.0.1"]}]}
-    with open(os.path.join(d, rec["id"] + ".json"), "w") as f:
-        json.dump(rec, f, indent=2)
-PY
+python3 "$root/bench/gen_osv.py" "$tmp/osv" "$n"
 t0=$(date +%s.%N)
 find "$tmp/osv" -name '*.json' >/dev/null
 t1=$(date +%s.%N)

@@ -16,7 +16,9 @@
 # reuse; when that install fails the Verdaccio part prints SKIP and the rest
 # still runs. Every benchmark request goes to 127.0.0.1; every process this
 # script starts is stopped on exit, also on failure or Ctrl-C. Output and logs
-# go to bench/out/. Section 8 runs bench/lockfile_bench.sh (the lockfile check).
+# go to bench/out/. Section 8 runs bench/lockfile_bench.sh (the lockfile check),
+# section 9 bench/osv_load.sh (the OSV feed's load time) and then measures a
+# second cordon with 15,000 OSV records loaded against the first one.
 # See bench/README.md for how to read the result.
 set -euo pipefail
 
@@ -61,7 +63,7 @@ if (( ${#missing[@]} )); then
 fi
 
 # ---- processes and cleanup ---------------------------------------------------
-CORDON_PID= NGINX_PID= NGINX_WORKERS= VERDACCIO_PID= INSTALL_PID=
+CORDON_PID= FEED_PID= NGINX_PID= NGINX_WORKERS= VERDACCIO_PID= INSTALL_PID=
 
 stop_pid() {   # stop_pid PID...: TERM, wait up to 5 s, then KILL
   local p i
@@ -78,7 +80,7 @@ stop_pid() {   # stop_pid PID...: TERM, wait up to 5 s, then KILL
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  stop_pid "$INSTALL_PID" "$VERDACCIO_PID" "$CORDON_PID" "$NGINX_PID"
+  stop_pid "$INSTALL_PID" "$VERDACCIO_PID" "$CORDON_PID" "$FEED_PID" "$NGINX_PID"
   # workers normally leave with their master; make sure when it was killed hard
   [[ -n $NGINX_WORKERS ]] && stop_pid $NGINX_WORKERS
   wait 2>/dev/null || true
@@ -631,3 +633,63 @@ echo
 if ! CORDON=$CORDON bash "$BENCH/lockfile_bench.sh"; then
   echo "SKIP lockfile check: bench/lockfile_bench.sh failed (output above; files in ${OUT#"$REPO"/}/lockfile/)"
 fi
+
+# ---- 9. the OSV feed: its load time, and what 15,000 records cost a request ----------
+echo
+if ! CORDON=$CORDON bash "$BENCH/osv_load.sh" "" 15000; then
+  echo "SKIP OSV feed load: bench/osv_load.sh failed (output above)"
+fi
+# a second cordon, configured like the first plus intel.osv_dir: 15,000 records in
+# the OSSF layout and one more for each measured package (naming a version it does
+# not have), so every decision of them evaluates a record and nothing is refused
+FEED=$OUT/feed
+rm -rf "$FEED"
+mkdir -p "$FEED"
+python3 "$BENCH/gen_osv.py" "$FEED/osv" 15000 npm:small-pkg npm:big-pkg "PyPI:$PY_PROJECT"
+FPORT=$(free_port)
+while [[ $FPORT == "$NPORT" || $FPORT == "$CPORT" || $FPORT == "$VPORT" ]]; do FPORT=$(free_port); done
+FURL=http://127.0.0.1:$FPORT
+sed -e "s|^listen: .*|listen: 127.0.0.1:$FPORT|" -e "s|^public_url: .*|public_url: $FURL|" \
+  -e "s|^data_dir: .*|data_dir: $FEED/data|" "$OUT/cordon/cordon.yaml" >"$FEED/cordon.yaml"
+echo "intel: { osv_dir: $FEED/osv }" >>"$FEED/cordon.yaml"
+"$CORDON" serve --config "$FEED/cordon.yaml" >"$FEED/cordon.log" 2>&1 &
+FEED_PID=$!
+wait_http "$FURL/-/health" "$FEED_PID" "cordon (feed)" "$FEED/cordon.log"
+for ((i = 0; i < 300; i++)); do grep -q '"OSV feed loaded"' "$FEED/cordon.log" && break; sleep 0.1; done
+grep -q '"OSV feed loaded"' "$FEED/cordon.log" || die "cordon (feed) did not log 'OSV feed loaded' within 30 s ($FEED/cordon.log)"
+FEED_RECORDS=$(grep -m 1 '"OSV feed loaded"' "$FEED/cordon.log" | sed -nE 's/.*"records":([0-9]+).*/\1/p')
+FEED_WORKLOADS=(
+  "small packument|/npm/small-pkg|"
+  "5 MB tarball|/npm/big-pkg/-/big-pkg-1.0.0.tgz|"
+  "pypi JSON page|/pypi/simple/$PY_PROJECT/|$PYPI_JSON"
+)
+for w in "${FEED_WORKLOADS[@]}"; do
+  IFS='|' read -r label path accept <<<"$w"
+  fetch "$FURL$path" "$FEED/warm.out" "$accept"
+  [[ $path != /npm/big-pkg/-/* ]] || cmp -s "$FEED/warm.out" "$OUT/www/static/big-pkg-1.0.0.tgz" ||
+    die "cordon (feed) serves another tarball"
+done
+echo "OSV feed, per request: cordon with ${FEED_RECORDS:-?} records loaded against cordon without a feed," \
+  "same upstream, same cached content, wrk -t$THREADS -c$CONNS -d${SECS}s, runs in the order A B B A" \
+  "(A without, B with; req/s the mean of the two runs, p99 of each)"
+ffmt="%-16s %14s %14s %8s %20s %20s\n"
+printf "$ffmt" workload "no feed req/s" "feed req/s" "feed/no" "no feed p99" "feed p99"
+feed_notes=()
+for w in "${FEED_WORKLOADS[@]}"; do
+  IFS='|' read -r label path accept <<<"$w"
+  # A B B A: a drift of the machine during the four runs cancels out of the sums
+  a_sum=0 b_sum=0 a_p99= b_p99=
+  for who in A B B A; do
+    if [[ $who == A ]]; then url=$CURL_$path pid=$CORDON_PID what="without a feed"; else url=$FURL$path pid=$FEED_PID what="with the feed"; fi
+    echo "== feed section, $label: cordon $what $path" >>"$OUT/wrk.log"
+    read -r rps p99 _ _ oth bad err _ < <(run_wrk "$url" "$accept" "$pid")
+    (( bad + err == 0 )) || feed_notes+=("$label: cordon $what had $bad non-2xx answers and $err socket errors")
+    (( oth <= 25 )) || feed_notes+=("$label: other processes used ${oth}% of a core during a run: expect noise")
+    if [[ $who == A ]]; then a_sum=$(awk -v s="$a_sum" -v r="$rps" 'BEGIN { print s + r }'); a_p99+="${a_p99:+/}$p99"
+    else b_sum=$(awk -v s="$b_sum" -v r="$rps" 'BEGIN { print s + r }'); b_p99+="${b_p99:+/}$p99"; fi
+  done
+  printf "$ffmt" "$label" "$(awk -v s="$a_sum" 'BEGIN { printf "%.1f", s / 2 }')" "$(awk -v s="$b_sum" 'BEGIN { printf "%.1f", s / 2 }')" \
+    "$(awk -v a="$b_sum" -v b="$a_sum" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$a_p99 ms" "$b_p99 ms"
+done
+printf "cordon with the feed, peak RSS (VmHWM): %s (without: %s at the end of section 5)\n" "$(mb "$(hwm_kb "$FEED_PID")")" "$(mb "$HWM_END")"
+for n in ${feed_notes[@]+"${feed_notes[@]}"}; do echo "WARNING: $n"; done

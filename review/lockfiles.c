@@ -538,6 +538,7 @@ static void judged_free(lockfile_judged_t *j)
     free(j->upstream_integrity);
     free(j->rule);
     free(j->alternative);
+    free(j->advisory);
     free(j->error);
     memset(j, 0, sizeof(*j));
 }
@@ -600,6 +601,8 @@ static void entry_status(const judging_t *x, const lock_entry_t *e, lockfile_jud
         j->upstream_error = unknown_line(x, e, &line);
     }
     j->rule = strdup(rule);
+    if (vd.advisory[0] && (j->status == LOCK_ALLOWED || j->reason == vd.reason))
+        j->advisory = strdup(vd.advisory);
     if (j->status != LOCK_ALLOWED)
         j->error = strdup(buf_cstr(&line));
     j->published_at = with_times ? vd.published_at : TIME_NONE;
@@ -966,6 +969,34 @@ lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t 
     stored_free(&cur);
     return rc;
 }
+
+int lockfiles_judge_version(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                            lockfile_judged_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* a lockfile of one entry, pinned to no digest and downloaded from nowhere */
+    lock_entry_t e = {.eco = eco, .package = (char *)package, .version = (char *)version, .integrity = "",
+                      .resolved = ""};
+    lockfile_t lf = {.format = LOCK_AUTO, .entries = &e, .n = 1};
+    fetches_t fx;
+    if (plan_fetches(cfg, &lf, time_now_ms(), &fx) != 0) {
+        fetches_free(&fx);
+        return -1;
+    }
+    metadata_fetch_batch(fx.want, fx.n, FETCH_PARALLEL, cfg->lockfile_deadline_ms, fetch_landed, &fx, &fx.res);
+    judging_t jx = {.cfg = cfg, .now = time_now_ms(), .cur = &lf, .fx = &fx};
+    lockfile_counts_t c;
+    memset(&c, 0, sizeof(c));
+    out->change = LOCK_CH_UNCHANGED;
+    entry_status(&jx, &e, out, &c);
+    out->entry = NULL; /* it was this frame's */
+    /* the upstream's error points into fx: kept as the line says it */
+    out->upstream_error = NULL;
+    fetches_free(&fx);
+    return out->rule == NULL ? (judged_free(out), -1) : 0;
+}
+
+void lockfile_judged_free(lockfile_judged_t *j) { judged_free(j); }
 
 /* ---- reading ---- */
 

@@ -81,6 +81,7 @@ typedef struct lockfile_judged {
     reason_t reason;               /* when held: the policy's, REASON_INTEGRITY_MISMATCH or REASON_NOT_FOUND */
     char *rule;                    /* the policy's rule, or what else decided ("upstream integrity") */
     char *alternative;             /* the newest allowed version, or NULL */
+    char *advisory;                /* the OSV record that decided (malicious, the fast lane), or NULL */
     char *error;                   /* the line people read; NULL when allowed */
     const char *upstream_error;    /* borrowed: the upstream's own error when unknown, or NULL */
     int64_t published_at, eligible_at; /* TIME_NONE when not known or not the policy's */
@@ -128,6 +129,17 @@ typedef void (*lockfile_report_view_fn)(const lockfile_report_t *r, buf_t *out);
  * STORE_ERROR, with err. */
 lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, lockfile_report_view_fn view,
                                    buf_t *out, char *err, size_t errlen);
+
+/* The verdict on one version as a lockfile check would give it for an entry
+ * pinning it without a digest (GET /-/api/verdict, cordon why): the policy's
+ * judgement, not_found when upstream does not publish it, unknown when
+ * upstream cannot be asked; metadata cordon's copy does not know is fetched
+ * first, within fetch.lockfile_deadline. Nothing is stored. out->entry is
+ * NULL, its strings owned (lockfile_judged_free). Blocks its thread while it
+ * fetches: call from a worker. 0, -1 out of memory. */
+int lockfiles_judge_version(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                            lockfile_judged_t *out);
+void lockfile_judged_free(lockfile_judged_t *j);
 
 #define LOCKFILES_SUMMARY_MAX 24
 /* one submission as a project's history lists it */

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR disable=SC2317  # test functions are called through run_test
+# Integration tests: GET /-/api/verdict and `cordon why` / `cordon review
+# request`, the questions anyone may ask without a token (DESIGN.md "Command
+# line", the admin API's verdict row), in front of the fixture upstream
+# (tests/fixtures/upstream.py with tests/fixtures/verdict_spec.json).
+#
+#   CORDON_BIN=build/cordon bash tests/integration/verdict_test.sh
+#
+# The verdict is the one a lockfile check gives an entry: metadata cordon has
+# never seen is fetched first (no client asked for these packages before),
+# a version upstream does not publish is not_found, and each answer says
+# what to do next. The CLI exits 0 for an allowed version, 1 for a held one,
+# 2 for a usage error, and finds the server through CORDON_URL on a machine
+# without a configuration.
+
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+command -v curl >/dev/null || setup_skip "curl not found"
+
+it_setup
+start_fixture "$IT_ROOT/tests/fixtures/verdict_spec.json"
+CORDON_QUARANTINE_YAML="{ min_age: 7d }"
+start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi" "$FIXTURE_URL/maven2"
+T_AUD=$(timeout 15 "$CORDON_BIN" token add audrey --role auditor --data-dir "$IT_TMP/data" 2>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
+[[ $T_AUD == cordon_* ]] || setup_failed "cordon token add failed"
+
+verdict() { # ECO PKG VERSION: GET /-/api/verdict without a token
+    http GET "$CORDON_URL/-/api/verdict" -G --data-urlencode "ecosystem=$1" --data-urlencode "package=$2" \
+        --data-urlencode "version=$3"
+}
+
+# cordon run from a directory without conf/, the server named by CORDON_URL
+NOCFG=$IT_TMP/nocfg
+mkdir -p "$NOCFG"
+cordon_cli() { (cd "$NOCFG" && CORDON_URL=$CORDON_URL timeout 60 "$CORDON_BIN" "$@"); }
+
+# ------------------------------------------------------------------ cases
+
+t_allowed_fetched_first() {
+    # no client asked for ask-pkg: cordon fetches its packument for the answer
+    verdict npm ask-pkg 1.0.0
+    expect_status 200 "the verdict on ask-pkg 1.0.0"
+    check_json "$HTTP_BODY" '
+want(d["allow"] is True and d["status"] == "allowed", "allow %r status %r" % (d["allow"], d["status"]))
+want(d["reason"] is None and d["error"] is None, "reason %r error %r" % (d["reason"], d["error"]))
+want(d["ecosystem"] == "npm" and d["package"] == "ask-pkg" and d["version"] == "1.0.0", "names")
+want(iso(d["published_at"]), "published_at %r" % d["published_at"])
+want("min_age" in d["policy"], "policy %r" % d["policy"])
+want(d["next"].startswith("install it"), "next %r" % d["next"])
+want(d["request_id"], "request_id")' "the allowed verdict"
+}
+
+t_held_says_what_to_do() {
+    verdict npm ask-pkg 1.1.0
+    expect_status 200 "the verdict on ask-pkg 1.1.0"
+    check_json "$HTTP_BODY" '
+want(d["allow"] is False and d["status"] == "held" and d["reason"] == "quarantine", "verdict %r" % d)
+want("ask-pkg@1.1.0" in d["error"] and "quarantined" in d["error"], "error %r" % d["error"])
+want(iso(d["eligible_at"]) and iso(d["published_at"]), "times")
+want(d["alternative"] == "1.0.0", "alternative %r" % d["alternative"])
+want("install ask-pkg@1.0.0 instead" in d["next"], "next %r" % d["next"])
+want("wait until" in d["next"], "next %r" % d["next"])
+want("cordon review request npm ask-pkg 1.1.0" in d["next"], "next %r" % d["next"])
+want("/-/admin/#npm/ask-pkg/1.1.0" in d["review_url"], "review_url %r" % d["review_url"])' "the held verdict"
+    # the same shape a denial has: the tarball route agrees
+    http GET "$CORDON_URL/npm/ask-pkg/-/ask-pkg-1.1.0.tgz"
+    expect_status 403 "the held tarball"
+    check_json "$HTTP_BODY" 'want(d["reason"] == "quarantine" and d["alternative"] == "1.0.0", "denial %r" % d)' "the denial"
+}
+
+t_not_published_and_scoped() {
+    verdict npm ask-pkg 9.9.9
+    expect_status 200 "the verdict on ask-pkg 9.9.9"
+    check_json "$HTTP_BODY" '
+want(d["allow"] is False and d["reason"] == "not_found", "verdict %r" % d)
+want("not published upstream" in d["error"], "error %r" % d["error"])
+want("upstream does not publish" in d["next"], "next %r" % d["next"])' "the unpublished version"
+    verdict npm @scope/ask-scoped 2.0.0
+    expect_status 200 "the verdict on @scope/ask-scoped 2.0.0"
+    check_json "$HTTP_BODY" 'want(d["allow"] is True and d["package"] == "@scope/ask-scoped", "verdict %r" % d)' "the scoped package"
+}
+
+t_pypi_and_maven() {
+    verdict pypi Ask_Py 1.1
+    expect_status 200 "the verdict on Ask_Py 1.1"
+    check_json "$HTTP_BODY" '
+want(d["package"] == "ask-py", "the name canonicalised: %r" % d["package"])
+want(d["allow"] is False and d["reason"] == "quarantine", "verdict %r" % d)
+want(d["alternative"] == "1.0", "alternative %r" % d["alternative"])' "the PyPI verdict"
+    verdict pypi ask-py 1.0
+    expect_status 200 "the verdict on ask-py 1.0"
+    check_json "$HTTP_BODY" 'want(d["allow"] is True, "verdict %r" % d)' "the PyPI allowed verdict"
+    # Maven: the version's time comes from its POM, fetched for the answer
+    verdict maven org.cordon.ask:ask-jar 1.1
+    expect_status 200 "the verdict on ask-jar 1.1"
+    check_json "$HTTP_BODY" '
+want(d["allow"] is False and d["reason"] == "quarantine" and iso(d["published_at"]), "verdict %r" % d)' "the Maven held verdict"
+    verdict maven org.cordon.ask:ask-jar 1.0
+    expect_status 200 "the verdict on ask-jar 1.0"
+    check_json "$HTTP_BODY" 'want(d["allow"] is True, "verdict %r" % d)' "the Maven allowed verdict"
+}
+
+t_bad_questions() {
+    http GET "$CORDON_URL/-/api/verdict?package=ask-pkg&version=1.0.0"
+    expect_status 400 "no ecosystem"
+    assert_contains "$(body)" "ecosystem" "the 400"
+    http GET "$CORDON_URL/-/api/verdict?ecosystem=cargo&package=x&version=1"
+    expect_status 400 "an unknown ecosystem"
+    http GET "$CORDON_URL/-/api/verdict?ecosystem=npm&package=ask-pkg"
+    expect_status 400 "no version"
+    assert_contains "$(body)" "version" "the 400"
+    http GET "$CORDON_URL/-/api/verdict?ecosystem=npm&package=Bad%20Name&version=1.0.0"
+    expect_status 400 "an invalid npm name"
+    http GET "$CORDON_URL/-/api/verdict?ecosystem=npm&package=%zz&version=1.0.0"
+    expect_status 400 "bad percent-encoding"
+    http POST "$CORDON_URL/-/api/verdict?ecosystem=npm&package=ask-pkg&version=1.0.0"
+    expect_status 405 "POST"
+}
+
+t_cli_why() {
+    local out rc
+    out=$(cordon_cli why npm ask-pkg 1.0.0 2>&1)
+    rc=$?
+    echo "$out"
+    assert_eq 0 "$rc" "cordon why on an allowed version: exit code"
+    assert_contains "$out" "npm ask-pkg@1.0.0: allowed" "cordon why output"
+    out=$(cordon_cli why npm ask-pkg 1.1.0 2>&1)
+    rc=$?
+    echo "$out"
+    assert_eq 1 "$rc" "cordon why on a held version: exit code"
+    assert_contains "$out" "HELD (quarantine)" "cordon why output"
+    assert_contains "$out" "newest allowed: 1.0.0" "cordon why output"
+    assert_contains "$out" "cordon review request npm ask-pkg 1.1.0" "cordon why output"
+    out=$(cordon_cli why npm ask-pkg 1.1.0 --json 2>&1)
+    rc=$?
+    assert_eq 1 "$rc" "cordon why --json on a held version: exit code"
+    printf '%s\n' "$out" >"$IT_TMP/why.json"
+    check_json "$IT_TMP/why.json" 'want(d["reason"] == "quarantine", "reason %r" % d["reason"])' "cordon why --json"
+    out=$(cordon_cli why npm ask-pkg 2>&1)
+    rc=$?
+    assert_eq 2 "$rc" "cordon why without a version: exit code"
+    out=$(cordon_cli why cargo x 1 2>&1)
+    rc=$?
+    assert_eq 2 "$rc" "cordon why with an unknown ecosystem: exit code"
+    assert_contains "$out" "ecosystem" "cordon why's error"
+    cordon_cli why --help | grep -q "cordon why ECO PKG VERSION" || fail "cordon why --help does not show its usage"
+}
+
+t_cli_review_request() {
+    local out rc
+    out=$(cordon_cli review request npm ask-pkg 1.1.0 2>&1)
+    rc=$?
+    assert_eq 2 "$rc" "cordon review request without --justification: exit code"
+    assert_contains "$out" "justification" "the usage error"
+    out=$(cordon_cli review request npm ask-pkg 1.1.0 --justification "needed for the fix of bug 12" 2>&1)
+    rc=$?
+    echo "$out"
+    assert_eq 0 "$rc" "cordon review request: exit code"
+    assert_contains "$out" "review request" "cordon review request output"
+    assert_contains "$out" "ask-pkg@1.1.0" "cordon review request output"
+    http GET "$CORDON_URL/-/api/reviews" -H "Authorization: Bearer $T_AUD"
+    expect_status 200 "GET /-/api/reviews"
+    check_json "$HTTP_BODY" '
+r = [x for x in d["reviews"] if x["package"] == "ask-pkg" and x["version"] == "1.1.0"]
+want(len(r) == 1 and r[0]["justification"] == "needed for the fix of bug 12", "the request %r" % d["reviews"])' "the stored request"
+}
+
+run_test "an allowed version, its metadata fetched for the answer, no token" t_allowed_fetched_first
+run_test "a held version: reason, times, alternative and what to do" t_held_says_what_to_do
+run_test "a version upstream does not publish is not_found; a scoped name" t_not_published_and_scoped
+run_test "PyPI (canonical names) and Maven (times from the POM)" t_pypi_and_maven
+run_test "bad questions get a 400 that names the problem" t_bad_questions
+run_test "cordon why: exit 0 allowed, 1 held, 2 usage; CORDON_URL without a config" t_cli_why
+run_test "cordon review request files a request without a token" t_cli_review_request
+finish
