@@ -663,13 +663,33 @@ static void add_review_request(h2o_req_t *req, call_t *k)
     buf_t b;
     buf_init(&b);
     if (rc == 0)
-        view_review_request(&q, runtime_config()->public_url, &b);
+        view_review_request(&q, &(review_request_status_t){.state = REQ_OPEN, .at = TIME_NONE}, 1,
+                            runtime_config()->public_url, &b);
     if (rc != 0) {
         buf_free(&b);
         http_send_error(req, 503, NULL, "not stored: %s", err);
         return;
     }
     send_buf(req, 201, &b);
+}
+
+/* GET /-/api/reviews/ID (no token): where one request stands, for the one
+ * who filed it (ids are sequential: the client's address and user agent
+ * are left out) */
+static void review_request_view(h2o_req_t *req, call_t *k)
+{
+    held_request_t q;
+    if (review_request_get(k->id, &q) != 0) {
+        http_send_error(req, 404, "not_found", "no review request %llu", (unsigned long long)k->id);
+        return;
+    }
+    review_request_status_t st;
+    review_request_status(&q, time_now_ms(), &st);
+    buf_t b;
+    buf_init(&b);
+    view_review_request(&q, &st, 0, runtime_config()->public_url, &b);
+    held_request_free(&q);
+    send_buf(req, 200, &b);
 }
 
 static void list_review_requests(h2o_req_t *req, call_t *k)
@@ -682,7 +702,7 @@ static void list_review_requests(h2o_req_t *req, call_t *k)
     }
     buf_t b;
     buf_init(&b);
-    view_review_requests(v, n, &b);
+    view_review_requests(v, n, time_now_ms(), &b);
     held_requests_free(v, n);
     send_buf(req, 200, &b);
 }
@@ -1013,6 +1033,7 @@ static const route_t ROUTES[] = {
     {"GET", "verdict", NEED_NONE, NULL, TAKES_NOTHING, verdict_call, 0},
     {"GET", "reviews", NEED_READ, "read review requests", TAKES_NOTHING, list_review_requests, 0},
     {"POST", "reviews", NEED_NONE, NULL, TAKES_JSON_ONLY, add_review_request, 0},
+    {"GET", "reviews/{id}", NEED_NONE, NULL, TAKES_NOTHING, review_request_view, 0},
     {"GET", "approvals", NEED_READ, "list approvals", TAKES_NOTHING, list_reviews, REVIEW_APPROVAL},
     {"POST", "approvals", NEED_WRITE, "approve versions", TAKES_JSON, add_review, REVIEW_APPROVAL},
     {"DELETE", "approvals/{id}", NEED_WRITE, "revoke approvals", TAKES_NOTHING, end_review, REVIEW_APPROVAL},

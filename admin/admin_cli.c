@@ -655,11 +655,32 @@ static void show_review_request(yajl_val v, const opts_t *o)
     printf("\n  a reviewer sees it in the queue: %s\n", or_dash(str_at(v, "review_url")));
 }
 
-/* review request ECO PKG VER --justification TEXT */
+static void show_review_status(yajl_val v, const opts_t *o)
+{
+    (void)o;
+    const char *st = or_dash(str_at(v, "status")), *by = str_at(v, "decided_by"), *at = str_at(v, "decided_at");
+    printf("review request %lld for %s %s@%s: %s", int_at(v, "id"), or_dash(str_at(v, "ecosystem")),
+           or_dash(str_at(v, "package")), or_dash(str_at(v, "version")), st);
+    if (by && *by)
+        printf(" by %s", by);
+    if (at && *at)
+        printf(" at %s", at);
+    printf("\n  filed %s: %s\n", or_dash(str_at(v, "time")), or_dash(str_at(v, "justification")));
+}
+
+/* review request ECO PKG VER --justification TEXT; review status ID */
 static int cmd_review_request(const char *cmd, const opts_t *o)
 {
+    if (o->nargs >= 1 && strcmp(o->args[0], "status") == 0) {
+        char *end;
+        if (o->nargs != 2 || strtoull(o->args[1], &end, 10) == 0 || *end)
+            return usage_error("%s status needs the numeric ID the request printed", cmd);
+        char path[64];
+        snprintf(path, sizeof(path), "/-/api/reviews/%s", o->args[1]);
+        return run(o, "GET", path, NULL, show_review_status);
+    }
     if (o->nargs != 4 || strcmp(o->args[0], "request") != 0)
-        return usage_error("%s needs: request ECO PKG VERSION --justification TEXT", cmd);
+        return usage_error("%s needs: request ECO PKG VERSION --justification TEXT, or status ID", cmd);
     if (o->justification == NULL)
         return usage_error("%s request needs --justification saying why you need this version", cmd);
     buf_t body;
@@ -906,7 +927,8 @@ static const command_t COMMANDS[] = {
     {"reviews", 1, cmd_list, "  cordon reviews\n"},
     {"why", 1, cmd_why, "  cordon why ECO PKG VERSION [--url URL] [--json]           (no token)\n"},
     {"review", 1, cmd_review_request,
-     "  cordon review request ECO PKG VERSION --justification TEXT [--url URL]   (no token)\n"},
+     "  cordon review request ECO PKG VERSION --justification TEXT [--url URL]   (no token)\n"
+     "  cordon review status ID [--url URL]                      (no token)\n"},
     {"lockfile", 1, cmd_lockfile,
      "  cordon lockfile check FILE --project P [--ref R] [--format %s]\n"
      "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n"},

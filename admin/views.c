@@ -148,6 +148,16 @@ static void findings_members(const config_t *cfg, const findings_t *all, buf_t *
     buf_putc(b, ']');
 }
 
+static void status_members(const review_request_status_t *st, buf_t *out, int *first)
+{
+    json_kv_str(out, first, "status", review_request_state_name(st->state));
+    if (st->review_id) {
+        json_kv_int(out, first, "decided_by_review", (int64_t)st->review_id);
+        json_kv_str(out, first, "decided_by", st->by);
+    }
+    json_kv_time(out, first, "decided_at", st->at);
+}
+
 static void entry_view(const config_t *cfg, const held_entry_t *e, const held_request_t *reqs, size_t nreqs,
                        buf_t *b)
 {
@@ -185,6 +195,9 @@ static void entry_view(const config_t *cfg, const held_entry_t *e, const held_re
         json_kv_time(b, &f2, "time", q->time);
         json_kv_str(b, &f2, "justification", q->justification);
         json_kv_str(b, &f2, "client", q->client);
+        review_request_status_t st;
+        review_request_status(q, time_now_ms(), &st);
+        status_members(&st, b, &f2);
         buf_putc(b, '}');
     }
     buf_putc(b, ']');
@@ -312,12 +325,23 @@ void view_verdict(const char *public_url, eco_id_t eco, const char *package, con
 
 /* ---- review requests ---- */
 
-void view_review_request(const held_request_t *q, const char *public_url, buf_t *out)
+void view_review_request(const held_request_t *q, const review_request_status_t *st, int with_client,
+                         const char *public_url, buf_t *out)
 {
     int first = 1;
     buf_putc(out, '{');
-    held_request_members(q, out, &first); /* what its audit record says */
+    if (with_client) {
+        held_request_members(q, out, &first); /* what its audit record says */
+    } else {
+        json_kv_int(out, &first, "id", (int64_t)q->id);
+        json_kv_str(out, &first, "ecosystem", eco_name(q->eco));
+        json_kv_str(out, &first, "package", q->package);
+        json_kv_str(out, &first, "version", q->version);
+        json_kv_str(out, &first, "justification", q->justification);
+    }
     json_kv_time(out, &first, "time", q->time);
+    if (st)
+        status_members(st, out, &first);
     if (public_url) {
         buf_t url;
         buf_init(&url);
@@ -328,11 +352,13 @@ void view_review_request(const held_request_t *q, const char *public_url, buf_t 
     buf_putc(out, '}');
 }
 
-void view_review_requests(const held_request_t *v, size_t n, buf_t *out)
+void view_review_requests(const held_request_t *v, size_t n, int64_t now, buf_t *out)
 {
     buf_puts(out, "{\"reviews\":[");
     for (size_t i = n; i-- > 0;) {
-        view_review_request(&v[i], NULL, out);
+        review_request_status_t st;
+        review_request_status(&v[i], now, &st);
+        view_review_request(&v[i], &st, 1, NULL, out);
         if (i)
             buf_putc(out, ',');
     }

@@ -39,10 +39,12 @@ void view_held_version(const config_t *cfg, const held_version_t *hv, const revi
 void view_verdict(const char *public_url, eco_id_t eco, const char *package, const char *version,
                   const lockfile_judged_t *j, const char *request_id, buf_t *out);
 
-/* one review request; review_url only when public_url is given */
-void view_review_request(const held_request_t *q, const char *public_url, buf_t *out);
+/* one review request: its status when st is given, the client's address
+ * and user agent only with_client, review_url only when public_url is given */
+void view_review_request(const held_request_t *q, const review_request_status_t *st, int with_client,
+                         const char *public_url, buf_t *out);
 /* {"reviews": [newest first]} from the stored list (oldest first) */
-void view_review_requests(const held_request_t *v, size_t n, buf_t *out);
+void view_review_requests(const held_request_t *v, size_t n, int64_t now, buf_t *out);
 
 /* a lockfile check's report, as stored and answered: {"project", …,
  * "summary", "changes": […], "changes_omitted", "fetch", "submission",

@@ -22,6 +22,7 @@
 #include "core/ecosystem.h"
 #include "analysis/analysis.h"
 #include "journal/audit.h"
+#include "policy/approvals.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
 
@@ -299,6 +300,70 @@ int review_request_add(const review_request_t *rq, uint64_t *id, int64_t *time, 
 }
 
 int review_requests_list(held_request_t **out, size_t *n) { return requests_load(out, n); }
+
+int review_request_get(uint64_t id, held_request_t *out)
+{
+    held_request_t *v;
+    size_t n;
+    int found = -1;
+    if (requests_load(&v, &n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == id && found < 0) {
+            *out = v[i];
+            memset(&v[i], 0, sizeof(v[i])); /* moved out */
+            found = 0;
+        }
+    held_requests_free(v, n);
+    return found;
+}
+
+static const char *const STATE_NAMES[] = {
+    [REQ_OPEN] = "open", [REQ_APPROVED] = "approved", [REQ_BLOCKED] = "blocked", [REQ_EXPIRED] = "expired"};
+
+const char *review_request_state_name(review_request_state_t s) { return STATE_NAMES[s]; }
+
+static void decided_by(const review_t *r, review_request_state_t state, int64_t at, review_request_status_t *out)
+{
+    out->state = state;
+    out->review_id = r->id;
+    snprintf(out->by, sizeof(out->by), "%s", r->by ? r->by : "");
+    out->at = at;
+}
+
+/* What reviewers did about it, derived from the records each time (so it
+ * follows a revocation or an expiry at once): a block in force that came
+ * after the request, else an approval in force (whenever it was made),
+ * else an approval made for it that has since ended, else the request's age. */
+void review_request_status(const held_request_t *q, int64_t now, review_request_status_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->state = REQ_OPEN;
+    out->at = TIME_NONE;
+    review_t *bl = NULL, *ap = NULL;
+    size_t nbl = 0, nap = 0;
+    if (approvals_list(REVIEW_BLOCK, 1, q->eco, q->package, q->version, now, &bl, &nbl) != 0)
+        bl = NULL, nbl = 0;
+    if (approvals_list(REVIEW_APPROVAL, 0, q->eco, q->package, q->version, now, &ap, &nap) != 0)
+        ap = NULL, nap = 0;
+    const review_t *ended = NULL;
+    for (size_t i = 0; i < nbl && out->state == REQ_OPEN; i++) /* newest first */
+        if (bl[i].created_at >= q->time)
+            decided_by(&bl[i], REQ_BLOCKED, bl[i].created_at, out);
+    for (size_t i = 0; i < nap && out->state == REQ_OPEN; i++) {
+        if (review_active(&ap[i], now))
+            decided_by(&ap[i], REQ_APPROVED, ap[i].created_at, out);
+        else if (ended == NULL && ap[i].created_at >= q->time)
+            ended = &ap[i];
+    }
+    if (out->state == REQ_OPEN && ended)
+        decided_by(ended, REQ_EXPIRED,
+                   ended->ended_at != TIME_NONE ? ended->ended_at : ended->expires_at, out);
+    else if (out->state == REQ_OPEN && now - q->time > REVIEW_REQUEST_TTL_MS)
+        out->state = REQ_EXPIRED, out->at = q->time + REVIEW_REQUEST_TTL_MS;
+    reviews_free(bl, nbl);
+    reviews_free(ap, nap);
+}
 
 /* Review requests per client address, counted exactly: an open-addressing
  * table keyed by the whole address, so no two addresses ever share a count,

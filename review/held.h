@@ -101,6 +101,21 @@ int review_request_add(const review_request_t *rq, uint64_t *id, int64_t *time, 
 /* every stored review request, oldest first; 0 or -1. Free with held_requests_free. */
 int review_requests_list(held_request_t **out, size_t *n);
 void held_request_free(held_request_t *q);
+/* one stored request by id: 0 (free with held_request_free), -1 none or unreadable */
+int review_request_get(uint64_t id, held_request_t *out);
+
+/* where a request stands: what reviewers did about its version since */
+typedef enum { REQ_OPEN, REQ_APPROVED, REQ_BLOCKED, REQ_EXPIRED } review_request_state_t;
+/* an unanswered request lapses after this long */
+#define REVIEW_REQUEST_TTL_MS (30LL * 24 * 3600 * 1000)
+typedef struct review_request_status {
+    review_request_state_t state;
+    uint64_t review_id; /* the approval or block that decided it, 0 none */
+    char by[64];        /* that record's reviewer */
+    int64_t at;         /* when it was decided or lapsed; TIME_NONE while open */
+} review_request_status_t;
+void review_request_status(const held_request_t *q, int64_t now, review_request_status_t *out);
+const char *review_request_state_name(review_request_state_t s);
 /* the members of a request's audit record (the API's object starts with them) */
 void held_request_members(const held_request_t *q, buf_t *b, int *first);
 void held_requests_free(held_request_t *v, size_t n);

@@ -24,7 +24,8 @@ start_fixture "$IT_ROOT/tests/fixtures/verdict_spec.json"
 CORDON_QUARANTINE_YAML="{ min_age: 7d }"
 start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi" "$FIXTURE_URL/maven2"
 T_AUD=$(timeout 15 "$CORDON_BIN" token add audrey --role auditor --data-dir "$IT_TMP/data" 2>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
-[[ $T_AUD == cordon_* ]] || setup_failed "cordon token add failed"
+T_REV=$(timeout 15 "$CORDON_BIN" token add alice --role reviewer --data-dir "$IT_TMP/data" 2>>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
+[[ $T_AUD == cordon_* && $T_REV == cordon_* ]] || setup_failed "cordon token add failed"
 
 verdict() { # ECO PKG VERSION: GET /-/api/verdict without a token
     http GET "$CORDON_URL/-/api/verdict" -G --data-urlencode "ecosystem=$1" --data-urlencode "package=$2" \
@@ -164,7 +165,65 @@ t_cli_review_request() {
     expect_status 200 "GET /-/api/reviews"
     check_json "$HTTP_BODY" '
 r = [x for x in d["reviews"] if x["package"] == "ask-pkg" and x["version"] == "1.1.0"]
-want(len(r) == 1 and r[0]["justification"] == "needed for the fix of bug 12", "the request %r" % d["reviews"])' "the stored request"
+want(len(r) == 1 and r[0]["justification"] == "needed for the fix of bug 12", "the request %r" % d["reviews"])
+want(len(r) == 1 and r[0]["status"] == "open" and r[0]["client"], "status and client %r" % r)' "the stored request"
+}
+
+# status_of ID: the request's status as anyone sees it (no token)
+status_of() {
+    http GET "$CORDON_URL/-/api/reviews/$1"
+    [[ $HTTP_STATUS == 200 ]] || { echo "GET /-/api/reviews/$1 answered $HTTP_STATUS"; return 1; }
+    json_eval "$HTTP_BODY" 'd["status"]'
+}
+
+t_review_status_follows_reviewers() {
+    local id out rc aid
+    http POST "$CORDON_URL/-/api/reviews" -H 'Content-Type: application/json' \
+        --data-binary '{"ecosystem":"pypi","package":"ask-py","version":"1.1","justification":"the wheel fixes a crash"}'
+    expect_status 201 "POST /-/api/reviews"
+    id=$(json_eval "$HTTP_BODY" 'd["id"]')
+    assert_eq open "$(status_of "$id")" "status before any review"
+    http GET "$CORDON_URL/-/api/reviews/$id"
+    check_json "$HTTP_BODY" '
+want("client" not in d and "user_agent" not in d, "the public view shows the client: %r" % d)
+want(d["decided_at"] is None and d["justification"] == "the wheel fixes a crash", "view %r" % d)' "the public view"
+    out=$(cordon_cli review status "$id" 2>&1)
+    rc=$?
+    echo "$out"
+    assert_eq 0 "$rc" "cordon review status: exit code"
+    assert_contains "$out" "ask-py@1.1: open" "cordon review status output"
+    # approved: the status says by whom
+    http POST "$CORDON_URL/-/api/approvals" -H "Authorization: Bearer $T_REV" -H 'Content-Type: application/json' \
+        --data-binary '{"ecosystem":"pypi","package":"ask-py","version":"1.1","comment":"reviewed the diff"}'
+    expect_status 201 "approve ask-py 1.1"
+    aid=$(json_eval "$HTTP_BODY" 'd["id"]')
+    assert_eq approved "$(status_of "$id")" "status after the approval"
+    http GET "$CORDON_URL/-/api/reviews/$id"
+    check_json "$HTTP_BODY" 'want(d["decided_by"] == "alice" and d["decided_by_review"] == '"$aid"' and iso(d["decided_at"]), "view %r" % d)' "the approved view"
+    out=$(cordon_cli review status "$id" 2>&1)
+    assert_contains "$out" "approved by alice" "cordon review status output"
+    # revoked: the approval that answered it ended
+    http DELETE "$CORDON_URL/-/api/approvals/$aid" -H "Authorization: Bearer $T_REV"
+    expect_status 200 "revoke the approval"
+    assert_eq expired "$(status_of "$id")" "status after the revocation"
+    # blocked after the request
+    http POST "$CORDON_URL/-/api/blocks" -H "Authorization: Bearer $T_REV" -H 'Content-Type: application/json' \
+        --data-binary '{"ecosystem":"pypi","package":"ask-py","version":"1.1","comment":"not this one"}'
+    expect_status 201 "block ask-py 1.1"
+    assert_eq blocked "$(status_of "$id")" "status after the block"
+    # the reviewers' list agrees
+    http GET "$CORDON_URL/-/api/reviews" -H "Authorization: Bearer $T_AUD"
+    check_json "$HTTP_BODY" '
+r = [x for x in d["reviews"] if x["id"] == '"$id"']
+want(len(r) == 1 and r[0]["status"] == "blocked" and r[0]["decided_by"] == "alice", "the listed request %r" % r)' "GET /-/api/reviews"
+    http GET "$CORDON_URL/-/api/reviews/999999"
+    expect_status 404 "an unknown request"
+    out=$(cordon_cli review status 999999 2>&1)
+    rc=$?
+    assert_eq 1 "$rc" "cordon review status of an unknown id: exit code"
+    out=$(cordon_cli review status abc 2>&1)
+    rc=$?
+    assert_eq 2 "$rc" "cordon review status abc: exit code"
 }
 
 run_test "an allowed version, its metadata fetched for the answer, no token" t_allowed_fetched_first
@@ -174,4 +233,5 @@ run_test "PyPI (canonical names) and Maven (times from the POM)" t_pypi_and_mave
 run_test "bad questions get a 400 that names the problem" t_bad_questions
 run_test "cordon why: exit 0 allowed, 1 held, 2 usage; CORDON_URL without a config" t_cli_why
 run_test "cordon review request files a request without a token" t_cli_review_request
+run_test "a request's status follows what reviewers do: open, approved, expired, blocked" t_review_status_follows_reviewers
 finish
