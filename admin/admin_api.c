@@ -417,6 +417,114 @@ static void version_view(h2o_req_t *req, call_t *k)
     send_buf(req, 200, &b);
 }
 
+/* stores r and writes the 201's document into b: 0, or -1 with err */
+static int store_review(review_t *r, int known, buf_t *b, char *err, size_t errlen)
+{
+    if (approvals_add(r, err, errlen) != 0)
+        return -1;
+    view_review_made(r, time_now_ms(), known, b);
+    return 0;
+}
+
+static atomic_int g_verdicts; /* verdicts and approval checks worked out or queued */
+static workpool_class_t g_verdict_work = {"verdict", -1, 0};
+
+/* An approval whose version cordon's copy does not list is checked with
+ * upstream on the pool (lockfiles_judge_version fetches the metadata):
+ * refused with 400 not_listed, and the nearest listed versions, when
+ * upstream does not publish it; stored with a warning when upstream cannot
+ * be asked; stored when it is listed. */
+typedef struct approve_job {
+    review_t r;
+    const config_t *cfg;
+    loop_reply_t *reply;
+    int status; /* the answer's */
+    buf_t doc;
+} approve_job_t;
+
+static void approve_job_run(void *arg)
+{
+    approve_job_t *j = arg;
+    lockfile_judged_t v;
+    runtime_use(j->cfg);
+    if (lockfiles_judge_version(j->cfg, j->r.eco, j->r.package, j->r.version, &v) != 0) {
+        j->status = 503;
+    } else if (v.status == LOCK_HELD && v.reason == REASON_NOT_FOUND) {
+        char near[6][HELD_VERSION_MAX];
+        size_t n = held_nearest_versions(j->r.eco, j->r.package, j->r.version, near, 6);
+        buf_t msg;
+        buf_init(&msg);
+        buf_printf(&msg, "%s %s has no version %s upstream: nothing to approve", eco_name(j->r.eco), j->r.package,
+                   j->r.version);
+        for (size_t i = 0; i < n; i++)
+            buf_printf(&msg, "%s%s", i ? ", " : "; the nearest listed: ", near[i]);
+        if (n == 0)
+            buf_puts(&msg, "; check the package name");
+        int first = 1;
+        buf_putc(&j->doc, '{');
+        json_kv_str(&j->doc, &first, "error", buf_cstr(&msg));
+        json_kv_str(&j->doc, &first, "reason", "not_listed");
+        json_kv_raw(&j->doc, &first, "nearest", "[", 1);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                buf_putc(&j->doc, ',');
+            json_str(&j->doc, near[i], strlen(near[i]));
+        }
+        buf_puts(&j->doc, "]}");
+        buf_free(&msg);
+        j->status = 400;
+    } else {
+        char err[300] = "out of memory";
+        j->status = 201;
+        if (store_review(&j->r, v.status != LOCK_UNKNOWN, &j->doc, err, sizeof(err)) != 0) {
+            char msg[340];
+            int first = 1;
+            snprintf(msg, sizeof(msg), "not stored: %s", err);
+            buf_free(&j->doc);
+            buf_putc(&j->doc, '{');
+            json_kv_str(&j->doc, &first, "error", msg);
+            buf_putc(&j->doc, '}');
+            j->status = 503;
+        }
+    }
+    lockfile_judged_free(&v); /* zeroed when the judgement failed */
+    runtime_use(NULL);
+    runtime_release(j->cfg);
+    j->cfg = NULL;
+    atomic_fetch_sub(&g_verdicts, 1);
+    loop_reply_post(j->reply);
+}
+
+static void approve_job_answer(h2o_req_t *req, void *arg)
+{
+    approve_job_t *j = arg;
+    if (req != NULL && j->doc.len == 0)
+        http_send_error(req, 503, NULL, "out of memory");
+    else if (req != NULL)
+        send_buf(req, j->status, &j->doc); /* takes the document */
+    buf_free(&j->doc);
+    review_free(&j->r);
+    free(j);
+}
+
+static void approve_check(h2o_req_t *req, review_t *r)
+{
+    if (atomic_fetch_add(&g_verdicts, 1) >= ADMIN_VERDICTS_MAX) {
+        atomic_fetch_sub(&g_verdicts, 1);
+        review_free(r);
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
+        http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
+                        ADMIN_VERDICTS_MAX);
+        return;
+    }
+    approve_job_t *j = xcalloc(1, sizeof(*j));
+    j->r = *r; /* taken */
+    buf_init(&j->doc);
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, approve_job_answer, j);
+    workpool_submit(&g_verdict_work, approve_job_run, j);
+}
+
 static void add_review(h2o_req_t *req, call_t *k)
 {
     review_kind_t kind = (review_kind_t)k->arg;
@@ -440,7 +548,6 @@ static void add_review(h2o_req_t *req, call_t *k)
         http_send_error(req, 400, "bad_request", "blocks do not expire: lift one with DELETE /-/api/blocks/ID");
         return;
     }
-    int known = t.version[0] ? held_version_known(t.eco, t.package, t.version) : 1;
     review_t r = {.kind = kind, .eco = t.eco};
     r.package = strdup(t.package);
     r.version = strdup(t.version);
@@ -449,16 +556,27 @@ static void add_review(h2o_req_t *req, call_t *k)
     r.ended_by = strdup("");
     int64_t now = time_now_ms();
     r.expires_at = expires_ms > 0 ? now + expires_ms : TIME_NONE;
-    char err[300] = "out of memory";
-    if (!r.package || !r.version || !r.comment || !r.by || !r.ended_by || approvals_add(&r, err, sizeof(err)) != 0) {
+    if (!r.package || !r.version || !r.comment || !r.by || !r.ended_by) {
         review_free(&r);
-        http_send_error(req, 503, NULL, "not stored: %s", err);
+        http_send_error(req, 503, NULL, "not stored: out of memory");
+        return;
+    }
+    /* an approval of a version cordon's copy does not list: ask upstream
+     * first (on the pool, like a verdict), and refuse one it does not publish */
+    if (kind == REVIEW_APPROVAL && !held_version_known(t.eco, t.package, t.version)) {
+        approve_check(req, &r);
         return;
     }
     buf_t b;
     buf_init(&b);
-    view_review_made(&r, time_now_ms(), known, &b);
+    char err[300] = "out of memory";
+    int rc = store_review(&r, 1, &b, err, sizeof(err));
     review_free(&r);
+    if (rc != 0) {
+        buf_free(&b);
+        http_send_error(req, 503, NULL, "not stored: %s", err);
+        return;
+    }
     send_buf(req, 201, &b);
 }
 
@@ -852,9 +970,6 @@ typedef struct verdict_job {
     int rc;
     buf_t doc;
 } verdict_job_t;
-
-static atomic_int g_verdicts;
-static workpool_class_t g_verdict_work = {"verdict", -1, 0};
 
 /* on a worker */
 static void verdict_job_run(void *arg)

@@ -54,8 +54,8 @@ void view_review_made(const review_t *r, int64_t now, int known, buf_t *out)
         json_kv_bool(out, &first, "known_upstream", known);
         if (!known)
             json_kv_str(out, &first, "warning",
-                        "cordon has not seen this version upstream (yet): the approval is stored and will admit it "
-                        "if it appears; check the package name and version");
+                        "the upstream could not be asked whether it publishes this version: the approval is stored "
+                        "and will admit it if it is listed; check the package name and version");
     }
     buf_putc(out, '}');
 }

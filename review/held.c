@@ -486,6 +486,62 @@ int held_version_known(eco_id_t eco, const char *package, const char *version)
     return facts_for(eco, package, version, NULL, time_now_ms(), &f, &found) == 1;
 }
 
+/* the recorded versions of a package (DB_VERSIONS keys "eco\0package\0version")
+ * nearest to version in the ecosystem's order: up to max/2 below, the rest above */
+size_t held_nearest_versions(eco_id_t eco, const char *package, const char *version, char (*out)[HELD_VERSION_MAX],
+                             size_t max)
+{
+    const ecosystem_t *e = eco < ECO_COUNT ? ecosystems[eco] : NULL;
+    char prefix[1024];
+    size_t pl = version_key(prefix, sizeof(prefix), eco_name(eco), package, "");
+    MDB_txn *txn;
+    MDB_cursor *c;
+    if (e == NULL || e->version_compare == NULL || max == 0 || pl == 0 ||
+        store_cursor_begin(DB_VERSIONS, &txn, &c) != 0)
+        return 0;
+    /* the closest below (highest lower) and above (lowest higher), kept sorted */
+    size_t want_lo = max / 2, want_hi = max - want_lo, nlo = 0, nhi = 0;
+    char lo[8][HELD_VERSION_MAX], hi[8][HELD_VERSION_MAX];
+    if (want_lo > 8)
+        want_lo = 8;
+    if (want_hi > 8)
+        want_hi = 8;
+    MDB_val k = {pl, prefix}, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < pl || memcmp(k.mv_data, prefix, pl) != 0)
+            break;
+        char ver[HELD_VERSION_MAX];
+        size_t vl = k.mv_size - pl;
+        if (vl == 0 || vl >= sizeof(ver))
+            continue;
+        memcpy(ver, (const char *)k.mv_data + pl, vl);
+        ver[vl] = '\0';
+        int cmp = e->version_compare(ver, version);
+        if (cmp == 0)
+            continue;
+        char (*set)[HELD_VERSION_MAX] = cmp < 0 ? lo : hi;
+        size_t *n = cmp < 0 ? &nlo : &nhi, cap = cmp < 0 ? want_lo : want_hi;
+        /* lo keeps the highest (descending), hi the lowest (ascending) */
+        size_t at = *n;
+        while (at > 0 && (cmp < 0 ? e->version_compare(ver, set[at - 1]) > 0 : e->version_compare(ver, set[at - 1]) < 0))
+            at--;
+        if (at >= cap)
+            continue;
+        size_t last = *n < cap ? *n : cap - 1;
+        memmove(set[at + 1], set[at], (last - at) * sizeof(set[0]));
+        memcpy(set[at], ver, vl + 1);
+        if (*n < cap)
+            (*n)++;
+    }
+    store_cursor_end(txn, c);
+    size_t n = 0;
+    for (size_t i = nlo; i-- > 0;)
+        memcpy(out[n++], lo[i], sizeof(lo[i]));
+    for (size_t i = 0; i < nhi; i++)
+        memcpy(out[n++], hi[i], sizeof(hi[i]));
+    return n;
+}
+
 static void entry_free(held_entry_t *e)
 {
     free(e->package);

@@ -89,6 +89,13 @@ int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *pac
                  held_version_t *out);
 /* whether cordon's cached metadata lists the version upstream */
 int held_version_known(eco_id_t eco, const char *package, const char *version);
+/* the versions of package cordon has recorded from upstream's listings
+ * (npm, PyPI; Maven: those it has timed) nearest to version, in the
+ * ecosystem's order, ascending: up to max/2 below it and the rest above
+ * (8 each at most); how many were written */
+#define HELD_VERSION_MAX 130
+size_t held_nearest_versions(eco_id_t eco, const char *package, const char *version, char (*out)[HELD_VERSION_MAX],
+                             size_t max);
 
 typedef struct review_request {
     eco_id_t eco;

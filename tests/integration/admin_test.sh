@@ -825,12 +825,24 @@ t_bad_input() {
     expect_status 200 "versions of adm-lib 1.1.0"
     check_json "$HTTP_BODY" 'want(d.get("approvals") == [] and d.get("blocks") == [], "a refused request left a record: %r %r" % (d.get("approvals"), d.get("blocks")))'
 
-    # a version upstream does not have: stored anyway, with a warning
+    # a version upstream does not publish: refused, with the nearest listed ones
+    # (the packument is revalidated for the answer, so a brand-new release is found)
     http GET "$CORDON_URL/npm/adm-held"
-    post_approval npm adm-held 9.9.9 "bad input case: approved ahead of its release"
-    check_json "$HTTP_BODY" 'want(d.get("known_upstream") is False, "known_upstream %r" % d.get("known_upstream")); want(isinstance(d.get("warning"), str) and d["warning"].strip(), "warning %r" % d.get("warning")); want(d.get("active") is True, "active")'
-    api "$T_REV" DELETE "approvals/$APPROVAL_ID"
-    expect_status 200 "revoke the 9.9.9 approval"
+    api "$T_REV" POST approvals '{"ecosystem":"npm","package":"adm-held","version":"1.5.0","comment":"bad input case: a version that does not exist"}'
+    expect_status 400 "approving adm-held 1.5.0, which upstream does not list"
+    check_json "$HTTP_BODY" '
+want(d.get("reason") == "not_listed", "reason %r" % d.get("reason"))
+want(d.get("nearest") == ["1.0.0", "2.0.0"], "nearest %r" % d.get("nearest"))
+want("no version 1.5.0" in d.get("error", "") and "1.0.0, 2.0.0" in d["error"], "error %r" % d.get("error"))' "the 400"
+    # above every release: the nearest are all below it
+    api "$T_REV" POST approvals '{"ecosystem":"npm","package":"adm-lib","version":"7.0.0","comment":"bad input case: above every release"}'
+    expect_status 400 "approving adm-lib 7.0.0"
+    check_json "$HTTP_BODY" 'want(d.get("nearest") == ["1.0.0", "1.1.0"], "nearest %r" % d.get("nearest"))' "the 400"
+    api "$T_REV" GET "versions/npm/adm-held/1.5.0"
+    check_json "$HTTP_BODY" 'want(d.get("approvals") == [], "a refused approval was stored: %r" % d.get("approvals"))'
+    api "$T_REV" POST approvals '{"ecosystem":"npm","package":"adm-nothing-like-it","version":"1.0.0","comment":"bad input case: no such package"}'
+    expect_status 400 "approving a package upstream does not have"
+    assert_contains "$(body)" "check the package name" "the 400"
 
     # review requests
     review_from 127.0.0.5 '{"ecosystem": "npm", "package": "adm-review", "version": "1.1.0"}'
@@ -1214,7 +1226,7 @@ run_test "decisions: filters, record shape, newest first, before/limit paging, s
 run_test "reviews: POST without a token 201; GET newest first; the version joins the held queue" t_reviews
 run_test "reviews: over limits.review_requests_per_hour -> 429 with Retry-After, per address" t_reviews_rate_limit
 run_test "metrics: Prometheus text with requests and decisions counters, no package names" t_metrics
-run_test "bad input: malformed JSON, missing/blank fields, ecosystem, expires_in -> 400; >64 kB -> 413; unknown version -> warning" t_bad_input
+run_test "bad input: malformed JSON, missing/blank fields, ecosystem, expires_in -> 400; >64 kB -> 413; unlisted version -> 400 with the nearest" t_bad_input
 run_test "npm: exact pin refused; cordon approve -> installs; cordon block -> fresh install and cached tarball refused" t_loop_npm
 run_test "pip: ==NEW refused; cordon approve -> installs; cordon block -> refused again, cached wheel 403 blocked" t_loop_pip
 run_test "mvn: NEW dependency refused; cordon approve -> builds; cordon block -> refused again, cached jar 403 blocked" t_loop_mvn
