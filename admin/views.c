@@ -269,7 +269,9 @@ static void next_step(const char *eco, const char *package, const char *version,
         time_format_iso8601(j->eligible_at, t, sizeof(t), 0);
         buf_printf(out, ", wait until %s (then it is served by itself)", t);
     }
-    if (flags & REASON_F_HELD)
+    if (j->reason == REASON_MALICIOUS || j->reason == REASON_REMOVED_UPSTREAM)
+        buf_puts(out, ": no approval admits it");
+    else if (flags & REASON_F_HELD)
         buf_printf(out, ", or ask a reviewer: cordon review request %s %s %s --justification '…'", eco, package,
                    version);
     else if (j->reason == REASON_NOT_FOUND)

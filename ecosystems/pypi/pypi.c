@@ -499,11 +499,27 @@ static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, cons
     }
     snprintf(base, sizeof(base), "%s/pypi/files/%s/", cfg->public_url, pr->route.project);
     int html = pr->format != PYPI_FORMAT_JSON;
-    pypi_render_opts_t o = {.html = html, .files_base = base, .keep = fd.keep};
+    /* a held file stays, marked yanked with the denial's line (DESIGN.md
+     * "Denials"): resolution skips it, an exact pin shows why */
+    char **held = calloc(fd.p.nfiles ? fd.p.nfiles : 1, sizeof(*held));
+    const char *alt = alternative(&fd);
+    for (size_t i = 0; held && i < fd.p.nfiles; i++) {
+        if (fd.keep[i] || fd.p.files[i].version == NULL)
+            continue;
+        buf_t line;
+        buf_init(&line);
+        denial_error_line(pr->route.project, fd.p.files[i].version, &fd.verdicts[i], alt, &line);
+        held[i] = line.oom ? NULL : strdup(buf_cstr(&line));
+        buf_free(&line);
+    }
+    pypi_render_opts_t o = {.html = html, .files_base = base, .keep = fd.keep, .held = (const char *const *)held};
     buf_t out;
     buf_init(&out);
     pypi_index_render(&fd.p, &o, &out);
     int64_t until = fd.valid_until;
+    for (size_t i = 0; held && i < fd.p.nfiles; i++)
+        free(held[i]);
+    free(held);
     filtered_free(&fd);
     int rc = out.oom ? -1 : derived_store(key, "pypi", html ? "html" : "json", out.data, out.len, until, file, filelen);
     int e = out.oom ? ENOMEM : errno;
@@ -596,8 +612,23 @@ static int pypi_alternative(const char *project, const char *version, char *out,
 static int file_judge(artifact_req_t *ar, verdict_t *out)
 {
     pypi_req_t *pr = ar->er;
-    return policy_judge(runtime_config(), ECO_PYPI, pr->route.project, pr->version, pr->file, time_now_ms(), out,
-                        NULL, NULL);
+    int listed = policy_judge(runtime_config(), ECO_PYPI, pr->route.project, pr->version, pr->file, time_now_ms(),
+                              out, NULL, NULL);
+    /* A held file is listed as yanked with cordon's reason; pip and uv read
+     * its PEP 658 metadata before they report what they picked, so that
+     * text (nothing in it runs) is served and an exact pin gets as far as
+     * printing the reason; the file itself stays refused. A malicious
+     * version's is refused like the file. */
+    if (listed == 1 && pr->route.metadata && !out->allow && out->reason != REASON_MALICIOUS &&
+        (reason_flags(out->reason) & REASON_F_HELD)) {
+        size_t n = strlen(out->rule);
+        snprintf(out->rule + n, sizeof(out->rule) - n, "; core metadata of a held %s (the file stays refused)",
+                 reason_name(out->reason));
+        out->allow = 1;
+        out->reason = REASON_NONE;
+        out->valid_until = TIME_NONE;
+    }
+    return listed;
 }
 
 static void file_learn(h2o_req_t *req, artifact_req_t *ar, flight_resume_fn resume)

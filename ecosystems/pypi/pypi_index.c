@@ -280,6 +280,26 @@ static int kept(const pypi_project_t *p, const pypi_render_opts_t *o, size_t i)
     return p->files[i].version != NULL && (o->keep == NULL || o->keep[i]);
 }
 
+/* cordon's reason when the file is held but listed as yanked, else NULL */
+static const char *held_reason(const pypi_project_t *p, const pypi_render_opts_t *o, size_t i)
+{
+    return !kept(p, o, i) && p->files[i].version != NULL && o->held ? o->held[i] : NULL;
+}
+
+/* in the page: kept, or held and shown as yanked */
+static int shown(const pypi_project_t *p, const pypi_render_opts_t *o, size_t i)
+{
+    return kept(p, o, i) || held_reason(p, o, i) != NULL;
+}
+
+/* PEP 592: yanked (or not) and why, cordon's hold first */
+static int yanked_as(const pypi_project_t *p, const pypi_render_opts_t *o, size_t i, const char **reason)
+{
+    const char *held = held_reason(p, o, i);
+    *reason = held ? held : p->files[i].yanked_reason;
+    return held != NULL || p->files[i].yanked;
+}
+
 /* a listed version stays when it has no files upstream or a kept one */
 static int version_listed(const pypi_project_t *p, const pypi_render_opts_t *o, const char *v)
 {
@@ -288,7 +308,7 @@ static int version_listed(const pypi_project_t *p, const pypi_render_opts_t *o, 
         if (p->files[i].version == NULL || strcmp(p->files[i].version, v) != 0)
             continue;
         any = 1;
-        if (kept(p, o, i))
+        if (shown(p, o, i))
             return 1;
     }
     return !any;
@@ -301,7 +321,7 @@ static void render_json(const pypi_project_t *p, const pypi_render_opts_t *o, bu
     buf_puts(out, ",\"files\":[");
     int first = 1;
     for (size_t i = 0; i < p->nfiles; i++) {
-        if (!kept(p, o, i))
+        if (!shown(p, o, i))
             continue;
         const pypi_file_t *f = &p->files[i];
         buf_puts(out, first ? "{" : ",{");
@@ -328,11 +348,13 @@ static void render_json(const pypi_project_t *p, const pypi_render_opts_t *o, bu
             buf_puts(out, ",\"requires-python\":");
             json_cstr(out, f->requires_python);
         }
-        if (f->yanked && f->yanked_reason) {
+        const char *why;
+        int yanked = yanked_as(p, o, i, &why);
+        if (yanked && why) {
             buf_puts(out, ",\"yanked\":");
-            json_cstr(out, f->yanked_reason);
+            json_cstr(out, why);
         } else {
-            buf_puts(out, f->yanked ? ",\"yanked\":true" : ",\"yanked\":false");
+            buf_puts(out, yanked ? ",\"yanked\":true" : ",\"yanked\":false");
         }
         if (f->core_metadata) {
             for (int k = 0; k < 2; k++) {
@@ -379,9 +401,11 @@ static void render_html(const pypi_project_t *p, const pypi_render_opts_t *o, bu
     html_escape(out, p->name);
     buf_puts(out, "</h1>\n");
     for (size_t i = 0; i < p->nfiles; i++) {
-        if (!kept(p, o, i))
+        if (!shown(p, o, i))
             continue;
         const pypi_file_t *f = &p->files[i];
+        const char *why;
+        int yanked = yanked_as(p, o, i, &why);
         buf_puts(out, "<a href=\"");
         html_escape(out, o->files_base);
         html_escape(out, f->filename);
@@ -396,9 +420,9 @@ static void render_html(const pypi_project_t *p, const pypi_render_opts_t *o, bu
             html_escape(out, f->requires_python);
             buf_putc(out, '"');
         }
-        if (f->yanked) {
+        if (yanked) {
             buf_puts(out, " data-yanked=\"");
-            html_escape(out, f->yanked_reason ? f->yanked_reason : "");
+            html_escape(out, why ? why : "");
             buf_putc(out, '"');
         }
         if (f->core_metadata) {

@@ -53,6 +53,10 @@ typedef struct pypi_render_opts {
     int html;
     const char *files_base;    /* "http://host:port/pypi/files/<project>/" */
     const unsigned char *keep; /* per file; NULL keeps all */
+    /* per file not kept: the reason it is held, rendered as PEP 592 yanked
+     * (so pip and uv skip it and an exact pin prints why), or NULL to leave
+     * it out; the array NULL leaves every file not kept out */
+    const char *const *held;
 } pypi_render_opts_t;
 
 void pypi_index_render(const pypi_project_t *p, const pypi_render_opts_t *o, buf_t *out);

@@ -888,7 +888,8 @@ t_loop_pip() {
     rc=$?
     echo "$out"
     client_failed "$rc" "$out" "pip install adm-py==1.1 (10 minutes old)"
-    assert_contains "$out" "No matching distribution found for adm-py==1.1" "pip output"
+    assert_contains "$out" "Reason for being yanked: adm-py@1.1 is quarantined" "pip output"
+    assert_contains "$out" "403" "pip output"
 
     CORDON_TOKEN=$T_REV cli_ok approve pypi adm-py 1.1 --comment "pip loop: reviewed" --server "$CORDON_URL"
     out=$(pip_in install --target "$IT_TMP/pip-loop-2" 'adm-py==1.1' 2>&1) || fail "pip install adm-py==1.1 after the approval failed: $out"

@@ -91,6 +91,8 @@ t_pip_provenance_regression() {
     rc=$?
     echo "$out" | tail -n 5
     (( rc != 0 )) || fail "pip installed prov-py 1.1"
+    assert_contains "$out" "Reason for being yanked: prov-py@1.1" "pip output (cordon's reason, as the yank's)"
+    assert_contains "$out" "provenance" "pip output"
     http GET "$CORDON_URL/pypi/files/prov-py/prov_py-1.1-py3-none-any.whl"
     expect_status 403 "the 1.1 wheel"
     check_json "$HTTP_BODY" 'want(d["reason"] == "provenance_regression", "reason %r" % d["reason"])' "the wheel denial"

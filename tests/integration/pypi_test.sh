@@ -52,18 +52,27 @@ upstream_page() {
     printf '%s\n' "$f"
 }
 
-# check_page FORMAT PROJECT "file1 file2 ...": the last answer (cordon's page
-# for PROJECT, in FORMAT json|html) lists exactly these files, each with its
-# URL rewritten to cordon's /pypi/files/<project>/<file>, and the upstream's
-# sha256, requires-python, yanked and core-metadata (plus upload-time and size
-# in JSON).  Prints what is wrong.
+# check_page FORMAT PROJECT "file1 file2 ..." ["held1 ..."]: the last answer
+# (cordon's page for PROJECT, in FORMAT json|html) lists exactly these files
+# and the held ones, each with its URL rewritten to cordon's
+# /pypi/files/<project>/<file>, and the upstream's sha256, requires-python,
+# yanked and core-metadata (plus upload-time and size in JSON); a held file
+# is marked yanked (PEP 592) with cordon's one-line reason, which names its
+# project@version.  Prints what is wrong.
 check_page() {
-    local fmt=$1 project=$2 want=$3 up
+    local fmt=$1 project=$2 want=$3 held=${4:-} up
     up=$(upstream_page "$project")
-    "$PYTHON" - "$fmt" "$project" "$want" "$HTTP_BODY" "$up" "$CORDON_URL" "127.0.0.1:$UPORT" <<'PY' || fail "$fmt page of $project is not as expected"
+    "$PYTHON" - "$fmt" "$project" "$want" "$HTTP_BODY" "$up" "$CORDON_URL" "127.0.0.1:$UPORT" "$held" <<'PY' || fail "$fmt page of $project is not as expected"
 import html.parser, json, sys, urllib.parse
-fmt, project, want, body_file, up_file, cordon, upstream_host = sys.argv[1:]
-want = want.split()
+fmt, project, want, body_file, up_file, cordon, upstream_host, held = sys.argv[1:]
+want, held = want.split(), set(held.split())
+
+def held_reason_ok(name, reason):
+    """a held file's yanked reason: cordon's denial line for its version"""
+    version = name[len(project.replace("-", "_")) + 1:].split("-")[0]
+    for ext in (".tar.gz", ".zip"):
+        version = version[:-len(ext)] if version.endswith(ext) else version
+    return isinstance(reason, str) and reason.startswith("%s@%s " % (project, version))
 raw = open(body_file, encoding="utf-8").read()
 up = {f["filename"]: f for f in json.load(open(up_file))["files"]}
 errors = []
@@ -98,7 +107,10 @@ if fmt == "json":
             errors.append("%s: hashes %r, upstream sha256 %s" % (name, f.get("hashes"), u["hashes"]["sha256"]))
         if f.get("requires-python") != u.get("requires-python"):
             errors.append("%s: requires-python %r, upstream %r" % (name, f.get("requires-python"), u.get("requires-python")))
-        if (f.get("yanked") or False) != (u.get("yanked") or False):
+        if name in held:
+            if not held_reason_ok(name, f.get("yanked")):
+                errors.append("%s: held, but yanked is %r, not cordon's reason" % (name, f.get("yanked")))
+        elif (f.get("yanked") or False) != (u.get("yanked") or False):
             errors.append("%s: yanked %r, upstream %r" % (name, f.get("yanked"), u.get("yanked")))
         cm = meta_of(f.get("core-metadata", f.get("data-dist-info-metadata", f.get("dist-info-metadata"))))
         if cm != meta_of(u.get("core-metadata")):
@@ -146,7 +158,10 @@ else:
             esc = html.escape(u["requires-python"], quote=True)
             if 'data-requires-python="%s"' % esc not in raw and "data-requires-python='%s'" % esc not in raw:
                 errors.append("%s: requires-python not HTML-escaped as %r" % (name, esc))
-        if u.get("yanked"):
+        if name in held:
+            if not held_reason_ok(name, a.get("data-yanked")):
+                errors.append("%s: held, but data-yanked is %r, not cordon's reason" % (name, a.get("data-yanked")))
+        elif u.get("yanked"):
             if a.get("data-yanked") is None:
                 errors.append("%s: no data-yanked (upstream %r)" % (name, u["yanked"]))
             elif isinstance(u["yanked"], str) and a.get("data-yanked") != u["yanked"]:
@@ -159,8 +174,8 @@ else:
             errors.append("%s: data-core-metadata %r, expected sha256=%s" % (name, dm, cm))
         if not cm and dm not in (None, "false"):
             errors.append("%s: data-core-metadata %r on a file without metadata" % (name, dm))
-if got != sorted(want):
-    errors.append("files listed: %s; expected exactly: %s" % (got, sorted(want)))
+if got != sorted(want + list(held)):
+    errors.append("files listed: %s; expected exactly: %s" % (got, sorted(want + list(held))))
 for e in errors:
     print("  " + e, file=sys.stderr)
 sys.exit(1 if errors else 0)
@@ -209,8 +224,8 @@ t_index_json() {
     page fx-lib "$JSON_T"
     assert_contains "$(header content-type)" "$JSON_T" "Content-Type"
     assert_contains_i "$(header vary)" "accept" "Vary"
-    check_page json fx-lib "fx_lib-1.0-py3-none-any.whl fx_lib-1.0.tar.gz fx_lib-1.1-py3-none-any.whl fx_lib-1.1.tar.gz"
-    assert_eq '["1.0", "1.1"]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions (1.2 is held)"
+    check_page json fx-lib "fx_lib-1.0-py3-none-any.whl fx_lib-1.0.tar.gz fx_lib-1.1-py3-none-any.whl fx_lib-1.1.tar.gz" "fx_lib-1.2-py3-none-any.whl fx_lib-1.2.tar.gz"
+    assert_eq '["1.0", "1.1", "1.2"]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions (1.2 is held, its files yanked)"
     # PEP 700 upload-time is upstream's, not cordon's clock
     local up
     up=$(fixture_pypi_file fx-lib fx_lib-1.1.tar.gz upload-time) || fail "fixture file"
@@ -230,10 +245,10 @@ t_index_html() {
     page fx-lib "text/html"
     assert_contains "$(header content-type)" "html" "Content-Type"
     assert_contains_i "$(header vary)" "accept" "Vary"
-    check_page html fx-lib "fx_lib-1.0-py3-none-any.whl fx_lib-1.0.tar.gz fx_lib-1.1-py3-none-any.whl fx_lib-1.1.tar.gz"
+    check_page html fx-lib "fx_lib-1.0-py3-none-any.whl fx_lib-1.0.tar.gz fx_lib-1.1-py3-none-any.whl fx_lib-1.1.tar.gz" "fx_lib-1.2-py3-none-any.whl fx_lib-1.2.tar.gz"
     page fx-lib "$HTML_T"
     assert_contains "$(header content-type)" "$HTML_T" "Content-Type for Accept: $HTML_T"
-    check_page html fx-lib "fx_lib-1.0-py3-none-any.whl fx_lib-1.0.tar.gz fx_lib-1.1-py3-none-any.whl fx_lib-1.1.tar.gz"
+    check_page html fx-lib "fx_lib-1.0-py3-none-any.whl fx_lib-1.0.tar.gz fx_lib-1.1-py3-none-any.whl fx_lib-1.1.tar.gz" "fx_lib-1.2-py3-none-any.whl fx_lib-1.2.tar.gz"
 }
 
 t_negotiation() {
@@ -316,8 +331,11 @@ t_pip_pinned_held() {
     rc=$?
     echo "$out"
     pip_fail_expected "$rc" "pip install fx-lib==1.2 (held)"
-    assert_contains "$out" "No matching distribution found for fx-lib==1.2" "pip output"
-    assert_contains "$out" "(from versions: 1.0, 1.1)" "pip output (1.2 is not offered)"
+    # pip takes the yanked file for an exact pin, prints cordon's reason as
+    # the yank's, and the file route refuses it
+    assert_contains "$out" "Reason for being yanked: fx-lib@1.2 is quarantined until" "pip output"
+    assert_contains "$out" "newest allowed: 1.1" "pip output"
+    assert_contains "$out" "403 Client Error: Forbidden - quarantined by cordon" "pip output"
     [[ -z $(pip_installed_version "$t" fx-lib) ]] || fail "fx-lib got installed"
     # Fetching the held file itself (a pinned URL, a stale lock) shows the 403.
     out=$(pip_in install --target "$t" "$CORDON_URL/pypi/files/fx-lib/fx_lib-1.2-py3-none-any.whl" 2>&1)
@@ -344,8 +362,10 @@ d = (e - p).total_seconds()
 sys.exit(0 if abs(d - 7 * 86400) < 2 else "eligible_at - published_at = %s s, not 7 d" % d)' "$published" "$eligible" ||
             fail "denial times"
     done
+    # its PEP 658 metadata is served (pip reads it before it reports the yank)
     http GET "$CORDON_URL/pypi/files/fx-lib/fx_lib-1.2-py3-none-any.whl.metadata"
-    expect_denial 403 quarantine fx-lib 1.2
+    expect_status 200 "the held wheel's .metadata"
+    assert_contains "$(body)" "Version: 1.2" "the .metadata"
 }
 
 t_pip_download_held() {
@@ -377,10 +397,10 @@ t_pip_non_normalized() {
 
 t_late_wheel() {
     page late-proj "$JSON_T"
-    check_page json late-proj "late_proj-0.9-py3-none-any.whl late_proj-1.0.tar.gz"
+    check_page json late-proj "late_proj-0.9-py3-none-any.whl late_proj-1.0.tar.gz" "late_proj-1.0-py3-none-any.whl"
     assert_eq '["0.9", "1.0"]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions (1.0 still has its sdist)"
     page late-proj text/html
-    check_page html late-proj "late_proj-0.9-py3-none-any.whl late_proj-1.0.tar.gz"
+    check_page html late-proj "late_proj-0.9-py3-none-any.whl late_proj-1.0.tar.gz" "late_proj-1.0-py3-none-any.whl"
     http GET "$CORDON_URL/pypi/files/late-proj/late_proj-1.0-py3-none-any.whl"
     expect_denial 403 quarantine late-proj 1.0
     http GET "$CORDON_URL/pypi/files/late-proj/late_proj-1.0.tar.gz"
@@ -398,10 +418,10 @@ t_late_wheel() {
 
 t_whole_release_held() {
     page held-only "$JSON_T"
-    check_page json held-only ""
-    assert_eq '[]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions of held-only"
+    check_page json held-only "" "held_only-1.0-py3-none-any.whl"
+    assert_eq '["1.0"]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions of held-only (its file yanked)"
     page held-only text/html
-    check_page html held-only ""
+    check_page html held-only "" "held_only-1.0-py3-none-any.whl"
     local t=$IT_TMP/t-heldonly out rc
     out=$(pip_in install --target "$t" held-only 2>&1)
     rc=$?
@@ -413,8 +433,8 @@ t_whole_release_held() {
 t_missing_upload_time() {
     # notime-proj 1.1 has no upload-time: first seen now, so held for 7 d
     page notime-proj "$JSON_T"
-    check_page json notime-proj "notime_proj-1.0-py3-none-any.whl"
-    assert_eq '["1.0"]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions of notime-proj"
+    check_page json notime-proj "notime_proj-1.0-py3-none-any.whl" "notime_proj-1.1-py3-none-any.whl"
+    assert_eq '["1.0", "1.1"]' "$(json_eval "$HTTP_BODY" 'd.get("versions")')" "versions of notime-proj"
     http GET "$CORDON_URL/pypi/files/notime-proj/notime_proj-1.1-py3-none-any.whl"
     expect_status 403 "notime-proj 1.1 (no upload-time)"
 }
@@ -559,8 +579,8 @@ t_unknown_project() {
 # ------------------------------------------------------------------ run
 
 run_test "fixture: pip installs straight from it (no cordon): newest versions" t_fixture_direct
-run_test "index: JSON (PEP 691) omits held files; URLs, hashes, metadata, times kept" t_index_json
-run_test "index: HTML (PEP 503) omits held files; #sha256, data-* attributes kept" t_index_html
+run_test "index: JSON (PEP 691) lists held files as yanked with the reason; URLs, hashes, metadata, times kept" t_index_json
+run_test "index: HTML (PEP 503) lists held files as data-yanked with the reason; #sha256, data-* attributes kept" t_index_html
 run_test "index: Accept negotiation with q-values, HTML by default" t_negotiation
 run_test "index: non-normalised project names redirect (301)" t_redirect
 run_test "index: root project list" t_root_index
@@ -569,12 +589,12 @@ run_test "index: unknown project 404" t_unknown_project
 run_test "pip install: newest mature release, from cordon, PEP 658 metadata used" t_pip_install
 run_test "pip install: mature release as a dependency" t_pip_dependency
 run_test "pip install: requires-python and yanked honoured through cordon" t_pip_requires_python_yanked
-run_test "pip install pkg==<held>: not offered; the held file by URL fails with 403" t_pip_pinned_held
-run_test "held files and .metadata: 403 denial with times" t_held_file_denied
+run_test "pip install pkg==<held>: pip prints cordon's reason as the yank's, the file fails with 403" t_pip_pinned_held
+run_test "held files: 403 denial with times; their .metadata is served" t_held_file_denied
 run_test "pip download: held file fails (403), mature file verbatim" t_pip_download_held
 run_test "pip install: non-normalised name" t_pip_non_normalized
 run_test "late wheel for an old release held; the old sdist stays and installs" t_late_wheel
-run_test "release whose every file is held disappears" t_whole_release_held
+run_test "release whose every file is held: yanked, pip finds no installable version" t_whole_release_held
 run_test "file without upload-time held from first seen" t_missing_upload_time
 run_test "rule pypi:trusted-proj min_age 0 admits a new release" t_rule_exempt
 run_test "uploads (twine-style POST, PUT, DELETE): 405 publish_forbidden, nothing forwarded" t_upload_refused
