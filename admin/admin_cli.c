@@ -3,6 +3,7 @@
  * every check, the CLI formats its answers as tables (or passes the JSON
  * through with --json). */
 #include "admin/admin_cli.h"
+#include "admin/backup.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -30,7 +31,7 @@ typedef struct opts {
     const char *ecosystem, *package;
     const char *head, *key_file;
     long limit;
-    int json, active, help;
+    int json, active, help, no_blobs;
     int nargs;
     char **args;
 } opts_t;
@@ -50,6 +51,7 @@ static int parse(int argc, char **argv, opts_t *o)
                                              {"server", required_argument, NULL, 's'},
                                              {"url", required_argument, NULL, 's'},
                                              {"justification", required_argument, NULL, 'J'},
+                                             {"no-blobs", no_argument, NULL, 'N'},
                                              {"token-file", required_argument, NULL, 't'},
                                              {"role", required_argument, NULL, 'r'},
                                              {"comment", required_argument, NULL, 'm'},
@@ -71,7 +73,7 @@ static int parse(int argc, char **argv, opts_t *o)
     int c;
     optind = 1;
     opterr = 1;
-    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:J:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:J:Nh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'd': o->data_dir = optarg; break;
@@ -97,6 +99,7 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'H': o->head = optarg; break;
         case 'K': o->key_file = optarg; break;
         case 'J': o->justification = optarg; break;
+        case 'N': o->no_blobs = 1; break;
         case 'h': o->help = 1; break;
         default: return usage_error("bad option in '%s'", argv[0]);
         }
@@ -123,12 +126,30 @@ static int load_config(const opts_t *o, config_t *cfg)
     return 0;
 }
 
+/* the store a server made; never a new one (a typo'd --data-dir, or a
+ * command run where there is no configuration, would otherwise mint
+ * tokens into a store no server reads) */
 static int open_store(const opts_t *o, config_t *cfg, int readonly)
 {
     char err[1024];
+    if (o->config == NULL && o->data_dir == NULL && access(DEFAULT_CONFIG, R_OK) != 0) {
+        fprintf(stderr,
+                "cordon: no configuration (%s) and no --data-dir: name the store the server uses with "
+                "--config FILE or --data-dir DIR (`make run` writes %s)\n",
+                DEFAULT_CONFIG, DEFAULT_CONFIG);
+        return 2;
+    }
     int rc = load_config(o, cfg);
     if (rc)
         return rc;
+    if (!store_exists(cfg->data_dir)) {
+        fprintf(stderr,
+                "cordon: there is no cordon store in %s (no lmdb/data.mdb): start `cordon serve` with this "
+                "data_dir once, or name the right one with --config or --data-dir\n",
+                cfg->data_dir);
+        config_free(cfg);
+        return 2;
+    }
     if (store_open(cfg->data_dir, cfg->map_size, readonly, err, sizeof(err)) != 0) {
         fprintf(stderr, "cordon: %s\n", err);
         config_free(cfg);
@@ -581,6 +602,38 @@ static int cmd_end(const char *cmd, const opts_t *o)
     return rc;
 }
 
+/* ---- backup ---- */
+
+static int cmd_backup(const char *cmd, const opts_t *o)
+{
+    if (o->nargs != 1)
+        return usage_error("%s needs the directory to write the copy into (new or empty)", cmd);
+    config_t cfg;
+    int rc = open_store(o, &cfg, 1);
+    if (rc)
+        return rc;
+    backup_report_t r;
+    char err[1024];
+    rc = backup_data_dir(cfg.data_dir, o->args[0], !o->no_blobs, &r, err, sizeof(err));
+    store_close();
+    if (rc != 0) {
+        fprintf(stderr, "cordon: backup failed: %s\n", err);
+        config_free(&cfg);
+        return 1;
+    }
+    printf("backup of %s in %s: the store (%.1f MB, compacted)", cfg.data_dir, o->args[0],
+           (double)r.store_bytes / 1048576.0);
+    if (o->no_blobs)
+        printf(", no blobs (--no-blobs: cordon fetches artifacts and metadata again)\n");
+    else
+        printf(", %llu blobs (%.1f MB; %llu hard links, %llu copies)\n", (unsigned long long)r.blobs,
+               (double)r.blob_bytes / 1048576.0, (unsigned long long)r.linked, (unsigned long long)r.copied);
+    printf("the audit key is not in it: keep a copy of %s apart (a restored store verifies only with it)\n",
+           cfg.audit_key_file ? cfg.audit_key_file : "audit.key (beside the configuration)");
+    config_free(&cfg);
+    return 0;
+}
+
 /* ---- asking without a token: why, review request ---- */
 
 /* why ECO PKG VER: the verdict and what to do; exit 0 allowed, 1 not */
@@ -918,6 +971,8 @@ static const command_t COMMANDS[] = {
      "  cordon token list [--json] | token revoke NAME     [--data-dir DIR]\n"},
     {"audit", 0, cmd_audit,
      "  cordon audit verify [--config FILE | --key-file FILE] [--data-dir DIR] [--head SEQ:HASH] [--json]\n"},
+    {"backup", 0, cmd_backup,
+     "  cordon backup DIR [--config FILE | --data-dir DIR] [--no-blobs]   hot copy; the server may run\n"},
     {"held", 1, cmd_list, "  cordon held [--ecosystem E] [--package P]\n"},
     {"approve", 1, cmd_review, "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n"},
     {"revoke", 1, cmd_end, "  cordon revoke ID\n"},

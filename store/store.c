@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #define MAX_MAP_SIZE (1LL << 40)
@@ -108,6 +109,28 @@ void store_close(void)
 }
 
 int store_is_open(void) { return g_env != NULL; }
+
+int store_copy(const char *dir, char *err, size_t errlen)
+{
+    if (g_env == NULL) {
+        snprintf(err, errlen, "the store is not open");
+        return -1;
+    }
+    /* a read transaction's snapshot, free pages left out; writers go on */
+    int rc = mdb_env_copy2(g_env, dir, MDB_CP_COMPACT);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot copy the store into %s: %s", dir, mdb_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int store_exists(const char *data_dir)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/lmdb/data.mdb", data_dir);
+    return access(path, F_OK) == 0;
+}
 
 MDB_dbi store_dbi(store_db_t db) { return g_dbi[db]; }
 

@@ -32,6 +32,11 @@ typedef enum { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_FULL = 2, STORE_ERROR = 3
 
 int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, size_t errlen);
 void store_close(void);
+/* a consistent copy of the open store (one read snapshot, compacted) into
+ * dir, an existing empty directory; writers are not stopped. 0, -1 (err). */
+int store_copy(const char *dir, char *err, size_t errlen);
+/* whether data_dir holds a store (its LMDB file) */
+int store_exists(const char *data_dir);
 int store_is_open(void);
 MDB_dbi store_dbi(store_db_t db);
 
