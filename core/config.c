@@ -119,6 +119,7 @@ void config_free(config_t *cfg)
     free(cfg->analysis.popular_file);
     free(cfg->intel.osv_dir);
     free(cfg->audit_key_file);
+    free(cfg->review_contact);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -751,6 +752,20 @@ static int on_audit(loader_t *L, const char *key, yaml_node_t *v)
     return 0;
 }
 
+static int on_review(loader_t *L, const char *key, yaml_node_t *v)
+{
+    const char *s;
+    if (strcmp(key, "contact") != 0)
+        return 1;
+    if (want_scalar(L, v, key, &s))
+        return -1;
+    if (strlen(s) > 200 || strpbrk(s, "\r\n"))
+        return fail(L, v, "'contact' must be one line of at most 200 characters (a channel, an address)");
+    if (*s)
+        config_set_str(&L->cfg->review_contact, s);
+    return 0;
+}
+
 static int on_journal(loader_t *L, const char *key, yaml_node_t *v)
 {
     if (!strcmp(key, "keep"))
@@ -862,6 +877,8 @@ static int on_top(loader_t *L, const char *key, yaml_node_t *v)
         return each_pair(L, v, "intel", on_intel);
     if (!strcmp(key, "audit"))
         return each_pair(L, v, "audit", on_audit);
+    if (!strcmp(key, "review"))
+        return each_pair(L, v, "review", on_review);
     if (!strcmp(key, "journal"))
         return each_pair(L, v, "journal", on_journal);
     if (!strcmp(key, "log"))

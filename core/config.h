@@ -83,6 +83,7 @@ typedef struct config {
     int max_connections;  /* open client connections; more are refused at accept */
     int max_large_bodies; /* bodies above the small limit being received at once */
     int review_requests_per_hour; /* per client address, POST /-/api/reviews */
+    char *review_contact; /* review.contact: whom to ask, named in every denial's next step; NULL none */
     int64_t max_artifact; /* upstream artifact bodies (default 8 GB) */
     int64_t map_size;     /* initial LMDB map size */
 

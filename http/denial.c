@@ -52,7 +52,17 @@ void denial_error_line(const char *package, const char *version, const verdict_t
         buf_printf(out, "; newest allowed: %s", alternative);
     else
         buf_puts(out, "; no allowed version yet");
-    buf_puts(out, " (or ask AppSec for a review)");
+    const config_t *cfg = runtime_config();
+    unsigned flags = reason_flags(v->reason);
+    /* nobody can approve what is malicious or gone upstream */
+    if ((flags & REASON_F_HELD) && v->reason != REASON_MALICIOUS && v->reason != REASON_REMOVED_UPSTREAM) {
+        if (cfg && cfg->review_contact)
+            buf_printf(out, " (or ask a reviewer to approve it: %s)", cfg->review_contact);
+        else
+            buf_puts(out, " (or ask a reviewer to approve it)");
+    } else if (cfg && cfg->review_contact) {
+        buf_printf(out, " (questions: %s)", cfg->review_contact);
+    }
 }
 
 /* RFC 3986 unreserved bytes stay, everything else is %XX: a package name
@@ -129,6 +139,14 @@ void denial_send(h2o_req_t *req, const char *eco, const char *package, const cha
     buf_t b;
     buf_init(&b);
     denial_json(eco, package, version, v, alternative, http_request_id(req), runtime_config()->public_url, &b);
+    /* a hold that lifts by itself says when (RFC 9110 Retry-After, seconds) */
+    int64_t now = time_now_ms();
+    if ((reason_flags(v->reason) & REASON_F_LIFTS) && v->eligible_at != TIME_NONE && v->eligible_at > now) {
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%lld", (long long)((v->eligible_at - now + 999) / 1000));
+        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, h2o_strdup(&req->pool, ra, SIZE_MAX).base,
+                       strlen(ra), 1);
+    }
     /* the status line is all some clients (Maven) print: make it say why */
     char phrase[96];
     snprintf(phrase, sizeof(phrase), "Forbidden - %s by cordon", v->reason == REASON_QUARANTINE ? "quarantined"

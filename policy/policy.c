@@ -232,6 +232,8 @@ void policy_fingerprint(const config_t *cfg, char out[17])
     buf_init(&b);
     buf_printf(&b, "%lld|%d|", (long long)cfg->min_age_default, (int)cfg->missing_timestamp);
     buf_printf(&b, "fl%d|td%d|", cfg->intel.fast_lane, cfg->intel.takedowns);
+    /* denial lines are rendered into documents (npm policyRestrictions, PyPI yanked reasons) */
+    buf_printf(&b, "rc%s|", cfg->review_contact ? cfg->review_contact : "");
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         buf_printf(&b, "a%d|", (int)cfg->analysis.action[k]);
     for (int i = 0; i < ECO_COUNT; i++)

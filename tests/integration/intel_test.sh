@@ -125,6 +125,7 @@ t_npm_malicious_refused() {
 want(d["reason"] == "malicious", "reason %r" % d["reason"])
 want(d["advisory"] == "MAL-2025-100", "advisory %r" % d.get("advisory"))
 want("Malicious code in evil-pkg" in d["error"], "error: %r" % d["error"])
+want("ask a reviewer" not in d["error"], "a malicious version sends people to a reviewer: %r" % d["error"])
 want(d["alternative"] == "1.0.0", "alternative %r" % d["alternative"])' "the tarball denial"
     # metadata does not list it; a range resolves to the version before
     packument_lists evil-pkg 1.0.1 && fail "the packument still lists evil-pkg 1.0.1"

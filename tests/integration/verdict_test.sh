@@ -22,6 +22,7 @@ command -v curl >/dev/null || setup_skip "curl not found"
 it_setup
 start_fixture "$IT_ROOT/tests/fixtures/verdict_spec.json"
 CORDON_QUARANTINE_YAML="{ min_age: 7d }"
+CORDON_EXTRA_YAML='review: { contact: "#appsec-chat or appsec@example.test" }'
 start_cordon "$UPSTREAM_URL" "$FIXTURE_URL/pypi" "$FIXTURE_URL/maven2"
 T_AUD=$(timeout 15 "$CORDON_BIN" token add audrey --role auditor --data-dir "$IT_TMP/data" 2>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
 T_REV=$(timeout 15 "$CORDON_BIN" token add alice --role reviewer --data-dir "$IT_TMP/data" 2>>"$IT_TMP/token.err" | head -n 1 | tr -d '\r\n')
@@ -65,10 +66,21 @@ want("install ask-pkg@1.0.0 instead" in d["next"], "next %r" % d["next"])
 want("wait until" in d["next"], "next %r" % d["next"])
 want("cordon review request npm ask-pkg 1.1.0" in d["next"], "next %r" % d["next"])
 want("/-/admin/#npm/ask-pkg/1.1.0" in d["review_url"], "review_url %r" % d["review_url"])' "the held verdict"
-    # the same shape a denial has: the tarball route agrees
+    # the same shape a denial has: the tarball route agrees, names
+    # review.contact, and says when the hold lifts (Retry-After)
     http GET "$CORDON_URL/npm/ask-pkg/-/ask-pkg-1.1.0.tgz"
     expect_status 403 "the held tarball"
-    check_json "$HTTP_BODY" 'want(d["reason"] == "quarantine" and d["alternative"] == "1.0.0", "denial %r" % d)' "the denial"
+    check_json "$HTTP_BODY" '
+want(d["reason"] == "quarantine" and d["alternative"] == "1.0.0", "denial %r" % d)
+want(d["error"].endswith("(or ask a reviewer to approve it: #appsec-chat or appsec@example.test)"), "error %r" % d["error"])' "the denial"
+    local ra
+    ra=$(header retry-after)
+    [[ $ra =~ ^[0-9]+$ ]] || fail "no Retry-After on a hold that lifts by itself (got '$ra')"
+    # 1.1.0 is 1 day old in a 7-day window: about 6 days to go
+    (( ra > 5 * 86400 && ra <= 6 * 86400 + 60 )) || fail "Retry-After $ra s, expected about 6 days"
+    # a refusal that never lifts by itself carries none
+    http GET "$CORDON_URL/npm/ask-pkg/-/ask-pkg-9.9.9.tgz"
+    [[ -z $(header retry-after) ]] || fail "Retry-After on the answer for a version upstream does not publish"
 }
 
 t_not_published_and_scoped() {
@@ -90,6 +102,12 @@ t_pypi_and_maven() {
 want(d["package"] == "ask-py", "the name canonicalised: %r" % d["package"])
 want(d["allow"] is False and d["reason"] == "quarantine", "verdict %r" % d)
 want(d["alternative"] == "1.0", "alternative %r" % d["alternative"])' "the PyPI verdict"
+    # the page lists the held file as yanked with the same line, contact included
+    http GET "$CORDON_URL/pypi/simple/ask-py/" -H 'Accept: application/vnd.pypi.simple.v1+json'
+    check_json "$HTTP_BODY" '
+y = [f.get("yanked") for f in d["files"] if "-1.1-" in f["filename"]]
+want(len(y) == 1 and isinstance(y[0], str) and y[0].startswith("ask-py@1.1 is quarantined until")
+     and y[0].endswith("approve it: #appsec-chat or appsec@example.test)"), "yanked %r" % y)' "the PyPI page"
     verdict pypi ask-py 1.0
     expect_status 200 "the verdict on ask-py 1.0"
     check_json "$HTTP_BODY" 'want(d["allow"] is True, "verdict %r" % d)' "the PyPI allowed verdict"
