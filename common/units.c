@@ -23,6 +23,33 @@ static int parse_number(const char **s, int64_t *out)
     return 0;
 }
 
+/* a unit after a number, its letters or the word people type ("30days"):
+ * the milliseconds it stands for and *s moved past it, or 0 */
+static int64_t unit_of(const char **s)
+{
+    static const struct {
+        const char *name;
+        int64_t ms;
+    } UNITS[] = {
+        {"milliseconds", 1}, {"millisecond", 1}, {"ms", 1},
+        {"seconds", 1000}, {"second", 1000}, {"secs", 1000}, {"sec", 1000}, {"s", 1000},
+        {"minutes", 60000}, {"minute", 60000}, {"mins", 60000}, {"min", 60000}, {"m", 60000},
+        {"hours", 3600000}, {"hour", 3600000}, {"hrs", 3600000}, {"hr", 3600000}, {"h", 3600000},
+        {"days", 86400000LL}, {"day", 86400000LL}, {"d", 86400000LL},
+        {"weeks", 7 * 86400000LL}, {"week", 7 * 86400000LL}, {"w", 7 * 86400000LL},
+    };
+    /* the whole run of letters is one unit ("1h30m": "h", then "m") */
+    size_t n = 0;
+    while ((*s)[n] >= 'a' && (*s)[n] <= 'z')
+        n++;
+    for (size_t i = 0; n && i < sizeof(UNITS) / sizeof(UNITS[0]); i++)
+        if (strlen(UNITS[i].name) == n && strncmp(*s, UNITS[i].name, n) == 0) {
+            *s += n;
+            return UNITS[i].ms;
+        }
+    return 0;
+}
+
 int64_t units_parse_duration_ms(const char *s)
 {
     int64_t total = 0;
@@ -35,20 +62,8 @@ int64_t units_parse_duration_ms(const char *s)
         int64_t n, mult;
         if (parse_number(&s, &n) != 0)
             return -1;
-        if (s[0] == 'm' && s[1] == 's') {
-            mult = 1;
-            s += 2;
-        } else {
-            switch (*s) {
-            case 's': mult = 1000; break;
-            case 'm': mult = 60 * 1000; break;
-            case 'h': mult = 3600 * 1000; break;
-            case 'd': mult = 86400LL * 1000; break;
-            case 'w': mult = 7 * 86400LL * 1000; break;
-            default: return -1;
-            }
-            s++;
-        }
+        if ((mult = unit_of(&s)) == 0)
+            return -1;
         if (n > INT64_MAX / mult || total > INT64_MAX - n * mult)
             return -1;
         total += n * mult;

@@ -257,6 +257,80 @@ static int check_addr(loader_t *L, yaml_node_t *n, const char *s)
 
 typedef int (*section_fn)(loader_t *L, const char *key, yaml_node_t *val);
 
+/* every key each section takes (the sections' `what`), for "did you mean";
+ * the finding kinds, intel keys and ecosystem names are added where they go */
+static const struct {
+    const char *section;
+    const char *keys[20];
+} SECTION_KEYS[] = {
+    {"the configuration", {"listen", "public_url", "data_dir", "threads", "workers", "access_log", "upstreams",
+                           "fetch", "limits", "store", "tls", "quarantine", "analysis", "intel", "audit", "review",
+                           "journal", "log"}},
+    {"fetch", {"allow_hosts", "metadata_ttl", "timeout", "connect_timeout", "metadata_timeout", "stale_if_error",
+               "lockfile_deadline", "max_artifact"}},
+    {"limits", {"max_body", "max_connections", "max_large_bodies", "review_requests_per_hour"}},
+    {"store", {"map_size"}},
+    {"tls", {"listen", "cert", "key"}},
+    {"quarantine", {"min_age", "missing_timestamp", "rules"}},
+    {"a rule", {"match", "min_age", "allow", "deny"}},
+    {"analysis", {"pth_allow", "popular_file", "popular_served", "prefetch", "limits"}},
+    {"analysis.limits", {"max_total", "max_entry", "max_entries", "max_ratio", "max_path", "max_depth"}},
+    {"intel", {"osv_dir", "fast_lane", "takedowns"}},
+    {"audit", {"key_file"}},
+    {"review", {"contact"}},
+    {"journal", {"keep"}},
+    {"log", {"format", "file"}},
+    {"upstreams", {NULL}},
+};
+
+/* a and b differ by one edit: a letter changed, added, removed, or two
+ * neighbours swapped */
+static int one_edit(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la + 1 < lb || lb + 1 < la || strcmp(a, b) == 0)
+        return 0;
+    size_t i = 0;
+    while (i < la && i < lb && a[i] == b[i])
+        i++;
+    if (la == lb)
+        return strcmp(a + i + 1, b + i + 1) == 0 ||
+               (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && strcmp(a + i + 2, b + i + 2) == 0);
+    return la < lb ? strcmp(a + i, b + i + 1) == 0 : strcmp(a + i + 1, b + i) == 0;
+}
+
+static const char *near_of(const char *key, const char *cand, const char *best)
+{
+    return best == NULL && cand && one_edit(key, cand) ? cand : best;
+}
+
+/* a known key of section one edit away from key, or NULL */
+static const char *did_you_mean(const char *section, const char *key)
+{
+    const char *best = NULL;
+    int eco_section = eco_from_name(section, strlen(section)) >= 0;
+    for (size_t i = 0; i < sizeof(SECTION_KEYS) / sizeof(SECTION_KEYS[0]); i++)
+        if (strcmp(SECTION_KEYS[i].section, section) == 0)
+            for (size_t k = 0; k < 20 && SECTION_KEYS[i].keys[k]; k++)
+                best = near_of(key, SECTION_KEYS[i].keys[k], best);
+    if (eco_section) { /* a window (quarantine.npm) or an upstream given as a map */
+        static const char *const ECO_KEYS[] = {"min_age", "url", "username", "password_file"};
+        for (size_t k = 0; k < 4; k++)
+            best = near_of(key, ECO_KEYS[k], best);
+    }
+    if (!strcmp(section, "quarantine") || !strcmp(section, "upstreams"))
+        for (int e = 0; e < ECO_COUNT; e++)
+            best = near_of(key, eco_name((eco_id_t)e), best);
+    for (int k = 0; k < FINDING_KIND_COUNT; k++) {
+        const char *ik = finding_kind_intel_key((finding_kind_t)k);
+        if (!strcmp(section, "analysis") && ik == NULL)
+            best = near_of(key, finding_kind_name((finding_kind_t)k), best);
+        if (!strcmp(section, "intel") && ik)
+            best = near_of(key, ik, best);
+    }
+    return best;
+}
+
 /* walks a mapping node, calling fn for each key; fn returns 1 for an unknown key */
 static int each_pair(loader_t *L, yaml_node_t *map, const char *what, section_fn fn)
 {
@@ -278,8 +352,12 @@ static int each_pair(loader_t *L, yaml_node_t *map, const char *what, section_fn
         int r = fn(L, key, v);
         if (r < 0)
             return -1;
-        if (r > 0)
+        if (r > 0) {
+            const char *near = did_you_mean(what, key);
+            if (near)
+                return fail(L, k, "unknown key '%s' in %s (did you mean '%s'?)", key, what, near);
             return fail(L, k, "unknown key '%s' in %s", key, what);
+        }
     }
     return 0;
 }

@@ -403,7 +403,7 @@ TEST(errors_rules)
                  "empty version");
     EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", deny: maybe }\n", "cordon.yaml:3: ",
                  "must be true or false");
-    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", min_age: 3days }\n", "cordon.yaml:3: ",
+    EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", min_age: 3dias }\n", "cordon.yaml:3: ",
                  "not a duration");
     EXPECT_ERROR("quarantine:\n  rules:\n    - { match: \"npm:a\", mni_age: 3d }\n", "cordon.yaml:3: ",
                  "unknown key 'mni_age' in a rule");
@@ -751,6 +751,28 @@ static void *load_many(void *arg)
     return NULL;
 }
 
+TEST(unknown_key_did_you_mean)
+{
+    /* one edit away from a key the section takes: named */
+    EXPECT_ERROR("listn: 1.2.3.4:5\n", "cordon.yaml:1: ", "unknown key 'listn' in the configuration (did you mean 'listen'?)");
+    EXPECT_ERROR("fetch:\n  timeot: 1s\n", "cordon.yaml:2: ", "(did you mean 'timeout'?)");
+    EXPECT_ERROR("fetch:\n  metadata_tll: 1s\n", "cordon.yaml:2: ", "(did you mean 'metadata_ttl'?)");
+    EXPECT_ERROR("quarantine:\n  npn: { min_age: 1d }\n", "cordon.yaml:2: ", "(did you mean 'npm'?)");
+    EXPECT_ERROR("quarantine:\n  npm: { min_aeg: 1d }\n", "cordon.yaml:2: ", "(did you mean 'min_age'?)");
+    EXPECT_ERROR("analysis:\n  typosqat: warn\n", "cordon.yaml:2: ", "(did you mean 'typosquat'?)");
+    EXPECT_ERROR("intel:\n  provenanse: warn\n", "cordon.yaml:2: ", "(did you mean 'provenance'?)");
+    EXPECT_ERROR("review:\n  contcat: x\n", "cordon.yaml:2: ", "(did you mean 'contact'?)");
+    /* nothing near: no guess */
+    config_t c;
+    CHECK_INT_EQ(load(&c, "fetch:\n  retries: 3\n"), -1);
+    CHECK(strstr(err, "unknown key 'retries' in fetch") != NULL && strstr(err, "did you mean") == NULL);
+    config_free(&c);
+    /* a key of another section is not offered */
+    CHECK_INT_EQ(load(&c, "fetch:\n  keep: 1d\n"), -1);
+    CHECK(strstr(err, "did you mean") == NULL);
+    config_free(&c);
+}
+
 TEST(loader_is_reentrant)
 {
     pthread_t t[LOADERS];
@@ -785,6 +807,7 @@ int main(void)
     RUN(upstream_credentials_errors);
     RUN(read_secrets);
     RUN(allow_hosts);
+    RUN(unknown_key_did_you_mean);
     RUN_ISOLATED(loader_is_reentrant);
     /* in a child process: memory errors here abort */
     RUN_ISOLATED(errors_listen_empty_list);

@@ -36,6 +36,26 @@ TEST(duration_combinations)
     CHECK_INT_EQ(units_parse_duration_ms("2h30m"), 2 * HOUR + 30 * MIN);
 }
 
+TEST(duration_words)
+{
+    /* the CLI takes what people type: "30days" as "30d" */
+    CHECK_INT_EQ(units_parse_duration_ms("30days"), 30 * DAY);
+    CHECK_INT_EQ(units_parse_duration_ms("1day"), DAY);
+    CHECK_INT_EQ(units_parse_duration_ms("2weeks"), 2 * WEEK);
+    CHECK_INT_EQ(units_parse_duration_ms("1week"), WEEK);
+    CHECK_INT_EQ(units_parse_duration_ms("12hours"), 12 * HOUR);
+    CHECK_INT_EQ(units_parse_duration_ms("1hour30min"), HOUR + 30 * MIN);
+    CHECK_INT_EQ(units_parse_duration_ms("5mins"), 5 * MIN);
+    CHECK_INT_EQ(units_parse_duration_ms("10minutes"), 10 * MIN);
+    CHECK_INT_EQ(units_parse_duration_ms("45sec"), 45 * SEC);
+    CHECK_INT_EQ(units_parse_duration_ms("3seconds"), 3 * SEC);
+    CHECK_INT_EQ(units_parse_duration_ms("2hrs"), 2 * HOUR);
+    CHECK_INT_EQ(units_parse_duration_ms("7dayz"), -1);
+    CHECK_INT_EQ(units_parse_duration_ms("7 days"), -1); /* one token, as in YAML and on a command line */
+    CHECK_INT_EQ(units_parse_duration_ms("1months"), -1); /* no month: its length varies */
+    CHECK_INT_EQ(units_parse_duration_ms("3Days"), -1);
+}
+
 TEST(duration_malformed)
 {
     CHECK_INT_EQ(units_parse_duration_ms("7x"), -1);
@@ -54,7 +74,7 @@ TEST(duration_malformed)
     CHECK_INT_EQ(units_parse_duration_ms("1d12"), -1); /* trailing number without unit */
     CHECK_INT_EQ(units_parse_duration_ms("1mm"), -1);
     CHECK_INT_EQ(units_parse_duration_ms("+7d"), -1);
-    CHECK_INT_EQ(units_parse_duration_ms("7days"), -1);
+    CHECK_INT_EQ(units_parse_duration_ms("7dayss"), -1); /* "7days" is a duration now (duration_words) */
 }
 
 TEST(duration_overflow)
@@ -276,6 +296,7 @@ int main(void)
 {
     RUN(duration_single_units);
     RUN(duration_combinations);
+    RUN(duration_words);
     RUN(duration_malformed);
     RUN(duration_overflow);
     RUN(duration_format);
