@@ -41,26 +41,71 @@ static long best_kept(const npm_packument_t *p, const npm_filter_t *f, const cha
     return best;
 }
 
-static void append_held(buf_t *m, const npm_packument_t *p, size_t i, const verdict_t *v, size_t *listed)
+/* The policyRestrictions message npm prints for an exact pin to a held
+ * version: one line for the package, the held versions grouped by what
+ * holds them (a typosquat verdict, shared by every version, is said once),
+ * the newest allowed version, where to ask. */
+#define MSG_GROUPS 4
+#define MSG_PER_GROUP 8
+static void held_message(const config_t *cfg, const npm_packument_t *p, const npm_filter_t *f, buf_t *m)
 {
-    if (*listed == 8) {
-        buf_puts(m, "; …");
-        (*listed)++;
-        return;
+    const char *name = p->name ? p->name : "?";
+    size_t group_of[MSG_GROUPS] = {0}, ngroups = 0, more_groups = 0; /* a group: its first version's index */
+    buf_printf(m, "%s: cordon holds ", name);
+    for (size_t i = 0; i < p->nversions; i++) {
+        if (f->keep[i])
+            continue;
+        const verdict_t *v = &f->verdicts[i];
+        size_t g = 0;
+        while (g < ngroups && !(f->verdicts[group_of[g]].reason == v->reason &&
+                                strcmp(f->verdicts[group_of[g]].detail, v->detail) == 0 &&
+                                strcmp(f->verdicts[group_of[g]].rule, v->rule) == 0))
+            g++;
+        if (g == ngroups) {
+            if (ngroups == MSG_GROUPS) {
+                more_groups++;
+                continue;
+            }
+            group_of[ngroups++] = i;
+        }
     }
-    if (*listed > 8)
-        return;
-    char when[40];
-    buf_puts(m, *listed ? "; " : "");
-    buf_printf(m, "%s@%s is held (%s", p->name ? p->name : "?", p->versions[i].version, reason_name(v->reason));
-    if (v->detail[0])
-        buf_printf(m, ": %s", v->detail);
-    if (v->eligible_at != TIME_NONE) {
-        time_format_iso8601(v->eligible_at, when, sizeof(when), 0);
-        buf_printf(m, " until %s", when);
+    for (size_t g = 0; g < ngroups; g++) {
+        const verdict_t *gv = &f->verdicts[group_of[g]];
+        size_t listed = 0, more = 0;
+        buf_puts(m, g ? "; " : "");
+        for (size_t i = group_of[g]; i < p->nversions; i++) {
+            const verdict_t *v = &f->verdicts[i];
+            if (f->keep[i] || v->reason != gv->reason || strcmp(v->detail, gv->detail) || strcmp(v->rule, gv->rule))
+                continue;
+            if (listed == MSG_PER_GROUP) {
+                more++;
+                continue;
+            }
+            buf_printf(m, "%s%s", listed++ ? ", " : "", p->versions[i].version);
+            if ((reason_flags(v->reason) & REASON_F_LIFTS) && v->eligible_at != TIME_NONE) {
+                char when[40];
+                time_format_iso8601(v->eligible_at, when, sizeof(when), 0);
+                buf_printf(m, " until %s", when);
+            }
+        }
+        if (more)
+            buf_printf(m, " and %zu more", more);
+        buf_printf(m, " (%s%s%s, policy %s)", reason_name(gv->reason), gv->detail[0] ? ": " : "", gv->detail,
+                   gv->rule);
     }
-    buf_printf(m, ", policy %s)", v->rule);
-    (*listed)++;
+    if (more_groups)
+        buf_printf(m, "; %zu more held for other reasons", more_groups);
+    const char *latest = NULL;
+    for (size_t t = 0; t < f->ntags; t++)
+        if (strcmp(f->tags[t].tag, "latest") == 0)
+            latest = f->tags[t].version;
+    buf_printf(m, ". Newest allowed: %s.", latest ? latest : "none yet");
+    if (cfg->public_url)
+        buf_printf(m, " Review: %s/-/admin/#npm/%s", cfg->public_url, name);
+    if (cfg->review_contact)
+        buf_printf(m, " (ask %s)", cfg->review_contact);
+    else
+        buf_puts(m, " (a reviewer can approve a version)");
 }
 
 int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_t *first_seen,
@@ -77,9 +122,6 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
         npm_filter_free(f);
         return -1;
     }
-    buf_t msg;
-    buf_init(&msg);
-    size_t listed = 0;
     /* what every version shares (the name check) is gathered once */
     const char *name = p->name ? p->name : "";
     findings_t names, one;
@@ -109,14 +151,6 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
             continue;
         }
         f->nheld++;
-        append_held(&msg, p, i, vd, &listed);
-    }
-    if (f->nheld) {
-        buf_puts(&msg, ". cordon holds versions that are too new, blocked, or flagged by its analysis; pick an allowed "
-                       "version or ask for a review");
-        f->message = buf_steal(&msg, NULL);
-    } else {
-        buf_free(&msg);
     }
     for (size_t t = 0; t < p->ntags; t++) {
         const npm_tag_t *tag = &p->tags[t];
@@ -132,6 +166,12 @@ int npm_filter_apply(const config_t *cfg, const npm_packument_t *p, const int64_
             f->tags[f->ntags].version = p->versions[best].version;
             f->ntags++;
         }
+    }
+    if (f->nheld) {
+        buf_t msg;
+        buf_init(&msg);
+        held_message(cfg, p, f, &msg);
+        f->message = buf_steal(&msg, NULL);
     }
     return 0;
 }

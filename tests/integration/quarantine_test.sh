@@ -318,8 +318,10 @@ t_held_absent() {
         assert_eq 1.2.0 "$(jb 'd["policyRestrictions"]["versions"]["1.2.0"]["version"]')" "the held manifest ($repr)"
         msg=$(jb 'd["policyRestrictions"]["message"]')
         echo "message ($repr): $msg"
-        assert_contains "$msg" "q-lib@1.2.0" "policyRestrictions.message"
-        assert_contains_i "$msg" "quarantine" "policyRestrictions.message"
+        assert_contains "$msg" "q-lib: cordon holds 1.2.0 until " "policyRestrictions.message"
+        assert_contains "$msg" "(quarantine, policy " "policyRestrictions.message"
+        assert_contains "$msg" "Newest allowed: 1.1.0." "policyRestrictions.message"
+        assert_contains "$msg" "/-/admin/#npm/q-lib" "policyRestrictions.message (where to ask)"
         assert_not_contains "$(body)" '"1.2.0":"20' "document (a time entry for 1.2.0)"
     done
     # every held version is named, with its reason
@@ -327,8 +329,10 @@ t_held_absent() {
     msg=$(jb 'd["policyRestrictions"]["message"]')
     local v
     for v in 1.5.0 3.0.0-beta.2 3.0.0-rc.1; do
-        assert_contains "$msg" "q-tags@$v" "q-tags policyRestrictions.message"
+        assert_contains "$msg" "$v until " "q-tags policyRestrictions.message"
     done
+    # one line for the package: its name once, the reason once for the versions it holds
+    [[ $(grep -o "q-tags" <<<"$msg" | wc -l) == 2 ]] || fail "q-tags named other than once (and in the review URL): $msg"
     assert_eq '["1.5.0", "3.0.0-beta.2", "3.0.0-rc.1"]' "$(jb 'sorted(d["policyRestrictions"]["versions"])')" "q-tags policyRestrictions.versions"
 }
 
