@@ -140,7 +140,7 @@ t_pip_hostile_sdists() {
         client_failed "$rc" "$out" "pip install $proj==1.0"
         assert_contains "$out" "403" "pip output for $proj"
         [[ -z $(pip_installed_version "$IT_TMP/pip-$proj" "$proj") ]] || fail "$proj was installed"
-        # analysis held it: the page no longer lists it, the file route refuses it
+        # analysis held it: the page lists it as yanked, the file route refuses it
         http GET "$CORDON_URL/pypi/files/$proj/$file"
         expect_malformed pypi "$proj" 1.0 "$detail"
         assert_contains "$(json_eval "$HTTP_BODY" 'd["error"]')" "$file" "the denial names the file"
@@ -159,9 +159,15 @@ t_eggs() {
     expect_malformed pypi fmt-egg 1.1 "climbs out of the archive"
     http GET "$CORDON_URL/pypi/files/fmt-egg/fmt_egg-1.2-py3.egg"
     expect_malformed pypi fmt-egg 1.2 "fmt_egg-1.2-py3.egg"
-    # once analysed, the held eggs leave the page; the clean one stays
+    # once analysed, the held eggs stay in the page marked yanked with the
+    # reason (PEP 592: pip skips them); the clean one stays as it was
     pypi_file_url fmt-egg fmt_egg-1.0-py3.egg >/dev/null || fail "the clean egg left the page"
-    ! pypi_file_url fmt-egg fmt_egg-1.1-py3.egg >/dev/null 2>&1 || fail "the held 1.1 egg is still listed"
+    http GET "$CORDON_URL/pypi/simple/fmt-egg/" -H 'Accept: application/vnd.pypi.simple.v1+json'
+    check_json "$HTTP_BODY" '
+y = {f["filename"]: f.get("yanked") for f in d["files"]}
+want(y.get("fmt_egg-1.0-py3.egg") is False, "the clean egg: yanked %r" % y.get("fmt_egg-1.0-py3.egg"))
+r = y.get("fmt_egg-1.1-py3.egg")
+want(isinstance(r, str) and "malformed_archive" in r and "climbs out of the archive" in r, "the held 1.1 egg: yanked %r" % r)' "the page after analysis"
 }
 
 # ------------------------------------------------------------------ Maven
