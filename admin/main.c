@@ -117,6 +117,11 @@ static int load_config(const cli_t *cli, config_t *cfg, int required)
         config_defaults(cfg);
     } else if (config_load(cfg, path, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
+        if (access(path, F_OK) != 0)
+            fprintf(stderr,
+                    "cordon: `make run` writes %s for this machine and serves; scripts/first-config.sh FILE writes "
+                    "one anywhere; conf/cordon.example.yaml explains every key\n",
+                    DEFAULT_CONFIG);
         config_free(cfg);
         return 2;
     }

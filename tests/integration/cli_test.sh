@@ -66,6 +66,11 @@ t_config_check_errors() {
     echo "$out"
     assert_eq 2 "$rc" "config check without a configuration: exit code"
     assert_contains "$out" "make run" "how to make one"
+    out=$(cd "$W" && timeout 10 "$CORDON_BIN" serve 2>&1)
+    rc=$?
+    echo "$out"
+    assert_eq 2 "$rc" "serve without a configuration: exit code"
+    assert_contains "$out" "make run" "serve's hint on how to make one"
     out=$("$CORDON_BIN" config 2>&1)
     assert_eq 2 "$?" "config without a subcommand: exit code"
     "$CORDON_BIN" config --help | grep -q "cordon config check" || fail "cordon config --help does not show its usage"
