@@ -76,7 +76,18 @@ t_config_check_errors() {
     "$CORDON_BIN" config --help | grep -q "cordon config check" || fail "cordon config --help does not show its usage"
 }
 
+t_every_subcommand_help() {
+    local c out
+    for c in serve log token audit backup held approve revoke block unblock decisions reviews why review lockfile config; do
+        out=$("$CORDON_BIN" "$c" --help 2>&1) || fail "cordon $c --help exited $?"
+        [[ $out == usage:* ]] || fail "cordon $c --help does not start with its usage: $out"
+        assert_contains "$out" "cordon $c" "cordon $c --help"
+        assert_contains "$out" "example:" "cordon $c --help"
+    done
+}
+
 run_test "-V, --version and version print the same" t_version
+run_test "every subcommand answers --help with its usage and an example" t_every_subcommand_help
 run_test "config check: defaults filled, credentials masked, reads back the same" t_config_check_effective
 run_test "config check: FILE:LINE with did-you-mean; a missing file says how to make one" t_config_check_errors
 finish
