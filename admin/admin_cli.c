@@ -1045,7 +1045,7 @@ int admin_cli_main(int argc, char **argv)
         printf("usage:\n");
         print_usage(stdout, c);
         if (c->example)
-            printf("example:\n  %s\n", c->example);
+            printf("example:\n  $ %s\n", c->example);
         fputs(c->remote ? REMOTE_NOTE : "", stdout);
         return 0;
     }

@@ -97,7 +97,7 @@ static int parse_cli(int argc, char **argv, cli_t *cli)
         case 'j': cli->json = 1; break;
         case 'h': { /* its own usage */
             int is_log = strcmp(argv[0], "log") == 0;
-            printf("usage:\n%sexample:\n  %s\n", is_log ? LOG_USAGE : SERVE_USAGE,
+            printf("usage:\n%sexample:\n  $ %s\n", is_log ? LOG_USAGE : SERVE_USAGE,
                    is_log ? "cordon log --config /etc/cordon/cordon.yaml --limit 20"
                           : "cordon serve --config /etc/cordon/cordon.yaml");
             exit(0);
@@ -430,7 +430,7 @@ static int cmd_config(int argc, char **argv)
     int i = 1;
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         printf("usage:\n  cordon config check [--config FILE]   validate FILE (default %s) and print the "
-               "effective configuration\nexample:\n  cordon config check --config /etc/cordon/cordon.yaml\n",
+               "effective configuration\nexample:\n  $ cordon config check --config /etc/cordon/cordon.yaml\n",
                DEFAULT_CONFIG);
         return 0;
     }
