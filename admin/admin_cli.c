@@ -963,7 +963,7 @@ typedef struct command {
     int remote; /* talks to a running server: libcurl is set up around it */
     int (*run)(const char *cmd, const opts_t *o);
     const char *usage; /* its lines of the usage text: a printf format, its one %s the lockfile formats */
-    const char *example; /* one typical use, shown by --help */
+    const char *example; /* one typical use, shown by --help: a printf format, its one %s an ecosystem's name */
 } command_t;
 
 static const command_t COMMANDS[] = {
@@ -978,13 +978,13 @@ static const command_t COMMANDS[] = {
      "  cordon backup DIR [--config FILE | --data-dir DIR] [--no-blobs]   hot copy; the server may run\n",
      "cordon backup /var/backups/cordon/2026-12-07 --config /etc/cordon/cordon.yaml"},
     {"held", 1, cmd_list, "  cordon held [--ecosystem E] [--package P]\n",
-     "cordon held --ecosystem npm"},
+     "cordon held --ecosystem %s"},
     {"approve", 1, cmd_review, "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n",
-     "cordon approve npm left-pad 1.4.0 --comment \"diff reviewed\" --expires 30days"},
+     "cordon approve %s left-pad 1.4.0 --comment \"diff reviewed\" --expires 30days"},
     {"revoke", 1, cmd_end, "  cordon revoke ID\n",
      "cordon revoke 17"},
     {"block", 1, cmd_review, "  cordon block ECO PKG [VER] --comment TEXT\n",
-     "cordon block npm left-pad-js --comment \"typosquat of left-pad\""},
+     "cordon block %s left-pad-js --comment \"typosquat of left-pad\""},
     {"unblock", 1, cmd_end, "  cordon unblock ID\n",
      "cordon unblock 18"},
     {"decisions", 1, cmd_list, "  cordon decisions [--ecosystem E] [--package P] [--limit N]\n",
@@ -992,11 +992,11 @@ static const command_t COMMANDS[] = {
     {"reviews", 1, cmd_list, "  cordon reviews\n",
      "cordon reviews --json"},
     {"why", 1, cmd_why, "  cordon why ECO PKG VERSION [--url URL] [--json]           (no token)\n",
-     "CORDON_URL=http://cordon.internal:7878 cordon why npm left-pad 1.4.0"},
+     "CORDON_URL=http://cordon.internal:7878 cordon why %s left-pad 1.4.0"},
     {"review", 1, cmd_review_request,
      "  cordon review request ECO PKG VERSION --justification TEXT [--url URL]   (no token)\n"
      "  cordon review status ID [--url URL]                      (no token)\n",
-     "cordon review request npm left-pad 1.4.0 --justification \"fixes CVE-2026-1234\""},
+     "cordon review request %s left-pad 1.4.0 --justification \"fixes CVE-2026-1234\""},
     {"lockfile", 1, cmd_lockfile,
      "  cordon lockfile check FILE --project P [--ref R] [--format %s]\n"
      "  cordon lockfile history P | lockfile approve P ID --comment TEXT [--expires 7d]\n",
@@ -1044,8 +1044,11 @@ int admin_cli_main(int argc, char **argv)
     if (o.help) {
         printf("usage:\n");
         print_usage(stdout, c);
-        if (c->example)
-            printf("example:\n  $ %s\n", c->example);
+        if (c->example) { /* its one %s, if any: the first ecosystem's name */
+            printf("example:\n  $ ");
+            printf(c->example, eco_name((eco_id_t)0));
+            putchar('\n');
+        }
         fputs(c->remote ? REMOTE_NOTE : "", stdout);
         return 0;
     }
