@@ -429,6 +429,19 @@ static int store_review(review_t *r, int known, buf_t *b, char *err, size_t errl
 static atomic_int g_verdicts; /* verdicts and approval checks worked out or queued */
 static workpool_class_t g_verdict_work = {"verdict", -1, 0};
 
+/* one of the ADMIN_VERDICTS_MAX slots (the job gives it back when it ends):
+ * 0, or -1 after answering 503 busy */
+static int verdict_slot_take(h2o_req_t *req)
+{
+    if (atomic_fetch_add(&g_verdicts, 1) < ADMIN_VERDICTS_MAX)
+        return 0;
+    atomic_fetch_sub(&g_verdicts, 1);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
+    http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
+                    ADMIN_VERDICTS_MAX);
+    return -1;
+}
+
 /* An approval whose version cordon's copy does not list is checked with
  * upstream on the pool (lockfiles_judge_version fetches the metadata):
  * refused with 400 not_listed, and the nearest listed versions, when
@@ -509,12 +522,8 @@ static void approve_job_answer(h2o_req_t *req, void *arg)
 
 static void approve_check(h2o_req_t *req, review_t *r)
 {
-    if (atomic_fetch_add(&g_verdicts, 1) >= ADMIN_VERDICTS_MAX) {
-        atomic_fetch_sub(&g_verdicts, 1);
+    if (verdict_slot_take(req) != 0) {
         review_free(r);
-        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
-        http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
-                        ADMIN_VERDICTS_MAX);
         return;
     }
     approve_job_t *j = xcalloc(1, sizeof(*j));
@@ -1009,12 +1018,8 @@ static void verdict_call(h2o_req_t *req, call_t *k)
         free(j);
         return;
     }
-    if (atomic_fetch_add(&g_verdicts, 1) >= ADMIN_VERDICTS_MAX) {
-        atomic_fetch_sub(&g_verdicts, 1);
+    if (verdict_slot_take(req) != 0) {
         free(j);
-        h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
-        http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
-                        ADMIN_VERDICTS_MAX);
         return;
     }
     snprintf(j->request_id, sizeof(j->request_id), "%s", http_request_id(req));

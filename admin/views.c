@@ -201,11 +201,7 @@ static void entry_view(const config_t *cfg, const held_entry_t *e, const held_re
         buf_putc(b, '}');
     }
     buf_putc(b, ']');
-    buf_t url;
-    buf_init(&url);
-    denial_review_url(cfg->public_url, eco_name(e->eco), e->package, e->version, &url);
-    json_kv_str(b, &first, "review_url", buf_cstr(&url));
-    buf_free(&url);
+    denial_review_url_member(cfg->public_url, eco_name(e->eco), e->package, e->version, b, &first);
     buf_putc(b, '}');
 }
 
@@ -317,11 +313,7 @@ void view_verdict(const char *public_url, eco_id_t eco, const char *package, con
     json_kv_str(out, &first, "next", buf_cstr(&line));
     buf_free(&line);
     json_kv_str(out, &first, "request_id", request_id ? request_id : "");
-    buf_t url;
-    buf_init(&url);
-    denial_review_url(public_url, en, package, version, &url);
-    json_kv_str(out, &first, "review_url", buf_cstr(&url));
-    buf_free(&url);
+    denial_review_url_member(public_url, en, package, version, out, &first);
     buf_putc(out, '}');
 }
 
@@ -345,11 +337,7 @@ void view_review_request(const held_request_t *q, const review_request_status_t 
     if (st)
         status_members(st, out, &first);
     if (public_url) {
-        buf_t url;
-        buf_init(&url);
-        denial_review_url(public_url, eco_name(q->eco), q->package, q->version, &url);
-        json_kv_str(out, &first, "review_url", buf_cstr(&url));
-        buf_free(&url);
+        denial_review_url_member(public_url, eco_name(q->eco), q->package, q->version, out, &first);
     }
     buf_putc(out, '}');
 }

@@ -125,11 +125,7 @@ void denial_json(const char *eco, const char *package, const char *version, cons
     else
         json_kv_raw(out, &first, "alternative", "null", 4);
     json_kv_str(out, &first, "request_id", request_id);
-    buf_t url;
-    buf_init(&url);
-    denial_review_url(public_url, eco, package, version, &url);
-    json_kv_str(out, &first, "review_url", buf_cstr(&url));
-    buf_free(&url);
+    denial_review_url_member(public_url, eco, package, version, out, &first);
     buf_putc(out, '}');
 }
 
@@ -152,4 +148,14 @@ void denial_send(h2o_req_t *req, const char *eco, const char *package, const cha
     snprintf(phrase, sizeof(phrase), "Forbidden - %s by cordon", v->reason == REASON_QUARANTINE ? "quarantined"
                                                                  : reason_name(v->reason));
     http_send_json(req, 403, phrase, &b);
+}
+
+void denial_review_url_member(const char *public_url, const char *eco, const char *package, const char *version,
+                              buf_t *out, int *first)
+{
+    buf_t url;
+    buf_init(&url);
+    denial_review_url(public_url, eco, package, version, &url);
+    json_kv_str(out, first, "review_url", buf_cstr(&url));
+    buf_free(&url);
 }

@@ -17,6 +17,9 @@ void denial_json(const char *eco, const char *package, const char *version, cons
                  const char *alternative, const char *request_id, const char *public_url, buf_t *out);
 /* "<public_url>/-/admin/#eco/<package>/<version>", both percent-encoded */
 void denial_review_url(const char *public_url, const char *eco, const char *package, const char *version, buf_t *out);
+/* the same as a JSON object's "review_url" member (common/json.h's first) */
+void denial_review_url_member(const char *public_url, const char *eco, const char *package, const char *version,
+                              buf_t *out, int *first);
 /* sends it with status 403 */
 void denial_send(h2o_req_t *req, const char *eco, const char *package, const char *version, const verdict_t *v,
                  const char *alternative);
