@@ -17,6 +17,10 @@ CONFIG ?= conf/cordon.yaml
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 6
 CTEST_ARGS ?=
+# ctest runs this many tests at once: the tests wait on clients and servers
+# more than they compute, and each has its own directory and ports
+# (CMakeLists.txt), so two cores run two of them without a flaky wait.
+TEST_JOBS ?= $(JOBS)
 # The ThreadSanitizer pass of `make test` (`make test-tsan` runs everything):
 # the unit tests and the integration tests whose requests cross cordon's
 # threads -- server and http_hardening (the listener's event loops, reload,
@@ -61,7 +65,7 @@ run: build
 
 test: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
-	cd $(BUILD) && ctest --output-on-failure $(CTEST_ARGS)
+	cd $(BUILD) && ctest -j $(TEST_JOBS) --output-on-failure $(CTEST_ARGS)
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory test-tsan TSAN_SELECT="-R '$(TSAN_TESTS)'"
 	$(MAKE) --no-print-directory fuzz
@@ -71,7 +75,7 @@ test: test-deps $(BUILD)/CMakeCache.txt
 # build directory (it would only run twice)
 test-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure -E '^integration_packaging_test$$' $(CTEST_ARGS)
+	cd $(ASAN_BUILD) && ctest -j $(TEST_JOBS) --output-on-failure -E '^integration_packaging_test$$' $(CTEST_ARGS)
 
 # the whole suite again with ThreadSanitizer: a report fails the test, also
 # one a background server wrote (tests/integration/lib.sh tsan_reports);
@@ -79,14 +83,14 @@ test-asan: $(ASAN_BUILD)/CMakeCache.txt
 # TSAN_SELECT (set by `make test` to TSAN_TESTS) narrows the run
 test-tsan: $(TSAN_BUILD)/CMakeCache.txt
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
-	cd $(TSAN_BUILD) && ctest --output-on-failure $(TSAN_SELECT) $(CTEST_ARGS)
+	cd $(TSAN_BUILD) && ctest -j $(TEST_JOBS) --output-on-failure $(TSAN_SELECT) $(CTEST_ARGS)
 
 # the ctest suite of $(BUILD) while `stress-ng --cpu N` keeps every core busy
 # (scripts/under-load.sh stops it on every path): proof that no test is flaky
 # under load.  `scripts/under-load.sh make test` does the same for everything.
 test-under-load: test-deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
-	cd $(BUILD) && $(CURDIR)/scripts/under-load.sh ctest --output-on-failure $(CTEST_ARGS)
+	cd $(BUILD) && $(CURDIR)/scripts/under-load.sh ctest -j $(TEST_JOBS) --output-on-failure $(CTEST_ARGS)
 
 # each libFuzzer target for FUZZ_SECONDS (skipped without clang)
 fuzz:
