@@ -379,6 +379,7 @@ out:
     workpool_stop();
     journal_retention_stop();
     decision_log_stop();
+    held_stop(); /* metadata counts no decision carried in */
     audit_anchor_stop();
     fetcher_stop();
     osv_feed_stop();

@@ -104,7 +104,7 @@ static void verdict_members(const held_entry_t *e, buf_t *b, int *first)
         if (e->vd.allow)
             json_kv_raw(b, first, "error", "null", 4);
         else
-            denial_error_line(e->package, e->version, &e->vd, NULL, &line);
+            denial_error_line(e->package, e->version, &e->vd, e->alternative[0] ? e->alternative : NULL, &line);
         json_kv_time(b, first, "published_at", e->vd.published_at);
         json_kv_time(b, first, "eligible_at", e->vd.eligible_at);
     } else {
@@ -158,6 +158,36 @@ static void status_members(const review_request_status_t *st, buf_t *out, int *f
     json_kv_time(out, first, "decided_at", st->at);
 }
 
+/* what clients did about one version: artifact requests refused, and
+ * metadata requests answered without it (a resolver that read a document
+ * without it never asks for its artifact), with who asked */
+static void history_members(const held_entry_t *e, buf_t *b, int *first)
+{
+    const held_rec_t *r = e->have_rec ? &e->rec : NULL;
+    json_kv_str(b, first, "alternative", e->alternative[0] ? e->alternative : NULL);
+    json_kv_time(b, first, "first_denied_at", r && r->count ? r->first : TIME_NONE);
+    json_kv_time(b, first, "last_denied_at", r && r->count ? r->last : TIME_NONE);
+    json_kv_int(b, first, "requests", r ? r->count : 0);
+    size_t served_clients = 0;
+    for (size_t i = 0; r && i < r->nclients; i++)
+        served_clients += r->c[i].served > 0;
+    json_kv_int(b, first, "metadata_requests", r ? r->served : 0);
+    json_kv_int(b, first, "metadata_clients", (int64_t)served_clients);
+    json_kv_time(b, first, "first_served_at", r ? r->served_first : TIME_NONE);
+    json_kv_time(b, first, "last_served_at", r ? r->served_last : TIME_NONE);
+    json_kv_raw(b, first, "clients", "[", 1);
+    for (size_t i = 0; r && i < r->nclients; i++) {
+        int f2 = 1;
+        buf_puts(b, i ? ",{" : "{");
+        json_kv_str(b, &f2, "address", r->c[i].addr);
+        json_kv_str(b, &f2, "user_agent", r->c[i].ua);
+        json_kv_int(b, &f2, "requests", r->c[i].count);
+        json_kv_int(b, &f2, "metadata_requests", r->c[i].served);
+        buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+}
+
 static void entry_view(const config_t *cfg, const held_entry_t *e, const held_request_t *reqs, size_t nreqs,
                        buf_t *b)
 {
@@ -167,19 +197,7 @@ static void entry_view(const config_t *cfg, const held_entry_t *e, const held_re
     json_kv_str(b, &first, "package", e->package);
     json_kv_str(b, &first, "version", e->version);
     verdict_members(e, b, &first);
-    json_kv_time(b, &first, "first_denied_at", e->have_rec ? e->rec.first : TIME_NONE);
-    json_kv_time(b, &first, "last_denied_at", e->have_rec ? e->rec.last : TIME_NONE);
-    json_kv_int(b, &first, "requests", e->have_rec ? e->rec.count : 0);
-    json_kv_raw(b, &first, "clients", "[", 1);
-    for (size_t i = 0; e->have_rec && i < e->rec.nclients; i++) {
-        int f2 = 1;
-        buf_puts(b, i ? ",{" : "{");
-        json_kv_str(b, &f2, "address", e->rec.c[i].addr);
-        json_kv_str(b, &f2, "user_agent", e->rec.c[i].ua);
-        json_kv_int(b, &f2, "requests", e->rec.c[i].count);
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
+    history_members(e, b, &first);
     findings_members(cfg, &e->findings, b, &first);
     json_kv_raw(b, &first, "review_requests", "[", 1);
     int any = 0;
@@ -234,6 +252,33 @@ void view_held_version(const config_t *cfg, const held_version_t *hv, const revi
         entry_view(cfg, e, hv->q.reqs, hv->q.nreqs, out);
     else
         buf_puts(out, "null");
+    /* no longer held: what it was held for, who asked, and who admitted it */
+    json_kv_raw(out, &first, "history", "", 0);
+    if (!hv->in_queue && (e->have_rec || hv->asked)) {
+        held_entry_t was = *e;
+        if (hv->approved)
+            was.vd = hv->before;
+        entry_view(cfg, &was, hv->q.reqs, hv->q.nreqs, out);
+    } else {
+        buf_puts(out, "null");
+    }
+    json_kv_raw(out, &first, "approved_by", "", 0);
+    const review_t *by = NULL;
+    for (size_t i = 0; e->vd.allow && e->vd.review_id && i < napprovals; i++)
+        if (approvals[i].id == e->vd.review_id)
+            by = &approvals[i];
+    if (by) {
+        int f2 = 1;
+        buf_putc(out, '{');
+        json_kv_int(out, &f2, "id", (int64_t)by->id);
+        json_kv_str(out, &f2, "by", by->by);
+        json_kv_time(out, &f2, "at", by->created_at);
+        json_kv_time(out, &f2, "expires_at", by->expires_at);
+        json_kv_str(out, &f2, "comment", by->comment);
+        buf_putc(out, '}');
+    } else {
+        buf_puts(out, "null");
+    }
     buf_puts(out, ",\"approvals\":");
     reviews_array(approvals, napprovals, now, out);
     buf_puts(out, ",\"blocks\":");

@@ -23,7 +23,7 @@ static void record(h2o_req_t *req, artifact_req_t *ar, const char *decision, rea
 static void deny(h2o_req_t *req, artifact_req_t *ar, const verdict_t *vd)
 {
     const char *alt = ar->ops->alternative ? ar->ops->alternative(req, ar) : NULL;
-    http_record_denial(req, eco_name(ar->eco), ar->package, ar->version, vd, ar->detail);
+    http_record_denial(req, eco_name(ar->eco), ar->package, ar->version, vd, alt, ar->detail);
     denial_send(req, eco_name(ar->eco), ar->package, ar->version, vd, alt);
 }
 

@@ -9,6 +9,7 @@
 #include "common/timeutil.h"
 #include "http/http.h"
 #include "core/runtime.h"
+#include "journal/served_held.h"
 
 static void iso(int64_t t, char *out, size_t n)
 {
@@ -63,6 +64,12 @@ void denial_error_line(const char *package, const char *version, const verdict_t
     } else if (cfg && cfg->review_contact) {
         buf_printf(out, " (questions: %s)", cfg->review_contact);
     }
+}
+
+void denial_note_held(char **note, size_t *len, const char *version, const verdict_t *v, const char *alternative)
+{
+    if (verdict_held(v))
+        served_held_note_add(note, len, version, alternative);
 }
 
 /* RFC 3986 unreserved bytes stay, everything else is %XX: a package name

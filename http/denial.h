@@ -20,6 +20,9 @@ void denial_review_url(const char *public_url, const char *eco, const char *pack
 /* the same as a JSON object's "review_url" member (common/json.h's first) */
 void denial_review_url_member(const char *public_url, const char *eco, const char *package, const char *version,
                               buf_t *out, int *first);
+/* adds version to a rendered document's note of what it withheld
+ * (journal/served_held.h) when v holds it for reviewers; alternative may be NULL */
+void denial_note_held(char **note, size_t *len, const char *version, const verdict_t *v, const char *alternative);
 /* sends it with status 403 */
 void denial_send(h2o_req_t *req, const char *eco, const char *package, const char *version, const verdict_t *v,
                  const char *alternative);

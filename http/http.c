@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "common/timeutil.h"
 #include "http/loop.h"
+#include "journal/served_held.h"
 
 #define ENV_RID "cordon.rid"
 #define ENV_DECISION "cordon.decision"
@@ -296,13 +297,24 @@ void http_record_decision(h2o_req_t *req, const char *eco, const char *package, 
 }
 
 void http_record_denial(h2o_req_t *req, const char *eco, const char *package, const char *version,
-                        const verdict_t *vd, const char *detail)
+                        const verdict_t *vd, const char *alternative, const char *detail)
 {
     decision_t d;
     http_decision_init(req, &d, eco);
     d.published_at = vd->published_at;
     d.since = vd->since;
+    DECISION_SET(&d, alternative, alternative ? alternative : "");
     record(req, &d, package, version, "deny", reason_name(vd->reason), vd->rule, detail);
+}
+
+void http_note_held_served(h2o_req_t *req, const char *eco, const char *package, const char *note)
+{
+    if (note == NULL || *note == '\0')
+        return;
+    char client[64], ua[200];
+    http_client_addr(req, client, sizeof(client));
+    http_user_agent(req, ua, sizeof(ua));
+    served_held_count(eco, package, note, client, ua, time_now_ms());
 }
 
 void http_metadata_headers(h2o_req_t *req, int stale)

@@ -29,7 +29,10 @@ void http_record_decision(h2o_req_t *req, const char *eco, const char *package, 
 /* the same for a policy refusal of a version: keeps the verdict's facts so
  * the reviewers' held queue can decide the version again later */
 void http_record_denial(h2o_req_t *req, const char *eco, const char *package, const char *version,
-                        const verdict_t *vd, const char *detail);
+                        const verdict_t *vd, const char *alternative, const char *detail);
+/* a metadata document was served (or revalidated) to this request's client
+ * without the held versions its note names (journal/served_held.h) */
+void http_note_held_served(h2o_req_t *req, const char *eco, const char *package, const char *note);
 /* headers of a metadata answer: Vary: Accept, revalidation, and the stale
  * markers when upstream was unreachable */
 void http_metadata_headers(h2o_req_t *req, int stale);

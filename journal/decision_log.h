@@ -30,6 +30,9 @@ typedef struct decision {
      * stands for (0: it is one request), the first's and last's times */
     uint32_t count;
     int64_t first_ms, last_ms;
+    /* for a refused version: what the denial offered instead ("" none);
+     * the decision hooks see it (the held queue keeps it), the log does not */
+    char alternative[128];
 } decision_t;
 
 int decision_log_start(void);

@@ -108,6 +108,8 @@ void policy_refuse(verdict_t *out, reason_t reason, const char *rule)
     snprintf(out->rule, sizeof(out->rule), "%s", rule ? rule : "");
 }
 
+int verdict_held(const verdict_t *v) { return !v->allow && (reason_flags(v->reason) & REASON_F_HELD); }
+
 void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
                    const version_facts_t *facts, int64_t now, verdict_t *out)
 {

@@ -69,6 +69,9 @@ void policy_decide(const config_t *cfg, eco_id_t eco, const char *package, const
  * upstream cordon cannot learn the facts from — in the same shape, so
  * every refusal is reported one way. rule: what decided, for people. */
 void policy_refuse(verdict_t *out, reason_t reason, const char *rule);
+/* 1 when the verdict holds the version for reviewers (a reason with
+ * REASON_F_HELD): what the held queue lists */
+int verdict_held(const verdict_t *v);
 
 /* A short fingerprint of everything policy_decide reads from cfg: documents
  * rendered under one policy are never served under another. */

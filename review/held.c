@@ -1,8 +1,10 @@
 /* held: the reviewers' queue and review requests (see held.h).
  *
- * DB_HELD: eco\0package\0version → 'H', first/last refusal, count, reason,
- * rule, the verdict's facts (published_at, since), then up to 16 distinct
- * (address, user agent, count). DB_REQUESTS: u64 id → 'Q', ecosystem,
+ * DB_HELD: eco\0package\0version → 'I', first/last refusal, count, reason,
+ * rule, the verdict's facts (published_at, since), metadata served without
+ * it (count, first, last), the alternative offered, then up to 16 distinct
+ * (address, user agent, refusals, served). Records of the first layout
+ * ('H': no served counts, no alternative) are still read. DB_REQUESTS: u64 id → 'Q', ecosystem,
  * package, version, justification, client, user agent, time, audit seq. */
 #include "review/held.h"
 
@@ -22,15 +24,18 @@
 #include "core/ecosystem.h"
 #include "analysis/analysis.h"
 #include "journal/audit.h"
+#include "journal/served_held.h"
+#include "common/log.h"
 #include "policy/approvals.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
 
-enum { FMT_HELD = 'H', FMT_REQUEST = 'Q' };
+enum { FMT_HELD_V1 = 'H', FMT_HELD = 'I', FMT_REQUEST = 'Q' };
 static void held_rec_free(held_rec_t *h)
 {
     free(h->reason);
     free(h->rule);
+    free(h->alternative);
     for (size_t i = 0; i < h->nclients; i++) {
         free(h->c[i].addr);
         free(h->c[i].ua);
@@ -48,11 +53,16 @@ static void held_rec_encode(const held_rec_t *h, buf_t *b)
     rec_put_str(b, h->rule);
     rec_put_i64(b, h->published_at);
     rec_put_i64(b, h->since);
+    rec_put_i64(b, h->served);
+    rec_put_i64(b, h->served_first);
+    rec_put_i64(b, h->served_last);
+    rec_put_str(b, h->alternative ? h->alternative : "");
     rec_put_i64(b, (int64_t)h->nclients);
     for (size_t i = 0; i < h->nclients; i++) {
         rec_put_str(b, h->c[i].addr);
         rec_put_str(b, h->c[i].ua);
         rec_put_i64(b, h->c[i].count);
+        rec_put_i64(b, h->c[i].served);
     }
 }
 
@@ -61,8 +71,9 @@ static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
     memset(h, 0, sizeof(*h));
     rec_reader_t r;
     rec_reader_init(&r, p, n);
-    if (n < 1 || r.p[0] != FMT_HELD)
+    if (n < 1 || (r.p[0] != FMT_HELD && r.p[0] != FMT_HELD_V1))
         return -1;
+    int v1 = r.p[0] == FMT_HELD_V1;
     r.p++;
     h->first = rec_get_i64(&r);
     h->last = rec_get_i64(&r);
@@ -71,6 +82,16 @@ static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
     h->rule = rec_get_str(&r);
     h->published_at = rec_get_i64(&r);
     h->since = rec_get_i64(&r);
+    if (v1) {
+        h->served = 0;
+        h->served_first = h->served_last = TIME_NONE;
+        h->alternative = xstrdup("");
+    } else {
+        h->served = rec_get_i64(&r);
+        h->served_first = rec_get_i64(&r);
+        h->served_last = rec_get_i64(&r);
+        h->alternative = rec_get_str(&r);
+    }
     int64_t nc = rec_get_i64(&r);
     if (r.err || nc < 0 || nc > HELD_MAX_CLIENTS) {
         held_rec_free(h);
@@ -81,6 +102,7 @@ static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
         c->addr = rec_get_str(&r);
         c->ua = rec_get_str(&r);
         c->count = rec_get_i64(&r);
+        c->served = v1 ? 0 : rec_get_i64(&r);
     }
     if (r.err) {
         held_rec_free(h);
@@ -89,18 +111,128 @@ static int held_rec_decode(const void *p, size_t n, held_rec_t *h)
     return 0;
 }
 
+/* a version's record as stored, or a fresh one (never refused, never served) */
+static int rec_load(MDB_txn *txn, MDB_val *k, held_rec_t *h)
+{
+    MDB_val v;
+    int rc = mdb_get(txn, store_dbi(DB_HELD), k, &v);
+    if (rc == 0 && held_rec_decode(v.mv_data, v.mv_size, h) == 0)
+        return 0;
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return rc;
+    memset(h, 0, sizeof(*h)); /* unreadable: counted afresh */
+    h->first = h->last = h->served_first = h->served_last = TIME_NONE;
+    h->published_at = h->since = TIME_NONE;
+    h->reason = xstrdup("");
+    h->rule = xstrdup("");
+    h->alternative = xstrdup("");
+    return 0;
+}
+
+static int rec_store(MDB_txn *txn, MDB_val *k, const held_rec_t *h)
+{
+    buf_t b;
+    buf_init(&b);
+    held_rec_encode(h, &b);
+    MDB_val nv = {b.len, b.data};
+    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_HELD), k, &nv, 0);
+    buf_free(&b);
+    return rc;
+}
+
+/* the (address, user agent) row of a record, added while there is room; NULL when full */
+static held_client_t *rec_client(held_rec_t *h, const char *addr, const char *ua)
+{
+    for (size_t i = 0; i < h->nclients; i++)
+        if (strcmp(h->c[i].addr, addr) == 0 && strcmp(h->c[i].ua, ua) == 0)
+            return &h->c[i];
+    if (h->nclients == HELD_MAX_CLIENTS)
+        return NULL;
+    held_client_t *c = &h->c[h->nclients++];
+    c->addr = xstrdup(addr);
+    c->ua = xstrdup(ua);
+    c->count = c->served = 0;
+    return c;
+}
+
+static void set_alternative(held_rec_t *h, const char *alt)
+{
+    free(h->alternative);
+    h->alternative = xstrdup(alt ? alt : "");
+}
+
+static uint64_t g_served_lost; /* rows taken but not stored (the write failed) */
+
+/* inside a write transaction: the metadata routes' pending counts into the records */
+static int fold_served(MDB_txn *txn)
+{
+    if (!served_held_pending())
+        return 0;
+    served_held_t *rows;
+    size_t n = served_held_take(&rows);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const served_held_t *s = &rows[i];
+        char key[1024];
+        size_t klen = version_key(key, sizeof(key), s->eco, s->package, s->version);
+        if (klen == 0)
+            continue;
+        MDB_val k = {klen, key};
+        held_rec_t h;
+        if ((rc = rec_load(txn, &k, &h)) != 0)
+            break;
+        h.served += s->count;
+        if (h.served_first == TIME_NONE || s->first < h.served_first)
+            h.served_first = s->first;
+        if (h.served_last == TIME_NONE || s->last > h.served_last) {
+            h.served_last = s->last;
+            set_alternative(&h, s->alternative);
+        }
+        held_client_t *c = rec_client(&h, s->client, s->ua);
+        if (c)
+            c->served += s->count;
+        rc = rec_store(txn, &k, &h);
+        held_rec_free(&h);
+    }
+    if (rc != 0)
+        __atomic_fetch_add(&g_served_lost, (uint64_t)n, __ATOMIC_RELAXED);
+    served_held_free(rows, n);
+    return rc;
+}
+
+static int fold_served_txn(MDB_txn *txn, void *arg)
+{
+    (void)arg;
+    return fold_served(txn);
+}
+
+/* before the queue is read: what the metadata routes counted since the last decision */
+static void fold_pending(void)
+{
+    char err[300];
+    if (served_held_pending() && store_write(fold_served_txn, NULL, err, sizeof(err)) != STORE_OK)
+        log_kv(LOG_WARN, "the held queue could not store metadata counts", "error", err, NULL);
+}
+
 static int note_decision(MDB_txn *txn, const decision_t *d)
 {
-    return strcmp(d->decision, "deny") == 0 ? held_note_denial(txn, d) : 0;
+    int rc = fold_served(txn);
+    if (rc == 0 && strcmp(d->decision, "deny") == 0)
+        rc = held_note_denial(txn, d);
+    return rc;
 }
 
 static void metrics_section(const config_t *cfg, buf_t *out)
 {
     buf_printf(out,
-               "# HELP cordon_held_versions Versions in the reviewers' queue (refused or asked for, still held).\n"
+               "# HELP cordon_held_versions Versions in the reviewers' queue (refused, served without, or asked for; still held).\n"
                "# TYPE cordon_held_versions gauge\n"
-               "cordon_held_versions %zu\n",
-               held_count(cfg, time_now_ms()));
+               "cordon_held_versions %zu\n"
+               "# HELP cordon_held_served_lost_total Metadata counts of held versions not kept (table full, or the store refused them).\n"
+               "# TYPE cordon_held_served_lost_total counter\n"
+               "cordon_held_served_lost_total %llu\n",
+               held_count(cfg, time_now_ms()),
+               (unsigned long long)(served_held_dropped() + __atomic_load_n(&g_served_lost, __ATOMIC_RELAXED)));
 }
 
 void held_start(void)
@@ -108,6 +240,8 @@ void held_start(void)
     decision_log_add_hook(note_decision);
     metrics_add_section(metrics_section);
 }
+
+void held_stop(void) { fold_pending(); }
 
 int held_note_denial(MDB_txn *txn, const decision_t *d)
 {
@@ -118,42 +252,26 @@ int held_note_denial(MDB_txn *txn, const decision_t *d)
     size_t klen = version_key(key, sizeof(key), d->ecosystem, d->package, d->version);
     if (klen == 0)
         return 0;
-    MDB_val k = {klen, key}, v;
+    MDB_val k = {klen, key};
     held_rec_t h;
-    int rc = mdb_get(txn, store_dbi(DB_HELD), &k, &v);
-    if (rc == 0 && held_rec_decode(v.mv_data, v.mv_size, &h) == 0) {
-        free(h.reason);
-        free(h.rule);
-    } else if (rc == 0 || rc == MDB_NOTFOUND) {
-        memset(&h, 0, sizeof(h));
-        h.first = d->time_ms;
-    } else {
+    int rc = rec_load(txn, &k, &h);
+    if (rc != 0)
         return rc;
-    }
+    free(h.reason);
+    free(h.rule);
     h.reason = xstrdup(d->reason);
     h.rule = xstrdup(d->rule);
+    if (h.count == 0)
+        h.first = d->time_ms;
     h.last = d->time_ms;
     h.count++;
     h.published_at = d->published_at;
     h.since = d->since;
-    size_t i;
-    for (i = 0; i < h.nclients; i++)
-        if (strcmp(h.c[i].addr, d->client) == 0 && strcmp(h.c[i].ua, d->user_agent) == 0)
-            break;
-    if (i < h.nclients) {
-        h.c[i].count++;
-    } else if (h.nclients < HELD_MAX_CLIENTS) {
-        h.c[i].addr = xstrdup(d->client);
-        h.c[i].ua = xstrdup(d->user_agent);
-        h.c[i].count = 1;
-        h.nclients++;
-    }
-    buf_t b;
-    buf_init(&b);
-    held_rec_encode(&h, &b);
-    MDB_val nv = {b.len, b.data};
-    rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_HELD), &k, &nv, 0);
-    buf_free(&b);
+    set_alternative(&h, d->alternative);
+    held_client_t *c = rec_client(&h, d->client, d->user_agent);
+    if (c)
+        c->count++;
+    rc = rec_store(txn, &k, &h);
     held_rec_free(&h);
     return rc;
 }
@@ -471,7 +589,7 @@ static int facts_for(eco_id_t eco, const char *package, const char *version, con
         listed = 1;
     }
     policy_gather(eco, package, version, now, f, found);
-    if (rec) {
+    if (rec && rec->count > 0) { /* a refusal's facts; a version only served without has the metadata's */
         f->published_at = rec->published_at;
         f->first_seen = rec->since;
         return 1;
@@ -663,6 +781,21 @@ static int collect(const config_t *cfg, int64_t now, int eco, const char *packag
     return 0;
 }
 
+static void entry_alternative(held_entry_t *e)
+{
+    e->alternative[0] = '\0';
+    if (e->have_rec && e->rec.alternative && e->rec.alternative[0]) {
+        snprintf(e->alternative, sizeof(e->alternative), "%s", e->rec.alternative);
+        return;
+    }
+    /* never refused nor served (asked about, taken down): the cached metadata
+     * says, once; a counted version's record already holds what clients were told */
+    const ecosystem_t *eco = ecosystems[e->eco];
+    if (!e->have_rec && eco && eco->alternative &&
+        eco->alternative(e->package, e->version, e->alternative, sizeof(e->alternative)) != 0)
+        e->alternative[0] = '\0';
+}
+
 static int entry_cmp(const void *a, const void *b, void *arg)
 {
     const held_entry_t *x = a, *y = b;
@@ -685,7 +818,8 @@ static int entry_cmp(const void *a, const void *b, void *arg)
 static int client_cmp(const void *a, const void *b)
 {
     const held_client_t *x = a, *y = b;
-    return x->count == y->count ? 0 : (x->count > y->count ? -1 : 1);
+    int64_t nx = x->count + x->served, ny = y->count + y->served;
+    return nx == ny ? 0 : (nx > ny ? -1 : 1);
 }
 
 /* what a listed entry shows besides its verdict: clients most frequent
@@ -694,6 +828,8 @@ static void entry_complete(held_entry_t *e)
 {
     if (e->have_rec)
         qsort(e->rec.c, e->rec.nclients, sizeof(held_client_t), client_cmp);
+    if (!e->vd.allow)
+        entry_alternative(e);
 }
 
 void held_queue_free(held_queue_t *q)
@@ -708,6 +844,7 @@ void held_queue_free(held_queue_t *q)
 int held_list(const config_t *cfg, int64_t now, int eco, const char *package, held_sort_t sort, held_queue_t *out)
 {
     memset(out, 0, sizeof(*out));
+    fold_pending();
     if (requests_load(&out->reqs, &out->nreqs) != 0)
         return -1;
     if (collect(cfg, now, eco, package, out->reqs, out->nreqs, &out->v, &out->n) != 0) {
@@ -726,6 +863,7 @@ size_t held_count(const config_t *cfg, int64_t now)
     held_request_t *reqs;
     size_t nreqs, n = 0;
     held_entry_t *v;
+    fold_pending();
     if (requests_load(&reqs, &nreqs) != 0)
         return 0;
     if (collect(cfg, now, -1, NULL, reqs, nreqs, &v, &n) == 0) {
@@ -747,6 +885,7 @@ int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *pac
         return -1;
     q->n = 1;
     held_entry_t *e = &q->v[0];
+    fold_pending();
     char key[1024];
     size_t klen = version_key(key, sizeof(key), eco_name(eco), package, version);
     void *val;
@@ -758,22 +897,35 @@ int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *pac
     version_facts_t f;
     int listed = facts_for(eco, package, version, NULL, now, &f, &e->findings);
     out->known = listed == 1;
-    if (e->have_rec) {
+    if (e->have_rec && e->rec.count > 0) {
         f.published_at = e->rec.published_at;
         f.first_seen = e->rec.since;
     }
     e->eco = eco;
     e->package = strdup(package);
     e->version = strdup(version);
-    e->facts = e->have_rec ? 1 : listed;
+    e->facts = e->have_rec && e->rec.count > 0 ? 1 : listed;
     policy_decide(cfg, eco, package, version, &f, now, &e->vd);
+    if (e->vd.allow && e->vd.review_id != 0) {
+        version_facts_t unreviewed = f;
+        memset(&unreviewed.review, 0, sizeof(unreviewed.review));
+        policy_decide(cfg, eco, package, version, &unreviewed, now, &out->before);
+        out->approved = !out->before.allow;
+    }
     requests_load(&q->reqs, &q->nreqs);
     size_t asked = 0;
     for (size_t i = 0; i < q->nreqs; i++)
         asked += q->reqs[i].eco == eco && !strcmp(q->reqs[i].package, package) && !strcmp(q->reqs[i].version, version);
+    out->asked = asked > 0;
     /* the queue's entry: only for a version in the queue (refused or asked about, still held) */
     out->in_queue = !e->vd.allow && (e->have_rec || asked > 0);
     entry_complete(e);
+    if (out->approved) { /* the alternative offered while it was held */
+        verdict_t now_vd = e->vd;
+        e->vd = out->before;
+        entry_alternative(e);
+        e->vd = now_vd;
+    }
     if (e->package == NULL || e->version == NULL) {
         held_queue_free(q);
         return -1;

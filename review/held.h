@@ -18,8 +18,12 @@
 #include "policy/policy.h"
 
 /* joins the decision log (every refusal is counted in the transaction that
- * records it) and /-/metrics (the queue's size); before decision_log_start */
+ * records it) and /-/metrics (the queue's size); before decision_log_start.
+ * The metadata routes' counts (journal/served_held.h) are taken into the
+ * records by every decision's transaction, before the queue is read, and
+ * by held_stop (after the listener stopped). */
 void held_start(void);
+void held_stop(void);
 /* inside the decision log's write transaction: counts one refusal */
 int held_note_denial(MDB_txn *txn, const decision_t *d);
 
@@ -29,14 +33,20 @@ typedef enum { HELD_SORT_AGE = 0, HELD_SORT_REASON, HELD_SORT_REQUESTS } held_so
 
 typedef struct held_client {
     char *addr, *ua;
-    int64_t count;
+    int64_t count;  /* its artifact requests refused */
+    int64_t served; /* its metadata requests answered without the version */
 } held_client_t;
 
-/* what the queue counted of one version's refusals (DB_HELD) */
+/* what the queue counted of one version (DB_HELD): its refusals (count,
+ * first, last: TIME_NONE while never refused; reason, rule and the facts
+ * of the last), the metadata documents served without it, and the
+ * alternative the newest denial or document offered ("" none) */
 typedef struct held_rec {
     int64_t first, last, count;
     char *reason, *rule;
     int64_t published_at, since;
+    int64_t served, served_first, served_last;
+    char *alternative;
     size_t nclients;
     held_client_t c[HELD_MAX_CLIENTS]; /* in a listed entry: most frequent first */
 } held_rec_t;
@@ -55,10 +65,13 @@ typedef struct held_entry {
     char *package, *version;
     int facts; /* 1 known (a refusal's or the cached metadata's), 0 not listed upstream, -1 no metadata */
     findings_t findings; /* what analysis found in it; in a listed entry the name check's too */
-    int have_rec;        /* refused at least once: rec holds the counts */
+    int have_rec;        /* refused or served without at least once: rec holds the counts */
     held_rec_t rec;
     verdict_t vd;
     int64_t sort_time;
+    /* what a client may install instead ("" none known): the newest denial's
+     * or served document's, else the ecosystem's answer from cached metadata */
+    char alternative[130];
 } held_entry_t;
 
 /* the queue: its entries, and every review request (oldest first; each
@@ -84,6 +97,12 @@ size_t held_count(const config_t *cfg, int64_t now);
 typedef struct held_version {
     held_queue_t q;
     int in_queue, known;
+    /* an approval admits it (q.v[0].vd.review_id) where the policy alone would
+     * hold it: approved is 1 and before is that verdict, so the version keeps
+     * the state it was approved from */
+    int approved;
+    verdict_t before;
+    int asked; /* review requests name it */
 } held_version_t;
 int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
                  held_version_t *out);

@@ -57,23 +57,39 @@ void derived_key(char *out, size_t outlen, const char *ns, const char *blob, con
     snprintf(out, outlen, "%sdoc:%.40s", ns, hash);
 }
 
-int derived_lookup(const char *key, int64_t now, char *file, size_t filelen)
+/* the record: "UNTIL\tFILE" then, when there is a note, "\tNOTE" */
+int derived_lookup(const char *key, int64_t now, char *file, size_t filelen, char **note)
 {
     void *v;
     size_t n;
+    if (note)
+        *note = NULL;
     if (store_get_copy(DB_STATE, key, strlen(key), &v, &n) != STORE_OK)
         return -1;
     long long until;
     char name[128];
-    int ok = sscanf(v, "%lld\t%127s", &until, name) == 2;
+    int used = 0;
+    int ok = sscanf(v, "%lld\t%127[^\t]%n", &until, name, &used) == 2;
+    if (ok && note && ((char *)v)[used] == '\t' && ((char *)v)[used + 1] != '\0')
+        *note = strdup((char *)v + used + 1);
     free(v);
-    if (!ok || (until != (long long)TIME_NONE && now >= until))
+    if (!ok || (until != (long long)TIME_NONE && now >= until)) {
+        if (note) {
+            free(*note);
+            *note = NULL;
+        }
         return -1;
+    }
     char path[4200];
     struct stat st;
     blob_derived_path(name, path, sizeof(path));
-    if (stat(path, &st) != 0)
+    if (stat(path, &st) != 0) {
+        if (note) {
+            free(*note);
+            *note = NULL;
+        }
         return -1;
+    }
     snprintf(file, filelen, "%s", name);
     return 0;
 }
@@ -91,17 +107,27 @@ static int put_doc(MDB_txn *txn, void *arg)
 }
 
 int derived_store(const char *key, const char *prefix, const char *ext, const void *bytes, size_t len,
-                  int64_t valid_until, char *file, size_t filelen)
+                  int64_t valid_until, const char *note, char *file, size_t filelen)
 {
     char hex[65], err[300];
     sha256_hex(bytes, len, hex);
     snprintf(file, filelen, "%s-%.40s.%s", prefix, hex, ext);
     if (blob_write_derived(file, bytes, len) != 0)
         return -1;
-    char value[200];
-    snprintf(value, sizeof(value), "%lld\t%s", (long long)valid_until, file);
+    char head[200];
+    snprintf(head, sizeof(head), "%lld\t%s", (long long)valid_until, file);
+    size_t hl = strlen(head), nl = note ? strlen(note) : 0;
+    char *value = malloc(hl + nl + 2);
+    if (value == NULL)
+        return 0; /* the document is written; only the record is lost, which costs a re-render */
+    memcpy(value, head, hl + 1);
+    if (nl) {
+        value[hl] = '\t';
+        memcpy(value + hl + 1, note, nl + 1);
+    }
     doc_put_t d = {key, value};
     store_write(put_doc, &d, err, sizeof(err)); /* a lost record only costs a re-render */
+    free(value);
     return 0;
 }
 

@@ -23,12 +23,15 @@ void unmap_file(mapped_t *m);
  * fingerprint, renderer version); out >= 80 bytes */
 void derived_key(char *out, size_t outlen, const char *ns, const char *blob, const char *repr, const char *public_url,
                  const char *policy, const char *renderer);
-/* 0 and the file name when a rendering for key exists and holds at now */
-int derived_lookup(const char *key, int64_t now, char *file, size_t filelen);
+/* 0 and the file name when a rendering for key exists and holds at now;
+ * with note non-NULL, the note stored with it too (malloc'd, NULL if none) */
+int derived_lookup(const char *key, int64_t now, char *file, size_t filelen, char **note);
 /* stores bytes as "<prefix>-<sha256>.<ext>" and remembers it for key until
- * valid_until (TIME_NONE: until the source changes). 0 or -1 (errno set). */
+ * valid_until (TIME_NONE: until the source changes), with a note about it
+ * (NULL: none; journal/served_held.h says what the renderers put there).
+ * 0 or -1 (errno set). */
 int derived_store(const char *key, const char *prefix, const char *ext, const void *bytes, size_t len,
-                  int64_t valid_until, char *file, size_t filelen);
+                  int64_t valid_until, const char *note, char *file, size_t filelen);
 /* "\"<first 32 hex of the content hash>\"" from a derived file name */
 void derived_etag(const char *file, char *out, size_t outlen);
 

@@ -489,6 +489,7 @@
       case 'age': { const t = parseTime(h.published_at); return t === null ? -Infinity : -t; }
       case 'eligible': { const t = parseTime(h.eligible_at); return t === null ? Infinity : t; }
       case 'requests': return Number(h.requests) || 0;
+      case 'served': return Number(h.metadata_requests) || 0;
       case 'reviews': return Array.isArray(h.review_requests) ? h.review_requests.length : 0;
       default: return 0;
     }
@@ -530,7 +531,9 @@
         el('td', null, reasonBadge(h.reason)),
         el('td', null, timeEl(h.published_at, { none: 'unknown' })),
         el('td', null, timeEl(h.eligible_at, { none: 'not set' })),
+        el('td', { class: 'mono' }, h.alternative ? String(h.alternative) : el('span', { class: 'muted' }, 'none')),
         el('td', { class: 'num' }, String(Number(h.requests) || 0)),
+        el('td', { class: 'num' }, String(Number(h.metadata_requests) || 0)),
         el('td', { class: 'num' }, reviews ? el('span', { class: 'pill pill-attn' }, String(reviews)) : '0'));
       const open = () => { location.hash = versionHash(ecoS, pkg, ver); };
       tr.addEventListener('click', (ev) => {
@@ -622,8 +625,13 @@
   }
 
   function renderDetail(v) {
-    const held = v.held && typeof v.held === 'object' ? v.held : null;
+    // held: its queue entry; history: the same record once it is no longer
+    // held (what it was held for, who asked), so an approval keeps the past
+    const queued = v.held && typeof v.held === 'object' ? v.held : null;
+    const history = !queued && v.history && typeof v.history === 'object' ? v.history : null;
+    const held = queued || history;
     const allowed = v.allowed === true;
+    const by = v.approved_by && typeof v.approved_by === 'object' ? v.approved_by : null;
 
     const verdict = $('detail-verdict');
     verdict.textContent = allowed ? 'allowed' : (v.reason === 'blocked' ? 'blocked' : 'held');
@@ -633,35 +641,51 @@
     const box = $('detail-error-box');
     box.className = 'callout ' + (allowed ? 'callout-ok' : 'callout-bad');
     $('detail-error-title').textContent = allowed ? 'Allowed' : v.reason === 'blocked' ? 'Why it is refused' : 'Why it is held';
-    const errLine = v.error || (held && held.error) || '';
+    const errLine = v.error || (queued && queued.error) || '';
     $('detail-error').textContent = errLine || (allowed
-      ? 'This version is served to clients' + (v.reason ? ' (' + v.reason + ')' : '') + '.'
+      ? (by ? 'Approved by ' + String(by.by || '?') + ' (approval #' + by.id + ': ' + String(by.comment || '') + ')' +
+          (history && history.reason ? '; it was held for ' + history.reason + '.' : '.')
+        : 'This version is served to clients' + (v.reason ? ' (' + v.reason + ')' : '') + '.')
       : 'Refused (' + (v.reason || 'unknown reason') + ').');
 
     const dl = $('detail-facts');
     clear(dl);
     fact(dl, 'Ecosystem', ecoBadge(v.ecosystem));
     fact(dl, 'Decision', allowed ? decisionBadge('allow') : decisionBadge('deny'));
-    fact(dl, 'Reason', reasonBadge(v.reason));
+    fact(dl, 'Reason', !allowed ? reasonBadge(v.reason)
+      : by ? el('span', { class: 'pill pill-ok' }, 'approved') : el('span', { class: 'muted' }, '—'));
     fact(dl, 'Policy', v.policy ? el('code', null, String(v.policy)) : el('span', { class: 'muted' }, '—'));
     fact(dl, 'Published', timeEl(v.published_at, { none: 'unknown' }));
     fact(dl, 'Eligible at', timeEl(v.eligible_at, { none: allowed ? '—' : 'not set' }));
     fact(dl, 'Known upstream', v.known_upstream === false
       ? el('span', { class: 'warn' }, 'no: cordon has not seen this version upstream')
       : v.known_upstream === true ? 'yes' : '—');
+    if (by) {
+      fact(dl, 'Approved by', el('span', null, String(by.by || '?'), ' ', timeEl(by.at),
+        by.expires_at ? ' (expires ' + relative(by.expires_at) + ')' : ''));
+    }
+    if (history) {
+      fact(dl, 'Was held for', reasonBadge(history.reason));
+      fact(dl, 'Would have been eligible', timeEl(history.eligible_at, { none: 'not by age' }));
+    }
     if (held) {
+      if (!allowed) fact(dl, 'Allowed instead', held.alternative ? el('code', null, String(held.alternative)) : el('span', { class: 'muted' }, 'no allowed version yet'));
       fact(dl, 'First refused', timeEl(held.first_denied_at, { none: 'never' }));
       fact(dl, 'Last refused', timeEl(held.last_denied_at, { none: 'never' }));
       fact(dl, 'Refused requests', String(Number(held.requests) || 0));
+      fact(dl, 'Served metadata without it', String(Number(held.metadata_requests) || 0) + ' request(s) from ' +
+        String(Number(held.metadata_clients) || 0) + ' client(s)');
+      if (held.last_served_at) fact(dl, 'Last served without it', timeEl(held.last_served_at));
     }
 
-    const findings = held && Array.isArray(held.findings) ? held.findings : [];
+    // the version's own findings (warnings of an allowed version too), else its entry's
+    const findings = Array.isArray(v.findings) ? v.findings : held && Array.isArray(held.findings) ? held.findings : [];
     const fl = $('detail-findings');
     clear(fl);
     for (const f of findings) fl.append(findingNode(f));
     $('detail-findings-count').textContent = findings.length ? String(findings.length) : '';
     show($('detail-findings-empty'), findings.length === 0);
-    $('detail-findings-empty').textContent = held ? 'No findings.' : 'No findings recorded (not in the held queue).';
+    $('detail-findings-empty').textContent = 'No findings.';
 
     const reviews = held && Array.isArray(held.review_requests) ? held.review_requests : [];
     const rl = $('detail-reviews');
@@ -685,7 +709,8 @@
       cb.append(el('tr', null,
         el('td', { class: 'mono' }, String(c.address || '')),
         el('td', { class: 'ua' }, String(c.user_agent || '')),
-        el('td', { class: 'num' }, String(Number(c.requests) || 0))));
+        el('td', { class: 'num' }, String(Number(c.requests) || 0)),
+        el('td', { class: 'num' }, String(Number(c.metadata_requests) || 0))));
     }
     show($('detail-clients-wrap'), clients.length > 0);
     show($('detail-clients-empty'), clients.length === 0);

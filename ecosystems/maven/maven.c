@@ -26,6 +26,7 @@
 #include "ecosystems/maven/maven_path.h"
 #include "ecosystems/maven/maven_version.h"
 #include "http/denial.h"
+#include "journal/served_held.h"
 #include "http/http.h"
 #include "http/loop.h"
 #include "intel/takedown.h"
@@ -432,8 +433,9 @@ static int cmp_desc(const void *a, const void *b)
  * mature version: versions ordered below it are taken as mature (their own
  * artifact requests are still decided exactly). Returns 1 when a look-up
  * was started (the request resumes later), 0 when decided, -1 on error. */
+/* keep[i]: whether version i stays; held[i]: whether it is left out for reviewers (verdict_held) */
 static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata_t *md, int64_t now,
-                           unsigned char *keep, int64_t *valid_until, int64_t *newest_kept)
+                           unsigned char *keep, unsigned char *held, int64_t *valid_until, int64_t *newest_kept)
 {
     const config_t *cfg = runtime_config();
     *valid_until = TIME_NONE;
@@ -472,6 +474,7 @@ static int decide_versions(h2o_req_t *req, maven_req_t *mr, const maven_metadata
             f.published_at = 0; /* ordered below a mature version: taken as old */
         decide(mr, v, &f, now, &vd);
         keep[order[k].index] = (unsigned char)vd.allow;
+        held[order[k].index] = (unsigned char)verdict_held(&vd);
         if (vd.valid_until != TIME_NONE && (*valid_until == TIME_NONE || vd.valid_until < *valid_until))
             *valid_until = vd.valid_until;
         if (vd.allow) {
@@ -509,7 +512,11 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
     char policy_fp[52];
     policy_document_fp(cfg, ECO_MAVEN, mr->package, policy_fp);
     derived_key(key, sizeof(key), "maven", m->blob, "xml", cfg->public_url, policy_fp, RENDER_VERSION);
-    if (derived_lookup(key, now, file, sizeof(file)) == 0) {
+    char *served_note = NULL;
+    if (derived_lookup(key, now, file, sizeof(file), &served_note) == 0) {
+        if (mr->route.sum == SUM_NONE) /* one resolution reads the document and its checksum: counted once */
+            http_note_held_served(req, "maven", mr->package, served_note);
+        free(served_note);
         http_metadata_headers(req, stale);
         derived_etag(file, etag, sizeof(etag));
         blob_derived_path(file, path, sizeof(path));
@@ -528,9 +535,12 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
         return;
     }
     /* group metadata (plugin prefixes) lists no versions: nothing to decide */
-    unsigned char *keep = calloc(md.nversions ? md.nversions : 1, 1);
+    unsigned char *keep = calloc(md.nversions ? md.nversions : 1, 2); /* keep, then held */
+    unsigned char *held_mark = keep ? keep + (md.nversions ? md.nversions : 1) : NULL;
     int64_t until = TIME_NONE, newest = TIME_NONE;
-    int rc = keep == NULL ? -1 : md.has_versions ? decide_versions(req, mr, &md, now, keep, &until, &newest) : 0;
+    int rc = keep == NULL        ? -1
+             : md.has_versions ? decide_versions(req, mr, &md, now, keep, held_mark, &until, &newest)
+                               : 0;
     if (rc != 0) {
         free(keep);
         maven_metadata_free(&md);
@@ -552,16 +562,26 @@ static void serve_metadata(h2o_req_t *req, maven_req_t *mr, const meta_rec_t *m,
                               newest != TIME_NONE ? newest : TIME_NONE, &out);
     else
         maven_metadata_render(&md, NULL, md.latest, md.release, TIME_NONE, &out);
+    char *note = NULL;
+    size_t notelen = 0;
+    const char *alt = held ? highest_kept(&md, keep, 1) : NULL;
+    for (size_t i = 0; i < md.nversions; i++)
+        if (held_mark[i])
+            served_held_note_add(&note, &notelen, md.versions[i].version, alt);
     free(keep);
     maven_metadata_free(&md);
     unmap_file(&mm);
-    int wrc = out.oom ? -1 : derived_store(key, "maven", "xml", out.data, out.len, until, file, sizeof(file));
+    int wrc = out.oom ? -1 : derived_store(key, "maven", "xml", out.data, out.len, until, note, file, sizeof(file));
     int e = out.oom ? ENOMEM : errno;
     buf_free(&out);
     if (wrc != 0) {
+        free(note);
         http_send_error(req, 503, NULL, "cordon cannot store the filtered metadata: %s", strerror(e));
         return;
     }
+    if (mr->route.sum == SUM_NONE)
+        http_note_held_served(req, "maven", mr->package, note);
+    free(note);
     http_metadata_headers(req, stale);
     derived_etag(file, etag, sizeof(etag));
     blob_derived_path(file, path, sizeof(path));

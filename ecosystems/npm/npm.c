@@ -369,14 +369,23 @@ static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const 
     buf_init(&out);
     npm_packument_render(&fd.p, &o, &out);
     int64_t until = fd.f.valid_until;
+    char *note = NULL;
+    size_t notelen = 0;
+    for (size_t i = 0; i < fd.p.nversions; i++)
+        if (!fd.f.keep[i])
+            denial_note_held(&note, &notelen, fd.p.versions[i].version, &fd.f.verdicts[i],
+                             npm_filter_alternative(&fd.p, &fd.f, fd.p.versions[i].version));
     filtered_free(&fd);
     if (out.oom) {
         buf_free(&out);
+        free(note);
         http_send_error(req, 503, NULL, "out of memory rendering %s", nr->route.name);
         return -1;
     }
-    int wrc = derived_store(key, "npm", nr->abbreviated ? "a.json" : "f.json", out.data, out.len, until, file, filelen);
+    int wrc = derived_store(key, "npm", nr->abbreviated ? "a.json" : "f.json", out.data, out.len, until, note, file,
+                            filelen);
     int werr = errno;
+    free(note);
     buf_free(&out);
     if (wrc != 0) {
         http_send_error(req, 503, NULL, "cordon cannot write the rendered packument for %s: %s", nr->route.name,
@@ -398,8 +407,14 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
                 RENDER_VERSION);
 
     http_metadata_headers(req, stale);
-    if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
-        return;
+    char *note = NULL;
+    if (derived_lookup(key, now, file, sizeof(file), &note) != 0) {
+        if (render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
+            return;
+        derived_lookup(key, now, file, sizeof(file), &note);
+    }
+    http_note_held_served(req, "npm", nr->route.name, note);
+    free(note);
     derived_etag(file, etag, sizeof(etag));
     if (http_not_modified(req, etag))
         return;

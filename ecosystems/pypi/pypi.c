@@ -503,9 +503,12 @@ static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, cons
      * "Denials"): resolution skips it, an exact pin shows why */
     char **held = calloc(fd.p.nfiles ? fd.p.nfiles : 1, sizeof(*held));
     const char *alt = alternative(&fd);
+    char *note = NULL;
+    size_t notelen = 0;
     for (size_t i = 0; held && i < fd.p.nfiles; i++) {
         if (fd.keep[i] || fd.p.files[i].version == NULL)
             continue;
+        denial_note_held(&note, &notelen, fd.p.files[i].version, &fd.verdicts[i], alt);
         buf_t line;
         buf_init(&line);
         denial_error_line(pr->route.project, fd.p.files[i].version, &fd.verdicts[i], alt, &line);
@@ -521,8 +524,10 @@ static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, cons
         free(held[i]);
     free(held);
     filtered_free(&fd);
-    int rc = out.oom ? -1 : derived_store(key, "pypi", html ? "html" : "json", out.data, out.len, until, file, filelen);
+    int rc = out.oom ? -1
+                     : derived_store(key, "pypi", html ? "html" : "json", out.data, out.len, until, note, file, filelen);
     int e = out.oom ? ENOMEM : errno;
+    free(note);
     buf_free(&out);
     if (rc != 0) {
         http_send_error(req, 503, NULL, "cordon cannot write the page for %s: %s", pr->route.project, strerror(e));
@@ -541,8 +546,14 @@ static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     policy_document_fp(cfg, ECO_PYPI, pr->route.project, policy_fp);
     derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, policy_fp, RENDER_VERSION);
     http_metadata_headers(req, stale);
-    if (derived_lookup(key, now, file, sizeof(file)) != 0 && render_page(req, pr, m, key, now, file, sizeof(file)) != 0)
-        return;
+    char *note = NULL;
+    if (derived_lookup(key, now, file, sizeof(file), &note) != 0) {
+        if (render_page(req, pr, m, key, now, file, sizeof(file)) != 0)
+            return;
+        derived_lookup(key, now, file, sizeof(file), &note);
+    }
+    http_note_held_served(req, "pypi", pr->route.project, note);
+    free(note);
     derived_etag(file, etag, sizeof(etag));
     if (http_not_modified(req, etag))
         return;

@@ -355,7 +355,8 @@ async function run(browser) {
   expect(cells[1] === PKG && cells[2] === VER && /quarantine/.test(cells[3]), 'the row shows package, version and reason',
     JSON.stringify(cells));
   const headersText = await page.$$eval('#held-table thead th', (ths) => ths.map((t) => t.textContent.trim()));
-  expect(['Ecosystem', 'Package', 'Version', 'Reason', 'Published', 'Eligible at', 'Requests', 'Review requests']
+  expect(['Ecosystem', 'Package', 'Version', 'Reason', 'Published', 'Eligible at', 'Instead', 'Refused',
+    'Hidden', 'Reviews']
     .every((h) => headersText.includes(h)), 'held table has the expected columns', JSON.stringify(headersText));
 
   if (XSS_PKG && XSS_VER) {
@@ -399,6 +400,20 @@ async function run(browser) {
   check(shownComment.includes(comment), 'the approval (with its HTML comment, as text) is listed on the version',
     JSON.stringify(shownComment));
   check(await imgCount(page) === 0, 'no <img> element was created from the comment');
+  // the version keeps what it was held for and who asked, and says who admitted it
+  await page.waitForFunction(() => [...document.querySelectorAll('#detail-facts dt')]
+    .some((dt) => dt.textContent === 'Approved by'));
+  const facts = await page.$$eval('#detail-facts dt', (dts) =>
+    Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling ? dt.nextElementSibling.textContent : ''])));
+  check((CORDON_USER ? facts['Approved by'].includes(CORDON_USER) : facts['Approved by'] !== '') &&
+    /quarantine/.test(facts['Was held for'] || '') && facts['Refused requests'] !== undefined,
+    'after approval: approved by, what it was held for and its refusals are shown', JSON.stringify(facts));
+  const errAfter = await text(page, '#detail-error');
+  check(/^Approved by /.test(errAfter) && /held for quarantine/.test(errAfter), 'the callout says who approved it and why it was held',
+    errAfter);
+  const clientRows = await page.$$eval('#detail-clients tr', (trs) => trs.length);
+  check(clientRows > 0, 'the clients that asked for it are still listed', `${clientRows} rows`);
+  await fullShot(page, shot('approved'));
 
   // ... and through the API
   const v = await api('GET', `/-/api/versions/${enc(ECO)}/${enc(PKG)}/${enc(VER)}`);

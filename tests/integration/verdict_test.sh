@@ -18,6 +18,12 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 command -v curl >/dev/null || setup_skip "curl not found"
+command -v npm >/dev/null || setup_skip "npm not found"
+command -v mvn >/dev/null || setup_skip "mvn not found"
+"$PYTHON" -m pip --version >/dev/null 2>&1 || setup_skip "pip not found"
+TOOLS=${CORDON_TOOLS:-$IT_ROOT/build/tools}
+PNPM_BIN=$TOOLS/node_modules/.bin/pnpm
+[[ -x $PNPM_BIN ]] || setup_skip "pnpm not in $TOOLS (run scripts/test-tools.sh)"
 
 it_setup
 start_fixture "$IT_ROOT/tests/fixtures/verdict_spec.json"
@@ -39,6 +45,82 @@ mkdir -p "$NOCFG"
 cordon_cli() { (cd "$NOCFG" && CORDON_URL=$CORDON_URL timeout 60 "$CORDON_BIN" "$@"); }
 
 # ------------------------------------------------------------------ cases
+
+held_entry() { # ECO PKG VER: the version's /-/api/held entry (as the auditor) into $IT_TMP/entry.json; 1 if none
+    api_get "held?ecosystem=$1"
+    "$PYTHON" - "$HTTP_BODY" "$1" "$2" "$3" >"$IT_TMP/entry.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = [e for e in d["held"] if [e["ecosystem"], e["package"], e["version"]] == sys.argv[2:5]]
+print(json.dumps(m[0]) if m else "")
+PY
+    [[ -s $IT_TMP/entry.json && $(head -c 1 "$IT_TMP/entry.json") == "{" ]]
+}
+
+api_get() { http GET "$CORDON_URL/-/api/$1" -H "Authorization: Bearer $T_AUD"; expect_status 200 "GET /-/api/$1"; }
+
+t_queue_sees_metadata_readers() {
+    # Resolvers read metadata without the held version and install the one
+    # before it: none of them asks for the held artifact, yet each is counted.
+    new_project "$IT_TMP/seen-npm" '{"seen-pkg": "^1.0.0"}'
+    npm_in "$IT_TMP/seen-npm" install >"$IT_TMP/seen-npm.log" 2>&1 || fail "npm install: $(tail -n 20 "$IT_TMP/seen-npm.log")"
+    assert_installed "$IT_TMP/seen-npm" seen-pkg 1.0.0
+    new_project "$IT_TMP/seen-pnpm" '{"seen-pkg": "^1.0.0"}'
+    pnpm_at "$CORDON_URL" "$IT_TMP/seen-pnpm" seen install >"$IT_TMP/seen-pnpm.log" 2>&1 ||
+        fail "pnpm install: $(tail -n 20 "$IT_TMP/seen-pnpm.log")"
+    assert_installed "$IT_TMP/seen-pnpm" seen-pkg 1.0.0
+    pip_in download --no-deps -d "$IT_TMP/seen-pip" seen-py >"$IT_TMP/seen-pip.log" 2>&1 ||
+        fail "pip download: $(tail -n 20 "$IT_TMP/seen-pip.log")"
+    compgen -G "$IT_TMP/seen-pip/seen_py-1.0-*.whl" >/dev/null || fail "pip did not pick 1.0: $(ls "$IT_TMP/seen-pip")"
+    new_maven_project "$IT_TMP/seen-mvn" "$(mvn_dep org.cordon.ask seen-jar '[1.0,2.0)')"
+    IT_MVN_REPO=$IT_TMP/m2-seen mvn_in "$IT_TMP/seen-mvn" compile >/dev/null || fail "mvn compile: $(tail -n 30 "$IT_TMP/seen-mvn/mvn.log")"
+    assert_eq 1.0 "$(mvn_local_versions "$IT_TMP/m2-seen" org.cordon.ask seen-jar)" "the version mvn resolved"
+
+    held_entry npm seen-pkg 1.1.0 ||
+        fail "seen-pkg 1.1.0 is not in the held queue after npm and pnpm read its packument: $(head -c 2000 "$HTTP_BODY")"
+    check_json "$IT_TMP/entry.json" '
+want(d["reason"] == "quarantine" and d["requests"] == 0 and d["first_denied_at"] is None, "refusals %r" % d)
+want(d["metadata_requests"] >= 2 and d["metadata_clients"] >= 2, "metadata counts %r" % d)
+want(iso(d["first_served_at"]) and iso(d["last_served_at"]), "served times %r" % d)
+want(d["alternative"] == "1.0.0", "alternative %r" % d["alternative"])
+want("newest allowed: 1.0.0" in d["error"] and "no allowed version" not in d["error"], "error %r" % d["error"])
+uas = [c["user_agent"] for c in d["clients"] if c["metadata_requests"] > 0]
+want(any(u.startswith("npm/") for u in uas) and any(u.startswith("pnpm/") for u in uas), "clients %r" % d["clients"])' \
+        "the npm entry"
+    held_entry pypi seen-py 1.1 || fail "seen-py 1.1 is not in the held queue after pip read its page"
+    check_json "$IT_TMP/entry.json" '
+want(d["metadata_requests"] >= 1 and d["alternative"] == "1.0" and d["requests"] == 0, "pypi entry %r" % d)
+want(any(c["user_agent"].startswith("pip/") for c in d["clients"]), "clients %r" % d["clients"])' "the PyPI entry"
+    held_entry maven org.cordon.ask:seen-jar 1.1 || fail "seen-jar 1.1 is not in the held queue after mvn read maven-metadata.xml"
+    check_json "$IT_TMP/entry.json" '
+want(d["metadata_requests"] >= 1 and d["alternative"] == "1.0", "maven entry %r" % d)
+want(any("Maven" in c["user_agent"] or "maven" in c["user_agent"] for c in d["clients"]), "clients %r" % d["clients"])' \
+        "the Maven entry"
+
+    # the queue, /-/metrics and the page's summary count the same versions
+    api_get held
+    local n m
+    n=$(json_eval "$HTTP_BODY" 'd["count"]')
+    http GET "$CORDON_URL/-/metrics"
+    m=$(sed -n 's/^cordon_held_versions \([0-9]*\)$/\1/p' "$HTTP_BODY")
+    assert_eq "$n" "$m" "cordon_held_versions against the queue's count"
+
+    # approved: the version keeps what it was held for and who asked, and says who admitted it
+    http POST "$CORDON_URL/-/api/approvals" -H "Authorization: Bearer $T_REV" -H 'Content-Type: application/json' \
+        -d '{"ecosystem":"npm","package":"seen-pkg","version":"1.1.0","comment":"read the diff"}'
+    expect_status 201 "the approval of seen-pkg 1.1.0"
+    api_get "versions/npm/seen-pkg/1.1.0"
+    check_json "$HTTP_BODY" '
+want(d["allowed"] is True and d["held"] is None, "allowed %r held %r" % (d["allowed"], d["held"]))
+h = d["history"]
+want(h and h["reason"] == "quarantine" and iso(h["eligible_at"]), "history %r" % h)
+want(h["metadata_requests"] >= 2 and h["clients"], "history counts %r" % h)
+want(d["approved_by"] and d["approved_by"]["by"] == "alice" and d["approved_by"]["comment"] == "read the diff",
+     "approved_by %r" % d["approved_by"])' "the version after approval"
+    api_get "held?ecosystem=npm"
+    check_json "$HTTP_BODY" 'want(not [e for e in d["held"] if e["package"] == "seen-pkg"], "an approved version is still queued")' \
+        "the queue after approval"
+}
 
 t_allowed_fetched_first() {
     # no client asked for ask-pkg: cordon fetches its packument for the answer
@@ -244,6 +326,7 @@ want(len(r) == 1 and r[0]["status"] == "blocked" and r[0]["decided_by"] == "alic
     assert_eq 2 "$rc" "cordon review status abc: exit code"
 }
 
+run_test "the held queue counts clients served metadata without a held version (npm, pnpm, pip, mvn); metrics agree; the state after approval" t_queue_sees_metadata_readers
 run_test "an allowed version, its metadata fetched for the answer, no token" t_allowed_fetched_first
 run_test "a held version: reason, times, alternative and what to do" t_held_says_what_to_do
 run_test "a version upstream does not publish is not_found; a scoped name" t_not_published_and_scoped

@@ -22,6 +22,7 @@
 #include "journal/audit_key.h"
 #include "core/config.h"
 #include "journal/decision_log.h"
+#include "journal/served_held.h"
 #include "review/held.h"
 #include "policy/judge.h"
 #include "policy/policy.h"
@@ -381,7 +382,8 @@ TEST(held_queue_counts_refusals)
     const char *s = buf_cstr(&b);
     CHECK(strstr(s, "\"package\":\"fresh\",\"version\":\"2.0.0\",\"reason\":\"quarantine\"") != NULL);
     CHECK(strstr(s, "\"requests\":3") != NULL);
-    CHECK(strstr(s, "{\"address\":\"10.0.0.1\",\"user_agent\":\"npm/10\",\"requests\":2}") != NULL);
+    CHECK(strstr(s, "{\"address\":\"10.0.0.1\",\"user_agent\":\"npm/10\",\"requests\":2,\"metadata_requests\":0}") !=
+          NULL);
     CHECK_INT_EQ((long)held_count(&g_cfg, now), 1);
     /* when the window has passed it leaves the queue */
     CHECK_INT_EQ((long)held_count(&g_cfg, now + 7 * DAY), 0);
@@ -390,6 +392,100 @@ TEST(held_queue_counts_refusals)
     audit_report_t r;
     CHECK_INT_EQ(audit_verify(&r), 0);
     CHECK(r.ok);
+}
+
+typedef struct held_put {
+    const char *key;
+    size_t klen;
+    const buf_t *val;
+} held_put_t;
+
+static int held_put(MDB_txn *txn, void *arg)
+{
+    const held_put_t *p = arg;
+    MDB_val k = {p->klen, (void *)p->key}, v = {p->val->len, p->val->data};
+    return mdb_put(txn, store_dbi(DB_HELD), &k, &v, 0);
+}
+
+/* a resolver that read a document without the version never asks for its
+ * artifact: the metadata routes' counts (journal/served_held.h) reach the
+ * queue, beside the refusals, and records of the first layout still read */
+TEST(held_queue_counts_metadata_served_without_it)
+{
+    int64_t now = time_now_ms();
+    /* a record as the first layout ('H') wrote it: one refusal from one client */
+    buf_t old;
+    buf_init(&old);
+    buf_putc(&old, 'H');
+    rec_put_i64(&old, now - 1000);
+    rec_put_i64(&old, now - 1000);
+    rec_put_i64(&old, 1);
+    rec_put_str(&old, "quarantine");
+    rec_put_str(&old, "default min_age 7d");
+    rec_put_i64(&old, now - DAY);
+    rec_put_i64(&old, now - DAY);
+    rec_put_i64(&old, 1);
+    rec_put_str(&old, "10.0.0.9");
+    rec_put_str(&old, "pip/23");
+    rec_put_i64(&old, 1);
+    char key[256];
+    size_t klen = version_key(key, sizeof(key), "npm", "served", "3.0.0");
+    CHECK(klen > 0);
+    held_put_t put = {key, klen, &old};
+    char err[300];
+    CHECK_INT_EQ(store_write(held_put, &put, err, sizeof(err)), STORE_OK);
+    buf_free(&old);
+
+    /* two documents served to one client and one to another, each without 3.0.0 and 3.1.0 */
+    served_held_count("npm", "served", "3.0.0 2.9.1\n3.1.0 2.9.1\n", "10.0.0.3", "pnpm/9", now);
+    served_held_count("npm", "served", "3.0.0 2.9.1\n3.1.0 2.9.1\n", "10.0.0.3", "pnpm/9", now + 1);
+    served_held_count("npm", "served", "3.0.0 2.9.2\n3.1.0 2.9.2\n", "10.0.0.9", "pip/23", now + 2);
+    CHECK(served_held_pending());
+    held_queue_t q;
+    CHECK_INT_EQ(held_list(&g_cfg, now + 3, -1, "served", HELD_SORT_AGE, &q), 0);
+    CHECK(!served_held_pending()); /* taken into the records before the queue was read */
+    CHECK_INT_EQ((long)q.n, 2);
+    for (size_t i = 0; i < q.n; i++) {
+        const held_entry_t *e = &q.v[i];
+        CHECK(e->have_rec);
+        CHECK_INT_EQ((long)e->rec.served, 3);
+        CHECK_INT_EQ((long)e->rec.served_first, (long)now);
+        CHECK_INT_EQ((long)e->rec.served_last, (long)(now + 2));
+        CHECK_STR_EQ(e->alternative, "2.9.2"); /* the newest document's */
+        int is_old = strcmp(e->version, "3.0.0") == 0;
+        CHECK_INT_EQ((long)e->rec.count, is_old ? 1 : 0);
+        CHECK_INT_EQ((long)e->rec.nclients, 2);
+        for (size_t c = 0; c < e->rec.nclients; c++) {
+            const held_client_t *cl = &e->rec.c[c];
+            if (strcmp(cl->addr, "10.0.0.3") == 0) {
+                CHECK_INT_EQ((long)cl->served, 2);
+                CHECK_INT_EQ((long)cl->count, 0);
+            } else {
+                CHECK_STR_EQ(cl->addr, "10.0.0.9");
+                CHECK_INT_EQ((long)cl->served, 1);
+                CHECK_INT_EQ((long)cl->count, is_old ? 1 : 0);
+            }
+        }
+    }
+    buf_t b;
+    buf_init(&b);
+    view_held_queue(&g_cfg, &q, &b);
+    const char *s = buf_cstr(&b);
+    CHECK(strstr(s, "\"alternative\":\"2.9.2\"") != NULL);
+    CHECK(strstr(s, "\"metadata_requests\":3,\"metadata_clients\":2") != NULL);
+    CHECK(strstr(s, "\"first_denied_at\":null") != NULL); /* 3.1.0 was never refused */
+    buf_free(&b);
+    held_queue_free(&q);
+
+    /* a note never names a version twice, nor one with a space in it */
+    char *note = NULL;
+    size_t len = 0;
+    served_held_note_add(&note, &len, "1.0", "0.9");
+    served_held_note_add(&note, &len, "1.0", "0.9");
+    served_held_note_add(&note, &len, "1.0a", NULL);
+    served_held_note_add(&note, &len, "bad version", "0.9");
+    CHECK_STR_EQ(note, "1.0 0.9\n1.0a\n");
+    free(note);
 }
 
 static void fresh_store(const char *sub)
@@ -491,6 +587,7 @@ int main(void)
     CHECK_INT_EQ(approvals_load(), 0);
     RUN(approvals_and_blocks_in_policy);
     RUN(held_queue_counts_refusals);
+    RUN(held_queue_counts_metadata_served_without_it);
     RUN(review_rate_exact_per_address);
     RUN(review_rate_bounded_and_never_reset);
     approvals_unload();
