@@ -111,13 +111,44 @@ static int64_t secs_of(const char *iso)
     return ms == TIME_NONE ? TIME_NONE : ms / 1000;
 }
 
-/* approvals, blocks, their ends and token changes, as the chain has them */
+/* one approval or block a chain record adds (v: its object) */
+static void collect_review(walk_t *w, uint64_t seq, const char *type, yajl_val v)
+{
+    int64_t id = jint(v, "id");
+    const char *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"), *ver = jstr(v, "version");
+    if (id > 0 && eco && pkg && find_review(w, (uint64_t)id) == NULL) {
+        if (w->nrv == w->caprv) {
+            size_t cap = w->caprv ? 2 * w->caprv : 32;
+            chain_review_t *nv = realloc(w->rv, cap * sizeof(*nv));
+            if (nv == NULL)
+                return;
+            w->rv = nv;
+            w->caprv = cap;
+        }
+        chain_review_t *c = &w->rv[w->nrv++];
+        memset(c, 0, sizeof(*c));
+        c->id = (uint64_t)id;
+        c->seq = seq;
+        c->kind = !strcmp(type, "approval") ? REVIEW_APPROVAL : REVIEW_BLOCK;
+        snprintf(c->eco, sizeof(c->eco), "%s", eco);
+        c->package = strdup(pkg);
+        c->version = strdup(ver ? ver : "");
+        c->expires_s = c->kind == REVIEW_APPROVAL ? secs_of(jstr(v, "expires_at")) : TIME_NONE;
+    } else if (id > 0 && find_review(w, (uint64_t)id)) {
+        problem(w->r, seq, "malformed", "record %" PRIu64 " adds %s %" PRId64 ", which an earlier record added", seq,
+                type, id);
+    }
+}
+
+/* approvals, blocks, their ends and token changes, as the chain has them;
+ * an approval_set record adds every approval of its "approvals" array */
 static void collect(walk_t *w, uint64_t seq, const char *type, const char *rec, size_t n)
 {
     int review = !strcmp(type, "approval") || !strcmp(type, "block");
+    int set = !strcmp(type, "approval_set");
     int ended = !strcmp(type, "approval_revoked") || !strcmp(type, "block_removed");
     int token = !strcmp(type, "token_added") || !strcmp(type, "token_revoked");
-    if (!review && !ended && !token)
+    if (!review && !set && !ended && !token)
         return;
     char *text = strndup(rec, n);
     yajl_val v = text ? yajl_tree_parse(text, NULL, 0) : NULL;
@@ -127,30 +158,14 @@ static void collect(walk_t *w, uint64_t seq, const char *type, const char *rec, 
         return;
     }
     if (review) {
-        int64_t id = jint(v, "id");
-        const char *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"), *ver = jstr(v, "version");
-        if (id > 0 && eco && pkg && find_review(w, (uint64_t)id) == NULL) {
-            if (w->nrv == w->caprv) {
-                size_t cap = w->caprv ? 2 * w->caprv : 32;
-                chain_review_t *nv = realloc(w->rv, cap * sizeof(*nv));
-                if (nv == NULL)
-                    goto out;
-                w->rv = nv;
-                w->caprv = cap;
-            }
-            chain_review_t *c = &w->rv[w->nrv++];
-            memset(c, 0, sizeof(*c));
-            c->id = (uint64_t)id;
-            c->seq = seq;
-            c->kind = !strcmp(type, "approval") ? REVIEW_APPROVAL : REVIEW_BLOCK;
-            snprintf(c->eco, sizeof(c->eco), "%s", eco);
-            c->package = strdup(pkg);
-            c->version = strdup(ver ? ver : "");
-            c->expires_s = c->kind == REVIEW_APPROVAL ? secs_of(jstr(v, "expires_at")) : TIME_NONE;
-        } else if (id > 0 && find_review(w, (uint64_t)id)) {
-            problem(w->r, seq, "malformed", "record %" PRIu64 " adds %s %" PRId64 ", which an earlier record added",
-                    seq, type, id);
-        }
+        collect_review(w, seq, type, v);
+    } else if (set) {
+        const char *path[] = {"approvals", NULL};
+        yajl_val a = yajl_tree_get(v, path, yajl_t_array);
+        if (a == NULL)
+            problem(w->r, seq, "malformed", "record %" PRIu64 " (approval_set) names no approvals", seq);
+        for (size_t i = 0; a && i < YAJL_GET_ARRAY(a)->len; i++)
+            collect_review(w, seq, "approval", YAJL_GET_ARRAY(a)->values[i]);
     } else if (ended) {
         int64_t id = jint(v, "id");
         chain_review_t *c = id > 0 ? find_review(w, (uint64_t)id) : NULL;

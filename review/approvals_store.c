@@ -47,6 +47,20 @@ static const char *jstr(yajl_val v, const char *key)
     return s && YAJL_IS_STRING(s) ? YAJL_GET_STRING(s) : s && YAJL_IS_NULL(s) ? "" : NULL;
 }
 
+/* 1 when the object v (a chain record, or one approval of a set) describes r */
+static int names_review(yajl_val v, const review_t *r)
+{
+    const char *path[] = {"id", NULL};
+    yajl_val id = yajl_tree_get(v, path, yajl_t_number);
+    const char *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"), *ver = jstr(v, "version"),
+               *exp = jstr(v, "expires_at");
+    int64_t es = exp && *exp ? time_parse_iso8601(exp, strlen(exp)) : TIME_NONE;
+    int64_t want = r->expires_at == TIME_NONE ? TIME_NONE : r->expires_at / 1000 * 1000;
+    return id && YAJL_IS_INTEGER(id) && (uint64_t)YAJL_GET_INTEGER(id) == r->id && eco &&
+           !strcmp(eco, eco_name(r->eco)) && pkg && !strcmp(pkg, r->package) && ver && !strcmp(ver, r->version) &&
+           (r->kind != REVIEW_APPROVAL || es == want);
+}
+
 /* 1 when the genuine chain record r names is the one that made r; 0 (why
  * says) when none accounts for it; -1 store error */
 static int accounted(MDB_txn *txn, const review_t *r, char *why, size_t whylen)
@@ -64,16 +78,17 @@ static int accounted(MDB_txn *txn, const review_t *r, char *why, size_t whylen)
     free(text);
     if (v == NULL)
         return -1;
-    const char *path[] = {"id", NULL};
-    yajl_val id = yajl_tree_get(v, path, yajl_t_number);
-    const char *type = jstr(v, "type"), *eco = jstr(v, "ecosystem"), *pkg = jstr(v, "package"),
-               *ver = jstr(v, "version"), *exp = jstr(v, "expires_at");
-    int64_t es = exp && *exp ? time_parse_iso8601(exp, strlen(exp)) : TIME_NONE;
-    int64_t want = r->expires_at == TIME_NONE ? TIME_NONE : r->expires_at / 1000 * 1000;
-    int ok = id && YAJL_IS_INTEGER(id) && (uint64_t)YAJL_GET_INTEGER(id) == r->id && type &&
-             !strcmp(type, review_kind_name(r->kind)) && eco && !strcmp(eco, eco_name(r->eco)) && pkg &&
-             !strcmp(pkg, r->package) && ver && !strcmp(ver, r->version) &&
-             (r->kind != REVIEW_APPROVAL || es == want);
+    const char *type = jstr(v, "type");
+    int ok = 0;
+    if (type && !strcmp(type, "approval_set") && r->kind == REVIEW_APPROVAL) {
+        /* a change set: the approval is one of its "approvals" */
+        const char *ap[] = {"approvals", NULL};
+        yajl_val a = yajl_tree_get(v, ap, yajl_t_array);
+        for (size_t i = 0; a && !ok && i < YAJL_GET_ARRAY(a)->len; i++)
+            ok = names_review(YAJL_GET_ARRAY(a)->values[i], r);
+    } else {
+        ok = type && !strcmp(type, review_kind_name(r->kind)) && names_review(v, r);
+    }
     yajl_tree_free(v);
     if (!ok)
         snprintf(why, whylen, "chain record %" PRIu64 " is not the one that made it", r->audit_seq);
@@ -166,6 +181,73 @@ int approvals_add(review_t *r, char *err, size_t errlen)
         r->expires_at = TIME_NONE;
     add_op_t op = {r};
     if (store_write(add_txn, &op, err, errlen) != STORE_OK)
+        return -1;
+    if (approvals_load() != 0) {
+        snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct set_op {
+    review_t *v;
+    size_t n;
+    const char *note; /* what the set is, for the record: "next@16.5.0 with its dependencies" */
+} set_op_t;
+
+/* one chain record naming every approval of the set (ids taken in order
+ * first), then each approval stored naming that record */
+static int set_txn(MDB_txn *txn, void *arg)
+{
+    set_op_t *op = arg;
+    uint64_t first_id = 0;
+    int rc = store_next_id(txn, DB_REVIEWS, &first_id);
+    if (rc)
+        return rc;
+    buf_t b;
+    buf_init(&b);
+    int first = 1;
+    json_kv_str(&b, &first, "change_set", op->note);
+    json_kv_str(&b, &first, "comment", op->v[0].comment);
+    json_kv_str(&b, &first, "by", op->v[0].by);
+    json_kv_time(&b, &first, "expires_at", op->v[0].expires_at);
+    json_kv_raw(&b, &first, "approvals", "[", 1);
+    for (size_t i = 0; i < op->n; i++) {
+        op->v[i].id = first_id + i;
+        int f2 = 1;
+        buf_puts(&b, i ? ",{" : "{");
+        review_members(&op->v[i], &b, &f2);
+        buf_putc(&b, '}');
+    }
+    buf_putc(&b, ']');
+    uint64_t seq = 0;
+    rc = b.oom ? ENOMEM : audit_append(txn, "approval_set", op->v[0].created_at, b.data, b.len, &seq);
+    for (size_t i = 0; rc == 0 && i < op->n; i++) {
+        review_t *r = &op->v[i];
+        r->audit_seq = seq;
+        buf_reset(&b);
+        review_encode(r, &b);
+        unsigned char key[8];
+        u64_key(r->id, key);
+        MDB_val nk = {8, key}, nv = {b.len, b.data};
+        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &nk, &nv, MDB_APPEND);
+    }
+    buf_free(&b);
+    return rc;
+}
+
+int approvals_add_set(review_t *v, size_t n, const char *note, char *err, size_t errlen)
+{
+    if (n == 0)
+        return 0;
+    int64_t now = time_now_ms();
+    for (size_t i = 0; i < n; i++) {
+        v[i].kind = REVIEW_APPROVAL;
+        v[i].created_at = now;
+        v[i].ended_at = TIME_NONE;
+    }
+    set_op_t op = {v, n, note};
+    if (store_write(set_txn, &op, err, errlen) != STORE_OK)
         return -1;
     if (approvals_load() != 0) {
         snprintf(err, errlen, "stored, but the in-memory set could not be rebuilt");

@@ -17,6 +17,11 @@ int approvals_load(void);
  * here), audited, durable on return; then the in-memory set is rebuilt.
  * Returns 0, or -1 with err. */
 int approvals_add(review_t *r, char *err, size_t errlen);
+/* Stores n approvals as one change set (one comment, one expiry: each
+ * v[i]'s own, normally the same) with ONE chain record, "approval_set",
+ * naming them all and what the set is (note); ids, created_at and
+ * audit_seq are set here. 0, or -1 with err (nothing stored). */
+int approvals_add_set(review_t *v, size_t n, const char *note, char *err, size_t errlen);
 /* Ends record `id` of `kind` (revokes an approval, lifts a block), audited. */
 typedef enum {
     APPROVALS_ENDED = 0,   /* done: out gets the record */

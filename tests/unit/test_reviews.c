@@ -394,6 +394,69 @@ TEST(held_queue_counts_refusals)
     CHECK(r.ok);
 }
 
+static int put_review(MDB_txn *txn, void *arg)
+{
+    const review_t *r = arg;
+    buf_t b;
+    buf_init(&b);
+    review_encode(r, &b);
+    unsigned char key[8];
+    u64_key(r->id, key);
+    MDB_val k = {8, key}, v = {b.len, b.data};
+    int rc = mdb_put(txn, store_dbi(DB_REVIEWS), &k, &v, 0);
+    buf_free(&b);
+    return rc;
+}
+
+/* an approval with its dependencies: one change set, one chain record naming
+ * every approval; each is in force, verified against that record, and one
+ * edited in the store afterwards is caught and not in force */
+TEST(approval_set_one_record)
+{
+    int64_t now = time_now_ms(), young = now - DAY;
+    const char *pkgs[] = {"app", "@app/lib-a", "@app/lib-b"};
+    review_t set[3];
+    memset(set, 0, sizeof(set));
+    for (int i = 0; i < 3; i++) {
+        set[i].eco = ECO_NPM;
+        set[i].package = strdup(pkgs[i]);
+        set[i].version = strdup("2.0.0");
+        set[i].comment = strdup("read the diff of the app and its libraries");
+        set[i].by = strdup("alice");
+        set[i].ended_by = strdup("");
+        set[i].expires_at = now + 7 * DAY;
+        CHECK(!decide(ECO_NPM, pkgs[i], "2.0.0", young, now).allow);
+    }
+    audit_report_t r;
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    uint64_t before = r.records;
+    char err[300];
+    CHECK_INT_EQ(approvals_add_set(set, 3, "app@2.0.0 with its 2 held dependencies", err, sizeof(err)), 0);
+    CHECK(set[0].id > 0 && set[1].id == set[0].id + 1 && set[2].id == set[0].id + 2);
+    CHECK(set[0].audit_seq > 0 && set[1].audit_seq == set[0].audit_seq && set[2].audit_seq == set[0].audit_seq);
+    for (int i = 0; i < 3; i++)
+        CHECK(decide(ECO_NPM, pkgs[i], "2.0.0", young, now).allow);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(r.ok);
+    CHECK_INT_EQ((long)r.last_seq, (long)set[0].audit_seq); /* one record, the newest, for the three */
+    CHECK(r.records > before);
+    approvals_unload();
+    CHECK_INT_EQ(approvals_load(), 0);
+    CHECK(decide(ECO_NPM, "@app/lib-b", "2.0.0", young, now).allow);
+
+    /* someone widens one approval in the store: caught, and not in force */
+    free(set[1].version);
+    set[1].version = strdup("2.1.0");
+    CHECK_INT_EQ(store_write(put_review, &set[1], err, sizeof(err)), STORE_OK);
+    CHECK_INT_EQ(audit_verify(&r), 0);
+    CHECK(!r.ok);
+    CHECK_INT_EQ(approvals_load(), 0);
+    CHECK(!decide(ECO_NPM, "@app/lib-a", "2.1.0", young, now).allow);
+    CHECK(decide(ECO_NPM, "@app/lib-b", "2.0.0", young, now).allow);
+    for (int i = 0; i < 3; i++)
+        review_free(&set[i]);
+}
+
 typedef struct held_put {
     const char *key;
     size_t klen;
@@ -590,6 +653,9 @@ int main(void)
     RUN(held_queue_counts_metadata_served_without_it);
     RUN(review_rate_exact_per_address);
     RUN(review_rate_bounded_and_never_reset);
+    fresh_store("set"); /* its tampering leaves the chain not ok */
+    CHECK_INT_EQ(approvals_load(), 0);
+    RUN(approval_set_one_record);
     approvals_unload();
     config_free(&g_cfg);
     store_close();
