@@ -30,6 +30,7 @@
 #include "policy/approvals.h"
 #include "review/approvals_store.h"
 #include "journal/audit.h"
+#include "review/closure.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
 #include "admin/views.h"
@@ -449,11 +450,71 @@ static int verdict_slot_take(h2o_req_t *req)
  * be asked; stored when it is listed. */
 typedef struct approve_job {
     review_t r;
+    int with_dependencies; /* approve the held versions its install needs too (closure_resolve) */
     const config_t *cfg;
     loop_reply_t *reply;
     int status; /* the answer's */
     buf_t doc;
 } approve_job_t;
+
+static void error_doc(buf_t *doc, const char *msg)
+{
+    int first = 1;
+    buf_reset(doc);
+    buf_putc(doc, '{');
+    json_kv_str(doc, &first, "error", msg);
+    buf_putc(doc, '}');
+}
+
+/* on a worker: the version and every held version of its closure an
+ * approval admits, approved as one change set (one chain record) */
+static void approve_with_dependencies(approve_job_t *j)
+{
+    closure_t c;
+    if (closure_resolve(j->cfg, j->r.eco, j->r.package, j->r.version, NULL, &c) != 0) {
+        j->status = 503;
+        error_doc(&j->doc, "not stored: the dependency closure could not be worked out (out of memory)");
+        return;
+    }
+    review_t *set = calloc(c.n, sizeof(*set));
+    size_t n = 0;
+    int64_t now = time_now_ms();
+    for (size_t i = 0; set && i < c.n; i++) {
+        review_match_t m;
+        /* the root always (its approval is what was asked); the rest when an approval would admit them */
+        if (i > 0 && !closure_approvable(&c, i))
+            continue;
+        approvals_match(j->r.eco, c.v[i].package, c.v[i].version, now, &m);
+        if (i > 0 && m.kind == REVIEW_APPROVAL)
+            continue;
+        review_t *r = &set[n++];
+        r->kind = REVIEW_APPROVAL;
+        r->eco = j->r.eco;
+        r->package = strdup(c.v[i].package);
+        r->version = strdup(c.v[i].version);
+        r->comment = strdup(j->r.comment);
+        r->by = strdup(j->r.by);
+        r->ended_by = strdup("");
+        r->expires_at = j->r.expires_at;
+    }
+    char note[700], err[300] = "out of memory";
+    snprintf(note, sizeof(note), "%s@%s with %zu held dependenc%s", j->r.package, j->r.version, n ? n - 1 : 0,
+             n == 2 ? "y" : "ies");
+    int ok = set != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = set[i].package && set[i].version && set[i].comment && set[i].by && set[i].ended_by;
+    if (!ok || approvals_add_set(set, n, note, err, sizeof(err)) != 0) {
+        char msg[340];
+        snprintf(msg, sizeof(msg), "not stored: %s", err);
+        j->status = 503;
+        error_doc(&j->doc, msg);
+    } else {
+        j->status = 201;
+        view_approval_set(note, set, n, &c, now, &j->doc);
+    }
+    reviews_free(set, n);
+    closure_free(&c);
+}
 
 static void approve_job_run(void *arg)
 {
@@ -486,6 +547,8 @@ static void approve_job_run(void *arg)
         buf_puts(&j->doc, "]}");
         buf_free(&msg);
         j->status = 400;
+    } else if (j->with_dependencies) {
+        approve_with_dependencies(j);
     } else {
         char err[300] = "out of memory";
         j->status = 201;
@@ -520,7 +583,7 @@ static void approve_job_answer(h2o_req_t *req, void *arg)
     free(j);
 }
 
-static void approve_check(h2o_req_t *req, review_t *r)
+static void approve_check(h2o_req_t *req, review_t *r, int with_dependencies)
 {
     if (verdict_slot_take(req) != 0) {
         review_free(r);
@@ -528,6 +591,7 @@ static void approve_check(h2o_req_t *req, review_t *r)
     }
     approve_job_t *j = xcalloc(1, sizeof(*j));
     j->r = *r; /* taken */
+    j->with_dependencies = with_dependencies;
     buf_init(&j->doc);
     j->cfg = runtime_acquire();
     j->reply = loop_reply_new(req, approve_job_answer, j);
@@ -546,6 +610,24 @@ static void add_review(h2o_req_t *req, call_t *k)
                              kind == REVIEW_APPROVAL ? "say why this version is safe to install"
                                                      : "say why this is blocked")) == NULL)
         return;
+    int with_deps = 0;
+    yajl_val wd = yajl_tree_get(body, (const char *[]){"with_dependencies", NULL}, yajl_t_any);
+    if (wd && !YAJL_IS_TRUE(wd) && !YAJL_IS_FALSE(wd)) {
+        http_send_error(req, 400, "bad_request", "'with_dependencies' must be true or false");
+        return;
+    }
+    if (wd && YAJL_IS_TRUE(wd)) {
+        if (kind != REVIEW_APPROVAL) {
+            http_send_error(req, 400, "bad_request", "only approvals take 'with_dependencies'");
+            return;
+        }
+        if (ecosystems[t.eco]->closure_deps == NULL) {
+            http_send_error(req, 400, "bad_request", "cordon cannot work out %s dependency closures",
+                            eco_name(t.eco));
+            return;
+        }
+        with_deps = 1;
+    }
     if (kind == REVIEW_APPROVAL) {
         int r = get_str(body, "expires_in", &exp);
         if (r < 0 || (r == 1 && ((expires_ms = units_parse_duration_ms(exp)) <= 0))) {
@@ -572,8 +654,8 @@ static void add_review(h2o_req_t *req, call_t *k)
     }
     /* an approval of a version cordon's copy does not list: ask upstream
      * first (on the pool, like a verdict), and refuse one it does not publish */
-    if (kind == REVIEW_APPROVAL && !held_version_known(t.eco, t.package, t.version)) {
-        approve_check(req, &r);
+    if (kind == REVIEW_APPROVAL && (with_deps || !held_version_known(t.eco, t.package, t.version))) {
+        approve_check(req, &r, with_deps);
         return;
     }
     buf_t b;
@@ -1029,6 +1111,97 @@ static void verdict_call(h2o_req_t *req, call_t *k)
     workpool_submit(&g_verdict_work, verdict_job_run, j);
 }
 
+/* GET /-/api/closure: on the pool like a verdict (it may fetch upstream
+ * metadata); ?platform= and ?python= state the PyPI target */
+typedef struct closure_job {
+    target_t t;
+    char platform[16], python[16];
+    const config_t *cfg;
+    loop_reply_t *reply;
+    int rc;
+    buf_t doc;
+} closure_job_t;
+
+static void closure_job_run(void *arg)
+{
+    closure_job_t *j = arg;
+    closure_t c;
+    closure_target_t target = {j->platform, j->python};
+    runtime_use(j->cfg);
+    j->rc = closure_resolve(j->cfg, j->t.eco, j->t.package, j->t.version, &target, &c);
+    if (j->rc == 0) {
+        view_closure(j->cfg, &c, &j->doc);
+        closure_free(&c);
+    }
+    runtime_use(NULL);
+    runtime_release(j->cfg);
+    j->cfg = NULL;
+    atomic_fetch_sub(&g_verdicts, 1);
+    loop_reply_post(j->reply);
+}
+
+static void closure_job_answer(h2o_req_t *req, void *arg)
+{
+    closure_job_t *j = arg;
+    if (req != NULL && j->rc == 0)
+        send_buf(req, 200, &j->doc);
+    else if (req != NULL)
+        http_send_error(req, 503, NULL, "out of memory");
+    buf_free(&j->doc);
+    free(j);
+}
+
+static int python_version_valid(const char *s)
+{
+    size_t i = 0, dots = 0;
+    for (; s[i]; i++) {
+        if (s[i] == '.')
+            dots++;
+        else if (!isdigit((unsigned char)s[i]))
+            return 0;
+    }
+    return i > 0 && i < 8 && dots == 1 && s[0] != '.' && s[i - 1] != '.';
+}
+
+static void closure_call(h2o_req_t *req, call_t *k)
+{
+    (void)k;
+    closure_job_t *j = xcalloc(1, sizeof(*j));
+    if (query_target(req, 1, &j->t) != 0) {
+        free(j);
+        return;
+    }
+    int hp = query_param(req, "platform", j->platform, sizeof(j->platform)),
+        hy = query_param(req, "python", j->python, sizeof(j->python));
+    if (hp <= 0)
+        snprintf(j->platform, sizeof(j->platform), "linux");
+    if (hy <= 0)
+        snprintf(j->python, sizeof(j->python), "3.11");
+    if (strcmp(j->platform, "linux") && strcmp(j->platform, "macos") && strcmp(j->platform, "windows")) {
+        http_send_error(req, 400, "bad_request", "'platform' is one of linux, macos, windows");
+        free(j);
+        return;
+    }
+    if (!python_version_valid(j->python)) {
+        http_send_error(req, 400, "bad_request", "'python' is a version such as 3.11");
+        free(j);
+        return;
+    }
+    if (ecosystems[j->t.eco]->closure_deps == NULL) {
+        http_send_error(req, 400, "bad_request", "cordon cannot work out %s dependency closures", eco_name(j->t.eco));
+        free(j);
+        return;
+    }
+    if (verdict_slot_take(req) != 0) {
+        free(j);
+        return;
+    }
+    buf_init(&j->doc);
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, closure_job_answer, j);
+    workpool_submit(&g_verdict_work, closure_job_run, j);
+}
+
 static void lockfile_approve(h2o_req_t *req, call_t *k)
 {
     const char *project = k->project;
@@ -1151,6 +1324,7 @@ static const route_t ROUTES[] = {
     {"GET", "held", NEED_CI, "read the held queue", TAKES_NOTHING, held, 0},
     {"GET", "versions/{rest}", NEED_CI, "read verdicts", TAKES_NOTHING, version_view, 0},
     {"GET", "verdict", NEED_NONE, NULL, TAKES_NOTHING, verdict_call, 0},
+    {"GET", "closure", NEED_CI, "read dependency closures", TAKES_NOTHING, closure_call, 0},
     {"GET", "reviews", NEED_READ, "read review requests", TAKES_NOTHING, list_review_requests, 0},
     {"POST", "reviews", NEED_NONE, NULL, TAKES_JSON_ONLY, add_review_request, 0},
     {"GET", "reviews/{id}", NEED_NONE, NULL, TAKES_NOTHING, review_request_view, 0},

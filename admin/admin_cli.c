@@ -29,9 +29,9 @@ typedef struct opts {
     const char *config, *data_dir, *server, *token_file, *role, *comment, *expires, *justification;
     const char *project, *ref, *format;
     const char *ecosystem, *package;
-    const char *head, *key_file;
+    const char *head, *key_file, *platform, *python;
     long limit;
-    int json, active, help, no_blobs;
+    int json, active, help, no_blobs, with_dependencies;
     int nargs;
     char **args;
 } opts_t;
@@ -52,6 +52,9 @@ static int parse(int argc, char **argv, opts_t *o)
                                              {"url", required_argument, NULL, 's'},
                                              {"justification", required_argument, NULL, 'J'},
                                              {"no-blobs", no_argument, NULL, 'N'},
+                                             {"with-dependencies", no_argument, NULL, 'W'},
+                                             {"platform", required_argument, NULL, 'L'},
+                                             {"python", required_argument, NULL, 'Y'},
                                              {"token-file", required_argument, NULL, 't'},
                                              {"role", required_argument, NULL, 'r'},
                                              {"comment", required_argument, NULL, 'm'},
@@ -73,7 +76,7 @@ static int parse(int argc, char **argv, opts_t *o)
     int c;
     optind = 1;
     opterr = 1;
-    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:J:Nh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:d:s:t:r:m:e:E:P:n:jap:R:f:H:K:J:NWL:Y:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'd': o->data_dir = optarg; break;
@@ -98,6 +101,9 @@ static int parse(int argc, char **argv, opts_t *o)
         case 'f': o->format = optarg; break;
         case 'H': o->head = optarg; break;
         case 'K': o->key_file = optarg; break;
+        case 'W': o->with_dependencies = 1; break;
+        case 'L': o->platform = optarg; break;
+        case 'Y': o->python = optarg; break;
         case 'J': o->justification = optarg; break;
         case 'N': o->no_blobs = 1; break;
         case 'h': o->help = 1; break;
@@ -402,6 +408,13 @@ static const char *str_at(yajl_val v, const char *key)
     return s && YAJL_IS_NULL(s) ? "" : NULL;
 }
 
+static int true_at(yajl_val v, const char *key)
+{
+    const char *path[] = {key, NULL};
+    yajl_val b = yajl_tree_get(v, path, yajl_t_any);
+    return b && YAJL_IS_TRUE(b);
+}
+
 static long long int_at(yajl_val v, const char *key)
 {
     const char *path[] = {key, NULL};
@@ -561,6 +574,86 @@ static int cmd_list(const char *cmd, const opts_t *o)
     return rc;
 }
 
+/* one closure node as a line: "  pkg@ver  held (quarantine, eligible …)  needed by x@y" */
+static void show_node(yajl_val e)
+{
+    char pv[600];
+    const char *ver = str_at(e, "version"), *by = str_at(e, "required_by"), *status = str_at(e, "status");
+    snprintf(pv, sizeof(pv), "%s@%s", or_dash(str_at(e, "package")), ver ? ver : or_dash(str_at(e, "spec")));
+    printf("  %-44s %-10s", pv, or_dash(status));
+    if (status && !strcmp(status, "held"))
+        printf(" %s%s", or_dash(str_at(e, "reason")), true_at(e, "approvable") ? "" : " (no approval admits it)");
+    if (by && *by)
+        printf("  (needed by %s)", by);
+    putchar('\n');
+    const char *err = str_at(e, "error");
+    if (err && *err && (!status || strcmp(status, "allowed")))
+        printf("      %s\n", err);
+}
+
+static void show_closure(yajl_val v, const opts_t *o)
+{
+    (void)o;
+    yajl_val a = array_at(v, "needs_approval");
+    yajl_val all = array_at(v, "closure");
+    size_t n = a ? YAJL_GET_ARRAY(a)->len : 0;
+    printf("%s %s@%s pulls in %lld version(s)%s; %lld held, %lld of them approvable\n", or_dash(str_at(v, "ecosystem")),
+           or_dash(str_at(v, "package")), or_dash(str_at(v, "version")), int_at(v, "versions"),
+           true_at(v, "truncated") ? " (truncated)" : "", int_at(v, "held"),
+           int_at(v, "approvable"));
+    for (size_t i = 0; i < n; i++)
+        show_node(YAJL_GET_ARRAY(a)->values[i]);
+    for (size_t i = 0; all && i < YAJL_GET_ARRAY(all)->len; i++) {
+        yajl_val e = YAJL_GET_ARRAY(all)->values[i];
+        const char *st = str_at(e, "status");
+        if (st && !strcmp(st, "unresolved"))
+            show_node(e);
+    }
+    if (n)
+        printf("approve them as one change set with: cordon approve %s %s %s --with-dependencies --comment \"why it is "
+               "safe\"\n",
+               or_dash(str_at(v, "ecosystem")), or_dash(str_at(v, "package")), or_dash(str_at(v, "version")));
+}
+
+/* the 201 of an approval with its dependencies */
+static void show_approval_set(yajl_val v, const opts_t *o)
+{
+    yajl_val a = array_at(v, "approvals");
+    size_t n = a ? YAJL_GET_ARRAY(a)->len : 0;
+    printf("approved as one change set: %s\n", or_dash(str_at(v, "change_set")));
+    for (size_t i = 0; i < n; i++)
+        show_review(YAJL_GET_ARRAY(a)->values[i], o);
+    yajl_val na = array_at(v, "not_approvable"), un = array_at(v, "unresolved");
+    for (size_t i = 0; na && i < YAJL_GET_ARRAY(na)->len; i++) {
+        yajl_val e = YAJL_GET_ARRAY(na)->values[i];
+        printf("not approvable: %s@%s (%s)\n", or_dash(str_at(e, "package")), or_dash(str_at(e, "version")),
+               or_dash(str_at(e, "reason")));
+    }
+    for (size_t i = 0; un && i < YAJL_GET_ARRAY(un)->len; i++) {
+        yajl_val e = YAJL_GET_ARRAY(un)->values[i];
+        fprintf(stderr, "cordon: warning: %s %s: %s\n", or_dash(str_at(e, "package")),
+                str_at(e, "version") ? str_at(e, "version") : or_dash(str_at(e, "spec")), or_dash(str_at(e, "error")));
+    }
+}
+
+/* closure ECO PKG VER: what installing it pulls in that cordon holds */
+static int cmd_closure(const char *cmd, const opts_t *o)
+{
+    if (o->nargs != 3)
+        return usage_error("%s needs ECO PKG VER", cmd);
+    buf_t path;
+    buf_init(&path);
+    buf_puts(&path, "/-/api/closure");
+    url_param(&path, "ecosystem", o->args[0]);
+    url_param(&path, "package", o->args[1]);
+    url_param(&path, "version", o->args[2]);
+    url_param(&path, "platform", o->platform);
+    url_param(&path, "python", o->python);
+    int rc = run(o, "GET", buf_cstr(&path), NULL, show_closure);
+    buf_free(&path);
+    return rc;
+}
+
 /* approve ECO PKG VER, block ECO PKG [VER]: one POST with the record */
 static int cmd_review(const char *cmd, const opts_t *o)
 {
@@ -571,6 +664,8 @@ static int cmd_review(const char *cmd, const opts_t *o)
         return usage_error("%s needs --comment saying why", cmd);
     if (!approve && o->expires)
         return usage_error("%s does not take --expires: blocks last until lifted", cmd);
+    if (!approve && o->with_dependencies)
+        return usage_error("%s does not take --with-dependencies: a block names one package", cmd);
     buf_t body;
     buf_init(&body);
     int first = 1;
@@ -582,8 +677,11 @@ static int cmd_review(const char *cmd, const opts_t *o)
     json_kv_str(&body, &first, "comment", o->comment);
     if (o->expires)
         json_kv_str(&body, &first, "expires_in", o->expires);
+    if (o->with_dependencies)
+        json_kv_bool(&body, &first, "with_dependencies", 1);
     buf_putc(&body, '}');
-    int rc = run(o, "POST", approve ? "/-/api/approvals" : "/-/api/blocks", &body, show_review);
+    int rc = run(o, "POST", approve ? "/-/api/approvals" : "/-/api/blocks", &body,
+                 o->with_dependencies ? show_approval_set : show_review);
     buf_free(&body);
     return rc;
 }
@@ -979,8 +1077,10 @@ static const command_t COMMANDS[] = {
      "cordon backup /var/backups/cordon/2026-12-07 --config /etc/cordon/cordon.yaml"},
     {"held", 1, cmd_list, "  cordon held [--ecosystem E] [--package P]\n",
      "cordon held --ecosystem %s"},
-    {"approve", 1, cmd_review, "  cordon approve ECO PKG VER --comment TEXT [--expires 7d]\n",
+    {"approve", 1, cmd_review, "  cordon approve ECO PKG VER --comment TEXT [--expires 7d] [--with-dependencies]\n",
      "cordon approve %s left-pad 1.4.0 --comment \"diff reviewed\" --expires 30days"},
+    {"closure", 1, cmd_closure, "  cordon closure ECO PKG VER [--platform linux|macos|windows] [--python 3.11]\n",
+     "cordon closure %s next 16.5.0"},
     {"revoke", 1, cmd_end, "  cordon revoke ID\n",
      "cordon revoke 17"},
     {"block", 1, cmd_review, "  cordon block ECO PKG [VER] --comment TEXT\n",

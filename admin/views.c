@@ -587,6 +587,137 @@ void view_lockfile_approved(const review_t *v, size_t n, uint64_t base, int64_t 
     buf_printf(out, ",\"base\":%" PRIu64 "}", base);
 }
 
+/* ---- the dependency closure ---- */
+
+static const char *node_status(const closure_node_t *n)
+{
+    return n->version == NULL ? "unresolved" : n->vd.allow ? "allowed" : "held";
+}
+
+static void closure_node_view(const config_t *cfg, const closure_t *c, size_t i, buf_t *b)
+{
+    const closure_node_t *n = &c->v[i];
+    int first = 1;
+    buf_putc(b, '{');
+    json_kv_str(b, &first, "package", n->package);
+    json_kv_str(b, &first, "version", n->version);
+    json_kv_str(b, &first, "spec", n->spec);
+    json_kv_int(b, &first, "depth", n->depth);
+    if (i == 0) {
+        json_kv_raw(b, &first, "required_by", "null", 4);
+    } else {
+        const closure_node_t *p = &c->v[n->parent];
+        buf_t by;
+        buf_init(&by);
+        buf_printf(&by, "%s@%s", p->package, p->version ? p->version : "?");
+        json_kv_str(b, &first, "required_by", buf_cstr(&by));
+        buf_free(&by);
+    }
+    json_kv_str(b, &first, "status", node_status(n));
+    if (n->version && !n->vd.allow) {
+        json_kv_str(b, &first, "reason", reason_name(n->vd.reason));
+        json_kv_str(b, &first, "policy", n->vd.rule);
+        json_kv_time(b, &first, "eligible_at", n->vd.eligible_at);
+        json_kv_bool(b, &first, "approvable", closure_approvable(c, i));
+        buf_t line;
+        buf_init(&line);
+        json_kv_str(b, &first, "alternative", n->alternative[0] ? n->alternative : NULL);
+        denial_error_line(n->package, n->version, &n->vd, n->alternative[0] ? n->alternative : NULL, &line);
+        json_kv_str(b, &first, "error", buf_cstr(&line));
+        buf_free(&line);
+        denial_review_url_member(cfg->public_url, eco_name(c->eco), n->package, n->version, b, &first);
+    } else {
+        json_kv_str(b, &first, "error", n->error);
+    }
+    buf_putc(b, '}');
+}
+
+void view_closure(const config_t *cfg, const closure_t *c, buf_t *out)
+{
+    const closure_node_t *root = &c->v[0];
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "ecosystem", eco_name(c->eco));
+    json_kv_str(out, &first, "package", root->package);
+    json_kv_str(out, &first, "version", root->version);
+    json_kv_raw(out, &first, "target", "", 0);
+    int f2 = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &f2, "platform", c->platform);
+    json_kv_str(out, &f2, "python", c->python);
+    buf_putc(out, '}');
+    json_kv_bool(out, &first, "allowed", root->vd.allow);
+    json_kv_str(out, &first, "error", root->error);
+    json_kv_int(out, &first, "versions", (int64_t)c->n);
+    json_kv_int(out, &first, "held", (int64_t)closure_held_count(c));
+    json_kv_int(out, &first, "approvable", (int64_t)closure_approvable_count(c));
+    json_kv_bool(out, &first, "truncated", c->truncated);
+    json_kv_int(out, &first, "fetched", (int64_t)c->fetched);
+    json_kv_int(out, &first, "fetch_failed", (int64_t)c->fetch_failed);
+    json_kv_raw(out, &first, "closure", "[", 1);
+    for (size_t i = 0; i < c->n; i++) {
+        if (i)
+            buf_putc(out, ',');
+        closure_node_view(cfg, c, i, out);
+    }
+    buf_putc(out, ']');
+    json_kv_raw(out, &first, "needs_approval", "[", 1);
+    int any = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->v[i].version == NULL || c->v[i].vd.allow)
+            continue;
+        if (any++)
+            buf_putc(out, ',');
+        closure_node_view(cfg, c, i, out);
+    }
+    buf_puts(out, "]}");
+}
+
+void view_approval_set(const char *note, const review_t *v, size_t n, const closure_t *c, int64_t now, buf_t *out)
+{
+    int first = 1;
+    buf_putc(out, '{');
+    json_kv_str(out, &first, "change_set", note);
+    json_kv_raw(out, &first, "approvals", "", 0);
+    reviews_array(v, n, now, out);
+    json_kv_raw(out, &first, "not_approvable", "[", 1);
+    int any = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const closure_node_t *nd = &c->v[i];
+        if (nd->version == NULL || nd->vd.allow || closure_approvable(c, i))
+            continue;
+        int f2 = 1;
+        buf_puts(out, any++ ? ",{" : "{");
+        json_kv_str(out, &f2, "package", nd->package);
+        json_kv_str(out, &f2, "version", nd->version);
+        json_kv_str(out, &f2, "reason", reason_name(nd->vd.reason));
+        buf_putc(out, '}');
+    }
+    buf_putc(out, ']');
+    json_kv_raw(out, &first, "unresolved", "[", 1);
+    any = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const closure_node_t *nd = &c->v[i];
+        if (nd->version != NULL && nd->error == NULL)
+            continue;
+        int f2 = 1;
+        buf_puts(out, any++ ? ",{" : "{");
+        json_kv_str(out, &f2, "package", nd->package);
+        json_kv_str(out, &f2, "version", nd->version);
+        json_kv_str(out, &f2, "spec", nd->spec);
+        json_kv_str(out, &f2, "error", nd->error);
+        buf_putc(out, '}');
+    }
+    buf_putc(out, ']');
+    json_kv_raw(out, &first, "closure", "", 0);
+    int f3 = 1;
+    buf_putc(out, '{');
+    json_kv_int(out, &f3, "versions", (int64_t)c->n);
+    json_kv_int(out, &f3, "held", (int64_t)closure_held_count(c));
+    json_kv_bool(out, &f3, "truncated", c->truncated);
+    buf_puts(out, "}}");
+}
+
 /* ---- the chain ---- */
 
 void view_chain_open(const char *member, buf_t *out)

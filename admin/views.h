@@ -15,6 +15,7 @@
 #include "journal/chain_scan.h"
 #include "policy/approvals.h"
 #include "review/held.h"
+#include "review/closure.h"
 #include "review/lockfiles.h"
 
 /* {"name", "role"} */
@@ -33,6 +34,16 @@ void view_held_queue(const config_t *cfg, const held_queue_t *q, buf_t *out);
 /* {"ecosystem", …, "allowed", "reason", …, "approvals": […], "blocks": […], "held": {…}|null} */
 void view_held_version(const config_t *cfg, const held_version_t *hv, const review_t *approvals, size_t napprovals,
                        const review_t *blocks, size_t nblocks, int64_t now, buf_t *out);
+
+/* GET /-/api/closure: {"ecosystem", "package", "version", "target",
+ * "allowed", "versions", "held", "approvable", "truncated", "fetched",
+ * "fetch_failed", "closure": [nodes, walk order], "needs_approval": [the
+ * held ones]} (docs/admin-api.md) */
+void view_closure(const config_t *cfg, const closure_t *c, buf_t *out);
+/* POST /-/api/approvals with with_dependencies (201): {"change_set",
+ * "approvals": [records], "not_approvable": [nodes], "unresolved":
+ * [nodes], "closure": {"versions", "held"}} */
+void view_approval_set(const char *note, const review_t *v, size_t n, const closure_t *c, int64_t now, buf_t *out);
 
 /* GET /-/api/verdict: one version's verdict (lockfiles_judge_version) as
  * a denial object, "allow", "status" and "next" (what to do) added */

@@ -29,6 +29,26 @@ typedef struct version_source {
     int (*ingest)(const char *key, const char *path, int64_t size, char *err, size_t errlen);
 } version_source_t;
 
+/* The dependency closure (review/closure.c) asks an ecosystem for the
+ * direct dependencies of one version, each resolved as its client would
+ * resolve it. */
+typedef struct closure_target {
+    const char *platform; /* "linux" | "macos" | "windows" (PyPI markers) */
+    const char *python;   /* "3.11" (PyPI markers) */
+} closure_target_t;
+typedef struct closure_dep {
+    const char *package; /* canonical name */
+    const char *spec;    /* what the dependant asks for, as written ("^1.2.0", ">=2,<3", "[1.0,2.0)") */
+    /* the version the client would install once reviewers admit what it
+     * needs: the highest allowed version that satisfies spec, else the
+     * highest that does; NULL when none does (error says why) */
+    const char *version;
+    const char *error;
+} closure_dep_t;
+typedef void (*closure_dep_fn)(void *arg, const closure_dep_t *d);
+/* a document the closure must fetch before it can ask again */
+typedef void (*closure_need_fn)(void *arg, const version_source_t *src);
+
 /* How the name check (analysis/typosquat.c) reads an ecosystem's names
  * (ecosystem_t.typosquat). A NULL or 0 field: that rule does not apply. */
 typedef struct typosquat_rules {
@@ -145,6 +165,18 @@ typedef struct ecosystem {
     /* The typosquat check's rules for the ecosystem's names. NULL: its
      * names are checked for look-alike characters only. */
     const typosquat_rules_t *typosquat;
+
+    /* The direct dependencies of package@version that installing it pulls
+     * in (npm: dependencies, optionalDependencies, peerDependencies; PyPI:
+     * Requires-Dist whose markers hold for t; Maven: compile and runtime
+     * scope), each resolved against upstream's versions, through dep. When
+     * cordon's copy lacks a document it needs (the version's own, or a
+     * dependency's listing), it names each through need and returns 0: the
+     * closure fetches them and asks again. 1 done, -1 with err (the version
+     * is not in upstream's listing, or its metadata is unreadable). Reads
+     * the store, fetches nothing. NULL: no closure for the ecosystem. */
+    int (*closure_deps)(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
+                        closure_need_fn need, void *arg, char *err, size_t errlen);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

@@ -597,6 +597,16 @@ static int facts_for(eco_id_t eco, const char *package, const char *version, con
     return listed;
 }
 
+int held_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version, int64_t now,
+                verdict_t *out)
+{
+    version_facts_t f;
+    findings_t found;
+    int listed = facts_for(eco, package, version, NULL, now, &f, &found);
+    policy_decide(cfg, eco, package, version, &f, now, out);
+    return listed;
+}
+
 int held_version_known(eco_id_t eco, const char *package, const char *version)
 {
     version_facts_t f;

@@ -106,6 +106,10 @@ typedef struct held_version {
 } held_version_t;
 int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *package, const char *version,
                  held_version_t *out);
+/* the verdict on one version now, from cordon's records (the facts the
+ * held queue decides from): 1 listed upstream, 0 not listed, -1 no metadata */
+int held_decide(const config_t *cfg, eco_id_t eco, const char *package, const char *version, int64_t now,
+                verdict_t *out);
 /* whether cordon's cached metadata lists the version upstream */
 int held_version_known(eco_id_t eco, const char *package, const char *version);
 /* the versions of package cordon has recorded from upstream's listings

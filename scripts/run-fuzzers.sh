@@ -21,7 +21,7 @@ for bin in "$build"/fuzz_*; do
         fuzz_npm_packument | fuzz_pypi_index | fuzz_npm_manifest | fuzz_osv | fuzz_attestation) dict=(-dict="$root/fuzz/json.dict") ;;
         fuzz_config) dict=(-dict="$root/fuzz/config.dict") ;;
         fuzz_lockfile) dict=(-dict="$root/fuzz/lockfile.dict") ;;
-        fuzz_maven_metadata | fuzz_pom) dict=(-dict="$root/fuzz/xml.dict") ;;
+        fuzz_maven_metadata | fuzz_pom | fuzz_pom_deps) dict=(-dict="$root/fuzz/xml.dict") ;;
     esac
     if "$bin" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
         -artifact_prefix="$build/fuzz-artifacts/$name-" "$corpus" >"$build/fuzz-artifacts/$name.log" 2>&1; then

@@ -25,6 +25,7 @@
 #include "ecosystems/maven/maven_metadata.h"
 #include "ecosystems/maven/maven_path.h"
 #include "ecosystems/maven/maven_version.h"
+#include "ecosystems/maven/maven_cached.h"
 #include "http/denial.h"
 #include "journal/served_held.h"
 #include "http/http.h"
@@ -936,6 +937,47 @@ static int maven_version_source(const char *package, const char *version, versio
     return 0;
 }
 
+int maven_cached_pom_source(const char *package, const char *version, version_source_t *src)
+{
+    return maven_version_source(package, version, src);
+}
+
+int maven_cached_metadata_source(const char *package, version_source_t *src)
+{
+    const char *colon = strchr(package, ':');
+    if (runtime_config()->upstream[ECO_MAVEN] == NULL || colon == NULL || colon == package || !colon[1])
+        return -1;
+    char group[512], gp[512], path[1400];
+    snprintf(group, sizeof(group), "%.*s", (int)(colon - package), package);
+    gpath(group, gp, sizeof(gp));
+    snprintf(path, sizeof(path), "%s/%s/maven-metadata.xml", gp, colon + 1);
+    upstream_url(path, src->url, sizeof(src->url));
+    snprintf(src->key, sizeof(src->key), "maven-meta:%s/%s", gp, colon + 1);
+    src->accept = NULL;
+    src->ingest = metadata_ingest;
+    return 0;
+}
+
+int maven_cached_allowed(const char *package, const char *version, int64_t now)
+{
+    version_facts_t f;
+    if (version_facts(package, version, &f) != 0)
+        return -1;
+    verdict_t vd;
+    decide_package(package, version, &f, now, &vd);
+    return vd.allow;
+}
+
+void maven_cached_learn(const char *package, const char *version)
+{
+    version_facts_t f;
+    if (version_facts(package, version, &f) == 0)
+        return; /* timed already */
+    char key[1200];
+    snprintf(key, sizeof(key), "maven-pom:%s:%s", package, version);
+    record_pom_time_of(package, version, key);
+}
+
 static void maven_version_learned(const char *package, const char *version, const version_source_t *src)
 {
     record_pom_time_of(package, version, src->key);
@@ -966,6 +1008,7 @@ const ecosystem_t maven_ecosystem = {
     .artifacts = &maven_artifacts,
     .lockfiles = maven_lockfiles,
     .typosquat = &maven_typosquat,
+    .closure_deps = maven_closure_deps,
     .list_name = maven_list_name,
     .name_form = "groupId:artifactId",
     .upstream_lacks = "the maven repository has no POM for this version",

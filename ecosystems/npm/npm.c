@@ -19,6 +19,7 @@
 #include "ecosystems/lock_formats.h"
 #include "ecosystems/popular_builtin.h"
 #include "ecosystems/npm/npm_artifact.h"
+#include "ecosystems/npm/npm_cached.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -859,6 +860,32 @@ static int npm_version_source(const char *package, const char *version, version_
     return 0;
 }
 
+int npm_cached_source(const char *name, version_source_t *src) { return npm_version_source(name, NULL, src); }
+
+int npm_cached_load(const char *name, int64_t now, npm_cached_t *out, char *err, size_t errlen)
+{
+    char key[NPM_NAME_MAX + 8];
+    meta_rec_t m;
+    snprintf(key, sizeof(key), "npm:%s", name);
+    if (metadata_lookup(key, &m) != 0)
+        return 0;
+    filtered_t fd;
+    int rc = filtered_load(&m, now, &fd, err, errlen);
+    meta_rec_free(&m);
+    if (rc != 0)
+        return -1;
+    out->map = fd.map;
+    out->p = fd.p;
+    out->f = fd.f;
+    return 1;
+}
+
+void npm_cached_free(npm_cached_t *c)
+{
+    filtered_t fd = {c->map, c->p, c->f};
+    filtered_free(&fd);
+}
+
 /* dist.integrity and dist.shasum of one version in the cached packument;
  * -1 when there is no usable copy or it does not list the version */
 static int packument_digests(const char *package, const char *version, buf_t *out)
@@ -960,4 +987,5 @@ const ecosystem_t npm_ecosystem = {
     .artifacts = &npm_artifacts,
     .lockfiles = npm_lockfiles,
     .typosquat = &npm_typosquat,
+    .closure_deps = npm_closure_deps,
 };

@@ -13,6 +13,7 @@
 #include "ecosystems/lock_formats.h"
 #include "ecosystems/popular_builtin.h"
 #include "ecosystems/pypi/pypi_artifact.h"
+#include "ecosystems/pypi/pypi_cached.h"
 #include "store/blob.h"
 #include "store/derived.h"
 #include "store/store.h"
@@ -371,13 +372,7 @@ static int pypi_ingest(const char *key, const char *path, int64_t size, char *er
 
 /* ---- the policy over a page ---- */
 
-typedef struct filtered {
-    mapped_t map;
-    pypi_project_t p;
-    unsigned char *keep;
-    verdict_t *verdicts;
-    int64_t valid_until;
-} filtered_t;
+typedef pypi_cached_t filtered_t; /* pypi_cached.h: the same, for the closure */
 
 static int64_t first_seen_of(MDB_txn *txn, const char *project, const char *file)
 {
@@ -906,6 +901,31 @@ static int pypi_version_source(const char *project, const char *version, version
     return 0;
 }
 
+int pypi_cached_source(const char *project, version_source_t *src) { return pypi_version_source(project, NULL, src); }
+
+int pypi_cached_load(const char *project, int64_t now, pypi_cached_t *out, char *err, size_t errlen)
+{
+    char key[PYPI_NAME_MAX + 8];
+    meta_rec_t m;
+    snprintf(key, sizeof(key), "pypi:%s", project);
+    if (metadata_lookup(key, &m) != 0)
+        return 0;
+    int rc = filtered_load(project, &m, now, out, err, errlen);
+    meta_rec_free(&m);
+    return rc == 0 ? 1 : -1;
+}
+
+void pypi_cached_free(pypi_cached_t *c) { filtered_free(c); }
+
+void pypi_cached_metadata_url(const char *project, const pypi_file_t *f, char *out, size_t outlen)
+{
+    char page[2048], url[4096];
+    page_url(project, page, sizeof(page));
+    resolve_url(page, f->url, url, sizeof(url));
+    url[strcspn(url, "#")] = '\0';
+    snprintf(out, outlen, "%s.metadata", url);
+}
+
 /* every hash the cached page gives for the files of one release (pip's
  * --hash names files: each must be one of them) */
 static int pypi_version_digests(const char *project, const char *version, unsigned algs, buf_t *out)
@@ -973,5 +993,6 @@ const ecosystem_t pypi_ecosystem = {
     .flags = ECO_F_FOLD_NAMES,
     .lockfiles = pypi_lockfiles,
     .typosquat = &pypi_typosquat,
+    .closure_deps = pypi_closure_deps,
     .list_name = pypi_canonical_name,
 };
