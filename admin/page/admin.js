@@ -773,10 +773,85 @@
     }
     if (seq !== state.detailSeq) return;
     renderDetail(v);
+    loadClosure(eco, pkg, ver, seq);
+  }
+
+  // The dependency closure: what installing the version pulls in that
+  // cordon holds (GET /-/api/closure), and the action that approves them
+  // with it as one change set.
+  async function loadClosure(eco, pkg, ver, seq) {
+    const summary = $('detail-closure-summary');
+    const btn = $('approve-deps-button');
+    state.closureHeld = 0;
+    show(btn, false);
+    show($('detail-closure-wrap'), false);
+    $('detail-closure-count').textContent = '';
+    summary.textContent = 'Working out its dependencies…';
+    let c;
+    try {
+      c = await api('GET', '/closure' + qs({ ecosystem: eco, package: pkg, version: ver }));
+    } catch (e) {
+      if (seq !== state.detailSeq) return;
+      summary.textContent = 'Its dependencies could not be worked out: ' + errText(e);
+      return;
+    }
+    if (seq !== state.detailSeq) return;
+    const root = (c.closure || [])[0] || {};
+    const deps = (c.needs_approval || []).filter((n) => !(n.package === root.package && n.version === root.version));
+    const body = $('detail-closure');
+    clear(body);
+    for (const n of deps) {
+      body.append(el('tr', { dataset: { key: String(n.package) + '@' + String(n.version) } },
+        el('td', null, pkgLink(eco, n.package, n.version), ' ', el('span', { class: 'mono' }, String(n.version || ''))),
+        el('td', null, reasonBadge(n.reason), n.approvable === false ? el('span', { class: 'muted' }, ' (no approval admits it)') : null),
+        el('td', null, timeEl(n.eligible_at, { none: 'not by age' })),
+        el('td', { class: 'mono' }, String(n.required_by || '')),
+        el('td', { class: 'mono' }, String(n.spec || ''))));
+    }
+    const unresolved = (c.closure || []).filter((n) => n.status === 'unresolved' || (n.error && n.status !== 'held' && n.status !== 'allowed'));
+    const approvable = deps.filter((n) => n.approvable).length;
+    state.closureHeld = approvable;
+    $('detail-closure-count').textContent = deps.length ? String(deps.length) : '';
+    let text = 'Installing it pulls in ' + Number(c.versions || 0) + ' version(s)' + (c.truncated ? ' (the walk was cut short)' : '') + ': ' +
+      (deps.length ? deps.length + ' other held version(s) it needs.' : 'nothing else cordon holds.');
+    if (root.error && root.status !== 'held') text += ' ' + root.error;
+    if (unresolved.length) text += ' ' + unresolved.length + ' could not be resolved (' +
+      unresolved.slice(0, 3).map((n) => String(n.package) + ' ' + String(n.spec || '')).join(', ') + ').';
+    summary.textContent = text;
+    show($('detail-closure-wrap'), deps.length > 0);
+    btn.textContent = 'Approve with its ' + approvable + ' held dependenc' + (approvable === 1 ? 'y' : 'ies');
+    show(btn, approvable > 0);
+    updateFormButtons();
+  }
+
+  async function onApproveWithDependencies() {
+    const d = state.detail;
+    const comment = $('approve-comment').value.trim();
+    if (!d || !comment) return;
+    const body = { ecosystem: d.eco, package: d.pkg, version: d.ver, comment, with_dependencies: true };
+    const exp = $('approve-expiry').value;
+    if (exp) body.expires_in = exp;
+    $('approve-deps-button').disabled = true;
+    $('approve-button').disabled = true;
+    let set;
+    try {
+      set = await api('POST', '/approvals', body);
+    } catch (e) {
+      setStatus('Approval refused: ' + errText(e), 'error');
+      updateFormButtons();
+      return;
+    }
+    const n = Array.isArray(set.approvals) ? set.approvals.length : 0;
+    setStatus('Approved as one change set: ' + String(set.change_set || '') + ' (' + n + ' approval(s)).', 'ok');
+    $('approve-comment').value = '';
+    $('approve-expiry').value = '';
+    updateFormButtons();
+    await loadDetail(d.eco, d.pkg, d.ver, false);
   }
 
   function updateFormButtons() {
     $('approve-button').disabled = $('approve-comment').value.trim() === '';
+    $('approve-deps-button').disabled = $('approve-comment').value.trim() === '' || !state.closureHeld;
     $('block-button').disabled = $('block-comment').value.trim() === '';
     $('block-button').textContent = $('block-scope-package').checked ? 'Block the whole package' : 'Block this version';
   }
@@ -1468,6 +1543,7 @@
     for (const id of ['approve-comment', 'block-comment']) $(id).addEventListener('input', updateFormButtons);
     for (const id of ['block-scope-version', 'block-scope-package']) $(id).addEventListener('change', updateFormButtons);
     $('approve-form').addEventListener('submit', onApprove);
+    $('approve-deps-button').addEventListener('click', onApproveWithDependencies);
     $('block-form').addEventListener('submit', onBlock);
 
     $('rules-show-inactive').addEventListener('change', loadRules);

@@ -391,11 +391,24 @@ async function run(browser) {
   await page.fill('#approve-comment', comment);
   check(await page.isEnabled('#approve-button'), 'Approve is enabled once a comment is typed');
   await page.selectOption('#approve-expiry', '7d');
+  // the closure: what installing it pulls in that cordon holds, and one
+  // action that approves them with it
+  await page.waitForFunction(() => !document.getElementById('approve-deps-button').hidden);
+  const closureRows = await page.$$eval('#detail-closure tr', (trs) => trs.map((tr) => tr.dataset.key));
+  check(closureRows.length === 1 && closureRows[0] === '@adm/kit-core@2.0.0',
+    'the closure lists the held dependency @adm/kit-core@2.0.0', JSON.stringify(closureRows));
+  const depsLabel = await text(page, '#approve-deps-button');
+  check(depsLabel === 'Approve with its 1 held dependency' && await page.isEnabled('#approve-deps-button'),
+    'the closure approval action names how many it approves', depsLabel);
   await fullShot(page, SCREENSHOT);
-  await page.click('#approve-button');
+  await page.click('#approve-deps-button');
   await page.waitForFunction(() => document.getElementById('detail-verdict').dataset.allowed === 'true');
   const status = await text(page, '#status');
-  check(/approved/i.test(status), 'the page confirms the approval', status);
+  check(/approved as one change set: @adm\/kit@2\.0\.0 with 1 held dependency \(2 approval/i.test(status),
+    'the page confirms the change set', status);
+  const core = await api('GET', `/-/api/versions/npm/${enc('@adm/kit-core')}/2.0.0`);
+  check(core.status === 200 && core.json && core.json.allowed === true, 'the dependency is approved with it',
+    core.text.slice(0, 300));
   const shownComment = await page.$$eval('#detail-rules td.comment', (tds) => tds.map((t) => t.textContent));
   check(shownComment.includes(comment), 'the approval (with its HTML comment, as text) is listed on the version',
     JSON.stringify(shownComment));
