@@ -16,7 +16,8 @@
 # reuse; when that install fails the Verdaccio part prints SKIP and the rest
 # still runs. Every benchmark request goes to 127.0.0.1; every process this
 # script starts is stopped on exit, also on failure or Ctrl-C. Output and logs
-# go to bench/out/. Section 8 runs bench/lockfile_bench.sh (the lockfile check),
+# go to bench/out/. Section 8 runs bench/lockfile_bench.sh (the lockfile check)
+# and bench/closure_bench.sh (the dependency closure of a 500-package tree),
 # section 9 bench/osv_load.sh (the OSV feed's load time) and then measures a
 # second cordon with 15,000 OSV records loaded against the first one.
 # See bench/README.md for how to read the result.
@@ -634,6 +635,12 @@ fi
 echo
 if ! CORDON=$CORDON bash "$BENCH/lockfile_bench.sh"; then
   echo "SKIP lockfile check: bench/lockfile_bench.sh failed (output above; files in ${OUT#"$REPO"/}/lockfile/)"
+fi
+
+# ---- 8b. dependency closure: a 500-package npm tree from cached metadata ------------
+echo
+if ! CORDON=$CORDON bash "$BENCH/closure_bench.sh"; then
+  echo "SKIP dependency closure: bench/closure_bench.sh failed (output above; files in ${OUT#"$REPO"/}/closure/)"
 fi
 
 # ---- 9. the OSV feed: its load time, and what 15,000 records cost a request ----------
