@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "common/json.h"
 #include "common/timeutil.h"
@@ -223,6 +224,28 @@ void http_send_file(h2o_req_t *req, const char *path, const char *content_type, 
     if (h2o_file_send(req, 200, "OK", path, h2o_iovec_init(content_type, strlen(content_type)), H2O_FILE_FLAG_NO_ETAG) !=
         0)
         http_send_error(req, 503, NULL, "cordon cannot read its cached copy (%s)", path);
+}
+
+void http_send_document(h2o_req_t *req, const char *path, const char *content_type, const char *etag)
+{
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL, H2O_STRLIT("Accept-Encoding"));
+    char gzpath[4300], gzetag[64];
+    struct stat st;
+    size_t el = etag ? strlen(etag) : 0;
+    if ((h2o_get_compressible_types(&req->headers) & H2O_COMPRESSIBLE_GZIP) && el >= 2 && el < sizeof(gzetag) - 3 &&
+        etag[el - 1] == '"' && (size_t)snprintf(gzpath, sizeof(gzpath), "%s.gz", path) < sizeof(gzpath) &&
+        stat(gzpath, &st) == 0) {
+        /* another representation, another tag: "<hash>-gz" */
+        snprintf(gzetag, sizeof(gzetag), "%.*s-gz\"", (int)(el - 1), etag);
+        if (http_not_modified(req, gzetag))
+            return;
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL, H2O_STRLIT("gzip"));
+        http_send_file(req, gzpath, content_type, gzetag);
+        return;
+    }
+    if (http_not_modified(req, etag))
+        return;
+    http_send_file(req, path, content_type, etag);
 }
 
 /* the last segment of the request path when it is a plain file name */

@@ -33,6 +33,11 @@ void http_record_denial(h2o_req_t *req, const char *eco, const char *package, co
 /* a metadata document was served (or revalidated) to this request's client
  * without the held versions its note names (journal/served_held.h) */
 void http_note_held_served(h2o_req_t *req, const char *eco, const char *package, const char *note);
+/* a rendered metadata document (store/derived.h): its gzip form with
+ * Content-Encoding: gzip and the tag "<etag>-gz" to a client that accepts
+ * gzip, else the file itself; answers 304 when If-None-Match names the
+ * representation's tag. Vary: Accept-Encoding either way. */
+void http_send_document(h2o_req_t *req, const char *path, const char *content_type, const char *etag);
 /* headers of a metadata answer: Vary: Accept, revalidation, and the stale
  * markers when upstream was unreachable */
 void http_metadata_headers(h2o_req_t *req, int stale);

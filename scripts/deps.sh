@@ -30,9 +30,9 @@ esac
 [[ ${CORDON_SKIP_DEPS:-0} == 1 ]] && exit 0
 
 build_pkgs=(build-essential cmake pkg-config libh2o-evloop-dev libcurl4-openssl-dev
-            libssl-dev liblmdb-dev libyajl-dev libarchive-dev libyaml-dev libxml2-dev)
+            libssl-dev liblmdb-dev libyajl-dev libarchive-dev libyaml-dev libxml2-dev zlib1g-dev)
 # pkg-config modules the build uses (checked instead of packages where dpkg is absent)
-pc_modules=(libh2o-evloop libcurl openssl lmdb yajl libarchive yaml-0.1 libxml-2.0)
+pc_modules=(libh2o-evloop libcurl openssl lmdb yajl libarchive yaml-0.1 libxml-2.0 zlib)
 
 pkgs=("${build_pkgs[@]}")
 if (( with_test )); then

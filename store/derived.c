@@ -12,7 +12,9 @@
 
 #include "store/blob.h"
 #include "store/store.h"
+#include "common/buf.h"
 #include "common/digest.h"
+#include "common/gzip.h"
 #include "common/timeutil.h"
 
 int map_file(const char *path, mapped_t *m)
@@ -114,6 +116,17 @@ int derived_store(const char *key, const char *prefix, const char *ext, const vo
     snprintf(file, filelen, "%s-%.40s.%s", prefix, hex, ext);
     if (blob_write_derived(file, bytes, len) != 0)
         return -1;
+    /* the gzip form beside it, compressed once here and never per request:
+     * the metadata routes send it to clients that accept gzip (a lost one
+     * only costs bytes on the wire) */
+    buf_t gz;
+    buf_init(&gz);
+    if (gzip_compress(bytes, len, GZIP_DOCUMENT_LEVEL, &gz) == 0 && !gz.oom) {
+        char gzname[200];
+        snprintf(gzname, sizeof(gzname), "%s.gz", file);
+        blob_write_derived(gzname, gz.data, gz.len);
+    }
+    buf_free(&gz);
     char head[200];
     snprintf(head, sizeof(head), "%lld\t%s", (long long)valid_until, file);
     size_t hl = strlen(head), nl = note ? strlen(note) : 0;

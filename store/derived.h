@@ -26,7 +26,8 @@ void derived_key(char *out, size_t outlen, const char *ns, const char *blob, con
 /* 0 and the file name when a rendering for key exists and holds at now;
  * with note non-NULL, the note stored with it too (malloc'd, NULL if none) */
 int derived_lookup(const char *key, int64_t now, char *file, size_t filelen, char **note);
-/* stores bytes as "<prefix>-<sha256>.<ext>" and remembers it for key until
+/* stores bytes as "<prefix>-<sha256>.<ext>" (and their gzip form as
+ * "<…>.<ext>.gz" beside it) and remembers it for key until
  * valid_until (TIME_NONE: until the source changes), with a note about it
  * (NULL: none; journal/served_held.h says what the renderers put there).
  * 0 or -1 (errno set). */

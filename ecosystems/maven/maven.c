@@ -401,12 +401,12 @@ static int is_artifact(const maven_req_t *mr)
 static void send_file_or_sum(h2o_req_t *req, maven_req_t *mr, const char *path, const char *type, const char *etag)
 {
     if (mr->route.sum == SUM_NONE) {
-        if (http_not_modified(req, etag))
-            return;
-        if (is_artifact(mr))
-            http_send_artifact(req, path, type, etag);
-        else
-            http_send_file(req, path, type, etag);
+        if (is_artifact(mr)) {
+            if (!http_not_modified(req, etag))
+                http_send_artifact(req, path, type, etag); /* artifacts are compressed already */
+        } else {
+            http_send_document(req, path, type, etag);
+        }
         return;
     }
     mapped_t mm;

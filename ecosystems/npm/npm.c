@@ -417,10 +417,8 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
     http_note_held_served(req, "npm", nr->route.name, note);
     free(note);
     derived_etag(file, etag, sizeof(etag));
-    if (http_not_modified(req, etag))
-        return;
     blob_derived_path(file, path, sizeof(path));
-    http_send_file(req, path, nr->abbreviated ? ABBREV_ACCEPT : "application/json", etag);
+    http_send_document(req, path, nr->abbreviated ? ABBREV_ACCEPT : "application/json", etag);
 }
 
 static void packument_error(h2o_req_t *req, void *arg, const flight_outcome_t *out)

@@ -550,10 +550,8 @@ static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     http_note_held_served(req, "pypi", pr->route.project, note);
     free(note);
     derived_etag(file, etag, sizeof(etag));
-    if (http_not_modified(req, etag))
-        return;
     blob_derived_path(file, path, sizeof(path));
-    http_send_file(req, path, pypi_format_type(pr->format), etag);
+    http_send_document(req, path, pypi_format_type(pr->format), etag);
 }
 
 static void page_error(h2o_req_t *req, void *arg, const flight_outcome_t *out)

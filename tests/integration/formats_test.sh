@@ -261,6 +261,20 @@ t_metadata_variants() {
     done
 }
 
+t_gzip_documents() {
+    gzip_document "the PyPI page (HTML)" "$CORDON_URL/pypi/simple/fmt-bz2/"
+    gzip_document "the PyPI page (JSON)" "$CORDON_URL/pypi/simple/fmt-bz2/" -H 'Accept: application/vnd.pypi.simple.v1+json'
+    gzip_document "maven-metadata.xml" "$MAVEN_REPO$GP/fmt-meta-spaced/maven-metadata.xml"
+    # its checksum is of the identity bytes whatever the client accepts
+    http GET "$MAVEN_REPO$GP/fmt-meta-spaced/maven-metadata.xml"
+    local sum
+    sum=$(sha1sum "$HTTP_BODY" | cut -c1-40)
+    http GET "$MAVEN_REPO$GP/fmt-meta-spaced/maven-metadata.xml.sha1" -H 'Accept-Encoding: gzip'
+    expect_status 200 "maven-metadata.xml.sha1"
+    [[ -z $(header content-encoding) ]] || fail "the checksum sent with Content-Encoding"
+    assert_eq "$sum" "$(head -c 40 "$HTTP_BODY")" "the checksum of the identity document"
+}
+
 t_metadata_variants_mvn() {
     local p=$IT_TMP/p-meta repo out rc deps="" a cls body=""
     repo=$(mvn_repo meta)
@@ -295,6 +309,7 @@ run_test "Maven zip, ear, aar, tar.gz, tar.bz2, json.gz: analysed and served ver
 run_test "Maven zip/war/aar/tar.xz/ear with hostile or cut content, and a 7z: refused, every file" t_http_bundle_refused
 need_mvn "mvn: a war dependency (clean) resolves through cordon" t_mvn_war
 need_mvn "mvn: a war with a ../ entry is refused, mvn fails with the 403" t_mvn_war_hostile
+run_test "PyPI pages (HTML, JSON) and maven-metadata.xml in gzip to clients that accept it; checksums of the identity bytes" t_gzip_documents
 run_test "maven-metadata.xml with <versions >, a comment, CDATA, a namespace prefix: 2.0 held, latest/release 1.1" t_metadata_variants
 need_mvn "mvn: [1.0,3.0) over those documents resolves 1.1, never the held 2.0" t_metadata_variants_mvn
 finish

@@ -176,6 +176,37 @@ http() {
     [[ -n $HTTP_STATUS ]] || HTTP_STATUS=000
 }
 
+# gzip_document WHAT URL [curl args...]: a metadata document cordon renders
+# is sent gzip-compressed to a client that accepts gzip (Content-Encoding:
+# gzip, Vary: Accept-Encoding, the tag "<identity tag>-gz", bytes that
+# decompress to exactly the identity document), as it is to one that does
+# not, and each tag revalidates its own representation only.
+gzip_document() {
+    local what=$1 url=$2 plain plain_etag gz_etag
+    shift 2
+    http GET "$url" "$@"
+    expect_status 200 "$what without Accept-Encoding"
+    [[ -z $(header content-encoding) ]] || fail "$what: Content-Encoding '$(header content-encoding)' to a client that did not ask"
+    assert_contains_i "$(header vary)" "accept-encoding" "$what: Vary"
+    plain=$HTTP_BODY
+    plain_etag=$(header etag)
+    http GET "$url" "$@" -H 'Accept-Encoding: gzip'
+    expect_status 200 "$what with Accept-Encoding: gzip"
+    assert_eq gzip "$(header content-encoding)" "$what: Content-Encoding"
+    assert_contains_i "$(header vary)" "accept-encoding" "$what: Vary (gzip)"
+    gz_etag=$(header etag)
+    assert_eq "${plain_etag%\"}-gz\"" "$gz_etag" "$what: the gzip form's ETag"
+    "$PYTHON" -c 'import gzip, sys; a = gzip.decompress(open(sys.argv[1], "rb").read()); b = open(sys.argv[2], "rb").read(); sys.exit(a != b)' \
+        "$HTTP_BODY" "$plain" || fail "$what: the gzip form does not decompress to the identity document"
+    (( $(stat -c %s "$HTTP_BODY") < $(stat -c %s "$plain") )) || fail "$what: the gzip form is not smaller"
+    http GET "$url" "$@" -H 'Accept-Encoding: gzip' -H "If-None-Match: $gz_etag"
+    expect_status 304 "$what revalidated with its gzip tag"
+    http GET "$url" "$@" -H 'Accept-Encoding: gzip' -H "If-None-Match: $plain_etag"
+    expect_status 200 "$what: the identity tag does not revalidate the gzip form"
+    http GET "$url" "$@" -H "If-None-Match: $plain_etag"
+    expect_status 304 "$what revalidated with its identity tag"
+}
+
 # header NAME: value of a header of the last http() answer (empty if absent).
 header() {
     local name=${1,,}

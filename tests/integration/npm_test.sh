@@ -110,6 +110,16 @@ t_packument_abbreviated() {
     [[ $etag_abbr != "$etag_full" ]] || fail "the same ETag $etag_full for both representations"
 }
 
+t_packument_gzip() {
+    gzip_document "the full packument" "$CORDON_URL/npm/left-pad"
+    gzip_document "the abbreviated packument" "$CORDON_URL/npm/left-pad" \
+        -H 'Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*'
+    # artifacts are compressed already: never again
+    http GET "$CORDON_URL/npm/left-pad/-/left-pad-1.3.0.tgz" -H 'Accept-Encoding: gzip'
+    expect_status 200 "a tarball to a client that accepts gzip"
+    [[ -z $(header content-encoding) ]] || fail "a tarball sent with Content-Encoding '$(header content-encoding)'"
+}
+
 t_packument_scoped() {
     local enc
     for enc in '@fx%2futil' '@fx/util' '@fx%2Futil'; do
@@ -429,6 +439,7 @@ run_test "health and ping answer, with a request id" t_health
 run_test "hung upstream request does not stall other fetches" t_hang_does_not_block
 run_test "packument: full document, tarball URLs rewritten to cordon" t_packument_full
 run_test "packument: abbreviated (install-v1) keeps per-version time, own ETag, Vary: Accept" t_packument_abbreviated
+run_test "packument: gzip to clients that accept it (compressed once, its own ETag, 304 per representation); tarballs never" t_packument_gzip
 run_test "packument: scoped names in both encodings, scoped tarball, 404 for unknown" t_packument_scoped
 run_test "npm install: dependency tree with a scoped package and transitive deps" t_npm_install
 run_test "npm ci: from the lockfile in a clean directory with an empty cache" t_npm_ci
