@@ -250,6 +250,7 @@ WORKLOADS=(
   "small packument|/npm/small-pkg|small-pkg.json||0.5"
   "big packument|/npm/big-pkg|big-pkg.json||0.5"
   "big abbreviated|/npm/big-pkg|big-pkg.abbrev.json|$ABBREV|0.5"
+  "big pkt, gzip|/npm/big-pkg|big-pkg.json||0.8|gzip"
   "5 MB tarball|/npm/big-pkg/-/big-pkg-1.0.0.tgz|big-pkg-1.0.0.tgz||0.8"
   "pypi JSON page|/pypi/simple/$PY_PROJECT/|$PY_PROJECT.simple.json|$PYPI_JSON|0.5"
   "pypi HTML page|/pypi/simple/$PY_PROJECT/|$PY_PROJECT.simple.html||0.5"
@@ -257,7 +258,7 @@ WORKLOADS=(
 
 # warm: the first GETs fetch from the upstream, verify, cache and render
 for w in "${WORKLOADS[@]}"; do
-  IFS='|' read -r label path file accept target <<<"$w"
+  IFS='|' read -r label path file accept target _ <<<"$w"
   fetch "$CURL_$path" "$OUT/cordon/warm-$file" "$accept"
   # npm: the other form too (a PyPI page's other form is its own workload)
   [[ $path != /npm/* ]] || fetch "$CURL_$path" "$OUT/cordon/warm-abbrev-$file" "$ABBREV"
@@ -265,7 +266,17 @@ done
 
 # ---- 4. cordon's exact bytes, served statically by nginx -----------------------------
 for w in "${WORKLOADS[@]}"; do
-  IFS='|' read -r label path file accept target <<<"$w"
+  IFS='|' read -r label path file accept target enc <<<"$w"
+  if [[ -n $enc ]]; then
+    # cordon's gzip answer, as it sends it, beside the identity copy: nginx's
+    # gzip_static sends exactly these bytes to a client that accepts gzip
+    code=$(curl -sS --max-time 60 -o "$OUT/www/static/$file.gz" -w '%{http_code}' -H "Accept-Encoding: $enc" \
+      ${accept:+-H "Accept: $accept"} "$CURL_$path") || die "GET $path (gzip) failed"
+    [[ $code == 200 ]] || die "GET $path (Accept-Encoding: $enc) answered $code"
+    python3 -c 'import gzip, sys; sys.exit(gzip.decompress(open(sys.argv[1], "rb").read()) != open(sys.argv[2], "rb").read())' \
+      "$OUT/www/static/$file.gz" "$OUT/www/static/$file" || die "cordon's gzip answer for $path is not its identity answer compressed"
+    continue
+  fi
   fetch "$CURL_$path" "$OUT/www/static/$file" "$accept"
   cmp -s "$OUT/www/static/$file" "$OUT/cordon/warm-$file" ||
     echo "bench: note: cordon's cached answer for $path differs from its first answer" >&2
@@ -274,10 +285,14 @@ chmod -R a+rX "$OUT/www"
 cmp -s "$OUT/www/static/big-pkg-1.0.0.tgz" "$OUT/www/upstream/tarballs/big-pkg-1.0.0.tgz" ||
   die "cordon's tarball differs from the upstream tarball"
 for w in "${WORKLOADS[@]}"; do
-  IFS='|' read -r label path file accept target <<<"$w"
+  IFS='|' read -r label path file accept target enc <<<"$w"
+  [[ -n $enc ]] && continue
   fetch "$NURL/static/$file" "$OUT/nginx/check-$file"
   cmp -s "$OUT/nginx/check-$file" "$OUT/www/static/$file" || die "nginx does not serve /static/$file as saved"
 done
+code=$(curl -sS --max-time 60 -o "$OUT/nginx/check.gz" -w '%{http_code}' -H 'Accept-Encoding: gzip' "$NURL/static/big-pkg.json") ||
+  die "nginx: GET /static/big-pkg.json (gzip) failed"
+cmp -s "$OUT/nginx/check.gz" "$OUT/www/static/big-pkg.json.gz" || die "nginx's gzip_static does not send cordon's gzip bytes"
 rm -f "$OUT"/nginx/check-*
 # the PyPI page: cordon must hold back exactly the files younger than the window
 # (20 files, listed as yanked with cordon's reason), in the JSON and the HTML form alike
@@ -324,7 +339,8 @@ run_wrk() {   # run_wrk URL ACCEPT PIDS...: prints "rps p99_ms server% wrk% othe
   local t0 t1 s0 s1 h0 h1 w0 w1 line conns=${WRK_CONNS:-$CONNS} tmo=${WRK_TIMEOUT:-10}
   h0=$(host_ticks); t0=$(cpu_ticks "$@"); children_cpu > "$OUT/.w0"; s0=$(date +%s%N)
   line=$(timeout $((SECS + tmo + 60)) wrk -t$THREADS -c"$conns" -d"${SECS}s" --timeout "${tmo}s" \
-           -s "$BENCH/report.lua" ${accept:+-H "Accept: $accept"} "$url" | tee -a "$OUT/wrk.log" |
+           -s "$BENCH/report.lua" ${accept:+-H "Accept: $accept"} ${WRK_ENC:+-H "Accept-Encoding: $WRK_ENC"} "$url" |
+         tee -a "$OUT/wrk.log" |
          grep '^BENCH ') || die "wrk against $url failed (see $OUT/wrk.log)"
   s1=$(date +%s%N); children_cpu > "$OUT/.w1"; t1=$(cpu_ticks "$@"); h1=$(host_ticks)
   w0=$(<"$OUT/.w0") w1=$(<"$OUT/.w1")
@@ -354,12 +370,12 @@ cfmt="%-16s %7s %7s %7s   %7s %7s %7s   %9s %9s\n"
 rows=() cpurows=() notes=()
 max_other=0
 for w in "${WORKLOADS[@]}"; do
-  IFS='|' read -r label path file accept target <<<"$w"
-  size=$(stat -c %s "$OUT/www/static/$file")
-  echo "== $label: cordon $path${accept:+ (Accept: $accept)}" >>"$OUT/wrk.log"
-  read -r c_rps c_p99 c_cpu c_wrk c_oth c_bad c_err _ < <(run_wrk "$CURL_$path" "$accept" "$CORDON_PID")
-  echo "== $label: nginx /static/$file" >>"$OUT/wrk.log"
-  read -r n_rps n_p99 n_cpu n_wrk n_oth n_bad n_err _ < <(run_wrk "$NURL/static/$file" "" "$NGINX_PID" $NGINX_WORKERS)
+  IFS='|' read -r label path file accept target enc <<<"$w"
+  size=$(stat -c %s "$OUT/www/static/$file${enc:+.gz}")
+  echo "== $label: cordon $path${accept:+ (Accept: $accept)}${enc:+ (Accept-Encoding: $enc)}" >>"$OUT/wrk.log"
+  read -r c_rps c_p99 c_cpu c_wrk c_oth c_bad c_err _ < <(WRK_ENC=$enc run_wrk "$CURL_$path" "$accept" "$CORDON_PID")
+  echo "== $label: nginx /static/$file${enc:+ (gzip_static)}" >>"$OUT/wrk.log"
+  read -r n_rps n_p99 n_cpu n_wrk n_oth n_bad n_err _ < <(WRK_ENC=$enc run_wrk "$NURL/static/$file" "" "$NGINX_PID" $NGINX_WORKERS)
   ratio=$(awk -v a="$c_rps" -v b="$n_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
   ok=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0 ? "ok" : "MISS") }')
   if (( c_bad + c_err )); then notes+=("$label: cordon had $c_bad non-2xx answers and $c_err socket errors"); fi
