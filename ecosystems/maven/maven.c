@@ -35,7 +35,7 @@
 #include "policy/policy.h"
 #include "core/runtime.h"
 
-#define RENDER_VERSION "2" /* 2: written from libxml2's reading of upstream's document */
+#define RENDER_VERSION "3" /* 2: written from libxml2's reading of upstream's document; 3: with its gzip copy and its note of held versions */
 #define MAX_TIME_LOOKUPS 8 /* POM time look-ups one metadata request may start */
 
 typedef struct maven_req {

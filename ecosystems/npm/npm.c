@@ -45,7 +45,7 @@
 #include "core/runtime.h"
 
 #define ABBREV_ACCEPT "application/vnd.npm.install-v1+json"
-#define RENDER_VERSION "2" /* bump when rendering changes: old derived files are ignored */
+#define RENDER_VERSION "3" /* bump when rendering changes: old derived files are ignored (3: a gzip copy and a note of held versions) */
 
 typedef struct npm_req {
     npm_route_t route;

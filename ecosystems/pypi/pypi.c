@@ -36,7 +36,7 @@
 #include "policy/policy.h"
 #include "core/runtime.h"
 
-#define RENDER_VERSION "1"
+#define RENDER_VERSION "2" /* 2: a gzip copy and a note of held versions beside it */
 #define JSON_ACCEPT "application/vnd.pypi.simple.v1+json"
 
 typedef struct pypi_req {
