@@ -155,14 +155,7 @@ static void on_need(void *arg, const version_source_t *src)
         a->need = nv;
         *a->capneed = cap;
     }
-    metadata_want_t *w = &a->need[*a->nneed];
-    w->key = strdup(src->key);
-    w->url = strdup(src->url);
-    w->accept = src->accept;
-    w->ingest = src->ingest;
-    if (!w->key || !w->url) {
-        free((char *)w->key);
-        free((char *)w->url);
+    if (metadata_want_copy(&a->need[*a->nneed], src->key, src->url, src->accept, src->ingest) != 0) {
         a->oom = 1;
         return;
     }
@@ -204,10 +197,8 @@ static int ix_push(ixlist_t *l, size_t i)
 
 static void wants_free(metadata_want_t *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free((char *)w[i].key);
-        free((char *)w[i].url);
-    }
+    for (size_t i = 0; i < n; i++)
+        metadata_want_clear(&w[i]);
     free(w);
 }
 

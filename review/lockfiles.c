@@ -184,8 +184,7 @@ typedef struct fetches {
 static void fetches_free(fetches_t *fx)
 {
     for (size_t i = 0; i < fx->n; i++) {
-        free((char *)fx->want[i].key);
-        free((char *)fx->want[i].url);
+        metadata_want_clear(&fx->want[i]);
         free(fx->error[i]);
     }
     free(fx->want);
@@ -216,16 +215,8 @@ static int fetches_add(fetches_t *fx, const version_source_t *src, size_t entry)
             return -1;
         fx->cap = cap;
     }
-    metadata_want_t *w = &fx->want[fx->n];
-    w->key = strdup(src->key);
-    w->url = strdup(src->url);
-    w->accept = src->accept;
-    w->ingest = src->ingest;
-    if (!w->key || !w->url) {
-        free((char *)w->key);
-        free((char *)w->url);
+    if (metadata_want_copy(&fx->want[fx->n], src->key, src->url, src->accept, src->ingest) != 0)
         return -1;
-    }
     fx->entry[fx->n] = entry;
     fx->state[fx->n] = UP_NONE;
     fx->error[fx->n] = NULL;

@@ -11,6 +11,26 @@
 #include <string.h>
 #include <time.h>
 
+int metadata_want_copy(metadata_want_t *w, const char *key, const char *url, const char *accept,
+                       metadata_ingest_fn ingest)
+{
+    w->key = strdup(key);
+    w->url = strdup(url);
+    w->accept = accept;
+    w->ingest = ingest;
+    if (w->key && w->url)
+        return 0;
+    metadata_want_clear(w);
+    return -1;
+}
+
+void metadata_want_clear(metadata_want_t *w)
+{
+    free((char *)w->key);
+    free((char *)w->url);
+    w->key = w->url = NULL;
+}
+
 typedef struct batch batch_t;
 
 /* one started fetch; queued on the batch once it landed */

@@ -20,6 +20,13 @@ typedef struct metadata_want {
     metadata_ingest_fn ingest;
 } metadata_want_t;
 
+/* fills w with its own copies of key and url (accept and ingest are
+ * static): 0, or -1 out of memory (w holds nothing then); free with
+ * metadata_want_clear */
+int metadata_want_copy(metadata_want_t *w, const char *key, const char *url, const char *accept,
+                       metadata_ingest_fn ingest);
+void metadata_want_clear(metadata_want_t *w);
+
 /* called on the caller's thread, once for each fetch that lands before the
  * deadline, in landing order (i: its index in want) */
 typedef void (*metadata_landed_fn)(void *arg, size_t i, const flight_outcome_t *out);
