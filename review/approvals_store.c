@@ -149,6 +149,20 @@ typedef struct add_op {
     review_t *r;
 } add_op_t;
 
+/* r's record under its id in DB_REVIEWS (flags: MDB_APPEND for a new id, 0 to rewrite) */
+static int put_review(MDB_txn *txn, const review_t *r, unsigned flags)
+{
+    buf_t b;
+    buf_init(&b);
+    review_encode(r, &b);
+    unsigned char key[8];
+    u64_key(r->id, key);
+    MDB_val nk = {8, key}, nv = {b.len, b.data};
+    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &nk, &nv, flags);
+    buf_free(&b);
+    return rc;
+}
+
 static int add_txn(MDB_txn *txn, void *arg)
 {
     review_t *r = ((add_op_t *)arg)->r;
@@ -161,16 +175,8 @@ static int add_txn(MDB_txn *txn, void *arg)
     int first = 1;
     review_members(r, &b, &first);
     rc = b.oom ? ENOMEM : audit_append(txn, review_kind_name(r->kind), r->created_at, b.data, b.len, &r->audit_seq);
-    if (rc == 0) {
-        buf_reset(&b);
-        review_encode(r, &b);
-        unsigned char key[8];
-        u64_key(r->id, key);
-        MDB_val nk = {8, key}, nv = {b.len, b.data};
-        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &nk, &nv, MDB_APPEND);
-    }
     buf_free(&b);
-    return rc;
+    return rc ? rc : put_review(txn, r, MDB_APPEND);
 }
 
 int approvals_add(review_t *r, char *err, size_t errlen)
@@ -222,17 +228,11 @@ static int set_txn(MDB_txn *txn, void *arg)
     buf_putc(&b, ']');
     uint64_t seq = 0;
     rc = b.oom ? ENOMEM : audit_append(txn, "approval_set", op->v[0].created_at, b.data, b.len, &seq);
-    for (size_t i = 0; rc == 0 && i < op->n; i++) {
-        review_t *r = &op->v[i];
-        r->audit_seq = seq;
-        buf_reset(&b);
-        review_encode(r, &b);
-        unsigned char key[8];
-        u64_key(r->id, key);
-        MDB_val nk = {8, key}, nv = {b.len, b.data};
-        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &nk, &nv, MDB_APPEND);
-    }
     buf_free(&b);
+    for (size_t i = 0; rc == 0 && i < op->n; i++) {
+        op->v[i].audit_seq = seq;
+        rc = put_review(txn, &op->v[i], MDB_APPEND);
+    }
     return rc;
 }
 
@@ -297,13 +297,9 @@ static int end_txn(MDB_txn *txn, void *arg)
     rc = b.oom ? ENOMEM
                : audit_append(txn, op->kind == REVIEW_APPROVAL ? "approval_revoked" : "block_removed",
                               op->out->ended_at, b.data, b.len, NULL);
-    if (rc == 0) {
-        buf_reset(&b);
-        review_encode(op->out, &b);
-        MDB_val nv = {b.len, b.data};
-        rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_REVIEWS), &k, &nv, 0);
-    }
     buf_free(&b);
+    if (rc == 0)
+        rc = put_review(txn, op->out, 0);
     op->status = APPROVALS_ENDED;
     return rc;
 }
