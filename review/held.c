@@ -571,6 +571,9 @@ static int split_key(const char *k, size_t n, eco_id_t *eco, char **pkg, char **
     return *pkg && *ver ? 0 : -1;
 }
 
+/* a record whose times are a refusal's: one only served without has none */
+static int rec_has_refusal(const held_rec_t *rec) { return rec && rec->count > 0; }
+
 /* the facts a verdict about a version is made from: the times of its last
  * refusal (else what the cached metadata says), what analysis found (the
  * name check included), what reviewers decided */
@@ -589,7 +592,7 @@ static int facts_for(eco_id_t eco, const char *package, const char *version, con
         listed = 1;
     }
     policy_gather(eco, package, version, now, f, found);
-    if (rec && rec->count > 0) { /* a refusal's facts; a version only served without has the metadata's */
+    if (rec_has_refusal(rec)) { /* a refusal's facts; a version only served without has the metadata's */
         f->published_at = rec->published_at;
         f->first_seen = rec->since;
         return 1;
@@ -907,14 +910,14 @@ int held_version(const config_t *cfg, int64_t now, eco_id_t eco, const char *pac
     version_facts_t f;
     int listed = facts_for(eco, package, version, NULL, now, &f, &e->findings);
     out->known = listed == 1;
-    if (e->have_rec && e->rec.count > 0) {
+    if (e->have_rec && rec_has_refusal(&e->rec)) {
         f.published_at = e->rec.published_at;
         f.first_seen = e->rec.since;
     }
     e->eco = eco;
     e->package = strdup(package);
     e->version = strdup(version);
-    e->facts = e->have_rec && e->rec.count > 0 ? 1 : listed;
+    e->facts = e->have_rec && rec_has_refusal(&e->rec) ? 1 : listed;
     policy_decide(cfg, eco, package, version, &f, now, &e->vd);
     if (e->vd.allow && e->vd.review_id != 0) {
         version_facts_t unreviewed = f;

@@ -346,9 +346,10 @@ static void filtered_free(filtered_t *fd)
     unmap_file(&fd->map);
 }
 
-/* renders the filtered document, stores it, fills file (derived name) */
+/* renders the filtered document, stores it, fills file (derived name) and
+ * *note (what it withheld, the caller's to free) */
 static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const char *key, int64_t now, char *file,
-                      size_t filelen)
+                      size_t filelen, char **note)
 {
     const config_t *cfg = runtime_config();
     char err[300];
@@ -370,25 +371,27 @@ static int render_doc(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, const 
     buf_init(&out);
     npm_packument_render(&fd.p, &o, &out);
     int64_t until = fd.f.valid_until;
-    char *note = NULL;
     size_t notelen = 0;
+    *note = NULL;
     for (size_t i = 0; i < fd.p.nversions; i++)
         if (!fd.f.keep[i])
-            denial_note_held(&note, &notelen, fd.p.versions[i].version, &fd.f.verdicts[i],
+            denial_note_held(note, &notelen, fd.p.versions[i].version, &fd.f.verdicts[i],
                              npm_filter_alternative(&fd.p, &fd.f, fd.p.versions[i].version));
     filtered_free(&fd);
     if (out.oom) {
         buf_free(&out);
-        free(note);
+        free(*note);
+        *note = NULL;
         http_send_error(req, 503, NULL, "out of memory rendering %s", nr->route.name);
         return -1;
     }
-    int wrc = derived_store(key, "npm", nr->abbreviated ? "a.json" : "f.json", out.data, out.len, until, note, file,
+    int wrc = derived_store(key, "npm", nr->abbreviated ? "a.json" : "f.json", out.data, out.len, until, *note, file,
                             filelen);
     int werr = errno;
-    free(note);
     buf_free(&out);
     if (wrc != 0) {
+        free(*note);
+        *note = NULL;
         http_send_error(req, 503, NULL, "cordon cannot write the rendered packument for %s: %s", nr->route.name,
                         strerror(werr));
         return -1;
@@ -409,11 +412,9 @@ static void serve_packument(h2o_req_t *req, npm_req_t *nr, const meta_rec_t *m, 
 
     http_metadata_headers(req, stale);
     char *note = NULL;
-    if (derived_lookup(key, now, file, sizeof(file), &note) != 0) {
-        if (render_doc(req, nr, m, key, now, file, sizeof(file)) != 0)
-            return;
-        derived_lookup(key, now, file, sizeof(file), &note);
-    }
+    if (derived_lookup(key, now, file, sizeof(file), &note) != 0 &&
+        render_doc(req, nr, m, key, now, file, sizeof(file), &note) != 0)
+        return;
     http_note_held_served(req, "npm", nr->route.name, note);
     free(note);
     derived_etag(file, etag, sizeof(etag));

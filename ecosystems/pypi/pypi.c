@@ -482,8 +482,10 @@ static void fetch_page(h2o_req_t *req, pypi_req_t *pr, flight_resume_fn fn, void
     metadata_fetch(key, url, JSON_ACCEPT, pypi_ingest, req, &loop_of(req)->flight_receiver, fn, arg);
 }
 
+/* renders the page, stores it, fills file (derived name) and *note (what
+ * it held back, the caller's to free) */
 static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, const char *key, int64_t now, char *file,
-                       size_t filelen)
+                       size_t filelen, char **note)
 {
     const config_t *cfg = runtime_config();
     char err[300], base[2048];
@@ -498,12 +500,12 @@ static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, cons
      * "Denials"): resolution skips it, an exact pin shows why */
     char **held = calloc(fd.p.nfiles ? fd.p.nfiles : 1, sizeof(*held));
     const char *alt = alternative(&fd);
-    char *note = NULL;
     size_t notelen = 0;
+    *note = NULL;
     for (size_t i = 0; held && i < fd.p.nfiles; i++) {
         if (fd.keep[i] || fd.p.files[i].version == NULL)
             continue;
-        denial_note_held(&note, &notelen, fd.p.files[i].version, &fd.verdicts[i], alt);
+        denial_note_held(note, &notelen, fd.p.files[i].version, &fd.verdicts[i], alt);
         buf_t line;
         buf_init(&line);
         denial_error_line(pr->route.project, fd.p.files[i].version, &fd.verdicts[i], alt, &line);
@@ -520,11 +522,12 @@ static int render_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, cons
     free(held);
     filtered_free(&fd);
     int rc = out.oom ? -1
-                     : derived_store(key, "pypi", html ? "html" : "json", out.data, out.len, until, note, file, filelen);
+                     : derived_store(key, "pypi", html ? "html" : "json", out.data, out.len, until, *note, file, filelen);
     int e = out.oom ? ENOMEM : errno;
-    free(note);
     buf_free(&out);
     if (rc != 0) {
+        free(*note);
+        *note = NULL;
         http_send_error(req, 503, NULL, "cordon cannot write the page for %s: %s", pr->route.project, strerror(e));
         return -1;
     }
@@ -542,11 +545,9 @@ static void serve_page(h2o_req_t *req, pypi_req_t *pr, const meta_rec_t *m, int 
     derived_key(key, sizeof(key), "pypi", m->blob, html ? "html" : "json", cfg->public_url, policy_fp, RENDER_VERSION);
     http_metadata_headers(req, stale);
     char *note = NULL;
-    if (derived_lookup(key, now, file, sizeof(file), &note) != 0) {
-        if (render_page(req, pr, m, key, now, file, sizeof(file)) != 0)
-            return;
-        derived_lookup(key, now, file, sizeof(file), &note);
-    }
+    if (derived_lookup(key, now, file, sizeof(file), &note) != 0 &&
+        render_page(req, pr, m, key, now, file, sizeof(file), &note) != 0)
+        return;
     http_note_held_served(req, "pypi", pr->route.project, note);
     free(note);
     derived_etag(file, etag, sizeof(etag));
