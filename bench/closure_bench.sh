@@ -36,34 +36,8 @@ die() { echo "closure bench: $*" >&2; exit 1; }
 for t in curl python3; do command -v "$t" >/dev/null || die "$t not found (apt-get install -y $t)"; done
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
-UP_PID='' CORDON_PID=''
-stop_pid() {
-  local p=$1 i
-  [[ -n $p ]] && kill -TERM "$p" 2>/dev/null || return 0
-  for ((i = 0; i < 50; i++)); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$p" 2>/dev/null || true
-}
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_pid "$CORDON_PID"
-  stop_pid "$UP_PID"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # URL PID WHAT LOG
-  local i
-  for ((i = 0; i < 100; i++)); do
-    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || { tail -n 20 "$4" >&2 || true; die "$3 exited during startup (log: $4)"; }
-    sleep 0.1
-  done
-  die "$3 did not answer $1 within 10 s (log: $4)"
-}
+# shellcheck source=lib.sh
+. "$REPO/bench/lib.sh"
 
 rm -rf "$OUT"
 mkdir -p "$OUT/upstream" "$OUT/cordon" "$OUT/npm-project"
@@ -143,7 +117,6 @@ for ((i = 1; i <= RUNS; i++)); do
   echo "$t" >>"$OUT/cordon.times"
 done
 check "$OUT/warm.$RUNS.json" || die "the last timed closure is not the tree"
-median_ms() { sort -g "$1" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'; }
 C_MS=$(median_ms "$OUT/cordon.times")
 
 # ---- the peer: npm resolving the same tree through cordon (lockfile only) -------------
@@ -166,7 +139,6 @@ if command -v npm >/dev/null; then
   NLOCK=$("$PY" -c 'import json,sys; print(len([k for k in json.load(open(sys.argv[1]))["packages"] if k]))' "$OUT/npm-project/package-lock.json")
   [[ $NLOCK == "$N" ]] || die "npm's lockfile has $NLOCK packages, not $N"
 fi
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 <= 0) print "-"; else printf "%.2f", a / b }'; }
 VERDICT=$(awk -v m="$C_MS" -v t="$TARGET_MS" 'BEGIN { print (m + 0 <= t + 0) ? "ok" : "MISS" }')
 echo "dependency closure: GET /-/api/closure of a $N-package npm tree (binary, \"^1.0.0\" ranges; 1.1.0 taken, 2.0.0 held)"
 echo "  cold (fetches $FETCHED packuments from upstream, one round per level): ${COLD_S} s"

@@ -40,34 +40,8 @@ for t in curl python3; do command -v "$t" >/dev/null || die "$t not found (apt-g
 # the interpreter itself: a version manager's shim would add ~0.3 s to every start
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
-UP_PID='' CORDON_PID=''
-stop_pid() {
-  local p=$1 i
-  [[ -n $p ]] && kill -TERM "$p" 2>/dev/null || return 0
-  for ((i = 0; i < 50; i++)); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$p" 2>/dev/null || true
-}
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_pid "$CORDON_PID"
-  stop_pid "$UP_PID"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() { # URL PID WHAT LOG
-  local i
-  for ((i = 0; i < 100; i++)); do
-    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || { tail -n 20 "$4" >&2 || true; die "$3 exited during startup (log: $4)"; }
-    sleep 0.1
-  done
-  die "$3 did not answer $1 within 10 s (log: $4)"
-}
+# shellcheck source=lib.sh
+. "$REPO/bench/lib.sh"
 
 rm -rf "$OUT"
 mkdir -p "$OUT/upstream" "$OUT/cordon"
@@ -213,7 +187,6 @@ for ((i = 1; i <= RUNS; i++)); do
 done
 check_changed "$OUT/changed.$RUNS.json" || die "the last timed submission was not judged as expected"
 
-median_ms() { sort -g "$1" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'; }
 C_MS=$(median_ms "$OUT/cordon.times")
 
 # ---- peers: parse the same file --------------------------------------------------------
@@ -241,7 +214,6 @@ done
 PY_MS=$(median_ms "$OUT/py.times")
 PYP_MS=$(median_ms "$OUT/pyparse.times")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 <= 0) print "-"; else printf "%.2f", a / b }'; }
 SIZE_KB=$(awk -v b="$(stat -c %s "$OUT/changed.json")" 'BEGIN { printf "%.0f", b / 1024 }')
 VERDICT=$(awk -v m="$C_MS" -v t="$TARGET_MS" 'BEGIN { print (m + 0 <= t + 0) ? "ok" : "MISS" }')
 
