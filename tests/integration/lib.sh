@@ -331,6 +331,10 @@ show_logs() {
 # for (before any closing line is printed, and before the temp dir goes).
 stop_all() {
     local p
+    if [[ -f ${IT_TMP:-}/extra-cordon.pids ]]; then
+        while read -r p; do IT_BG_PIDS+=("$p"); done <"$IT_TMP/extra-cordon.pids"
+        rm -f "$IT_TMP/extra-cordon.pids"
+    fi
     for p in "${IT_BG_PIDS[@]}"; do
         kill "$p" 2>/dev/null
     done
@@ -942,6 +946,9 @@ EOF
             kill -0 "$pid" 2>/dev/null || break
             if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/-/health" 2>/dev/null) == 200 ]]; then
                 IT_BG_PIDS+=("$pid")
+                # a case runs in a subshell (run_test): its IT_BG_PIDS dies
+                # with it, so stop_all also reads the pid from this file
+                echo "$pid" >>"$IT_TMP/extra-cordon.pids"
                 printf -v "${name^^}_URL" '%s' "$url"
                 printf -v "${name^^}_PORT" '%s' "$port"
                 note "$name cordon on $url (pid $pid), quarantine $quarantine"
