@@ -33,6 +33,8 @@
 #include "review/closure.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
+#include "admin/review_filing.h"
+#include "admin/target.h"
 #include "admin/views.h"
 #include "http/loop.h"
 #include "http/http.h"
@@ -215,69 +217,15 @@ static int get_str(yajl_val obj, const char *key, const char **out)
     return 1;
 }
 
-static int blank(const char *s)
-{
-    for (; s && *s; s++)
-        if (!isspace((unsigned char)*s))
-            return 0;
-    return 1;
-}
-
-static int has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
-typedef struct target {
-    eco_id_t eco;
-    char package[512];
-    char version[130];
-} target_t;
-
-/* ecosystem, package (canonicalised) and version, each NULL when not
- * given (vr < 0: not a string); version_req: 1 required, 0 optional. 0 ok,
- * -1 after answering 400. */
+/* the target, or -1 after answering 400 (admin/target.h) */
 static int check_target(h2o_req_t *req, const char *eco, const char *pkg, int vr, const char *ver, int version_req,
                         target_t *t)
 {
-    char names[100];
-    if (eco == NULL) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' is required: one of %s",
-                        eco_names_join(names, sizeof(names), "", ", "));
-        return -1;
-    }
-    int e = eco_from_name(eco, strlen(eco));
-    if (e < 0 || ecosystems[e] == NULL) {
-        http_send_error(req, 400, "bad_request", "'ecosystem' must be one of %s (got '%.40s')",
-                        eco_names_join(names, sizeof(names), "", ", "), eco);
-        return -1;
-    }
-    t->eco = (eco_id_t)e;
-    if (pkg == NULL || blank(pkg)) {
-        http_send_error(req, 400, "bad_request", "'package' is required");
-        return -1;
-    }
-    if (strlen(pkg) >= 400 || has_control(pkg) ||
-        ecosystems[e]->canonical_name(pkg, t->package, sizeof(t->package)) != 0) {
-        http_send_error(req, 400, "bad_request", "'package' is not a valid %s package name", eco_name(t->eco));
-        return -1;
-    }
-    if (vr < 0 || (version_req && (vr == 0 || blank(ver)))) {
-        http_send_error(req, 400, "bad_request", "'version' is required (a string)");
-        return -1;
-    }
-    t->version[0] = '\0';
-    if (vr == 1 && !blank(ver)) {
-        if (strlen(ver) >= 128 || has_control(ver) || strchr(ver, '/')) {
-            http_send_error(req, 400, "bad_request", "'version' is not a valid version string");
-            return -1;
-        }
-        snprintf(t->version, sizeof(t->version), "%s", ver);
-    }
-    return 0;
+    char err[300];
+    if (target_check(eco, pkg, vr, ver, version_req, t, err, sizeof(err)) == 0)
+        return 0;
+    http_send_error(req, 400, "bad_request", "%s", err);
+    return -1;
 }
 
 /* the target from a JSON body */
@@ -309,7 +257,7 @@ static int query_target(h2o_req_t *req, int version_req, target_t *t)
 static const char *read_text(h2o_req_t *req, yajl_val body, const char *key, const char *why)
 {
     const char *s;
-    if (get_str(body, key, &s) != 1 || blank(s)) {
+    if (get_str(body, key, &s) != 1 || target_blank(s)) {
         http_send_error(req, 400, "bad_request", "'%s' is required: %s", key, why);
         return NULL;
     }
@@ -726,7 +674,7 @@ static void list_reviews(h2o_req_t *req, call_t *k)
 
 typedef struct chain_query {
     chain_filter_t f;
-    char type[32], eco[16], package[512], version[130], decision[16];
+    char type[32], eco[16], package[512], version[130], decision[16], request_id[64];
 } chain_query_t;
 
 /* the page a query string asks for; 0, or -1 after answering 400 */
@@ -739,6 +687,7 @@ static int chain_query(h2o_req_t *req, int only_decisions, chain_query_t *q)
                             .package = q->package,
                             .version = q->version,
                             .decision = q->decision,
+                            .request_id = q->request_id,
                             .since = TIME_NONE,
                             .limit = PAGE_DEFAULT,
                             .scan_max = SCAN_MAX};
@@ -747,7 +696,8 @@ static int chain_query(h2o_req_t *req, int only_decisions, chain_query_t *q)
               query_param(req, "package", q->package, sizeof(q->package)) < 0 ||
               query_param(req, "version", q->version, sizeof(q->version)) < 0 ||
               query_param(req, "decision", q->decision, sizeof(q->decision)) < 0 ||
-              query_param(req, "type", q->type, sizeof(q->type)) < 0;
+              query_param(req, "type", q->type, sizeof(q->type)) < 0 ||
+              query_param(req, "request_id", q->request_id, sizeof(q->request_id)) < 0;
     int hs = query_param(req, "since", since, sizeof(since)), hb = query_param(req, "before", before, sizeof(before)),
         hl = query_param(req, "limit", limit, sizeof(limit));
     if (bad || hs < 0 || hb < 0 || hl < 0) {
@@ -846,40 +796,29 @@ static void add_review_request(h2o_req_t *req, call_t *k)
     if (read_target(req, body, 1, &t) != 0 ||
         (why = read_text(req, body, "justification", "say why you need this version")) == NULL)
         return;
-    char client[64], ua[200];
+    char client[64], ua[200], err[400];
     http_client_addr(req, client, sizeof(client));
     http_user_agent(req, ua, sizeof(ua));
-    int wait = review_rate_check(client, runtime_config()->review_requests_per_hour, time_now_ms());
-    if (wait > 0) {
+    int wait;
+    buf_t b;
+    buf_init(&b);
+    switch (review_filing_add(&t, why, client, ua, &b, &wait, err, sizeof(err))) {
+    case FILING_STORED:
+        send_buf(req, 201, &b);
+        return;
+    case FILING_RATE_LIMITED: {
         char ra[16];
         snprintf(ra, sizeof(ra), "%d", wait);
         h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, h2o_strdup(&req->pool, ra, SIZE_MAX).base,
                        strlen(ra), 1);
-        http_send_error(req, 429, "rate_limited",
-                        "too many review requests from %s: at most %d an hour; try again in %d s", client,
-                        runtime_config()->review_requests_per_hour, wait);
-        return;
+        http_send_error(req, 429, "rate_limited", "%s", err);
+        break;
     }
-    review_request_t rq = {t.eco, t.package, t.version, why, client, ua};
-    held_request_t q = {.eco = t.eco,
-                        .package = t.package,
-                        .version = t.version,
-                        .justification = (char *)why,
-                        .client = client,
-                        .ua = ua};
-    char err[300];
-    int rc = review_request_add(&rq, &q.id, &q.time, err, sizeof(err));
-    buf_t b;
-    buf_init(&b);
-    if (rc == 0)
-        view_review_request(&q, &(review_request_status_t){.state = REQ_OPEN, .at = TIME_NONE}, 1,
-                            runtime_config()->public_url, &b);
-    if (rc != 0) {
-        buf_free(&b);
-        http_send_error(req, 503, NULL, "not stored: %s", err);
-        return;
+    case FILING_NOT_STORED:
+        http_send_error(req, 503, NULL, "%s", err);
+        break;
     }
-    send_buf(req, 201, &b);
+    buf_free(&b);
 }
 
 /* GET /-/api/reviews/ID (no token): where one request stands, for the one

@@ -31,6 +31,7 @@
 #include "journal/decision_log.h"
 #include "review/held.h"
 #include "admin/admin_page.h"
+#include "admin/mcp.h"
 #include "admin/config_check.h"
 #include "admin/admin_api.h"
 #include "admin/start_line.h"
@@ -358,6 +359,8 @@ static int cmd_serve(int argc, char **argv)
     router_mount("/-/api/", 1, admin_api_handle);
     router_mount("/-/admin", 1, admin_page_handle);
     router_mount("/-/metrics", 0, admin_metrics_handle);
+    mcp_set_server_version(CORDON_VERSION);
+    router_mount("/-/mcp", 0, mcp_handle);
     conn_guard_set_lockfile_auth(admin_api_may_submit_lockfiles);
     body_limits_set_api_route(admin_api_body_route);
     if (fetcher_start(&fcfg) != 0 || decision_log_start() != 0 || audit_anchor_start() != 0 ||

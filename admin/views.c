@@ -364,6 +364,18 @@ void view_verdict(const char *public_url, eco_id_t eco, const char *package, con
 
 /* ---- review requests ---- */
 
+void view_verdict_text(eco_id_t eco, const char *package, const char *version, const lockfile_judged_t *j,
+                       buf_t *out)
+{
+    if (j->status == LOCK_ALLOWED) {
+        buf_printf(out, "allowed: %s %s@%s passes cordon's policy; ", eco_name(eco), package, version);
+    } else {
+        buf_printf(out, "%s: %s ", j->status == LOCK_HELD ? "held" : "unknown", j->error ? j->error : "");
+        buf_puts(out, "Next: ");
+    }
+    next_step(eco_name(eco), package, version, j, out);
+}
+
 void view_review_request(const held_request_t *q, const review_request_status_t *st, int with_client,
                          const char *public_url, buf_t *out)
 {
@@ -524,7 +536,10 @@ void view_lockfile_report(const lockfile_report_t *r, buf_t *out)
     }
     buf_printf(out, "],\"changes_omitted\":%zu", r->omitted);
     lockfile_fetch_member(&r->fetch, out);
-    json_kv_int(out, &first, "submission", (int64_t)r->submission);
+    if (r->submission)
+        json_kv_int(out, &first, "submission", (int64_t)r->submission);
+    else /* a dry run (the MCP tool check_lockfile): nothing stored */
+        json_kv_raw(out, &first, "submission", "null", 4);
     base_member(out, &first, r->base);
     buf_putc(out, '}');
 }

@@ -49,6 +49,10 @@ void view_approval_set(const char *note, const review_t *v, size_t n, const clos
  * a denial object, "allow", "status" and "next" (what to do) added */
 void view_verdict(const char *public_url, eco_id_t eco, const char *package, const char *version,
                   const lockfile_judged_t *j, const char *request_id, buf_t *out);
+/* the same verdict as one sentence for people and agents: "allowed: …"
+ * or "held: <the denial's line> Next: <what to do>" */
+void view_verdict_text(eco_id_t eco, const char *package, const char *version, const lockfile_judged_t *j,
+                       buf_t *out);
 
 /* one review request: its status when st is given, the client's address
  * and user agent only with_client, review_url only when public_url is given */

@@ -30,6 +30,8 @@ body_route_t body_route(const config_t *cfg, const char *method, size_t mlen, co
             return BODY_ROUTE_NONE;
         return g_api_route ? g_api_route(method, mlen, path + 7, plen - 7) : BODY_ROUTE_SMALL;
     }
+    if (is(path, plen, "/-/mcp"))
+        return read ? BODY_ROUTE_NONE : BODY_ROUTE_MCP;
     for (int i = 0; i < ECO_COUNT; i++) {
         const ecosystem_t *eco = ecosystems[i];
         if (eco == NULL)
@@ -55,6 +57,7 @@ int64_t body_limit(body_route_t route, int64_t max_body)
     case BODY_ROUTE_SMALL: return small;
     case BODY_ROUTE_LOCKFILE:
     case BODY_ROUTE_RELAY: return max_body;
+    case BODY_ROUTE_MCP: return max_body < BODY_MCP_MAX ? max_body : BODY_MCP_MAX;
     case BODY_ROUTE_NONE:
     case BODY_ROUTE_PUBLISH: return 0;
     }

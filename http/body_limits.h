@@ -3,8 +3,8 @@
  * would refuse is refused before it is read. Each route takes one class of
  * body: none (every GET and HEAD, the admin page, health, metrics, the
  * ecosystem routes), small (the admin API's JSON calls and the review route:
- * BODY_SMALL_MAX), or large, up to limits.max_body (lockfile submissions and
- * npm's audit POSTs). A write verb on an ecosystem route is a publish:
+ * BODY_SMALL_MAX), the MCP endpoint's (BODY_MCP_MAX), or large, up to
+ * limits.max_body (lockfile submissions and npm's audit POSTs). A write verb on an ecosystem route is a publish:
  * refused as one (405, recorded), its body never read. The admin API's
  * classes come from its route table (admin/admin_api.c), through a hook set
  * once at start; otherwise no state: the guard below h2o (conn_guard) and
@@ -19,6 +19,9 @@
 
 /* the admin API's and the review route's bodies (and HTTP/2's, see conn_guard) */
 #define BODY_SMALL_MAX (64 * 1024)
+/* a message to the MCP endpoint (/-/mcp): check_lockfile carries a whole
+ * lockfile inside it; limits.max_body if smaller */
+#define BODY_MCP_MAX (16 * 1024 * 1024)
 /* a body whose length the head does not say (Transfer-Encoding: chunked) */
 #define BODY_CHUNKED (-1)
 
@@ -28,6 +31,7 @@ typedef enum {
     BODY_ROUTE_SMALL,    /* admin API JSON calls, POST /-/api/reviews */
     BODY_ROUTE_LOCKFILE, /* POST /-/api/lockfiles/P: large, with a token that may submit */
     BODY_ROUTE_RELAY,    /* npm audit POSTs, forwarded upstream: large */
+    BODY_ROUTE_MCP,      /* POST /-/mcp: up to BODY_MCP_MAX, no token */
 } body_route_t;
 
 typedef enum {

@@ -36,7 +36,8 @@ static int keeps(const chain_filter_t *f, yajl_val rec)
     return (!f->only_decisions || strcmp(type, "decision") == 0) &&
            (!f->type || !f->type[0] || !strcmp(type, f->type)) &&
            field_is(rec, "ecosystem", f->ecosystem) && field_is(rec, "package", f->package) &&
-           field_is(rec, "version", f->version) && field_is(rec, "decision", f->decision);
+           field_is(rec, "version", f->version) && field_is(rec, "decision", f->decision) &&
+           field_is(rec, "request_id", f->request_id);
 }
 
 int chain_scan(const chain_filter_t *f, chain_visit_fn visit, void *arg, chain_page_t *out)
@@ -70,6 +71,9 @@ int chain_scan(const chain_filter_t *f, chain_visit_fn visit, void *arg, chain_p
         }
         scanned++;
         last_seq = seq;
+        /* one request id among many records: skip the parse of the rest */
+        if (f->request_id && f->request_id[0] && !memmem(v.mv_data, v.mv_size, f->request_id, strlen(f->request_id)))
+            continue;
         if (v.mv_size + 1 > textcap) {
             textcap = v.mv_size + 1;
             char *nt = realloc(text, textcap);

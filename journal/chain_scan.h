@@ -12,6 +12,7 @@
 typedef struct chain_filter {
     int only_decisions; /* records of type "decision" only */
     const char *type, *ecosystem, *package, *version, *decision;
+    const char *request_id; /* the request a decision was made for (explain_denial) */
     int64_t since;   /* records from this time on; TIME_NONE: any (the chain is in time order) */
     uint64_t before; /* records before this sequence number; 0: from the newest */
     long limit;      /* records handed out at most */

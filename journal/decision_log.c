@@ -238,7 +238,8 @@ int decision_log_start(void)
 
 /* ---- counts by decision and reason, for /-/metrics ---- */
 
-static const char *const COUNTED_DECISIONS[] = {"allow", "deny", "error"};
+/* "check": an agent asked through /-/mcp (admin/mcp.c), nothing was installed */
+static const char *const COUNTED_DECISIONS[] = {"allow", "deny", "error", "check"};
 #define NDECISIONS (sizeof(COUNTED_DECISIONS) / sizeof(COUNTED_DECISIONS[0]))
 /* every reason of policy/reason.h, and one row for anything else */
 #define NREASONS (REASON_COUNT + 1)

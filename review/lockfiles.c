@@ -897,8 +897,9 @@ lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t 
     stored_t base;
     memset(&base, 0, sizeof(base));
     MDB_txn *txn;
-    if (store_read_begin(&txn) == 0) {
-        uint64_t bid = base_of(txn, s->project);
+    uint64_t bid = 0;
+    if (s->project && store_read_begin(&txn) == 0) {
+        bid = base_of(txn, s->project);
         if (bid)
             load(txn, s->project, bid, 1, &base);
         store_read_end(txn);
@@ -936,7 +937,8 @@ lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t 
     r.format = cur.format ? cur.format : "";
     r.sha256 = sha;
     r.time = now;
-    r.ok = r.accepted = ok;
+    r.ok = ok;
+    r.accepted = ok && !s->dry_run; /* a dry run makes no base */
     r.counts.entries = cur.snap.n;
     r.changes = listing.v;
     r.nchanges = listing.n;
@@ -949,6 +951,13 @@ lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t 
     if (listing.oom || !cur.ref || !cur.format) {
         snprintf(err, errlen, "out of memory");
         rc = LOCKFILES_STORE_ERROR;
+    } else if (s->dry_run) {
+        r.base = bid;
+        view(&r, out);
+        if (out->oom) {
+            snprintf(err, errlen, "out of memory");
+            rc = LOCKFILES_STORE_ERROR;
+        }
     } else if (store_write(put_txn, &op, err, errlen) != STORE_OK) {
         rc = LOCKFILES_STORE_ERROR;
     } else {

@@ -38,6 +38,10 @@ typedef struct lockfile_submit {
     size_t len;
     const char *by;     /* token name */
     const char *client; /* address */
+    /* a dry run (the MCP tool check_lockfile): judged and reported the same
+     * way, nothing stored or audited, the report's submission 0; project may
+     * then be NULL (no base: every entry is added) */
+    int dry_run;
 } lockfile_submit_t;
 
 int lockfiles_project_valid(const char *project);
@@ -124,9 +128,9 @@ void lockfile_summary_members(const lockfile_counts_t *c, buf_t *b, int *first);
  * (docs/admin-api.md): admin/views.c's view_lockfile_report */
 typedef void (*lockfile_report_view_fn)(const lockfile_report_t *r, buf_t *out);
 
-/* Checks, stores and audits one submission; view writes its report (the
- * document stored with it), which out gets: LOCKFILES_OK, UNREADABLE or
- * STORE_ERROR, with err. */
+/* Checks, stores and audits one submission (a dry run: checks it only);
+ * view writes its report (the document stored with it), which out gets:
+ * LOCKFILES_OK, UNREADABLE or STORE_ERROR, with err. */
 lockfiles_result_t lockfiles_check(const config_t *cfg, const lockfile_submit_t *s, lockfile_report_view_fn view,
                                    buf_t *out, char *err, size_t errlen);
 

@@ -2,15 +2,17 @@
 # scripts/test-tools.sh [BUILD_DIR]
 #
 # Installs the pinned npm packages the integration tests drive besides npm
-# itself — pnpm, yarn berry and yarn 1 (classic), and playwright-core for the
+# itself — pnpm, yarn berry and yarn 1 (classic), playwright-core for the
 # admin page's browser test (it drives Debian's chromium; it downloads no
-# browser) — into BUILD_DIR/tools (default: build/tools):
+# browser), and the official MCP SDK whose client the agent endpoint's test
+# drives — into BUILD_DIR/tools (default: build/tools):
 #
 #   BUILD_DIR/tools/node_modules/.bin/pnpm
 #   node BUILD_DIR/tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js
 #   node BUILD_DIR/tools/yarn-classic/node_modules/yarn/bin/yarn.js
 #     (a prefix of its own: both yarns name their command "yarn")
 #   BUILD_DIR/tools/node_modules/playwright-core   (import from a .mjs by path)
+#   BUILD_DIR/tools/node_modules/@modelcontextprotocol/sdk   (the same)
 #
 # This is an install step like apt-get: it uses this machine's npm with the
 # registry npm is configured for.  The tests themselves talk only to loopback.
@@ -23,6 +25,7 @@ PNPM_VERSION=9.15.9
 YARN_VERSION=4.9.1
 YARN_CLASSIC_VERSION=1.22.22
 PLAYWRIGHT_VERSION=1.65.1
+MCP_SDK_VERSION=1.32.2
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build}
@@ -44,6 +47,7 @@ have_all() {
     [[ $(installed_version pnpm) == "$PNPM_VERSION" ]] &&
         [[ $(installed_version @yarnpkg/cli-dist) == "$YARN_VERSION" ]] &&
         [[ $(installed_version playwright-core) == "$PLAYWRIGHT_VERSION" ]] &&
+        [[ $(installed_version @modelcontextprotocol/sdk) == "$MCP_SDK_VERSION" ]] &&
         [[ -x $tools/node_modules/.bin/pnpm ]] &&
         [[ -f $tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js ]] &&
         [[ $(installed_version yarn "$classic") == "$YARN_CLASSIC_VERSION" ]] &&
@@ -66,13 +70,13 @@ if [[ ! -f $classic/package.json ]]; then
     printf '{"name": "cordon-test-tools-yarn-classic", "version": "0.0.0", "private": true}\n' >"$classic/package.json"
 fi
 
-echo "test-tools: installing pnpm@$PNPM_VERSION, @yarnpkg/cli-dist@$YARN_VERSION and playwright-core@$PLAYWRIGHT_VERSION into $tools" >&2
+echo "test-tools: installing pnpm@$PNPM_VERSION, @yarnpkg/cli-dist@$YARN_VERSION, playwright-core@$PLAYWRIGHT_VERSION and @modelcontextprotocol/sdk@$MCP_SDK_VERSION into $tools" >&2
 # PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: the browser test uses Debian's chromium
 # (scripts/deps.sh --test), never a downloaded one.
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout -k 10 600 npm install --prefix "$tools" \
     --no-audit --no-fund --no-update-notifier --save-exact --loglevel=error \
     "pnpm@$PNPM_VERSION" "@yarnpkg/cli-dist@$YARN_VERSION" \
-    "playwright-core@$PLAYWRIGHT_VERSION" >&2
+    "playwright-core@$PLAYWRIGHT_VERSION" "@modelcontextprotocol/sdk@$MCP_SDK_VERSION" >&2
 echo "test-tools: installing yarn@$YARN_CLASSIC_VERSION (classic) into $classic" >&2
 # --ignore-scripts: yarn 1's preinstall only removes an older global yarn
 timeout -k 10 600 npm install --prefix "$classic" \
@@ -83,4 +87,4 @@ if ! have_all; then
     echo "test-tools: installation finished but the pinned versions are not in $tools/node_modules" >&2
     exit 1
 fi
-echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), yarn classic $(node "$classic/node_modules/yarn/bin/yarn.js" --version), playwright-core $(installed_version playwright-core)" >&2
+echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), yarn classic $(node "$classic/node_modules/yarn/bin/yarn.js" --version), playwright-core $(installed_version playwright-core), MCP SDK $(installed_version @modelcontextprotocol/sdk)" >&2

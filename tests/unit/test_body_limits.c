@@ -53,6 +53,11 @@ TEST(routes)
     CHECK_INT_EQ(route("POST", "/-/api/lockfiles/web/12"), BODY_ROUTE_SMALL);
     CHECK_INT_EQ(route("POST", "/-/api/lockfiles/"), BODY_ROUTE_SMALL);
     CHECK_INT_EQ(route("POST", "/-/api/lockfiles"), BODY_ROUTE_SMALL);
+    /* the MCP endpoint: its own class; GET takes none */
+    CHECK_INT_EQ(route("POST", "/-/mcp"), BODY_ROUTE_MCP);
+    CHECK_INT_EQ(route("POST", "/-/mcp?x=1"), BODY_ROUTE_MCP);
+    CHECK_INT_EQ(route("GET", "/-/mcp"), BODY_ROUTE_NONE);
+    CHECK_INT_EQ(route("POST", "/-/mcpx"), BODY_ROUTE_NONE);
 }
 
 TEST(limits_and_verdicts)
@@ -63,9 +68,11 @@ TEST(limits_and_verdicts)
     CHECK_INT_EQ(body_limit(BODY_ROUTE_SMALL, 4096), 4096); /* never above max_body */
     CHECK_INT_EQ(body_limit(BODY_ROUTE_LOCKFILE, max), max);
     CHECK_INT_EQ(body_limit(BODY_ROUTE_RELAY, max), max);
+    CHECK_INT_EQ(body_limit(BODY_ROUTE_MCP, max), BODY_MCP_MAX);
+    CHECK_INT_EQ(body_limit(BODY_ROUTE_MCP, MB), MB);
 
     /* no body is always fine */
-    for (int r = BODY_ROUTE_NONE; r <= BODY_ROUTE_RELAY; r++)
+    for (int r = BODY_ROUTE_NONE; r <= BODY_ROUTE_MCP; r++)
         CHECK_INT_EQ(body_judge((body_route_t)r, 0, max), BODY_ADMIT);
     CHECK_INT_EQ(body_judge(BODY_ROUTE_NONE, 1, max), BODY_REFUSE_NONE);
     CHECK_INT_EQ(body_judge(BODY_ROUTE_NONE, BODY_CHUNKED, max), BODY_REFUSE_NONE);
@@ -79,6 +86,9 @@ TEST(limits_and_verdicts)
     CHECK_INT_EQ(body_judge(BODY_ROUTE_LOCKFILE, max + 1, max), BODY_REFUSE_SIZE);
     CHECK_INT_EQ(body_judge(BODY_ROUTE_RELAY, BODY_CHUNKED, max), BODY_ADMIT_LARGE);
     CHECK_INT_EQ(body_judge(BODY_ROUTE_RELAY, 10 * MB, 8 * MB), BODY_REFUSE_SIZE);
+    CHECK_INT_EQ(body_judge(BODY_ROUTE_MCP, BODY_MCP_MAX, max), BODY_ADMIT_LARGE);
+    CHECK_INT_EQ(body_judge(BODY_ROUTE_MCP, BODY_MCP_MAX + 1, max), BODY_REFUSE_SIZE);
+    CHECK_INT_EQ(body_judge(BODY_ROUTE_MCP, 1000, max), BODY_ADMIT);
     CHECK_STR_EQ(body_verdict_name(BODY_REFUSE_BUSY), "busy");
     CHECK_STR_EQ(body_verdict_name(BODY_REFUSE_NONE), "no_body");
 }
