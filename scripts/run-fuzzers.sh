@@ -18,7 +18,7 @@ for bin in "$build"/fuzz_*; do
     [[ -d $seeds ]] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
     dict=()
     case $name in
-        fuzz_npm_packument | fuzz_pypi_index | fuzz_npm_manifest | fuzz_osv | fuzz_attestation) dict=(-dict="$root/fuzz/json.dict") ;;
+        fuzz_npm_packument | fuzz_pypi_index | fuzz_npm_manifest | fuzz_osv | fuzz_attestation | fuzz_mcp_rpc) dict=(-dict="$root/fuzz/json.dict") ;;
         fuzz_config) dict=(-dict="$root/fuzz/config.dict") ;;
         fuzz_lockfile) dict=(-dict="$root/fuzz/lockfile.dict") ;;
         fuzz_maven_metadata | fuzz_pom | fuzz_pom_deps) dict=(-dict="$root/fuzz/xml.dict") ;;
