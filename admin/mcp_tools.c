@@ -18,6 +18,7 @@
 #include "journal/chain_scan.h"
 #include "journal/decision_log.h"
 #include "review/lockfiles.h"
+#include "review/range.h"
 
 /* the most of the decision log explain_denial reads, newest first */
 #define EXPLAIN_SCAN_MAX 500000
@@ -69,21 +70,114 @@ static int read_target(const mcp_call_t *c, int version_req, target_t *t, mcp_ou
 
 /* ---- check_package ---- */
 
-static void check_package(const mcp_call_t *c, mcp_outcome_t *o)
+static void check_version(const mcp_call_t *c, const target_t *t, mcp_outcome_t *o)
 {
-    target_t t;
-    if (read_target(c, 1, &t, o) != 0)
-        return;
     lockfile_judged_t v;
-    if (lockfiles_judge_version(c->cfg, t.eco, t.package, t.version, &v) != 0) {
+    if (lockfiles_judge_version(c->cfg, t->eco, t->package, t->version, &v) != 0) {
         fail(o, "out of memory: ask again");
         return;
     }
-    view_verdict(c->cfg->public_url, t.eco, t.package, t.version, &v, c->request_id, &o->structured);
-    view_verdict_text(t.eco, t.package, t.version, &v, &o->text);
+    view_verdict(c->cfg->public_url, t->eco, t->package, t->version, &v, c->request_id, &o->structured);
+    view_verdict_text(t->eco, t->package, t->version, &v, &o->text);
     if (v.status != LOCK_ALLOWED)
         snprintf(o->reason, sizeof(o->reason), "%s", v.status == LOCK_UNKNOWN ? "unknown" : reason_name(v.reason));
     lockfile_judged_free(&v);
+}
+
+/* a range: the version the client gets and the newer ones held (review/range.h) */
+static void check_range(const mcp_call_t *c, const target_t *t, const char *spec, mcp_outcome_t *o)
+{
+    range_result_t r;
+    if (range_resolve(c->cfg, t->eco, t->package, spec, &r) != 0) {
+        fail(o, "out of memory: ask again");
+        return;
+    }
+    if (r.error) {
+        fail(o, r.error);
+        range_result_free(&r);
+        return;
+    }
+    const char *en = eco_name(t->eco), *pub = c->cfg->public_url;
+    buf_t *s = &o->structured, *x = &o->text;
+    int first = 1, unknown = r.pick.version == NULL && r.nheld && r.held[0].v.status == LOCK_UNKNOWN;
+    buf_putc(s, '{');
+    json_kv_bool(s, &first, "allow", r.pick.version != NULL);
+    json_kv_str(s, &first, "status", r.pick.version ? "allowed" : unknown ? "unknown" : "held");
+    json_kv_str(s, &first, "ecosystem", en);
+    json_kv_str(s, &first, "package", t->package);
+    json_kv_str(s, &first, "range", spec);
+    if (r.pick.version)
+        json_kv_str(s, &first, "version", r.pick.version);
+    else
+        json_kv_raw(s, &first, "version", "null", 4);
+    json_kv_int(s, &first, "satisfying", (int64_t)r.satisfying);
+    json_kv_bool(s, &first, "truncated", r.truncated);
+    json_kv_raw(s, &first, "resolved", "", 0);
+    if (r.pick.version)
+        view_verdict(pub, t->eco, t->package, r.pick.version, &r.pick.v, c->request_id, s);
+    else
+        buf_puts(s, "null");
+    json_kv_raw(s, &first, "held_newer", "[", 1);
+    for (size_t i = 0; i < r.nheld; i++) {
+        if (i)
+            buf_putc(s, ',');
+        view_verdict(pub, t->eco, t->package, r.held[i].version, &r.held[i].v, c->request_id, s);
+    }
+    buf_putc(s, ']');
+    /* what to do: install the pick, or what the newest held one says */
+    buf_t next;
+    buf_init(&next);
+    if (r.pick.version) {
+        buf_printf(x, "range '%s' of %s %s: cordon serves %s", spec, en, t->package, r.pick.version);
+        buf_printf(&next, "install %s@%s (the client resolves the range to it)", t->package, r.pick.version);
+    } else {
+        buf_printf(x, "range '%s' of %s %s: no version inside it is served now%s", spec, en, t->package,
+                   r.truncated ? " (the newest " : "");
+        if (r.truncated)
+            buf_printf(x, "%d were judged)", RANGE_JUDGED_MAX);
+        if (r.nheld)
+            view_verdict_text(t->eco, t->package, r.held[0].version, &r.held[0].v, &next);
+        snprintf(o->reason, sizeof(o->reason), "%s", unknown ? "unknown" : r.nheld ? reason_name(r.held[0].v.reason) : "");
+    }
+    for (size_t i = 0; i < r.nheld; i++)
+        buf_printf(x, "%s %s (%s)", i ? "," : "; newer, held:", r.held[i].version,
+                   r.held[i].v.status == LOCK_UNKNOWN ? "unknown" : reason_name(r.held[i].v.reason));
+    buf_printf(x, ". Next: %s", buf_cstr(&next));
+    json_kv_str(s, &first, "next", buf_cstr(&next));
+    json_kv_str(s, &first, "request_id", c->request_id);
+    buf_putc(s, '}');
+    buf_free(&next);
+    snprintf(o->version, sizeof(o->version), "%s", r.pick.version ? r.pick.version : "");
+    range_result_free(&r);
+}
+
+static void check_package(const mcp_call_t *c, mcp_outcome_t *o)
+{
+    int ok;
+    const char *spec = rpc_param_str(c->args, "range", &ok);
+    if (!ok) {
+        fail(o, "'range' must be a string (such as ^1.2.0, >=2,<3 or [1.0,2.0))");
+        return;
+    }
+    int has_version = c->args && yajl_tree_get(c->args, (const char *[]){"version", NULL}, yajl_t_any) != NULL;
+    if (spec != NULL && has_version) {
+        fail(o, "give 'version' (one version) or 'range' (what a manifest asks for), not both");
+        return;
+    }
+    if (spec != NULL && (strlen(spec) > 1000 || strchr(spec, '\n'))) {
+        fail(o, "'range' is one line of at most 1000 bytes");
+        return;
+    }
+    target_t t;
+    if (read_target(c, spec == NULL, &t, o) != 0) {
+        if (spec == NULL && !has_version && strstr(buf_cstr(&o->text), "'version' is required"))
+            fail(o, "give 'version' (one version) or 'range' (what a manifest asks for, such as ^1.2.0)");
+        return;
+    }
+    if (spec == NULL)
+        check_version(c, &t, o);
+    else
+        check_range(c, &t, spec, o);
 }
 
 /* ---- check_lockfile ---- */
@@ -310,6 +404,17 @@ static void request_review(const mcp_call_t *c, mcp_outcome_t *o)
     "\"alternative\":" NULLABLE_STR ",\"next\":{\"type\":\"string\"},\"request_id\":{\"type\":\"string\"},"         \
     "\"review_url\":{\"type\":\"string\"}}}"
 
+/* check_package: a verdict (version), or for a range the version the client
+ * gets (resolved, null when none is served) and the newer held ones */
+#define CHECK_SCHEMA                                                                                                  \
+    "{\"type\":\"object\",\"required\":[\"allow\",\"status\",\"ecosystem\",\"package\",\"version\",\"next\"],"      \
+    "\"properties\":{\"allow\":{\"type\":\"boolean\"},\"status\":{\"type\":\"string\",\"enum\":[\"allowed\","       \
+    "\"held\",\"unknown\"]},\"ecosystem\":{\"type\":\"string\"},\"package\":{\"type\":\"string\"},\"version\":"  \
+    NULLABLE_STR ",\"range\":{\"type\":\"string\"},\"next\":{\"type\":\"string\"},\"reason\":" NULLABLE_STR     \
+    ",\"alternative\":" NULLABLE_STR ",\"eligible_at\":" NULLABLE_STR ",\"satisfying\":{\"type\":\"integer\"},"  \
+    "\"resolved\":{\"anyOf\":[" VERDICT_SCHEMA ",{\"type\":\"null\"}]},\"held_newer\":{\"type\":\"array\","      \
+    "\"items\":" VERDICT_SCHEMA "}}}"
+
 typedef struct tool {
     const char *name, *title, *description;
     const char *input_schema, *output_schema; /* JSON text */
@@ -322,12 +427,16 @@ static const tool_t TOOLS[] = {
      .title = "Check a package version before installing it",
      .description = "Whether cordon serves one version of a package (@ECO_LIST@), and if not why "
                     "(quarantine window, malware advisory, install script, typosquat, block), when it is served by "
-                    "itself (eligible_at), which version to install instead (alternative) and what to do next. Ask "
-                    "before you install or pin a version.",
+                    "itself (eligible_at), which version to install instead (alternative) and what to do next; "
+                    "or, for a range, the version the client gets and every newer one inside it that is held. Ask "
+                    "before you install, pin or add a dependency.",
      .input_schema = "{\"type\":\"object\",\"properties\":{" TARGET_PROPS
-                     "\"version\":{\"type\":\"string\",\"description\":\"the exact version\"}},"
-                     "\"required\":[\"ecosystem\",\"package\",\"version\"]}",
-     .output_schema = VERDICT_SCHEMA,
+                     "\"version\":{\"type\":\"string\",\"description\":\"one exact version\"},"
+                     "\"range\":{\"type\":\"string\",\"description\":\"instead of version: what a manifest "
+                     "asks for, as its client reads it (^1.2.0, latest, >=2,<3, [1.0,2.0)); the answer is the "
+                     "version the client gets and every newer one inside the range that is held\"}},"
+                     "\"required\":[\"ecosystem\",\"package\"]}",
+     .output_schema = CHECK_SCHEMA,
      .read_only = 1,
      .run = check_package},
     {.name = "check_lockfile",

@@ -48,6 +48,8 @@ typedef struct closure_dep {
 typedef void (*closure_dep_fn)(void *arg, const closure_dep_t *d);
 /* a document the closure must fetch before it can ask again */
 typedef void (*closure_need_fn)(void *arg, const version_source_t *src);
+/* one version a range admits (ecosystem_t.spec_versions) */
+typedef void (*spec_version_fn)(void *arg, const char *version);
 
 /* How the name check (analysis/typosquat.c) reads an ecosystem's names
  * (ecosystem_t.typosquat). A NULL or 0 field: that rule does not apply. */
@@ -177,6 +179,17 @@ typedef struct ecosystem {
      * the store, fetches nothing. NULL: no closure for the ecosystem. */
     int (*closure_deps)(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
                         closure_need_fn need, void *arg, char *err, size_t errlen);
+
+    /* The versions upstream lists for package that spec admits, read as
+     * the ecosystem's client reads what people write ("^1.2", "latest",
+     * ">=2,<3", "[1.0,2.0)"; "" any release), through fn in any order, from
+     * cordon's copy of the listing. When cordon has no copy it names the
+     * document through need and returns 0 (the caller fetches it and asks
+     * again). 1 done, -1 with err (a spec the client would not read, an
+     * unusable listing). Reads the store, fetches nothing. NULL: ranges are
+     * not read for the ecosystem. */
+    int (*spec_versions)(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                         char *err, size_t errlen);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

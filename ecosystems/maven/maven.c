@@ -1009,6 +1009,7 @@ const ecosystem_t maven_ecosystem = {
     .lockfiles = maven_lockfiles,
     .typosquat = &maven_typosquat,
     .closure_deps = maven_closure_deps,
+    .spec_versions = maven_spec_versions,
     .list_name = maven_list_name,
     .name_form = "groupId:artifactId",
     .upstream_lacks = "the maven repository has no POM for this version",

@@ -23,5 +23,8 @@ int maven_cached_allowed(const char *package, const char *version, int64_t now);
 /* the closure_deps hook (maven_closure.c) */
 int maven_closure_deps(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
                        closure_need_fn need, void *arg, char *err, size_t errlen);
+/* the spec_versions hook (maven_closure.c) */
+int maven_spec_versions(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                        char *err, size_t errlen);
 
 #endif

@@ -201,3 +201,38 @@ int maven_closure_deps(const char *package, const char *version, const closure_t
     free(deps);
     return lacked ? 0 : 1;
 }
+
+int maven_spec_versions(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                        char *err, size_t errlen)
+{
+    version_source_t src;
+    mapped_t mm;
+    if (maven_cached_metadata_source(package, &src) != 0) {
+        snprintf(err, errlen, "no Maven upstream is configured");
+        return -1;
+    }
+    int got = cached_doc(&src, &mm, need, arg);
+    if (got <= 0) {
+        if (got < 0)
+            snprintf(err, errlen, "cordon cannot read its copy of %s's maven-metadata.xml", package);
+        return got;
+    }
+    maven_metadata_t md;
+    char perr[200];
+    if (maven_metadata_parse(&md, mm.p ? mm.p : "", mm.len, perr, sizeof(perr)) != 0) {
+        snprintf(err, errlen, "%s's maven-metadata.xml is malformed: %s", package, perr);
+        unmap_file(&mm);
+        return -1;
+    }
+    /* one version at a time through the range reader: in the spec or not
+     * ("" any release: the widest range); a malformed spec admits none */
+    const char *range = spec[0] ? spec : "[0,)";
+    for (size_t i = 0; i < md.nversions; i++) {
+        const char *v = md.versions[i].version;
+        if (maven_spec_pick(range, &v, 1) == 0)
+            fn(arg, v);
+    }
+    maven_metadata_free(&md);
+    unmap_file(&mm);
+    return 1;
+}

@@ -987,4 +987,5 @@ const ecosystem_t npm_ecosystem = {
     .lockfiles = npm_lockfiles,
     .typosquat = &npm_typosquat,
     .closure_deps = npm_closure_deps,
+    .spec_versions = npm_spec_versions,
 };

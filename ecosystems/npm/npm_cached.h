@@ -27,5 +27,8 @@ int npm_cached_source(const char *name, version_source_t *src);
 /* the closure_deps hook (npm_closure.c) */
 int npm_closure_deps(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
                      closure_need_fn need, void *arg, char *err, size_t errlen);
+/* the spec_versions hook (npm_closure.c) */
+int npm_spec_versions(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                      char *err, size_t errlen);
 
 #endif

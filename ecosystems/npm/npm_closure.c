@@ -192,3 +192,56 @@ int npm_closure_deps(const char *package, const char *version, const closure_tar
     npm_cached_free(&own);
     return lacked ? 0 : 1;
 }
+
+int npm_spec_versions(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                      char *err, size_t errlen)
+{
+    npm_cached_t d;
+    int got = npm_cached_load(package, time_now_ms(), &d, err, errlen);
+    if (got <= 0) {
+        version_source_t src;
+        if (got == 0 && npm_cached_source(package, &src) == 0) {
+            need(arg, &src);
+            return 0;
+        }
+        if (got == 0)
+            snprintf(err, errlen, "%s is not a package name npm's upstream can list", package);
+        return -1;
+    }
+    const npm_packument_t *p = &d.p;
+    char aliased[NPM_NAME_MAX + 1], range[1100];
+    npm_spec_kind_t kind = npm_spec_classify(spec[0] ? spec : "*", aliased, sizeof(aliased), range, sizeof(range));
+    int rc = 1;
+    if (kind == NPM_SPEC_TAG) {
+        /* the tag as upstream points it, and as cordon's filtered copy does */
+        int found = 0;
+        for (size_t i = 0; i < p->ntags; i++)
+            if (strcmp(p->tags[i].tag, range) == 0)
+                fn(arg, p->tags[i].version), found = 1;
+        for (size_t i = 0; i < d.f.ntags; i++)
+            if (strcmp(d.f.tags[i].tag, range) == 0)
+                fn(arg, d.f.tags[i].version), found = 1;
+        if (!found) {
+            snprintf(err, errlen, "%s has no dist-tag %s", p->name, range);
+            rc = -1;
+        }
+    } else if (kind == NPM_SPEC_RANGE) {
+        npm_range_t *r;
+        char rerr[200];
+        if (npm_range_parse(range, &r, rerr, sizeof(rerr)) != 0) {
+            snprintf(err, errlen, "%s: %s", range, rerr);
+            rc = -1;
+        } else {
+            for (size_t i = 0; i < p->nversions; i++)
+                if (npm_range_test(r, p->versions[i].version) == 1)
+                    fn(arg, p->versions[i].version);
+            npm_range_free(r);
+        }
+    } else {
+        snprintf(err, errlen, "'%s' is not a registry range (an alias, git, file or URL spec): ask for a range or a "
+                 "version", spec);
+        rc = -1;
+    }
+    npm_cached_free(&d);
+    return rc;
+}

@@ -993,5 +993,6 @@ const ecosystem_t pypi_ecosystem = {
     .lockfiles = pypi_lockfiles,
     .typosquat = &pypi_typosquat,
     .closure_deps = pypi_closure_deps,
+    .spec_versions = pypi_spec_versions,
     .list_name = pypi_canonical_name,
 };

@@ -32,5 +32,8 @@ void pypi_cached_metadata_url(const char *project, const pypi_file_t *f, char *o
 /* the closure_deps hook (pypi_closure.c) */
 int pypi_closure_deps(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
                       closure_need_fn need, void *arg, char *err, size_t errlen);
+/* the spec_versions hook (pypi_closure.c) */
+int pypi_spec_versions(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                       char *err, size_t errlen);
 
 #endif

@@ -236,3 +236,37 @@ int pypi_closure_deps(const char *package, const char *version, const closure_ta
     lines_free(&lines);
     return lacked ? 0 : 1;
 }
+
+int pypi_spec_versions(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
+                       char *err, size_t errlen)
+{
+    pypi_cached_t d;
+    int got = pypi_cached_load(package, time_now_ms(), &d, err, errlen);
+    if (got <= 0) {
+        version_source_t src;
+        if (got == 0 && pypi_cached_source(package, &src) == 0) {
+            need(arg, &src);
+            return 0;
+        }
+        if (got == 0)
+            snprintf(err, errlen, "%s is not a project name PyPI's upstream can list", package);
+        return -1;
+    }
+    /* a malformed set matches nothing: say so rather than "none satisfies" */
+    if (spec[0] && pep440_specifier_match(spec, "0", 1) < 0) {
+        snprintf(err, errlen, "'%s' is not a PEP 440 specifier set (such as '>=2,<3' or '~=1.4')", spec);
+        pypi_cached_free(&d);
+        return -1;
+    }
+    for (size_t i = 0; i < d.p.nfiles; i++) {
+        const pypi_file_t *f = &d.p.files[i];
+        pep440_t v;
+        if (f->version == NULL || f->yanked || pep440_parse(f->version, &v) != 0)
+            continue;
+        /* PEP 440's default: pre-releases only when a clause names one */
+        if (spec[0] ? pep440_specifier_match(spec, f->version, 0) == 1 : !pep440_is_prerelease(&v))
+            fn(arg, f->version); /* once per file: the caller keeps each version once */
+    }
+    pypi_cached_free(&d);
+    return 1;
+}

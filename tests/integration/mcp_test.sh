@@ -86,6 +86,14 @@ print(json.dumps([
     {"name": "request_review", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "version": "1.1.0",
                                              "justification": "needs the fix in 1.1.0 for the build"}},
     {"name": "request_review", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "version": "1.1.0"}},
+    {"name": "check_package", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "range": "^1.0.0"}},
+    {"name": "check_package", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "range": "latest"}},
+    {"name": "check_package", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "range": ">=1.1.0"}},
+    {"name": "check_package", "arguments": {"ecosystem": "pypi", "package": "agent-py", "range": ">=1.0,<2"}},
+    {"name": "check_package", "arguments": {"ecosystem": "maven", "package": "org.cordon.agent:agent-jar", "range": "[1.0,2.0)"}},
+    {"name": "check_package", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "range": "^9"}},
+    {"name": "check_package", "arguments": {"ecosystem": "npm", "package": "agent-pkg"}},
+    {"name": "check_package", "arguments": {"ecosystem": "npm", "package": "agent-pkg", "range": "^1", "version": "1.0.0"}},
 ]))
 PY
     timeout 120 node "$IT_ROOT/tests/mcp/mcp_client.mjs" "$TOOLS" "$MCP" "$IT_TMP/calls.json" "$IT_TMP/mcp-out.json" \
@@ -134,6 +142,21 @@ r = sc(8)
 want(isinstance(r.get('id'), int) and r.get('status') == 'open', 'review request %r' % r)
 want('review request' in text(8), 'review text %r' % text(8))
 want(c[9]['isError'] is True and 'justification' in text(9), 'no justification: %r' % c[9])
+# ranges: the version the client gets, and the newer held ones
+r = sc(10)
+want(r.get('status') == 'allowed' and r.get('version') == '1.0.0' and r.get('range') == '^1.0.0', 'npm range: %r' % r)
+want([h['version'] for h in r.get('held_newer', [])] == ['1.1.0'] and r['held_newer'][0]['reason'] == 'quarantine', 'held newer: %r' % r.get('held_newer'))
+want((r.get('resolved') or {}).get('allow') is True and r.get('satisfying') == 2, 'resolved verdict, 2 inside: %r' % r)
+want('serves 1.0.0' in text(10) and '1.1.0' in text(10), 'range text %r' % text(10))
+want(sc(11).get('version') == '1.0.0', 'the latest tag as cordon serves it: %r' % sc(11))
+r = sc(12)
+want(r.get('status') == 'held' and r.get('allow') is False and r.get('version') is None, 'nothing served inside >=1.1.0: %r' % r)
+want([h['version'] for h in r.get('held_newer', [])] == ['1.1.0'] and 'install agent-pkg@1.0.0 instead' in r.get('next', ''), 'what to do: %r' % r.get('next'))
+want(sc(13).get('version') == '1.0' and [h['version'] for h in sc(13).get('held_newer', [])] == ['1.1'], 'pypi range: %r' % sc(13))
+want(sc(14).get('version') == '1.0' and [h['version'] for h in sc(14).get('held_newer', [])] == ['1.1'], 'maven range: %r' % sc(14))
+want(c[15]['isError'] is True and 'no version' in text(15), 'a range nothing satisfies: %r' % c[15])
+want(c[16]['isError'] is True and 'range' in text(16), 'neither version nor range: %r' % c[16])
+want(c[17]['isError'] is True and 'not both' in text(17), 'both: %r' % c[17])
 " "the SDK client's results"
     # the request is filed, and nothing was stored by the lockfile dry run
     http GET "$CORDON_URL/-/api/reviews" -H "Authorization: Bearer $T_AUD"
@@ -150,7 +173,7 @@ want(any(r['package'] == 'agent-pkg' and r['version'] == '1.1.0' and r['user_age
     expect_status 200 "the decisions"
     SID=$sid check_json "$HTTP_BODY" "
 mine = [r for r in d['decisions'] if env['SID'] in r.get('detail', '')]
-want(len(mine) == 10, '10 tool calls recorded, %d are' % len(mine))
+want(len(mine) == 18, '18 tool calls recorded, %d are' % len(mine))
 rules = sorted(set(r['rule'] for r in mine))
 want(rules == ['mcp check_lockfile', 'mcp check_package', 'mcp explain_denial', 'mcp request_review'], 'rules %r' % rules)
 want(any(r['rule'] == 'mcp check_package' and r['version'] == '1.1.0' and r['reason'] for r in mine), 'the held check names its reason')
