@@ -273,7 +273,30 @@ t_review_requests_share_the_rate_limit() {
     expect_status 429 "the API after MCP used the allowance"
 }
 
+t_every_denial_names_its_request() {
+    # the 403 of each ecosystem's artifact route carries request_id, and explain_denial finds the decision
+    new_session
+    local url rid n=0
+    for url in "${NPM_REGISTRY}agent-pkg/-/agent-pkg-1.1.0.tgz" "$CORDON_URL/pypi/files/agent-py/agent_py-1.1-py3-none-any.whl" \
+        "${MAVEN_REPO}org/cordon/agent/agent-jar/1.1/agent-jar-1.1.jar"; do
+        n=$((n + 1))
+        http GET "$url"
+        expect_status 403 "$url"
+        rid=$(json_eval "$HTTP_BODY" 'd["request_id"]') || fail "$url: the denial is not JSON: $(body)"
+        [[ -n $rid && $rid == "$(header x-request-id)" ]] || fail "$url: request_id '$rid', X-Request-Id '$(header x-request-id)'"
+        mcp '{"jsonrpc":"2.0","id":'$n',"method":"tools/call","params":{"name":"explain_denial","arguments":{"request_id":"'"$rid"'"}}}' \
+            -H "Mcp-Session-Id: $SID"
+        expect_status 200 "explain_denial for $url"
+        RID=$rid check_json "$HTTP_BODY" "
+s = d['result']['structuredContent']
+want(s['found'] is True and s['decision']['request_id'] == env['RID'], 'found: %r' % s)
+want(s['decision']['decision'] == 'deny' and s['decision']['reason'] == 'quarantine', 'the denial: %r' % s['decision'])
+want(s['now']['status'] == 'held', 'held now: %r' % s['now'])" "explain_denial for $url"
+    done
+}
+
 run_test "the official MCP SDK client lists and calls every tool" t_sdk_client_calls_every_tool
 run_test "the streamable HTTP transport's rules: Origin, media types, sessions, JSON-RPC errors, bounds" t_transport_rules
+run_test "every ecosystem's denial names its request, and explain_denial finds it" t_every_denial_names_its_request
 run_test "request_review is rate-limited with POST /-/api/reviews" t_review_requests_share_the_rate_limit
 finish
