@@ -8,7 +8,8 @@
 #                  chromium for the admin page's browser test, Debian's Maven plugin
 #                  packages, stress-ng for `make test-under-load`, gcc's ThreadSanitizer
 #                  runtime for `make test-tsan`, Debian's packaging tools for `make deb`
-#                  and its test: debhelper, dpkg-dev, fakeroot, lintian, logrotate)
+#                  and its test: debhelper, dpkg-dev, fakeroot, lintian, logrotate;
+#                  iproute2 and util-linux's unshare for the agent sandbox test)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
@@ -40,7 +41,7 @@ if (( with_test )); then
   # already on PATH (node, python3 or a JDK may come from somewhere else).
   for pair in nodejs:node npm:npm python3:python3 maven:mvn gradle:gradle \
               default-jdk-headless:java curl:curl clang:clang chromium:chromium \
-              stress-ng:stress-ng; do
+              stress-ng:stress-ng iproute2:ip util-linux:unshare; do
     command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
   done
   # Debian's packaged Maven plugins: their /usr/share/maven-repo is the fixture
