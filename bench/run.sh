@@ -18,6 +18,7 @@
 # script starts is stopped on exit, also on failure or Ctrl-C. Output and logs
 # go to bench/out/. Section 8 runs bench/lockfile_bench.sh (the lockfile check)
 # and bench/closure_bench.sh (the dependency closure of a 500-package tree),
+# bench/mcp_bench.sh (check_package over MCP against /-/api/verdict),
 # section 9 bench/osv_load.sh (the OSV feed's load time) and then measures a
 # second cordon with 15,000 OSV records loaded against the first one.
 # See bench/README.md for how to read the result.
@@ -657,6 +658,12 @@ fi
 echo
 if ! CORDON=$CORDON bash "$BENCH/closure_bench.sh"; then
   echo "SKIP dependency closure: bench/closure_bench.sh failed (output above; files in ${OUT#"$REPO"/}/closure/)"
+fi
+
+# ---- 8c. agents' checks: check_package over MCP against /-/api/verdict ---------------
+echo
+if ! CORDON=$CORDON bash "$BENCH/mcp_bench.sh"; then
+  echo "SKIP agents' checks: bench/mcp_bench.sh failed (output above; files in ${OUT#"$REPO"/}/mcp/)"
 fi
 
 # ---- 9. the OSV feed: its load time, and what 15,000 records cost a request ----------
