@@ -318,6 +318,75 @@ static void held(h2o_req_t *req, call_t *k)
 }
 
 /* versions/ECO/PKG/VER: the first segment, the last, and what lies between */
+static atomic_int g_verdicts; /* verdicts and approval checks worked out or queued */
+static workpool_class_t g_verdict_work = {"verdict", -1, 0};
+
+/* one of the ADMIN_VERDICTS_MAX slots (the job gives it back when it ends):
+ * 0, or -1 after answering 503 busy */
+static int verdict_slot_take(h2o_req_t *req)
+{
+    if (atomic_fetch_add(&g_verdicts, 1) < ADMIN_VERDICTS_MAX)
+        return 0;
+    atomic_fetch_sub(&g_verdicts, 1);
+    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
+    http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
+                    ADMIN_VERDICTS_MAX);
+    return -1;
+}
+
+/* GET /-/api/versions/…: on the pool, like a verdict, so that the page says
+ * what GET /-/api/verdict says: the metadata cordon lacks is fetched first
+ * (lockfiles_judge_version), then the version is decided from the store */
+typedef struct version_job {
+    eco_id_t eco;
+    char package[512], version[130];
+    const config_t *cfg;
+    loop_reply_t *reply;
+    int rc;
+    buf_t doc;
+} version_job_t;
+
+static void version_job_run(void *arg)
+{
+    version_job_t *j = arg;
+    runtime_use(j->cfg);
+    lockfile_judged_t v;
+    if (lockfiles_judge_version(j->cfg, j->eco, j->package, j->version, &v) == 0)
+        lockfile_judged_free(&v); /* only for what it fetched */
+    int64_t now = time_now_ms();
+    held_version_t hv;
+    j->rc = held_version(j->cfg, now, j->eco, j->package, j->version, &hv);
+    if (j->rc == 0) {
+        review_t *ap = NULL, *bl = NULL;
+        size_t nap = 0, nbl = 0;
+        if (approvals_list(REVIEW_APPROVAL, 0, (int)j->eco, j->package, j->version, now, &ap, &nap) != 0)
+            nap = 0, ap = NULL;
+        if (approvals_list(REVIEW_BLOCK, 0, (int)j->eco, j->package, j->version, now, &bl, &nbl) != 0)
+            nbl = 0, bl = NULL;
+        view_held_version(j->cfg, &hv, ap, nap, bl, nbl, now, &j->doc);
+        reviews_free(ap, nap);
+        reviews_free(bl, nbl);
+        held_queue_free(&hv.q);
+    }
+    runtime_use(NULL);
+    runtime_release(j->cfg);
+    j->cfg = NULL;
+    atomic_fetch_sub(&g_verdicts, 1);
+    loop_reply_post(j->reply);
+}
+
+/* on the request's loop; req NULL when the client went away */
+static void version_job_answer(h2o_req_t *req, void *arg)
+{
+    version_job_t *j = arg;
+    if (req != NULL && j->rc == 0 && !j->doc.oom)
+        send_buf(req, 200, &j->doc); /* takes the document */
+    else if (req != NULL)
+        http_send_error(req, 503, NULL, "out of memory");
+    buf_free(&j->doc);
+    free(j);
+}
+
 static void version_view(h2o_req_t *req, call_t *k)
 {
     const char *rest = k->rest;
@@ -345,25 +414,18 @@ static void version_view(h2o_req_t *req, call_t *k)
         http_send_error(req, 400, "bad_request", "not a valid %s package name", eco);
         return;
     }
-    int64_t now = time_now_ms();
-    held_version_t hv;
-    if (held_version(runtime_config(), now, (eco_id_t)e, canon, ver, &hv) != 0) {
-        http_send_error(req, 503, NULL, "out of memory");
+    version_job_t *j = xcalloc(1, sizeof(*j));
+    j->eco = (eco_id_t)e;
+    snprintf(j->package, sizeof(j->package), "%s", canon);
+    snprintf(j->version, sizeof(j->version), "%s", ver);
+    if (verdict_slot_take(req) != 0) {
+        free(j);
         return;
     }
-    review_t *ap = NULL, *bl = NULL;
-    size_t nap = 0, nbl = 0;
-    if (approvals_list(REVIEW_APPROVAL, 0, e, canon, ver, now, &ap, &nap) != 0)
-        nap = 0, ap = NULL;
-    if (approvals_list(REVIEW_BLOCK, 0, e, canon, ver, now, &bl, &nbl) != 0)
-        nbl = 0, bl = NULL;
-    buf_t b;
-    buf_init(&b);
-    view_held_version(runtime_config(), &hv, ap, nap, bl, nbl, now, &b);
-    reviews_free(ap, nap);
-    reviews_free(bl, nbl);
-    held_queue_free(&hv.q);
-    send_buf(req, 200, &b);
+    buf_init(&j->doc);
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, version_job_answer, j);
+    workpool_submit(&g_verdict_work, version_job_run, j);
 }
 
 /* stores r and writes the 201's document into b: 0, or -1 with err */
@@ -373,22 +435,6 @@ static int store_review(review_t *r, int known, buf_t *b, char *err, size_t errl
         return -1;
     view_review_made(r, time_now_ms(), known, b);
     return 0;
-}
-
-static atomic_int g_verdicts; /* verdicts and approval checks worked out or queued */
-static workpool_class_t g_verdict_work = {"verdict", -1, 0};
-
-/* one of the ADMIN_VERDICTS_MAX slots (the job gives it back when it ends):
- * 0, or -1 after answering 503 busy */
-static int verdict_slot_take(h2o_req_t *req)
-{
-    if (atomic_fetch_add(&g_verdicts, 1) < ADMIN_VERDICTS_MAX)
-        return 0;
-    atomic_fetch_sub(&g_verdicts, 1);
-    h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, H2O_STRLIT("2"), 1);
-    http_send_error(req, 503, "busy", "%d verdicts are being worked out; try again in a few seconds",
-                    ADMIN_VERDICTS_MAX);
-    return -1;
 }
 
 /* An approval whose version cordon's copy does not list is checked with

@@ -326,6 +326,50 @@ want(len(r) == 1 and r[0]["status"] == "blocked" and r[0]["decided_by"] == "alic
     assert_eq 2 "$rc" "cordon review status abc: exit code"
 }
 
+# agree VERSION WHAT: the reviewers' view (GET /-/api/versions), the verdict
+# anyone may ask for (GET /-/api/verdict) and `cordon why --json` say the
+# same about same-pkg@VERSION: allowed or not, reason, policy, times, the line
+agree() {
+    local v=$1 what=$2
+    http GET "$CORDON_URL/-/api/versions/npm/same-pkg/$v" -H "Authorization: Bearer $T_AUD"
+    expect_status 200 "the reviewers' view of $v"
+    cp "$HTTP_BODY" "$IT_TMP/agree-view.json"
+    verdict npm same-pkg "$v"
+    expect_status 200 "the verdict on $v"
+    cp "$HTTP_BODY" "$IT_TMP/agree-verdict.json"
+    cordon_cli why npm same-pkg "$v" --json >"$IT_TMP/agree-why.json" 2>"$IT_TMP/agree-why.err"
+    local rc=$?
+    (( rc == 0 || rc == 1 )) || fail "cordon why $v exited $rc: $(cat "$IT_TMP/agree-why.err")"
+    VIEW=$IT_TMP/agree-view.json WHY=$IT_TMP/agree-why.json check_json "$IT_TMP/agree-verdict.json" "
+view = json.load(open(env['VIEW']))
+why = json.load(open(env['WHY']))
+want(why == d or {k: v for k, v in why.items() if k != 'request_id'} == {k: v for k, v in d.items() if k != 'request_id'}, 'cordon why prints the verdict: %r' % why)
+want(view['allowed'] == d['allow'], 'allowed: view %r, verdict %r' % (view['allowed'], d['allow']))
+for k in ('reason', 'policy', 'published_at', 'eligible_at', 'error'):
+    a, b = view.get(k), d.get(k)
+    if d['allow'] and k in ('reason', 'error'):
+        want(not a and not b, '%s of an allowed version: view %r, verdict %r' % (k, a, b))
+    else:
+        want(a == b, '%s: view %r, verdict %r' % (k, a, b))
+want(env['WHAT'] in (d['status'], 'approved' if view.get('approved_by') else '', 'blocked' if d.get('reason') == 'blocked' else ''), 'state %r: %r' % (env['WHAT'], d['status']))
+" "what the page, the CLI and the API say of same-pkg@$v ($what)"
+}
+
+t_page_cli_api_agree() {
+    # the page reads /-/api/versions (its browser test looks at what it shows):
+    # it, the verdict and cordon why agree in every state a version can be in
+    WHAT=allowed agree 1.0.0 allowed
+    WHAT=held agree 1.1.0 held
+    http POST "$CORDON_URL/-/api/approvals" -H "Authorization: Bearer $T_REV" -H 'Content-Type: application/json' \
+        --data-binary '{"ecosystem":"npm","package":"same-pkg","version":"1.1.0","comment":"reviewed"}'
+    expect_status 201 "approve 1.1.0"
+    WHAT=approved agree 1.1.0 approved
+    http POST "$CORDON_URL/-/api/blocks" -H "Authorization: Bearer $T_REV" -H 'Content-Type: application/json' \
+        --data-binary '{"ecosystem":"npm","package":"same-pkg","version":"1.2.0","comment":"bad release"}'
+    expect_status 201 "block 1.2.0"
+    WHAT=blocked agree 1.2.0 blocked
+}
+
 run_test "the held queue counts clients served metadata without a held version (npm, pnpm, pip, mvn); metrics agree; the state after approval" t_queue_sees_metadata_readers
 run_test "an allowed version, its metadata fetched for the answer, no token" t_allowed_fetched_first
 run_test "a held version: reason, times, alternative and what to do" t_held_says_what_to_do
@@ -335,4 +379,5 @@ run_test "bad questions get a 400 that names the problem" t_bad_questions
 run_test "cordon why: exit 0 allowed, 1 held, 2 usage; CORDON_URL without a config" t_cli_why
 run_test "cordon review request files a request without a token" t_cli_review_request
 run_test "a request's status follows what reviewers do: open, approved, expired, blocked" t_review_status_follows_reviewers
+run_test "the page's view, the verdict and cordon why agree: allowed, held, approved, blocked" t_page_cli_api_agree
 finish
