@@ -30,9 +30,31 @@ int map_file(const char *path, mapped_t *m)
         return -1;
     }
     m->len = (size_t)st.st_size;
+    m->heap = 0;
     if (m->len == 0) {
         close(fd);
         return 0;
+    }
+    if (m->len <= MAP_READ_MAX) {
+        char *b = malloc(m->len + 1); /* NUL-ended, as a mapping's last page is zero-filled */
+        size_t got = 0;
+        while (b && got < m->len) {
+            ssize_t r = pread(fd, b + got, m->len - got, (off_t)got);
+            if (r <= 0) { /* an error, or the file shrank under us */
+                if (r < 0 && errno == EINTR)
+                    continue;
+                free(b);
+                b = NULL;
+            } else {
+                got += (size_t)r;
+            }
+        }
+        close(fd);
+        if (b)
+            b[m->len] = '\0';
+        m->p = b;
+        m->heap = 1;
+        return b ? 0 : -1;
     }
     m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
@@ -45,9 +67,12 @@ int map_file(const char *path, mapped_t *m)
 
 void unmap_file(mapped_t *m)
 {
-    if (m->p)
+    if (m->p && m->heap)
+        free(m->p);
+    else if (m->p)
         munmap(m->p, m->len);
     m->p = NULL;
+    m->heap = 0;
 }
 
 void derived_key(char *out, size_t outlen, const char *ns, const char *blob, const char *repr, const char *public_url,

@@ -14,8 +14,15 @@
 typedef struct mapped {
     void *p;
     size_t len;
+    int heap; /* p was read into memory (small files), not mapped */
 } mapped_t;
 
+/* A file's bytes, read-only: 0 (p NULL for an empty file), -1. Files up to
+ * MAP_READ_MAX are read into memory rather than mapped: unmapping in a
+ * process of many threads makes the kernel interrupt every core to flush
+ * its TLB, which costs more than reading a small file (a verdict reads a
+ * packument or two). Free with unmap_file. */
+#define MAP_READ_MAX (256 * 1024)
 int map_file(const char *path, mapped_t *m);
 void unmap_file(mapped_t *m);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store/blob.h"
+#include "store/derived.h"
 #include "store/record.h"
 #include "store/store.h"
 #include "common/buf.h"
@@ -583,6 +584,49 @@ TEST(blob_writer_abort_and_cleanup)
     CHECK(err[0] != '\0');
 }
 
+static void write_bytes(const char *path, size_t n, char fill)
+{
+    FILE *f = fopen(path, "wb");
+    for (size_t i = 0; f && i < n; i++)
+        fputc(fill, f);
+    if (f)
+        fclose(f);
+}
+
+/* map_file: small files read into memory (NUL-ended), big ones mapped, the
+ * same bytes either way; empty and missing files */
+TEST(map_file_small_and_big)
+{
+    char path[600];
+    mapped_t m;
+    snprintf(path, sizeof(path), "%s/small", g_dir);
+    write_bytes(path, 1000, 'a');
+    CHECK_INT_EQ(map_file(path, &m), 0);
+    CHECK_INT_EQ(m.len, 1000);
+    CHECK(m.heap);
+    CHECK(((char *)m.p)[999] == 'a' && ((char *)m.p)[1000] == '\0');
+    unmap_file(&m);
+    CHECK(m.p == NULL);
+    snprintf(path, sizeof(path), "%s/edge", g_dir);
+    write_bytes(path, MAP_READ_MAX, 'b');
+    CHECK_INT_EQ(map_file(path, &m), 0);
+    CHECK(m.heap && m.len == MAP_READ_MAX && ((char *)m.p)[MAP_READ_MAX - 1] == 'b');
+    unmap_file(&m);
+    snprintf(path, sizeof(path), "%s/big", g_dir);
+    write_bytes(path, MAP_READ_MAX + 1, 'c');
+    CHECK_INT_EQ(map_file(path, &m), 0);
+    CHECK(!m.heap && m.len == MAP_READ_MAX + 1 && ((char *)m.p)[MAP_READ_MAX] == 'c');
+    unmap_file(&m);
+    snprintf(path, sizeof(path), "%s/empty", g_dir);
+    write_bytes(path, 0, 'x');
+    CHECK_INT_EQ(map_file(path, &m), 0);
+    CHECK(m.p == NULL && m.len == 0);
+    unmap_file(&m);
+    snprintf(path, sizeof(path), "%s/missing", g_dir);
+    CHECK_INT_EQ(map_file(path, &m), -1);
+    CHECK(m.p == NULL);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof(g_dir), "/tmp/cordon-test-store-XXXXXX");
@@ -597,6 +641,7 @@ int main(void)
     RUN(store_tiny_map_grows);
     RUN(blob_writer_commit);
     RUN(blob_writer_abort_and_cleanup);
+    RUN(map_file_small_and_big);
     rm_rf(g_dir);
     return test_report();
 }
