@@ -13,6 +13,8 @@
 #     (a prefix of its own: both yarns name their command "yarn")
 #   BUILD_DIR/tools/node_modules/playwright-core   (import from a .mjs by path)
 #   BUILD_DIR/tools/node_modules/@modelcontextprotocol/sdk   (the same)
+#   BUILD_DIR/tools/inspector/node_modules/.bin/mcp-inspector-cli
+#     (the MCP Inspector's CLI, a prefix of its own: it brings its own SDK)
 #
 # This is an install step like apt-get: it uses this machine's npm with the
 # registry npm is configured for.  The tests themselves talk only to loopback.
@@ -26,12 +28,14 @@ YARN_VERSION=4.9.1
 YARN_CLASSIC_VERSION=1.22.22
 PLAYWRIGHT_VERSION=1.65.1
 MCP_SDK_VERSION=1.32.2
+MCP_INSPECTOR_CLI_VERSION=0.15.0 # the newest whose engines admit Debian 12's node 20
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$root/build}
 [[ $build == /* ]] || build=$PWD/$build
 tools=$build/tools
 classic=$tools/yarn-classic
+inspector=$tools/inspector
 
 [[ ${CORDON_SKIP_TOOLS:-0} == 1 ]] && exit 0
 
@@ -51,7 +55,9 @@ have_all() {
         [[ -x $tools/node_modules/.bin/pnpm ]] &&
         [[ -f $tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js ]] &&
         [[ $(installed_version yarn "$classic") == "$YARN_CLASSIC_VERSION" ]] &&
-        [[ -f $classic/node_modules/yarn/bin/yarn.js ]]
+        [[ -f $classic/node_modules/yarn/bin/yarn.js ]] &&
+        [[ $(installed_version @modelcontextprotocol/inspector-cli "$inspector") == "$MCP_INSPECTOR_CLI_VERSION" ]] &&
+        [[ -x $inspector/node_modules/.bin/mcp-inspector-cli ]]
 }
 
 have_all && exit 0
@@ -61,10 +67,13 @@ if ! command -v npm >/dev/null 2>&1; then
     exit 1
 fi
 
-mkdir -p "$tools" "$classic"
+mkdir -p "$tools" "$classic" "$inspector"
 # A package.json of our own so npm does not walk up into the repository.
 if [[ ! -f $tools/package.json ]]; then
     printf '{"name": "cordon-test-tools", "version": "0.0.0", "private": true}\n' >"$tools/package.json"
+fi
+if [[ ! -f $inspector/package.json ]]; then
+    printf '{"name": "cordon-test-tools-mcp-inspector", "version": "0.0.0", "private": true}\n' >"$inspector/package.json"
 fi
 if [[ ! -f $classic/package.json ]]; then
     printf '{"name": "cordon-test-tools-yarn-classic", "version": "0.0.0", "private": true}\n' >"$classic/package.json"
@@ -83,8 +92,13 @@ timeout -k 10 600 npm install --prefix "$classic" \
     --no-audit --no-fund --no-update-notifier --save-exact --loglevel=error \
     --ignore-scripts "yarn@$YARN_CLASSIC_VERSION" >&2
 
+echo "test-tools: installing @modelcontextprotocol/inspector-cli@$MCP_INSPECTOR_CLI_VERSION into $inspector" >&2
+timeout -k 10 600 npm install --prefix "$inspector" \
+    --no-audit --no-fund --no-update-notifier --save-exact --loglevel=error \
+    --ignore-scripts "@modelcontextprotocol/inspector-cli@$MCP_INSPECTOR_CLI_VERSION" >&2
+
 if ! have_all; then
     echo "test-tools: installation finished but the pinned versions are not in $tools/node_modules" >&2
     exit 1
 fi
-echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), yarn classic $(node "$classic/node_modules/yarn/bin/yarn.js" --version), playwright-core $(installed_version playwright-core), MCP SDK $(installed_version @modelcontextprotocol/sdk)" >&2
+echo "test-tools: pnpm $("$tools/node_modules/.bin/pnpm" --version), yarn $(node "$tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js" --version), yarn classic $(node "$classic/node_modules/yarn/bin/yarn.js" --version), playwright-core $(installed_version playwright-core), MCP SDK $(installed_version @modelcontextprotocol/sdk), MCP Inspector CLI $(installed_version @modelcontextprotocol/inspector-cli "$inspector")" >&2

@@ -10,6 +10,7 @@
 # scripts/test-tools.sh): its Client over StreamableHTTPClientTransport
 # initializes, lists the tools and calls every one (tests/mcp/mcp_client.mjs);
 # the SDK checks each structured result against the tool's outputSchema.
+# The MCP Inspector's CLI (pinned too) lists the tools and calls one.
 # The transport's rules (Origin, media types, sessions, JSON-RPC errors,
 # bounded bodies) are driven with curl, message by message.
 
@@ -183,6 +184,24 @@ want(any('(tool error)' in r['detail'] for r in mine), 'tool errors marked')"
     assert_contains "$(body)" 'cordon_decisions_total{decision="check"' "agents' checks in the metrics"
 }
 
+t_inspector_cli_lists_and_calls() {
+    local cli=$TOOLS/inspector/node_modules/.bin/mcp-inspector-cli out
+    if [[ ! -x $cli ]]; then
+        client_missing "the MCP Inspector CLI" "not in $TOOLS/inspector (run scripts/test-tools.sh)"
+        return 0
+    fi
+    out=$(timeout 120 "$cli" --cli "$MCP" --transport http --method tools/list 2>&1) || fail "inspector tools/list: $out"
+    printf '%s' "$out" >"$IT_TMP/inspector-list.json"
+    check_json "$IT_TMP/inspector-list.json" "
+want([t['name'] for t in d['tools']] == ['check_package', 'check_lockfile', 'explain_denial', 'request_review'], 'tools: %r' % [t['name'] for t in d['tools']])" "the Inspector's tools/list"
+    out=$(timeout 120 "$cli" --cli "$MCP" --transport http --method tools/call --tool-name check_package \
+        --tool-arg ecosystem=npm --tool-arg package=agent-pkg --tool-arg version=1.1.0 2>&1) || fail "inspector tools/call: $out"
+    printf '%s' "$out" >"$IT_TMP/inspector-call.json"
+    check_json "$IT_TMP/inspector-call.json" "
+s = d.get('structuredContent') or {}
+want(s.get('status') == 'held' and s.get('alternative') == '1.0.0' and d.get('isError') is False, 'the verdict: %r' % d)" "the Inspector's tools/call"
+}
+
 t_transport_rules() {
     http GET "$MCP" -H 'Accept: text/event-stream'
     expect_status 405 "GET: no server-initiated stream"
@@ -296,6 +315,7 @@ want(s['now']['status'] == 'held', 'held now: %r' % s['now'])" "explain_denial f
 }
 
 run_test "the official MCP SDK client lists and calls every tool" t_sdk_client_calls_every_tool
+run_test "the MCP Inspector's CLI lists the tools and calls check_package" t_inspector_cli_lists_and_calls
 run_test "the streamable HTTP transport's rules: Origin, media types, sessions, JSON-RPC errors, bounds" t_transport_rules
 run_test "every ecosystem's denial names its request, and explain_denial finds it" t_every_denial_names_its_request
 run_test "request_review is rate-limited with POST /-/api/reviews" t_review_requests_share_the_rate_limit
