@@ -36,3 +36,30 @@ wait_http() { # URL PID WHAT LOG: up to 10 s for a 200, while PID lives
 median_ms() { sort -g "$1" | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'; }
 # A B: A/B to 2 decimals, "-" when B is "-" or not positive
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "-" || b + 0 <= 0) print "-"; else printf "%.2f", a / b }'; }
+
+# start_upstream PATH: python3 -m http.server serving $OUT/upstream on $UPORT,
+# waited for at $UURL/PATH
+start_upstream() {
+  (cd "$OUT/upstream" && exec "$PY" -m http.server "$UPORT" --bind 127.0.0.1) >"$OUT/upstream.log" 2>&1 &
+  UP_PID=$!
+  wait_http "$UURL/$1" "$UP_PID" "the upstream (python3 -m http.server)" "$OUT/upstream.log"
+}
+# start_bench_cordon [FETCH_MEMBERS]: $CORDON on $CPORT ($CURL_) with $UURL as
+# its npm upstream, a 3-day window and data under $OUT/cordon; FETCH_MEMBERS
+# adds to its fetch: section ("lockfile_deadline: 60s")
+start_bench_cordon() {
+  cat >"$OUT/cordon/cordon.yaml" <<EOC
+listen: 127.0.0.1:$CPORT
+public_url: $CURL_
+data_dir: $OUT/cordon/data
+threads: 2
+access_log: off
+upstreams:
+  npm: $UURL
+fetch: { metadata_ttl: 1h, timeout: 30s, stale_if_error: 24h${1:+, $1} }
+quarantine: { min_age: 3d }
+EOC
+  "$CORDON" serve --config "$OUT/cordon/cordon.yaml" >"$OUT/cordon/cordon.log" 2>&1 &
+  CORDON_PID=$!
+  wait_http "$CURL_/-/health" "$CORDON_PID" cordon "$OUT/cordon/cordon.log"
+}

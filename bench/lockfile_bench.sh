@@ -107,24 +107,8 @@ for fname, pins in (("base.json", base), ("changed.json", bumped)):
 PY
 
 # ---- upstream and cordon ------------------------------------------------------------
-(cd "$OUT/upstream" && exec "$PY" -m http.server "$UPORT" --bind 127.0.0.1) >"$OUT/upstream.log" 2>&1 &
-UP_PID=$!
-wait_http "$UURL/lb-core-00000" "$UP_PID" "the upstream (python3 -m http.server)" "$OUT/upstream.log"
-
-cat >"$OUT/cordon/cordon.yaml" <<EOF
-listen: 127.0.0.1:$CPORT
-public_url: $CURL_
-data_dir: $OUT/cordon/data
-threads: 2
-access_log: off
-upstreams:
-  npm: $UURL
-fetch: { metadata_ttl: 1h, timeout: 30s, stale_if_error: 24h }
-quarantine: { min_age: 3d }
-EOF
-"$CORDON" serve --config "$OUT/cordon/cordon.yaml" >"$OUT/cordon/cordon.log" 2>&1 &
-CORDON_PID=$!
-wait_http "$CURL_/-/health" "$CORDON_PID" cordon "$OUT/cordon/cordon.log"
+start_upstream lb-core-00000
+start_bench_cordon
 # after the first start: the server makes the audit key a token's record is keyed with
 "$CORDON" token add bench --role ci --config "$OUT/cordon/cordon.yaml" >"$OUT/token.out" 2>"$OUT/token.err" ||
   die "cordon token add failed: $(cat "$OUT/token.err")"

@@ -51,23 +51,8 @@ versions = {v: {"name": "mb-pkg", "version": v, "dist": {"tarball": "%s/mb-pkg/-
 json.dump({"_id": "mb-pkg", "name": "mb-pkg", "dist-tags": {"latest": "1.1.0"}, "versions": versions,
            "time": {"created": iso(400), "modified": iso(1), "1.0.0": iso(400), "1.1.0": iso(1)}}, open(path, "w"))
 PY
-(cd "$OUT/upstream" && exec "$PY" -m http.server "$UPORT" --bind 127.0.0.1) >"$OUT/upstream.log" 2>&1 &
-UP_PID=$!
-wait_http "$UURL/mb-pkg" "$UP_PID" "the upstream (python3 -m http.server)" "$OUT/upstream.log"
-cat >"$OUT/cordon/cordon.yaml" <<EOF
-listen: 127.0.0.1:$CPORT
-public_url: $CURL_
-data_dir: $OUT/cordon/data
-threads: 2
-access_log: off
-upstreams:
-  npm: $UURL
-fetch: { metadata_ttl: 1h, timeout: 30s, stale_if_error: 24h }
-quarantine: { min_age: 3d }
-EOF
-"$CORDON" serve --config "$OUT/cordon/cordon.yaml" >"$OUT/cordon/cordon.log" 2>&1 &
-CORDON_PID=$!
-wait_http "$CURL_/-/health" "$CORDON_PID" cordon "$OUT/cordon/cordon.log"
+start_upstream mb-pkg
+start_bench_cordon
 
 VERDICT_URL="$CURL_/-/api/verdict?ecosystem=npm&package=mb-pkg&version=1.1.0"
 st=$(curl -sS -o "$OUT/verdict.json" -w '%{http_code}' --max-time 60 "$VERDICT_URL")
