@@ -106,23 +106,32 @@ static const char *pick(const npm_cached_t *d, npm_spec_kind_t kind, const char 
     return got;
 }
 
+/* cordon's copy of name's packument: 1 loaded, 0 not cached (its source
+ * named through need), -1 (err) */
+static int load_or_need(const char *name, int64_t now, npm_cached_t *out, closure_need_fn need, void *arg, char *err,
+                        size_t errlen)
+{
+    int got = npm_cached_load(name, now, out, err, errlen);
+    if (got != 0)
+        return got;
+    version_source_t src;
+    if (npm_cached_source(name, &src) == 0) {
+        need(arg, &src);
+        return 0;
+    }
+    snprintf(err, errlen, "%s is not a package name npm's upstream can list", name);
+    return -1;
+}
+
 int npm_closure_deps(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
                      closure_need_fn need, void *arg, char *err, size_t errlen)
 {
     (void)t;
     int64_t now = time_now_ms();
     npm_cached_t own;
-    int got = npm_cached_load(package, now, &own, err, errlen);
-    if (got <= 0) {
-        version_source_t src;
-        if (got == 0 && npm_cached_source(package, &src) == 0) {
-            need(arg, &src);
-            return 0;
-        }
-        if (got == 0)
-            snprintf(err, errlen, "%s is not a package name npm's upstream can list", package);
-        return -1;
-    }
+    int got = load_or_need(package, now, &own, need, arg, err, errlen);
+    if (got <= 0)
+        return got;
     size_t vi;
     const npm_version_t *v = find_version(&own.p, version, &vi);
     if (v == NULL) {
@@ -197,17 +206,9 @@ int npm_spec_versions(const char *package, const char *spec, spec_version_fn fn,
                       char *err, size_t errlen)
 {
     npm_cached_t d;
-    int got = npm_cached_load(package, time_now_ms(), &d, err, errlen);
-    if (got <= 0) {
-        version_source_t src;
-        if (got == 0 && npm_cached_source(package, &src) == 0) {
-            need(arg, &src);
-            return 0;
-        }
-        if (got == 0)
-            snprintf(err, errlen, "%s is not a package name npm's upstream can list", package);
-        return -1;
-    }
+    int got = load_or_need(package, time_now_ms(), &d, need, arg, err, errlen);
+    if (got <= 0)
+        return got;
     const npm_packument_t *p = &d.p;
     char aliased[NPM_NAME_MAX + 1], range[1100];
     npm_spec_kind_t kind = npm_spec_classify(spec[0] ? spec : "*", aliased, sizeof(aliased), range, sizeof(range));

@@ -151,22 +151,31 @@ static const char *pick(const pypi_cached_t *d, const char *spec, char *why, siz
     return kept ? kept : any;
 }
 
+/* cordon's copy of project's page: 1 loaded, 0 not cached (its source
+ * named through need), -1 (err) */
+static int load_or_need(const char *project, int64_t now, pypi_cached_t *out, closure_need_fn need, void *arg,
+                        char *err, size_t errlen)
+{
+    int got = pypi_cached_load(project, now, out, err, errlen);
+    if (got != 0)
+        return got;
+    version_source_t src;
+    if (pypi_cached_source(project, &src) == 0) {
+        need(arg, &src);
+        return 0;
+    }
+    snprintf(err, errlen, "no PyPI upstream is configured");
+    return -1;
+}
+
 int pypi_closure_deps(const char *package, const char *version, const closure_target_t *t, closure_dep_fn dep,
                       closure_need_fn need, void *arg, char *err, size_t errlen)
 {
     int64_t now = time_now_ms();
     pypi_cached_t own;
-    int got = pypi_cached_load(package, now, &own, err, errlen);
-    if (got <= 0) {
-        version_source_t src;
-        if (got == 0 && pypi_cached_source(package, &src) == 0) {
-            need(arg, &src);
-            return 0;
-        }
-        if (got == 0)
-            snprintf(err, errlen, "no PyPI upstream is configured");
-        return -1;
-    }
+    int got = load_or_need(package, now, &own, need, arg, err, errlen);
+    if (got <= 0)
+        return got;
     const pypi_file_t *mf = metadata_file(&own.p, version);
     if (mf == NULL) {
         int listed = 0;
@@ -241,17 +250,9 @@ int pypi_spec_versions(const char *package, const char *spec, spec_version_fn fn
                        char *err, size_t errlen)
 {
     pypi_cached_t d;
-    int got = pypi_cached_load(package, time_now_ms(), &d, err, errlen);
-    if (got <= 0) {
-        version_source_t src;
-        if (got == 0 && pypi_cached_source(package, &src) == 0) {
-            need(arg, &src);
-            return 0;
-        }
-        if (got == 0)
-            snprintf(err, errlen, "%s is not a project name PyPI's upstream can list", package);
-        return -1;
-    }
+    int got = load_or_need(package, time_now_ms(), &d, need, arg, err, errlen);
+    if (got <= 0)
+        return got;
     /* a malformed set matches nothing: say so rather than "none satisfies" */
     if (spec[0] && pep440_specifier_match(spec, "0", 1) < 0) {
         snprintf(err, errlen, "'%s' is not a PEP 440 specifier set (such as '>=2,<3' or '~=1.4')", spec);
