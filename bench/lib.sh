@@ -63,3 +63,17 @@ EOC
   CORDON_PID=$!
   wait_http "$CURL_/-/health" "$CORDON_PID" cordon "$OUT/cordon/cordon.log"
 }
+
+# bench_setup [DIR...]: a fresh $OUT with upstream/, cordon/ and DIRs under it,
+# two loopback ports told apart: UPORT/UURL (the upstream), CPORT/CURL_ (cordon)
+bench_setup() {
+  local d
+  rm -rf "$OUT"
+  mkdir -p "$OUT/upstream" "$OUT/cordon"
+  for d in "$@"; do mkdir -p "$OUT/$d"; done
+  UPORT=$(free_port)
+  CPORT=$(free_port)
+  while [[ $CPORT == "$UPORT" ]]; do CPORT=$(free_port); done
+  UURL=http://127.0.0.1:$UPORT
+  CURL_=http://127.0.0.1:$CPORT
+}

@@ -33,13 +33,7 @@ PY=$(python3 -c 'import sys; print(sys.executable)')
 # shellcheck source=lib.sh
 . "$REPO/bench/lib.sh"
 
-rm -rf "$OUT"
-mkdir -p "$OUT/upstream" "$OUT/cordon"
-UPORT=$(free_port)
-CPORT=$(free_port)
-while [[ $CPORT == "$UPORT" ]]; do CPORT=$(free_port); done
-UURL=http://127.0.0.1:$UPORT
-CURL_=http://127.0.0.1:$CPORT
+bench_setup
 
 "$PY" - "$OUT/upstream/mb-pkg" "$UURL" <<'PY'
 import datetime, json, sys
