@@ -84,9 +84,10 @@ V=$(( (V1 + V2) / 2 ))
 M=$(( (M1 + M2) / 2 ))
 RECORDED=$(timeout 30 "$CORDON" log --config "$OUT/cordon/cordon.yaml" --json --limit 1000000 2>/dev/null |
   grep -c '"decision":"check"' || true)
+CALLS=$(awk '/^Requests\/sec:/ { next } / requests in / { n += $1 } END { print n + 0 }' "$OUT"/mcp.*.log)
 OK=$(( M >= TARGET ))
 echo "agents' checks: check_package over MCP on a cached npm package, one keep-alive connection (wrk -t1 -c1, ${SECS} s x 2)"
 printf "  %-56s %10s calls/s   target >= %d  %s\n" "POST /-/mcp tools/call check_package" "$M" "$TARGET" "$( ((OK)) && echo ok || echo MISS)"
 printf "  %-56s %10s calls/s   mcp/verdict %s\n" "GET /-/api/verdict (same verdict, no envelope, no record)" "$V" "$(ratio "$M" "$V")"
-echo "  tool calls recorded in the decision log afterwards: $RECORDED (each one, decision \"check\")"
+echo "  decision records of the $CALLS calls so far: $RECORDED (one by one up to 600 a client and tool a minute, the rest one record a minute, written when the minute ends)"
 echo "  wrk output: ${OUT#"$REPO"/}/{mcp,verdict}.*.log"

@@ -1,4 +1,4 @@
-/* decision_coalesce: per-minute counting of repeated refusals (see
+/* decision_coalesce: per-minute counting of repeated refusals and agents' checks (see
  * decision_coalesce.h). Two open-addressing tables, (client, path) →
  * count and client → paths seen, both emptied when a minute ends; every
  * key is compared in full, so a hash collision never merges two clients. */
@@ -18,7 +18,8 @@
 
 typedef struct pair {
     char client[64];
-    char detail[200];
+    char detail[200]; /* the key besides the client: a refused write's path, a check's rule */
+    uint32_t admitted; /* recorded one by one this minute (at most the kind's allowance) */
     uint32_t repeats;
     int64_t first, last;
     decision_t sample; /* the first repeat: what the record says besides the count */
@@ -38,7 +39,17 @@ static int64_t g_window = -1; /* start of the minute the tables are for */
 static decision_t *g_due;
 static size_t g_ndue, g_capdue;
 
-int coalesce_wanted(const decision_t *d) { return reason_from_name(d->reason) == REASON_PUBLISH_FORBIDDEN; }
+static int is_check(const decision_t *d) { return strcmp(d->decision, "check") == 0; }
+
+int coalesce_wanted(const decision_t *d)
+{
+    return reason_from_name(d->reason) == REASON_PUBLISH_FORBIDDEN || is_check(d);
+}
+
+/* what a kind is counted by besides the client, and how many of a minute
+ * are recorded one by one before the rest become one record */
+static const char *key_of(const decision_t *d) { return is_check(d) ? d->rule : d->detail; }
+static uint32_t allowance(const decision_t *d) { return is_check(d) ? COALESCE_CHECKS_PER_MINUTE : 1; }
 
 static uint32_t fnv(const char *a, const char *b)
 {
@@ -66,7 +77,14 @@ static void queue_due(const pair_t *p)
     decision_t *d = &g_due[g_ndue++];
     *d = p->sample;
     DECISION_SET(d, client, p->client);
-    DECISION_SET(d, detail, p->detail);
+    if (is_check(d)) { /* the rest of a minute's checks: which was first is in the sample */
+        char detail[200];
+        snprintf(detail, sizeof(detail), "%u more calls of %s this minute beyond %d (the first: %s)", p->repeats,
+                 p->detail, COALESCE_CHECKS_PER_MINUTE, p->sample.detail);
+        DECISION_SET(d, detail, detail);
+    } else {
+        DECISION_SET(d, detail, p->detail);
+    }
     d->count = p->repeats;
     d->first_ms = p->first;
     d->last_ms = p->last;
@@ -131,7 +149,7 @@ int coalesce_admit(const decision_t *d)
         end_window();
         g_window = w;
     }
-    const char *client = d->client, *detail = d->detail;
+    const char *client = d->client, *detail = key_of(d);
     int found;
     pair_t **slot = pair_slot(client, detail, &found);
     if (slot && !found) {
@@ -144,12 +162,14 @@ int coalesce_admit(const decision_t *d)
         } else {
             c->paths++;
         }
-        if (detail != d->detail)
+        if (detail != key_of(d))
             slot = pair_slot(client, detail, &found);
     }
     /* pairs stay below MAX_PAIRS + MAX_PAIRS / PATHS_PER_CLIENT + 1 < SLOTS, so
      * there is always a slot; were there none, d is recorded, never lost */
-    if (slot != NULL && found) {
+    if (slot != NULL && found && (*slot)->admitted < allowance(d)) {
+        (*slot)->admitted++; /* within the kind's allowance: recorded now */
+    } else if (slot != NULL && found) {
         pair_t *p = *slot;
         if (p->repeats++ == 0) {
             p->sample = *d;
@@ -162,6 +182,7 @@ int coalesce_admit(const decision_t *d)
         if (p != NULL) {
             snprintf(p->client, sizeof(p->client), "%s", client);
             snprintf(p->detail, sizeof(p->detail), "%s", detail);
+            p->admitted = 1;
             *slot = p;
             g_npairs++;
         }

@@ -6,7 +6,14 @@
  * Bounded whatever the traffic: at most 16 paths per client and 4096
  * (client, path) pairs per minute are told apart; beyond that repeats fold
  * into one (client, "(several paths)") or ("*", "(several clients and
- * paths)") record. Metrics still count every request. */
+ * paths)") record. Metrics still count every request.
+ *
+ * An agent's check through /-/mcp (decision "check") is counted per client
+ * and tool (its rule, "mcp check_package"): the first
+ * COALESCE_CHECKS_PER_MINUTE of a minute are recorded one by one, the rest
+ * as one record with their count, so tool calls, which need no token,
+ * cannot grow the log without bound either. */
+#define COALESCE_CHECKS_PER_MINUTE 600
 #ifndef CORDON_DECISION_COALESCE_H
 #define CORDON_DECISION_COALESCE_H
 

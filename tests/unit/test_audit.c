@@ -725,6 +725,57 @@ TEST(coalescing_is_bounded_whatever_the_clients)
     CHECK(!coalesce_wanted(&q));
 }
 
+/* an agent's tool call through /-/mcp, as admin/mcp.c records it */
+static decision_t agent_check(const char *client, const char *tool, const char *package)
+{
+    decision_t d;
+    memset(&d, 0, sizeof(d));
+    DECISION_SET(&d, client, client);
+    DECISION_SET(&d, user_agent, "node");
+    DECISION_SET(&d, ecosystem, "npm");
+    DECISION_SET(&d, package, package);
+    DECISION_SET(&d, decision, "check");
+    snprintf(d.rule, sizeof(d.rule), "mcp %s", tool);
+    snprintf(d.detail, sizeof(d.detail), "mcp session 0123: %s", tool);
+    return d;
+}
+
+TEST(agents_checks_are_recorded_up_to_an_allowance_a_minute)
+{
+    /* one client's check_package calls, every one about another package:
+     * the first COALESCE_CHECKS_PER_MINUTE are recorded as they come, the
+     * rest of the minute as one record with their count; another tool and
+     * another client have allowances of their own */
+    coalesce_reset();
+    int64_t minute = 1700000000000LL - 1700000000000LL % 60000;
+    size_t now_records = 0;
+    int n = COALESCE_CHECKS_PER_MINUTE + 150;
+    for (int i = 0; i < n; i++) {
+        char pkg[32];
+        snprintf(pkg, sizeof(pkg), "pkg-%d", i);
+        decision_t d = agent_check("10.2.0.1", "check_package", pkg);
+        CHECK(coalesce_wanted(&d));
+        d.time_ms = minute + i;
+        now_records += (size_t)coalesce_admit(&d);
+    }
+    CHECK_INT_EQ((long)now_records, COALESCE_CHECKS_PER_MINUTE);
+    decision_t other = agent_check("10.2.0.1", "explain_denial", "x");
+    other.time_ms = minute + n;
+    CHECK_INT_EQ(coalesce_admit(&other), 1);
+    decision_t elsewhere = agent_check("10.2.0.2", "check_package", "y");
+    elsewhere.time_ms = minute + n;
+    CHECK_INT_EQ(coalesce_admit(&elsewhere), 1);
+    tally_t t = {0, 0};
+    coalesce_take(minute + 60000, 0, tally, &t);
+    CHECK_INT_EQ((long)t.records, 1);
+    CHECK_INT_EQ((long)t.requests, 150);
+    /* the next minute starts a new allowance */
+    decision_t later = agent_check("10.2.0.1", "check_package", "z");
+    later.time_ms = minute + 60000 + 5;
+    CHECK_INT_EQ(coalesce_admit(&later), 1);
+    coalesce_reset();
+}
+
 typedef struct hold {
     int appended;
 } hold_t;
@@ -810,6 +861,7 @@ int main(void)
     RUN(retention_in_small_chunks_gives_the_same_chain);
     RUN(publish_attempts_are_coalesced_per_client_and_path);
     RUN(coalescing_is_bounded_whatever_the_clients);
+    RUN(agents_checks_are_recorded_up_to_an_allowance_a_minute);
     RUN(drops_under_overload_are_counted_and_logged);
     store_close();
     config_free(&g_cfg);
