@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "upstream/fetcher.h"
 #include "upstream/upstream_cache.h"
 #include "common/timeutil.h"
@@ -95,6 +96,21 @@ void metrics_render(const config_t *cfg, buf_t *out)
                "cordon_decisions_dropped_total{cause=\"not_running\"} %llu\n",
                (unsigned long long)drops.queue_full, (unsigned long long)drops.store_error,
                (unsigned long long)drops.not_running);
+    store_usage_t su;
+    if (store_usage(&su) == 0)
+        buf_printf(out,
+                   "# HELP cordon_store_map_bytes The LMDB map's size (it grows by itself at %d%% used).\n"
+                   "# TYPE cordon_store_map_bytes gauge\ncordon_store_map_bytes %lld\n"
+                   "# HELP cordon_store_used_bytes Bytes of the LMDB map its pages use.\n"
+                   "# TYPE cordon_store_used_bytes gauge\ncordon_store_used_bytes %lld\n"
+                   "# HELP cordon_store_map_grown_total Times the LMDB map grew since start.\n"
+                   "# TYPE cordon_store_map_grown_total counter\ncordon_store_map_grown_total %llu\n"
+                   "# HELP cordon_store_artifacts Artifacts in the blob index.\n"
+                   "# TYPE cordon_store_artifacts gauge\ncordon_store_artifacts %llu\n"
+                   "# HELP cordon_store_artifact_bytes Bytes of the artifacts in the blob index.\n"
+                   "# TYPE cordon_store_artifact_bytes gauge\ncordon_store_artifact_bytes %lld\n",
+                   STORE_GROW_AT, (long long)su.map_bytes, (long long)su.used_bytes, (unsigned long long)su.grown,
+                   (unsigned long long)su.artifacts, (long long)su.artifact_bytes);
     fetcher_stats_t fs;
     fetcher_stats(&fs);
     buf_printf(out,

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,19 @@ void store_cursor_end(MDB_txn *txn, MDB_cursor *cursor)
     store_read_end(txn);
 }
 
+static _Atomic uint64_t g_grown;
+
+/* the map's size and the bytes its pages use now */
+static void map_use(int64_t *map_bytes, int64_t *used_bytes)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    mdb_env_info(g_env, &info);
+    mdb_env_stat(g_env, &st);
+    *map_bytes = (int64_t)info.me_mapsize;
+    *used_bytes = (int64_t)(info.me_last_pgno + 1) * (int64_t)st.ms_psize;
+}
+
 static int grow(void)
 {
     pthread_rwlock_wrlock(&g_resize_lock);
@@ -208,7 +222,60 @@ static int grow(void)
     if ((int64_t)info.me_mapsize < MAX_MAP_SIZE)
         rc = mdb_env_set_mapsize(g_env, info.me_mapsize * 2);
     pthread_rwlock_unlock(&g_resize_lock);
+    if (rc == 0)
+        g_grown++;
     return rc;
+}
+
+/* after a commit: a map STORE_GROW_AT percent used grows now, with a
+ * warning, so that the writes after it do not meet MDB_MAP_FULL */
+static void grow_if_nearly_full(void)
+{
+    int64_t map, used;
+    pthread_rwlock_rdlock(&g_resize_lock);
+    map_use(&map, &used);
+    pthread_rwlock_unlock(&g_resize_lock);
+    if (map <= 0 || used * 100 < map * STORE_GROW_AT)
+        return;
+    char m[32], u[32];
+    snprintf(m, sizeof(m), "%lld", (long long)map);
+    snprintf(u, sizeof(u), "%lld", (long long)used);
+    if (grow() == 0) {
+        char g[32];
+        pthread_rwlock_rdlock(&g_resize_lock);
+        map_use(&map, &used);
+        pthread_rwlock_unlock(&g_resize_lock);
+        snprintf(g, sizeof(g), "%lld", (long long)map);
+        log_kv(LOG_WARN, "the store's map was 90% used: grown", "used_bytes", u, "map_bytes", m, "grown_to", g, NULL);
+    } else {
+        log_kv(LOG_WARN, "the store's map is 90% used and cannot grow further", "used_bytes", u, "map_bytes", m, NULL);
+    }
+}
+
+int store_usage(store_usage_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (g_env == NULL)
+        return -1;
+    pthread_rwlock_rdlock(&g_resize_lock);
+    map_use(&out->map_bytes, &out->used_bytes);
+    pthread_rwlock_unlock(&g_resize_lock);
+    out->grown = g_grown;
+    MDB_txn *txn;
+    MDB_cursor *c;
+    if (store_cursor_begin(DB_BLOBS, &txn, &c) != 0)
+        return 0;
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        blob_rec_t b;
+        if (blob_rec_decode(v.mv_data, v.mv_size, &b) != 0)
+            continue;
+        out->artifacts++;
+        out->artifact_bytes += b.size;
+        blob_rec_free(&b);
+    }
+    store_cursor_end(txn, c);
+    return 0;
 }
 
 store_rc_t store_write(store_write_fn fn, void *arg, char *err, size_t errlen)
@@ -230,8 +297,10 @@ store_rc_t store_write(store_write_fn fn, void *arg, char *err, size_t errlen)
         else
             mdb_txn_abort(txn);
         pthread_rwlock_unlock(&g_resize_lock);
-        if (rc == 0)
+        if (rc == 0) {
+            grow_if_nearly_full();
             return STORE_OK;
+        }
         if (rc == MDB_MAP_FULL && grow() == 0)
             continue;
         snprintf(err, errlen, "store write failed: %s", mdb_strerror(rc));

@@ -66,6 +66,21 @@ store_rc_t store_write(store_write_fn fn, void *arg, char *err, size_t errlen);
 uint64_t store_generation(void);
 uint64_t store_txn_generation(MDB_txn *txn);
 
+/* How full the LMDB map is: its size and the bytes its pages use, the
+ * times it grew since start (on MDB_MAP_FULL, or once a commit left it
+ * STORE_GROW_AT percent used: cordon grows it before writes fail, and
+ * logs a warning), and the artifacts in the blob index with their bytes.
+ * 0, or -1 when the store is not open. Walks the blob index: for
+ * /-/metrics, not for a request path. */
+#define STORE_GROW_AT 90
+typedef struct store_usage {
+    int64_t map_bytes, used_bytes;
+    uint64_t grown;
+    uint64_t artifacts;
+    int64_t artifact_bytes;
+} store_usage_t;
+int store_usage(store_usage_t *out);
+
 /* convenience: copy of one value (caller frees); STORE_NOTFOUND when absent */
 store_rc_t store_get_copy(store_db_t db, const void *key, size_t klen, void **val, size_t *vlen);
 

@@ -793,6 +793,14 @@ t_metrics() {
         grep -qE "^# TYPE ${m%_bucket} |^${m}[{ ]" "$HTTP_BODY" || fail "no $m in the metrics"
     done
     grep -qE '^cordon_held_versions [1-9][0-9]*$' "$HTTP_BODY" || fail "cordon_held_versions is not positive: $(grep cordon_held_versions "$HTTP_BODY")"
+    # the store's gauges: the map, what it uses, the artifacts cached (the refused tarballs were fetched to be analysed)
+    "$PYTHON" - "$HTTP_BODY" <<'PY' || fail "the store's gauges: $(grep cordon_store "$HTTP_BODY")"
+import re, sys
+m = dict(re.findall(r"^(cordon_store_[a-z_]+) (\d+)$", open(sys.argv[1]).read(), re.M))
+assert int(m["cordon_store_map_bytes"]) > 0 and 0 < int(m["cordon_store_used_bytes"]) <= int(m["cordon_store_map_bytes"]), m
+assert int(m["cordon_store_artifacts"]) >= 1 and int(m["cordon_store_artifact_bytes"]) > 0, m
+assert "cordon_store_map_grown_total" in m, m
+PY
     assert_not_contains "$(body)" "adm-" "metrics (a package name)"
 }
 

@@ -456,6 +456,47 @@ TEST(store_tiny_map_grows)
     store_close();
 }
 
+/* a map is grown before it is full: after every commit it is less than
+ * STORE_GROW_AT percent used; store_usage counts the blob index */
+TEST(store_grows_before_full_and_reports_usage)
+{
+    char sub[300];
+    snprintf(sub, sizeof(sub), "%s/nearly-full", g_dir);
+    CHECK_INT_EQ(store_open(sub, 256 * 1024, 0, err, sizeof(err)), 0);
+    char val[2000];
+    memset(val, 'u', sizeof(val));
+    store_usage_t u;
+    int within = 1;
+    for (int i = 0; i < 600; i++) {
+        char key[32];
+        int kl = snprintf(key, sizeof(key), "k-%05d", i);
+        put_arg_t a = {.db = DB_STATE, .key = key, .klen = (size_t)kl, .val = val, .vlen = sizeof(val)};
+        CHECK_INT_EQ(store_write(put_fn, &a, err, sizeof(err)), STORE_OK);
+        CHECK_INT_EQ(store_usage(&u), 0);
+        within &= u.used_bytes * 100 < u.map_bytes * STORE_GROW_AT;
+    }
+    CHECK(within);
+    CHECK(u.grown >= 1);
+    CHECK(u.map_bytes > 256 * 1024);
+    CHECK_INT_EQ((long)u.artifacts, 0);
+    /* two artifacts in the blob index */
+    for (int i = 0; i < 2; i++) {
+        blob_rec_t b = {.size = 1000 + i, .stored_at = 1, .blob = "ab", .generation = 1};
+        buf_t enc;
+        buf_init(&enc);
+        blob_rec_encode(&b, &enc);
+        char key[32];
+        int kl = snprintf(key, sizeof(key), "npm/a-%d.tgz", i);
+        put_arg_t a = {.db = DB_BLOBS, .key = key, .klen = (size_t)kl, .val = enc.data, .vlen = enc.len};
+        CHECK_INT_EQ(store_write(put_fn, &a, err, sizeof(err)), STORE_OK);
+        buf_free(&enc);
+    }
+    CHECK_INT_EQ(store_usage(&u), 0);
+    CHECK_INT_EQ((long)u.artifacts, 2);
+    CHECK_INT_EQ((long)u.artifact_bytes, 2001);
+    store_close();
+}
+
 /* ---- blobs ---- */
 
 TEST(blob_writer_commit)
@@ -639,6 +680,7 @@ int main(void)
     RUN(version_keys);
     RUN(store_version_records);
     RUN(store_tiny_map_grows);
+    RUN(store_grows_before_full_and_reports_usage);
     RUN(blob_writer_commit);
     RUN(blob_writer_abort_and_cleanup);
     RUN(map_file_small_and_big);
