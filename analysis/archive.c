@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #define MB (1024 * 1024)
 #define WANT_MAX (4 * MB)   /* most content handed to a callback */
 #define RATIO_FLOOR MB      /* the ratio is judged once this much came out */
@@ -53,9 +55,8 @@ typedef struct walker {
     struct archive *a;
     archive_format_t format;
     archive_limits_t lim;
-    archive_want_fn want;
-    archive_content_fn content;
-    void *arg;
+    archive_visitor_t v;
+    EVP_MD_CTX *sha;   /* v.entry set: each file's content is hashed */
     archive_report_t *out;
     int64_t insize;  /* compressed input, for the ratio */
     const char *magic; /* the decompressor the input's first bytes name ("gzip", "xz", …), or NULL */
@@ -521,6 +522,20 @@ static int check_ratio(walker_t *w)
     return 0;
 }
 
+/* a sparse hole hashes as the zeros an extractor writes (bounded: holes
+ * count against the limits before they are hashed) */
+static void hash_block(EVP_MD_CTX *sha, int64_t hole, const void *blk, size_t n)
+{
+    static const unsigned char zeros[4096];
+    while (hole > 0) {
+        size_t k = hole < (int64_t)sizeof(zeros) ? (size_t)hole : sizeof(zeros);
+        EVP_DigestUpdate(sha, zeros, k);
+        hole -= (int64_t)k;
+    }
+    if (n > 0)
+        EVP_DigestUpdate(sha, blk, n);
+}
+
 /* Reads one entry's data to its end, counting every byte (a sparse hole
  * counts too: an extractor writes it). The first `want` bytes go to the
  * content buffer. 0, or -1 when the walk must stop. */
@@ -530,6 +545,10 @@ static int read_entry(walker_t *w, const archive_entry_info_t *info, size_t want
     size_t filled = 0;                /* bytes of cbuf that are set */
     char sp[96];
 
+    if (w->sha != NULL && EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL) != 1) {
+        malformed(w, "out of memory");
+        return -1;
+    }
     if (want > 0 && want > w->ccap) {
         char *p = realloc(w->cbuf, want);
         if (p == NULL) {
@@ -565,6 +584,8 @@ static int read_entry(walker_t *w, const archive_entry_info_t *info, size_t want
             hole = INT64_MAX - (int64_t)n; /* past any limit anyway */
         if (count_bytes(w, info, &entry_bytes, hole + (int64_t)n) != 0)
             return -1;
+        if (w->sha != NULL)
+            hash_block(w->sha, hole, blk, n);
         if (want > 0 && n > 0 && (uint64_t)off < want) {
             size_t at = (size_t)off, k = n < want - at ? n : want - at;
             if (at > filled)
@@ -578,11 +599,17 @@ static int read_entry(walker_t *w, const archive_entry_info_t *info, size_t want
         if (check_ratio(w) != 0)
             return -1;
     }
-    if (want > 0 && w->content != NULL) {
+    if (want > 0 && w->v.content != NULL) {
         size_t len = (uint64_t)pos < want ? (size_t)pos : want;
         if (len > filled)
             memset(w->cbuf + filled, 0, len - filled); /* a trailing hole */
-        w->content(w->arg, info, w->cbuf, len, (uint64_t)pos > want);
+        w->v.content(w->v.arg, info, w->cbuf, len, (uint64_t)pos > want);
+    }
+    if (w->v.entry != NULL) {
+        unsigned char md[32];
+        unsigned mdlen = 0;
+        int hashed = w->sha != NULL && info->kind == ARCHIVE_ENTRY_FILE && EVP_DigestFinal_ex(w->sha, md, &mdlen) == 1;
+        w->v.entry(w->v.arg, info, entry_bytes, hashed ? md : NULL);
     }
     return 0;
 }
@@ -648,8 +675,8 @@ static void walk(walker_t *w)
             break;
 
         size_t want = 0;
-        if (info.kind == ARCHIVE_ENTRY_FILE && !bad && w->want != NULL) {
-            want = w->want(w->arg, &info);
+        if (info.kind == ARCHIVE_ENTRY_FILE && !bad && w->v.want != NULL) {
+            want = w->v.want(w->v.arg, &info);
             if (want > WANT_MAX)
                 want = WANT_MAX;
         }
@@ -796,8 +823,8 @@ static void once_init(void)
         hash_seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid() << 32;
 }
 
-static void walker_init(walker_t *w, archive_format_t format, const archive_limits_t *lim, archive_want_fn want,
-                        archive_content_fn content, void *arg, archive_report_t *out)
+static void walker_init(walker_t *w, archive_format_t format, const archive_limits_t *lim,
+                        const archive_visitor_t *v, archive_report_t *out)
 {
     memset(out, 0, sizeof(*out));
     memset(w, 0, sizeof(*w));
@@ -809,9 +836,10 @@ static void walker_init(walker_t *w, archive_format_t format, const archive_limi
         w->lim = *lim;
     else
         archive_limits_default(&w->lim);
-    w->want = want;
-    w->content = content;
-    w->arg = arg;
+    if (v != NULL)
+        w->v = *v;
+    if (w->v.entry != NULL && (w->sha = EVP_MD_CTX_new()) == NULL)
+        w->v.entry = NULL; /* out of memory: the listing is left out, the walk still checks */
     w->out = out;
 }
 
@@ -819,6 +847,7 @@ static void walker_free(walker_t *w)
 {
     if (w->a != NULL)
         archive_read_free(w->a);
+    EVP_MD_CTX_free(w->sha);
     free(w->cbuf);
     free(w->norm);
     links_free(&w->links);
@@ -827,10 +856,10 @@ static void walker_free(walker_t *w)
 }
 
 int archive_walk_memory_as(const void *data, size_t len, archive_format_t format, const archive_limits_t *lim,
-                           archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out)
+                           const archive_visitor_t *v, archive_report_t *out)
 {
     walker_t w;
-    walker_init(&w, format, lim, want, content, arg, out);
+    walker_init(&w, format, lim, v, out);
     w.insize = (int64_t)len;
     w.magic = data != NULL ? sniff(data, len) : NULL;
     if (data == NULL || len == 0)
@@ -852,11 +881,12 @@ int archive_walk_memory_as(const void *data, size_t len, archive_format_t format
 int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
                         archive_content_fn content, void *arg, archive_report_t *out)
 {
-    return archive_walk_memory_as(data, len, ARCHIVE_TAR_OR_ZIP, lim, want, content, arg, out);
+    archive_visitor_t v = {want, content, NULL, arg};
+    return archive_walk_memory_as(data, len, ARCHIVE_TAR_OR_ZIP, lim, &v, out);
 }
 
 int archive_walk_file_as(const char *path, archive_format_t format, const archive_limits_t *lim,
-                         archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out)
+                         const archive_visitor_t *v, archive_report_t *out)
 {
     /* O_NONBLOCK: a fifo put in the way must not hang the open */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -875,7 +905,7 @@ int archive_walk_file_as(const char *path, archive_format_t format, const archiv
         return -1;
     }
     walker_t w;
-    walker_init(&w, format, lim, want, content, arg, out);
+    walker_init(&w, format, lim, v, out);
     w.insize = (int64_t)st.st_size;
     unsigned char magic[8];
     ssize_t got = pread(fd, magic, sizeof(magic), 0);
@@ -900,5 +930,6 @@ int archive_walk_file_as(const char *path, archive_format_t format, const archiv
 int archive_walk_file(const char *path, const archive_limits_t *lim, archive_want_fn want,
                       archive_content_fn content, void *arg, archive_report_t *out)
 {
-    return archive_walk_file_as(path, ARCHIVE_TAR_OR_ZIP, lim, want, content, arg, out);
+    archive_visitor_t v = {want, content, NULL, arg};
+    return archive_walk_file_as(path, ARCHIVE_TAR_OR_ZIP, lim, &v, out);
 }

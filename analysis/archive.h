@@ -37,6 +37,20 @@ typedef size_t (*archive_want_fn)(void *arg, const archive_entry_info_t *e);
 typedef void (*archive_content_fn)(void *arg, const archive_entry_info_t *e, const char *data, size_t len,
                                    int truncated);
 
+/* After every entry the walk read to its end: its kind, the bytes it held
+ * (counted, not declared) and, for a file, the SHA-256 of its content
+ * (NULL for the other kinds). Entries the walk stopped in are not reported. */
+typedef void (*archive_entry_fn)(void *arg, const archive_entry_info_t *e, int64_t bytes,
+                                 const unsigned char *sha256);
+
+/* What a walk calls; any member may be NULL (a walk that only checks) */
+typedef struct archive_visitor {
+    archive_want_fn want;
+    archive_content_fn content;
+    archive_entry_fn entry; /* set: every file's content is hashed */
+    void *arg;
+} archive_visitor_t;
+
 typedef struct archive_report {
     int malformed;         /* unreadable, truncated, or a limit exceeded: the walk stopped */
     char malformed_why[256];
@@ -62,10 +76,10 @@ int archive_walk_file(const char *path, const archive_limits_t *lim, archive_wan
                       archive_content_fn content, void *arg, archive_report_t *out);
 int archive_walk_memory(const void *data, size_t len, const archive_limits_t *lim, archive_want_fn want,
                         archive_content_fn content, void *arg, archive_report_t *out);
-/* the same, for the given format */
+/* the same, for the given format, with a visitor (NULL: none) */
 int archive_walk_file_as(const char *path, archive_format_t format, const archive_limits_t *lim,
-                         archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out);
+                         const archive_visitor_t *v, archive_report_t *out);
 int archive_walk_memory_as(const void *data, size_t len, archive_format_t format, const archive_limits_t *lim,
-                           archive_want_fn want, archive_content_fn content, void *arg, archive_report_t *out);
+                           const archive_visitor_t *v, archive_report_t *out);
 
 #endif

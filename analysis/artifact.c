@@ -118,6 +118,7 @@ void artifact_keep_file(char **dst, size_t *dlen, const archive_entry_info_t *e,
 typedef struct walk {
     const artifact_reader_t *rd;
     void *state; /* the reader's; NULL: nothing is read inside */
+    contents_t *listing; /* NULL: not asked for */
 } walk_t;
 
 static size_t want(void *arg, const archive_entry_info_t *e)
@@ -133,12 +134,21 @@ static void content(void *arg, const archive_entry_info_t *e, const char *data, 
         w->rd->manifest_content(w->state, e, data, len, truncated);
 }
 
+static void entry(void *arg, const archive_entry_info_t *e, int64_t bytes, const unsigned char *sha256)
+{
+    walk_t *w = arg;
+    contents_add_file(w->listing, e->path, (int)e->kind, bytes, sha256);
+}
+
 /* 0, or -1 after a finding when the reader could not start */
 static int walk_init(walk_t *w, const artifact_job_t *job, const artifact_format_t *fm, const analysis_config_t *cfg,
-                     findings_t *out)
+                     findings_t *out, contents_t *listing)
 {
     w->rd = reader_of(job->eco);
     w->state = NULL;
+    w->listing = listing;
+    if (listing != NULL)
+        contents_set_filename(listing, job->filename);
     if (w->rd == NULL || w->rd->manifest_begin == NULL)
         return 0;
     w->state = w->rd->manifest_begin(job, fm, cfg, out);
@@ -157,6 +167,13 @@ static void report(walk_t *w, const artifact_job_t *job, const archive_report_t 
         findings_add(out, FINDING_MALFORMED_ARCHIVE, "%s: %s", job->filename, r->unsafe_why);
     if (!r->malformed && w->state)
         w->rd->manifest_check(w->state);
+    if (!r->malformed && w->state && w->listing && w->rd->manifest_facts)
+        w->rd->manifest_facts(w->state, w->listing);
+}
+
+static archive_visitor_t visitor(walk_t *w)
+{
+    return (archive_visitor_t){want, content, w->listing ? entry : NULL, w};
 }
 
 static void walk_free(walk_t *w)
@@ -185,7 +202,7 @@ static archive_format_t walk_format(const artifact_format_t *fm)
 }
 
 void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
-                             findings_t *out)
+                             findings_t *out, contents_t *listing)
 {
     const artifact_format_t *fm = format_of(job->eco, job->filename);
     if (fm != NULL && fm->kind == ARTIFACT_DOCUMENT) {
@@ -193,10 +210,11 @@ void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t
         return;
     }
     walk_t w;
-    if (not_walked(job, fm, out) || walk_init(&w, job, fm, cfg, out) != 0)
+    if (not_walked(job, fm, out) || walk_init(&w, job, fm, cfg, out, listing) != 0)
         return;
     archive_report_t r;
-    archive_walk_memory_as(data, len, walk_format(fm), &cfg->limits, want, content, &w, &r);
+    archive_visitor_t v = visitor(&w);
+    archive_walk_memory_as(data, len, walk_format(fm), &cfg->limits, &v, &r);
     report(&w, job, &r, out);
     walk_free(&w);
 }
@@ -232,7 +250,8 @@ static char *read_whole(const char *path, size_t max, size_t *got, char *why, si
     return text;
 }
 
-void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out)
+void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out,
+                      contents_t *listing)
 {
     const artifact_format_t *fm = format_of(job->eco, job->filename);
     if (fm != NULL && fm->kind == ARTIFACT_DOCUMENT) {
@@ -245,10 +264,11 @@ void artifact_analyse(const artifact_job_t *job, const char *path, const analysi
         return;
     }
     walk_t w;
-    if (not_walked(job, fm, out) || walk_init(&w, job, fm, cfg, out) != 0)
+    if (not_walked(job, fm, out) || walk_init(&w, job, fm, cfg, out, listing) != 0)
         return;
     archive_report_t r;
-    if (archive_walk_file_as(path, walk_format(fm), &cfg->limits, want, content, &w, &r) != 0)
+    archive_visitor_t v = visitor(&w);
+    if (archive_walk_file_as(path, walk_format(fm), &cfg->limits, &v, &r) != 0)
         findings_add(out, FINDING_MALFORMED_ARCHIVE, "%s: cannot be read (%s)", job->filename, strerror(errno));
     else
         report(&w, job, &r, out);
@@ -276,8 +296,11 @@ static void run(void *arg)
     runtime_use(cfg);
     findings_t f;
     findings_clear(&f);
-    artifact_analyse(w->job, w->path, &cfg->analysis, &f);
-    w->done(w->arg, w->job, &f);
+    contents_t listing;
+    contents_init(&listing);
+    artifact_analyse(w->job, w->path, &cfg->analysis, &f, &listing);
+    w->done(w->arg, w->job, &f, &listing);
+    contents_free(&listing);
     runtime_use(NULL);
     runtime_release(cfg);
     artifact_job_free(w->job);
@@ -303,14 +326,17 @@ typedef struct analysis_check {
     eco_id_t eco;
     char *package, *version;
     findings_t found;
+    contents_t listing; /* taken from the analysis */
     artifact_check_done_fn done;
     void *token;
 } analysis_check_t;
 
-static void check_analysed(void *arg, const artifact_job_t *job, const findings_t *f)
+static void check_analysed(void *arg, const artifact_job_t *job, const findings_t *f, contents_t *listing)
 {
     analysis_check_t *c = arg;
     c->found = *f;
+    c->listing = *listing; /* taken: the caller's copy is left empty */
+    contents_init(listing);
     c->done(c->token);
 }
 
@@ -327,13 +353,17 @@ static void check_start(artifact_check_t *self, const char *path, artifact_check
 static int check_record(artifact_check_t *self, MDB_txn *txn, const char *blob_hex)
 {
     analysis_check_t *c = (analysis_check_t *)self;
-    return findings_put(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->found);
+    int rc = findings_put(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->found);
+    if (rc == 0 && c->listing.filename != NULL)
+        rc = contents_put(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->listing);
+    return rc;
 }
 
 static void check_free(artifact_check_t *self)
 {
     analysis_check_t *c = (analysis_check_t *)self;
     artifact_job_free(c->job);
+    contents_free(&c->listing);
     free(c->package);
     free(c->version);
     free(c);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "analysis/archive.h"
+#include "analysis/contents.h"
 #include "analysis/findings.h"
 #include "upstream/upstream_cache.h"
 #include "core/config.h"
@@ -51,8 +52,8 @@ typedef struct artifact_format {
 
 /* An ecosystem's reading of its artifacts. Required: formats. The manifest
  * hooks go together (all or none; none: nothing inside the archives is
- * read, the walk still checks them); read_document is required when a
- * format is ARTIFACT_DOCUMENT. */
+ * read, the walk still checks them), but manifest_facts, which is
+ * optional; read_document is required when a format is ARTIFACT_DOCUMENT. */
 typedef struct artifact_reader {
     /* every format the ecosystem serves, first match wins (so ".tar.gz"
      * before ".gz"); a file of no listed ending is ARTIFACT_PLAIN */
@@ -69,6 +70,11 @@ typedef struct artifact_reader {
                              int truncated);
     /* after a walk the archive layer did not find malformed: what the kept entries say */
     void (*manifest_check)(void *state);
+    /* after manifest_check: what the kept entries (and the job's expected
+     * document) declare, as contents facts (analysis/contents.h) — the
+     * version view's dependencies, install scripts, entry points, links.
+     * NULL: the diff compares files only. */
+    void (*manifest_facts)(void *state, contents_t *out);
     void (*manifest_end)(void *state); /* frees the state */
 
     /* an ARTIFACT_DOCUMENT of len bytes; text NULL when it could not be
@@ -94,22 +100,27 @@ void artifact_job_free(artifact_job_t *j);
  * (archive formats cordon does not read): the ecosystem's formats (documented in docs/analysis.md) */
 int artifact_is_analysed(eco_id_t eco, const char *filename);
 
-/* Reads the file at path (never writes anything) and adds what it finds. */
-void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out);
+/* Reads the file at path (never writes anything) and adds what it finds;
+ * listing (may be NULL) gets what the archive holds (analysis/contents.h;
+ * left empty for a file that is no archive). */
+void artifact_analyse(const artifact_job_t *job, const char *path, const analysis_config_t *cfg, findings_t *out,
+                      contents_t *listing);
 /* the same on bytes in memory (fuzzing, tests) */
 void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t len, const analysis_config_t *cfg,
-                             findings_t *out);
+                             findings_t *out, contents_t *listing);
 
 /* ---- on the worker pool (common/workpool.h) ---- */
-typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f);
+typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f, contents_t *listing);
 /* queues job (ownership passes) on path; done runs on a worker thread (or
- * here, before this returns, when no pool runs: tools, tests) */
+ * here, before this returns, when no pool runs: tools, tests), and may
+ * take what listing holds (it is freed after) */
 void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg);
 
 /* The check upstream_cache runs on an artifact's verified bytes before
  * they become findable (upstream/upstream_cache.h): analysis of job
  * (ownership passes) on a worker, its findings stored with the blob index
- * (DB_FINDINGS, per artifact digest). NULL when out of memory (job freed). */
+ * (DB_FINDINGS, per artifact digest) and what the artifact holds beside
+ * them (DB_CONTENTS). NULL when out of memory (job freed). */
 artifact_check_t *artifact_check_new(artifact_job_t *job);
 
 #endif

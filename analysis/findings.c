@@ -58,9 +58,8 @@ finding_action_t findings_action(const findings_t *f, finding_kind_t k, finding_
     return configured;
 }
 
-/* eco\0package\0version\0 [digest] */
-static size_t key_prefix(char *out, size_t outlen, const char *eco, const char *package, const char *version,
-                         const char *digest)
+size_t findings_key(char *out, size_t outlen, const char *eco, const char *package, const char *version,
+                    const char *digest)
 {
     size_t n = 0;
     const char *parts[4] = {eco, package, version, digest ? digest : ""};
@@ -80,7 +79,7 @@ int findings_put(MDB_txn *txn, const char *eco, const char *package, const char 
                  const findings_t *f)
 {
     char key[600];
-    size_t klen = key_prefix(key, sizeof(key), eco, package, version, digest);
+    size_t klen = findings_key(key, sizeof(key), eco, package, version, digest);
     if (klen == 0)
         return 0; /* names this long are refused elsewhere; nothing to keep */
     buf_t b;
@@ -102,7 +101,7 @@ int findings_replace(MDB_txn *txn, const char *eco, const char *package, const c
                      const findings_t *f)
 {
     char key[600];
-    size_t klen = key_prefix(key, sizeof(key), eco, package, version, digest);
+    size_t klen = findings_key(key, sizeof(key), eco, package, version, digest);
     if (klen == 0)
         return 0;
     MDB_val k = {klen, key}, v;
@@ -150,7 +149,7 @@ static void decode_into(const MDB_val *v, findings_t *out)
 int findings_get_version(MDB_txn *txn, const char *eco, const char *package, const char *version, findings_t *out)
 {
     char key[600];
-    size_t plen = key_prefix(key, sizeof(key), eco, package, version, NULL);
+    size_t plen = findings_key(key, sizeof(key), eco, package, version, NULL);
     if (plen == 0)
         return 0;
     MDB_cursor *c;

@@ -35,6 +35,11 @@ finding_action_t findings_action(const findings_t *f, finding_kind_t k, finding_
 
 /* ---- the store (DB_FINDINGS): archive findings of one artifact ---- */
 #include <lmdb.h>
+/* the key of one artifact's record, eco\0package\0version\0digest (digest
+ * NULL: the prefix of every artifact of the version, ending in \0), also
+ * DB_CONTENTS's; its length, 0 when it would exceed LMDB's 511 bytes */
+size_t findings_key(char *out, size_t outlen, const char *eco, const char *package, const char *version,
+                    const char *digest);
 int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
                  const findings_t *f);
 /* the same, writing only a change: f with no finding removes the record

@@ -86,7 +86,7 @@ static double time_cordon(const char *path, const char *manifest, const analysis
         findings_t f;
         findings_clear(&f);
         double t0 = now_ms();
-        artifact_analyse(j, path, cfg, &f);
+        artifact_analyse(j, path, cfg, &f, NULL);
         t[r] = now_ms() - t0;
         *mask = f.mask;
         artifact_job_free(j);

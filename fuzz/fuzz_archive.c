@@ -55,10 +55,19 @@ static void on_content(void *arg, const archive_entry_info_t *e, const char *dat
     (void)x;
 }
 
+/* the listing: every file reported has its hash, nothing else has one */
+static void on_entry(void *arg, const archive_entry_info_t *e, int64_t bytes, const unsigned char *sha256)
+{
+    (void)arg;
+    if (bytes < 0 || (e->kind == ARCHIVE_ENTRY_FILE) != (sha256 != NULL))
+        abort();
+}
+
 static void walk_as(const uint8_t *data, size_t size, archive_format_t format)
 {
     archive_report_t r;
-    if (archive_walk_memory_as(data, size, format, NULL, on_want, on_content, NULL, &r) != 0)
+    archive_visitor_t v = {on_want, on_content, on_entry, NULL};
+    if (archive_walk_memory_as(data, size, format, NULL, &v, &r) != 0)
         abort();
     if (r.entries < 0 || r.entries > lim.max_entries || r.total < 0 || r.total > lim.max_total ||
         (r.malformed != 0) != (r.malformed_why[0] != '\0') || (r.unsafe != 0) != (r.unsafe_why[0] != '\0') ||

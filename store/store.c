@@ -25,7 +25,7 @@ static pthread_rwlock_t g_resize_lock = PTHREAD_RWLOCK_INITIALIZER;
 static const char *const DB_NAMES[DB_COUNT] = {"versions", "decisions", "blobs", "meta", "state",
                                                     "reviews",  "held",      "tokens", "requests",
                                                     "findings", "served",    "lockfiles", "packages",
-                                                    "removed",  "attested"};
+                                                    "removed",  "attested",  "contents"};
 
 /* the store is for cordon's user alone: directories 0700, files 0600, also
  * for a store an older version made (or a loose umask); says what it could
@@ -64,7 +64,7 @@ int store_open(const char *data_dir, int64_t map_size, int readonly, char *err, 
     }
     int rc = mdb_env_create(&g_env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(g_env, 16);
+        rc = mdb_env_set_maxdbs(g_env, 32);
     if (rc == 0)
         rc = mdb_env_set_maxreaders(g_env, 512);
     if (rc == 0)

@@ -25,6 +25,7 @@ typedef enum {
     DB_PACKAGES,     /* eco\0package → package record (history upstream gave: first publish, versions) */
     DB_REMOVED,      /* eco\0package\0name → a takedown: what upstream listed once and lists no more (intel/takedown.h) */
     DB_ATTESTED,     /* eco\0package\0version → the source repository its provenance names (intel/attested.h) */
+    DB_CONTENTS,     /* eco\0package\0version\0digest → what one artifact holds (analysis/contents.h) */
     DB_COUNT
 } store_db_t;
 

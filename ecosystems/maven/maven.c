@@ -166,7 +166,7 @@ static void analyse_pom(const char *package, const char *version, const char *bl
                           .filename = "project.pom"};
     findings_t f;
     findings_clear(&f);
-    artifact_analyse(&job, path, &runtime_config()->analysis, &f);
+    artifact_analyse(&job, path, &runtime_config()->analysis, &f, NULL);
     findings_op_t op = {package, version, digest, &f};
     store_write(put_findings, &op, err, sizeof(err));
 }

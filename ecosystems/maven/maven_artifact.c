@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ecosystems/maven/pom.h"
+#include "ecosystems/maven/pom_deps.h"
 
 #define JAR_DESCRIPTORS 16 /* pom.properties of one jar that are compared */
 #define POM_MAX (4u << 20)
@@ -54,6 +55,7 @@ typedef struct maven_walk {
     int coords_seen, coords_match;
     char coords[JAR_DESCRIPTORS][300];
     size_t ncoords;
+    char main_class[300]; /* META-INF/MANIFEST.MF's Main-Class, "" when none */
 } maven_walk_t;
 
 static void *begin(const artifact_job_t *job, const artifact_format_t *fmt, const analysis_config_t *cfg,
@@ -70,6 +72,8 @@ static void *begin(const artifact_job_t *job, const artifact_format_t *fmt, cons
 
 static size_t want(void *state, const archive_entry_info_t *e)
 {
+    if (e->depth == 2 && strcmp(e->path, "META-INF/MANIFEST.MF") == 0)
+        return 64 * 1024;
     if (e->depth == 5 && strncmp(e->path, "META-INF/maven/", 15) == 0 &&
         strcmp(artifact_base_name(e->path), "pom.properties") == 0)
         return 64 * 1024;
@@ -89,6 +93,8 @@ static void prop(const char *text, size_t len, const char *key, char *out, size_
             p++;
         if ((size_t)(le - p) > kl && memcmp(p, key, kl) == 0 && (p[kl] == '=' || p[kl] == ':')) {
             const char *v = p + kl + 1;
+            while (v < le && (*v == ' ' || *v == '\t')) /* as java.util.Properties and the manifest reader */
+                v++;
             size_t n = (size_t)(le - v);
             while (n && (v[n - 1] == '\r' || v[n - 1] == ' '))
                 n--;
@@ -102,6 +108,10 @@ static void prop(const char *text, size_t len, const char *key, char *out, size_
 static void content(void *state, const archive_entry_info_t *e, const char *data, size_t len, int truncated)
 {
     maven_walk_t *w = state;
+    if (strcmp(e->path, "META-INF/MANIFEST.MF") == 0) {
+        prop(data, len, "Main-Class", w->main_class, sizeof(w->main_class));
+        return;
+    }
     char g[200], a[200], v[130], want_ga[420];
     prop(data, len, "groupId", g, sizeof(g));
     prop(data, len, "artifactId", a, sizeof(a));
@@ -218,6 +228,33 @@ static void check(void *state)
         check_jar(w);
 }
 
+/* what the jar and its POM declare, for the version view's diff: the
+ * POM's own dependencies (versions a parent manages are not resolved
+ * here) and the jar's Main-Class */
+static void facts(void *state, contents_t *out)
+{
+    maven_walk_t *w = state;
+    if (w->main_class[0])
+        contents_add_fact(out, CONTENTS_ENTRY_POINT, "Main-Class", w->main_class);
+    pom_model_t m;
+    char err[200];
+    if (w->job->expected == NULL || pom_model_read(w->job->expected, w->job->expected_len, &m, err, sizeof(err)) != 0)
+        return;
+    const pom_model_t *chain[1] = {&m};
+    pom_dep_t *deps = NULL;
+    long n = pom_effective_deps(chain, 1, &deps);
+    for (long i = 0; i < n; i++) {
+        char name[420], val[CONTENTS_VALUE_MAX];
+        snprintf(name, sizeof(name), "%s:%s", deps[i].group, deps[i].artifact);
+        snprintf(val, sizeof(val), "%s (%s)", deps[i].version ? deps[i].version : "managed by a parent",
+                 deps[i].scope ? deps[i].scope : "compile");
+        contents_add_fact(out, CONTENTS_DEPENDENCY, name, val);
+        pom_dep_free_fields(&deps[i]);
+    }
+    free(deps);
+    pom_model_free(&m);
+}
+
 static void end(void *state) { free(state); }
 
 /* a POM is XML, not an archive: the repositories it declares (ecosystems/maven/pom.c) */
@@ -247,6 +284,7 @@ const artifact_reader_t maven_artifacts = {
     .manifest_want = want,
     .manifest_content = content,
     .manifest_check = check,
+    .manifest_facts = facts,
     .manifest_end = end,
     .read_document = read_pom,
     .document_max = POM_MAX,

@@ -79,6 +79,13 @@ static void check(void *state)
                      "manifest declares no install script");
 }
 
+static void facts(void *state, contents_t *out)
+{
+    npm_walk_t *w = state;
+    if (w->manifest != NULL)
+        npm_manifest_facts(w->manifest, w->manifest_len, w->has_gyp, out);
+}
+
 static void end(void *state)
 {
     npm_walk_t *w = state;
@@ -92,5 +99,6 @@ const artifact_reader_t npm_artifacts = {
     .manifest_want = want,
     .manifest_content = content,
     .manifest_check = check,
+    .manifest_facts = facts,
     .manifest_end = end,
 };

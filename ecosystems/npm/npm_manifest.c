@@ -613,3 +613,68 @@ int npm_manifest_has_install_script(const char *json, size_t len)
     yajl_tree_free(doc);
     return found;
 }
+
+/* ---- what a package.json declares, for the version view's diff ---- */
+
+static void deps_facts(yajl_val doc, const char *field, const char *note, contents_t *out)
+{
+    yajl_val d = member(doc, field);
+    for (size_t i = 0; YAJL_IS_OBJECT(d) && i < d->u.object.len; i++) {
+        yajl_val v = d->u.object.values[i];
+        if (!YAJL_IS_STRING(v))
+            continue; /* npm drops what is no string */
+        char val[CONTENTS_VALUE_MAX];
+        snprintf(val, sizeof(val), "%s%s", v->u.string, note);
+        contents_add_fact(out, CONTENTS_DEPENDENCY, d->u.object.keys[i], val);
+    }
+}
+
+void npm_manifest_facts(const char *json, size_t len, int has_binding_gyp, contents_t *out)
+{
+    const char *why;
+    yajl_val doc = parse(json, len, &why);
+    if (!YAJL_IS_OBJECT(doc)) {
+        yajl_tree_free(doc);
+        return;
+    }
+    /* optional first: npm installs a name listed in both as optional */
+    deps_facts(doc, "optionalDependencies", " (optional)", out);
+    deps_facts(doc, "dependencies", "", out);
+    deps_facts(doc, "peerDependencies", " (peer)", out);
+    static const char *const install[] = {"preinstall", "install", "postinstall"};
+    yajl_val s = member(doc, "scripts");
+    int declared = 0;
+    for (size_t i = 0; i < 3; i++) {
+        yajl_val v = member(s, install[i]);
+        if (YAJL_IS_STRING(v) && v->u.string[0]) {
+            contents_add_fact(out, CONTENTS_SCRIPT, install[i], v->u.string);
+            declared |= i < 2;
+        }
+    }
+    if (has_binding_gyp && !declared)
+        contents_add_fact(out, CONTENTS_SCRIPT, "install", "node-gyp rebuild (binding.gyp at the package root)");
+    yajl_val main_ = member(doc, "main"), bin = member(doc, "bin"), name = member(doc, "name");
+    if (YAJL_IS_STRING(main_))
+        contents_add_fact(out, CONTENTS_ENTRY_POINT, "main", main_->u.string);
+    if (YAJL_IS_STRING(bin) && YAJL_IS_STRING(name)) {
+        const char *slash = strchr(name->u.string, '/');
+        char k[300];
+        snprintf(k, sizeof(k), "bin %s", slash ? slash + 1 : name->u.string);
+        contents_add_fact(out, CONTENTS_ENTRY_POINT, k, bin->u.string);
+    }
+    for (size_t i = 0; YAJL_IS_OBJECT(bin) && i < bin->u.object.len; i++) {
+        yajl_val v = bin->u.object.values[i];
+        char k[300];
+        snprintf(k, sizeof(k), "bin %s", bin->u.object.keys[i]);
+        if (YAJL_IS_STRING(v))
+            contents_add_fact(out, CONTENTS_ENTRY_POINT, k, v->u.string);
+    }
+    yajl_val repo = member(doc, "repository"), home = member(doc, "homepage");
+    if (YAJL_IS_OBJECT(repo))
+        repo = member(repo, "url");
+    if (YAJL_IS_STRING(repo))
+        contents_add_fact(out, CONTENTS_LINK, "repository", repo->u.string);
+    if (YAJL_IS_STRING(home))
+        contents_add_fact(out, CONTENTS_LINK, "homepage", home->u.string);
+    yajl_tree_free(doc);
+}

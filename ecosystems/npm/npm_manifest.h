@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "analysis/contents.h"
+
 /* Returns 0 when the fields agree, 1 when they differ (diff gets one line
  * naming the first differing field and both values, e.g. "scripts.postinstall:
  * registry has none, the tarball has \"node x.js\""), -1 when either
@@ -28,5 +30,11 @@ int npm_manifest_compare(const char *registry, size_t rlen, const char *tarball,
 /* 1 when a manifest (a package.json or a registry version object) declares
  * preinstall, install or postinstall scripts; 0 when not; -1 not JSON */
 int npm_manifest_has_install_script(const char *json, size_t len);
+
+/* What a package.json declares, as contents facts: dependencies (optional
+ * and peer ones marked), install scripts (the node-gyp run a root
+ * binding.gyp implies), main and bin, repository and homepage. Nothing
+ * when it is not a JSON object. */
+void npm_manifest_facts(const char *json, size_t len, int has_binding_gyp, contents_t *out);
 
 #endif

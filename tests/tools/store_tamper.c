@@ -148,7 +148,7 @@ static int open_store(tool_t *t, const char *data_dir, int create)
     }
     int rc = mdb_env_create(&t->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(t->env, 16);
+        rc = mdb_env_set_maxdbs(t->env, 32);
     if (rc == 0 && create)
         rc = mdb_env_set_mapsize(t->env, 64u << 20);
     if (rc == 0)

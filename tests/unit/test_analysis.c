@@ -12,6 +12,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/artifact.h"
+#include "analysis/contents.h"
 #include "analysis/findings.h"
 #include "ecosystems/eco_ids.h"
 #include "store/store.h"
@@ -181,7 +182,7 @@ static void analyse(eco_id_t eco, const char *pkg, const char *ver, const char *
 {
     artifact_job_t *j = artifact_job_new(eco, pkg, ver, file, expected, expected ? strlen(expected) : 0);
     findings_clear(f);
-    artifact_analyse_memory(j, bytes->data ? bytes->data : "", bytes->len, &g_cfg.analysis, f);
+    artifact_analyse_memory(j, bytes->data ? bytes->data : "", bytes->len, &g_cfg.analysis, f, NULL);
     artifact_job_free(j);
 }
 
@@ -405,6 +406,124 @@ TEST(findings_store)
     CHECK_INT_EQ((long)got.mask, 0);
     store_read_end(txn);
     store_close();
+    char cmd[100];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* the fact (kind, name)'s value, "" when absent */
+static const char *fact(const contents_t *c, contents_fact_kind_t k, const char *name)
+{
+    const contents_fact_t *f = contents_fact(c, k, name);
+    return f ? f->value : "";
+}
+
+static int put_listing(MDB_txn *t, void *arg)
+{
+    const contents_t *c = arg;
+    int rc = contents_put(t, "pypi", "demo", "1.0", "aaaa", c);
+    if (rc == 0) /* the same version's sdist, recorded after its wheel */
+        rc = contents_put(t, "pypi", "demo", "1.0", "0000", &(contents_t){.filename = "demo-1.0.tar.gz"});
+    return rc;
+}
+
+/* What an artifact holds, as the version view's diff reads it: every
+ * entry with its size and hash, and what each ecosystem's manifest
+ * declares; the record round-trips through DB_CONTENTS, and the artifact
+ * like another version's is the one found. */
+TEST(listings_of_artifacts)
+{
+    load("quarantine: { min_age: 7d }\n");
+    buf_t b;
+    findings_t f;
+    contents_t c;
+
+    /* npm: dependencies of every kind, install scripts, bin and main, links */
+    buf_init(&b);
+    struct archive *a = w_new(TGZ, &b, NULL);
+    w_file(a, "package/package.json",
+           "{\"name\":\"@s/m\",\"version\":\"1.0.0\",\"main\":\"lib/index.js\",\"bin\":\"cli.js\","
+           "\"dependencies\":{\"a\":\"^1.0.0\",\"b\":\"2\"},\"optionalDependencies\":{\"b\":\"2\"},"
+           "\"peerDependencies\":{\"react\":\">=18\"},\"scripts\":{\"postinstall\":\"node x.js\",\"test\":\"t\"},"
+           "\"repository\":{\"type\":\"git\",\"url\":\"git+https://example.test/s/m.git\"}}");
+    w_file(a, "package/lib/index.js", "module.exports = 1;\n");
+    w_close(a);
+    artifact_job_t *j = artifact_job_new(ECO_NPM, "@s/m", "1.0.0", "m-1.0.0.tgz", NULL, 0);
+    findings_clear(&f);
+    contents_init(&c);
+    artifact_analyse_memory(j, b.data, b.len, &g_cfg.analysis, &f, &c);
+    artifact_job_free(j);
+    buf_free(&b);
+    CHECK_STR_EQ(c.filename, "m-1.0.0.tgz");
+    CHECK_INT_EQ(c.nfiles, 2);
+    CHECK_INT_EQ(c.entries, 2);
+    CHECK_STR_EQ(c.files[1].path, "package/lib/index.js");
+    CHECK_INT_EQ(c.files[1].size, 20);
+    CHECK_STR_EQ(fact(&c, CONTENTS_DEPENDENCY, "a"), "^1.0.0");
+    CHECK_STR_EQ(fact(&c, CONTENTS_DEPENDENCY, "b"), "2 (optional)");
+    CHECK_STR_EQ(fact(&c, CONTENTS_DEPENDENCY, "react"), ">=18 (peer)");
+    CHECK_STR_EQ(fact(&c, CONTENTS_SCRIPT, "postinstall"), "node x.js");
+    CHECK(contents_fact(&c, CONTENTS_SCRIPT, "test") == NULL); /* runs for the author, not at install */
+    CHECK_STR_EQ(fact(&c, CONTENTS_ENTRY_POINT, "bin m"), "cli.js");
+    CHECK_STR_EQ(fact(&c, CONTENTS_ENTRY_POINT, "main"), "lib/index.js");
+    CHECK_STR_EQ(fact(&c, CONTENTS_LINK, "repository"), "git+https://example.test/s/m.git");
+    contents_free(&c);
+
+    /* a wheel: Requires-Dist (with a marker), console scripts, .pth files, Project-URL */
+    buf_init(&b);
+    a = w_new(ZIP, &b, NULL);
+    w_file(a, "demo/__init__.py", "");
+    w_file(a, "demo-1.0.dist-info/METADATA",
+           "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Dist: Requests (>=2.0)\n"
+           "Requires-Dist: colorama; sys_platform == \"win32\"\nProject-URL: Source, https://example.test/demo\n"
+           "\nRequires-Dist: not-a-header\n");
+    w_file(a, "demo-1.0.dist-info/entry_points.txt", "[console_scripts]\ndemo = demo.cli:main\n[other]\nx = y\n");
+    w_file(a, "evil.pth", "import os\n");
+    w_close(a);
+    j = artifact_job_new(ECO_PYPI, "demo", "1.0", "demo-1.0-py3-none-any.whl", NULL, 0);
+    findings_clear(&f);
+    contents_init(&c);
+    artifact_analyse_memory(j, b.data, b.len, &g_cfg.analysis, &f, &c);
+    artifact_job_free(j);
+    buf_free(&b);
+    CHECK_INT_EQ(c.nfiles, 4);
+    CHECK_STR_EQ(fact(&c, CONTENTS_DEPENDENCY, "requests"), "(>=2.0)");
+    CHECK_STR_EQ(fact(&c, CONTENTS_DEPENDENCY, "colorama; sys_platform == \"win32\""), "any");
+    CHECK(contents_fact(&c, CONTENTS_DEPENDENCY, "not-a-header") == NULL); /* the body is no header */
+    CHECK_STR_EQ(fact(&c, CONTENTS_ENTRY_POINT, "console_scripts demo"), "demo.cli:main");
+    CHECK(contents_fact(&c, CONTENTS_ENTRY_POINT, "other x") == NULL);
+    CHECK(contents_fact(&c, CONTENTS_SCRIPT, "evil.pth") != NULL);
+    CHECK_STR_EQ(fact(&c, CONTENTS_LINK, "Source"), "https://example.test/demo");
+    contents_sort(&c); /* as a record is read back */
+
+    /* the record round-trips; the wheel is found for another version's wheel, the sdist for its sdist */
+    char dir[] = "/tmp/cordon-test-listing-XXXXXX", err[300];
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK_INT_EQ(store_open(dir, 1 << 20, 0, err, sizeof(err)), 0);
+    CHECK_INT_EQ(store_write(put_listing, &c, err, sizeof(err)), STORE_OK);
+    MDB_txn *txn;
+    CHECK_INT_EQ(store_read_begin(&txn), 0);
+    contents_t got;
+    CHECK_INT_EQ(contents_get_version(txn, "pypi", "demo", "1.0", "demo-0.9-py3-none-any.whl", "0.9", &got), 0);
+    CHECK_STR_EQ(got.filename, "demo-1.0-py3-none-any.whl");
+    CHECK_INT_EQ(got.nfiles, c.nfiles);
+    CHECK_INT_EQ(got.nfacts, c.nfacts);
+    for (size_t i = 0; i < got.nfiles && i < c.nfiles; i++) {
+        CHECK_STR_EQ(got.files[i].path, c.files[i].path);
+        CHECK(memcmp(got.files[i].sha, c.files[i].sha, 16) == 0);
+    }
+    CHECK_STR_EQ(fact(&got, CONTENTS_ENTRY_POINT, "console_scripts demo"), "demo.cli:main");
+    contents_free(&got);
+    CHECK_INT_EQ(contents_get_version(txn, "pypi", "demo", "1.0", "demo-0.9.tar.gz", "0.9", &got), 0);
+    CHECK_STR_EQ(got.filename, "demo-1.0.tar.gz");
+    contents_free(&got);
+    CHECK_INT_EQ(contents_get_version(txn, "pypi", "demo", "1.0", NULL, NULL, &got), 0);
+    CHECK(got.filename != NULL);
+    contents_free(&got);
+    CHECK_INT_EQ(contents_get_version(txn, "pypi", "demo", "1.1", NULL, NULL, &got), MDB_NOTFOUND);
+    store_read_end(txn);
+    store_close();
+    contents_free(&c);
     char cmd[100];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
@@ -680,6 +799,7 @@ int main(void)
     RUN(every_served_format);
     RUN(pom_as_xml);
     RUN(findings_store);
+    RUN(listings_of_artifacts);
     config_free(&g_cfg);
     return test_report();
 }

@@ -19,6 +19,7 @@
 
 #include "analysis/archive.h"
 #include "common/buf.h"
+#include "common/digest.h"
 #include "tests/unit/archive_writer.h"
 #include "tests/unit/test.h"
 
@@ -127,6 +128,16 @@ static void save(const char *name, const void *p, size_t n, char *path, size_t p
     } while (0)
 
 /* ---- tests ---- */
+
+/* the listing (archive_visitor_t.entry): "path kind bytes sha256-prefix\n" */
+static void on_entry(void *arg, const archive_entry_info_t *e, int64_t bytes, const unsigned char *sha256)
+{
+    buf_t *b = arg;
+    char hex[17] = "-";
+    if (sha256 != NULL)
+        hex_encode(sha256, 8, hex);
+    buf_printf(b, "%s %d %lld %s\n", e->path, (int)e->kind, (long long)bytes, hex);
+}
 
 static long rss_kb(const char *field)
 {
@@ -271,6 +282,25 @@ TEST(npm_tarball)
     CHECK_INT_EQ(archive_walk_memory(b.data, b.len, NULL, NULL, NULL, NULL, &r), 0);
     CHECK_INT_EQ(r.entries, 8);
     CHECK_INT_EQ(r.malformed, 0);
+    /* the listing: every entry with its counted bytes, files with the
+     * SHA-256 of their content (what the version view's diff compares) */
+    buf_t list;
+    buf_init(&list);
+    archive_visitor_t v = {.entry = on_entry, .arg = &list};
+    CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_TAR_OR_ZIP, NULL, &v, &r), 0);
+    char want_a[65];
+    sha256_hex("exports.a = 1;\n", 15, want_a);
+    char line[128];
+    snprintf(line, sizeof(line), "package/lib/a.js %d 15 %.16s\n", ARCHIVE_ENTRY_FILE, want_a);
+    CHECK_CONTAINS(s_of(&list), line);
+    snprintf(line, sizeof(line), "package/lib/ %d 0 -\n", ARCHIVE_ENTRY_DIR);
+    CHECK_CONTAINS(s_of(&list), line);
+    CHECK_INT_EQ(r.entries, 8);
+    size_t lines = 0;
+    for (size_t i = 0; i < list.len; i++)
+        lines += list.data[i] == '\n';
+    CHECK_INT_EQ(lines, 8);
+    buf_free(&list);
     buf_free(&b);
 }
 
@@ -956,7 +986,8 @@ TEST(compressed_stream)
         archive_report_t r;
         got_t g;
         got_init(&g, 100, NULL);
-        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_COMPRESSED, NULL, on_want, on_content, &g, &r), 0);
+        archive_visitor_t gv = {on_want, on_content, NULL, &g};
+        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_COMPRESSED, NULL, &gv, &r), 0);
         CHECK_INT_EQ(r.malformed, 0);
         CHECK_INT_EQ(r.entries, 1);
         CHECK_INT_EQ(r.total, (long)strlen("{\"some\": \"json, gzipped\"}\n"));
@@ -965,19 +996,19 @@ TEST(compressed_stream)
         CHECK_INT_EQ(archive_walk_memory(b.data, b.len, NULL, NULL, NULL, NULL, &r), 0);
         CHECK_INT_EQ(r.malformed, 1);
         /* cut */
-        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len - 5, ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len - 5, ARCHIVE_COMPRESSED, NULL, NULL, &r), 0);
         CHECK_INT_EQ(r.malformed, 1);
         /* a bomb */
         buf_reset(&b);
         a = w_new(kinds[k], &b, NULL);
         w_zeros(a, "data", 8 * MB);
         w_close(a);
-        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(archive_walk_memory_as(b.data, b.len, ARCHIVE_COMPRESSED, NULL, NULL, &r), 0);
         CHECK_INT_EQ(r.malformed, 1);
         CHECK_CONTAINS(r.malformed_why, "zip bomb");
         char path[128];
         save("bomb.gz", b.data, b.len, path, sizeof(path));
-        CHECK_INT_EQ(archive_walk_file_as(path, ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r), 0);
+        CHECK_INT_EQ(archive_walk_file_as(path, ARCHIVE_COMPRESSED, NULL, NULL, &r), 0);
         CHECK_INT_EQ(r.malformed, 1);
         unlink(path);
         buf_free(&b);
@@ -987,7 +1018,7 @@ TEST(compressed_stream)
                            "BZh but no bzip2 stream follows, only some text of a decent length\n"};
     archive_report_t r;
     for (int i = 0; i < 2; i++) {
-        CHECK_INT_EQ(archive_walk_memory_as(texts[i], strlen(texts[i]), ARCHIVE_COMPRESSED, NULL, NULL, NULL, NULL, &r),
+        CHECK_INT_EQ(archive_walk_memory_as(texts[i], strlen(texts[i]), ARCHIVE_COMPRESSED, NULL, NULL, &r),
                      0);
         CHECK_INT_EQ(r.malformed, 1);
         if (i == 0)
