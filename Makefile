@@ -32,7 +32,7 @@ TEST_JOBS ?= $(JOBS)
 # TSan's slowdown on every one: on two shared cores the whole suite took
 # 2454 s under TSan, this set 710 s, and `make test` has to stay within 30
 # minutes.
-TSAN_TESTS ?= ^(unit_|integration_(server|http_hardening|npm|big_artifact|analysis|journal|audit|mcp)_test)
+TSAN_TESTS ?= ^(unit_|integration_(server|http_hardening|npm|big_artifact|analysis|journal|audit|mcp|changes)_test)
 TSAN_SELECT ?=
 
 .PHONY: all deps test-deps build run test test-asan test-tsan test-under-load fuzz bench census deb clean

@@ -30,6 +30,7 @@
 #include "policy/approvals.h"
 #include "review/approvals_store.h"
 #include "journal/audit.h"
+#include "review/changes.h"
 #include "review/closure.h"
 #include "review/held.h"
 #include "review/lockfiles.h"
@@ -334,40 +335,28 @@ static int verdict_slot_take(h2o_req_t *req)
     return -1;
 }
 
-/* GET /-/api/versions/…: on the pool, like a verdict, so that the page says
- * what GET /-/api/verdict says: the metadata cordon lacks is fetched first
- * (lockfiles_judge_version), then the version is decided from the store */
-typedef struct version_job {
-    eco_id_t eco;
-    char package[512], version[130];
+/* Work that may fetch upstream (verdicts, version views, closures, diffs)
+ * runs on the pool, at most ADMIN_VERDICTS_MAX at once, and is answered on
+ * the request's loop. A job's work runs on a worker with the job's
+ * configuration in use and fills doc (status: 200 unless it says
+ * otherwise); rc != 0 is out of memory. */
+typedef struct pool_job pool_job_t;
+struct pool_job {
+    target_t t;
+    char request_id[40];
+    char arg[2][130]; /* the call's own parameters (closure: platform, python; changes: against) */
     const config_t *cfg;
     loop_reply_t *reply;
-    int rc;
+    int rc, status;
     buf_t doc;
-} version_job_t;
+    void (*work)(pool_job_t *j);
+};
 
-static void version_job_run(void *arg)
+static void pool_job_run(void *arg)
 {
-    version_job_t *j = arg;
+    pool_job_t *j = arg;
     runtime_use(j->cfg);
-    lockfile_judged_t v;
-    if (lockfiles_judge_version(j->cfg, j->eco, j->package, j->version, &v) == 0)
-        lockfile_judged_free(&v); /* only for what it fetched */
-    int64_t now = time_now_ms();
-    held_version_t hv;
-    j->rc = held_version(j->cfg, now, j->eco, j->package, j->version, &hv);
-    if (j->rc == 0) {
-        review_t *ap = NULL, *bl = NULL;
-        size_t nap = 0, nbl = 0;
-        if (approvals_list(REVIEW_APPROVAL, 0, (int)j->eco, j->package, j->version, now, &ap, &nap) != 0)
-            nap = 0, ap = NULL;
-        if (approvals_list(REVIEW_BLOCK, 0, (int)j->eco, j->package, j->version, now, &bl, &nbl) != 0)
-            nbl = 0, bl = NULL;
-        view_held_version(j->cfg, &hv, ap, nap, bl, nbl, now, &j->doc);
-        reviews_free(ap, nap);
-        reviews_free(bl, nbl);
-        held_queue_free(&hv.q);
-    }
+    j->work(j);
     runtime_use(NULL);
     runtime_release(j->cfg);
     j->cfg = NULL;
@@ -376,15 +365,60 @@ static void version_job_run(void *arg)
 }
 
 /* on the request's loop; req NULL when the client went away */
-static void version_job_answer(h2o_req_t *req, void *arg)
+static void pool_job_answer(h2o_req_t *req, void *arg)
 {
-    version_job_t *j = arg;
+    pool_job_t *j = arg;
     if (req != NULL && j->rc == 0 && !j->doc.oom)
-        send_buf(req, 200, &j->doc); /* takes the document */
+        send_buf(req, j->status, &j->doc); /* takes the document */
     else if (req != NULL)
         http_send_error(req, 503, NULL, "out of memory");
     buf_free(&j->doc);
     free(j);
+}
+
+/* a job for req (t filled by the caller), or NULL when the pool is busy (answered) */
+static pool_job_t *pool_job_new(h2o_req_t *req, void (*work)(pool_job_t *j))
+{
+    if (verdict_slot_take(req) != 0)
+        return NULL;
+    pool_job_t *j = xcalloc(1, sizeof(*j));
+    j->work = work;
+    j->status = 200;
+    snprintf(j->request_id, sizeof(j->request_id), "%s", http_request_id(req));
+    buf_init(&j->doc);
+    return j;
+}
+
+static void pool_job_submit(h2o_req_t *req, pool_job_t *j)
+{
+    j->cfg = runtime_acquire();
+    j->reply = loop_reply_new(req, pool_job_answer, j);
+    workpool_submit(&g_verdict_work, pool_job_run, j);
+}
+
+/* GET /-/api/versions/…: on the pool, like a verdict, so that the page says
+ * what GET /-/api/verdict says: the metadata cordon lacks is fetched first
+ * (lockfiles_judge_version), then the version is decided from the store */
+static void version_work(pool_job_t *j)
+{
+    lockfile_judged_t v;
+    if (lockfiles_judge_version(j->cfg, j->t.eco, j->t.package, j->t.version, &v) == 0)
+        lockfile_judged_free(&v); /* only for what it fetched */
+    int64_t now = time_now_ms();
+    held_version_t hv;
+    j->rc = held_version(j->cfg, now, j->t.eco, j->t.package, j->t.version, &hv);
+    if (j->rc == 0) {
+        review_t *ap = NULL, *bl = NULL;
+        size_t nap = 0, nbl = 0;
+        if (approvals_list(REVIEW_APPROVAL, 0, (int)j->t.eco, j->t.package, j->t.version, now, &ap, &nap) != 0)
+            nap = 0, ap = NULL;
+        if (approvals_list(REVIEW_BLOCK, 0, (int)j->t.eco, j->t.package, j->t.version, now, &bl, &nbl) != 0)
+            nbl = 0, bl = NULL;
+        view_held_version(j->cfg, &hv, ap, nap, bl, nbl, now, &j->doc);
+        reviews_free(ap, nap);
+        reviews_free(bl, nbl);
+        held_queue_free(&hv.q);
+    }
 }
 
 static void version_view(h2o_req_t *req, call_t *k)
@@ -414,18 +448,13 @@ static void version_view(h2o_req_t *req, call_t *k)
         http_send_error(req, 400, "bad_request", "not a valid %s package name", eco);
         return;
     }
-    version_job_t *j = xcalloc(1, sizeof(*j));
-    j->eco = (eco_id_t)e;
-    snprintf(j->package, sizeof(j->package), "%s", canon);
-    snprintf(j->version, sizeof(j->version), "%s", ver);
-    if (verdict_slot_take(req) != 0) {
-        free(j);
+    pool_job_t *j = pool_job_new(req, version_work);
+    if (j == NULL)
         return;
-    }
-    buf_init(&j->doc);
-    j->cfg = runtime_acquire();
-    j->reply = loop_reply_new(req, version_job_answer, j);
-    workpool_submit(&g_verdict_work, version_job_run, j);
+    j->t.eco = (eco_id_t)e;
+    snprintf(j->t.package, sizeof(j->t.package), "%s", canon);
+    snprintf(j->t.version, sizeof(j->t.version), "%s", ver);
+    pool_job_submit(req, j);
 }
 
 /* stores r and writes the 201's document into b: 0, or -1 with err */
@@ -1038,102 +1067,40 @@ static void lockfile_submit(h2o_req_t *req, call_t *k)
 /* GET /-/api/verdict: anyone may ask (no token), so the judgement runs
  * like a lockfile check of one entry, on the pool: it may fetch upstream
  * metadata. At most ADMIN_VERDICTS_MAX at once; more get 503 busy. */
-typedef struct verdict_job {
-    target_t t;
-    char request_id[40];
-    const config_t *cfg;
-    loop_reply_t *reply;
-    int rc;
-    buf_t doc;
-} verdict_job_t;
-
-/* on a worker */
-static void verdict_job_run(void *arg)
+static void verdict_work(pool_job_t *j)
 {
-    verdict_job_t *j = arg;
     lockfile_judged_t v;
-    runtime_use(j->cfg);
     j->rc = lockfiles_judge_version(j->cfg, j->t.eco, j->t.package, j->t.version, &v);
     if (j->rc == 0) {
         view_verdict(j->cfg->public_url, j->t.eco, j->t.package, j->t.version, &v, j->request_id, &j->doc);
         lockfile_judged_free(&v);
     }
-    runtime_use(NULL);
-    runtime_release(j->cfg);
-    j->cfg = NULL;
-    atomic_fetch_sub(&g_verdicts, 1);
-    loop_reply_post(j->reply);
-}
-
-/* on the request's loop; req NULL when the client went away */
-static void verdict_job_answer(h2o_req_t *req, void *arg)
-{
-    verdict_job_t *j = arg;
-    if (req != NULL && j->rc == 0)
-        send_buf(req, 200, &j->doc); /* takes the document */
-    else if (req != NULL)
-        http_send_error(req, 503, NULL, "out of memory");
-    buf_free(&j->doc);
-    free(j);
 }
 
 static void verdict_call(h2o_req_t *req, call_t *k)
 {
     (void)k;
-    verdict_job_t *j = xcalloc(1, sizeof(*j));
-    if (query_target(req, 1, &j->t) != 0) {
-        free(j);
+    target_t t;
+    if (query_target(req, 1, &t) != 0)
         return;
-    }
-    if (verdict_slot_take(req) != 0) {
-        free(j);
+    pool_job_t *j = pool_job_new(req, verdict_work);
+    if (j == NULL)
         return;
-    }
-    snprintf(j->request_id, sizeof(j->request_id), "%s", http_request_id(req));
-    buf_init(&j->doc);
-    j->cfg = runtime_acquire();
-    j->reply = loop_reply_new(req, verdict_job_answer, j);
-    workpool_submit(&g_verdict_work, verdict_job_run, j);
+    j->t = t;
+    pool_job_submit(req, j);
 }
 
 /* GET /-/api/closure: on the pool like a verdict (it may fetch upstream
- * metadata); ?platform= and ?python= state the PyPI target */
-typedef struct closure_job {
-    target_t t;
-    char platform[16], python[16];
-    const config_t *cfg;
-    loop_reply_t *reply;
-    int rc;
-    buf_t doc;
-} closure_job_t;
-
-static void closure_job_run(void *arg)
+ * metadata); ?platform= and ?python= state the PyPI target (arg[0], arg[1]) */
+static void closure_work(pool_job_t *j)
 {
-    closure_job_t *j = arg;
     closure_t c;
-    closure_target_t target = {j->platform, j->python};
-    runtime_use(j->cfg);
+    closure_target_t target = {j->arg[0], j->arg[1]};
     j->rc = closure_resolve(j->cfg, j->t.eco, j->t.package, j->t.version, &target, &c);
     if (j->rc == 0) {
         view_closure(j->cfg, &c, &j->doc);
         closure_free(&c);
     }
-    runtime_use(NULL);
-    runtime_release(j->cfg);
-    j->cfg = NULL;
-    atomic_fetch_sub(&g_verdicts, 1);
-    loop_reply_post(j->reply);
-}
-
-static void closure_job_answer(h2o_req_t *req, void *arg)
-{
-    closure_job_t *j = arg;
-    if (req != NULL && j->rc == 0)
-        send_buf(req, 200, &j->doc);
-    else if (req != NULL)
-        http_send_error(req, 503, NULL, "out of memory");
-    buf_free(&j->doc);
-    free(j);
 }
 
 static int python_version_valid(const char *s)
@@ -1151,40 +1118,65 @@ static int python_version_valid(const char *s)
 static void closure_call(h2o_req_t *req, call_t *k)
 {
     (void)k;
-    closure_job_t *j = xcalloc(1, sizeof(*j));
-    if (query_target(req, 1, &j->t) != 0) {
-        free(j);
+    target_t t;
+    char platform[16], python[16];
+    if (query_target(req, 1, &t) != 0)
         return;
-    }
-    int hp = query_param(req, "platform", j->platform, sizeof(j->platform)),
-        hy = query_param(req, "python", j->python, sizeof(j->python));
+    int hp = query_param(req, "platform", platform, sizeof(platform)),
+        hy = query_param(req, "python", python, sizeof(python));
     if (hp <= 0)
-        snprintf(j->platform, sizeof(j->platform), "linux");
+        snprintf(platform, sizeof(platform), "linux");
     if (hy <= 0)
-        snprintf(j->python, sizeof(j->python), "3.11");
-    if (strcmp(j->platform, "linux") && strcmp(j->platform, "macos") && strcmp(j->platform, "windows")) {
+        snprintf(python, sizeof(python), "3.11");
+    if (strcmp(platform, "linux") && strcmp(platform, "macos") && strcmp(platform, "windows")) {
         http_send_error(req, 400, "bad_request", "'platform' is one of linux, macos, windows");
-        free(j);
         return;
     }
-    if (!python_version_valid(j->python)) {
+    if (!python_version_valid(python)) {
         http_send_error(req, 400, "bad_request", "'python' is a version such as 3.11");
-        free(j);
         return;
     }
-    if (ecosystems[j->t.eco]->closure_deps == NULL) {
-        http_send_error(req, 400, "bad_request", "cordon cannot work out %s dependency closures", eco_name(j->t.eco));
-        free(j);
+    if (ecosystems[t.eco]->closure_deps == NULL) {
+        http_send_error(req, 400, "bad_request", "cordon cannot work out %s dependency closures", eco_name(t.eco));
         return;
     }
-    if (verdict_slot_take(req) != 0) {
-        free(j);
+    pool_job_t *j = pool_job_new(req, closure_work);
+    if (j == NULL)
+        return;
+    j->t = t;
+    snprintf(j->arg[0], sizeof(j->arg[0]), "%s", platform);
+    snprintf(j->arg[1], sizeof(j->arg[1]), "%s", python);
+    pool_job_submit(req, j);
+}
+
+/* GET /-/api/changes: what the version changes against the one before it
+ * (review/changes.h); ?against= names the version to compare with (arg[0]).
+ * On the pool: it may fetch both artifacts. */
+static void changes_work(pool_job_t *j)
+{
+    j->rc = changes_view(j->cfg, j->t.eco, j->t.package, j->t.version, j->arg[0][0] ? j->arg[0] : NULL, &j->doc,
+                         &j->status);
+}
+
+static void changes_call(h2o_req_t *req, call_t *k)
+{
+    (void)k;
+    target_t t;
+    char against[130];
+    if (query_target(req, 1, &t) != 0)
+        return;
+    int ha = query_param(req, "against", against, sizeof(against));
+    if (ha < 0 || (ha > 0 && target_blank(against))) {
+        http_send_error(req, 400, "bad_request", "'against' is a version of the same package");
         return;
     }
-    buf_init(&j->doc);
-    j->cfg = runtime_acquire();
-    j->reply = loop_reply_new(req, closure_job_answer, j);
-    workpool_submit(&g_verdict_work, closure_job_run, j);
+    pool_job_t *j = pool_job_new(req, changes_work);
+    if (j == NULL)
+        return;
+    j->t = t;
+    if (ha > 0)
+        snprintf(j->arg[0], sizeof(j->arg[0]), "%s", against);
+    pool_job_submit(req, j);
 }
 
 static void lockfile_approve(h2o_req_t *req, call_t *k)
@@ -1310,6 +1302,7 @@ static const route_t ROUTES[] = {
     {"GET", "versions/{rest}", NEED_CI, "read verdicts", TAKES_NOTHING, version_view, 0},
     {"GET", "verdict", NEED_NONE, NULL, TAKES_NOTHING, verdict_call, 0},
     {"GET", "closure", NEED_CI, "read dependency closures", TAKES_NOTHING, closure_call, 0},
+    {"GET", "changes", NEED_CI, "read what versions change", TAKES_NOTHING, changes_call, 0},
     {"GET", "reviews", NEED_READ, "read review requests", TAKES_NOTHING, list_review_requests, 0},
     {"POST", "reviews", NEED_NONE, NULL, TAKES_JSON_ONLY, add_review_request, 0},
     {"GET", "reviews/{id}", NEED_NONE, NULL, TAKES_NOTHING, review_request_view, 0},

@@ -16,6 +16,7 @@ struct version_facts; /* policy/policy.h */
 struct findings;        /* analysis/findings.h */
 struct artifact_reader; /* analysis/artifact.h */
 struct lock_format_def; /* core/lock_internal.h */
+struct artifact_check;  /* upstream/upstream_cache.h */
 
 /* The upstream document that lists one version (what version_facts reads
  * once it is cached): what a lockfile check fetches when cordon's copy does
@@ -50,6 +51,18 @@ typedef void (*closure_dep_fn)(void *arg, const closure_dep_t *d);
 typedef void (*closure_need_fn)(void *arg, const version_source_t *src);
 /* one version a range admits (ecosystem_t.spec_versions) */
 typedef void (*spec_version_fn)(void *arg, const char *version);
+
+/* One artifact of a version, as the version view fetches it when it is
+ * not cached (ecosystem_t.version_artifact): where the blob index keeps
+ * it, where upstream has it and what it must hash to, and the analysis its
+ * bytes go through (which records what it holds). */
+typedef struct version_artifact {
+    char key[1400];
+    char url[4096];
+    char integrity[200]; /* cordon's form: "sha512-…", "sha1:<hex>", "sha256:<hex>" */
+    char filename[512];
+    struct artifact_check *check; /* the caller's to run or free */
+} version_artifact_t;
 
 /* How the name check (analysis/typosquat.c) reads an ecosystem's names
  * (ecosystem_t.typosquat). A NULL or 0 field: that rule does not apply. */
@@ -190,6 +203,16 @@ typedef struct ecosystem {
      * not read for the ecosystem. */
     int (*spec_versions)(const char *package, const char *spec, spec_version_fn fn, closure_need_fn need, void *arg,
                          char *err, size_t errlen);
+
+    /* The artifact of package@version whose contents the version view
+     * compares (npm: the tarball; PyPI: the file named like like_file
+     * written for like_version — another version's wheel of the same tag —
+     * else a universal wheel, else the sdist), from cordon's copy of the
+     * metadata: 1 and out filled, 0 when the copy lists no such artifact (or
+     * none whose integrity cordon can verify without another fetch), -1
+     * no copy. Reads the store, fetches nothing. NULL: not offered. */
+    int (*version_artifact)(const char *package, const char *version, const char *like_file,
+                            const char *like_version, version_artifact_t *out);
 } ecosystem_t;
 
 extern const ecosystem_t npm_ecosystem;

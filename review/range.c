@@ -98,7 +98,21 @@ static int set_error(range_result_t *out, const char *msg)
     return out->error ? 0 : -1;
 }
 
-int range_resolve(const config_t *cfg, eco_id_t eco, const char *package, const char *spec, range_result_t *out)
+/* drops the versions not below `below` */
+static void keep_below(const ecosystem_t *e, collected_t *c, const char *below)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (e->version_compare(c->v[i], below) < 0)
+            c->v[k++] = c->v[i];
+        else
+            free(c->v[i]);
+    }
+    c->n = k;
+}
+
+static int resolve(const config_t *cfg, eco_id_t eco, const char *package, const char *spec, const char *below,
+                   range_result_t *out)
 {
     memset(out, 0, sizeof(*out));
     const ecosystem_t *e = ecosystems[eco];
@@ -124,10 +138,15 @@ int range_resolve(const config_t *cfg, eco_id_t eco, const char *package, const 
             snprintf(err, sizeof(err), "cordon could not fetch %s's listing from upstream: ask again later", package);
         return set_error(out, err);
     }
+    if (below != NULL)
+        keep_below(e, &c, below);
     out->satisfying = c.n;
     if (c.n == 0) {
         versions_free(&c);
-        snprintf(err, sizeof(err), "upstream lists no version of %s inside '%s'", package, spec);
+        if (below != NULL)
+            snprintf(err, sizeof(err), "upstream lists no release of %s before %s", package, below);
+        else
+            snprintf(err, sizeof(err), "upstream lists no version of %s inside '%s'", package, spec);
         return set_error(out, err);
     }
     sort_newest_first(e, c.v, c.n);
@@ -153,6 +172,17 @@ int range_resolve(const config_t *cfg, eco_id_t eco, const char *package, const 
     out->truncated = out->pick.version == NULL && c.n > RANGE_JUDGED_MAX;
     versions_free(&c);
     return 0;
+}
+
+int range_resolve(const config_t *cfg, eco_id_t eco, const char *package, const char *spec, range_result_t *out)
+{
+    return resolve(cfg, eco, package, spec, NULL, out);
+}
+
+int range_resolve_below(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                        range_result_t *out)
+{
+    return resolve(cfg, eco, package, "", version, out);
 }
 
 void range_result_free(range_result_t *r)

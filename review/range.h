@@ -33,6 +33,11 @@ typedef struct range_result {
 
 /* 0 and out (free with range_result_free), -1 out of memory */
 int range_resolve(const config_t *cfg, eco_id_t eco, const char *package, const char *spec, range_result_t *out);
+/* the same for every release upstream lists before version (by the
+ * ecosystem's order): pick is the version a client had before it, the
+ * newest older release cordon serves now (the version view's diff) */
+int range_resolve_below(const config_t *cfg, eco_id_t eco, const char *package, const char *version,
+                        range_result_t *out);
 void range_result_free(range_result_t *r);
 
 #endif

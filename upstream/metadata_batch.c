@@ -18,6 +18,8 @@ int metadata_want_copy(metadata_want_t *w, const char *key, const char *url, con
     w->url = strdup(url);
     w->accept = accept;
     w->ingest = ingest;
+    w->artifact = NULL;
+    w->check = NULL;
     if (w->key && w->url)
         return 0;
     metadata_want_clear(w);
@@ -137,7 +139,10 @@ void metadata_fetch_batch(const metadata_want_t *want, size_t n, unsigned parall
             b->refs++;
             pthread_mutex_unlock(&b->mu);
             const metadata_want_t *w = &want[t->i];
-            metadata_fetch_notify(w->key, w->url, w->accept, w->ingest, on_landed, t);
+            if (w->artifact)
+                artifact_fetch_notify(w->key, w->url, w->artifact, w->check, on_landed, t);
+            else
+                metadata_fetch_notify(w->key, w->url, w->accept, w->ingest, on_landed, t);
             pthread_mutex_lock(&b->mu);
         }
         /* hand what landed to the caller's function, unlocked */
@@ -164,6 +169,9 @@ void metadata_fetch_batch(const metadata_want_t *want, size_t n, unsigned parall
     b->head = b->tail = NULL;
     res->unfinished = (size_t)(b->refs - 1);
     res->unstarted = n - next;
+    for (size_t i = next; i < n; i++) /* never started: their checks are still the batch's */
+        if (want[i].check)
+            want[i].check->free(want[i].check);
     int last = --b->refs == 0;
     pthread_mutex_unlock(&b->mu);
     if (last)

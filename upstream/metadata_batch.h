@@ -1,5 +1,6 @@
-/* metadata_batch: many metadata fetches for a thread that is no event loop
- * (a lockfile check's worker), waited for with a deadline. The fetches go
+/* metadata_batch: many metadata fetches (or artifact fetches) for a thread
+ * that is no event loop (a lockfile check's worker, a version view's
+ * diff), waited for with a deadline. The fetches go
  * through the same single-flight and fetcher thread as every request (a
  * document a client is fetching at the same moment is fetched once), at
  * most `parallel` of them at once. The caller's thread blocks; no event loop
@@ -18,6 +19,11 @@ typedef struct metadata_want {
     const char *key, *url; /* as for metadata_fetch */
     const char *accept;    /* NULL: none */
     metadata_ingest_fn ingest;
+    /* not NULL: an artifact instead of metadata (artifact_fetch_notify),
+     * verified against it; check's ownership passes when the fetch starts
+     * (the batch frees the check of a fetch it never started) */
+    const integrity_t *artifact;
+    artifact_check_t *check;
 } metadata_want_t;
 
 /* fills w with its own copies of key and url (accept and ingest are

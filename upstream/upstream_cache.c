@@ -425,6 +425,8 @@ static void artifact_done(fetch_job_t *j)
     fetch_job_free(j);
 }
 
+static void submit_artifact(fetch_job_t *j, job_ctx_t *c, const integrity_t *want, artifact_check_t *check);
+
 void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_check_t *check, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg)
 {
@@ -435,6 +437,27 @@ void artifact_fetch(const char *key, const char *url, const integrity_t *want, a
             check->free(check);
         return;
     }
+    submit_artifact(j, c, want, check);
+}
+
+void artifact_fetch_notify(const char *key, const char *url, const integrity_t *want, artifact_check_t *check,
+                           flight_notify_fn fn, void *arg)
+{
+    char fkey[1200];
+    snprintf(fkey, sizeof(fkey), "art:%s", key);
+    job_ctx_t *c;
+    fetch_job_t *j = flight_join_notify(fkey, fn, arg) ? leader_job(fkey, url, &c) : NULL;
+    if (j == NULL) {
+        if (check)
+            check->free(check);
+        return;
+    }
+    submit_artifact(j, c, want, check);
+}
+
+/* the leader's artifact job: verified against want, then check */
+static void submit_artifact(fetch_job_t *j, job_ctx_t *c, const integrity_t *want, artifact_check_t *check)
+{
     c->artifact = 1;
     c->check = check;
     c->want = *want;

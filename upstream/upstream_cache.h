@@ -100,6 +100,12 @@ int artifact_lookup(const char *key, blob_rec_t *out);
 void artifact_fetch(const char *key, const char *url, const integrity_t *want, artifact_check_t *check, h2o_req_t *req,
                     h2o_multithread_receiver_t *receiver, flight_resume_fn fn, void *arg);
 
+/* the same for a waiter that is no request (see flight_join_notify): fn(arg,
+ * outcome) runs on the thread that lands the fetch, once the artifact is
+ * findable (or failed) */
+void artifact_fetch_notify(const char *key, const char *url, const integrity_t *want, artifact_check_t *check,
+                           flight_notify_fn fn, void *arg);
+
 /* forwards a read-only POST (npm audit) for ecosystem eco upstream, without
  * following redirects, and resumes req with upstream's 2xx or 4xx answer in
  * out->body (at most RELAY_MAX_ANSWER bytes; out->content_type as upstream

@@ -130,6 +130,8 @@ static int record_versions(MDB_txn *txn, void *arg)
 
 #define PREFETCH_PER_PACKUMENT 3
 
+static void tarball_of(const npm_packument_t *p, const npm_version_t *v, version_artifact_t *out);
+
 /* Versions the window holds now are fetched and analysed in the background
  * (newest first, a few per packument), so that when they become eligible
  * their verdict is ready and the first install does not wait for analysis. */
@@ -154,16 +156,44 @@ static void prefetch_young(const npm_packument_t *p, const unsigned char *script
         policy_decide(cfg, ECO_NPM, p->name, v->version, &facts, now, &vd);
         if (vd.allow || vd.reason != REASON_QUARANTINE || !v->tarball_url)
             continue; /* only what age alone holds: the rest is refused or served anyway */
-        char file[512], akey[1200], integrity[200];
-        npm_tarball_filename(p, v, file, sizeof(file));
-        snprintf(akey, sizeof(akey), "npm:%s/%s", p->name, file);
-        snprintf(integrity, sizeof(integrity), "%s%s", v->integrity ? "" : "sha1:",
-                 v->integrity ? v->integrity : (v->shasum ? v->shasum : ""));
-        artifact_job_t *job =
-            artifact_job_new(ECO_NPM, p->name, v->version, file, p->doc + v->value.start,
-                             v->value.end > v->value.start ? v->value.end - v->value.start : 0);
-        started += artifact_prefetch(akey, v->tarball_url, integrity, artifact_check_new(job));
+        version_artifact_t a;
+        tarball_of(p, v, &a);
+        started += artifact_prefetch(a.key, a.url, a.integrity, a.check);
     }
+}
+
+/* the tarball of v: its blob key, URL, integrity and the analysis it goes through */
+static void tarball_of(const npm_packument_t *p, const npm_version_t *v, version_artifact_t *out)
+{
+    npm_tarball_filename(p, v, out->filename, sizeof(out->filename));
+    snprintf(out->key, sizeof(out->key), "npm:%s/%s", p->name, out->filename);
+    snprintf(out->url, sizeof(out->url), "%s", v->tarball_url ? v->tarball_url : "");
+    snprintf(out->integrity, sizeof(out->integrity), "%s%s", v->integrity ? "" : "sha1:",
+             v->integrity ? v->integrity : (v->shasum ? v->shasum : ""));
+    artifact_job_t *job = artifact_job_new(ECO_NPM, p->name, v->version, out->filename, p->doc + v->value.start,
+                                           v->value.end > v->value.start ? v->value.end - v->value.start : 0);
+    out->check = artifact_check_new(job);
+}
+
+static int npm_version_artifact(const char *package, const char *version, const char *like_file,
+                                const char *like_version, version_artifact_t *out)
+{
+    (void)like_file;
+    (void)like_version; /* a version has one tarball */
+    npm_cached_t c;
+    char err[200];
+    if (npm_cached_load(package, time_now_ms(), &c, err, sizeof(err)) != 1)
+        return -1;
+    int found = 0;
+    for (size_t k = 0; k < c.p.nversions && !found; k++) {
+        const npm_version_t *v = &c.p.versions[k];
+        if (strcmp(v->version, version) != 0 || v->tarball_url == NULL || (!v->integrity && !v->shasum))
+            continue;
+        tarball_of(&c.p, v, out);
+        found = 1;
+    }
+    npm_cached_free(&c);
+    return found;
 }
 
 /* upstream answers 404 for a package it had: every version it listed went */
@@ -988,4 +1018,5 @@ const ecosystem_t npm_ecosystem = {
     .typosquat = &npm_typosquat,
     .closure_deps = npm_closure_deps,
     .spec_versions = npm_spec_versions,
+    .version_artifact = npm_version_artifact,
 };

@@ -287,6 +287,9 @@ static int pypi_gone(const char *key, char *err, size_t errlen)
 
 #define PREFETCH_PER_PAGE 2
 
+static int file_artifact(const char *project, const char *page, const pypi_file_t *f, version_artifact_t *out);
+static int pypi_version_source(const char *project, const char *version, version_source_t *src);
+
 /* Files the window holds now are fetched and analysed in the background
  * (newest first, wheels before sdists, a couple per page), so their verdict
  * is ready when they become eligible. Runs on the fetcher thread. */
@@ -313,18 +316,71 @@ static void prefetch_young(const pypi_project_t *p, const char *project, const c
             policy_decide(cfg, ECO_PYPI, project, f->version, &facts, now, &vd);
             if (vd.allow || vd.reason != REASON_QUARANTINE)
                 continue;
-            char akey[1200], url[4096], integrity[200];
-            const pypi_hash_t *h = pypi_file_hash(f);
-            if (h == NULL)
-                continue;
-            snprintf(akey, sizeof(akey), "pypi:%s/%s", project, f->filename);
-            snprintf(integrity, sizeof(integrity), "%s:%s", h->alg, h->hex);
-            resolve_url(page, f->url, url, sizeof(url));
-            url[strcspn(url, "#")] = '\0';
-            started += artifact_prefetch(
-                akey, url, integrity,
-                artifact_check_new(artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0)));
+            version_artifact_t a;
+            if (file_artifact(project, page, f, &a) == 0)
+                started += artifact_prefetch(a.key, a.url, a.integrity, a.check);
         }
+}
+
+/* one file of a page (at URL page): its blob key, URL, integrity and the
+ * analysis it goes through; -1 when upstream gives no hash cordon verifies */
+static int file_artifact(const char *project, const char *page, const pypi_file_t *f, version_artifact_t *out)
+{
+    const pypi_hash_t *h = pypi_file_hash(f);
+    if (h == NULL || f->version == NULL)
+        return -1;
+    snprintf(out->filename, sizeof(out->filename), "%s", f->filename);
+    snprintf(out->key, sizeof(out->key), "pypi:%s/%s", project, f->filename);
+    snprintf(out->integrity, sizeof(out->integrity), "%s:%s", h->alg, h->hex);
+    resolve_url(page, f->url, out->url, sizeof(out->url));
+    out->url[strcspn(out->url, "#")] = '\0';
+    out->check = artifact_check_new(artifact_job_new(ECO_PYPI, project, f->version, f->filename, NULL, 0));
+    return 0;
+}
+
+/* how much a file of the version is the one the view compares: the name
+ * of like_file (written for like_version), else a universal wheel, else
+ * any wheel, else an sdist */
+static int file_rank(const pypi_file_t *f, const char *version, const char *like_file, const char *like_version)
+{
+    if (like_file != NULL && like_version != NULL) {
+        const char *at = strstr(like_file, like_version);
+        char want[1024];
+        if (at != NULL)
+            snprintf(want, sizeof(want), "%.*s%s%s", (int)(at - like_file), like_file, version,
+                     at + strlen(like_version));
+        if (at != NULL && strcmp(want, f->filename) == 0)
+            return 4;
+    }
+    if (!is_wheel(f->filename))
+        return artifact_is_analysed(ECO_PYPI, f->filename) ? 1 : 0;
+    size_t n = strlen(f->filename);
+    return n > 14 && strcmp(f->filename + n - 14, "-none-any.whl") == 0 ? 3 : 2;
+}
+
+static int pypi_version_artifact(const char *project, const char *version, const char *like_file,
+                                 const char *like_version, version_artifact_t *out)
+{
+    pypi_cached_t c;
+    version_source_t src;
+    char err[200];
+    if (pypi_version_source(project, NULL, &src) != 0 || pypi_cached_load(project, time_now_ms(), &c, err, sizeof(err)) != 1)
+        return -1;
+    const pypi_file_t *best = NULL;
+    int best_rank = 0;
+    for (size_t k = 0; k < c.p.nfiles; k++) {
+        const pypi_file_t *f = &c.p.files[k];
+        if (f->version == NULL || pep440_compare_str(f->version, version) != 0 || pypi_file_hash(f) == NULL)
+            continue;
+        int r = file_rank(f, version, like_file, like_version);
+        if (r > best_rank) {
+            best = f;
+            best_rank = r;
+        }
+    }
+    int found = best != NULL && file_artifact(project, src.url, best, out) == 0;
+    pypi_cached_free(&c);
+    return found;
 }
 
 static int pypi_ingest(const char *key, const char *path, int64_t size, char *err, size_t errlen)
@@ -987,6 +1043,7 @@ const ecosystem_t pypi_ecosystem = {
     .alternative = pypi_alternative,
     .version_facts = pypi_version_facts,
     .version_source = pypi_version_source,
+    .version_artifact = pypi_version_artifact,
     .version_digests = pypi_version_digests,
     .artifacts = &pypi_artifacts,
     .flags = ECO_F_FOLD_NAMES,
