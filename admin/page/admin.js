@@ -774,6 +774,108 @@
     if (seq !== state.detailSeq) return;
     renderDetail(v);
     loadClosure(eco, pkg, ver, seq);
+    loadChanges(eco, pkg, ver, seq);
+  }
+
+  // What changed against the version a client could install before it
+  // (GET /-/api/changes): install scripts, dependencies, entry points,
+  // links and files, from the archives cordon analysed.
+  function sizeText(n) {
+    n = Number(n || 0);
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' kB';
+    return (n / 1024 / 1024).toFixed(1) + ' MB';
+  }
+
+  // a link only to a web address (a manifest may name anything)
+  function webLink(label, url) {
+    let u = String(url || '').replace(/^git\+/, '');
+    if (/^git:\/\//.test(u)) u = 'https://' + u.slice(6);
+    if (!/^https?:\/\//.test(u)) return el('span', null, label + ': ', el('span', { class: 'mono' }, String(url || '')));
+    return el('a', { href: u, rel: 'noopener noreferrer', target: '_blank' }, label);
+  }
+
+  function changeRows(group, title) {
+    const rows = [];
+    for (const [kind, list] of [['added', group.added], ['removed', group.removed], ['changed', group.changed]])
+      for (const x of list || [])
+        rows.push(el('tr', { dataset: { change: kind } },
+          el('td', null, el('span', { class: 'pill change-' + kind }, kind)),
+          el('td', { class: 'mono' }, String(x.name)),
+          el('td', { class: 'mono' }, String(x.value || '')),
+          el('td', { class: 'mono muted' }, kind === 'changed' ? String(x.previous || '') : '')));
+    if (!rows.length) return null;
+    return el('div', { class: 'changes-group', dataset: { group: title } },
+      el('h3', null, title),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
+        el('thead', null, el('tr', null, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Name'),
+          el('th', { scope: 'col' }, 'Now'), el('th', { scope: 'col' }, 'Before'))),
+        el('tbody', null, ...rows))));
+  }
+
+  function fileRows(files) {
+    const rows = [];
+    for (const [kind, list] of [['added', files.added], ['removed', files.removed], ['changed', files.changed]])
+      for (const x of list || [])
+        rows.push(el('tr', { dataset: { change: kind } },
+          el('td', null, el('span', { class: 'pill change-' + kind }, kind)),
+          el('td', { class: 'mono' }, String(x.path)),
+          el('td', null, kind === 'changed' ? sizeText(x.previous_size) + ' → ' + sizeText(x.size) : sizeText(x.size))));
+    if (!rows.length) return null;
+    return el('div', { class: 'changes-group', dataset: { group: 'Files' } },
+      el('h3', null, 'Files'),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
+        el('thead', null, el('tr', null, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Path'),
+          el('th', { scope: 'col' }, 'Size'))),
+        el('tbody', null, ...rows))));
+  }
+
+  async function loadChanges(eco, pkg, ver, seq) {
+    const summary = $('detail-changes-summary');
+    const body = $('detail-changes');
+    const links = $('detail-changes-links');
+    clear(body);
+    clear(links);
+    show(body, false);
+    $('detail-changes-count').textContent = '';
+    summary.textContent = 'Comparing it with the version before…';
+    let c;
+    try {
+      c = await api('GET', '/changes' + qs({ ecosystem: eco, package: pkg, version: ver }));
+    } catch (e) {
+      if (seq !== state.detailSeq) return;
+      summary.textContent = 'What changed could not be worked out: ' + errText(e);
+      return;
+    }
+    if (seq !== state.detailSeq) return;
+    if (c.upstream) links.append(webLink('upstream', c.upstream));
+    if (c.repository) links.append(' ', webLink('repository', c.repository));
+    if (!c.artifact) {
+      summary.textContent = 'Nothing to compare: ' + String(c.artifact_note || 'its artifact has not been analysed');
+      return;
+    }
+    const before = c.previous ? c.previous.version : null;
+    const f = c.files || {};
+    let text;
+    if (!before) text = String(c.previous_note || 'No earlier release.');
+    else if (!c.compared) text = 'Against ' + before + ': ' + String(c.previous_note || 'its artifact has not been analysed') + '. What ' + ver + ' declares:';
+    else text = 'Against ' + before + ' (' + String(c.previous.chosen) + '): ' + Number(f.added_count || 0) + ' file(s) added, ' +
+      Number(f.removed_count || 0) + ' removed, ' + Number(f.changed_count || 0) + ' changed, ' + Number(f.unchanged || 0) +
+      ' unchanged; ' + sizeText(f.previous_bytes) + ' → ' + sizeText(f.bytes) + (f.partial ? ' (only the first entries were compared)' : '') + '.';
+    summary.textContent = text;
+    const groups = [['scripts', 'Install scripts'], ['dependencies', 'Dependencies'], ['entry_points', 'Entry points'], ['links', 'Links']];
+    let n = 0;
+    for (const [key, title] of groups) {
+      const g = c[key] || {};
+      const node = c.compared || !before ? changeRows(g, title) : changeRows({ added: g.now }, title);
+      if (node) { body.append(node); n += (g.added || []).length + (g.removed || []).length + (g.changed || []).length; }
+    }
+    if (c.compared || !before) {
+      const node = fileRows(f);
+      if (node) body.append(node);
+    }
+    $('detail-changes-count').textContent = n ? String(n) : '';
+    show(body, body.childNodes.length > 0);
   }
 
   // The dependency closure: what installing the version pulls in that

@@ -400,6 +400,17 @@ async function run(browser) {
   const depsLabel = await text(page, '#approve-deps-button');
   check(depsLabel === 'Approve with its 1 held dependency' && await page.isEnabled('#approve-deps-button'),
     'the closure approval action names how many it approves', depsLabel);
+  // what changed against 1.0.0, the release before it that cordon serves
+  await page.waitForFunction(() => !document.getElementById('detail-changes').hidden);
+  const changesSummary = await text(page, '#detail-changes-summary');
+  check(/^Against 1\.0\.0 \(the newest older release cordon serves\): 1 file\(s\) added/.test(changesSummary),
+    'the version view says what changed against 1.0.0', changesSummary);
+  const changeRows = await page.$$eval('#detail-changes .changes-group', (gs) => gs.map((g) => g.dataset.group + ': ' +
+    [...g.querySelectorAll('tbody tr')].map((tr) => tr.dataset.change + ' ' + tr.children[1].textContent).join(', ')));
+  check(changeRows.includes('Dependencies: added @adm/kit-core, added adm-lib'),
+    'the diff lists the dependencies 2.0.0 adds', JSON.stringify(changeRows));
+  check(changeRows.some((r) => r.startsWith('Files: ') && r.includes('added package/lib/new.js') &&
+    r.includes('changed package/index.js')), 'the diff lists the files added and changed', JSON.stringify(changeRows));
   await fullShot(page, SCREENSHOT);
   await page.click('#approve-deps-button');
   await page.waitForFunction(() => document.getElementById('detail-verdict').dataset.allowed === 'true');
