@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/findings.h" /* findings_key */
+#include "common/vec.h"
 #include "store/record.h"
 #include "store/store.h"
 
@@ -40,26 +41,12 @@ int contents_set_filename(contents_t *c, const char *filename)
     return c->filename ? 0 : -1;
 }
 
-/* grows *arr of *cap elements of size sz to hold one more; 0, -1 */
-static int grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *p = realloc(*arr, nc * sz);
-    if (p == NULL)
-        return -1;
-    *arr = p;
-    *cap = nc;
-    return 0;
-}
-
 void contents_add_file(contents_t *c, const char *path, int kind, int64_t size, const unsigned char *sha256)
 {
     c->entries++;
     if (c->oom || c->nfiles >= CONTENTS_FILES_MAX)
         return;
-    if (grow((void **)&c->files, &c->capfiles, c->nfiles, sizeof(*c->files)) != 0) {
+    if (vec_reserve_(&c->files, &c->capfiles, c->nfiles + 1, sizeof(*c->files)) != 0) {
         c->oom = 1;
         return;
     }
@@ -89,7 +76,7 @@ void contents_add_fact(contents_t *c, contents_fact_kind_t kind, const char *nam
     if (c->oom || c->nfacts >= CONTENTS_FACTS_MAX || name == NULL || (unsigned)kind >= CONTENTS_FACT_KINDS ||
         contents_fact(c, kind, name) != NULL)
         return;
-    if (grow((void **)&c->facts, &c->capfacts, c->nfacts, sizeof(*c->facts)) != 0) {
+    if (vec_reserve_(&c->facts, &c->capfacts, c->nfacts + 1, sizeof(*c->facts)) != 0) {
         c->oom = 1;
         return;
     }
