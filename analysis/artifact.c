@@ -326,17 +326,17 @@ typedef struct analysis_check {
     eco_id_t eco;
     char *package, *version;
     findings_t found;
-    contents_t listing; /* taken from the analysis */
+    buf_t listing; /* the DB_CONTENTS record of what the analysis listed; empty: none */
     artifact_check_done_fn done;
     void *token;
 } analysis_check_t;
 
-static void check_analysed(void *arg, const artifact_job_t *job, const findings_t *f, contents_t *listing)
+static void check_analysed(void *arg, const artifact_job_t *job, const findings_t *f, const contents_t *listing)
 {
     analysis_check_t *c = arg;
     c->found = *f;
-    c->listing = *listing; /* taken: the caller's copy is left empty */
-    contents_init(listing);
+    if (contents_encode(listing, &c->listing) != 0)
+        buf_reset(&c->listing); /* nothing to keep: the diff says the listing is missing */
     c->done(c->token);
 }
 
@@ -354,8 +354,8 @@ static int check_record(artifact_check_t *self, MDB_txn *txn, const char *blob_h
 {
     analysis_check_t *c = (analysis_check_t *)self;
     int rc = findings_put(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->found);
-    if (rc == 0 && c->listing.filename != NULL)
-        rc = contents_put(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->listing);
+    if (rc == 0 && c->listing.len > 0)
+        rc = contents_put_encoded(txn, eco_name(c->eco), c->package, c->version, blob_hex, &c->listing);
     return rc;
 }
 
@@ -363,7 +363,7 @@ static void check_free(artifact_check_t *self)
 {
     analysis_check_t *c = (analysis_check_t *)self;
     artifact_job_free(c->job);
-    contents_free(&c->listing);
+    buf_free(&c->listing);
     free(c->package);
     free(c->version);
     free(c);
@@ -384,6 +384,7 @@ artifact_check_t *artifact_check_new(artifact_job_t *job)
     c->base = (artifact_check_t){check_start, check_record, check_free};
     c->job = job;
     c->eco = job->eco;
+    buf_init(&c->listing);
     findings_clear(&c->found);
     return &c->base;
 }

@@ -110,10 +110,11 @@ void artifact_analyse_memory(const artifact_job_t *job, const void *data, size_t
                              findings_t *out, contents_t *listing);
 
 /* ---- on the worker pool (common/workpool.h) ---- */
-typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f, contents_t *listing);
+typedef void (*artifact_done_fn)(void *arg, const artifact_job_t *job, const findings_t *f,
+                                 const contents_t *listing);
 /* queues job (ownership passes) on path; done runs on a worker thread (or
- * here, before this returns, when no pool runs: tools, tests), and may
- * take what listing holds (it is freed after) */
+ * here, before this returns, when no pool runs: tools, tests); listing
+ * is freed after it returns */
 void artifact_submit(artifact_job_t *job, const char *path, artifact_done_fn done, void *arg);
 
 /* The check upstream_cache runs on an artifact's verified bytes before

@@ -141,37 +141,50 @@ static void sha_unword(int64_t w, unsigned char *p)
         p[i] = (unsigned char)((uint64_t)w >> (8 * i));
 }
 
-int contents_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
-                 const contents_t *c)
+int contents_encode(const contents_t *c, buf_t *out)
+{
+    if (c->oom || c->filename == NULL)
+        return -1;
+    buf_putc(out, (char)FMT_CONTENTS);
+    rec_put_str(out, c->filename);
+    rec_put_i64(out, c->entries);
+    rec_put_i64(out, (int64_t)c->nfiles);
+    for (size_t i = 0; i < c->nfiles; i++) {
+        const contents_file_t *f = &c->files[i];
+        rec_put_str(out, f->path);
+        rec_put_i64(out, f->size);
+        rec_put_i64(out, f->kind);
+        rec_put_i64(out, sha_word(f->sha));
+        rec_put_i64(out, sha_word(f->sha + 8));
+    }
+    rec_put_i64(out, (int64_t)c->nfacts);
+    for (size_t i = 0; i < c->nfacts; i++) {
+        rec_put_i64(out, c->facts[i].kind);
+        rec_put_str(out, c->facts[i].name);
+        rec_put_str(out, c->facts[i].value);
+    }
+    return out->oom ? -1 : 0;
+}
+
+int contents_put_encoded(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                         const buf_t *rec)
 {
     char key[600];
     size_t klen = findings_key(key, sizeof(key), eco, package, version, digest);
-    if (klen == 0 || c->oom)
-        return 0; /* nothing to keep: the diff says the listing is missing */
+    if (klen == 0)
+        return 0; /* names this long are refused elsewhere; nothing to keep */
+    MDB_val k = {klen, key}, v = {rec->len, rec->data};
+    return mdb_put(txn, store_dbi(DB_CONTENTS), &k, &v, 0);
+}
+
+int contents_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                 const contents_t *c)
+{
     buf_t b;
     buf_init(&b);
-    buf_putc(&b, (char)FMT_CONTENTS);
-    rec_put_str(&b, c->filename);
-    rec_put_i64(&b, c->entries);
-    rec_put_i64(&b, (int64_t)c->nfiles);
-    for (size_t i = 0; i < c->nfiles; i++) {
-        const contents_file_t *f = &c->files[i];
-        rec_put_str(&b, f->path);
-        rec_put_i64(&b, f->size);
-        rec_put_i64(&b, f->kind);
-        rec_put_i64(&b, sha_word(f->sha));
-        rec_put_i64(&b, sha_word(f->sha + 8));
-    }
-    rec_put_i64(&b, (int64_t)c->nfacts);
-    for (size_t i = 0; i < c->nfacts; i++) {
-        rec_put_i64(&b, c->facts[i].kind);
-        rec_put_str(&b, c->facts[i].name);
-        rec_put_str(&b, c->facts[i].value);
-    }
-    MDB_val k = {klen, key}, v = {b.len, b.data};
-    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_CONTENTS), &k, &v, 0);
+    int rc = contents_encode(c, &b) == 0 ? contents_put_encoded(txn, eco, package, version, digest, &b) : 0;
     buf_free(&b);
-    return rc;
+    return rc; /* a listing that could not be kept: the diff says it is missing */
 }
 
 /* decodes one record into out (initialised): 0, EINVAL when damaged, ENOMEM */

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+
 /* entries kept per artifact; a bigger one keeps its first ones and says so
  * (a diff then covers only those) */
 #define CONTENTS_FILES_MAX 20000
@@ -64,6 +66,13 @@ const contents_fact_t *contents_fact(const contents_t *c, contents_fact_kind_t k
 void contents_sort(contents_t *c);
 
 /* ---- the store (DB_CONTENTS) ---- */
+/* the record of c appended to out: 0, or -1 when there is nothing to keep
+ * (c->oom, no file name) or no memory; built before the write transaction
+ * that stores it, so the store's one writer never waits on the encoding */
+int contents_encode(const contents_t *c, buf_t *out);
+int contents_put_encoded(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                         const buf_t *rec);
+/* both at once (tests, tools); a listing that cannot be kept is left out */
 int contents_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
                  const contents_t *c);
 /* The contents of one artifact of the version: the one whose file name,
