@@ -240,16 +240,22 @@ static void generic_name(const char *name, const char *version, char *out, size_
         snprintf(out, outlen, "%.*s\1%s", (int)(at - name), name, at + strlen(version));
 }
 
+int contents_same_name(const char *a, const char *version_a, const char *b, const char *version_b)
+{
+    char ga[600], gb[600];
+    generic_name(a, version_a, ga, sizeof(ga));
+    generic_name(b, version_b, gb, sizeof(gb));
+    return strcmp(ga, gb) == 0;
+}
+
 int contents_get_version(MDB_txn *txn, const char *eco, const char *package, const char *version,
                          const char *like_file, const char *like_version, contents_t *out)
 {
     contents_init(out);
-    char key[600], like[600];
+    char key[600];
     size_t plen = findings_key(key, sizeof(key), eco, package, version, NULL);
     if (plen == 0)
         return MDB_NOTFOUND;
-    if (like_file)
-        generic_name(like_file, like_version, like, sizeof(like));
     MDB_cursor *c;
     int rc = mdb_cursor_open(txn, store_dbi(DB_CONTENTS), &c);
     if (rc != 0)
@@ -267,12 +273,7 @@ int contents_get_version(MDB_txn *txn, const char *eco, const char *package, con
         rec_reader_init(&r, v.mv_data, v.mv_size);
         r.p++;
         char *name = v.mv_size > 0 ? rec_get_str(&r) : NULL;
-        char gen[600];
-        int same = 0;
-        if (name) {
-            generic_name(name, version, gen, sizeof(gen));
-            same = strcmp(gen, like) == 0;
-        }
+        int same = name != NULL && contents_same_name(name, version, like_file, like_version);
         free(name);
         if (same) {
             first = v;

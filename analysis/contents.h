@@ -62,6 +62,9 @@ void contents_add_fact(contents_t *c, contents_fact_kind_t kind, const char *nam
 const char *contents_fact_kind_name(contents_fact_kind_t k);
 /* the fact (kind, name), NULL when absent */
 const contents_fact_t *contents_fact(const contents_t *c, contents_fact_kind_t kind, const char *name);
+/* 1 when file name a of version_a is b of version_b: the same artifact of
+ * two versions (the wheel of one tag), the version written in either name */
+int contents_same_name(const char *a, const char *version_a, const char *b, const char *version_b);
 /* sorts files by path and facts by (kind, name): what a diff walks */
 void contents_sort(contents_t *c);
 

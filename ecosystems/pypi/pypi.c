@@ -18,6 +18,7 @@
 #include "store/derived.h"
 #include "store/store.h"
 #include "analysis/artifact.h"
+#include "analysis/contents.h"
 #include "ecosystems/artifact_route.h"
 #include "upstream/upstream_cache.h"
 #include "common/digest.h"
@@ -343,15 +344,8 @@ static int file_artifact(const char *project, const char *page, const pypi_file_
  * any wheel, else an sdist */
 static int file_rank(const pypi_file_t *f, const char *version, const char *like_file, const char *like_version)
 {
-    if (like_file != NULL && like_version != NULL) {
-        const char *at = strstr(like_file, like_version);
-        char want[1024];
-        if (at != NULL)
-            snprintf(want, sizeof(want), "%.*s%s%s", (int)(at - like_file), like_file, version,
-                     at + strlen(like_version));
-        if (at != NULL && strcmp(want, f->filename) == 0)
-            return 4;
-    }
+    if (like_file != NULL && contents_same_name(f->filename, version, like_file, like_version))
+        return 4;
     if (!is_wheel(f->filename))
         return artifact_is_analysed(ECO_PYPI, f->filename) ? 1 : 0;
     size_t n = strlen(f->filename);
