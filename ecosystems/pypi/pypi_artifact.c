@@ -97,33 +97,7 @@ static void content(void *state, const archive_entry_info_t *e, const char *data
         artifact_keep_file(&w->metadata, &w->metadata_len, e, data, len, truncated, w->out);
 }
 
-/* "Name:" / "Version:" of a wheel's METADATA (RFC 822 headers, up to the first blank line) */
-static void metadata_field(const char *text, const char *key, char *out, size_t outlen)
-{
-    size_t kl = strlen(key);
-    out[0] = '\0';
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (n == 0 || (n == 1 && p[0] == '\r'))
-            return; /* the body starts */
-        if (n > kl + 1 && strncasecmp(p, key, kl) == 0 && p[kl] == ':') {
-            const char *v = p + kl + 1;
-            size_t vl = n - kl - 1;
-            while (vl && (*v == ' ' || *v == '\t')) {
-                v++;
-                vl--;
-            }
-            while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
-                vl--;
-            snprintf(out, outlen, "%.*s", (int)vl, v);
-            return;
-        }
-        if (!nl)
-            return;
-        p = nl + 1;
-    }
-}
+static void metadata_field(const char *text, const char *key, char *out, size_t outlen);
 
 static void check(void *state)
 {
@@ -177,6 +151,33 @@ static void each_header(const char *text, void (*fn)(void *arg, const char *key,
 static int key_is(const char *k, size_t kl, const char *want)
 {
     return kl == strlen(want) && strncasecmp(k, want, kl) == 0;
+}
+
+typedef struct field_want {
+    const char *key;
+    char *out;
+    size_t outlen;
+    int found;
+} field_want_t;
+
+static void field_of(void *arg, const char *k, size_t kl, const char *v, size_t vl)
+{
+    field_want_t *f = arg;
+    /* a bare "Key:" line names nothing: a later one may */
+    if (f->found || !key_is(k, kl, f->key) || v + vl == k + kl + 1)
+        return;
+    while (vl && v[vl - 1] == ' ')
+        vl--;
+    snprintf(f->out, f->outlen, "%.*s", (int)vl, v);
+    f->found = 1;
+}
+
+/* "Name:" / "Version:" of a METADATA head ("" when absent); the first one counts */
+static void metadata_field(const char *text, const char *key, char *out, size_t outlen)
+{
+    field_want_t f = {key, out, outlen, 0};
+    out[0] = '\0';
+    each_header(text, field_of, &f);
 }
 
 /* "Requires-Dist: Foo.Bar (>=2) ; extra == 'x'" → "foo-bar" → ">=2" (the
