@@ -795,39 +795,33 @@
     return el('a', { href: u, rel: 'noopener noreferrer', target: '_blank' }, label);
   }
 
-  function changeRows(group, title) {
+  // one group of a diff as a table: a row per added, removed and changed
+  // element, its cells from cells(kind, x); null when nothing changed
+  function changesTable(title, heads, group, cells) {
     const rows = [];
-    for (const [kind, list] of [['added', group.added], ['removed', group.removed], ['changed', group.changed]])
-      for (const x of list || [])
+    for (const kind of ['added', 'removed', 'changed'])
+      for (const x of group[kind] || [])
         rows.push(el('tr', { dataset: { change: kind } },
-          el('td', null, el('span', { class: 'pill change-' + kind }, kind)),
-          el('td', { class: 'mono' }, String(x.name)),
-          el('td', { class: 'mono' }, String(x.value || '')),
-          el('td', { class: 'mono muted' }, kind === 'changed' ? String(x.previous || '') : '')));
+          el('td', null, el('span', { class: 'pill change-' + kind }, kind)), ...cells(kind, x)));
     if (!rows.length) return null;
     return el('div', { class: 'changes-group', dataset: { group: title } },
       el('h3', null, title),
       el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
-        el('thead', null, el('tr', null, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Name'),
-          el('th', { scope: 'col' }, 'Now'), el('th', { scope: 'col' }, 'Before'))),
+        el('thead', null, el('tr', null, ...['', ...heads].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', null, ...rows))));
   }
 
+  function changeRows(group, title) {
+    return changesTable(title, ['Name', 'Now', 'Before'], group, (kind, x) => [
+      el('td', { class: 'mono' }, String(x.name)),
+      el('td', { class: 'mono' }, String(x.value || '')),
+      el('td', { class: 'mono muted' }, kind === 'changed' ? String(x.previous || '') : '')]);
+  }
+
   function fileRows(files) {
-    const rows = [];
-    for (const [kind, list] of [['added', files.added], ['removed', files.removed], ['changed', files.changed]])
-      for (const x of list || [])
-        rows.push(el('tr', { dataset: { change: kind } },
-          el('td', null, el('span', { class: 'pill change-' + kind }, kind)),
-          el('td', { class: 'mono' }, String(x.path)),
-          el('td', null, kind === 'changed' ? sizeText(x.previous_size) + ' → ' + sizeText(x.size) : sizeText(x.size))));
-    if (!rows.length) return null;
-    return el('div', { class: 'changes-group', dataset: { group: 'Files' } },
-      el('h3', null, 'Files'),
-      el('div', { class: 'table-wrap' }, el('table', { class: 'table' },
-        el('thead', null, el('tr', null, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Path'),
-          el('th', { scope: 'col' }, 'Size'))),
-        el('tbody', null, ...rows))));
+    return changesTable('Files', ['Path', 'Size'], files, (kind, x) => [
+      el('td', { class: 'mono' }, String(x.path)),
+      el('td', null, kind === 'changed' ? sizeText(x.previous_size) + ' → ' + sizeText(x.size) : sizeText(x.size))]);
   }
 
   async function loadChanges(eco, pkg, ver, seq) {
