@@ -207,6 +207,7 @@ void changes_diff_json(const contents_t *before, const contents_t *now, buf_t *o
 
 typedef struct side {
     const char *version;
+    const char *like_file, *like_version; /* the other side's artifact, NULL: any */
     contents_t listing;
     int have;          /* listing holds the recorded contents */
     char note[600];    /* why there is no listing */
@@ -217,15 +218,16 @@ typedef struct side {
     int landed;
 } side_t;
 
-/* the recorded listing of s's version (like: the other side's artifact) */
-static void load(eco_id_t eco, const char *package, side_t *s, const char *like_file, const char *like_version)
+/* the recorded listing of s's version, the artifact like the other side's */
+static void load(eco_id_t eco, const char *package, side_t *s)
 {
     MDB_txn *txn;
     if (store_read_begin(&txn) != 0) {
         snprintf(s->note, sizeof(s->note), "the store cannot be read");
         return;
     }
-    int rc = contents_get_version(txn, eco_name(eco), package, s->version, like_file, like_version, &s->listing);
+    int rc = contents_get_version(txn, eco_name(eco), package, s->version, s->like_file, s->like_version,
+                                  &s->listing);
     store_read_end(txn);
     s->have = rc == 0;
     if (rc != 0 && rc != MDB_NOTFOUND)
@@ -233,12 +235,12 @@ static void load(eco_id_t eco, const char *package, side_t *s, const char *like_
 }
 
 /* what to fetch for s when it has no listing yet */
-static void plan(const ecosystem_t *e, const char *package, side_t *s, const char *like_file,
-                 const char *like_version)
+static void plan(const ecosystem_t *e, const char *package, side_t *s)
 {
     if (s->have || s->note[0])
         return;
-    int got = e->version_artifact ? e->version_artifact(package, s->version, like_file, like_version, &s->art) : -1;
+    int got = e->version_artifact ? e->version_artifact(package, s->version, s->like_file, s->like_version, &s->art)
+                                  : -1;
     if (got == 1 && integrity_parse_any(s->art.integrity, &s->want) == 0) {
         s->has_art = 1;
         return;
@@ -283,7 +285,7 @@ static void fetch_missing(const config_t *cfg, eco_id_t eco, const char *package
     for (size_t i = 0; i < n; i++) {
         side_t *s = todo[i];
         if (s->landed && s->fetched.status == 0)
-            load(eco, package, s, NULL, NULL);
+            load(eco, package, s);
         if (s->have)
             continue;
         if (!s->landed)
@@ -378,13 +380,13 @@ int changes_view(const config_t *cfg, eco_id_t eco, const char *package, const c
         range_result_free(&r);
     }
 
-    side_t now = {.version = version}, before = {.version = previous};
-    load(eco, package, &now, NULL, NULL);
-    plan(e, package, &now, NULL, NULL);
-    const char *like = now.have ? now.listing.filename : (now.has_art ? now.art.filename : NULL);
+    side_t now = {.version = version}, before = {.version = previous, .like_version = version};
+    load(eco, package, &now);
+    plan(e, package, &now);
+    before.like_file = now.have ? now.listing.filename : (now.has_art ? now.art.filename : NULL);
     if (previous[0]) {
-        load(eco, package, &before, like, version);
-        plan(e, package, &before, like, version);
+        load(eco, package, &before);
+        plan(e, package, &before);
     }
     fetch_missing(cfg, eco, package, &now, previous[0] ? &before : NULL);
 
