@@ -169,12 +169,7 @@ int contents_encode(const contents_t *c, buf_t *out)
 int contents_put_encoded(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
                          const buf_t *rec)
 {
-    char key[600];
-    size_t klen = findings_key(key, sizeof(key), eco, package, version, digest);
-    if (klen == 0)
-        return 0; /* names this long are refused elsewhere; nothing to keep */
-    MDB_val k = {klen, key}, v = {rec->len, rec->data};
-    return mdb_put(txn, store_dbi(DB_CONTENTS), &k, &v, 0);
+    return artifact_record_put(txn, DB_CONTENTS, eco, package, version, digest, rec);
 }
 
 int contents_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,

@@ -75,13 +75,22 @@ size_t findings_key(char *out, size_t outlen, const char *eco, const char *packa
     return n;
 }
 
-int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
-                 const findings_t *f)
+int artifact_record_put(MDB_txn *txn, store_db_t db, const char *eco, const char *package, const char *version,
+                        const char *digest, const buf_t *rec)
 {
     char key[600];
     size_t klen = findings_key(key, sizeof(key), eco, package, version, digest);
     if (klen == 0)
         return 0; /* names this long are refused elsewhere; nothing to keep */
+    if (rec->oom)
+        return ENOMEM;
+    MDB_val k = {klen, key}, v = {rec->len, rec->data};
+    return mdb_put(txn, store_dbi(db), &k, &v, 0);
+}
+
+int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
+                 const findings_t *f)
+{
     buf_t b;
     buf_init(&b);
     buf_putc(&b, (char)FMT_FINDINGS);
@@ -89,8 +98,7 @@ int findings_put(MDB_txn *txn, const char *eco, const char *package, const char 
     for (int k = 0; k < FINDING_KIND_COUNT; k++)
         if (f->mask & (1u << k))
             rec_put_str(&b, f->detail[k]);
-    MDB_val k = {klen, key}, v = {b.len, b.data};
-    int rc = b.oom ? ENOMEM : mdb_put(txn, store_dbi(DB_FINDINGS), &k, &v, 0);
+    int rc = artifact_record_put(txn, DB_FINDINGS, eco, package, version, digest, &b);
     buf_free(&b);
     return rc;
 }

@@ -40,6 +40,12 @@ finding_action_t findings_action(const findings_t *f, finding_kind_t k, finding_
  * DB_CONTENTS's; its length, 0 when it would exceed LMDB's 511 bytes */
 size_t findings_key(char *out, size_t outlen, const char *eco, const char *package, const char *version,
                     const char *digest);
+/* puts rec under that key in db (DB_FINDINGS, DB_CONTENTS): an LMDB code,
+ * 0 for a key too long to keep, ENOMEM for a record that ran out of memory */
+#include "common/buf.h"
+#include "store/store.h"
+int artifact_record_put(MDB_txn *txn, store_db_t db, const char *eco, const char *package, const char *version,
+                        const char *digest, const buf_t *rec);
 int findings_put(MDB_txn *txn, const char *eco, const char *package, const char *version, const char *digest,
                  const findings_t *f);
 /* the same, writing only a change: f with no finding removes the record
