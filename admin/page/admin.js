@@ -832,16 +832,9 @@
     clear(links);
     show(body, false);
     $('detail-changes-count').textContent = '';
-    summary.textContent = 'Comparing it with the version before…';
-    let c;
-    try {
-      c = await api('GET', '/changes' + qs({ ecosystem: eco, package: pkg, version: ver }));
-    } catch (e) {
-      if (seq !== state.detailSeq) return;
-      summary.textContent = 'What changed could not be worked out: ' + errText(e);
-      return;
-    }
-    if (seq !== state.detailSeq) return;
+    const c = await cardData(summary, 'Comparing it with the version before…', 'What changed could not be worked out: ',
+      '/changes' + qs({ ecosystem: eco, package: pkg, version: ver }), seq);
+    if (!c) return;
     if (c.upstream) links.append(webLink('upstream', c.upstream));
     if (c.repository) links.append(' ', webLink('repository', c.repository));
     if (!c.artifact) {
@@ -872,6 +865,21 @@
     show(body, body.childNodes.length > 0);
   }
 
+  // A version view card's data: summary says what is being worked out,
+  // then why it failed; null when it failed or another version was opened
+  // meanwhile (seq).
+  async function cardData(summary, working, failed, path, seq) {
+    summary.textContent = working;
+    let c;
+    try {
+      c = await api('GET', path);
+    } catch (e) {
+      if (seq === state.detailSeq) summary.textContent = failed + errText(e);
+      return null;
+    }
+    return seq === state.detailSeq ? c : null;
+  }
+
   // The dependency closure: what installing the version pulls in that
   // cordon holds (GET /-/api/closure), and the action that approves them
   // with it as one change set.
@@ -882,16 +890,9 @@
     show(btn, false);
     show($('detail-closure-wrap'), false);
     $('detail-closure-count').textContent = '';
-    summary.textContent = 'Working out its dependencies…';
-    let c;
-    try {
-      c = await api('GET', '/closure' + qs({ ecosystem: eco, package: pkg, version: ver }));
-    } catch (e) {
-      if (seq !== state.detailSeq) return;
-      summary.textContent = 'Its dependencies could not be worked out: ' + errText(e);
-      return;
-    }
-    if (seq !== state.detailSeq) return;
+    const c = await cardData(summary, 'Working out its dependencies…', 'Its dependencies could not be worked out: ',
+      '/closure' + qs({ ecosystem: eco, package: pkg, version: ver }), seq);
+    if (!c) return;
     const root = (c.closure || [])[0] || {};
     const deps = (c.needs_approval || []).filter((n) => !(n.package === root.package && n.version === root.version));
     const body = $('detail-closure');
