@@ -101,6 +101,7 @@ fuzz:
 	else echo "fuzz: clang not found, fuzzers skipped"; fi
 
 bench: build
+	scripts/deps.sh --bench
 	bench/run.sh
 
 # real-world precision: popular npm projects through the configured npm

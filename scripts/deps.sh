@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/deps.sh [--test]
+# scripts/deps.sh [--test | --bench]
 #
 # Makes sure the Debian packages cordon needs are installed. Quiet and fast
 # (one dpkg-query call) when nothing is missing.
@@ -10,18 +10,22 @@
 #                  runtime for `make test-tsan`, Debian's packaging tools for `make deb`
 #                  and its test: debhelper, dpkg-dev, fakeroot, lintian, logrotate;
 #                  iproute2 and util-linux's unshare for the agent sandbox test)
+#   --bench        also what `make bench` measures against or with: nginx (the static
+#                  peer), wrk, curl, jq, node and npm (Verdaccio, npm as peers)
 # When something is missing: as root it runs `apt-get update` once and installs
 # it; otherwise it prints the exact `sudo apt-get install` line and exits 1.
 # CORDON_SKIP_DEPS=1 skips every check (for images prepared some other way).
 set -euo pipefail
 
-usage() { echo "usage: $0 [--test]" >&2; }
+usage() { echo "usage: $0 [--test | --bench]" >&2; }
 
 with_test=0
+with_bench=0
 case $# in
   0) ;;
   1) case $1 in
        --test) with_test=1 ;;
+       --bench) with_bench=1 ;;
        -h|--help) usage; exit 0 ;;
        *) usage; exit 2 ;;
      esac ;;
@@ -61,6 +65,12 @@ if (( with_test )); then
   if [[ -z $py || $py == /usr/bin/python3 ]]; then
     pkgs+=(python3-pip python3-venv)
   fi
+fi
+
+if (( with_bench )); then
+  for pair in nginx:nginx wrk:wrk curl:curl jq:jq nodejs:node npm:npm; do
+    command -v "${pair#*:}" >/dev/null 2>&1 || pkgs+=("${pair%%:*}")
+  done
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
